@@ -1,0 +1,313 @@
+"""Accounts: creation, sign-in, passwords, CAE membership and API tokens.
+
+Operations take the acting user first, check permissions and rules, flush, never commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from marketplace.accounts.models import (
+    MEMBERSHIP_STATES,
+    ROLES,
+    ApiToken,
+    MembershipEvent,
+    User,
+    new_session_token,
+)
+from marketplace.accounts.passwords import (
+    DUMMY_HASH,
+    hash_password,
+    password_problems,
+    verify_password,
+)
+from marketplace.caes.models import Cae
+from marketplace.errors import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
+from marketplace.extensions import db
+from marketplace.profiles.models import STATUSES, Profile
+from marketplace.text import clean
+from marketplace.timeutil import utcnow
+
+#: Allowed membership moves. Managers of the person's CAE and admins make them.
+MEMBERSHIP_TRANSITIONS: dict[str, set[str]] = {
+    "pending": {"verified", "refused"},
+    "verified": {"refused"},
+    "refused": {"verified"},
+}
+TOKEN_PREFIX = "ess_"
+
+
+def normalize_email(raw: str | None) -> str:
+    """A lower-cased, syntactically valid address, or ValidationError on field 'email'."""
+    text = clean(raw).lower()
+    if not text or len(text) > 254:
+        raise ValidationError(fields={"email": [_("Enter a valid e-mail address.")]})
+    try:
+        result = validate_email(text, check_deliverability=False)
+    except EmailNotValidError:
+        raise ValidationError(fields={"email": [_("Enter a valid e-mail address.")]})
+    return result.normalized.lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    try:
+        email = normalize_email(email)
+    except ValidationError:
+        return None
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def _check_name(fields: dict[str, list[str]], key: str, value: str) -> str:
+    value = clean(value)
+    if not value:
+        fields.setdefault(key, []).append(_("This field is required."))
+    elif len(value) > 80:
+        fields.setdefault(key, []).append(_("At most %(n)d characters.", n=80))
+    return value
+
+
+def create_account(
+    actor: Any,
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    cae: Cae | None,
+    status: str = "employee",
+    password: str | None = None,
+    role: str = "member",
+    verified: bool = False,
+) -> User:
+    """Create an account and its (empty) profile. Without a password, the person is invited."""
+    fields: dict[str, list[str]] = {}
+    try:
+        email = normalize_email(email)
+    except ValidationError as error:
+        fields.update(error.fields)
+    first_name = _check_name(fields, "first_name", first_name)
+    last_name = _check_name(fields, "last_name", last_name)
+    if status not in STATUSES:
+        fields["status"] = [_("Choose a status from the list.")]
+    if role not in ROLES:
+        fields["role"] = [_("Choose a role from the list.")]
+    if role != "admin" and cae is None:
+        fields["cae"] = [_("Choose your CAE from the directory.")]
+    if password is not None:
+        problems = password_problems(password, email=email, names=(first_name, last_name))
+        if problems:
+            fields["password"] = problems
+    if fields:
+        raise ValidationError(_("Some fields need your attention."), fields)
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict(
+            _("An account already exists with this e-mail address."),
+            {"email": [_("An account already exists with this e-mail address.")]},
+        )
+    if (role != "member" or verified) and not _may_create_privileged(actor, cae, role):
+        raise PermissionDenied(_("You are not allowed to do this."))
+
+    user = User(
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        cae_id=cae.id if cae else None,
+        role=role,
+        membership="verified" if verified else "pending",
+        password_hash=hash_password(password) if password else None,
+        password_changed_at=utcnow() if password else None,
+        session_token=new_session_token(),
+    )
+    user.cae = cae
+    db.session.add(user)
+    db.session.add(Profile(user=user, status=status))
+    db.session.flush()
+    _record_membership(user, actor, None, user.membership, "")
+    return user
+
+
+def _may_create_privileged(actor: Any, cae: Cae | None, role: str) -> bool:
+    if actor is None:  # the command line, run by the site's operator
+        return True
+    if actor.is_admin:
+        return True
+    return role == "member" and cae is not None and actor.manages(cae.id)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The account for these credentials, or None. Takes as long for unknown e-mails."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active or not user.password_hash:
+        verify_password(DUMMY_HASH, password)
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    problems = password_problems(
+        password, email=user.email, names=(user.first_name, user.last_name)
+    )
+    if problems:
+        raise ValidationError(problems[0], {"password": problems})
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    user.session_token = new_session_token()  # signs out every other session
+    db.session.flush()
+
+
+# Signed links (password reset, invitation) ---------------------------------------------------
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"essaim-{purpose}")
+
+
+def _fingerprint(user: User) -> str:
+    """Changes whenever the password does, so a link works only once."""
+    source = f"{user.password_hash or ''}:{user.session_token}".encode()
+    return hashlib.sha256(source).hexdigest()[:16]
+
+
+def make_password_token(user: User, purpose: str = "reset") -> str:
+    return _serializer(purpose).dumps({"u": user.id, "f": _fingerprint(user)})
+
+
+def user_from_password_token(token: str, purpose: str = "reset") -> User | None:
+    """The user a valid, unexpired, unused link was made for; None otherwise."""
+    max_age = current_app.config[
+        "INVITATION_MAX_AGE" if purpose == "invitation" else "PASSWORD_RESET_MAX_AGE"
+    ]
+    try:
+        data = _serializer(purpose).loads(token, max_age=max_age)
+    except (BadSignature, SignatureExpired):
+        return None
+    if not isinstance(data, dict):
+        return None
+    user = db.session.get(User, data.get("u")) if isinstance(data.get("u"), int) else None
+    if user is None or not user.is_active or data.get("f") != _fingerprint(user):
+        return None
+    return user
+
+
+# Membership of a CAE ------------------------------------------------------------------------
+
+
+def _record_membership(user: User, actor: Any, from_state: str | None, to_state: str, note: str):
+    db.session.add(
+        MembershipEvent(
+            user_id=user.id,
+            cae_id=user.cae_id,
+            actor_id=getattr(actor, "id", None),
+            from_state=from_state,
+            to_state=to_state,
+            note=note,
+        )
+    )
+
+
+def change_membership(actor: Any, user: User, to_state: str, note: str = "") -> User:
+    """Verify or refuse a person's membership; managers of their CAE and admins only."""
+    if to_state not in MEMBERSHIP_STATES:
+        raise ValidationError(fields={"state": [_("Unknown membership state.")]})
+    if actor is not None and not actor.manages(user.cae_id):
+        raise PermissionDenied(_("Only the managers of this CAE can do this."))
+    if actor is not None and actor.id == user.id:
+        raise PermissionDenied(_("You cannot change your own membership."))
+    if to_state not in MEMBERSHIP_TRANSITIONS.get(user.membership, set()):
+        raise InvalidTransition(_("This membership cannot move to that state."))
+    note = clean(note)[:500]
+    from_state = user.membership
+    user.membership = to_state
+    _record_membership(user, actor, from_state, to_state, note)
+    db.session.flush()
+    return user
+
+
+def change_role(actor: Any, user: User, role: str) -> User:
+    """Admins give and take roles; a manager must belong to a CAE."""
+    if actor is not None and not actor.is_admin:
+        raise PermissionDenied(_("Only administrators can change roles."))
+    if role not in ROLES:
+        raise ValidationError(fields={"role": [_("Choose a role from the list.")]})
+    if role == "manager" and user.cae_id is None:
+        raise ValidationError(fields={"role": [_("A CAE manager must belong to a CAE.")]})
+    if actor is not None and actor.id == user.id and role != "admin":
+        raise Conflict(_("You cannot remove your own administrator role."))
+    user.role = role
+    db.session.flush()
+    return user
+
+
+def pending_members(actor: Any, cae_id: int):
+    if not actor.manages(cae_id):
+        raise PermissionDenied(_("Only the managers of this CAE can do this."))
+    return select(User).where(User.cae_id == cae_id, User.membership == "pending")
+
+
+def cae_member_counts() -> dict[int, int]:
+    """Verified, active members per CAE, in one query."""
+    rows = db.session.execute(
+        select(User.cae_id, func.count(User.id))
+        .where(User.membership == "verified", User.is_active.is_(True), User.cae_id.is_not(None))
+        .group_by(User.cae_id)
+    )
+    return dict(rows.all())
+
+
+# API tokens --------------------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(actor: Any, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new personal token; the clear token is returned once and never stored."""
+    if actor is not None and actor.id != user.id:
+        raise PermissionDenied(_("You can only create tokens for yourself."))
+    name = clean(name) or _("Personal token")
+    if len(name) > 80:
+        raise ValidationError(fields={"name": [_("At most %(n)d characters.", n=80)]})
+    clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=_token_hash(clear), prefix=clear[:10])
+    db.session.add(token)
+    db.session.flush()
+    return token, clear
+
+
+def user_from_api_token(clear: str) -> User | None:
+    if not clear or not clear.startswith(TOKEN_PREFIX) or len(clear) > 100:
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(clear)))
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        token.last_used_at = now
+    return token.user
+
+
+def revoke_api_token(actor: Any, token_id: int) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != actor.id:
+        raise NotFound(_("This token does not exist."))
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    db.session.flush()
+    return token

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("caes", __name__, url_prefix="/caes" or None)

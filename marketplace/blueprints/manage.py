@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("manage", __name__, url_prefix="/gestion" or None)

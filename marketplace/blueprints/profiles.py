@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("profiles", __name__, url_prefix="/profils" or None)

@@ -1,0 +1,39 @@
+"""Cooperatives (CAEs) that host the entrepreneurs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketplace.dbtypes import UTCDateTime
+from marketplace.extensions import db
+from marketplace.geo import region_of
+from marketplace.timeutil import utcnow
+
+
+class Cae(db.Model):
+    __tablename__ = "caes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160), unique=True)
+    city: Mapped[str] = mapped_column(String(120), default="")
+    #: French department code ('69', '2A', '974').
+    department: Mapped[str] = mapped_column(String(3), index=True)
+    website: Mapped[str | None] = mapped_column(String(255))
+    #: Sectors the CAE hosts, separated by ';' (e.g. 'Bâtiment;Formation').
+    sectors: Mapped[str] = mapped_column(String(500), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def region(self) -> str | None:
+        return region_of(self.department)
+
+    @property
+    def sector_list(self) -> list[str]:
+        return [s.strip() for s in (self.sectors or "").split(";") if s.strip()]
+
+    def __repr__(self) -> str:
+        return f"<Cae {self.id} {self.name!r}>"

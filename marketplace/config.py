@@ -1,0 +1,118 @@
+"""Configuration: built-in defaults < instance/config.py < MARKETPLACE_* environment variables.
+
+Tests and tools pass a mapping to ``create_app(config)``, applied last.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+#: Environment variables read at start-up, with the type to coerce them to.
+ENV_VARIABLES: dict[str, type] = {
+    "ENV": str,
+    "DATABASE_URL": str,
+    "INDEX_DIR": str,
+    "SECRET_KEY": str,
+    "RATELIMIT_STORAGE_URL": str,
+    "RATELIMIT_ENABLED": bool,
+    "MAIL_URL": str,
+    "MAIL_FROM": str,
+    "BASE_URL": str,
+}
+
+
+class Defaults:
+    """Values used when nothing else is configured (development on one machine)."""
+
+    ENV = "development"
+    DATABASE_URL: str | None = None  # SQLite file in instance/ when unset
+    INDEX_DIR: str | None = None  # instance/search-index when unset
+    SECRET_KEY: str | None = None
+    RATELIMIT_STORAGE_URL = "memory://"
+    RATELIMIT_ENABLED = True
+    MAIL_URL: str | None = None
+    MAIL_FROM = "Essaim <ne-pas-repondre@essaim.invalid>"
+    BASE_URL: str | None = None
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    LANGUAGES = ("fr", "en")
+    PASSWORD_RESET_MAX_AGE = 3600  # seconds
+    INVITATION_MAX_AGE = 14 * 24 * 3600  # seconds
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = 30 * 24 * 3600
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    JSON_SORT_KEYS = False
+    PER_PAGE = 20
+    MAX_PER_PAGE = 100
+
+
+def _coerce(kind: type, raw: str) -> Any:
+    if kind is bool:
+        return raw.strip().lower() not in {"0", "false", "no", "off", ""}
+    return kind(raw)
+
+
+def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Merge the layers of configuration into one flat mapping of Flask settings."""
+    values: dict[str, Any] = {k: getattr(Defaults, k) for k in dir(Defaults) if k.isupper()}
+
+    instance_file = Path(instance_path) / "config.py"
+    if instance_file.exists():
+        namespace: dict[str, Any] = {}
+        exec(compile(instance_file.read_text(), str(instance_file), "exec"), namespace)  # noqa: S102
+        values.update({k: v for k, v in namespace.items() if k.isupper()})
+
+    for name, kind in ENV_VARIABLES.items():
+        raw = os.environ.get(f"MARKETPLACE_{name}")
+        if raw is not None and raw != "":
+            values[name] = _coerce(kind, raw)
+
+    values.update(overrides or {})
+
+    production = values["ENV"] == "production"
+    if not values.get("DATABASE_URL"):
+        values["DATABASE_URL"] = "sqlite:///" + str(Path(instance_path) / "essaim.sqlite3")
+    if not values.get("INDEX_DIR"):
+        values["INDEX_DIR"] = str(Path(instance_path) / "search-index")
+    if not values.get("SECRET_KEY"):
+        if production:
+            raise RuntimeError(
+                "MARKETPLACE_SECRET_KEY must be set in production (a long random string)."
+            )
+        values["SECRET_KEY"] = _development_secret(instance_path)
+    if production:
+        values.setdefault("SESSION_COOKIE_SECURE", True)
+        values.setdefault("REMEMBER_COOKIE_SECURE", True)
+        values.setdefault("PREFERRED_URL_SCHEME", "https")
+
+    values["SQLALCHEMY_DATABASE_URI"] = values["DATABASE_URL"]
+    values.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(values["DATABASE_URL"]))
+    values["RATELIMIT_STORAGE_URI"] = values["RATELIMIT_STORAGE_URL"]
+    values["RATELIMIT_HEADERS_ENABLED"] = True
+    values.setdefault("MAIL_DIR", str(Path(instance_path) / "mail"))
+    return values
+
+
+def _engine_options(url: str) -> dict[str, Any]:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}
+
+
+def _development_secret(instance_path: str) -> str:
+    """Read the development secret from instance/, creating it the first time."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

@@ -1,0 +1,71 @@
+"""Formatting for people: money '1 234,56 €', dates '22/11/2026', Paris time."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_babel import get_locale
+
+from marketplace.timeutil import to_paris
+
+
+def _is_english() -> bool:
+    locale = get_locale()
+    return bool(locale and locale.language == "en")
+
+
+def money(cents: int | None, *, with_cents: bool = True) -> str:
+    """Integer cents to '1 234,56 €' (French) or '€1,234.56' (English)."""
+    if cents is None:
+        return ""
+    sign = "-" if cents < 0 else ""
+    euros, rest = divmod(abs(int(cents)), 100)
+    if _is_english():
+        text = f"{euros:,}" + (f".{rest:02d}" if with_cents else "")
+        return f"{sign}€{text}"
+    grouped = f"{euros:,}".replace(",", " ")
+    text = grouped + (f",{rest:02d}" if with_cents else "")
+    return f"{sign}{text} €"
+
+
+def cents_to_input(cents: int | None) -> str:
+    """Cents as a form value people can edit: 123456 → '1234,56'."""
+    if cents is None:
+        return ""
+    euros, rest = divmod(int(cents), 100)
+    return f"{euros},{rest:02d}" if rest else str(euros)
+
+
+def parse_euros(raw: str | None) -> int | None:
+    """'1 234,56', '1234.56' or '1234' → 123456 cents; None when empty; ValueError when invalid."""
+    if raw is None:
+        return None
+    text = str(raw).strip().replace("€", "").replace("\u00a0", "").replace("\u202f", "")
+    text = text.replace(" ", "")
+    if not text:
+        return None
+    if "," in text and "." in text:
+        raise ValueError(raw)
+    text = text.replace(",", ".")
+    amount = Decimal(text)
+    if not amount.is_finite() or amount.as_tuple().exponent < -2:
+        raise ValueError(raw)
+    return int(amount * 100)
+
+
+def date_short(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_paris(value)
+    return value.strftime("%d/%m/%Y")
+
+
+def datetime_short(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    local = to_paris(value)
+    if _is_english():
+        return local.strftime("%d/%m/%Y at %H:%M")
+    return local.strftime("%d/%m/%Y à %H:%M")

@@ -1,0 +1,19 @@
+"""Import every model so that metadata is complete (Alembic, create_all, tests)."""
+
+from marketplace.accounts.models import ApiToken, MembershipEvent, User
+from marketplace.caes.models import Cae
+from marketplace.profiles.models import Profile, ProfileCertification, ProfileLanguage, ProfileSkill
+from marketplace.skills.models import Certification, Skill
+
+__all__ = [
+    "ApiToken",
+    "Cae",
+    "Certification",
+    "MembershipEvent",
+    "Profile",
+    "ProfileCertification",
+    "ProfileLanguage",
+    "ProfileSkill",
+    "Skill",
+    "User",
+]

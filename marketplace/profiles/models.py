@@ -1,0 +1,131 @@
+"""Skill profiles: what an entrepreneur offers, where, and to whom it is shown."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.extensions import db
+from marketplace.geo import region_of
+from marketplace.timeutil import utcnow
+
+STATUSES = ("project_holder", "employee", "associate")
+AVAILABILITIES = ("available", "partial", "unavailable")
+AUDIENCES = ("cae", "network", "public")
+LEVELS = (1, 2, 3, 4)
+
+
+class Profile(db.Model):
+    __tablename__ = "profiles"
+    __table_args__ = (
+        CheckConstraint(in_clause("status", STATUSES), name="status"),
+        CheckConstraint(in_clause("availability", AVAILABILITIES), name="availability"),
+        CheckConstraint(in_clause("audience", AUDIENCES), name="audience"),
+        CheckConstraint(
+            "daily_rate_cents IS NULL OR (daily_rate_cents >= 0 AND daily_rate_cents <= 1000000)",
+            name="daily_rate",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    headline: Mapped[str] = mapped_column(String(160), default="")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    #: project_holder (CAPE), employee (CESA) or associate (ESA).
+    status: Mapped[str] = mapped_column(String(16), default="employee", index=True)
+    city: Mapped[str] = mapped_column(String(120), default="")
+    department: Mapped[str | None] = mapped_column(String(3), index=True)
+    availability: Mapped[str] = mapped_column(String(12), default="available", index=True)
+    #: From when the availability holds (e.g. available again from that date).
+    available_from: Mapped[date | None] = mapped_column(Date)
+    #: Indicative daily rate excluding VAT, in cents.
+    daily_rate_cents: Mapped[int | None] = mapped_column(Integer)
+    #: Who may see the profile: cae, network or public.
+    audience: Mapped[str] = mapped_column(String(8), default="network", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    user = relationship("User", back_populates="profile", lazy="joined", innerjoin=True)
+    skills = relationship(
+        "ProfileSkill",
+        cascade="all, delete-orphan",
+        order_by="(ProfileSkill.level.desc(), ProfileSkill.position)",
+        lazy="selectin",
+    )
+    certifications = relationship(
+        "ProfileCertification", cascade="all, delete-orphan", lazy="selectin"
+    )
+    languages = relationship(
+        "ProfileLanguage",
+        cascade="all, delete-orphan",
+        order_by="ProfileLanguage.position",
+        lazy="selectin",
+    )
+
+    @property
+    def region(self) -> str | None:
+        return region_of(self.department)
+
+    @property
+    def cae_id(self) -> int | None:
+        return self.user.cae_id
+
+    @property
+    def display_name(self) -> str:
+        return self.user.display_name
+
+    @property
+    def certification_names(self) -> list[str]:
+        return sorted((pc.certification.name for pc in self.certifications), key=str.casefold)
+
+    @property
+    def language_names(self) -> list[str]:
+        return [pl.name for pl in self.languages]
+
+
+class ProfileSkill(db.Model):
+    __tablename__ = "profile_skills"
+    __table_args__ = (CheckConstraint("level BETWEEN 1 AND 4", name="level"),)
+
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill_id: Mapped[int] = mapped_column(
+        ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    #: 1 notions, 2 intermediate, 3 confirmed, 4 expert.
+    level: Mapped[int] = mapped_column(SmallInteger)
+    #: Order given by the person, for display.
+    position: Mapped[int] = mapped_column(SmallInteger, default=0)
+
+    skill = relationship("Skill", lazy="joined", innerjoin=True)
+
+    @property
+    def name(self) -> str:
+        return self.skill.name
+
+
+class ProfileCertification(db.Model):
+    __tablename__ = "profile_certifications"
+
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    certification_id: Mapped[int] = mapped_column(
+        ForeignKey("certifications.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+    certification = relationship("Certification", lazy="joined", innerjoin=True)
+
+
+class ProfileLanguage(db.Model):
+    __tablename__ = "profile_languages"
+
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[int] = mapped_column(SmallInteger, default=0)

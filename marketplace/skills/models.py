@@ -1,0 +1,31 @@
+"""Shared skill and certification records, one per normalised name."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketplace.dbtypes import UTCDateTime
+from marketplace.extensions import db
+from marketplace.timeutil import utcnow
+
+
+class Skill(db.Model):
+    __tablename__ = "skills"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The name as first written (accents and capitals kept for display).
+    name: Mapped[str] = mapped_column(String(120))
+    #: Case- and accent-folded name: 'renovation energetique'. Unique.
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Certification(db.Model):
+    __tablename__ = "certifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    key: Mapped[str] = mapped_column(String(120), unique=True)

@@ -1,0 +1,37 @@
+"""Text normalisation shared by skills, forms, imports and search."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+
+
+def clean(value: str | None) -> str:
+    """NFC-normalised text with runs of white space folded and control characters removed."""
+    if value is None:
+        return ""
+    value = unicodedata.normalize("NFC", str(value))
+    value = "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return _SPACES.sub(" ", value).strip()
+
+
+def clean_multiline(value: str | None) -> str:
+    """Like clean() but keeps line breaks (bios, descriptions)."""
+    if value is None:
+        return ""
+    value = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    value = "".join(ch for ch in value if ch == "\n" or unicodedata.category(ch)[0] != "C")
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in value.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def fold(value: str | None) -> str:
+    """Case- and accent-insensitive key: 'RÉNOVATION  Énergétique' → 'renovation energetique'."""
+    value = clean(value).translate(_LIGATURES)
+    decomposed = unicodedata.normalize("NFKD", value)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = stripped.replace("’", "'").replace("‘", "'")
+    return _SPACES.sub(" ", stripped.casefold()).strip()

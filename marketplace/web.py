@@ -1,0 +1,179 @@
+"""Wiring of the web layer: extensions, blueprints, the request cycle and templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, g, has_request_context, render_template, request, session
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from marketplace import formatting, geo
+from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
+from marketplace.timeutil import utcnow
+
+
+def init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_DEFAULT", None)
+    limiter.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(app.root_path + "/../translations"),
+    )
+
+    from marketplace.accounts.models import Anonymous, User
+
+    login_manager.init_app(app)
+    login_manager.anonymous_user = Anonymous
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(session_id: str) -> User | None:
+        user_id, _, token = session_id.partition(":")
+        if not user_id.isdigit() or not token:
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.is_active or user.session_token != token:
+            return None
+        return user
+
+
+def select_locale() -> str:
+    languages = current_app_languages()
+    if not has_request_context():
+        return languages[0]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    user = current_user
+    if user and getattr(user, "locale", None) in languages:
+        return user.locale
+    return languages[0]
+
+
+def current_app_languages() -> tuple[str, ...]:
+    from flask import current_app
+
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def register_blueprints(app: Flask) -> None:
+    from marketplace.blueprints import accounts, auth, caes, main, manage, profiles
+    from marketplace.blueprints.api import bp as api_bp
+
+    for blueprint in (main.bp, auth.bp, accounts.bp, caes.bp, manage.bp, profiles.bp):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def init_request_cycle(app: Flask) -> None:
+    """One commit per request, at the edge; errors as French pages or JSON."""
+
+    @app.after_request
+    def commit_or_rollback(response):
+        if response.status_code < 400 and not g.get("rollback_only"):
+            try:
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                raise
+        else:
+            db.session.rollback()
+        return response
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        )
+        if app.config.get("ENV") == "production":
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        db.session.rollback()
+        if wants_json():
+            from marketplace.blueprints.api.errors import json_error
+
+            return json_error(error.code or 500, http_error_code(error.code), error_message(error))
+        template = (
+            f"errors/{error.code}.html" if error.code in (403, 404, 429) else "errors/generic.html"
+        )
+        return render_template(template, error=error), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        db.session.rollback()
+        app.logger.exception("Unexpected error on %s %s", request.method, request.path)
+        if wants_json():
+            from marketplace.blueprints.api.errors import json_error
+
+            return json_error(500, "server_error", str(_l("An unexpected error occurred.")))
+        return render_template("errors/500.html"), 500
+
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "rate_limited",
+}
+
+
+def http_error_code(status: int | None) -> str:
+    return HTTP_CODES.get(status or 500, "error")
+
+
+def error_message(error: HTTPException) -> str:
+    messages = {
+        400: _l("The request is malformed."),
+        401: _l("Authentication is required."),
+        403: _l("You are not allowed to do this."),
+        404: _l("This page does not exist or is not visible to you."),
+        405: _l("This method is not allowed here."),
+        413: _l("The request is too large."),
+        429: _l("Too many attempts. Please wait a moment and try again."),
+    }
+    return str(messages.get(error.code, error.description or _l("An error occurred.")))
+
+
+def init_templates(app: Flask) -> None:
+    env = app.jinja_env
+    env.add_extension("jinja2.ext.do")
+    env.filters["money"] = formatting.money
+    env.filters["date"] = formatting.date_short
+    env.filters["datetime"] = formatting.datetime_short
+    env.filters["department"] = geo.department_label
+    env.filters["region"] = geo.region_of
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+
+    @app.context_processor
+    def globals_for_templates() -> dict[str, Any]:
+        from marketplace import labels
+
+        return {"labels": labels, "now": utcnow, "current_locale": select_locale()}

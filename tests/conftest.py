@@ -1,0 +1,181 @@
+"""Fixtures: an app per test on a shared, emptied database; factories that return callables.
+
+SQLite (a file in a temporary folder) by default; PostgreSQL when
+MARKETPLACE_TEST_DATABASE_URL is set (the schema is dropped and created once per run).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from marketplace import create_app
+from marketplace.extensions import db
+
+PASSWORD = "Abeilles-Coop-2026"
+_counter = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("MARKETPLACE_TEST_DATABASE_URL")
+    if not url:
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "schema"})
+    with app.app_context():
+        import marketplace.models  # noqa: F401
+
+        db.drop_all()
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.create_all()
+        db.engine.dispose()
+    return url
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))  # noqa: S608
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path) -> dict:
+    return {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "MAIL_DIR": str(tmp_path / "mail"),
+        "INDEX_DIR": str(tmp_path / "index"),
+        "SERVER_NAME": "localhost",
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_cae(app):
+    from marketplace.caes.models import Cae
+
+    def make(name: str | None = None, department: str = "69", city: str = "Lyon", **kw) -> Cae:
+        cae = Cae(name=name or f"CAE {next(_counter)}", department=department, city=city, **kw)
+        db.session.add(cae)
+        db.session.commit()
+        return cae
+
+    return make
+
+
+@pytest.fixture
+def make_user(app, make_cae):
+    """make_user(cae=..., role='member', verified=True, **profile_fields) → committed User."""
+    from marketplace.accounts.operations import create_account
+    from marketplace.profiles.operations import update_profile
+
+    def make(
+        cae=None,
+        *,
+        role: str = "member",
+        verified: bool = True,
+        email: str | None = None,
+        first_name: str = "Camille",
+        last_name: str | None = None,
+        password: str | None = PASSWORD,
+        status: str = "employee",
+        **profile,
+    ):
+        n = next(_counter)
+        if cae is None and role != "admin":
+            cae = make_cae()
+        user = create_account(
+            None,
+            email=email or f"person{n}@example.org",
+            first_name=first_name,
+            last_name=last_name or f"Martin{n}",
+            cae=cae,
+            status=status,
+            password=password,
+            role=role,
+            verified=verified,
+        )
+        if profile:
+            update_profile(None, user.profile, profile)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """login(user) signs the test client in through the sign-in form."""
+
+    def do_login(user, password: str = PASSWORD, the_client=None):
+        c = the_client or client
+        response = c.post(
+            "/connexion", data={"email": user.email, "password": password}, follow_redirects=False
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        return c
+
+    return do_login
+
+
+@pytest.fixture
+def api_token(app):
+    """api_token(user) → a clear personal token for the Authorization header."""
+    from marketplace.accounts.operations import create_api_token
+
+    def make(user) -> str:
+        _token, clear = create_api_token(None, user, "tests")
+        db.session.commit()
+        return clear
+
+    return make
+
+
+@pytest.fixture
+def outbox(app_config):
+    """The messages written to the mail folder, oldest first, as (to, subject, body) tuples."""
+    from email import message_from_bytes, policy
+
+    def read() -> list[tuple[str, str, str]]:
+        folder = Path(app_config["MAIL_DIR"])
+        if not folder.exists():
+            return []
+        result = []
+        for path in sorted(folder.glob("*.eml")):
+            msg = message_from_bytes(path.read_bytes(), policy=policy.default)
+            result.append((msg["To"], msg["Subject"], msg.get_content()))
+        return result
+
+    return read
+
+
+def links_in(body: str) -> list[str]:
+    return re.findall(r"https?://\S+", body)
