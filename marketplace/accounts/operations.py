@@ -48,7 +48,7 @@ MEMBERSHIP_TRANSITIONS: dict[str, set[str]] = {
     "verified": {"refused"},
     "refused": {"verified"},
 }
-TOKEN_PREFIX = "ess_"
+TOKEN_PREFIX = "ess_"  # noqa: S105 (a marker, not a secret)
 
 
 def normalize_email(raw: str | None) -> str:

@@ -1,3 +1,3 @@
 from flask import Blueprint
 
-bp = Blueprint("accounts", __name__, url_prefix="/compte" or None)
+bp = Blueprint("accounts", __name__, url_prefix="/compte")

@@ -1,3 +1,3 @@
 from flask import Blueprint
 
-bp = Blueprint("caes", __name__, url_prefix="/caes" or None)
+bp = Blueprint("caes", __name__, url_prefix="/caes")

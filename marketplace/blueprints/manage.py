@@ -1,3 +1,3 @@
 from flask import Blueprint
 
-bp = Blueprint("manage", __name__, url_prefix="/gestion" or None)
+bp = Blueprint("manage", __name__, url_prefix="/gestion")

@@ -1,3 +1,3 @@
 from flask import Blueprint
 
-bp = Blueprint("profiles", __name__, url_prefix="/profils" or None)
+bp = Blueprint("profiles", __name__, url_prefix="/profils")
