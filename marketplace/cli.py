@@ -1,9 +1,343 @@
-"""Command line: `flask --app wsgi <group> <command>`."""
+"""Command line: `flask --app wsgi <group> <command>` (the contract is in API.md).
+
+Every command runs in the application context given by Flask's CLI, goes through the same
+operations as the interface (actor None: the site's operator), commits once at the end and
+prints its result only after the commit. Errors go to stderr, in French, with exit code 1 and
+nothing written; never a traceback.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.text import clean, fold
+
+log = logging.getLogger(__name__)
+
+caes_cli = AppGroup("caes", help="Manage the directory of CAEs.")
+users_cli = AppGroup("users", help="Manage accounts and personal API tokens.")
+members_cli = AppGroup("members", help="Import the members of a CAE.")
+demo_cli = AppGroup("demo", help="Demonstration data.")
+
+
+class CommandError(click.ClickException):
+    """A refusal shown as « Erreur : … » on stderr, with optional detail lines; exit code 1."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, details: list[str] | None = None):
+        super().__init__(message)
+        self.details = details or []
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Erreur : {self.message}", err=True)
+        for line in self.details:
+            click.echo(f"  {line}", err=True)
+
+
+def _domain_error(error: DomainError, labels: dict[str, str]) -> CommandError:
+    details = [
+        f"{labels.get(name, name)} : {message}"
+        for name, messages in error.fields.items()
+        for message in messages
+    ]
+    message = error.message or (details[0] if details else type(error).__name__)
+    details = [line for line in details if not line.endswith(f" : {message}")]
+    if details == [message]:
+        details = []
+    return CommandError(message, details)
+
+
+def transactional(labels: dict[str, str] | None = None) -> Callable:
+    """Run the command in one transaction: commit at the end, roll back on any error.
+
+    The command returns the text to print on stdout; it is printed after the commit.
+    labels maps operation field names to the option names shown in error messages.
+    """
+
+    def decorate(function: Callable[..., str | None]) -> Callable[..., None]:
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> None:
+            try:
+                output = function(*args, **kwargs)
+                db.session.commit()
+            except (click.ClickException, click.exceptions.Exit, click.Abort):
+                _rollback()
+                raise
+            except DomainError as error:
+                _rollback()
+                raise _domain_error(error, labels or {})
+            except SQLAlchemyError as error:
+                _rollback()
+                log.debug("database error", exc_info=True)
+                raise CommandError(_database_message(error))
+            except Exception as error:
+                _rollback()
+                if current_app.debug:  # flask --debug …: show the traceback to the developer
+                    raise
+                raise CommandError(f"erreur inattendue ({type(error).__name__}) : {error}")
+            if output:
+                click.echo(output)
+
+        return wrapper
+
+    return decorate
+
+
+def _rollback() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone: the transaction is lost anyway
+        log.debug("rollback failed", exc_info=True)
+
+
+def _database_message(error: SQLAlchemyError) -> str:
+    text = str(getattr(error, "orig", error)).strip().splitlines()[0] if str(error) else ""
+    lowered = text.lower()
+    if "no such table" in lowered or ("relation" in lowered and "does not exist" in lowered):
+        return "la base de données n'est pas prête : lancez « flask --app wsgi db upgrade »."
+    return f"erreur de la base de données : {text}"
+
+
+def find_cae(reference: str):
+    """A CAE by id or exact name (then by name ignoring case and accents)."""
+    from marketplace.caes.models import Cae
+
+    reference = clean(reference)
+    if not reference:
+        raise CommandError("indiquez la CAE (--cae) par son numéro ou son nom exact.")
+    found: dict[int, Cae] = {}
+    if reference.isdigit():
+        cae = db.session.get(Cae, int(reference))
+        if cae is not None:
+            found[cae.id] = cae
+    for cae in db.session.scalars(select(Cae).where(Cae.name == reference)):
+        found[cae.id] = cae
+    if not found:
+        for cae in db.session.scalars(select(Cae)):
+            if fold(cae.name) == fold(reference):
+                found[cae.id] = cae
+    if not found:
+        raise CommandError(f"aucune CAE ne correspond à « {reference} » (numéro ou nom exact).")
+    if len(found) > 1:
+        listed = ", ".join(f"{c.id} « {c.name} »" for c in sorted(found.values(), key=_id))
+        raise CommandError(f"« {reference} » désigne plusieurs CAE : {listed}. Donnez le numéro.")
+    return next(iter(found.values()))
+
+
+def _id(obj: Any) -> int:
+    return obj.id
+
+
+def find_user(email: str):
+    from marketplace.accounts.operations import find_user_by_email
+
+    user = find_user_by_email(email)
+    if user is None:
+        raise CommandError(f"aucun compte n'a l'adresse « {clean(email)} ».")
+    return user
+
+
+def names_from_email(email: str) -> tuple[str, str]:
+    """'marie.dupont@x' → ('Marie', 'Dupont'); 'contact@coop.fr' → ('Contact', 'Coop')."""
+    local, _, domain = clean(email).partition("@")
+    local = local.split("+", 1)[0]
+    parts = [p for p in local.replace("_", ".").split(".") if p]
+    if not parts:
+        parts = ["Membre"]
+    if len(parts) == 1:
+        parts.append(domain.split(".", 1)[0] or "Essaim")
+    return _title(parts[0])[:80], " ".join(_title(p) for p in parts[1:])[:80]
+
+
+def _title(text: str) -> str:
+    return "-".join(piece[:1].upper() + piece[1:] for piece in text.split("-"))
+
+
+# caes ----------------------------------------------------------------------------------------
+
+
+@caes_cli.command("add")
+@click.argument("name")
+@click.option("--city", default="", help="City of the CAE's head office.")
+@click.option("--department", default="", help="French department code: 69, 2A, 974…")
+@click.option("--website", default=None, help="Web address (https://…).")
+@click.option("--sectors", default=None, help='Sectors separated by ";": "Bâtiment;Formation".')
+@click.option("--description", default=None, help="A short presentation.")
+@transactional({"name": "NAME", "city": "--city", "department": "--department",
+                "website": "--website", "sectors": "--sectors",
+                "description": "--description"})  # fmt: skip
+def caes_add(
+    name: str,
+    city: str,
+    department: str,
+    website: str | None,
+    sectors: str | None,
+    description: str | None,
+) -> str:
+    """Add a CAE to the directory and print its id."""
+    from marketplace.caes.operations import create_cae
+
+    data: dict[str, Any] = {"name": name, "city": city, "department": department}
+    for key, value in (("website", website), ("sectors", sectors), ("description", description)):
+        if value is not None:
+            data[key] = value
+    return str(create_cae(None, data).id)
+
+
+# users ---------------------------------------------------------------------------------------
+
+
+@users_cli.command("add")
+@click.argument("email")
+@click.option("--cae", "cae_ref", default=None, help="The CAE, by id or exact name.")
+@click.option(
+    "--role", type=click.Choice(["member", "manager", "admin"]), default="member", show_default=True
+)
+@click.option("--verified", is_flag=True, help="The membership is verified at once.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin.")
+@click.option("--first-name", default=None, help="Defaults to the e-mail's local part.")
+@click.option("--last-name", default=None, help="Defaults to the e-mail's local part or domain.")
+@click.option(
+    "--status",
+    type=click.Choice(["project_holder", "employee", "associate"]),
+    default="employee",
+    show_default=True,
+)
+@transactional({"email": "EMAIL", "cae": "--cae", "role": "--role", "status": "--status",
+                "first_name": "--first-name", "last_name": "--last-name",
+                "password": "mot de passe"})  # fmt: skip
+def users_add(
+    email: str,
+    cae_ref: str | None,
+    role: str,
+    verified: bool,
+    password_stdin: bool,
+    first_name: str | None,
+    last_name: str | None,
+    status: str,
+) -> str:
+    """Add an account and print its id.
+
+    Without --password-stdin the person gets an e-mail inviting them to choose a password.
+    An administrator may belong to no CAE; everybody else needs --cae.
+    """
+    from marketplace.accounts.notify import send_invitation
+    from marketplace.accounts.operations import create_account
+
+    cae = find_cae(cae_ref) if cae_ref is not None else None
+    if cae is None and role != "admin":
+        raise CommandError(
+            "indiquez la CAE du compte avec --cae (seul un compte admin peut s'en passer)."
+        )
+    password = None
+    if password_stdin:
+        password = sys.stdin.read().rstrip("\r\n")
+        if not password:
+            raise CommandError("aucun mot de passe lu sur l'entrée standard (--password-stdin).")
+    default_first, default_last = names_from_email(email)
+    user = create_account(
+        None,
+        email=email,
+        first_name=first_name if first_name is not None else default_first,
+        last_name=last_name if last_name is not None else default_last,
+        cae=cae,
+        status=status,
+        password=password,
+        role=role,
+        verified=verified,
+    )
+    if password is None:
+        send_invitation(user)
+    return str(user.id)
+
+
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--name", default="", help="A name to recognise the token by.")
+@transactional({"name": "--name"})
+def users_token(email: str, name: str) -> str:
+    """Create a personal API token and print it alone on stdout (it is shown only once)."""
+    from marketplace.accounts.operations import create_api_token
+
+    user = find_user(email)
+    if not user.is_active:
+        raise CommandError(f"le compte « {user.email} » est fermé.")
+    _token, clear = create_api_token(None, user, name)
+    return clear
+
+
+# members -------------------------------------------------------------------------------------
+
+
+@members_cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--cae", "cae_ref", required=True, help="The CAE, by id or exact name.")
+@click.option("--verified", is_flag=True, help="New and pending members become verified.")
+@transactional()
+def members_import(file: str, cae_ref: str, verified: bool) -> str:
+    """Import a members file (CSV, UTF-8, header row): all rows or none.
+
+    Columns: email,first_name,last_name,status,headline,bio,city,department,skills,
+    certifications,availability,audience (any order). A known e-mail updates that member.
+    An empty cell keeps the current value; for a new member it means status employee,
+    availability available and audience network. New members get an invitation e-mail.
+    """
+    from marketplace.members_import import ImportErrors, import_members
+
+    cae = find_cae(cae_ref)
+    try:
+        if file == "-":
+            result = import_members(None, cae, sys.stdin.buffer, verified)
+        else:
+            with open(file, "rb") as stream:
+                result = import_members(None, cae, stream, verified)
+    except OSError as error:
+        raise CommandError(f"impossible de lire « {file} » : {error.strerror or error}.")
+    except ImportErrors as error:
+        for line in error.lines():
+            click.echo(line, err=True)
+        count = len(error.errors)
+        plural = "s" if count > 1 else ""
+        raise CommandError(f"{count} erreur{plural} : rien n'a été importé.")
+    summary = (
+        f"créés : {len(result.created)}, mis à jour : {len(result.updated)}, total : {result.total}"
+    )
+    if verified:
+        summary += f", vérifiés : {len(result.verified)}"
+    return summary
+
+
+# demo ----------------------------------------------------------------------------------------
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Do nothing if the directory has a CAE already.")
+@transactional()
+def demo_load(if_empty: bool) -> str:
+    """Load the demonstration data set (idempotent: a second run adds nothing)."""
+    from marketplace.demo import load_demo
+
+    result = load_demo(if_empty=if_empty)
+    return result.report()
 
 
 def register_cli(app: Flask) -> None:
     """Attach the command groups (each lives beside its domain)."""
+    for group in (caes_cli, users_cli, members_cli, demo_cli):
+        app.cli.add_command(group)
+    from marketplace.search.cli import register_search_cli
+
+    register_search_cli(app)

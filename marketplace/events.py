@@ -19,6 +19,8 @@ def on_commit(session: Session, callback: Callable[[], None]) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _run_callbacks(session: Session) -> None:
+    if session.in_nested_transaction():  # a SAVEPOINT released: the real commit is still to come
+        return
     callbacks = session.info.pop(_KEY, [])
     for callback in callbacks:
         try:
@@ -29,4 +31,6 @@ def _run_callbacks(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _drop_callbacks(session: Session) -> None:
+    if session.in_nested_transaction():  # only a SAVEPOINT rolled back: the transaction goes on
+        return
     session.info.pop(_KEY, None)

@@ -3,6 +3,7 @@
 from marketplace.accounts.models import ApiToken, MembershipEvent, User
 from marketplace.caes.models import Cae
 from marketplace.profiles.models import Profile, ProfileCertification, ProfileLanguage, ProfileSkill
+from marketplace.search.changelog import SearchChange
 from marketplace.skills.models import Certification, Skill
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "ProfileCertification",
     "ProfileLanguage",
     "ProfileSkill",
+    "SearchChange",
     "Skill",
     "User",
 ]

@@ -15,8 +15,16 @@ from marketplace.timeutil import utcnow
 
 
 def init_extensions(app: Flask) -> None:
+    import marketplace.models  # noqa: F401  (complete metadata for Alembic and create_all)
+
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(app.root_path + "/../migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_DEFAULT", None)
     limiter.init_app(app)
@@ -65,12 +73,13 @@ def current_app_languages() -> tuple[str, ...]:
 
 
 def register_blueprints(app: Flask) -> None:
-    from marketplace.blueprints import accounts, auth, caes, main, manage, profiles
+    from marketplace.blueprints import accounts, auth, caes, main, manage, profiles, search
     from marketplace.blueprints.api import bp as api_bp
 
     for blueprint in (main.bp, auth.bp, accounts.bp, caes.bp, manage.bp, profiles.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(search.bp)
 
 
 def wants_json() -> bool:
@@ -79,6 +88,12 @@ def wants_json() -> bool:
 
 def init_request_cycle(app: Flask) -> None:
     """One commit per request, at the edge; errors as French pages or JSON."""
+
+    @app.before_request
+    def forget_previous_request():
+        """Resolve the signed-in user afresh: tests run many requests in one app context."""
+        g.pop("_login_user", None)
+        g.pop("rollback_only", None)
 
     @app.after_request
     def commit_or_rollback(response):
@@ -171,6 +186,10 @@ def init_templates(app: Flask) -> None:
     env.filters["region"] = geo.region_of
     env.trim_blocks = True
     env.lstrip_blocks = True
+    from marketplace import labels
+
+    # A global too, so that macros imported without context (_macros/ui.html) see it.
+    env.globals["labels"] = labels
 
     @app.context_processor
     def globals_for_templates() -> dict[str, Any]:

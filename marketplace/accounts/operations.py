@@ -171,6 +171,39 @@ def set_password(user: User, password: str) -> None:
     db.session.flush()
 
 
+def update_account(
+    actor: Any, user: User, *, first_name: str, last_name: str, locale: str | None
+) -> User:
+    """A person edits their own name and interface language."""
+    if actor is not None and actor.id != user.id:
+        raise PermissionDenied(_("You can only change your own account."))
+    fields: dict[str, list[str]] = {}
+    first_name = _check_name(fields, "first_name", first_name)
+    last_name = _check_name(fields, "last_name", last_name)
+    locale = locale or None
+    if locale is not None and locale not in current_app.config["LANGUAGES"]:
+        fields["locale"] = [_("Choose a language from the list.")]
+    if fields:
+        raise ValidationError(_("Some fields need your attention."), fields)
+    user.first_name = first_name
+    user.last_name = last_name
+    user.locale = locale
+    db.session.flush()
+    return user
+
+
+def change_password(actor: Any, user: User, current_password: str, new_password: str) -> None:
+    """Change one's password, knowing the current one; signs out every other session."""
+    if actor is not None and actor.id != user.id:
+        raise PermissionDenied(_("You can only change your own password."))
+    if not verify_password(user.password_hash, current_password or ""):
+        raise ValidationError(
+            _("The current password is not correct."),
+            {"current_password": [_("The current password is not correct.")]},
+        )
+    set_password(user, new_password)
+
+
 # Signed links (password reset, invitation) ---------------------------------------------------
 
 

@@ -1,3 +1,144 @@
-from flask import Blueprint
+"""Account settings: name, language, password and personal API tokens (HTML)."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import refresh
+from flask_login import current_user, login_required, login_user
+from sqlalchemy import select
+
+from marketplace.accounts.forms import (
+    ChangePasswordForm,
+    SettingsForm,
+    TokenForm,
+    apply_errors,
+)
+from marketplace.accounts.models import ApiToken
+from marketplace.accounts.operations import (
+    change_password,
+    create_api_token,
+    revoke_api_token,
+    update_account,
+)
+from marketplace.errors import DomainError, NotFound
+from marketplace.extensions import db
 
 bp = Blueprint("accounts", __name__, url_prefix="/compte")
+
+
+def _settings_page(
+    settings_form: SettingsForm, password_form: ChangePasswordForm, status: int = 200
+):
+    return render_template(
+        "accounts/settings.html",
+        form=settings_form,
+        password_form=password_form,
+        user=current_user,
+    ), status
+
+
+@bp.route("", methods=["GET", "POST"])
+@login_required
+def settings():
+    user = current_user._get_current_object()
+    form = SettingsForm(obj=None if request.method == "POST" else user)
+    if request.method == "GET":
+        form.locale.data = user.locale or session.get("lang") or current_app.config["LANGUAGES"][0]
+    password_form = ChangePasswordForm(formdata=None, user=user)
+    if request.method == "GET":
+        return _settings_page(form, password_form)
+    if form.validate():
+        try:
+            update_account(
+                user,
+                user,
+                first_name=form.first_name.data,
+                last_name=form.last_name.data,
+                locale=form.locale.data,
+            )
+        except DomainError as error:
+            apply_errors(form, error)
+        else:
+            if user.locale:
+                session["lang"] = user.locale
+                refresh()  # the confirmation already speaks the chosen language
+            flash(_("Your settings are saved."), "success")
+            return redirect(url_for("accounts.settings"))
+    return _settings_page(form, password_form, 422)
+
+
+@bp.post("/mot-de-passe")
+@login_required
+def password():
+    user = current_user._get_current_object()
+    password_form = ChangePasswordForm(user=user)
+    if password_form.validate():
+        try:
+            change_password(
+                user, user, password_form.current_password.data, password_form.password.data
+            )
+        except DomainError as error:
+            apply_errors(password_form, error)
+        else:
+            # The session token changed: every other session is signed out, this one stays.
+            remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+            login_user(user, remember=remember_cookie in request.cookies)
+            flash(
+                _("Your password is changed. Your other sessions have been signed out."),
+                "success",
+            )
+            return redirect(url_for("accounts.settings"))
+    form = SettingsForm(formdata=None, obj=user)
+    form.locale.data = user.locale or session.get("lang") or current_app.config["LANGUAGES"][0]
+    return _settings_page(form, password_form, 422)
+
+
+def _tokens_page(form: TokenForm, created: ApiToken | None = None, clear: str | None = None):
+    tokens = db.session.scalars(
+        select(ApiToken)
+        .where(ApiToken.user_id == current_user.id)
+        .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc())
+    ).all()
+    return render_template(
+        "accounts/tokens.html", form=form, tokens=tokens, created=created, clear_token=clear
+    )
+
+
+@bp.route("/jetons", methods=["GET", "POST"])
+@login_required
+def tokens():
+    form = TokenForm()
+    if request.method == "GET":
+        return _tokens_page(form)
+    if form.validate():
+        user = current_user._get_current_object()
+        try:
+            token, clear = create_api_token(user, user, form.name.data or "")
+        except DomainError as error:
+            apply_errors(form, error)
+        else:
+            # Shown once, on this page only: never in a flash or in the session.
+            return _tokens_page(TokenForm(formdata=None), created=token, clear=clear)
+    return _tokens_page(form), 422
+
+
+@bp.post("/jetons/<int:token_id>/revoquer")
+@login_required
+def revoke_token(token_id: int):
+    try:
+        token = revoke_api_token(current_user._get_current_object(), token_id)
+    except NotFound:
+        abort(404)
+    flash(_("The token « %(name)s » is revoked.", name=token.name), "success")
+    return redirect(url_for("accounts.tokens"))

@@ -1,3 +1,191 @@
-from flask import Blueprint
+"""Management pages: CAE managers verify memberships; admins also manage every CAE and roles."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from marketplace import labels
+from marketplace.accounts.management import (
+    cae_people,
+    dashboard_caes,
+    managed_cae,
+    managed_person,
+    membership_counts,
+    membership_history,
+    require_admin,
+    require_manager,
+    search_accounts,
+)
+from marketplace.accounts.models import MEMBERSHIP_STATES, User
+from marketplace.accounts.notify import send_membership_decision
+from marketplace.accounts.operations import MEMBERSHIP_TRANSITIONS, change_membership, change_role
+from marketplace.blueprints.caes import page_arg, register_domain_errors
+from marketplace.blueprints.main import safe_next
+from marketplace.caes.forms import AccountSearchForm, DecisionForm, RoleForm
+from marketplace.caes.models import Cae
+from marketplace.errors import DomainError, NotFound, PermissionDenied
+from marketplace.extensions import db
+from marketplace.profiles.operations import paginate
 
 bp = Blueprint("manage", __name__, url_prefix="/gestion")
+register_domain_errors(bp)
+
+DECISIONS = ("verified", "refused")
+
+
+@bp.before_request
+@login_required
+def managers_only():
+    """Signed-in CAE managers and admins only; the others get 403."""
+    require_manager(current_user)
+
+
+@bp.get("")
+def index():
+    return render_template("manage/index.html", rows=dashboard_caes(current_user))
+
+
+# Members of a CAE -----------------------------------------------------------------------------
+
+
+def _state_arg() -> str:
+    state = request.args.get("etat", "pending")
+    return state if state in MEMBERSHIP_STATES else "pending"
+
+
+def _render_members(cae: Cae, state: str, page: int, error: str | None = None, status: int = 200):
+    per_page = current_app.config["PER_PAGE"]
+    people, total = paginate(cae_people(current_user, cae.id, state), page, per_page)
+    counts = membership_counts([cae.id]).get(cae.id, dict.fromkeys(MEMBERSHIP_STATES, 0))
+    return (
+        render_template(
+            "manage/members.html",
+            cae=cae,
+            state=state,
+            people=people,
+            total=total,
+            page=page,
+            per_page=per_page,
+            counts=counts,
+            transitions=MEMBERSHIP_TRANSITIONS,
+            error=error,
+        ),
+        status,
+    )
+
+
+def _message(problem: DomainError) -> str:
+    """One sentence for an error shown at the top of a list page."""
+    messages = [m for ms in problem.fields.values() for m in ms]
+    return " ".join(messages) or problem.message or _("This change is not possible.")
+
+
+@bp.get("/caes/<int:cae_id>/membres")
+def members(cae_id: int):
+    cae = managed_cae(current_user, cae_id)
+    return _render_members(cae, _state_arg(), page_arg())
+
+
+@bp.post("/membres/<int:user_id>/decision")
+def decide(user_id: int):
+    person = managed_person(current_user, user_id)
+    back = safe_next(request.form.get("next")) or url_for(
+        "manage.members", cae_id=person.cae_id, etat=person.membership
+    )
+    form = DecisionForm()
+    error = None
+    if not form.validate_on_submit():
+        error = _("The form has expired. Please try again.")
+    elif form.decision.data not in DECISIONS:
+        error = _("Choose to verify or to refuse the membership.")
+    elif len((form.note.data or "").strip()) > 500:
+        error = _("The note takes at most %(n)d characters.", n=500)
+    if error is None:
+        name = person.display_name
+        try:
+            change_membership(current_user, person, form.decision.data, form.note.data or "")
+        except PermissionDenied:
+            raise
+        except DomainError as problem:
+            return _render_members(
+                person.cae, person.membership, 1, _message(problem), problem.status
+            )
+        send_membership_decision(person)
+        if person.membership == "verified":
+            flash(_("The membership of %(name)s is verified.", name=name), "success")
+        else:
+            flash(_("The membership of %(name)s is refused.", name=name), "success")
+        return redirect(back)
+    return _render_members(person.cae, person.membership, 1, error, 422)
+
+
+@bp.get("/caes/<int:cae_id>/historique")
+def history(cae_id: int):
+    cae = managed_cae(current_user, cae_id)
+    page = page_arg()
+    per_page = current_app.config["PER_PAGE"]
+    events, total = paginate(membership_history(current_user, cae.id), page, per_page)
+    return render_template(
+        "manage/history.html", cae=cae, events=events, total=total, page=page, per_page=per_page
+    )
+
+
+# Accounts and roles (admins) ------------------------------------------------------------------
+
+
+def _render_users(error: str | None = None, status: int = 200, q: str | None = None):
+    search = AccountSearchForm(request.args)
+    if q is not None:
+        search.q.data = q
+    page = page_arg()
+    per_page = current_app.config["PER_PAGE"]
+    users, total = paginate(search_accounts(current_user, search.q.data or ""), page, per_page)
+    args = {"q": search.q.data} if search.q.data else {}
+    return (
+        render_template(
+            "manage/users.html",
+            search=search,
+            users=users,
+            total=total,
+            page=page,
+            per_page=per_page,
+            args=args,
+            role_form=RoleForm(formdata=None),
+            error=error,
+        ),
+        status,
+    )
+
+
+@bp.get("/comptes")
+def users():
+    require_admin(current_user)
+    return _render_users()
+
+
+@bp.post("/comptes/<int:user_id>/role")
+def set_role(user_id: int):
+    require_admin(current_user)
+    person = db.session.get(User, user_id)
+    if person is None:
+        raise NotFound(_("This person does not exist."))
+    form = RoleForm()
+    if not form.validate_on_submit():
+        return _render_users(_("The form has expired. Please try again."), 422)
+    try:
+        change_role(current_user, person, form.role.data or "")
+    except PermissionDenied:
+        raise
+    except DomainError as problem:
+        return _render_users(_message(problem), problem.status)
+    flash(
+        _(
+            "%(name)s is now: %(role)s.",
+            name=person.display_name,
+            role=labels.ROLE.get(person.role, person.role),
+        ),
+        "success",
+    )
+    return redirect(safe_next(request.form.get("next")) or url_for("manage.users"))

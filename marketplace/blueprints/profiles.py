@@ -1,3 +1,110 @@
-from flask import Blueprint
+"""Skill profiles in HTML: the list with its filters, a profile's page and one's own edit page."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from marketplace.caes.models import Cae
+from marketplace.errors import NotFound, ValidationError
+from marketplace.extensions import db
+from marketplace.profiles.forms import AUDIENCE_HELP, ProfileFilterForm, ProfileForm
+from marketplace.profiles.models import Profile
+from marketplace.profiles.operations import (
+    ProfileFilters,
+    filtered_profiles,
+    get_profile,
+    paginate,
+    update_profile,
+    validate_profile_input,
+)
 
 bp = Blueprint("profiles", __name__, url_prefix="/profils")
+
+PER_PAGE = 20
+
+
+@bp.get("")
+def index():
+    caes = [(c.id, c.name) for c in db.session.execute(select(Cae.id, Cae.name).order_by(Cae.name))]
+    form = ProfileFilterForm(caes, formdata=request.args)
+    page = request.args.get("page", 1, type=int)
+    if page < 1:
+        abort(404)
+    filters = ProfileFilters(**form.filter_values())
+    profiles, total = paginate(filtered_profiles(current_user, filters), page, PER_PAGE)
+    if page > 1 and not profiles:
+        abort(404)
+    return render_template(
+        "profiles/index.html",
+        form=form,
+        profiles=profiles,
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        args=form.active_args(),
+    )
+
+
+@bp.get("/<int:profile_id>")
+def show(profile_id: int):
+    try:
+        profile = get_profile(current_user, profile_id)
+    except NotFound:
+        abort(404)
+    levels = [
+        (level, list(rows))
+        for level, rows in groupby(
+            sorted(profile.skills, key=lambda ps: (-ps.level, ps.position)), key=lambda ps: ps.level
+        )
+    ]
+    is_owner = current_user.is_authenticated and current_user.id == profile.user_id
+    return render_template(
+        "profiles/show.html",
+        profile=profile,
+        levels=levels,
+        is_owner=is_owner,
+        shows_audience=is_owner or current_user.manages(profile.cae_id),
+    )
+
+
+@bp.route("/moi", methods=["GET", "POST"])
+@login_required
+def edit():
+    profile: Profile | None = current_user.profile
+    if profile is None:  # every account gets one at creation; be safe with odd data
+        abort(404)
+    if request.method == "GET":
+        return _edit_page(ProfileForm.for_profile(profile), profile)
+
+    form = ProfileForm()
+    if form.add_rows.data:
+        # Without JavaScript: three more empty rows, nothing saved, everything typed kept.
+        form.add_empty_rows()
+        return _edit_page(form, profile)
+
+    valid = form.validate()
+    data = form.profile_data()
+    try:
+        if not valid:
+            validate_profile_input(data)  # gather the domain errors of the other fields too
+        else:
+            update_profile(current_user, profile, data)
+    except ValidationError as error:
+        form.add_domain_errors(error.fields)
+        if not error.fields:
+            form.form_errors.append(error.message)
+    if form.has_errors:
+        return _edit_page(form, profile), 422
+    flash(_("Your profile is saved."), "success")
+    return redirect(url_for("profiles.show", profile_id=profile.id))
+
+
+def _edit_page(form: ProfileForm, profile: Profile) -> str:
+    return render_template(
+        "profiles/edit.html", form=form, profile=profile, audience_help=AUDIENCE_HELP
+    )

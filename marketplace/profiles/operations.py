@@ -212,11 +212,48 @@ class ProfileFilters:
     cae: int | None = None
     status: str | None = None
     availability: str | None = None
+    #: Words to find (simple folded LIKE until full-text search replaces it).
+    q: str | None = None
+
+
+def _words_clause(q: str):
+    """Every word of q appears in a competence, certification, the headline, bio, city or name."""
+    from sqlalchemy import and_, or_
+
+    from marketplace.skills.models import Certification
+
+    clauses = []
+    for raw in clean(q).split()[:10]:
+        patterns = set()
+        for variant in (fold(raw), raw.lower()):
+            escaped = variant.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            if escaped:
+                patterns.add(f"%{escaped}%")
+        alternatives = []
+        for pattern in sorted(patterns):
+            skill_ids = select(ProfileSkill.profile_id).join(Skill)
+            cert_ids = select(ProfileCertification.profile_id).join(Certification)
+            alternatives += [
+                Profile.id.in_(skill_ids.where(Skill.key.like(pattern, escape="\\"))),
+                Profile.id.in_(cert_ids.where(Certification.key.like(pattern, escape="\\"))),
+                func.lower(Profile.headline).like(pattern, escape="\\"),
+                func.lower(Profile.bio).like(pattern, escape="\\"),
+                func.lower(Profile.city).like(pattern, escape="\\"),
+                func.lower(User.first_name).like(pattern, escape="\\"),
+                func.lower(User.last_name).like(pattern, escape="\\"),
+            ]
+        if alternatives:
+            clauses.append(or_(*alternatives))
+    return and_(*clauses) if clauses else None
 
 
 def filtered_profiles(viewer: Any, filters: ProfileFilters):
     """SELECT of visible profiles matching the filters, most recently updated first."""
     stmt = visible_profiles(viewer)
+    if filters.q:
+        words = _words_clause(filters.q)
+        if words is not None:
+            stmt = stmt.where(words)
     if filters.skill:
         skill_ids = (
             select(ProfileSkill.profile_id).join(Skill).where(Skill.key == fold(filters.skill))
@@ -249,8 +286,8 @@ def recent_profiles(limit: int = 6) -> list[Profile]:
     return list(db.session.scalars(stmt.limit(limit)).unique())
 
 
-def skill_counts(viewer: Any, query: str, limit: int = 10) -> list[tuple[Skill, int]]:
-    """Autocomplete: skills matching a prefix, with how many visible profiles declare each."""
+def _skill_counts_stmt(viewer: Any, query: str):
+    """Skills matching a prefix that visible profiles declare, with their count (grouped)."""
     from marketplace.skills.operations import skill_prefix_clause
 
     visible_ids = visible_profiles(viewer).with_only_columns(Profile.id)
@@ -263,9 +300,22 @@ def skill_counts(viewer: Any, query: str, limit: int = 10) -> list[tuple[Skill, 
         )
         .group_by(Skill.id)
         .having(count > 0)
-        .order_by(count.desc(), Skill.key)
-        .limit(limit)
     )
     if query:
         stmt = stmt.where(skill_prefix_clause(query))
+    return stmt, count
+
+
+def skill_counts(
+    viewer: Any, query: str, limit: int = 10, offset: int = 0
+) -> list[tuple[Skill, int]]:
+    """Autocomplete: skills matching a prefix, with how many visible profiles declare each."""
+    stmt, count = _skill_counts_stmt(viewer, query)
+    stmt = stmt.order_by(count.desc(), Skill.key).limit(limit).offset(offset)
     return [(skill, n) for skill, n in db.session.execute(stmt).all()]
+
+
+def skill_counts_total(viewer: Any, query: str) -> int:
+    """How many skills skill_counts() would list without a limit (for pagination)."""
+    stmt, _count = _skill_counts_stmt(viewer, query)
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0

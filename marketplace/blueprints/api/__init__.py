@@ -1,7 +1,29 @@
-"""The JSON API, version 1 (see shared API contract and /api/v1/openapi.json)."""
+"""The JSON API, version 1 (see the shared API contract and /api/v1/openapi.json).
+
+Stateless: a bearer token per request (or the browser session for reading), JSON errors only,
+no CSRF token (a browser session cannot write through the API).
+"""
 
 from flask import Blueprint
 
-bp = Blueprint("api", __name__)
+from marketplace.errors import DomainError
+from marketplace.extensions import csrf
 
-from marketplace.blueprints.api import views  # noqa: E402, F401
+bp = Blueprint("api", __name__)
+csrf.exempt(bp)
+
+from marketplace.blueprints.api import openapi, profiles, reference  # noqa: E402, F401
+from marketplace.blueprints.api.auth import (  # noqa: E402
+    authenticate_request,
+    forget_request_user,
+)
+from marketplace.blueprints.api.errors import (  # noqa: E402
+    ApiError,
+    api_error_response,
+    domain_error_response,
+)
+
+bp.before_request(authenticate_request)
+bp.teardown_request(forget_request_user)
+bp.register_error_handler(DomainError, domain_error_response)
+bp.register_error_handler(ApiError, api_error_response)

@@ -1,0 +1,58 @@
+"""Pages of API lists: ?page=1&per_page=20 (at most 100) → {items, total, page, per_page}."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import current_app, request
+from flask_babel import gettext as _
+
+from marketplace.blueprints.api.errors import ApiError
+
+#: Beyond this page number the offset stops making sense (and would overflow some databases).
+MAX_PAGE = 1_000_000
+
+
+def _whole_number(name: str, default: int, maximum: int, message: str) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    text = raw.strip()
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= maximum:
+        raise ApiError(400, "bad_request", _("Invalid pagination parameters."), {name: [message]})
+    return int(text)
+
+
+def page_args() -> tuple[int, int]:
+    """(page, per_page) from the query string: per_page above the maximum is lowered to it."""
+    default = int(current_app.config.get("PER_PAGE", 20))
+    most = int(current_app.config.get("MAX_PER_PAGE", 100))
+    page = _whole_number(
+        "page", 1, MAX_PAGE, _("Expected a whole number between 1 and %(max)d.", max=MAX_PAGE)
+    )
+    per_page = _whole_number(
+        "per_page",
+        default,
+        10**9,
+        _("Expected a whole number of at least 1 (at most %(max)d items per page).", max=most),
+    )
+    return page, min(per_page, most)
+
+
+def page_body(
+    items: Iterable[Any],
+    total: int,
+    page: int,
+    per_page: int,
+    serialize: Callable[[Any], dict],
+    **extra: Any,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "items": [serialize(item) for item in items],
+        "total": total,
+        "page": page,
+        "per_page": per_page,
+    }
+    body.update(extra)
+    return body

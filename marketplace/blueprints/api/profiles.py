@@ -1,0 +1,109 @@
+"""Profiles: the visible list with filters and facets, one profile, the caller and their profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from marketplace.blueprints.api import bp
+from marketplace.blueprints.api.auth import rate_limit_key, require_user
+from marketplace.blueprints.api.errors import ApiError
+from marketplace.blueprints.api.facets import profile_facets
+from marketplace.blueprints.api.pagination import page_args, page_body
+from marketplace.blueprints.api.serializers import me_json, profile_json
+from marketplace.errors import NotFound, ValidationError
+from marketplace.extensions import limiter
+from marketplace.geo import REGIONS, normalize_department
+from marketplace.profiles.models import AVAILABILITIES, STATUSES, Profile
+from marketplace.profiles.operations import (
+    ProfileFilters,
+    filtered_profiles,
+    get_profile,
+    paginate,
+    update_profile,
+)
+from marketplace.text import clean, fold
+
+MAX_TEXT_ARG = 200
+_REGIONS_BY_KEY = {fold(name): name for name in REGIONS}
+
+
+def _arg(name: str) -> str | None:
+    value = clean(request.args.get(name))
+    return value[:MAX_TEXT_ARG] or None
+
+
+def filters_from_args() -> ProfileFilters:
+    """ProfileFilters from the query string; a value that cannot match → 422 with fields."""
+    fields: dict[str, list[str]] = {}
+    filters = ProfileFilters(q=_arg("q"), skill=_arg("skill"))
+    if department := _arg("department"):
+        filters.department = normalize_department(department)
+        if filters.department is None:
+            fields["department"] = [_("Unknown French department code (e.g. 69, 2A, 974).")]
+    if region := _arg("region"):
+        filters.region = _REGIONS_BY_KEY.get(fold(region))
+        if filters.region is None:
+            fields["region"] = [_("Unknown region.")]
+    if cae := _arg("cae"):
+        if cae.isascii() and cae.isdigit() and len(cae) <= 12:
+            filters.cae = int(cae)
+        else:
+            fields["cae"] = [_("Expected the id of a CAE (a whole number).")]
+    for name, allowed in (("status", STATUSES), ("availability", AVAILABILITIES)):
+        if value := _arg(name):
+            if value in allowed:
+                setattr(filters, name, value)
+            else:
+                fields[name] = [_("Choose one of: %(values)s.", values=", ".join(allowed))]
+    if fields:
+        raise ValidationError(_("Some filters are not valid."), fields)
+    return filters
+
+
+def _list_item(profile: Profile) -> dict[str, Any]:
+    item = profile_json(profile)
+    item["score"] = None  # relevance, once full-text search ranks the results
+    item["highlights"] = {}
+    return item
+
+
+@bp.get("/profiles")
+def profiles():
+    filters = filters_from_args()
+    page, per_page = page_args()
+    stmt = filtered_profiles(current_user, filters)
+    items, total = paginate(stmt, page, per_page)
+    return jsonify(page_body(items, total, page, per_page, _list_item, facets=profile_facets(stmt)))
+
+
+@bp.get("/profiles/<int:profile_id>")
+def profile(profile_id: int):
+    return jsonify(profile_json(get_profile(current_user, profile_id)))
+
+
+@bp.get("/me")
+def me():
+    return jsonify(me_json(require_user()))
+
+
+def json_object() -> dict[str, Any]:
+    """The request body: a JSON object, or a 400 error."""
+    data = request.get_json(force=True, silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "bad_request", _("The request body must be a JSON object."))
+    return data
+
+
+@bp.patch("/me/profile")
+@limiter.limit("60 per minute", key_func=rate_limit_key)
+def update_my_profile():
+    user = require_user()
+    data = json_object()
+    if user.profile is None:
+        raise NotFound(_("This profile does not exist or is not visible to you."))
+    profile = update_profile(user, user.profile, data)
+    return jsonify(profile_json(profile))

@@ -1,0 +1,88 @@
+"""The search page: /recherche, one box, facets with counts, highlighted results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from marketplace import geo
+from marketplace.profiles.models import AVAILABILITIES, STATUSES
+from marketplace.profiles.operations import ProfileFilters
+from marketplace.search.query import MAX_CHARS
+
+bp = Blueprint("search", __name__)
+
+PER_PAGE = 20
+MAX_PAGE = 500
+FILTER_NAMES = ("region", "department", "cae", "skill", "status", "availability")
+FACET_TITLES = {
+    "region": _l("Region"),
+    "department": _l("Department"),
+    "cae": _l("CAE"),
+    "skill": _l("Competence"),
+    "status": _l("Status"),
+    "availability": _l("Availability"),
+}
+
+
+def read_filters(args) -> ProfileFilters:
+    """The filters of the query string; unknown values are ignored, never an error."""
+    skill = (args.get("skill") or "").strip()[:120] or None
+    department = geo.normalize_department(args.get("department"))
+    region = args.get("region") if args.get("region") in geo.REGIONS else None
+    cae_raw = (args.get("cae") or "").strip()
+    cae = int(cae_raw) if cae_raw.isdigit() and len(cae_raw) < 10 else None
+    status = args.get("status") if args.get("status") in STATUSES else None
+    availability = args.get("availability") if args.get("availability") in AVAILABILITIES else None
+    return ProfileFilters(skill, department, region, cae, status, availability)
+
+
+def _page(args) -> int:
+    raw = args.get("page", "1")
+    return min(int(raw), MAX_PAGE) if raw.isdigit() and 0 < len(raw) < 6 and int(raw) > 0 else 1
+
+
+@bp.get("/recherche")
+def index():
+    from marketplace.search.service import search_profiles
+
+    q = (request.args.get("q") or "")[: MAX_CHARS * 2]
+    filters = read_filters(request.args)
+    page = _page(request.args)
+    result = search_profiles(current_user, q, filters, page, PER_PAGE)
+    args: dict[str, Any] = {"q": result.query} if result.query else {}
+    for name in FILTER_NAMES:
+        value = getattr(filters, name)
+        if value:
+            args[name] = value
+    facets = []
+    for name in FILTER_NAMES:
+        entries = result.facets.get(name) or []
+        active = getattr(filters, name)
+        links = []
+        for entry in entries:
+            selected = (
+                active is not None and str(entry["value"]).casefold() == str(active).casefold()
+            )
+            target = {k: v for k, v in args.items() if k != name}
+            if not selected:
+                target[name] = entry["value"]
+            links.append({**entry, "selected": selected, "url": url_for("search.index", **target)})
+        if links:
+            facets.append({"name": name, "title": FACET_TITLES[name], "links": links})
+    suggestion_url = None
+    if result.suggestion:
+        suggestion_url = url_for("search.index", **dict(args, q=result.suggestion))
+    return render_template(
+        "search/index.html",
+        result=result,
+        filters=filters,
+        args=args,
+        facets=facets,
+        suggestion_url=suggestion_url,
+        active_filters=[n for n in FILTER_NAMES if getattr(filters, n)],
+        clear_url=url_for("search.index", **({"q": result.query} if result.query else {})),
+    )

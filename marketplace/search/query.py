@@ -1,0 +1,215 @@
+"""From what a person typed to a Whoosh query, defensively.
+
+The raw text never reaches Whoosh's query parser: it is cut to MAX_CHARS characters and
+MAX_WORDS words and analysed like the indexed text, so quotes, parentheses, AND/OR/NOT and
+wildcards are plain punctuation or words, and nothing can fail or explode. Each word (or
+multi-word synonym) becomes one clause; every clause must match (AND), with an OR fallback
+when nothing matches them all. A clause matches the word's stem in the weighted text fields,
+the other terms of its synonym group (slightly lower), typos within an edit distance scaled to
+the word's length, and for the last word, words starting with it (autocompletion). Prefix and
+fuzzy expansions are capped, so a query stays cheap whatever the index holds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from marketplace.search.analysis import Token, stem, tokens
+from marketplace.search.documents import DocumentType
+from marketplace.search.synonyms import SynonymTable
+
+MAX_CHARS = 200
+MAX_WORDS = 12
+PREFIX_MIN = 3  # shortest last word completed as a prefix
+PREFIX_CAP = 40  # most words a prefix expands to, per field
+FUZZY_CAP = 12  # most words a typo expands to, per field
+SYNONYM_BOOST = 0.7
+PREFIX_BOOST = 0.5
+FUZZY_BOOST = 0.4
+_OPERATORS = {"AND", "OR", "NOT", "ET", "OU", "SAUF"}
+
+
+def max_edits(word: str) -> int:
+    """Typos tolerated in a word: none up to 3 letters, 1 up to 7, 2 from 8."""
+    if len(word) <= 3 or not word.isalpha():
+        return 0
+    return 1 if len(word) <= 7 else 2
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance (a swap of two letters counts as one edit)."""
+    if a == b:
+        return 0
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+@dataclass
+class ParsedQuery:
+    text: str  # the cleaned text, as shown back to the reader
+    words: list[Token]
+    raw_words: list[str]  # the words as typed, aligned with words
+
+
+def parse(raw: str | None) -> ParsedQuery:
+    """Cut and analyse the typed text; operators, wildcards and repeated words are dropped."""
+    text = (raw or "")[: MAX_CHARS * 2]
+    text = re.sub(r"\s+", " ", "".join(ch if ch.isprintable() else " " for ch in text)).strip()
+    text = text[:MAX_CHARS]
+    words: list[Token] = []
+    raw_words: list[str] = []
+    seen: set[str] = set()
+    for token in tokens(text):
+        surface = text[token.start : token.end]
+        if surface in _OPERATORS or token.folded in seen:
+            continue
+        seen.add(token.folded)
+        words.append(token)
+        raw_words.append(surface)
+        if len(words) >= MAX_WORDS:
+            break
+    return ParsedQuery(text, words, raw_words)
+
+
+@dataclass
+class BuiltQuery:
+    clauses: list[wq.Query]
+    stems: set[str] = field(default_factory=set)  # to highlight
+    exact: set[str] = field(default_factory=set)  # prefix and typo expansions, to highlight
+
+    def all_of(self) -> wq.Query:
+        return self.clauses[0] if len(self.clauses) == 1 else wq.And(self.clauses)
+
+    def any_of(self) -> wq.Query:
+        return self.clauses[0] if len(self.clauses) == 1 else wq.Or(self.clauses)
+
+
+class QueryBuilder:
+    def __init__(self, searcher: Searcher, doc_type: DocumentType, synonyms: SynonymTable):
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.doc_type = doc_type
+        self.synonyms = synonyms
+
+    def stem_query(self, stem: str, boost: float = 1.0) -> wq.Query:
+        return wq.Or(
+            [wq.Term(f, stem, boost=w * boost) for f, w in self.doc_type.text_fields.items()]
+        )
+
+    def words_query(self, stems: Iterable[str], boost: float = 1.0) -> wq.Query:
+        parts = [self.stem_query(s, boost) for s in stems]
+        return parts[0] if len(parts) == 1 else wq.And(parts)
+
+    def _leaves(self):
+        return [reader for reader, _offset in self.reader.leaf_readers()]
+
+    def expand_prefix(self, prefix: str) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for f in self.doc_type.exact_fields:
+            words: set[str] = set()
+            for leaf in self._leaves():
+                for btext in leaf.expand_prefix(f, prefix):
+                    words.add(btext.decode("utf-8"))
+                    if len(words) >= PREFIX_CAP:
+                        break
+                if len(words) >= PREFIX_CAP:
+                    break
+            if words:
+                found[f] = sorted(words)
+        return found
+
+    def expand_fuzzy(self, word: str) -> dict[str, list[str]]:
+        edits = max_edits(word)
+        if not edits:
+            return {}
+        found: dict[str, list[str]] = {}
+        for f in self.doc_type.exact_fields:
+            words: set[str] = set()
+            for leaf in self._leaves():
+                for i, candidate in enumerate(leaf.terms_within(f, word, edits, prefix=1)):
+                    if candidate != word:
+                        words.add(candidate)
+                    if i >= FUZZY_CAP * 4:
+                        break
+            ranked = sorted(words, key=lambda w: (edit_distance(w, word), w))[:FUZZY_CAP]
+            if ranked:
+                found[f] = ranked
+        return found
+
+    def exact_query(self, expansions: dict[str, list[str]], boost: float) -> list[wq.Query]:
+        return [
+            wq.Term(f, w, boost=self.doc_type.exact_fields[f] * boost)
+            for f, words in expansions.items()
+            for w in words
+        ]
+
+    def build(self, words: list[Token], known: Callable[[str], bool] | None = None) -> BuiltQuery:
+        """One clause per word or synonym span (all must match).
+
+        ``known(stem)`` says whether the reader can see a document with that stem. A word that
+        is neither known nor a synonym is a likely typo: it matches words within its edit
+        distance, and its closest known correction is used to look up synonyms (so that
+        "graphsite" also finds "infographie"). The last word, when it is not a known word,
+        also matches as a prefix (autocompletion).
+        """
+        known = known or (lambda _stem: True)
+        built = BuiltQuery([])
+        stems = [w.stem for w in words]
+        extra: list[list[wq.Query]] = []  # prefix and typo alternatives of each word
+        corrected = list(stems)
+        for i, word in enumerate(words):
+            alternatives: list[wq.Query] = []
+            if self.synonyms.match([word.stem], 0)[0] or known(word.stem):
+                extra.append(alternatives)
+                continue
+            if i == len(words) - 1 and len(word.folded) >= PREFIX_MIN and word.folded.isalnum():
+                expansions = self.expand_prefix(word.folded)
+                alternatives += self.exact_query(expansions, PREFIX_BOOST)
+                built.exact.update(w for ws in expansions.values() for w in ws)
+            fuzzy = self.expand_fuzzy(word.folded)
+            alternatives += self.exact_query(fuzzy, FUZZY_BOOST)
+            candidates = sorted(
+                {w for ws in fuzzy.values() for w in ws},
+                key=lambda c: (edit_distance(c, word.folded), c),
+            )
+            built.exact.update(candidates)
+            for candidate in candidates[:3]:
+                if known(stem(candidate)):
+                    corrected[i] = stem(candidate)
+                    break
+            extra.append(alternatives)
+        i = 0
+        while i < len(words):
+            n, groups = self.synonyms.match(corrected, i)
+            width = max(n, 1)
+            typed = []
+            for j in range(i, i + width):
+                options = [self.stem_query(stems[j]), *extra[j]]
+                typed.append(options[0] if len(options) == 1 else wq.Or(options))
+                built.stems.add(stems[j])
+            alternatives = [typed[0] if width == 1 else wq.And(typed)]
+            boost = (
+                SYNONYM_BOOST if corrected[i : i + width] == stems[i : i + width] else FUZZY_BOOST
+            )
+            for group in groups:
+                for term in group.terms:
+                    if term.key != tuple(stems[i : i + width]):
+                        alternatives.append(self.words_query(term.key, boost))
+                        built.stems.update(term.key)
+            built.clauses.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
+            i += width
+        return built

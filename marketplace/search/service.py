@@ -1,0 +1,277 @@
+"""search_profiles(): full-text search of the profiles a viewer may see, with facets.
+
+Visibility is applied twice: inside the index query (a filter built from the viewer, the index
+form of marketplace.visibility) so totals, facet counts, typo decisions and suggestions only
+ever consider visible documents; and against the database before rendering (the page's
+profiles are loaded through visibility.visible_profiles), so a stale index cannot show a
+profile that has just been hidden.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from markupsafe import Markup
+from sqlalchemy import select
+from whoosh import query as wq
+
+from marketplace import geo, labels
+from marketplace.extensions import db
+from marketplace.profiles.models import Profile
+from marketplace.profiles.operations import ProfileFilters
+from marketplace.search import documents, synonyms
+from marketplace.search.engine import Scope, profile_filter_terms
+from marketplace.search.highlight import highlight_fields
+from marketplace.search.indexer import get_indexer
+from marketplace.search.profile_document import PROFILE, highlight_texts
+from marketplace.search.query import (
+    BuiltQuery,
+    ParsedQuery,
+    QueryBuilder,
+    edit_distance,
+    max_edits,
+    parse,
+)
+from marketplace.visibility import visible_profiles
+
+SUGGEST_BELOW = 3  # look for a "did you mean" when a query finds fewer results
+FACET_LIMITS = {"skill": 20, "cae": 20, "department": 30}
+BIO_FRAGMENT = 240
+MAX_RANKED = 10_000  # deepest result ranked; pages beyond are empty
+
+
+class Hit(NamedTuple):
+    profile: Profile
+    score: float
+    highlights: dict[str, Markup]
+
+
+@dataclass
+class SearchResult:
+    items: list[Hit]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    suggestion: str | None = None
+    query: str = ""
+    #: True when no profile matched every word and profiles matching some words are shown.
+    partial: bool = False
+
+
+@dataclass
+class IndexResult:
+    """What the index alone answers (no database access): ranked ids, total, facet counts."""
+
+    ranked: list[tuple[int, float]] = field(default_factory=list)  # (profile id, score)
+    total: int = 0
+    counts: dict[str, Counter] = field(default_factory=dict)
+    built: BuiltQuery | None = None
+    partial: bool = False
+    suggestion: str | None = None
+
+
+def search_profiles(
+    viewer: Any,
+    q: str | None,
+    filters: ProfileFilters | None = None,
+    page: int = 1,
+    per_page: int = 20,
+    *,
+    suggest: bool = True,
+) -> SearchResult:
+    """Profiles this viewer may see that match q (best first; without q, latest updated first).
+
+    ``q`` None falls back to ``filters.q``. Bad input never raises: the text is cut and
+    analysed (see query.parse); page and per_page are clamped (1..100 per page).
+
+    Returns the page's (profile, score, highlights) items, the total, facet counts over the
+    visible matches and, when few profiles match, a spelling suggestion.
+    """
+    filters = filters or ProfileFilters()
+    if q is None:
+        q = getattr(filters, "q", None)
+    page = max(1, int(page or 1))
+    per_page = max(1, min(int(per_page or 20), 100))
+    parsed = parse(q)
+    found = index_search(viewer, parsed, filters, page, per_page, suggest=suggest)
+    return SearchResult(
+        items=_load_hits(viewer, found.ranked, found.built),
+        total=found.total,
+        page=page,
+        per_page=per_page,
+        facets=_facets(found.counts),
+        suggestion=found.suggestion,
+        query=parsed.text,
+        partial=found.partial,
+    )
+
+
+def index_search(
+    viewer: Any,
+    parsed: ParsedQuery,
+    filters: ProfileFilters,
+    page: int,
+    per_page: int,
+    *,
+    suggest: bool = True,
+) -> IndexResult:
+    """The Whoosh part of a search: visibility filter, query, ranking, facet counts."""
+    result = IndexResult(counts={name: Counter() for name in PROFILE.facets})
+    indexer = get_indexer()
+    indexer.ensure_fresh()
+    searcher = indexer.searcher()
+    if searcher is None:
+        return result
+    scope = Scope(indexer, searcher, PROFILE)
+    terms = profile_filter_terms(filters)
+    allowed = scope.allowed(viewer, terms)
+    if not allowed:
+        # Nothing visible matches the filters. (An empty allow-set would mean "no filter"
+        # to Whoosh's FilterCollector: never search with one.)
+        return result
+    start, limit = (page - 1) * per_page, min(page * per_page, MAX_RANKED)
+    if not parsed.words:
+        key = (documents.visibility_key(viewer), tuple(sorted(terms.items())))
+        ordered, result.counts = scope.browse(allowed, key)
+        result.total = len(ordered)
+        result.ranked = [(_doc_id(scope.key_of(d)), 0.0) for d in ordered[start:limit]]
+        return result
+    builder = QueryBuilder(searcher, PROFILE, synonyms.load())
+    seen: dict[str, bool] = {}
+
+    def known(stem: str) -> bool:
+        if stem not in seen:
+            seen[stem] = scope.visible_hits(builder.stem_query(stem), allowed) > 0
+        return seen[stem]
+
+    result.built = builder.build(parsed.words, known)
+    results, result.total, result.counts = scope.run(result.built.all_of(), allowed, limit)
+    if result.total == 0 and len(result.built.clauses) > 1:
+        results, result.total, result.counts = scope.run(result.built.any_of(), allowed, limit)
+        result.partial = result.total > 0
+    for n in range(start, min(results.scored_length(), limit)):
+        score = float(results.score(n) or 0.0)
+        result.ranked.append((_doc_id(scope.key_of(results.docnum(n))), score))
+    if suggest and result.total < SUGGEST_BELOW:
+        result.suggestion = _suggestion(scope, builder, parsed, allowed, known, result.total)
+    return result
+
+
+def _doc_id(key: str) -> int:
+    return int(key.split(":", 1)[1])
+
+
+def _load_hits(viewer: Any, ranked: list[tuple[int, float]], built) -> list[Hit]:
+    """The page's profiles, re-checked against the database's visibility rule."""
+    if not ranked:
+        return []
+    ids = [i for i, _ in ranked]
+    stmt = visible_profiles(viewer).where(Profile.id.in_(ids))
+    profiles = {p.id: p for p in db.session.scalars(stmt).unique()}
+    hits = []
+    for profile_id, score in ranked:
+        profile = profiles.get(profile_id)
+        if profile is None:
+            continue
+        marks = {}
+        if built is not None:
+            marks = highlight_fields(
+                highlight_texts(profile), built.stems, built.exact, {"bio": BIO_FRAGMENT}
+            )
+        hits.append(Hit(profile, round(score, 4), marks))
+    return hits
+
+
+def _facets(counts: dict[str, Counter]) -> dict[str, list[dict[str, Any]]]:
+    from marketplace.caes.models import Cae
+    from marketplace.skills.models import Skill
+
+    def top(name: str) -> list[tuple[str, int]]:
+        items = sorted(counts.get(name, Counter()).items(), key=lambda kv: (-kv[1], kv[0]))
+        limit = FACET_LIMITS.get(name)
+        return items[:limit] if limit else items
+
+    facets: dict[str, list[dict[str, Any]]] = {}
+    facets["region"] = [{"value": v, "label": v, "count": c} for v, c in top("region")]
+    facets["department"] = [
+        {"value": v, "label": geo.department_label(v) or v, "count": c}
+        for v, c in top("department")
+    ]
+    caes = top("cae")
+    names = {}
+    if caes:
+        ids = [int(v) for v, _ in caes if v.isdigit()]
+        names = dict(db.session.execute(select(Cae.id, Cae.name).where(Cae.id.in_(ids))).all())
+    facets["cae"] = [
+        {"value": int(v), "label": names.get(int(v), v), "count": c} for v, c in caes if v.isdigit()
+    ]
+    skills = top("skill")
+    skill_names = {}
+    if skills:
+        keys = [v for v, _ in skills]
+        skill_names = dict(
+            db.session.execute(select(Skill.key, Skill.name).where(Skill.key.in_(keys))).all()
+        )
+    facets["skill"] = [
+        {"value": skill_names.get(v, v), "label": skill_names.get(v, v), "count": c}
+        for v, c in skills
+    ]
+    facets["status"] = [
+        {"value": v, "label": str(labels.STATUS.get(v, v)), "count": c} for v, c in top("status")
+    ]
+    facets["availability"] = [
+        {"value": v, "label": str(labels.AVAILABILITY.get(v, v)), "count": c}
+        for v, c in top("availability")
+    ]
+    return facets
+
+
+@lru_cache(maxsize=1)
+def _display_forms() -> dict[str, str]:
+    """Folded word → as written in the synonym table (with its accents)."""
+    forms: dict[str, str] = {}
+    for group in synonyms.load().groups:
+        for term in group.terms:
+            for word in term.words:
+                forms.setdefault(word.folded, term.text[word.start : word.end])
+    return forms
+
+
+def _suggestion(scope: Scope, builder, parsed, allowed, known, total) -> str | None:
+    """A corrected query built from words the viewer can see (or the trade vocabulary)."""
+    vocabulary = synonyms.load().vocabulary()
+    forms = _display_forms()
+    corrected = list(parsed.raw_words)
+    changed = False
+    for i, word in enumerate(parsed.words):
+        edits = max_edits(word.folded)
+        if not edits or known(word.stem):
+            continue
+        candidates = set()
+        for words in builder.expand_fuzzy(word.folded).values():
+            candidates.update(words)
+        candidates.update(v for v in vocabulary if abs(len(v) - len(word.folded)) <= edits)
+        best = None
+        for candidate in sorted(candidates, key=lambda c: (edit_distance(c, word.folded), c)):
+            distance = edit_distance(candidate, word.folded)
+            if distance == 0 or distance > edits:
+                continue
+            exact = wq.Or([wq.Term(f, candidate) for f in PROFILE.exact_fields])
+            if scope.visible_hits(exact, allowed):
+                best = candidate
+                break
+        if best is not None:
+            corrected[i] = forms.get(best, best)
+            changed = True
+    if not changed:
+        return None
+    suggestion = " ".join(corrected)
+    check = builder.build(parse(suggestion).words, known)
+    wanted = max(total, 1)
+    if scope.visible_hits(check.all_of(), allowed, stop=wanted) >= wanted:
+        return suggestion
+    return None

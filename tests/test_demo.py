@@ -1,0 +1,168 @@
+"""`flask demo load [--if-empty]`: fictional CAEs and realistic profiles, loaded once."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from sqlalchemy import func, select
+
+from marketplace.accounts.models import MembershipEvent, User
+from marketplace.accounts.operations import authenticate
+from marketplace.caes.models import Cae
+from marketplace.demo import (
+    ADMIN_EMAIL,
+    DEMO_PASSWORD,
+    MANAGER_EMAIL,
+    MEMBER_EMAIL,
+    generate_people,
+    load_demo,
+)
+from marketplace.demo.caes import CAES
+from marketplace.demo.generate import split_count
+from marketplace.extensions import db
+from marketplace.geo import region_of
+from marketplace.profiles.models import Profile, ProfileSkill
+from marketplace.profiles.operations import validate_profile_input
+from marketplace.skills.models import Skill
+
+
+def counts() -> dict[str, int]:
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (Cae, User, Profile, ProfileSkill, MembershipEvent, Skill)
+    }
+
+
+# The generated people (no database) -------------------------------------------------------------
+
+
+def test_generation_is_deterministic_and_varied():
+    people = generate_people()
+    assert len(people) >= 300
+    assert people == generate_people()
+    assert generate_people(seed=7) != people
+    assert len({p.email for p in people}) == len(people)
+    assert len({(p.first_name, p.last_name) for p in people}) > 250
+
+    for key, values in (
+        ("status", {"project_holder", "employee", "associate"}),
+        ("availability", {"available", "partial", "unavailable"}),
+        ("audience", {"cae", "network", "public"}),
+    ):
+        seen = Counter(p.profile[key] for p in people)
+        assert set(seen) == values, key
+    audiences = Counter(p.profile["audience"] for p in people)
+    assert audiences["network"] > audiences["cae"] and audiences["network"] > audiences["public"]
+    assert {p.sector for p in people} >= {
+        "renovation", "batiment", "numerique", "formation", "artisanat", "agriculture", "conseil",
+    }  # fmt: skip
+    memberships = Counter(p.membership for p in people)
+    assert memberships["verified"] > 0.85 * len(people) and memberships["pending"] >= 4
+    skills = {s["name"] for p in people for s in p.profile["skills"]}
+    expected = {"Rénovation énergétique", "Audit énergétique", "Plomberie", "Développement web",
+                "Maraîchage biologique", "Formation professionnelle", "Comptabilité"}  # fmt: skip
+    assert expected <= skills
+    certifications = {c for p in people for c in p.profile["certifications"]}
+    assert {"RGE", "Qualiopi", "QualiBAT", "Qualifelec", "Agriculture biologique"} <= certifications
+    rates = [p.profile["daily_rate_cents"] for p in people if p.profile["daily_rate_cents"]]
+    assert len(rates) > len(people) / 2 and all(r % 1000 == 0 for r in rates)
+
+
+def test_every_generated_profile_passes_the_profile_rules(app):
+    for person in generate_people():
+        validate_profile_input(person.profile)
+        bio_sentences = person.profile["bio"].count(". ") + 1
+        assert 2 <= bio_sentences <= 4, person.profile["bio"]
+        cae = CAES[person.cae_index]
+        assert region_of(person.profile["department"]) == region_of(cae.department)
+
+
+def test_the_demo_caes_are_spread_across_regions():
+    assert len(CAES) >= 6
+    assert len({region_of(cae.department) for cae in CAES}) >= 6
+    assert "974" in {cae.department for cae in CAES}
+    shares = split_count(300, [cae.weight for cae in CAES])
+    assert sum(shares) == 300 and min(shares) > 0 and shares[0] == max(shares)
+
+
+# Loading ----------------------------------------------------------------------------------------
+
+
+def test_load_is_idempotent(app, outbox):
+    result = load_demo(count=30)
+    db.session.commit()
+    assert result.caes_created == len(CAES)
+    first = counts()
+    assert first["Cae"] == len(CAES)
+    # 30 people, the member to try, the administrator and one manager per CAE.
+    assert first["User"] == 30 + 2 + len(CAES) == first["Profile"]
+
+    again = load_demo(count=30)
+    db.session.commit()
+    assert (again.caes_created, again.users_created) == (0, 0)
+    assert counts() == first
+    assert outbox() == []  # nobody is invited: the demo does not fill the mail folder
+
+
+def test_accounts_to_try(app):
+    load_demo(count=30)
+    db.session.commit()
+    member = authenticate(MEMBER_EMAIL, DEMO_PASSWORD)
+    manager = authenticate(MANAGER_EMAIL, DEMO_PASSWORD)
+    admin = authenticate(ADMIN_EMAIL, DEMO_PASSWORD)
+    first_cae = db.session.scalar(select(Cae).where(Cae.name == CAES[0].name))
+
+    assert member.is_verified and member.cae_id == first_cae.id and member.role == "member"
+    assert len(member.profile.skills) >= 3 and member.profile.headline
+    assert manager.is_manager and manager.manages(first_cae.id)
+    assert admin.is_admin
+    # Only these three have a password (hashing is slow on purpose).
+    with_password = db.session.scalars(select(User.email).where(User.password_hash.is_not(None)))
+    assert sorted(with_password) == sorted([MEMBER_EMAIL, MANAGER_EMAIL, ADMIN_EMAIL])
+
+    # The manager has requests to handle, and verified the others (visible in the history).
+    pending = db.session.scalars(
+        select(User).where(User.cae_id == first_cae.id, User.membership == "pending")
+    ).all()
+    assert len(pending) >= 4
+    decided = db.session.scalars(
+        select(MembershipEvent).where(
+            MembershipEvent.cae_id == first_cae.id, MembershipEvent.to_state == "verified",
+            MembershipEvent.from_state == "pending",
+        )
+    ).all()  # fmt: skip
+    assert decided and all(event.actor_id == manager.id for event in decided)
+
+
+def test_if_empty_does_nothing_when_a_cae_exists(app, make_cae):
+    make_cae("Une CAE déjà là")
+    result = load_demo(count=30, if_empty=True)
+    assert result.skipped
+    assert counts()["Cae"] == 1 and counts()["User"] == 0
+    assert "non chargées" in result.report()
+
+
+@pytest.mark.slow
+def test_demo_load_command(app, client, outbox):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    for text in (MEMBER_EMAIL, MANAGER_EMAIL, ADMIN_EMAIL, DEMO_PASSWORD):
+        assert text in result.stdout
+    loaded = counts()
+    assert loaded["Cae"] >= 6 and loaded["Profile"] >= 300
+
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert "rien à ajouter" in result.stdout
+    result = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert result.exit_code == 0 and "non chargées" in result.stdout
+    assert counts() == loaded
+    assert outbox() == []
+
+    # The member to try signs in and finds profiles of other CAEs.
+    response = client.post("/connexion", data={"email": MEMBER_EMAIL, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    page = client.get("/profils?skill=Rénovation énergétique")
+    assert page.status_code == 200
