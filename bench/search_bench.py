@@ -98,7 +98,8 @@ def generate(n: int, seed: int = 7) -> None:
             links.append({"profile_id": i, "skill_id": skill_id, "level": level,
                           "position": position})  # fmt: skip
         for name in text["certifications"]:
-            cert_links.append({"profile_id": i, "certification_id": certs.setdefault(name, len(certs) + 1)})
+            cert_id = certs.setdefault(name, len(certs) + 1)
+            cert_links.append({"profile_id": i, "certification_id": cert_id})
     db.session.execute(
         Skill.__table__.insert(),
         [{"id": i, "name": s, "key": fold(s), "created_at": now} for s, i in skills.items()],
@@ -174,6 +175,7 @@ def run(n: int, rounds: int, folder: Path) -> None:
 
         print("\n| latency (ms) | median | p95 | max | n |\n|---|---:|---:|---:|---:|")
         for label, viewer in viewers.items():
+
             def raw(q, filters, viewer=viewer):
                 index_search(viewer, parse(q), ProfileFilters(**filters), 1, 20)
 
@@ -185,6 +187,7 @@ def run(n: int, rounds: int, folder: Path) -> None:
             print(row(f"search_profiles ({label})", timed(service, rounds)))
         client = app.test_client()
         for path in ("/recherche", "/api/v1/profiles"):
+
             def http(q, filters, path=path):
                 response = client.get(path, query_string={"q": q, **filters})
                 assert response.status_code in (200, 422), response.status_code

@@ -92,8 +92,8 @@ def init_request_cycle(app: Flask) -> None:
     @app.before_request
     def forget_previous_request():
         """Resolve the signed-in user afresh: tests run many requests in one app context."""
-        g.pop("_login_user", None)
-        g.pop("rollback_only", None)
+        for name in ("_login_user", "rollback_only", "_flask_babel"):
+            g.pop(name, None)
 
     @app.after_request
     def commit_or_rollback(response):

@@ -205,3 +205,12 @@ def test_unverified_owner_is_hidden_except_from_own_cae_managers(make_user, make
     assert can_view_profile(manager, owner.profile)
     assert can_view_profile(admin, owner.profile)
     assert can_view_profile(owner, owner.profile)
+
+
+def test_production_hashing_is_scrypt(app):
+    from marketplace.accounts.passwords import hash_password, verify_password
+
+    app.config["PASSWORD_HASH_METHOD"] = "scrypt"
+    hashed = hash_password(PASSWORD)
+    assert hashed.startswith("scrypt:")
+    assert verify_password(hashed, PASSWORD)

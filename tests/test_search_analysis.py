@@ -172,3 +172,14 @@ def test_whoosh_analyzers_agree_with_tokens():
     stemmed = [t.text for t in analysis.stem_analyzer()(text)]
     assert exact == [t.folded for t in tokens(text)]
     assert stemmed == [t.stem for t in tokens(text)]
+
+
+def test_sections_weigh_words_by_where_they_are_written():
+    parts = [(7.0, "Plomberie"), (1.0, "J'aime la plomberie et le jardin"), (2, "")]
+    text = analysis.sections(parts)
+
+    tokens_ = [(t.text, t.boost) for t in analysis.stem_analyzer()(text, boosts=True)]
+    assert tokens_ == [("plomberie", 7.0), ("aime", 1.0), ("plomberie", 1.0), ("jardin", 1.0)]
+    # Control characters in people's text cannot forge a weight.
+    forged = analysis.sections([(1.0, "\x0199\x02plomberie")])
+    assert [t.boost for t in analysis.stem_analyzer()(forged, boosts=True)] == [1.0, 1.0]

@@ -25,10 +25,9 @@ def _msgids() -> dict[str, str]:
         keywords={"_": None, "gettext": None, "_l": None, "lazy_gettext": None,
                   "ngettext": (1, 2), "lazy_ngettext": (1, 2)},
     ):
-        ids = message if isinstance(message, tuple) else (message,)
-        for msgid in ids:
-            if msgid:
-                found.setdefault(msgid, f"{filename}:{lineno}")
+        msgid = message[0] if isinstance(message, tuple) else message
+        if msgid:
+            found.setdefault(msgid, f"{filename}:{lineno}")
     return found
 
 

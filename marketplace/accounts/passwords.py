@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -44,7 +45,11 @@ def password_problems(password: str, *, email: str = "", names: tuple[str, ...] 
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password)
+    """A salted hash (scrypt by default; tests configure a cheaper method to run fast)."""
+    method = (
+        current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+    )
+    return generate_password_hash(password, method=method)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import inspect
@@ -241,6 +242,25 @@ def visible_docs(
         return set().union(*sets)
 
     return compute(visibility_rule(viewer))
+
+
+def viewer_shape(viewer: Any) -> SimpleNamespace:
+    """The viewer without their identity: what they see besides their own documents."""
+    return SimpleNamespace(
+        id=None,
+        is_authenticated=False,
+        is_admin=bool(getattr(viewer, "is_admin", False)),
+        is_manager=bool(getattr(viewer, "is_manager", False)),
+        is_verified=bool(getattr(viewer, "is_verified", False)),
+        cae_id=getattr(viewer, "cae_id", None),
+    )
+
+
+def owner_value(viewer: Any) -> str | None:
+    """The owner_id value of the viewer's own documents (None for a visitor)."""
+    if getattr(viewer, "is_authenticated", False) and getattr(viewer, "id", None) is not None:
+        return str(viewer.id)
+    return None
 
 
 def visibility_key(viewer: Any) -> tuple:

@@ -37,23 +37,32 @@ class Scope:
     def all_docs(self) -> set[int]:
         return self.indexer.cached(("all",), lambda: set(self.searcher.reader().all_doc_ids()))
 
-    def allowed(self, viewer: Any, filters: dict[str, str]) -> set[int]:
-        """Visible documents of this type matching every filter (field → value)."""
-        key = (
-            "allowed",
-            self.doc_type.name,
-            documents.visibility_key(viewer),
-            tuple(sorted(filters.items())),
-        )
+    def allowed(self, viewer: Any, filters: dict[str, str]) -> tuple[set[int], tuple]:
+        """Visible documents of this type matching every filter (field → value), and a key
+        naming that set. The set is cached per viewer *shape* (verified, CAE, manager), not
+        per person: a person's own documents that the shape does not cover are added."""
+        terms = tuple(sorted(filters.items()))
+        shape = documents.viewer_shape(viewer)
+        key = ("allowed", self.doc_type.name, documents.visibility_key(shape), terms)
 
         def compute() -> set[int]:
             docs = self.term_docs("doc_type", self.doc_type.name)
-            docs = docs & documents.visible_docs(viewer, self.term_docs, self.all_docs)
-            for field, value in sorted(filters.items()):
+            docs = docs & documents.visible_docs(shape, self.term_docs, self.all_docs)
+            for field, value in terms:
                 docs = docs & self.term_docs(field, value)
             return docs
 
-        return self.indexer.cached(key, compute)
+        base = self.indexer.cached(key, compute)
+        owner = documents.owner_value(viewer)
+        if owner is None:
+            return base, key
+        own = self.term_docs("owner_id", owner) & self.term_docs("doc_type", self.doc_type.name)
+        for field, value in terms:
+            own = own & self.term_docs(field, value)
+        extra = own - base
+        if not extra:
+            return base, key
+        return base | extra, (*key, tuple(sorted(extra)))
 
     # Facets ------------------------------------------------------------------------------
 
@@ -64,12 +73,9 @@ class Scope:
 
     def count_facets(self, raws: list[bytes]) -> dict[str, Counter]:
         """Facet counts from the encoded facet values of the matched documents."""
-        decoded: dict[bytes, dict] = self.indexer.cached(("decoded",), dict)
         counts: dict[str, Counter] = {name: Counter() for name in self.doc_type.facets}
         for raw, n in Counter(raws).items():
-            values = decoded.get(raw)
-            if values is None:
-                values = decoded[raw] = self.doc_type.decode_facets(raw)
+            values = self.doc_type.decode_facets(raw)
             for name, value in values.items():
                 if isinstance(value, list):
                     for item in value:

@@ -44,8 +44,8 @@ LOCK_FILE = "essaim-sync.lock"
 BATCH = 2000  # change rows applied per index commit
 LOAD_BATCH = 500  # rows loaded per query
 MAX_GAPS = 5000
-REBUILD_WINDOW = 1000
-PARALLEL_REBUILD = 10_000  # rows from which a rebuild analyses text in two processes  # after a rebuild, ids missing among the last ones are watched as gaps
+REBUILD_WINDOW = 1000  # after a rebuild, ids missing among the last ones are watched as gaps
+PARALLEL_REBUILD = 10_000  # rows from which a rebuild analyses text in two processes
 
 
 class IndexBusy(Exception):
@@ -343,7 +343,7 @@ class Indexer:
         if cache is None:
             cache = self._local.cache = {}
         if key not in cache:
-            if len(cache) >= 128:
+            if len(cache) >= 64:  # the largest entries are sets of visible documents
                 cache.pop(next(iter(cache)))
             cache[key] = compute()
         return cache[key]

@@ -22,7 +22,7 @@ from marketplace import geo, labels
 from marketplace.extensions import db
 from marketplace.profiles.models import Profile
 from marketplace.profiles.operations import ProfileFilters
-from marketplace.search import documents, synonyms
+from marketplace.search import synonyms
 from marketplace.search.engine import Scope, profile_filter_terms
 from marketplace.search.highlight import highlight_fields
 from marketplace.search.indexer import get_indexer
@@ -35,7 +35,7 @@ from marketplace.search.query import (
     max_edits,
     parse,
 )
-from marketplace.visibility import visible_profiles
+from marketplace.visibility import can_view_profile
 
 SUGGEST_BELOW = 3  # look for a "did you mean" when a query finds fewer results
 FACET_LIMITS = {"skill": 20, "cae": 20, "department": 30}
@@ -128,15 +128,14 @@ def index_search(
         return result
     scope = Scope(indexer, searcher, PROFILE)
     terms = profile_filter_terms(filters)
-    allowed = scope.allowed(viewer, terms)
+    allowed, allowed_key = scope.allowed(viewer, terms)
     if not allowed:
         # Nothing visible matches the filters. (An empty allow-set would mean "no filter"
         # to Whoosh's FilterCollector: never search with one.)
         return result
     start, limit = (page - 1) * per_page, min(page * per_page, MAX_RANKED)
     if not parsed.words:
-        key = (documents.visibility_key(viewer), tuple(sorted(terms.items())))
-        ordered, result.counts = scope.browse(allowed, key)
+        ordered, result.counts = scope.browse(allowed, allowed_key)
         result.total = len(ordered)
         result.ranked = [(_doc_id(scope.key_of(d)), 0.0) for d in ordered[start:limit]]
         return result
@@ -166,16 +165,20 @@ def _doc_id(key: str) -> int:
 
 
 def _load_hits(viewer: Any, ranked: list[tuple[int, float]], built) -> list[Hit]:
-    """The page's profiles, re-checked against the database's visibility rule."""
+    """The page's profiles as the database has them now, re-checked with the visibility rule.
+
+    Loaded by primary key, then checked with visibility.can_view_profile (the row form of
+    visible_profiles): adding the visibility clause to this IN query makes SQLite's planner
+    scan every verified user (a MULTI-INDEX OR) — 50 ms at 12,000 profiles instead of 1 ms.
+    """
     if not ranked:
         return []
-    ids = [i for i, _ in ranked]
-    stmt = visible_profiles(viewer).where(Profile.id.in_(ids))
+    stmt = select(Profile).where(Profile.id.in_([i for i, _ in ranked]))
     profiles = {p.id: p for p in db.session.scalars(stmt).unique()}
     hits = []
     for profile_id, score in ranked:
         profile = profiles.get(profile_id)
-        if profile is None:
+        if profile is None or not can_view_profile(viewer, profile):
             continue
         marks = {}
         if built is not None:
