@@ -40,8 +40,8 @@ format: install ## Format the code with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install ## Run the benchmarks (figures go to docs/BENCHMARKS.md by hand)
-	$(BIN)/python -m bench.run
+bench: install ## Run the benchmarks (search: 12,000 profiles; BENCH_ARGS="--profiles 100000")
+	$(BIN)/python -m bench.search_bench $(BENCH_ARGS)
 
 messages: install ## Extract messages and update the catalogs
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .

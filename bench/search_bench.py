@@ -6,9 +6,9 @@
 
 Profiles are generated with realistic vocabulary (bench/search_vocabulary.py) into a temporary
 SQLite database. Reported: rebuild time and documents per second, index size, peak memory
-(RSS), and latency (median, p95) of a fixed list of queries at three levels: raw (the Whoosh
-part alone: visibility filter, query, ranking, facet counts), service (search_profiles: plus
-the database re-check, highlights and facet labels) and HTTP (through the whole Flask stack
+(RSS), and latency (median, p95) of a fixed list of queries at three levels: raw (the index
+alone, no database: Whoosh postings and expansions, visible set, matching, BM25, facet
+counts), service (search_profiles: plus the database re-check, highlights and facet labels) and HTTP (through the whole Flask stack
 with the test client: the /recherche page and GET /api/v1/profiles?q=). Also: the time from
 a commit to the change being searchable. Prints Markdown tables.
 """
@@ -183,7 +183,7 @@ def run(n: int, rounds: int, folder: Path) -> None:
                 search_profiles(viewer, q, ProfileFilters(**filters), 1, 20)
 
             timed(raw, 1)  # warm the caches
-            print(row(f"raw Whoosh ({label})", timed(raw, rounds)))
+            print(row(f"raw index search ({label})", timed(raw, rounds)))
             print(row(f"search_profiles ({label})", timed(service, rounds)))
         client = app.test_client()
         for path in ("/recherche", "/api/v1/profiles"):

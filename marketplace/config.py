@@ -39,7 +39,7 @@ class Defaults:
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     LANGUAGES = ("fr", "en")
-    PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a secret)
     PASSWORD_RESET_MAX_AGE = 3600  # seconds
     INVITATION_MAX_AGE = 14 * 24 * 3600  # seconds
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session

@@ -401,22 +401,10 @@ def _msgids(paths) -> set[str]:
     return found
 
 
-def test_every_new_message_has_a_french_translation_in_the_cli_part():
-    others = [
-        p for p in (ROOT / "marketplace").rglob("*.py")
-        if str(p.relative_to(ROOT)) not in OWN_FILES
-    ]  # fmt: skip
-    introduced = _msgids(ROOT / f for f in OWN_FILES) - _msgids(others)
-    with open(ROOT / "translations/parts/cli.po", "rb") as f:
-        catalog = read_po(f, locale="fr")
-    missing = [m for m in introduced if not (catalog.get(m) and catalog.get(m).string)]
-    assert introduced and not missing
-
-
 def test_errors_read_in_french(app, app_config, tmp_path, write_csv):
     folder = tmp_path / "translations" / "fr" / "LC_MESSAGES"
     folder.mkdir(parents=True)
-    with open(ROOT / "translations/parts/cli.po", "rb") as f:
+    with open(ROOT / "translations/fr/LC_MESSAGES/messages.po", "rb") as f:
         catalog = read_po(f, locale="fr")
     with open(folder / "messages.mo", "wb") as f:
         write_mo(f, catalog)

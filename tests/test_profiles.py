@@ -280,39 +280,22 @@ def test_too_many_rows_in_a_crafted_post_are_capped(client, make_user, login):
     assert snapshot(user)[4] == []
 
 
-@pytest.fixture
-def csrf_app_config(app_config):
-    return {**app_config, "WTF_CSRF_ENABLED": True}
-
-
-def test_edit_without_csrf_token_is_refused(csrf_app_config, make_user):
-    from marketplace import create_app
-
+def test_edit_without_csrf_token_is_refused(app, client, make_user, monkeypatch):
     user = make_user(headline="Avant")
-    csrf_app = create_app(csrf_app_config)
-    try:
-        with csrf_app.test_client() as c:
-            page = c.get("/connexion").get_data(as_text=True)
-            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-            token = token or re.search(r'name="csrf_token" value="([^"]+)"', page)
-            c.post(
-                "/connexion",
-                data={"email": user.email, "password": PASSWORD, "csrf_token": token[1]},
-            )
-            response = c.post("/profils/moi", data=form_data(headline="Pirate"))
-            assert response.status_code in (400, 422)
-            assert snapshot(user)[0] == "Avant"
-            # the edit form carries its own token, and with it the profile is saved
-            page = c.get("/profils/moi").get_data(as_text=True)
-            token = re.search(
-                r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page
-            )
-            response = c.post("/profils/moi", data=form_data(headline="Moi", csrf_token=token[1]))
-            assert response.status_code == 302
-    finally:
-        with csrf_app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)  # read at each request
+    page = client.get("/connexion").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    client.post(
+        "/connexion", data={"email": user.email, "password": PASSWORD, "csrf_token": token[1]}
+    )
+    response = client.post("/profils/moi", data=form_data(headline="Pirate"))
+    assert response.status_code in (400, 422)
+    assert snapshot(user)[0] == "Avant"
+    # the edit form carries its own token, and with it the profile is saved
+    page = client.get("/profils/moi").get_data(as_text=True)
+    token = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page)
+    response = client.post("/profils/moi", data=form_data(headline="Moi", csrf_token=token[1]))
+    assert response.status_code == 302
     assert snapshot(user)[0] == "Moi"
 
 

@@ -62,7 +62,8 @@ def index_visible_ids(viewer) -> set[int]:
     indexer.sync()
     searcher = indexer.searcher()
     by_query = set(searcher.docs_for_query(documents.visibility_query(viewer)))
-    by_sets, _key = Scope(indexer, searcher, PROFILE).allowed(viewer, {})
+    scope = Scope(indexer, searcher, PROFILE)
+    by_sets = scope.global_docs(scope.allowed(viewer, {})[0])
     keys = {searcher.stored_fields(n)["key"] for n in by_query}
     ids = {int(k.split(":")[1]) for k in keys if k.startswith("profile:")}
     assert by_sets == by_query  # only profiles are indexed here

@@ -22,8 +22,14 @@ def _msgids() -> dict[str, str]:
         str(ROOT),
         METHOD_MAP,
         options_map=OPTIONS,
-        keywords={"_": None, "gettext": None, "_l": None, "lazy_gettext": None,
-                  "ngettext": (1, 2), "lazy_ngettext": (1, 2)},
+        keywords={
+            "_": None,
+            "gettext": None,
+            "_l": None,
+            "lazy_gettext": None,
+            "ngettext": (1, 2),
+            "lazy_ngettext": (1, 2),
+        },
     ):
         msgid = message[0] if isinstance(message, tuple) else message
         if msgid:
@@ -38,10 +44,7 @@ def test_every_message_has_a_french_translation():
     for msgid, where in sorted(_msgids().items(), key=lambda kv: kv[1]):
         message = catalog.get(msgid)
         strings = message.string if message else None
-        if isinstance(strings, tuple | list):
-            ok = all(strings)
-        else:
-            ok = bool(strings)
+        ok = all(strings) if isinstance(strings, tuple | list) else bool(strings)
         if not ok or (message is not None and message.fuzzy):
             missing.append(f"{where}: {msgid!r}")
     assert not missing, f"{len(missing)} messages without French translation:\n" + "\n".join(

@@ -31,7 +31,8 @@ def send_password_reset(user: User) -> None:
         subject = _("Essaim: choose a new password")
         body = _(
             "Hello %(name)s,\n\nSomeone (probably you) asked to reset the password of your Essaim "
-            "account. Open this link within %(minutes)d minutes to choose a new one:\n\n%(link)s\n\n"
+            "account. Open this link within %(minutes)d minutes to choose a new one:\n\n"
+            "%(link)s\n\n"
             "If you did not ask for it, ignore this message: your password stays the same.\n",
             name=user.first_name,
             minutes=minutes,

@@ -29,6 +29,7 @@ from marketplace.search.analysis import ANALYSIS_VERSION
 SEP = "\x1f"  # between facet values in the facets column
 MULTI = "\x1e"  # between the values of a multi-valued facet
 
+
 def tag() -> fields.FieldType:
     """A single-value filter field. (Scorable only because Whoosh's writer checks the disk
     for a lengths file at every posting of an unscored field: this avoids 30 stat() calls per

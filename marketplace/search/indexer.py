@@ -36,6 +36,7 @@ from whoosh.searching import Searcher
 
 from marketplace.search import documents
 from marketplace.search.changelog import SearchChange
+from marketplace.search.engine import SegmentCache
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ class Indexer:
         gap_ttl: float = 600.0,
         commit_timeout: float = 2.0,
         sync_on_search: bool = True,
+        cache_size: int = 2_000_000,
     ):
         self.path = Path(index_dir)
         self.engine = engine
@@ -83,6 +85,8 @@ class Indexer:
         self.sync_on_search = sync_on_search
         self._mutex = threading.Lock()
         self._local = threading.local()
+        #: Per-segment data of searches (postings, visible sets…), shared by threads.
+        self.segments = SegmentCache(cache_size)
 
     # State and lock -----------------------------------------------------------------------
 
@@ -343,7 +347,7 @@ class Indexer:
         if cache is None:
             cache = self._local.cache = {}
         if key not in cache:
-            if len(cache) >= 64:  # the largest entries are sets of visible documents
+            if len(cache) >= 16:  # entries can be long lists (the "no query" listing)
                 cache.pop(next(iter(cache)))
             cache[key] = compute()
         return cache[key]
@@ -367,6 +371,7 @@ def get_indexer(app: Flask | None = None) -> Indexer:
             gap_ttl=float(app.config.get("SEARCH_GAP_TTL", 600)),
             commit_timeout=float(app.config.get("SEARCH_COMMIT_TIMEOUT", 2.0)),
             sync_on_search=bool(app.config.get("SEARCH_SYNC_ON_SEARCH", True)),
+            cache_size=int(app.config.get("SEARCH_CACHE_SIZE", 2_000_000)),
         )
         app.extensions["essaim_search"] = indexer
     return indexer

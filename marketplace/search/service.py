@@ -1,10 +1,10 @@
 """search_profiles(): full-text search of the profiles a viewer may see, with facets.
 
-Visibility is applied twice: inside the index query (a filter built from the viewer, the index
-form of marketplace.visibility) so totals, facet counts, typo decisions and suggestions only
-ever consider visible documents; and against the database before rendering (the page's
-profiles are loaded through visibility.visible_profiles), so a stale index cannot show a
-profile that has just been hidden.
+Visibility is applied twice: in the index (the set of documents the viewer may see, built from
+the index form of marketplace.visibility: documents.visibility_rule) so that totals, facet
+counts, typo decisions and suggestions only ever consider visible documents; and against the
+database before rendering (the page's profiles are re-read and checked with
+visibility.can_view_profile), so a stale index cannot show a profile just hidden.
 """
 
 from __future__ import annotations
@@ -148,13 +148,12 @@ def index_search(
         return seen[stem]
 
     result.built = builder.build(parsed.words, known)
-    results, result.total, result.counts = scope.run(result.built.all_of(), allowed, limit)
-    if result.total == 0 and len(result.built.clauses) > 1:
-        results, result.total, result.counts = scope.run(result.built.any_of(), allowed, limit)
+    clauses = result.built.clauses
+    ranked, result.total, result.counts = scope.run(clauses, allowed, limit)
+    if result.total == 0 and len(clauses) > 1:
+        ranked, result.total, result.counts = scope.run(clauses, allowed, limit, every=False)
         result.partial = result.total > 0
-    for n in range(start, min(results.scored_length(), limit)):
-        score = float(results.score(n) or 0.0)
-        result.ranked.append((_doc_id(scope.key_of(results.docnum(n))), score))
+    result.ranked = [(_doc_id(scope.key_of(d)), score) for d, score in ranked[start:limit]]
     if suggest and result.total < SUGGEST_BELOW:
         result.suggestion = _suggestion(scope, builder, parsed, allowed, known, result.total)
     return result
