@@ -8,7 +8,8 @@ Profiles are generated with realistic vocabulary (bench/search_vocabulary.py) in
 SQLite database. Reported: rebuild time and documents per second, index size, peak memory
 (RSS), and latency (median, p95) of a fixed list of queries at three levels: raw (the index
 alone, no database: Whoosh postings and expansions, visible set, matching, BM25, facet
-counts), service (search_profiles: plus the database re-check, highlights and facet labels) and HTTP (through the whole Flask stack
+counts), service (search_profiles: plus the database re-check, highlights and facet labels)
+and HTTP (through the whole Flask stack
 with the test client: the /recherche page and GET /api/v1/profiles?q=). Also: the time from
 a commit to the change being searchable. Prints Markdown tables.
 """
