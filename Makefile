@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP) translations ## Create .venv and install the project with its tools
 
 translations: $(STAMP) ## Compile the message catalogs
-	@$(BIN)/pybabel compile -q -d translations -f
+	@$(BIN)/pybabel compile -d translations -f >/dev/null
 
 run: install ## Create the database, load demo data on first run, serve http://127.0.0.1:5000
 	$(FLASK) db upgrade
