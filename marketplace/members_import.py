@@ -227,42 +227,30 @@ def _check_row(line: int, cells: dict[str, str]) -> tuple[_Row | None, list[str]
     for column in ("headline", "city", "bio", "certifications"):
         if cells[column].strip():
             profile[column] = cells[column]
-    status, availability, audience = (
-        cells[name].strip() for name in ("status", "availability", "audience")
-    )
-    if status:
-        if _choice(status, STATUSES) is None:
-            errors.append(
-                _(
-                    "unknown status “%(value)s” (one of: %(values)s).",
-                    value=status,
-                    values=", ".join(STATUSES),
-                )
-            )
+    unknown_value = {
+        "status": lambda v, vs: _(
+            "unknown status “%(value)s” (one of: %(values)s).", value=v, values=vs
+        ),
+        "availability": lambda v, vs: _(
+            "unknown availability “%(value)s” (one of: %(values)s).", value=v, values=vs
+        ),
+        "audience": lambda v, vs: _(
+            "unknown audience “%(value)s” (one of: %(values)s).", value=v, values=vs
+        ),
+    }
+    for column, allowed in (
+        ("status", STATUSES),
+        ("availability", AVAILABILITIES),
+        ("audience", AUDIENCES),
+    ):
+        value = cells[column].strip()
+        if not value:
+            continue
+        choice = _choice(value, allowed)
+        if choice is None:
+            errors.append(unknown_value[column](value, ", ".join(allowed)))
         else:
-            profile["status"] = _choice(status, STATUSES)
-    if availability:
-        if _choice(availability, AVAILABILITIES) is None:
-            errors.append(
-                _(
-                    "unknown availability “%(value)s” (one of: %(values)s).",
-                    value=availability,
-                    values=", ".join(AVAILABILITIES),
-                )
-            )
-        else:
-            profile["availability"] = _choice(availability, AVAILABILITIES)
-    if audience:
-        if _choice(audience, AUDIENCES) is None:
-            errors.append(
-                _(
-                    "unknown audience “%(value)s” (one of: %(values)s).",
-                    value=audience,
-                    values=", ".join(AUDIENCES),
-                )
-            )
-        else:
-            profile["audience"] = _choice(audience, AUDIENCES)
+            profile[column] = choice
     if cells["department"].strip():
         code = normalize_department(cells["department"])
         if code is None:
