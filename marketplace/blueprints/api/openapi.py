@@ -343,6 +343,12 @@ PATHS: dict[str, Any] = {
 }
 
 
+from marketplace.blueprints.api import openapi_collectives  # noqa: E402
+
+SCHEMAS.update(openapi_collectives.schemas())
+PATHS.update(openapi_collectives.paths())
+
+
 def document() -> dict[str, Any]:
     """The OpenAPI document, as plain data."""
     return {
@@ -359,6 +365,7 @@ def document() -> dict[str, Any]:
         "tags": [
             {"name": "reference", "description": "CAEs and skills."},
             {"name": "profiles", "description": "Skill profiles and the caller."},
+            {"name": "collectives", "description": "Collectives, membership and decisions."},
             {"name": "meta", "description": "This description."},
         ],
         "paths": PATHS,
