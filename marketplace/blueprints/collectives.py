@@ -207,11 +207,15 @@ def join(collective_id: int):
 def decide(collective_id: int, request_id: int):
     collective = _visible(collective_id)
     form = DecideRequestForm()
+    if not (form.approve.data or form.refuse.data):
+        abort(400)
     try:
         join_request = ops.get_request(collective, request_id)
         ops.decide_request(current_user, join_request, bool(form.approve.data), form.answer.data)
     except NotFound:
         abort(404)
+    except PermissionDenied:
+        abort(403)
     except DomainError as error:
         _flash_error(error)
         return _back(collective, "demandes")
@@ -345,11 +349,13 @@ def propose(collective_id: int):
     form = DecisionForm()
     form.validate()
     data = form.decision_data()
-    if form.closes_at.errors:
-        data["closes_at"] = "invalid"
+    if form.closes_at.errors or (form.closes_at.raw_data and form.closes_at.data is None):
+        data["closes_at"] = "invalid"  # the operation explains what it expects
+    if form.quorum_percent.errors:
+        data["quorum_percent"] = 0
+    for name in ("title", "description", "closes_at", "quorum_percent"):
+        form[name].errors = []
     try:
-        if form.quorum_percent.errors:
-            raise ValidationError(_("Some fields need your attention."), {})
         decision = dec.open_decision(current_user, collective, data)
     except PermissionDenied:
         abort(403)

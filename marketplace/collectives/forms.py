@@ -136,7 +136,7 @@ class DecisionForm(FlaskForm):
         validators=[Optional()],
     )
     quorum_percent = IntegerField(
-        _l("Quorum (% of the members who must vote, optional)"),
+        _l("Quorum (percentage of the members who must vote, optional)"),
         validators=[Optional(), NumberRange(min=1, max=100)],
         render_kw={"min": 1, "max": 100, "inputmode": "numeric"},
     )
