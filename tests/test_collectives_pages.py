@@ -15,9 +15,15 @@ from marketplace.timeutil import utcnow
 
 
 def _collective(creator, **fields) -> Collective:
-    data = {"name": "Rénovateurs du Rhône", "description": "Méthodes et appels d'offres",
-            "sector": "Rénovation énergétique", "region": "Auvergne-Rhône-Alpes",
-            "audience": "network", "join_policy": "request", **fields}
+    data = {
+        "name": "Rénovateurs du Rhône",
+        "description": "Méthodes et appels d'offres",
+        "sector": "Rénovation énergétique",
+        "region": "Auvergne-Rhône-Alpes",
+        "audience": "network",
+        "join_policy": "request",
+        **fields,
+    }
     collective = ops.create_collective(creator, data)
     db.session.commit()
     return collective
@@ -25,17 +31,34 @@ def _collective(creator, **fields) -> Collective:
 
 def test_journey_through_the_pages(client, login, make_cae, make_user, app):
     lyon, nantes = make_cae("Coop Lyon"), make_cae("Coop Nantes")
-    creator = make_user(lyon, first_name="Léa", audience="network",
-                        skills=[{"name": "Audit énergétique", "level": 4}])
-    asker = make_user(nantes, first_name="Yann", audience="network",
-                      skills=[{"name": "Isolation", "level": 3}])
-    guest = make_user(lyon, first_name="Awa", audience="network",
-                      skills=[{"name": "Audit énergétique", "level": 2}])
+    creator = make_user(
+        lyon,
+        first_name="Léa",
+        audience="network",
+        skills=[{"name": "Audit énergétique", "level": 4}],
+    )
+    asker = make_user(
+        nantes, first_name="Yann", audience="network", skills=[{"name": "Isolation", "level": 3}]
+    )
+    guest = make_user(
+        lyon,
+        first_name="Awa",
+        audience="network",
+        skills=[{"name": "Audit énergétique", "level": 2}],
+    )
 
     login(creator)
-    response = client.post("/collectifs/nouveau", data={
-        "name": "Rénovateurs", "description": "Ensemble", "sector": "Rénovation",
-        "region": "Bretagne", "audience": "network", "join_policy": "request"})
+    response = client.post(
+        "/collectifs/nouveau",
+        data={
+            "name": "Rénovateurs",
+            "description": "Ensemble",
+            "sector": "Rénovation",
+            "region": "Bretagne",
+            "audience": "network",
+            "join_policy": "request",
+        },
+    )
     assert response.status_code == 302
     collective = db.session.scalar(select(Collective))
     url = f"/collectifs/{collective.id}"
@@ -70,8 +93,9 @@ def test_journey_through_the_pages(client, login, make_cae, make_user, app):
     assert "Audit énergétique" in page and "(2 membres)" in page and "Isolation" in page
 
     closes = (utcnow() + timedelta(days=2)).astimezone(dec.PARIS).strftime("%Y-%m-%dT%H:%M")
-    response = client.post(f"{url}/decisions", data={"title": "Charte commune",
-                                                      "closes_at": closes})
+    response = client.post(
+        f"{url}/decisions", data={"title": "Charte commune", "closes_at": closes}
+    )
     assert response.status_code == 302
     decision = db.session.scalar(select(Decision))
     durl = f"{url}/decisions/{decision.id}"
@@ -97,16 +121,24 @@ def test_journey_through_the_pages(client, login, make_cae, make_user, app):
 def test_bad_input_keeps_what_was_typed(client, login, make_user):
     user = make_user()
     login(user)
-    response = client.post("/collectifs/nouveau", data={
-        "name": "", "description": "Ce que j'ai écrit", "audience": "network",
-        "join_policy": "open"})
+    response = client.post(
+        "/collectifs/nouveau",
+        data={
+            "name": "",
+            "description": "Ce que j'ai écrit",
+            "audience": "network",
+            "join_policy": "open",
+        },
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Ce que j&#39;ai écrit" in page or "Ce que j'ai écrit" in page
     assert "Donnez un nom au collectif" in page
     collective = _collective(user)
-    response = client.post(f"/collectifs/{collective.id}/decisions",
-                           data={"title": "Mon titre", "closes_at": "2000-01-01T10:00"})
+    response = client.post(
+        f"/collectifs/{collective.id}/decisions",
+        data={"title": "Mon titre", "closes_at": "2000-01-01T10:00"},
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'value="Mon titre"' in page and "dans le futur" in page
@@ -114,8 +146,14 @@ def test_bad_input_keeps_what_was_typed(client, login, make_user):
 
 @pytest.mark.parametrize(
     ("viewer", "visible"),
-    [("anonymous", False), ("pending", False), ("other_cae", False), ("same_cae", True),
-     ("manager", True), ("admin", True)],
+    [
+        ("anonymous", False),
+        ("pending", False),
+        ("other_cae", False),
+        ("same_cae", True),
+        ("manager", True),
+        ("admin", True),
+    ],
 )
 def test_cae_collective_pages_and_list(client, login, make_cae, make_user, viewer, visible):
     home, elsewhere = make_cae(), make_cae()
@@ -150,7 +188,8 @@ def test_only_coordinators_decide_invite_remove_and_propose(client, login, make_
     assert client.post(f"{url}/membres/{creator.id}/retirer").status_code == 403
     assert client.post(f"{url}/invitations", data={"invitee": asker.email}).status_code == 403
     closes = (utcnow() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
-    assert client.post(f"{url}/decisions", data={"title": "X", "closes_at": closes}).status_code == 403
+    proposal = {"title": "X", "closes_at": closes}
+    assert client.post(f"{url}/decisions", data=proposal).status_code == 403
     assert "Ouvrir le vote" not in client.get(url).get_data(as_text=True)
 
 
@@ -175,8 +214,9 @@ def test_the_page_takes_a_constant_number_of_queries(client, login, make_cae, ma
 
     few = queries_for_page()
     for i in range(6):
-        person = make_user(make_cae(), audience="network",
-                           skills=[{"name": f"Métier {i}", "level": 2}])
+        person = make_user(
+            make_cae(), audience="network", skills=[{"name": f"Métier {i}", "level": 2}]
+        )
         ops.join(person, collective)
     db.session.commit()
     assert queries_for_page() == few
@@ -196,10 +236,10 @@ def test_competences_skip_profiles_hidden_from_the_reader(client, login, make_ca
 
 def test_the_list_filters(client, make_cae, make_user):
     creator = make_user(make_cae("Coop Sud"))
-    _collective(creator, name="Formation Sud", sector="Formation", region="Occitanie",
-                audience="public")
-    _collective(make_user(), name="Studio web", sector="Numérique", region=None,
-                audience="public")
+    _collective(
+        creator, name="Formation Sud", sector="Formation", region="Occitanie", audience="public"
+    )
+    _collective(make_user(), name="Studio web", sector="Numérique", region=None, audience="public")
     page = client.get("/collectifs?sector=Formation").get_data(as_text=True)
     assert "Formation Sud" in page and "Studio web" not in page
     page = client.get("/collectifs?q=studio").get_data(as_text=True)

@@ -19,15 +19,19 @@ from marketplace.timeutil import utcnow
 
 def _setup(make_user, members: int = 1):
     creator = make_user()
-    collective = ops.create_collective(creator, {"name": "Coopérative de vote",
-                                                 "join_policy": "open"})
+    collective = ops.create_collective(
+        creator, {"name": "Coopérative de vote", "join_policy": "open"}
+    )
     people = [creator]
     for _ in range(members - 1):
         person = make_user()
         ops.join(person, collective)
         people.append(person)
-    decision = dec.open_decision(creator, collective, {
-        "title": "Adopter la charte", "closes_at": (utcnow() + timedelta(hours=1)).isoformat()})
+    decision = dec.open_decision(
+        creator,
+        collective,
+        {"title": "Adopter la charte", "closes_at": (utcnow() + timedelta(hours=1)).isoformat()},
+    )
     db.session.commit()
     return collective, decision, people
 
@@ -47,15 +51,19 @@ def test_voting_again_replaces_the_vote(app, make_user):
 
 def test_the_database_refuses_a_second_row(app, make_user):
     _collective, decision, (person,) = _setup(make_user)
-    db.session.add_all([Vote(decision_id=decision.id, user_id=person.id, choice="yes"),
-                        Vote(decision_id=decision.id, user_id=person.id, choice="no")])
+    db.session.add_all(
+        [
+            Vote(decision_id=decision.id, user_id=person.id, choice="yes"),
+            Vote(decision_id=decision.id, user_id=person.id, choice="no"),
+        ]
+    )
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
 
 
 def test_leaving_withdraws_votes_still_open(app, make_user):
-    collective, decision, (creator, member) = _setup(make_user, 2)
+    collective, decision, (_creator, member) = _setup(make_user, 2)
     dec.vote(member, decision, "no")
     ops.leave(member, collective)
     db.session.commit()
@@ -63,7 +71,7 @@ def test_leaving_withdraws_votes_still_open(app, make_user):
 
 
 def test_quorum_and_turnout(app, make_user):
-    collective, decision, people = _setup(make_user, 4)
+    _collective, decision, people = _setup(make_user, 4)
     decision.quorum_percent = 75
     for person, choice in zip(people[:2], ("yes", "yes"), strict=True):
         dec.vote(person, decision, choice)

@@ -29,18 +29,23 @@ def _collective(creator, **fields):
 
 
 def test_collective_events_notify_the_right_people(app, make_user, outbox):
-    coordinator, asker, guest = make_user(first_name="Léa"), make_user(first_name="Yann"), make_user()
+    coordinator, asker = make_user(first_name="Léa"), make_user(first_name="Yann")
+    guest = make_user()
     collective = _collective(coordinator)
     request = ops.join(asker, collective, "Bonjour")["request"]
     db.session.commit()
-    assert _texts(coordinator)[-1].startswith("Yann") and "demande à rejoindre" in _texts(coordinator)[-1]
+    told = _texts(coordinator)[-1]
+    assert told.startswith("Yann") and "demande à rejoindre" in told
     ops.decide_request(coordinator, request, approve=True)
     ops.invite(coordinator, collective, guest)
     db.session.commit()
     assert "acceptée" in _texts(asker)[-1]
     assert "vous invite" in _texts(guest)[-1]
-    decision = dec.open_decision(coordinator, collective, {
-        "title": "Nouveau site", "closes_at": (utcnow() + timedelta(hours=1)).isoformat()})
+    decision = dec.open_decision(
+        coordinator,
+        collective,
+        {"title": "Nouveau site", "closes_at": (utcnow() + timedelta(hours=1)).isoformat()},
+    )
     db.session.commit()
     assert "Nouvelle proposition" in _texts(asker)[-1]
     assert not any("Nouvelle proposition" in t for t in _texts(coordinator))  # not to oneself
@@ -52,8 +57,9 @@ def test_collective_events_notify_the_right_people(app, make_user, outbox):
     assert "Vote clos" in _texts(asker)[-1] and "adoptée" in _texts(asker)[-1]
     assert dec.close_due() == 0
     mails = outbox()
-    assert any(to == coordinator.email and "demande à rejoindre" in subject
-               for to, subject, _body in mails)
+    assert any(
+        to == coordinator.email and "demande à rejoindre" in subject for to, subject, _body in mails
+    )
     assert any(to == guest.email and "/collectifs/" in body for to, _s, body in mails)
 
 
@@ -135,8 +141,11 @@ def test_nothing_is_sent_when_the_request_fails(client, login, make_user, outbox
 def test_close_due_command(app, make_user):
     coordinator = make_user()
     collective = _collective(coordinator)
-    decision = dec.open_decision(coordinator, collective, {
-        "title": "T", "closes_at": (utcnow() + timedelta(hours=1)).isoformat()})
+    decision = dec.open_decision(
+        coordinator,
+        collective,
+        {"title": "T", "closes_at": (utcnow() + timedelta(hours=1)).isoformat()},
+    )
     decision.closes_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["collectives", "close-due"])
