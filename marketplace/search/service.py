@@ -325,3 +325,20 @@ def _suggestion(scope: Scope, builder, parsed, allowed, known, total) -> str | N
     if scope.visible_hits(check.all_of(), allowed, stop=wanted) >= wanted:
         return suggestion
     return None
+
+
+def visible_skill_counts(viewer: Any) -> Counter | None:
+    """Per skill key, how many profiles this viewer may see declare it, from the index
+    (the visible set and its facet counts are cached per index version); None without an
+    index. Used by the skills autocomplete, so that it never counts a hidden profile."""
+    indexer = get_indexer()
+    indexer.ensure_fresh()
+    searcher = indexer.searcher()
+    if searcher is None:
+        return None
+    scope = Scope(indexer, searcher, PROFILE)
+    allowed, allowed_key = scope.allowed(viewer, {})
+    if not any(allowed):
+        return Counter()
+    _ordered, counts = scope.browse(allowed, allowed_key)
+    return counts.get("skill", Counter())
