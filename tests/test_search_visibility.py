@@ -193,7 +193,7 @@ def test_every_search_surface_hides_a_cae_profile_from_another_cae(
     owner = db.session.get(Profile, profiles["a_cae"])
     update_profile(
         None, owner, {"bio": "Marqueterie byzantine.", "skills": [{"name": "Zellige", "level": 4},
-                                                                  {"name": "Byzantinisme", "level": 3}]}
+                                                                  {"name": "Byzantinisme", "level": 3}]}  # noqa: E501
     )  # fmt: skip
     db.session.commit()
     outsider = {"Authorization": f"Bearer {api_token(people['member_b'])}"}

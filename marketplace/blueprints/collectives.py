@@ -60,9 +60,7 @@ def index():
     if page < 1:
         abort(404)
     filters = queries.CollectiveFilters(**form.filter_values())
-    items, total = queries.paginate(
-        queries.filtered_collectives(current_user, filters), page, PER_PAGE
-    )
+    items, total = queries.list_collectives(current_user, filters, page, PER_PAGE)
     if page > 1 and not items:
         abort(404)
     ids = [c.id for c in items]

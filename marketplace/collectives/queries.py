@@ -64,6 +64,37 @@ def filtered_collectives(viewer: Any, filters: CollectiveFilters) -> Select:
     return stmt.order_by(Collective.updated_at.desc(), Collective.id.desc())
 
 
+def search_collectives(
+    viewer: Any, filters: CollectiveFilters, page: int, per_page: int
+) -> tuple[list[Collective], int]:
+    """Full-text search (best first) through the index, rows re-read and re-checked."""
+    from marketplace.search import search_documents
+    from marketplace.search.collective_document import sector_term
+    from marketplace.visibility import can_view_collective
+
+    terms: dict[str, str] = {}
+    if filters.sector:
+        terms["collective_sector"] = sector_term(fold(filters.sector)) or "?"
+    if filters.region:
+        terms["collective_region"] = filters.region
+    if filters.cae is not None:
+        terms["collective_cae"] = str(filters.cae)
+    found = search_documents(viewer, "collective", filters.q, terms, page, per_page)
+    ids = [doc_id for doc_id, _score in found.ranked]
+    rows = {c.id: c for c in db.session.scalars(select(Collective).where(Collective.id.in_(ids)))}
+    items = [rows[i] for i in ids if i in rows and can_view_collective(viewer, rows[i])]
+    return items, found.total
+
+
+def list_collectives(
+    viewer: Any, filters: CollectiveFilters, page: int, per_page: int
+) -> tuple[list[Collective], int]:
+    """With words: the search engine, best first; without: the database, latest active first."""
+    if filters.q:
+        return search_collectives(viewer, filters, page, per_page)
+    return paginate(filtered_collectives(viewer, filters), page, per_page)
+
+
 def paginate(stmt: Select, page: int, per_page: int) -> tuple[list[Collective], int]:
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()

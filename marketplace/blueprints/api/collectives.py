@@ -132,9 +132,7 @@ def _filters() -> queries.CollectiveFilters:
 def collectives():
     filters = _filters()
     page, per_page = page_args()
-    items, total = queries.paginate(
-        queries.filtered_collectives(current_user, filters), page, per_page
-    )
+    items, total = queries.list_collectives(current_user, filters, page, per_page)
     ids = [c.id for c in items]
     members = queries.members_of(ids)
     competences = queries.competences_of(current_user, ids)
