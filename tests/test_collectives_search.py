@@ -27,8 +27,9 @@ def _found(client, query: str, headers=None) -> set[int]:
 
 def test_words_find_names_sectors_and_member_competences(client, make_user):
     creator = make_user(audience="network", skills=[{"name": "Charpente bois", "level": 4}])
-    reno = _collective(creator, name="Rénovateurs du Rhône", sector="Rénovation énergétique",
-                       audience="public")
+    reno = _collective(
+        creator, name="Rénovateurs du Rhône", sector="Rénovation énergétique", audience="public"
+    )
     web = _collective(make_user(), name="Studio web", sector="Numérique", audience="public")
     reader = make_user()
     joiner = make_user(audience="public", skills=[{"name": "Isolation thermique", "level": 3}])
@@ -45,14 +46,21 @@ def test_words_find_names_sectors_and_member_competences(client, make_user):
     assert "Studio web" in page and "Rénovateurs" not in page
 
 
-@pytest.mark.parametrize(("viewer", "visible"), [("other_cae", False), ("same_cae", True),
-                                                 ("anonymous", False), ("pending", False)])
-def test_search_never_shows_a_hidden_collective(client, api_token, make_cae, make_user,
-                                                viewer, visible):
+@pytest.mark.parametrize(
+    ("viewer", "visible"),
+    [("other_cae", False), ("same_cae", True), ("anonymous", False), ("pending", False)],
+)
+def test_search_never_shows_a_hidden_collective(
+    client, api_token, make_cae, make_user, viewer, visible
+):
     home, elsewhere = make_cae(), make_cae()
     collective = _collective(make_user(home), name="Atelier confidentiel", audience="cae")
-    people = {"other_cae": make_user(elsewhere), "same_cae": make_user(home),
-              "pending": make_user(home, verified=False), "anonymous": None}
+    people = {
+        "other_cae": make_user(elsewhere),
+        "same_cae": make_user(home),
+        "pending": make_user(home, verified=False),
+        "anonymous": None,
+    }
     person = people[viewer]
     headers = bearer(api_token(person)) if person is not None else {}
     assert (collective.id in _found(client, "q=confidentiel", headers)) is visible
@@ -65,10 +73,20 @@ def test_search_never_shows_a_hidden_collective(client, api_token, make_cae, mak
 
 def test_filters_with_words(client, make_cae, make_user):
     lyon, brest = make_cae("Coop Lyon"), make_cae("Coop Brest", department="29")
-    one = _collective(make_user(lyon), name="Formation bretonne", sector="Formation",
-                      region="Bretagne", audience="public")
-    two = _collective(make_user(brest), name="Formation lyonnaise", sector="Formation",
-                      region="Auvergne-Rhône-Alpes", audience="public")
+    one = _collective(
+        make_user(lyon),
+        name="Formation bretonne",
+        sector="Formation",
+        region="Bretagne",
+        audience="public",
+    )
+    two = _collective(
+        make_user(brest),
+        name="Formation lyonnaise",
+        sector="Formation",
+        region="Auvergne-Rhône-Alpes",
+        audience="public",
+    )
     assert _found(client, "q=formation") == {one.id, two.id}
     assert _found(client, "q=formation&region=Bretagne") == {one.id}
     assert _found(client, f"q=formation&cae={brest.id}") == {two.id}

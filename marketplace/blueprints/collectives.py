@@ -160,7 +160,6 @@ def _show_page(collective: Collective, status: int = 200, **forms):
         "decide_form": DecideRequestForm(formdata=None),
         "answer_form": AnswerInvitationForm(formdata=None),
         "action_form": ActionForm(formdata=None),
-        "can_view_profile": lambda profile_id: True,
         **_labels(),
     }
     return render_template("collectives/show.html", **context), status

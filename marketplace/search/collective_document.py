@@ -177,9 +177,7 @@ COLLECTIVE = register(
             Watch(Collective, NAME, lambda _c, objs: [o.id for o in objs]),
             Watch(CollectiveMember, NAME, lambda _c, objs: [o.collective_id for o in objs]),
             Watch(ProfileSkill, NAME, _collectives_of_profiles),
-            Watch(
-                Profile, NAME, _collectives_of_profile_rows, frozenset({"audience"})
-            ),
+            Watch(Profile, NAME, _collectives_of_profile_rows, frozenset({"audience"})),
             Watch(
                 User,
                 NAME,
