@@ -246,3 +246,66 @@ def test_the_list_filters(client, make_cae, make_user):
     assert "Studio web" in page and "Formation Sud" not in page
     page = client.get(f"/collectifs?cae={creator.cae_id}").get_data(as_text=True)
     assert "Formation Sud" in page and "Studio web" not in page
+
+
+def test_coordinator_edits_and_cannot_narrow_to_one_cae_with_outsiders(
+    client, login, make_cae, make_user
+):
+    home, elsewhere = make_cae(), make_cae()
+    creator = make_user(home)
+    collective = _collective(creator, join_policy="open")
+    ops.join(make_user(elsewhere), collective)
+    db.session.commit()
+    login(creator)
+    url = f"/collectifs/{collective.id}/modifier"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="Rénovateurs du Rhône"' in page
+    data = {"name": "Rénovateurs", "description": "Texte tapé", "sector": "Rénovation",
+            "region": "", "audience": "cae", "join_policy": "open"}
+    response = client.post(url, data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Texte tapé" in page and "d'autres CAE" in page.replace("&#39;", "'")
+    response = client.post(url, data={**data, "audience": "public"})
+    assert response.status_code == 302
+    db.session.refresh(collective)
+    assert (collective.name, collective.audience, collective.region) == (
+        "Rénovateurs", "public", None)
+
+
+def test_roles_removal_withdrawal_and_declining(client, login, make_user):
+    creator, member, asker, guest = make_user(), make_user(), make_user(), make_user()
+    collective = _collective(creator, join_policy="request")
+    request = ops.join(member, collective)["request"]
+    ops.decide_request(creator, request, approve=True)
+    ops.join(asker, collective)
+    ops.invite(creator, collective, guest)
+    db.session.commit()
+    url = f"/collectifs/{collective.id}"
+
+    login(creator)
+    assert client.post(f"{url}/quitter").status_code == 302  # refused: the only coordinator
+    assert ops.membership_of(collective, creator) is not None
+    client.post(f"{url}/membres/{member.id}/role", data={"role": "coordinator"})
+    assert ops.is_coordinator(collective, member)
+    client.post(f"{url}/membres/{member.id}/retirer")
+    assert ops.membership_of(collective, member) is None
+
+    login(asker)
+    assert client.post(f"{url}/demande/retirer").status_code == 302
+    assert db.session.get(JoinRequest, 2).state == "cancelled"
+    login(guest)
+    invitation = ops.pending_invitations(collective)[0]
+    client.post(f"{url}/invitations/{invitation.id}", data={"decline": "Refuser"})
+    db.session.refresh(invitation)
+    assert invitation.state == "declined" and ops.membership_of(collective, guest) is None
+    assert client.post(f"{url}/invitations/{invitation.id}", data={"accept": "x"}).status_code == 302
+    assert ops.membership_of(collective, guest) is None  # already answered: nothing changes
+
+
+def test_unverified_person_cannot_create(client, login, make_user):
+    login(make_user(verified=False))
+    response = client.post("/collectifs/nouveau", data={"name": "Essai", "audience": "public",
+                                                          "join_policy": "open"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Collective)) is None
