@@ -260,8 +260,14 @@ def test_coordinator_edits_and_cannot_narrow_to_one_cae_with_outsiders(
     url = f"/collectifs/{collective.id}/modifier"
     page = client.get(url).get_data(as_text=True)
     assert 'value="Rénovateurs du Rhône"' in page
-    data = {"name": "Rénovateurs", "description": "Texte tapé", "sector": "Rénovation",
-            "region": "", "audience": "cae", "join_policy": "open"}
+    data = {
+        "name": "Rénovateurs",
+        "description": "Texte tapé",
+        "sector": "Rénovation",
+        "region": "",
+        "audience": "cae",
+        "join_policy": "open",
+    }
     response = client.post(url, data=data)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -270,7 +276,10 @@ def test_coordinator_edits_and_cannot_narrow_to_one_cae_with_outsiders(
     assert response.status_code == 302
     db.session.refresh(collective)
     assert (collective.name, collective.audience, collective.region) == (
-        "Rénovateurs", "public", None)
+        "Rénovateurs",
+        "public",
+        None,
+    )
 
 
 def test_roles_removal_withdrawal_and_declining(client, login, make_user):
@@ -306,7 +315,8 @@ def test_roles_removal_withdrawal_and_declining(client, login, make_user):
 
 def test_unverified_person_cannot_create(client, login, make_user):
     login(make_user(verified=False))
-    response = client.post("/collectifs/nouveau", data={"name": "Essai", "audience": "public",
-                                                          "join_policy": "open"})
+    response = client.post(
+        "/collectifs/nouveau", data={"name": "Essai", "audience": "public", "join_policy": "open"}
+    )
     assert response.status_code == 302
     assert db.session.scalar(select(Collective)) is None
