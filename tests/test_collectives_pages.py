@@ -299,6 +299,8 @@ def test_roles_removal_withdrawal_and_declining(client, login, make_user):
     assert ops.is_coordinator(collective, member)
     client.post(f"{url}/membres/{member.id}/retirer")
     assert ops.membership_of(collective, member) is None
+    page = client.get(url).get_data(as_text=True)
+    assert "Historique des demandes" in page and "par " + creator.display_name in page
 
     login(asker)
     assert client.post(f"{url}/demande/retirer").status_code == 302
@@ -320,3 +322,25 @@ def test_unverified_person_cannot_create(client, login, make_user):
     )
     assert response.status_code == 302
     assert db.session.scalar(select(Collective)) is None
+
+
+def test_invite_from_a_profile_page(client, login, make_cae, make_user):
+    creator = make_user(make_cae())
+    guest = make_user(make_cae(), audience="network")
+    collective = _collective(creator)
+    login(creator)
+    page = client.get(f"/profils/{guest.profile.id}").get_data(as_text=True)
+    assert "Inviter dans « Rénovateurs du Rhône »" in page
+    response = client.post(
+        "/collectifs/inviter", data={"collective_id": collective.id, "profile_id": guest.profile.id}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/profils/{guest.profile.id}")
+    assert [i.user_id for i in ops.pending_invitations(collective)] == [guest.id]
+    again = client.post(
+        "/collectifs/inviter", data={"collective_id": collective.id, "profile_id": guest.profile.id}
+    )
+    assert again.status_code == 302  # already invited: a message, nothing more
+    assert len(ops.pending_invitations(collective)) == 1
+    login(guest)
+    assert "Inviter dans" not in client.get(f"/profils/{creator.profile.id}").get_data(as_text=True)

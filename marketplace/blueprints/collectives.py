@@ -16,6 +16,7 @@ from marketplace.collectives.forms import (
     AUDIENCE_LABELS,
     CHOICE_LABELS,
     JOIN_POLICY_LABELS,
+    REQUEST_STATE_LABELS,
     ActionForm,
     AnswerInvitationForm,
     CollectiveFilterForm,
@@ -30,6 +31,7 @@ from marketplace.collectives.forms import (
 from marketplace.collectives.models import Collective
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
+from marketplace.profiles.models import Profile
 from marketplace.visibility import can_view_profile
 
 bp = Blueprint("collectives", __name__, url_prefix="/collectifs")
@@ -49,6 +51,7 @@ def _labels() -> dict:
         "audience_labels": AUDIENCE_LABELS,
         "join_policy_labels": JOIN_POLICY_LABELS,
         "choice_labels": CHOICE_LABELS,
+        "request_states": REQUEST_STATE_LABELS,
     }
 
 
@@ -147,6 +150,7 @@ def _show_page(collective: Collective, status: int = 200, **forms):
         "decisions": decisions,
         "is_open": dec.is_open,
         "requests": ops.pending_requests(collective) if coordinator else [],
+        "history": ops.decided_requests(collective) if coordinator else [],
         "invitations": ops.pending_invitations(collective) if coordinator else [],
         "my_request": ops._pending_request(collective, current_user)
         if current_user.is_authenticated and me is None
@@ -238,7 +242,12 @@ def withdraw(collective_id: int):
 def invite(collective_id: int):
     collective = _visible(collective_id)
     form = InviteForm()
-    invitee = find_user_by_email(form.invitee.data or "")
+    from_profile = request.form.get("profile_id", type=int)
+    if from_profile is not None:  # the button on a profile page
+        profile = db.session.get(Profile, from_profile)
+        invitee = profile.user if profile is not None else None
+    else:
+        invitee = find_user_by_email(form.invitee.data or "")
     if invitee is not None and not can_view_profile(current_user, invitee.profile):
         invitee = None  # a person one cannot see is no different from an unknown one
     try:
@@ -249,15 +258,32 @@ def invite(collective_id: int):
             )
         ops.invite(current_user, collective, invitee, form.message.data or "")
     except ValidationError as error:
+        if from_profile is not None:
+            flash(" ".join(str(m) for ms in error.fields.values() for m in ms), "error")
+            return redirect(url_for("profiles.show", profile_id=from_profile))
         add_domain_errors(form, error.fields)
         return _show_page(collective, 422, invite_form=form)
     except PermissionDenied:
         abort(403)
     except Conflict as error:
         _flash_error(error)
+        if from_profile is not None:
+            return redirect(url_for("profiles.show", profile_id=from_profile))
         return _back(collective, "inviter")
     flash(_("The invitation is sent."), "success")
+    if from_profile is not None:
+        return redirect(url_for("profiles.show", profile_id=from_profile))
     return _back(collective, "inviter")
+
+
+@bp.post("/inviter")
+@login_required
+def invite_from_profile():
+    """The button of a profile page: the collective comes with the form."""
+    collective_id = request.form.get("collective_id", type=int)
+    if collective_id is None or request.form.get("profile_id", type=int) is None:
+        abort(400)
+    return invite(collective_id)
 
 
 @bp.post("/<int:collective_id>/invitations/<int:invitation_id>")

@@ -30,6 +30,12 @@ JOIN_POLICY_LABELS = {
     "request": _l("on request: coordinators accept or decline"),
     "invitation": _l("by invitation of the coordinators only"),
 }
+REQUEST_STATE_LABELS = {
+    "pending": _l("waiting"),
+    "approved": _l("accepted"),
+    "refused": _l("declined"),
+    "cancelled": _l("withdrawn"),
+}
 CHOICE_LABELS = {"yes": _l("yes"), "no": _l("no"), "abstain": _l("abstain")}
 
 

@@ -410,6 +410,18 @@ def pending_requests(collective: Collective) -> list[JoinRequest]:
     )
 
 
+def decided_requests(collective: Collective, limit: int = 20) -> list[JoinRequest]:
+    """The history of answered requests, latest first (who decided, when, what was said)."""
+    return list(
+        db.session.scalars(
+            select(JoinRequest)
+            .where(JoinRequest.collective_id == collective.id, JoinRequest.state != "pending")
+            .order_by(JoinRequest.decided_at.desc(), JoinRequest.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 # Invitations ---------------------------------------------------------------------------------
 
 

@@ -194,6 +194,20 @@ def sectors_in_use(viewer: Any) -> list[str]:
     return sorted((name for name, _key in rows), key=fold)
 
 
+def coordinated_by(user: Any) -> list[Collective]:
+    """The collectives this person coordinates (to invite someone from a profile page)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        db.session.scalars(
+            select(Collective)
+            .join(CollectiveMember, CollectiveMember.collective_id == Collective.id)
+            .where(CollectiveMember.user_id == user.id, CollectiveMember.role == "coordinator")
+            .order_by(Collective.name)
+        )
+    )
+
+
 def my_memberships(user: Any) -> dict[int, str]:
     """collective id → the user's role, for the collectives the user belongs to."""
     if not getattr(user, "is_authenticated", False):
