@@ -152,10 +152,10 @@ def _show_page(collective: Collective, status: int = 200, **forms):
         "requests": ops.pending_requests(collective) if coordinator else [],
         "history": ops.decided_requests(collective) if coordinator else [],
         "invitations": ops.pending_invitations(collective) if coordinator else [],
-        "my_request": ops._pending_request(collective, current_user)
+        "my_request": ops.pending_request_of(collective, current_user)
         if current_user.is_authenticated and me is None
         else None,
-        "my_invitation": ops._pending_invitation(collective, current_user)
+        "my_invitation": ops.pending_invitation_of(collective, current_user)
         if current_user.is_authenticated and me is None
         else None,
         "join_form": forms.get("join_form") or JoinForm(formdata=None),
@@ -228,7 +228,7 @@ def decide(collective_id: int, request_id: int):
 @login_required
 def withdraw(collective_id: int):
     collective = _visible(collective_id)
-    pending = ops._pending_request(collective, current_user)
+    pending = ops.pending_request_of(collective, current_user)
     if pending is None:
         abort(404)
     ActionForm()

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.collectives.models import CHOICES, Collective, CollectiveMember, Decision, Vote
 from marketplace.collectives.notify import decision_path, notify
-from marketplace.collectives.operations import _record, _require_coordinator, membership_of
+from marketplace.collectives.rules import _record, _require_coordinator, membership_of
 from marketplace.errors import DeadlinePassed, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.formatting import datetime_short

@@ -203,7 +203,7 @@ def _request_json(join_request) -> dict[str, Any]:
 def requests_of(collective_id: int):
     user = require_user()
     found = ops.get_collective(user, collective_id)
-    ops._require_coordinator(found, user, _("Only the coordinators decide on requests."))
+    ops.require_coordinator(found, user, _("Only the coordinators decide on requests."))
     items = ops.pending_requests(found)
     return jsonify({"items": [_request_json(r) for r in items], "total": len(items)})
 
@@ -251,7 +251,7 @@ def invite(collective_id: int):
     if isinstance(profile_id, int) and not isinstance(profile_id, bool):
         profile = db.session.get(Profile, profile_id)
     if profile is None or not can_view_profile(user, profile):
-        ops._require_coordinator(found, user, _("Only the coordinators invite new members."))
+        ops.require_coordinator(found, user, _("Only the coordinators invite new members."))
         raise ValidationError(
             _("Some fields need your attention."),
             {"invitee_profile_id": [_("Unknown profile.")]},
