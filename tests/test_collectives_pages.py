@@ -344,3 +344,39 @@ def test_invite_from_a_profile_page(client, login, make_cae, make_user):
     assert len(ops.pending_invitations(collective)) == 1
     login(guest)
     assert "Inviter dans" not in client.get(f"/profils/{creator.profile.id}").get_data(as_text=True)
+
+
+def test_coordinator_cancels_an_invitation(client, login, make_user):
+    creator, guest = make_user(), make_user()
+    collective = _collective(creator)
+    invitation = ops.invite(creator, collective, guest)
+    db.session.commit()
+    url = f"/collectifs/{collective.id}/invitations/{invitation.id}/annuler"
+    login(guest)
+    assert client.post(url).status_code == 403
+    login(creator)
+    assert "Annuler l'invitation" in client.get(f"/collectifs/{collective.id}").get_data(
+        as_text=True
+    )
+    assert client.post(url).status_code == 302
+    db.session.refresh(invitation)
+    assert invitation.state == "cancelled"
+
+
+def test_the_page_has_unique_ids_and_one_h1(client, login, make_user):
+    import re
+    from collections import Counter
+
+    creator = make_user()
+    collective = _collective(creator)
+    for _ in range(2):
+        ops.join(make_user(), collective, "Bonjour")
+        ops.invite(creator, collective, make_user())
+    db.session.commit()
+    login(creator)
+    page = client.get(f"/collectifs/{collective.id}").get_data(as_text=True)
+    ids = Counter(re.findall(r'\sid="([^"]+)"', page))
+    assert [i for i, n in ids.items() if n > 1] == []
+    assert page.count("<h1") == 1
+    for label in re.findall(r'<label for="([^"]+)"', page):
+        assert label in ids, label

@@ -306,6 +306,24 @@ def answer_invitation(collective_id: int, invitation_id: int):
     return _back(collective)
 
 
+@bp.post("/<int:collective_id>/invitations/<int:invitation_id>/annuler")
+@login_required
+def cancel_invitation(collective_id: int, invitation_id: int):
+    collective = _visible(collective_id)
+    ActionForm()
+    try:
+        ops.cancel_invitation(current_user, ops.get_invitation(collective, invitation_id))
+    except NotFound:
+        abort(404)
+    except PermissionDenied:
+        abort(403)
+    except DomainError as error:
+        _flash_error(error)
+        return _back(collective, "inviter")
+    flash(_("The invitation is cancelled."), "info")
+    return _back(collective, "inviter")
+
+
 @bp.post("/<int:collective_id>/quitter")
 @login_required
 def leave(collective_id: int):

@@ -100,9 +100,11 @@ def add_domain_errors(form: FlaskForm, fields: dict[str, list[str]]) -> None:
 
 class JoinForm(FlaskForm):
     message = TextAreaField(
-        _l("Message to the coordinators"), render_kw={"maxlength": LIMITS["message"], "rows": 3}
+        _l("Message to the coordinators"),
+        id="join-message",
+        render_kw={"maxlength": LIMITS["message"], "rows": 3},
     )
-    submit = SubmitField(_l("Join"))
+    submit = SubmitField(_l("Join"), id="join-submit")
 
 
 class DecideRequestForm(FlaskForm):
@@ -118,8 +120,10 @@ class InviteForm(FlaskForm):
         _l("E-mail of the person to invite"),
         render_kw={"maxlength": 254, "type": "email", "autocomplete": "off"},
     )
-    message = TextAreaField(_l("Message"), render_kw={"maxlength": LIMITS["message"], "rows": 2})
-    submit = SubmitField(_l("Invite"))
+    message = TextAreaField(
+        _l("Message"), id="invite-message", render_kw={"maxlength": LIMITS["message"], "rows": 2}
+    )
+    submit = SubmitField(_l("Invite"), id="invite-submit")
 
 
 class AnswerInvitationForm(FlaskForm):
@@ -134,8 +138,12 @@ class ActionForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    title = StringField(_l("Title"), render_kw={"maxlength": 200, "required": True})
-    description = TextAreaField(_l("What is proposed"), render_kw={"maxlength": 5000, "rows": 6})
+    title = StringField(
+        _l("Title"), id="decision-title", render_kw={"maxlength": 200, "required": True}
+    )
+    description = TextAreaField(
+        _l("What is proposed"), id="decision-description", render_kw={"maxlength": 5000, "rows": 6}
+    )
     closes_at = DateTimeLocalField(
         _l("Vote open until (Paris time)"),
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
@@ -146,7 +154,7 @@ class DecisionForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=100)],
         render_kw={"min": 1, "max": 100, "inputmode": "numeric"},
     )
-    submit = SubmitField(_l("Open the vote"))
+    submit = SubmitField(_l("Open the vote"), id="decision-submit")
 
     def decision_data(self) -> dict[str, Any]:
         closes_at = self.closes_at.data
