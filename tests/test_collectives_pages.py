@@ -380,3 +380,16 @@ def test_the_page_has_unique_ids_and_one_h1(client, login, make_user):
     assert page.count("<h1") == 1
     for label in re.findall(r'<label for="([^"]+)"', page):
         assert label in ids, label
+
+
+def test_a_profile_shows_the_visible_collectives_of_the_person(client, login, make_cae, make_user):
+    home, elsewhere = make_cae(), make_cae()
+    person = make_user(home, audience="network")
+    _collective(person, name="Collectif ouvert", audience="network")
+    _collective(person, name="Collectif interne", audience="cae")
+    login(make_user(elsewhere))
+    page = client.get(f"/profils/{person.profile.id}").get_data(as_text=True)
+    assert "Collectif ouvert" in page and "Collectif interne" not in page
+    login(make_user(home))
+    page = client.get(f"/profils/{person.profile.id}").get_data(as_text=True)
+    assert "Collectif ouvert" in page and "Collectif interne" in page
