@@ -154,3 +154,31 @@ def test_concurrent_votes_of_many_people_all_count(app, make_user):
     assert errors == []
     res = dec.results(db.session.get(Decision, decision_id))
     assert res.tally == {"yes": 6, "no": 0, "abstain": 0} and res.voters == 6
+
+
+@pytest.mark.parametrize("policy", ["open", "request"])
+def test_a_double_click_on_join_counts_once(app, make_user, policy):
+    _needs_postgresql(app)
+    from marketplace.collectives.models import Collective, CollectiveMember, JoinRequest
+    from marketplace.errors import Conflict
+
+    creator, person = make_user(), make_user()
+    collective = ops.create_collective(creator, {"name": "Double clic", "join_policy": policy})
+    db.session.commit()
+    collective_id, user_id = collective.id, person.id
+    db.session.remove()
+
+    def job(barrier):
+        user = db.session.get(User, user_id)
+        found = db.session.get(Collective, collective_id)
+        barrier.wait()
+        ops.join(user, found, "Bonjour")
+
+    errors = _in_threads(app, [job] * 4)
+    assert errors and all(isinstance(e, Conflict) for e in errors)
+    model = CollectiveMember if policy == "open" else JoinRequest
+    rows = db.session.scalar(
+        select(func.count(model.id)).where(model.collective_id == collective_id,
+                                           model.user_id == user_id)
+    )
+    assert rows == 1

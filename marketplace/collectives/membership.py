@@ -10,6 +10,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
 from marketplace.collectives.models import (
@@ -75,12 +76,22 @@ def pending_invitation_of(collective: Collective, user: Any) -> Invitation | Non
     )
 
 
+def _insert_once(row: Any, message: str) -> None:
+    """Insert a row guarded by a unique constraint; a concurrent twin (a double click, two
+    tabs) makes it a Conflict instead of an error."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        raise Conflict(message) from None
+
+
 def _add_member(collective: Collective, user: User, actor: Any, kind: str, **event: Any):
     members, _coordinators = _counts(collective)
     # Nobody left: the first to come back looks after the collective.
     role = "coordinator" if members == 0 else "member"
     member = CollectiveMember(collective_id=collective.id, user_id=user.id, role=role)
-    db.session.add(member)
+    _insert_once(member, _("This person is already a member of the collective."))
     _record(collective, kind, actor, subject_id=user.id, **event)
     collective.updated_at = utcnow()
     db.session.flush()
@@ -110,8 +121,8 @@ def join(actor: User, collective: Collective, message: str | None = None) -> dic
     if collective.join_policy == "invitation":
         raise PermissionDenied(_("This collective admits new members by invitation only."))
     request = JoinRequest(collective_id=collective.id, user_id=actor.id, message=text)
-    db.session.add(request)
-    db.session.flush()
+    already = _("Your request to join this collective is already waiting for an answer.")
+    _insert_once(request, already)
     _record(
         collective,
         "requested",
@@ -246,8 +257,7 @@ def invite(actor: Any, collective: Collective, invitee: User, message: str = "")
         invited_by_id=getattr(actor, "id", None),
         message=text,
     )
-    db.session.add(invitation)
-    db.session.flush()
+    _insert_once(invitation, _("This person has already been invited."))
     _record(
         collective,
         "invited",

@@ -7,11 +7,13 @@ from datetime import datetime
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     SmallInteger,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -96,7 +98,18 @@ class JoinRequest(db.Model):
     """A request to join a collective ``on request``, decided by a coordinator."""
 
     __tablename__ = "collective_join_requests"
-    __table_args__ = (CheckConstraint(in_clause("state", REQUEST_STATES), name="state"),)
+    __table_args__ = (
+        CheckConstraint(in_clause("state", REQUEST_STATES), name="state"),
+        #: One pending request per person and collective (double clicks, two tabs).
+        Index(
+            "uq_collective_join_requests_pending",
+            "collective_id",
+            "user_id",
+            unique=True,
+            sqlite_where=text("state = 'pending'"),
+            postgresql_where=text("state = 'pending'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     collective_id: Mapped[int] = mapped_column(
@@ -120,7 +133,18 @@ class Invitation(db.Model):
     """A coordinator invites a person, who accepts or declines."""
 
     __tablename__ = "collective_invitations"
-    __table_args__ = (CheckConstraint(in_clause("state", INVITATION_STATES), name="state"),)
+    __table_args__ = (
+        CheckConstraint(in_clause("state", INVITATION_STATES), name="state"),
+        #: One pending invitation per person and collective.
+        Index(
+            "uq_collective_invitations_pending",
+            "collective_id",
+            "user_id",
+            unique=True,
+            sqlite_where=text("state = 'pending'"),
+            postgresql_where=text("state = 'pending'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     collective_id: Mapped[int] = mapped_column(

@@ -112,6 +112,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_collective_invitations_collective_id'), ['collective_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_collective_invitations_state'), ['state'], unique=False)
         batch_op.create_index(batch_op.f('ix_collective_invitations_user_id'), ['user_id'], unique=False)
+        batch_op.create_index('uq_collective_invitations_pending', ['collective_id', 'user_id'], unique=True, sqlite_where=sa.text("state = 'pending'"), postgresql_where=sa.text("state = 'pending'"))
 
     op.create_table('collective_join_requests',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -133,6 +134,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_collective_join_requests_collective_id'), ['collective_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_collective_join_requests_state'), ['state'], unique=False)
         batch_op.create_index(batch_op.f('ix_collective_join_requests_user_id'), ['user_id'], unique=False)
+        batch_op.create_index('uq_collective_join_requests_pending', ['collective_id', 'user_id'], unique=True, sqlite_where=sa.text("state = 'pending'"), postgresql_where=sa.text("state = 'pending'"))
 
     op.create_table('collective_members',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -214,12 +216,14 @@ def downgrade():
 
     op.drop_table('collective_members')
     with op.batch_alter_table('collective_join_requests', schema=None) as batch_op:
+        batch_op.drop_index('uq_collective_join_requests_pending')
         batch_op.drop_index(batch_op.f('ix_collective_join_requests_user_id'))
         batch_op.drop_index(batch_op.f('ix_collective_join_requests_state'))
         batch_op.drop_index(batch_op.f('ix_collective_join_requests_collective_id'))
 
     op.drop_table('collective_join_requests')
     with op.batch_alter_table('collective_invitations', schema=None) as batch_op:
+        batch_op.drop_index('uq_collective_invitations_pending')
         batch_op.drop_index(batch_op.f('ix_collective_invitations_user_id'))
         batch_op.drop_index(batch_op.f('ix_collective_invitations_state'))
         batch_op.drop_index(batch_op.f('ix_collective_invitations_collective_id'))
