@@ -178,7 +178,8 @@ def test_a_double_click_on_join_counts_once(app, make_user, policy):
     assert errors and all(isinstance(e, Conflict) for e in errors)
     model = CollectiveMember if policy == "open" else JoinRequest
     rows = db.session.scalar(
-        select(func.count(model.id)).where(model.collective_id == collective_id,
-                                           model.user_id == user_id)
+        select(func.count(model.id)).where(
+            model.collective_id == collective_id, model.user_id == user_id
+        )
     )
     assert rows == 1
