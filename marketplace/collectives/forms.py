@@ -168,7 +168,7 @@ class DecisionForm(FlaskForm):
 
 class VoteForm(FlaskForm):
     choice = RadioField(
-        _l("My vote"), choices=lambda: _choices(CHOICE_LABELS), validate_choice=False
+        _l("My choice"), choices=lambda: _choices(CHOICE_LABELS), validate_choice=False
     )
     submit = SubmitField(_l("Vote"))
 
