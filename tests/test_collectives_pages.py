@@ -393,3 +393,22 @@ def test_a_profile_shows_the_visible_collectives_of_the_person(client, login, ma
     login(make_user(home))
     page = client.get(f"/profils/{person.profile.id}").get_data(as_text=True)
     assert "Collectif ouvert" in page and "Collectif interne" in page
+
+
+def test_invite_and_join_errors_keep_what_was_typed(client, login, make_user):
+    creator, asker = make_user(), make_user()
+    collective = _collective(creator)
+    login(creator)
+    url = f"/collectifs/{collective.id}"
+    response = client.post(
+        f"{url}/invitations", data={"invitee": "personne@example.org", "message": "Viens !"}
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'value="personne@example.org"' in page and "Viens !" in page
+    assert "Personne ne peut être invité·e" in page
+    login(asker)
+    response = client.post(f"{url}/rejoindre", data={"message": "long " * 300})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "1000 caractères au maximum" in page and "long long" in page
