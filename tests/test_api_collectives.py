@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from marketplace.collectives import operations as ops
 from marketplace.collectives.models import Decision
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
@@ -324,3 +325,30 @@ def test_collective_schema_matches(api, client, make_user):
         f"/collectives/{body['id']}/decisions", {"title": "T", "closes_at": _later()}
     ).get_json()
     assert set(doc["components"]["schemas"]["Decision"]["properties"]) == set(did)
+
+
+@pytest.mark.parametrize("query", ["", "?q=collectif"])
+def test_the_list_makes_no_query_per_collective(client, make_cae, make_user, query):
+    from tests.querycount import count_queries
+
+    def collective_with_members(n: int) -> None:
+        creator = make_user(
+            make_cae(), audience="public", skills=[{"name": "Menuiserie", "level": 2}]
+        )
+        collective = ops.create_collective(
+            creator, {"name": f"Collectif {n}", "audience": "public", "join_policy": "open"}
+        )
+        for _ in range(n):
+            ops.join(make_user(make_cae()), collective)
+        db.session.commit()
+
+    def statements() -> int:
+        with count_queries() as seen:
+            assert client.get(f"/api/v1/collectives{query}").status_code == 200
+        return seen.count
+
+    collective_with_members(1)
+    few = statements()
+    for n in range(2, 6):
+        collective_with_members(n)
+    assert statements() == few
