@@ -352,3 +352,10 @@ def test_the_list_makes_no_query_per_collective(client, make_cae, make_user, que
     for n in range(2, 6):
         collective_with_members(n)
     assert statements() == few
+
+
+def test_long_texts_with_ligatures_fit(api, make_user):
+    body = _create(api(make_user()), name="œ" * 120, sector="Œuvre " + "œ" * 74)
+    assert len(body["sector"]) == 80
+    listed = api(None).get("/collectives?sector=" + body["sector"])
+    assert listed.status_code == 200

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from marketplace.accounts.models import User
 from marketplace.collectives.membership import (
@@ -123,7 +123,7 @@ def create_collective(actor: User, data: dict[str, Any]) -> Collective:
         name=values["name"],
         description=values.get("description", ""),
         sector=values.get("sector", ""),
-        sector_key=fold(values.get("sector", "")),
+        sector_key=sector_key(values.get("sector", "")),
         region=values.get("region"),
         audience=values.get("audience", "network"),
         join_policy=values.get("join_policy", "request"),
@@ -150,7 +150,7 @@ def update_collective(actor: Any, collective: Collective, data: dict[str, Any]) 
             .join(User, User.id == CollectiveMember.user_id)
             .where(
                 CollectiveMember.collective_id == collective.id,
-                or_null_ne(User.cae_id, collective.cae_id),
+                or_(User.cae_id.is_(None), User.cae_id != collective.cae_id),
             )
         )
         if outsiders:
@@ -168,17 +168,15 @@ def update_collective(actor: Any, collective: Collective, data: dict[str, Any]) 
     for key, value in values.items():
         setattr(collective, key, value)
     if "sector" in values:
-        collective.sector_key = fold(values["sector"])
+        collective.sector_key = sector_key(values["sector"])
     collective.updated_at = utcnow()
     db.session.flush()
     return collective
 
 
-def or_null_ne(column, value):
-    """column differs from value, a NULL counting as different."""
-    from sqlalchemy import or_
-
-    return or_(column.is_(None), column != value)
+def sector_key(sector: str) -> str:
+    """The folded sector used by filters (folding may lengthen: œ → oe; the column has 80)."""
+    return fold(sector)[: LIMITS["sector"]]
 
 
 __all__ = [

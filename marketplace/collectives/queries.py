@@ -36,7 +36,7 @@ def filtered_collectives(viewer: Any, filters: CollectiveFilters) -> Select:
     """The visible collectives matching the filters, most recently active first."""
     stmt = visible_collectives(viewer)
     if filters.sector:
-        stmt = stmt.where(Collective.sector_key == fold(filters.sector))
+        stmt = stmt.where(Collective.sector_key == fold(filters.sector)[:80])
     if filters.region:
         stmt = stmt.where(Collective.region == filters.region)
     if filters.cae is not None:
@@ -74,7 +74,7 @@ def search_collectives(
 
     terms: dict[str, str] = {}
     if filters.sector:
-        terms["collective_sector"] = sector_term(fold(filters.sector)) or "?"
+        terms["collective_sector"] = sector_term(fold(filters.sector)[:80]) or "?"
     if filters.region:
         terms["collective_region"] = filters.region
     if filters.cae is not None:
