@@ -150,3 +150,24 @@ def test_close_due_command(app, make_user):
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["collectives", "close-due"])
     assert result.exit_code == 0 and "1 vote(s) clos" in result.output
+
+
+def test_the_api_lists_and_reads_notifications(client, api_token, make_user):
+    coordinator, asker = make_user(), make_user()
+    collective = _collective(coordinator)
+    ops.join(asker, collective)
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {api_token(coordinator)}"}
+    body = client.get("/api/v1/me/notifications", headers=headers).get_json()
+    assert body["total"] == 1 and body["unread"] == 1
+    item = body["items"][0]
+    assert item["kind"] == "collective.join_request" and item["read_at"] is None
+    assert item["url"].endswith(f"/collectifs/{collective.id}#demandes")
+    other = {"Authorization": f"Bearer {api_token(asker)}"}
+    marked = client.post("/api/v1/me/notifications/read", json={"id": item["id"]}, headers=other)
+    assert marked.get_json()["marked"] == 0  # not theirs
+    response = client.post("/api/v1/me/notifications/read", headers=headers)
+    assert response.get_json() == {"marked": 1, "unread": 0}
+    assert client.get("/api/v1/me/notifications").status_code == 401
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert set(doc["components"]["schemas"]["Notification"]["properties"]) == set(item)

@@ -352,10 +352,11 @@ PATHS: dict[str, Any] = {
 }
 
 
-from marketplace.blueprints.api import openapi_collectives  # noqa: E402
+from marketplace.blueprints.api import openapi_collectives, openapi_notifications  # noqa: E402
 
-SCHEMAS.update(openapi_collectives.schemas())
-PATHS.update(openapi_collectives.paths())
+for _module in (openapi_collectives, openapi_notifications):
+    SCHEMAS.update(_module.schemas())
+    PATHS.update(_module.paths())
 
 
 def document() -> dict[str, Any]:
@@ -375,6 +376,7 @@ def document() -> dict[str, Any]:
             {"name": "reference", "description": "CAEs and skills."},
             {"name": "profiles", "description": "Skill profiles and the caller."},
             {"name": "collectives", "description": "Collectives, membership and decisions."},
+            {"name": "notifications", "description": "The caller's notifications."},
             {"name": "meta", "description": "This description."},
         ],
         "paths": PATHS,
