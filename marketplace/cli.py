@@ -30,6 +30,8 @@ caes_cli = AppGroup("caes", help="Manage the directory of CAEs.")
 users_cli = AppGroup("users", help="Manage accounts and personal API tokens.")
 members_cli = AppGroup("members", help="Import the members of a CAE.")
 demo_cli = AppGroup("demo", help="Demonstration data.")
+notify_cli = AppGroup("notify", help="Notifications: the daily e-mail digest.")
+collectives_cli = AppGroup("collectives", help="Collectives: record the closing of votes.")
 
 
 class CommandError(click.ClickException):
@@ -334,9 +336,33 @@ def demo_load(if_empty: bool) -> str:
     return result.report()
 
 
+# notify, collectives ---------------------------------------------------------------------------
+
+
+@collectives_cli.command("close-due")
+@transactional()
+def collectives_close_due() -> str:
+    """Record the closing of the votes whose time has come and announce their results."""
+    from marketplace.collectives.decisions import close_due
+
+    return f"{close_due()} vote(s) clos."
+
+
+@notify_cli.command("digest")
+@transactional()
+def notify_digest() -> str:
+    """Close the votes that are due, then send the daily digest to those who chose it."""
+    from marketplace.collectives.decisions import close_due
+    from marketplace.notifications import send_digests
+
+    closed = close_due()
+    sent = send_digests()
+    return f"{closed} vote(s) clos, {sent} résumé(s) envoyé(s)."
+
+
 def register_cli(app: Flask) -> None:
     """Attach the command groups (each lives beside its domain)."""
-    for group in (caes_cli, users_cli, members_cli, demo_cli):
+    for group in (caes_cli, users_cli, members_cli, demo_cli, notify_cli, collectives_cli):
         app.cli.add_command(group)
     from marketplace.search.cli import register_search_cli
 

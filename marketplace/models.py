@@ -2,6 +2,16 @@
 
 from marketplace.accounts.models import ApiToken, MembershipEvent, User
 from marketplace.caes.models import Cae
+from marketplace.collectives.models import (
+    Collective,
+    CollectiveEvent,
+    CollectiveMember,
+    Decision,
+    Invitation,
+    JoinRequest,
+    Vote,
+)
+from marketplace.notifications.models import Notification, NotificationSetting
 from marketplace.profiles.models import Profile, ProfileCertification, ProfileLanguage, ProfileSkill
 from marketplace.search.changelog import SearchChange
 from marketplace.skills.models import Certification, Skill
@@ -10,7 +20,15 @@ __all__ = [
     "ApiToken",
     "Cae",
     "Certification",
+    "Collective",
+    "CollectiveEvent",
+    "CollectiveMember",
+    "Decision",
+    "Invitation",
+    "JoinRequest",
     "MembershipEvent",
+    "Notification",
+    "NotificationSetting",
     "Profile",
     "ProfileCertification",
     "ProfileLanguage",
@@ -18,4 +36,5 @@ __all__ = [
     "SearchChange",
     "Skill",
     "User",
+    "Vote",
 ]

@@ -85,3 +85,35 @@ def profile_visibility_clause(viewer: Any) -> ColumnElement[bool]:
 def visible_profiles(viewer: Any):
     """SELECT of the profiles this viewer may open (joined with their users)."""
     return select(Profile).join(Profile.user).where(profile_visibility_clause(viewer))
+
+
+# Collectives ---------------------------------------------------------------------------------
+#
+# The owner CAE of a collective is its creator's CAE (Collective.cae_id, fixed at creation).
+# The creator, the managers of the owner CAE and admins always see it; everybody else through
+# the audience rule. Members always pass the audience rule: a ``cae`` collective only admits
+# members of its CAE (collectives.operations refuses anyone else).
+
+
+def can_view_collective(viewer: Any, collective) -> bool:
+    if viewer.is_admin or viewer.manages(collective.cae_id):
+        return True
+    if viewer.is_authenticated and viewer.id == collective.created_by_id:
+        return True
+    return audience_allows(viewer, collective.audience, collective.cae_id)
+
+
+def collective_visibility_clause(viewer: Any) -> ColumnElement[bool]:
+    from marketplace.collectives.models import Collective
+
+    return or_(
+        _privileged_clause(viewer, Collective.created_by_id, Collective.cae_id),
+        audience_clause(viewer, Collective.audience, Collective.cae_id),
+    )
+
+
+def visible_collectives(viewer: Any):
+    """SELECT of the collectives this viewer may open."""
+    from marketplace.collectives.models import Collective
+
+    return select(Collective).where(collective_visibility_clause(viewer))

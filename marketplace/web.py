@@ -73,10 +73,21 @@ def current_app_languages() -> tuple[str, ...]:
 
 
 def register_blueprints(app: Flask) -> None:
-    from marketplace.blueprints import accounts, auth, caes, main, manage, profiles, search
+    from marketplace.blueprints import (
+        accounts,
+        auth,
+        caes,
+        collectives,
+        main,
+        manage,
+        notifications,
+        profiles,
+        search,
+    )
     from marketplace.blueprints.api import bp as api_bp
 
-    for blueprint in (main.bp, auth.bp, accounts.bp, caes.bp, manage.bp, profiles.bp):
+    for blueprint in (main.bp, auth.bp, accounts.bp, caes.bp, manage.bp, profiles.bp,
+                      collectives.bp, notifications.bp):  # fmt: skip
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(search.bp)
@@ -194,5 +205,12 @@ def init_templates(app: Flask) -> None:
     @app.context_processor
     def globals_for_templates() -> dict[str, Any]:
         from marketplace import labels
+        from marketplace.notifications import unread_count
 
-        return {"labels": labels, "now": utcnow, "current_locale": select_locale()}
+        return {
+            "labels": labels,
+            "now": utcnow,
+            "current_locale": select_locale(),
+            # Called by base.html only for signed-in people: one COUNT query per page.
+            "unread_notifications": lambda: unread_count(current_user),
+        }

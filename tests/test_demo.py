@@ -105,6 +105,31 @@ def test_load_is_idempotent(app, outbox):
     assert outbox() == []  # nobody is invited: the demo does not fill the mail folder
 
 
+def test_demo_collectives(app, outbox):
+    from marketplace.collectives import decisions as dec
+    from marketplace.collectives import queries
+    from marketplace.collectives.models import Collective, Decision
+
+    load_demo(count=120)
+    db.session.commit()
+    collectives = {c.name: c for c in db.session.scalars(select(Collective))}
+    assert len(collectives) == 3
+    renovation = collectives["Rénovation énergétique en réseau"]
+    members = queries.members_of([renovation.id])[renovation.id]
+    assert len(queries.caes_of(members)) == 3
+    assert MEMBER_EMAIL in {m.user.email for m in members}
+    decisions = db.session.scalars(select(Decision)).all()
+    assert {dec.is_open(d) for d in decisions} == {True, False}
+    closed = next(d for d in decisions if not dec.is_open(d))
+    assert closed.closed_at is not None and dec.results(closed).voters > 0
+    before = counts()
+    load_demo(count=120)
+    db.session.commit()
+    assert counts() == before
+    assert db.session.scalar(select(func.count(Collective.id))) == 3
+    assert outbox() == []
+
+
 def test_accounts_to_try(app):
     load_demo(count=30)
     db.session.commit()

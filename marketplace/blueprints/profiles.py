@@ -63,12 +63,17 @@ def show(profile_id: int):
         )
     ]
     is_owner = current_user.is_authenticated and current_user.id == profile.user_id
+    from marketplace.collectives.queries import collectives_of_person, coordinated_by
+
+    coordinated = [] if is_owner else coordinated_by(current_user)
     return render_template(
         "profiles/show.html",
         profile=profile,
         levels=levels,
         is_owner=is_owner,
         shows_audience=is_owner or current_user.manages(profile.cae_id),
+        coordinated=coordinated,
+        collectives=collectives_of_person(current_user, profile.user_id),
     )
 
 

@@ -18,6 +18,7 @@ from marketplace.accounts.operations import change_membership, create_account
 from marketplace.caes.models import Cae
 from marketplace.caes.operations import create_cae
 from marketplace.demo.caes import CAES, DemoCae
+from marketplace.demo.collectives import load_collectives
 from marketplace.demo.generate import (
     DEFAULT_COUNT,
     DEFAULT_SEED,
@@ -76,13 +77,14 @@ def load_demo(
     existing = set(db.session.scalars(select(User.email).where(User.email.like(f"%@{DOMAIN}"))))
     loader = _Loader(caes, existing, result)
     loader.staff()
-    people = [p for p in generate_people(count, seed, reserved=loader.reserved)
-              if p.email not in existing]  # fmt: skip
+    everyone = generate_people(count, seed, reserved=loader.reserved)
+    people = [p for p in everyone if p.email not in existing]
     # The shared skill records first, in one go (each profile then only looks them up).
     get_or_create_skills(s["name"] for p in people for s in p.profile["skills"])
     get_or_create_certifications(c for p in people for c in p.profile["certifications"])
     for person in people:
         loader.person(person)
+    load_collectives(everyone, MEMBER_EMAIL)
     result.accounts = _accounts_to_try()
     return result
 

@@ -352,6 +352,13 @@ PATHS: dict[str, Any] = {
 }
 
 
+from marketplace.blueprints.api import openapi_collectives, openapi_notifications  # noqa: E402
+
+for _module in (openapi_collectives, openapi_notifications):
+    SCHEMAS.update(_module.schemas())
+    PATHS.update(_module.paths())
+
+
 def document() -> dict[str, Any]:
     """The OpenAPI document, as plain data."""
     return {
@@ -368,6 +375,8 @@ def document() -> dict[str, Any]:
         "tags": [
             {"name": "reference", "description": "CAEs and skills."},
             {"name": "profiles", "description": "Skill profiles and the caller."},
+            {"name": "collectives", "description": "Collectives, membership and decisions."},
+            {"name": "notifications", "description": "The caller's notifications."},
             {"name": "meta", "description": "This description."},
         ],
         "paths": PATHS,

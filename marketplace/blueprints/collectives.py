@@ -1,0 +1,465 @@
+"""Collectives in HTML: the list, a collective's page, its forms, proposals and votes."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from marketplace.accounts.operations import find_user_by_email
+from marketplace.caes.models import Cae
+from marketplace.collectives import decisions as dec
+from marketplace.collectives import operations as ops
+from marketplace.collectives import queries
+from marketplace.collectives.forms import (
+    AUDIENCE_LABELS,
+    CHOICE_LABELS,
+    JOIN_POLICY_LABELS,
+    REQUEST_STATE_LABELS,
+    ActionForm,
+    AnswerInvitationForm,
+    CollectiveFilterForm,
+    CollectiveForm,
+    DecideRequestForm,
+    DecisionForm,
+    InviteForm,
+    JoinForm,
+    VoteForm,
+    add_domain_errors,
+)
+from marketplace.collectives.models import Collective
+from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
+from marketplace.extensions import db
+from marketplace.profiles.models import Profile
+from marketplace.visibility import can_view_profile
+
+bp = Blueprint("collectives", __name__, url_prefix="/collectifs")
+
+PER_PAGE = 20
+
+
+def _visible(collective_id: int) -> Collective:
+    try:
+        return ops.get_collective(current_user, collective_id)
+    except NotFound:
+        abort(404)
+
+
+def _labels() -> dict:
+    return {
+        "audience_labels": AUDIENCE_LABELS,
+        "join_policy_labels": JOIN_POLICY_LABELS,
+        "choice_labels": CHOICE_LABELS,
+        "request_states": REQUEST_STATE_LABELS,
+    }
+
+
+@bp.get("")
+def index():
+    caes = [(c.id, c.name) for c in db.session.execute(select(Cae.id, Cae.name).order_by(Cae.name))]
+    form = CollectiveFilterForm(queries.sectors_in_use(current_user), caes, formdata=request.args)
+    page = request.args.get("page", 1, type=int)
+    if page < 1:
+        abort(404)
+    filters = queries.CollectiveFilters(**form.filter_values())
+    items, total = queries.list_collectives(current_user, filters, page, PER_PAGE)
+    if page > 1 and not items:
+        abort(404)
+    ids = [c.id for c in items]
+    members = queries.members_of(ids)
+    return render_template(
+        "collectives/index.html",
+        form=form,
+        collectives=items,
+        members=members,
+        competences=queries.competences_of(current_user, ids),
+        mine=queries.my_memberships(current_user),
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        args=form.active_args(),
+        **_labels(),
+    )
+
+
+@bp.route("/nouveau", methods=["GET", "POST"])
+@login_required
+def create():
+    form = CollectiveForm()
+    if request.method == "GET":
+        form.audience.data, form.join_policy.data = "network", "request"
+        return render_template("collectives/form.html", form=form, collective=None, **_labels())
+    try:
+        collective = ops.create_collective(current_user, form.collective_data())
+    except ValidationError as error:
+        add_domain_errors(form, error.fields)
+        return render_template(
+            "collectives/form.html", form=form, collective=None, **_labels()
+        ), 422
+    except PermissionDenied as error:
+        flash(error.message, "error")
+        return redirect(url_for("collectives.index"))
+    flash(_("The collective is created. You are its coordinator."), "success")
+    return redirect(url_for("collectives.show", collective_id=collective.id))
+
+
+@bp.route("/<int:collective_id>/modifier", methods=["GET", "POST"])
+@login_required
+def edit(collective_id: int):
+    collective = _visible(collective_id)
+    if not ops.is_coordinator(collective, current_user):
+        abort(403)
+    if request.method == "GET":
+        form = CollectiveForm(obj=collective, formdata=None)
+        form.region.data = collective.region or ""
+        return render_template(
+            "collectives/form.html", form=form, collective=collective, **_labels()
+        )
+    form = CollectiveForm()
+    try:
+        ops.update_collective(current_user, collective, form.collective_data())
+    except ValidationError as error:
+        add_domain_errors(form, error.fields)
+        return render_template(
+            "collectives/form.html", form=form, collective=collective, **_labels()
+        ), 422
+    flash(_("The collective is saved."), "success")
+    return redirect(url_for("collectives.show", collective_id=collective.id))
+
+
+def _show_page(collective: Collective, status: int = 200, **forms):
+    members = queries.members_of([collective.id])[collective.id]
+    me = (
+        next((m for m in members if m.user_id == current_user.id), None)
+        if (current_user.is_authenticated)
+        else None
+    )
+    coordinator = me is not None and me.role == "coordinator"
+    decisions = dec.decisions_of(collective)
+    for decision in decisions:
+        dec.ensure_closed(decision)
+    context = {
+        "collective": collective,
+        "members": members,
+        "me": me,
+        "is_coordinator": coordinator,
+        "caes": queries.caes_of(members),
+        "competences": queries.competences_of(current_user, [collective.id])[collective.id],
+        "activity": queries.activity_of(collective),
+        "decisions": decisions,
+        "is_open": dec.is_open,
+        "requests": ops.pending_requests(collective) if coordinator else [],
+        "history": ops.decided_requests(collective) if coordinator else [],
+        "invitations": ops.pending_invitations(collective) if coordinator else [],
+        "my_request": ops.pending_request_of(collective, current_user)
+        if current_user.is_authenticated and me is None
+        else None,
+        "my_invitation": ops.pending_invitation_of(collective, current_user)
+        if current_user.is_authenticated and me is None
+        else None,
+        "join_form": forms.get("join_form") or JoinForm(formdata=None),
+        "invite_form": forms.get("invite_form") or InviteForm(formdata=None),
+        "decision_form": forms.get("decision_form") or DecisionForm(formdata=None),
+        "decide_form": DecideRequestForm(formdata=None),
+        "answer_form": AnswerInvitationForm(formdata=None),
+        "action_form": ActionForm(formdata=None),
+        **_labels(),
+    }
+    return render_template("collectives/show.html", **context), status
+
+
+@bp.get("/<int:collective_id>")
+def show(collective_id: int):
+    return _show_page(_visible(collective_id))
+
+
+def _back(collective: Collective, anchor: str = ""):
+    url = url_for("collectives.show", collective_id=collective.id)
+    return redirect(url + (f"#{anchor}" if anchor else ""))
+
+
+def _flash_error(error: DomainError) -> None:
+    flash(error.message or _("This is not possible in the current state."), "error")
+
+
+@bp.post("/<int:collective_id>/rejoindre")
+@login_required
+def join(collective_id: int):
+    collective = _visible(collective_id)
+    form = JoinForm()
+    try:
+        outcome = ops.join(current_user, collective, form.message.data)
+    except ValidationError as error:
+        add_domain_errors(form, error.fields)
+        return _show_page(collective, 422, join_form=form)
+    except (Conflict, PermissionDenied) as error:
+        _flash_error(error)
+        return _back(collective)
+    if outcome["state"] == "member":
+        flash(_("Welcome to the collective!"), "success")
+    else:
+        flash(_("Your request is sent to the coordinators."), "success")
+    return _back(collective)
+
+
+@bp.post("/<int:collective_id>/demandes/<int:request_id>")
+@login_required
+def decide(collective_id: int, request_id: int):
+    collective = _visible(collective_id)
+    form = DecideRequestForm()
+    if not (form.approve.data or form.refuse.data):
+        abort(400)
+    try:
+        join_request = ops.get_request(collective, request_id)
+        ops.decide_request(current_user, join_request, bool(form.approve.data), form.answer.data)
+    except NotFound:
+        abort(404)
+    except PermissionDenied:
+        abort(403)
+    except DomainError as error:
+        _flash_error(error)
+        return _back(collective, "demandes")
+    flash(_("Your answer is recorded."), "success")
+    return _back(collective, "demandes")
+
+
+@bp.post("/<int:collective_id>/demande/retirer")
+@login_required
+def withdraw(collective_id: int):
+    collective = _visible(collective_id)
+    pending = ops.pending_request_of(collective, current_user)
+    if pending is None:
+        abort(404)
+    ActionForm()
+    ops.cancel_request(current_user, pending)
+    flash(_("Your request is withdrawn."), "success")
+    return _back(collective)
+
+
+@bp.post("/<int:collective_id>/invitations")
+@login_required
+def invite(collective_id: int):
+    collective = _visible(collective_id)
+    form = InviteForm()
+    from_profile = request.form.get("profile_id", type=int)
+    if from_profile is not None:  # the button on a profile page
+        profile = db.session.get(Profile, from_profile)
+        invitee = profile.user if profile is not None else None
+    else:
+        invitee = find_user_by_email(form.invitee.data or "")
+    if invitee is not None and not can_view_profile(current_user, invitee.profile):
+        invitee = None  # a person one cannot see is no different from an unknown one
+    try:
+        if invitee is None and ops.is_coordinator(collective, current_user):
+            raise ValidationError(
+                _("Some fields need your attention."),
+                {"invitee": [_("Nobody with this e-mail can be invited to this collective.")]},
+            )
+        ops.invite(current_user, collective, invitee, form.message.data or "")
+    except ValidationError as error:
+        if from_profile is not None:
+            flash(" ".join(str(m) for ms in error.fields.values() for m in ms), "error")
+            return redirect(url_for("profiles.show", profile_id=from_profile))
+        add_domain_errors(form, error.fields)
+        return _show_page(collective, 422, invite_form=form)
+    except PermissionDenied:
+        abort(403)
+    except Conflict as error:
+        _flash_error(error)
+        if from_profile is not None:
+            return redirect(url_for("profiles.show", profile_id=from_profile))
+        return _back(collective, "inviter")
+    flash(_("The invitation is sent."), "success")
+    if from_profile is not None:
+        return redirect(url_for("profiles.show", profile_id=from_profile))
+    return _back(collective, "inviter")
+
+
+@bp.post("/inviter")
+@login_required
+def invite_from_profile():
+    """The button of a profile page: the collective comes with the form."""
+    collective_id = request.form.get("collective_id", type=int)
+    if collective_id is None or request.form.get("profile_id", type=int) is None:
+        abort(400)
+    return invite(collective_id)
+
+
+@bp.post("/<int:collective_id>/invitations/<int:invitation_id>")
+@login_required
+def answer_invitation(collective_id: int, invitation_id: int):
+    collective = _visible(collective_id)
+    form = AnswerInvitationForm()
+    try:
+        invitation = ops.get_invitation(collective, invitation_id)
+        ops.respond_invitation(current_user, invitation, accept=bool(form.accept.data))
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        _flash_error(error)
+        return _back(collective)
+    if form.accept.data:
+        flash(_("Welcome to the collective!"), "success")
+    else:
+        flash(_("You declined the invitation."), "info")
+    return _back(collective)
+
+
+@bp.post("/<int:collective_id>/invitations/<int:invitation_id>/annuler")
+@login_required
+def cancel_invitation(collective_id: int, invitation_id: int):
+    collective = _visible(collective_id)
+    ActionForm()
+    try:
+        ops.cancel_invitation(current_user, ops.get_invitation(collective, invitation_id))
+    except NotFound:
+        abort(404)
+    except PermissionDenied:
+        abort(403)
+    except DomainError as error:
+        _flash_error(error)
+        return _back(collective, "inviter")
+    flash(_("The invitation is cancelled."), "info")
+    return _back(collective, "inviter")
+
+
+@bp.post("/<int:collective_id>/quitter")
+@login_required
+def leave(collective_id: int):
+    collective = _visible(collective_id)
+    ActionForm()
+    try:
+        ops.leave(current_user, collective)
+    except DomainError as error:
+        _flash_error(error)
+        return _back(collective, "membres")
+    flash(_("You left the collective."), "info")
+    return _back(collective)
+
+
+def _member_user(user_id: int):
+    from marketplace.accounts.models import User
+
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.post("/<int:collective_id>/membres/<int:user_id>/retirer")
+@login_required
+def remove(collective_id: int, user_id: int):
+    collective = _visible(collective_id)
+    ActionForm()
+    try:
+        ops.remove_member(current_user, collective, _member_user(user_id))
+    except PermissionDenied:
+        abort(403)
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        _flash_error(error)
+        return _back(collective, "membres")
+    flash(_("The member is removed from the collective."), "info")
+    return _back(collective, "membres")
+
+
+@bp.post("/<int:collective_id>/membres/<int:user_id>/role")
+@login_required
+def role(collective_id: int, user_id: int):
+    collective = _visible(collective_id)
+    ActionForm()
+    try:
+        ops.set_role(current_user, collective, _member_user(user_id), request.form.get("role", ""))
+    except PermissionDenied:
+        abort(403)
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        _flash_error(error)
+        return _back(collective, "membres")
+    flash(_("The role is changed."), "success")
+    return _back(collective, "membres")
+
+
+@bp.post("/<int:collective_id>/decisions")
+@login_required
+def propose(collective_id: int):
+    collective = _visible(collective_id)
+    form = DecisionForm()
+    form.validate()
+    data = form.decision_data()
+    if form.closes_at.errors or (form.closes_at.raw_data and form.closes_at.data is None):
+        data["closes_at"] = "invalid"  # the operation explains what it expects
+    if form.quorum_percent.errors:
+        data["quorum_percent"] = 0
+    for name in ("title", "description", "closes_at", "quorum_percent"):
+        form[name].errors = []
+    try:
+        decision = dec.open_decision(current_user, collective, data)
+    except PermissionDenied:
+        abort(403)
+    except ValidationError as error:
+        add_domain_errors(form, error.fields)
+        return _show_page(collective, 422, decision_form=form)
+    flash(_("The proposal is open to the vote."), "success")
+    return redirect(
+        url_for("collectives.decision", collective_id=collective.id, decision_id=decision.id)
+    )
+
+
+def _decision_page(collective: Collective, decision, form: VoteForm | None = None, status=200):
+    dec.ensure_closed(decision)
+    member = ops.membership_of(collective, current_user)
+    mine = dec.my_vote(decision, current_user)
+    if form is None:
+        form = VoteForm(formdata=None)
+        form.choice.data = mine
+    return render_template(
+        "collectives/decision.html",
+        collective=collective,
+        decision=decision,
+        results=dec.results(decision),
+        open=dec.is_open(decision),
+        is_member=member is not None,
+        my_vote=mine,
+        form=form,
+        outcome_label=dec.outcome_label,
+        **_labels(),
+    ), status
+
+
+@bp.get("/<int:collective_id>/decisions/<int:decision_id>")
+def decision(collective_id: int, decision_id: int):
+    collective = _visible(collective_id)
+    try:
+        found = dec.get_decision(collective, decision_id)
+    except NotFound:
+        abort(404)
+    return _decision_page(collective, found)
+
+
+@bp.post("/<int:collective_id>/decisions/<int:decision_id>/vote")
+@login_required
+def vote(collective_id: int, decision_id: int):
+    collective = _visible(collective_id)
+    try:
+        found = dec.get_decision(collective, decision_id)
+    except NotFound:
+        abort(404)
+    form = VoteForm()
+    try:
+        dec.vote(current_user, found, form.choice.data)
+    except ValidationError as error:
+        add_domain_errors(form, error.fields)
+        return _decision_page(collective, found, form, 422)
+    except PermissionDenied:
+        abort(403)
+    except Conflict as error:
+        form.form_errors.append(error.message)
+        return _decision_page(collective, found, form, 409)
+    flash(_("Your vote is recorded. You may change it until the vote closes."), "success")
+    return redirect(
+        url_for("collectives.decision", collective_id=collective.id, decision_id=found.id)
+    )

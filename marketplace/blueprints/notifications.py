@@ -1,0 +1,96 @@
+"""Notifications in HTML: the list (which marks them read), and the e-mail settings."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SubmitField
+
+from marketplace.errors import ValidationError
+from marketplace.notifications.models import EMAIL_MODES
+from marketplace.notifications.operations import (
+    EMAIL_LABELS,
+    email_mode,
+    mark_read,
+    notifications_of,
+    set_email_mode,
+)
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+PER_PAGE = 30
+
+
+class MarkReadForm(FlaskForm):
+    submit = SubmitField(_l("Mark everything as read"))
+
+
+class SettingsForm(FlaskForm):
+    email = RadioField(
+        _l("Send me an e-mail"),
+        choices=lambda: [(mode, EMAIL_LABELS[mode]) for mode in EMAIL_MODES],
+        validate_choice=False,
+    )
+    submit = SubmitField(_l("Save"))
+
+
+@bp.get("")
+@login_required
+def index():
+    page = request.args.get("page", 1, type=int)
+    if page < 1:
+        abort(404)
+    items, total = notifications_of(current_user, page, PER_PAGE)
+    return render_template(
+        "notifications/index.html",
+        notifications=items,
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        form=MarkReadForm(formdata=None),
+    )
+
+
+@bp.post("/lues")
+@login_required
+def read_all():
+    MarkReadForm()
+    mark_read(current_user)
+    flash(_("Every notification is marked as read."), "success")
+    return redirect(url_for("notifications.index"))
+
+
+@bp.post("/<int:notification_id>/lue")
+@login_required
+def read_one(notification_id: int):
+    from marketplace.extensions import db
+    from marketplace.notifications.models import Notification
+
+    MarkReadForm()
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.user_id != current_user.id:
+        abort(404)
+    mark_read(current_user, notification_id)
+    target = notification.url if notification.url.startswith("/") else ""
+    if target.startswith("//"):
+        target = ""
+    return redirect(target or url_for("notifications.index"))
+
+
+@bp.route("/reglages", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = SettingsForm()
+    if request.method == "GET":
+        form.email.data = email_mode(current_user)
+        return render_template("notifications/settings.html", form=form)
+    try:
+        set_email_mode(current_user, form.email.data)
+    except ValidationError as error:
+        form.email.errors = list(error.fields.get("email", []))
+        return render_template("notifications/settings.html", form=form), 422
+    flash(_("Your notification settings are saved."), "success")
+    return redirect(url_for("notifications.settings"))

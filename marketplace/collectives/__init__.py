@@ -1,0 +1,1 @@
+"""Professional collectives across CAEs, governed one person one vote (see operations.py)."""

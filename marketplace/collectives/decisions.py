@@ -1,0 +1,323 @@
+"""Decisions, one person one vote: proposals, votes that can change until closing, results.
+
+One person counts once whatever happens (double clicks, two tabs, concurrent requests): the
+database holds UNIQUE (decision_id, user_id); ``vote()`` inserts in a savepoint and, when a
+concurrent insert won, updates that row instead.
+
+A decision is open while now < closes_at and closed after, whatever is stored. The closing
+is *recorded* once (closed_at, the electorate, the "result" notifications) by whichever comes
+first: a read of the decision (``ensure_closed``), or ``flask collectives close-due`` (run it
+from cron, e.g. every 5 minutes; ``flask notify digest`` runs it first as well). A guarded
+UPDATE … WHERE closed_at IS NULL makes sure only one of them announces the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.collectives.models import CHOICES, Collective, CollectiveMember, Decision, Vote
+from marketplace.collectives.notify import decision_path, notify
+from marketplace.collectives.rules import _record, _require_coordinator, membership_of
+from marketplace.errors import DeadlinePassed, NotFound, PermissionDenied, ValidationError
+from marketplace.extensions import db
+from marketplace.formatting import datetime_short
+from marketplace.text import clean, clean_multiline
+from marketplace.timeutil import PARIS, as_utc, utcnow
+
+MAX_DURATION = timedelta(days=366)
+
+
+@dataclass
+class Results:
+    yes: int
+    no: int
+    abstain: int
+    voters: int
+    members: int
+    quorum_percent: int | None
+
+    @property
+    def tally(self) -> dict[str, int]:
+        return {"yes": self.yes, "no": self.no, "abstain": self.abstain}
+
+    @property
+    def turnout_percent(self) -> int:
+        return round(100 * self.voters / self.members) if self.members else 0
+
+    @property
+    def quorum_reached(self) -> bool:
+        if not self.quorum_percent:
+            return True
+        return self.voters * 100 >= self.quorum_percent * self.members
+
+    @property
+    def outcome(self) -> str:
+        """adopted, rejected or no_quorum (meaningful once closed)."""
+        if not self.quorum_reached:
+            return "no_quorum"
+        return "adopted" if self.yes > self.no else "rejected"
+
+
+def is_open(decision: Decision, now: datetime | None = None) -> bool:
+    return (now or utcnow()) < as_utc(decision.closes_at)
+
+
+def parse_closes_at(raw: Any) -> datetime:
+    """An ISO 8601 datetime; without an offset it is read in Paris time (deadlines are)."""
+    if isinstance(raw, datetime):
+        value = raw
+    elif isinstance(raw, str) and raw.strip():
+        text = raw.strip()
+        if text.endswith("Z"):
+            text = text[:-1] + "+00:00"
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError("bad datetime") from None
+    else:
+        raise ValueError("missing")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=PARIS)
+    return as_utc(value)
+
+
+def validate_decision_input(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ValidationError(_("The proposal must be an object."))
+    errors: dict[str, list[str]] = {}
+    out: dict[str, Any] = {}
+    for key in data:
+        if key not in ("title", "description", "closes_at", "quorum_percent"):
+            errors[key] = [_("Unknown or read-only field.")]
+    title = data.get("title")
+    if not isinstance(title, str) or not clean(title):
+        errors["title"] = [_("Give the proposal a title.")]
+    elif len(clean(title)) > 200:
+        errors["title"] = [_("At most %(n)d characters.", n=200)]
+    else:
+        out["title"] = clean(title)
+    description = data.get("description") or ""
+    if not isinstance(description, str):
+        errors["description"] = [_("Expected text.")]
+    elif len(clean_multiline(description)) > 5000:
+        errors["description"] = [_("At most %(n)d characters.", n=5000)]
+    else:
+        out["description"] = clean_multiline(description)
+    try:
+        closes_at = parse_closes_at(data.get("closes_at"))
+    except ValueError:
+        errors["closes_at"] = [_("Expected a date and time (e.g. 2026-12-15T18:00:00+01:00).")]
+    else:
+        now = utcnow()
+        if closes_at <= now:
+            errors["closes_at"] = [_("The closing time must be in the future.")]
+        elif closes_at > now + MAX_DURATION:
+            errors["closes_at"] = [_("A vote lasts at most a year.")]
+        else:
+            out["closes_at"] = closes_at
+    quorum = data.get("quorum_percent")
+    if quorum in (None, ""):
+        out["quorum_percent"] = None
+    elif isinstance(quorum, bool) or not isinstance(quorum, int) or not 1 <= quorum <= 100:
+        errors["quorum_percent"] = [_("The quorum is a whole percentage between 1 and 100.")]
+    else:
+        out["quorum_percent"] = quorum
+    if errors:
+        raise ValidationError(_("Some fields need your attention."), errors)
+    return out
+
+
+def _member_count(collective_id: int) -> int:
+    stmt = select(func.count(CollectiveMember.id)).where(
+        CollectiveMember.collective_id == collective_id
+    )
+    return db.session.scalar(stmt) or 0
+
+
+def _member_users(collective_id: int):
+    from marketplace.accounts.models import User
+
+    return db.session.scalars(
+        select(User)
+        .join(CollectiveMember, CollectiveMember.user_id == User.id)
+        .where(CollectiveMember.collective_id == collective_id)
+    ).all()
+
+
+def open_decision(actor: Any, collective: Collective, data: dict[str, Any]) -> Decision:
+    """A coordinator puts a proposal to the vote; every member is told."""
+    _require_coordinator(collective, actor, _("Only the coordinators open proposals."))
+    values = validate_decision_input(data)
+    decision = Decision(
+        collective_id=collective.id, created_by_id=getattr(actor, "id", None), **values
+    )
+    db.session.add(decision)
+    db.session.flush()
+    _record(collective, "decision_opened", actor, decision_id=decision.id, to_state="open")
+    when = datetime_short(decision.closes_at)
+    for user in _member_users(collective.id):
+        if actor is not None and user.id == actor.id:
+            continue
+        notify(
+            user,
+            "collective.proposal",
+            decision_path(collective.id, decision.id),
+            collective=collective.name,
+            title=decision.title,
+            date=when,
+        )
+    db.session.flush()
+    return decision
+
+
+def get_decision(collective: Collective, decision_id: int) -> Decision:
+    decision = db.session.get(Decision, decision_id)
+    if decision is None or decision.collective_id != collective.id:
+        raise NotFound(_("This proposal does not exist."))
+    return decision
+
+
+def vote(actor: Any, decision: Decision, choice: Any) -> Vote:
+    """Record or replace the actor's vote; one row per person, enforced by the database."""
+    if choice not in CHOICES:
+        raise ValidationError(
+            _("Some fields need your attention."),
+            {"choice": [_("Choose one of: %(values)s.", values=", ".join(CHOICES))]},
+        )
+    collective = decision.collective
+    if membership_of(collective, actor) is None:
+        raise PermissionDenied(_("Only the members of the collective vote."))
+    now = utcnow()
+    if not is_open(decision, now):
+        raise DeadlinePassed(_("This vote is closed: votes are no longer accepted."))
+    stmt = select(Vote).where(Vote.decision_id == decision.id, Vote.user_id == actor.id)
+    existing = db.session.scalar(stmt)
+    if existing is None:
+        try:
+            with db.session.begin_nested():
+                existing = Vote(
+                    decision_id=decision.id,
+                    user_id=actor.id,
+                    choice=choice,
+                    created_at=now,
+                    updated_at=now,
+                )
+                db.session.add(existing)
+        except IntegrityError:  # a concurrent request of the same person inserted first
+            existing = db.session.scalar(stmt.execution_options(populate_existing=True))
+            if existing is None:  # pragma: no cover (the winner rolled back: try once more)
+                raise
+    existing.choice = choice
+    existing.updated_at = now
+    db.session.flush()
+    return existing
+
+
+def my_vote(decision: Decision, user: Any) -> str | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(
+        select(Vote.choice).where(Vote.decision_id == decision.id, Vote.user_id == user.id)
+    )
+
+
+def results(decision: Decision) -> Results:
+    """The tally (one query), and the electorate: frozen at closing, current while open."""
+    rows = db.session.execute(
+        select(Vote.choice, func.count(Vote.id))
+        .where(Vote.decision_id == decision.id)
+        .group_by(Vote.choice)
+    ).all()
+    counts = {choice: 0 for choice in CHOICES}
+    counts.update({choice: int(n) for choice, n in rows})
+    voters = sum(counts.values())
+    members = decision.electorate
+    if members is None:
+        members = _member_count(decision.collective_id)
+    return Results(
+        counts["yes"],
+        counts["no"],
+        counts["abstain"],
+        voters,
+        max(members, voters),
+        decision.quorum_percent,
+    )
+
+
+def outcome_label(outcome: str) -> str:
+    labels = {
+        "adopted": _("adopted"),
+        "rejected": _("rejected"),
+        "no_quorum": _("quorum not reached"),
+    }
+    return labels[outcome]
+
+
+def ensure_closed(decision: Decision, now: datetime | None = None) -> bool:
+    """Record the closing of a decision past its time, once; True when this call did it."""
+    now = now or utcnow()
+    if decision.closed_at is not None or is_open(decision, now):
+        return False
+    electorate = _member_count(decision.collective_id)
+    result = db.session.execute(
+        update(Decision)
+        .where(Decision.id == decision.id, Decision.closed_at.is_(None))
+        .values(closed_at=now, electorate=electorate)
+        .execution_options(synchronize_session=False)
+    )
+    if (result.rowcount or 0) != 1:  # someone else recorded it meanwhile
+        db.session.refresh(decision)
+        return False
+    db.session.refresh(decision)
+    collective = decision.collective
+    res = results(decision)
+    _record(
+        collective,
+        "decision_closed",
+        None,
+        decision_id=decision.id,
+        from_state="open",
+        to_state="closed",
+    )
+    for user in _member_users(collective.id):
+        notify(
+            user,
+            "collective.result",
+            decision_path(collective.id, decision.id),
+            collective=collective.name,
+            title=decision.title,
+            result=_(
+                "%(outcome)s (yes %(yes)d, no %(no)d, abstain %(abstain)d)",
+                outcome=outcome_label(res.outcome),
+                yes=res.yes,
+                no=res.no,
+                abstain=res.abstain,
+            ),
+        )
+    db.session.flush()
+    return True
+
+
+def close_due(now: datetime | None = None) -> int:
+    """Record the closing of every decision whose time has come; how many were closed."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(Decision).where(Decision.closed_at.is_(None), Decision.closes_at <= now)
+    ).all()
+    return sum(1 for decision in due if ensure_closed(decision, now))
+
+
+def decisions_of(collective: Collective) -> list[Decision]:
+    return list(
+        db.session.scalars(
+            select(Decision)
+            .where(Decision.collective_id == collective.id)
+            .order_by(Decision.closes_at.desc(), Decision.id.desc())
+        )
+    )

@@ -1,0 +1,206 @@
+"""Forms of the collective pages (validation of content is the operations' job)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import NumberRange, Optional
+
+from marketplace import geo
+from marketplace.collectives.operations import LIMITS
+
+AUDIENCE_LABELS = {
+    "cae": _l("the verified members of my CAE"),
+    "network": _l("the verified members of every CAE"),
+    "public": _l("everyone (public)"),
+}
+JOIN_POLICY_LABELS = {
+    "open": _l("open: anyone who sees it may join"),
+    "request": _l("on request: coordinators accept or decline"),
+    "invitation": _l("by invitation of the coordinators only"),
+}
+REQUEST_STATE_LABELS = {
+    "pending": _l("waiting"),
+    "approved": _l("accepted"),
+    "refused": _l("declined"),
+    "cancelled": _l("withdrawn"),
+}
+CHOICE_LABELS = {"yes": _l("yes"), "no": _l("no"), "abstain": _l("abstain")}
+
+
+def _choices(mapping: dict) -> list[tuple[str, Any]]:
+    return list(mapping.items())
+
+
+class CollectiveForm(FlaskForm):
+    name = StringField(_l("Name"), render_kw={"maxlength": LIMITS["name"], "required": True})
+    description = TextAreaField(
+        _l("Description"),
+        render_kw={"maxlength": LIMITS["description"], "rows": 6},
+        description=_l("What brings you together, what you do together."),
+    )
+    sector = StringField(
+        _l("Sector"),
+        render_kw={"maxlength": LIMITS["sector"]},
+        description=_l("e.g. Energy renovation, Training, Digital"),
+    )
+    region = SelectField(_l("Region"), validate_choice=False)
+    audience = RadioField(
+        _l("Who may see the collective"),
+        choices=lambda: _choices(AUDIENCE_LABELS),
+        validate_choice=False,
+    )
+    join_policy = RadioField(
+        _l("How people join"),
+        choices=lambda: _choices(JOIN_POLICY_LABELS),
+        validate_choice=False,
+    )
+    submit = SubmitField(_l("Save the collective"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.region.choices = [("", _l("— anywhere in France —")), *((r, r) for r in geo.REGIONS)]
+
+    def collective_data(self) -> dict[str, Any]:
+        return {
+            "name": self.name.data or "",
+            "description": self.description.data or "",
+            "sector": self.sector.data or "",
+            "region": self.region.data or None,
+            "audience": self.audience.data,
+            "join_policy": self.join_policy.data,
+        }
+
+    def add_domain_errors(self, fields: dict[str, list[str]]) -> None:
+        add_domain_errors(self, fields)
+
+
+def add_domain_errors(form: FlaskForm, fields: dict[str, list[str]]) -> None:
+    """Put the messages of a ValidationError beside the matching fields."""
+    for key, messages in fields.items():
+        field = form._fields.get(key)
+        if field is None:
+            form.form_errors.extend(str(m) for m in messages)
+            continue
+        if not isinstance(field.errors, list):
+            field.errors = list(field.errors)
+        field.errors.extend(str(m) for m in messages)
+
+
+class JoinForm(FlaskForm):
+    message = TextAreaField(
+        _l("Message to the coordinators"),
+        id="join-message",
+        render_kw={"maxlength": LIMITS["message"], "rows": 3},
+    )
+    submit = SubmitField(_l("Join"), id="join-submit")
+
+
+class DecideRequestForm(FlaskForm):
+    answer = TextAreaField(
+        _l("Answer (optional)"), render_kw={"maxlength": LIMITS["message"], "rows": 2}
+    )
+    approve = SubmitField(_l("Accept"))
+    refuse = SubmitField(_l("Decline"))
+
+
+class InviteForm(FlaskForm):
+    invitee = StringField(
+        _l("E-mail of the person to invite"),
+        render_kw={"maxlength": 254, "type": "email", "autocomplete": "off"},
+    )
+    message = TextAreaField(
+        _l("Message"), id="invite-message", render_kw={"maxlength": LIMITS["message"], "rows": 2}
+    )
+    submit = SubmitField(_l("Invite"), id="invite-submit")
+
+
+class AnswerInvitationForm(FlaskForm):
+    accept = SubmitField(_l("Accept the invitation"))
+    decline = SubmitField(_l("Decline"))
+
+
+class ActionForm(FlaskForm):
+    """A bare POST (leave, remove, change a role…): only the CSRF token."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+class DecisionForm(FlaskForm):
+    title = StringField(
+        _l("Title"), id="decision-title", render_kw={"maxlength": 200, "required": True}
+    )
+    description = TextAreaField(
+        _l("What is proposed"), id="decision-description", render_kw={"maxlength": 5000, "rows": 6}
+    )
+    closes_at = DateTimeLocalField(
+        _l("Vote open until (Paris time)"),
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[Optional()],
+    )
+    quorum_percent = IntegerField(
+        _l("Quorum (percentage of the members who must vote, optional)"),
+        validators=[Optional(), NumberRange(min=1, max=100)],
+        render_kw={"min": 1, "max": 100, "inputmode": "numeric"},
+    )
+    submit = SubmitField(_l("Open the vote"), id="decision-submit")
+
+    def decision_data(self) -> dict[str, Any]:
+        closes_at = self.closes_at.data
+        return {
+            "title": self.title.data or "",
+            "description": self.description.data or "",
+            "closes_at": closes_at.isoformat() if closes_at else None,
+            "quorum_percent": self.quorum_percent.data,
+        }
+
+
+class VoteForm(FlaskForm):
+    choice = RadioField(
+        _l("My choice"), choices=lambda: _choices(CHOICE_LABELS), validate_choice=False
+    )
+    submit = SubmitField(_l("Vote"))
+
+
+class CollectiveFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Words"), render_kw={"maxlength": 200})
+    sector = SelectField(_l("Sector"), validate_choice=False)
+    region = SelectField(_l("Region"), validate_choice=False)
+    cae = SelectField(_l("CAE represented"), validate_choice=False)
+
+    def __init__(self, sectors: list[str], caes: list[tuple[int, str]], *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        anything = ("", _l("All"))
+        self.sector.choices = [anything, *((s, s) for s in sectors)]
+        self.region.choices = [anything, *((r, r) for r in geo.REGIONS)]
+        self.cae.choices = [anything, *((str(i), name) for i, name in caes)]
+
+    def filter_values(self) -> dict[str, Any]:
+        def chosen(field: SelectField) -> str | None:
+            value = field.data or ""
+            return value if value and value in {str(k) for k, _ in field.choices} else None
+
+        cae = chosen(self.cae)
+        return {
+            "q": (self.q.data or "").strip()[:200] or None,
+            "sector": chosen(self.sector),
+            "region": chosen(self.region),
+            "cae": int(cae) if cae else None,
+        }
+
+    def active_args(self) -> dict[str, str]:
+        return {k: str(v) for k, v in self.filter_values().items() if v not in (None, "")}

@@ -1,0 +1,416 @@
+"""Membership of collectives: join, requests, invitations, leave, removal and roles.
+
+The state machines of requests and invitations are the tables below (who may make each move);
+every move is recorded in ``collective_events`` (who, when, from, to).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.accounts.models import User
+from marketplace.collectives.models import (
+    Collective,
+    CollectiveMember,
+    Invitation,
+    JoinRequest,
+)
+from marketplace.collectives.notify import collective_path, notify
+from marketplace.collectives.rules import (
+    _counts,
+    _message,
+    _record,
+    _require_coordinator,
+    _require_verified,
+    coordinators,
+    membership_of,
+)
+from marketplace.errors import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
+from marketplace.extensions import db
+from marketplace.timeutil import utcnow
+from marketplace.visibility import can_view_collective
+
+#: (from, to) → who may make the move.
+REQUEST_TRANSITIONS = {
+    ("pending", "approved"): "coordinator",
+    ("pending", "refused"): "coordinator",
+    ("pending", "cancelled"): "requester",
+}
+INVITATION_TRANSITIONS = {
+    ("pending", "accepted"): "invitee",
+    ("pending", "declined"): "invitee",
+    ("pending", "cancelled"): "coordinator",
+}
+
+
+# Joining -------------------------------------------------------------------------------------
+
+
+def pending_request_of(collective: Collective, user: Any) -> JoinRequest | None:
+    return db.session.scalar(
+        select(JoinRequest).where(
+            JoinRequest.collective_id == collective.id,
+            JoinRequest.user_id == user.id,
+            JoinRequest.state == "pending",
+        )
+    )
+
+
+def pending_invitation_of(collective: Collective, user: Any) -> Invitation | None:
+    return db.session.scalar(
+        select(Invitation).where(
+            Invitation.collective_id == collective.id,
+            Invitation.user_id == user.id,
+            Invitation.state == "pending",
+        )
+    )
+
+
+def _insert_once(row: Any, message: str) -> None:
+    """Insert a row guarded by a unique constraint; a concurrent twin (a double click, two
+    tabs) makes it a Conflict instead of an error."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        raise Conflict(message) from None
+
+
+def _add_member(collective: Collective, user: User, actor: Any, kind: str, **event: Any):
+    members, _coordinators = _counts(collective)
+    # Nobody left: the first to come back looks after the collective.
+    role = "coordinator" if members == 0 else "member"
+    member = CollectiveMember(collective_id=collective.id, user_id=user.id, role=role)
+    _insert_once(member, _("This person is already a member of the collective."))
+    _record(collective, kind, actor, subject_id=user.id, **event)
+    collective.updated_at = utcnow()
+    db.session.flush()
+    return member
+
+
+def join(actor: User, collective: Collective, message: str | None = None) -> dict[str, Any]:
+    """Join an open collective, or ask to join one "on request".
+
+    Returns {"state": "member"} or {"state": "pending", "request": JoinRequest}.
+    """
+    _require_verified(actor)
+    if not can_view_collective(actor, collective):
+        raise NotFound(_("This collective does not exist or is not visible to you."))
+    if membership_of(collective, actor) is not None:
+        raise Conflict(_("You are already a member of this collective."))
+    if pending_request_of(collective, actor) is not None:
+        raise Conflict(_("Your request to join this collective is already waiting for an answer."))
+    invitation = pending_invitation_of(collective, actor)
+    if invitation is not None:  # invited already: joining accepts the invitation
+        respond_invitation(actor, invitation, accept=True)
+        return {"state": "member"}
+    text = _message(message)
+    if collective.join_policy == "open":
+        _add_member(collective, actor, actor, "joined", to_state="member")
+        return {"state": "member"}
+    if collective.join_policy == "invitation":
+        raise PermissionDenied(_("This collective admits new members by invitation only."))
+    request = JoinRequest(collective_id=collective.id, user_id=actor.id, message=text)
+    already = _("Your request to join this collective is already waiting for an answer.")
+    _insert_once(request, already)
+    _record(
+        collective,
+        "requested",
+        actor,
+        subject_id=actor.id,
+        request_id=request.id,
+        to_state="pending",
+        note=text,
+    )
+    for coordinator in coordinators(collective):
+        notify(
+            coordinator,
+            "collective.join_request",
+            collective_path(collective.id, "demandes"),
+            person=actor.display_name,
+            collective=collective.name,
+        )
+    db.session.flush()
+    return {"state": "pending", "request": request}
+
+
+def get_request(collective: Collective, request_id: int) -> JoinRequest:
+    request = db.session.get(JoinRequest, request_id)
+    if request is None or request.collective_id != collective.id:
+        raise NotFound(_("This request does not exist."))
+    return request
+
+
+def decide_request(
+    actor: Any, request: JoinRequest, approve: bool, answer: str = ""
+) -> JoinRequest:
+    """A coordinator approves or refuses a pending request (a history row records it)."""
+    collective = request.collective
+    to_state = "approved" if approve else "refused"
+    if REQUEST_TRANSITIONS.get((request.state, to_state)) is None:
+        raise InvalidTransition(_("This request has already been answered."))
+    _require_coordinator(collective, actor, _("Only the coordinators decide on requests."))
+    text = _message(answer, "answer")
+    from_state = request.state
+    request.state = to_state
+    request.decided_at = utcnow()
+    request.decided_by_id = getattr(actor, "id", None)
+    request.answer = text
+    event = {"request_id": request.id, "from_state": from_state, "to_state": to_state, "note": text}
+    if approve and membership_of(collective, request.user) is None:
+        _add_member(collective, request.user, actor, "request_approved", **event)
+    else:
+        _record(collective, f"request_{to_state}", actor, subject_id=request.user_id, **event)
+    notify(
+        request.user,
+        f"collective.request_{to_state}",
+        collective_path(collective.id),
+        collective=collective.name,
+    )
+    db.session.flush()
+    return request
+
+
+def cancel_request(actor: User, request: JoinRequest) -> JoinRequest:
+    if request.user_id != actor.id:
+        raise PermissionDenied(_("Only the person who asked may withdraw a request."))
+    if REQUEST_TRANSITIONS.get((request.state, "cancelled")) is None:
+        raise InvalidTransition(_("This request has already been answered."))
+    request.state, request.decided_at = "cancelled", utcnow()
+    _record(
+        request.collective,
+        "request_cancelled",
+        actor,
+        subject_id=actor.id,
+        request_id=request.id,
+        from_state="pending",
+        to_state="cancelled",
+    )
+    db.session.flush()
+    return request
+
+
+def pending_requests(collective: Collective) -> list[JoinRequest]:
+    return list(
+        db.session.scalars(
+            select(JoinRequest)
+            .where(JoinRequest.collective_id == collective.id, JoinRequest.state == "pending")
+            .order_by(JoinRequest.created_at)
+        )
+    )
+
+
+def decided_requests(collective: Collective, limit: int = 20) -> list[JoinRequest]:
+    """The history of answered requests, latest first (who decided, when, what was said)."""
+    return list(
+        db.session.scalars(
+            select(JoinRequest)
+            .where(JoinRequest.collective_id == collective.id, JoinRequest.state != "pending")
+            .order_by(JoinRequest.decided_at.desc(), JoinRequest.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+# Invitations ---------------------------------------------------------------------------------
+
+
+def invite(actor: Any, collective: Collective, invitee: User, message: str = "") -> Invitation:
+    """A coordinator invites someone who can see the collective."""
+    _require_coordinator(collective, actor, _("Only the coordinators invite new members."))
+    text = _message(message)
+    if invitee is None or not invitee.is_active:
+        raise ValidationError(
+            _("Some fields need your attention."), {"invitee": [_("Unknown person.")]}
+        )
+    if not invitee.is_admin and (
+        not invitee.is_verified or not can_view_collective(invitee, collective)
+    ):
+        raise ValidationError(
+            _("Some fields need your attention."),
+            {
+                "invitee": [
+                    _(
+                        "This person cannot see this collective (its audience or their "
+                        "membership of a CAE does not allow it)."
+                    )
+                ]
+            },
+        )
+    if membership_of(collective, invitee) is not None:
+        raise Conflict(_("This person is already a member of the collective."))
+    if pending_invitation_of(collective, invitee) is not None:
+        raise Conflict(_("This person has already been invited."))
+    invitation = Invitation(
+        collective_id=collective.id,
+        user_id=invitee.id,
+        invited_by_id=getattr(actor, "id", None),
+        message=text,
+    )
+    _insert_once(invitation, _("This person has already been invited."))
+    _record(
+        collective,
+        "invited",
+        actor,
+        subject_id=invitee.id,
+        invitation_id=invitation.id,
+        to_state="pending",
+        note=text,
+    )
+    notify(
+        invitee,
+        "collective.invitation",
+        collective_path(collective.id, "invitation"),
+        person=actor.display_name if actor is not None else "Essaim",
+        collective=collective.name,
+    )
+    db.session.flush()
+    return invitation
+
+
+def get_invitation(collective: Collective, invitation_id: int) -> Invitation:
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.collective_id != collective.id:
+        raise NotFound(_("This invitation does not exist."))
+    return invitation
+
+
+def respond_invitation(actor: User, invitation: Invitation, accept: bool) -> Invitation:
+    """The invitee accepts or declines."""
+    if invitation.user_id != actor.id:
+        raise NotFound(_("This invitation does not exist."))
+    to_state = "accepted" if accept else "declined"
+    if INVITATION_TRANSITIONS.get((invitation.state, to_state)) is None:
+        raise InvalidTransition(_("This invitation has already been answered."))
+    collective = invitation.collective
+    invitation.state, invitation.decided_at = to_state, utcnow()
+    event = {"invitation_id": invitation.id, "from_state": "pending", "to_state": to_state}
+    if accept and membership_of(collective, actor) is None:
+        _add_member(collective, actor, actor, "invitation_accepted", **event)
+    else:
+        _record(collective, f"invitation_{to_state}", actor, subject_id=actor.id, **event)
+    if invitation.invited_by is not None:
+        notify(
+            invitation.invited_by,
+            "collective.invitation_answered",
+            collective_path(collective.id),
+            person=actor.display_name,
+            collective=collective.name,
+            answer=_("accepted") if accept else _("declined"),
+        )
+    db.session.flush()
+    return invitation
+
+
+def cancel_invitation(actor: Any, invitation: Invitation) -> Invitation:
+    collective = invitation.collective
+    _require_coordinator(collective, actor)
+    if INVITATION_TRANSITIONS.get((invitation.state, "cancelled")) is None:
+        raise InvalidTransition(_("This invitation has already been answered."))
+    invitation.state, invitation.decided_at = "cancelled", utcnow()
+    _record(
+        collective,
+        "invitation_cancelled",
+        actor,
+        subject_id=invitation.user_id,
+        invitation_id=invitation.id,
+        from_state="pending",
+        to_state="cancelled",
+    )
+    db.session.flush()
+    return invitation
+
+
+def pending_invitations(collective: Collective) -> list[Invitation]:
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .where(Invitation.collective_id == collective.id, Invitation.state == "pending")
+            .order_by(Invitation.created_at)
+        )
+    )
+
+
+# Leaving, removal, roles ---------------------------------------------------------------------
+
+
+def _drop_open_votes(collective: Collective, user_id: int) -> None:
+    """A person who leaves no longer counts in the votes still open."""
+    from sqlalchemy import delete
+
+    from marketplace.collectives.models import Decision, Vote
+
+    open_ids = select(Decision.id).where(
+        Decision.collective_id == collective.id, Decision.closes_at > utcnow()
+    )
+    db.session.execute(delete(Vote).where(Vote.user_id == user_id, Vote.decision_id.in_(open_ids)))
+
+
+def _check_keeps_a_coordinator(collective: Collective, member: CollectiveMember) -> None:
+    members, coordinators_count = _counts(collective)
+    if member.role == "coordinator" and coordinators_count <= 1 and members > 1:
+        raise Conflict(
+            _("The collective needs a coordinator: name another coordinator before leaving.")
+        )
+
+
+def leave(actor: User, collective: Collective) -> None:
+    member = membership_of(collective, actor)
+    if member is None:
+        raise Conflict(_("You are not a member of this collective."))
+    _check_keeps_a_coordinator(collective, member)
+    db.session.delete(member)
+    _drop_open_votes(collective, actor.id)
+    _record(collective, "left", actor, subject_id=actor.id, from_state=member.role)
+    collective.updated_at = utcnow()
+    db.session.flush()
+
+
+def remove_member(actor: Any, collective: Collective, user: User) -> None:
+    _require_coordinator(collective, actor, _("Only the coordinators remove members."))
+    member = membership_of(collective, user)
+    if member is None:
+        raise NotFound(_("This person is not a member of the collective."))
+    if actor is not None and user.id == actor.id:
+        leave(actor, collective)
+        return
+    _check_keeps_a_coordinator(collective, member)
+    db.session.delete(member)
+    _drop_open_votes(collective, user.id)
+    _record(collective, "removed", actor, subject_id=user.id, from_state=member.role)
+    collective.updated_at = utcnow()
+    db.session.flush()
+
+
+def set_role(actor: Any, collective: Collective, user: User, role: str) -> CollectiveMember:
+    _require_coordinator(collective, actor)
+    if role not in ("coordinator", "member"):
+        raise ValidationError(
+            _("Some fields need your attention."),
+            {"role": [_("Choose one of: %(values)s.", values="coordinator, member")]},
+        )
+    member = membership_of(collective, user)
+    if member is None:
+        raise NotFound(_("This person is not a member of the collective."))
+    if member.role == role:
+        return member
+    if role == "member":
+        _members, coordinators_count = _counts(collective)
+        if coordinators_count <= 1:
+            raise Conflict(_("The collective needs at least one coordinator."))
+    _record(
+        collective, "role_changed", actor, subject_id=user.id, from_state=member.role, to_state=role
+    )
+    member.role = role
+    db.session.flush()
+    return member

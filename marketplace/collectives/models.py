@@ -1,0 +1,243 @@
+"""Professional collectives across CAEs: members, join requests, invitations, decisions, votes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.extensions import db
+from marketplace.timeutil import utcnow
+
+AUDIENCES = ("cae", "network", "public")
+JOIN_POLICIES = ("open", "request", "invitation")
+ROLES = ("coordinator", "member")
+REQUEST_STATES = ("pending", "approved", "refused", "cancelled")
+INVITATION_STATES = ("pending", "accepted", "declined", "cancelled")
+CHOICES = ("yes", "no", "abstain")
+#: What the activity of a collective records (one row per change, with who and when).
+EVENT_KINDS = (
+    "created",
+    "joined",
+    "requested",
+    "request_approved",
+    "request_refused",
+    "request_cancelled",
+    "invited",
+    "invitation_accepted",
+    "invitation_declined",
+    "invitation_cancelled",
+    "left",
+    "removed",
+    "role_changed",
+    "decision_opened",
+    "decision_closed",
+)
+
+
+class Collective(db.Model):
+    __tablename__ = "collectives"
+    __table_args__ = (
+        CheckConstraint(in_clause("audience", AUDIENCES), name="audience"),
+        CheckConstraint(in_clause("join_policy", JOIN_POLICIES), name="join_policy"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: Free text ("Rénovation énergétique", "Formation"); filtered by its folded form.
+    sector: Mapped[str] = mapped_column(String(80), default="")
+    sector_key: Mapped[str] = mapped_column(String(80), default="", index=True)
+    #: A French region name (geo.REGIONS) or None when the collective works anywhere.
+    region: Mapped[str | None] = mapped_column(String(60), index=True)
+    audience: Mapped[str] = mapped_column(String(8), default="network", index=True)
+    join_policy: Mapped[str] = mapped_column(String(12), default="request")
+    #: The owner CAE: the creator's CAE at creation (decides who sees a ``cae`` collective).
+    cae_id: Mapped[int | None] = mapped_column(ForeignKey("caes.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    cae = relationship("Cae", lazy="joined")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+
+
+class CollectiveMember(db.Model):
+    __tablename__ = "collective_members"
+    __table_args__ = (
+        UniqueConstraint("collective_id", "user_id"),
+        CheckConstraint(in_clause("role", ROLES), name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collective_id: Mapped[int] = mapped_column(
+        ForeignKey("collectives.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(12), default="member")
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User", lazy="joined", innerjoin=True)
+
+
+class JoinRequest(db.Model):
+    """A request to join a collective ``on request``, decided by a coordinator."""
+
+    __tablename__ = "collective_join_requests"
+    __table_args__ = (
+        CheckConstraint(in_clause("state", REQUEST_STATES), name="state"),
+        #: One pending request per person and collective (double clicks, two tabs).
+        Index(
+            "uq_collective_join_requests_pending",
+            "collective_id",
+            "user_id",
+            unique=True,
+            sqlite_where=text("state = 'pending'"),
+            postgresql_where=text("state = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collective_id: Mapped[int] = mapped_column(
+        ForeignKey("collectives.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    message: Mapped[str] = mapped_column(String(1000), default="")
+    state: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: The coordinator's answer, shown to the person.
+    answer: Mapped[str] = mapped_column(String(1000), default="")
+
+    user = relationship("User", foreign_keys=[user_id], lazy="joined", innerjoin=True)
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+    collective = relationship("Collective")
+
+
+class Invitation(db.Model):
+    """A coordinator invites a person, who accepts or declines."""
+
+    __tablename__ = "collective_invitations"
+    __table_args__ = (
+        CheckConstraint(in_clause("state", INVITATION_STATES), name="state"),
+        #: One pending invitation per person and collective.
+        Index(
+            "uq_collective_invitations_pending",
+            "collective_id",
+            "user_id",
+            unique=True,
+            sqlite_where=text("state = 'pending'"),
+            postgresql_where=text("state = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collective_id: Mapped[int] = mapped_column(
+        ForeignKey("collectives.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    message: Mapped[str] = mapped_column(String(1000), default="")
+    state: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user = relationship("User", foreign_keys=[user_id], lazy="joined", innerjoin=True)
+    invited_by = relationship("User", foreign_keys=[invited_by_id])
+    collective = relationship("Collective")
+
+
+class CollectiveEvent(db.Model):
+    """The history and activity of a collective: who did what, when, from which state to which."""
+
+    __tablename__ = "collective_events"
+    __table_args__ = (CheckConstraint(in_clause("kind", EVENT_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collective_id: Mapped[int] = mapped_column(
+        ForeignKey("collectives.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(24))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: The person the event is about (the new member, the invitee…).
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("collective_join_requests.id", ondelete="SET NULL")
+    )
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("collective_invitations.id", ondelete="SET NULL")
+    )
+    decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("collective_decisions.id", ondelete="SET NULL")
+    )
+    from_state: Mapped[str | None] = mapped_column(String(12))
+    to_state: Mapped[str | None] = mapped_column(String(12))
+    note: Mapped[str] = mapped_column(String(1000), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    actor = relationship("User", foreign_keys=[actor_id], lazy="joined")
+    subject = relationship("User", foreign_keys=[subject_id], lazy="joined")
+    decision = relationship("Decision", lazy="joined")
+
+
+class Decision(db.Model):
+    """A proposal put to the vote of the members until closes_at: one person, one vote."""
+
+    __tablename__ = "collective_decisions"
+    __table_args__ = (
+        CheckConstraint(
+            "quorum_percent IS NULL OR (quorum_percent >= 1 AND quorum_percent <= 100)",
+            name="quorum",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collective_id: Mapped[int] = mapped_column(
+        ForeignKey("collectives.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    #: Share of the members who must vote (abstaining counts) for the result to stand.
+    quorum_percent: Mapped[int | None] = mapped_column(SmallInteger)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Set once, when the closing is recorded (results announced to the members).
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    #: How many members the collective had when the vote closed (the turnout's base).
+    electorate: Mapped[int | None] = mapped_column(Integer)
+
+    created_by = relationship("User")
+    collective = relationship("Collective")
+
+
+class Vote(db.Model):
+    __tablename__ = "collective_votes"
+    __table_args__ = (
+        UniqueConstraint("decision_id", "user_id"),
+        CheckConstraint(in_clause("choice", CHOICES), name="choice"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(
+        ForeignKey("collective_decisions.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    choice: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

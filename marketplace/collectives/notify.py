@@ -1,0 +1,50 @@
+"""What collectives tell people (through marketplace.notifications)."""
+
+from __future__ import annotations
+
+from flask import current_app, has_request_context, url_for
+from flask_babel import lazy_gettext as _l
+
+from marketplace.notifications import notify, register_kind
+
+register_kind(
+    "collective.join_request", _l("%(person)s asks to join the collective “%(collective)s”.")
+)
+register_kind(
+    "collective.request_approved", _l("Your request to join “%(collective)s” was accepted.")
+)
+register_kind(
+    "collective.request_refused", _l("Your request to join “%(collective)s” was declined.")
+)
+register_kind(
+    "collective.invitation", _l("%(person)s invites you to join the collective “%(collective)s”.")
+)
+register_kind(
+    "collective.invitation_answered",
+    _l("%(person)s answered your invitation to “%(collective)s”: %(answer)s."),
+)
+register_kind(
+    "collective.proposal", _l("New proposal in “%(collective)s”: %(title)s (vote until %(date)s).")
+)
+register_kind("collective.result", _l("Vote closed in “%(collective)s”: %(title)s, %(result)s."))
+
+
+def _path(endpoint: str, **values) -> str:
+    """A path inside the site, in a request or from the command line."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    base = current_app.config.get("BASE_URL") or "http://127.0.0.1:5000"
+    with current_app.test_request_context(base_url=base):
+        return url_for(endpoint, **values)
+
+
+def collective_path(collective_id: int, anchor: str = "") -> str:
+    path = _path("collectives.show", collective_id=collective_id)
+    return path + (f"#{anchor}" if anchor else "")
+
+
+def decision_path(collective_id: int, decision_id: int) -> str:
+    return _path("collectives.decision", collective_id=collective_id, decision_id=decision_id)
+
+
+__all__ = ["collective_path", "decision_path", "notify"]

@@ -1,0 +1,245 @@
+"""What a collective's page and the lists show, each in a constant number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import contains_eager
+
+from marketplace.accounts.models import User
+from marketplace.caes.models import Cae
+from marketplace.collectives.models import Collective, CollectiveEvent, CollectiveMember
+from marketplace.extensions import db
+from marketplace.profiles.models import Profile, ProfileSkill
+from marketplace.skills.models import Skill
+from marketplace.text import clean, fold
+from marketplace.visibility import profile_visibility_clause, visible_collectives
+
+
+@dataclass
+class CollectiveFilters:
+    q: str | None = None
+    sector: str | None = None
+    region: str | None = None
+    #: A CAE represented among the members.
+    cae: int | None = None
+
+
+def _like(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def filtered_collectives(viewer: Any, filters: CollectiveFilters) -> Select:
+    """The visible collectives matching the filters, most recently active first."""
+    stmt = visible_collectives(viewer)
+    if filters.sector:
+        stmt = stmt.where(Collective.sector_key == fold(filters.sector)[:80])
+    if filters.region:
+        stmt = stmt.where(Collective.region == filters.region)
+    if filters.cae is not None:
+        represented = exists(
+            select(CollectiveMember.id)
+            .join(User, User.id == CollectiveMember.user_id)
+            .where(CollectiveMember.collective_id == Collective.id, User.cae_id == filters.cae)
+        )
+        stmt = stmt.where(represented)
+    if filters.q:
+        for word in clean(filters.q).split()[:10]:
+            patterns = {_like(fold(word)), _like(word.lower())}
+            stmt = stmt.where(
+                or_(
+                    *(
+                        or_(
+                            func.lower(Collective.name).like(p, escape="\\"),
+                            func.lower(Collective.description).like(p, escape="\\"),
+                            Collective.sector_key.like(p, escape="\\"),
+                        )
+                        for p in sorted(patterns)
+                    )
+                )
+            )
+    return stmt.order_by(Collective.updated_at.desc(), Collective.id.desc())
+
+
+def search_collectives(
+    viewer: Any, filters: CollectiveFilters, page: int, per_page: int
+) -> tuple[list[Collective], int]:
+    """Full-text search (best first) through the index, rows re-read and re-checked."""
+    from marketplace.search import search_documents
+    from marketplace.search.collective_document import sector_term
+    from marketplace.visibility import can_view_collective
+
+    terms: dict[str, str] = {}
+    if filters.sector:
+        terms["collective_sector"] = sector_term(fold(filters.sector)[:80]) or "?"
+    if filters.region:
+        terms["collective_region"] = filters.region
+    if filters.cae is not None:
+        terms["collective_cae"] = str(filters.cae)
+    found = search_documents(viewer, "collective", filters.q, terms, page, per_page)
+    ids = [doc_id for doc_id, _score in found.ranked]
+    rows = {c.id: c for c in db.session.scalars(select(Collective).where(Collective.id.in_(ids)))}
+    items = [rows[i] for i in ids if i in rows and can_view_collective(viewer, rows[i])]
+    return items, found.total
+
+
+def list_collectives(
+    viewer: Any, filters: CollectiveFilters, page: int, per_page: int
+) -> tuple[list[Collective], int]:
+    """With words: the search engine, best first; without: the database, latest active first."""
+    if filters.q:
+        return search_collectives(viewer, filters, page, per_page)
+    return paginate(filtered_collectives(viewer, filters), page, per_page)
+
+
+def paginate(stmt: Select, page: int, per_page: int) -> tuple[list[Collective], int]:
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    return list(items), total or 0
+
+
+def members_of(collective_ids: list[int]) -> dict[int, list[CollectiveMember]]:
+    """Members (with their account, CAE and profile) of several collectives: one query."""
+    if not collective_ids:
+        return {}
+    stmt = (
+        select(CollectiveMember)
+        .join(CollectiveMember.user)
+        .outerjoin(User.cae)
+        .outerjoin(Profile, Profile.user_id == User.id)
+        .options(contains_eager(CollectiveMember.user).contains_eager(User.cae))
+        .add_columns(Profile.id)
+        .where(CollectiveMember.collective_id.in_(collective_ids))
+        .order_by(
+            CollectiveMember.collective_id,
+            (CollectiveMember.role != "coordinator"),
+            User.last_name,
+            User.first_name,
+        )
+    )
+    result: dict[int, list[CollectiveMember]] = {i: [] for i in collective_ids}
+    for member, profile_id in db.session.execute(stmt).unique():
+        member.profile_id = profile_id
+        result[member.collective_id].append(member)
+    return result
+
+
+def caes_of(members: list[CollectiveMember]) -> list[Cae]:
+    """The CAEs represented among these members, by name (no query: loaded with them)."""
+    seen: dict[int, Cae] = {}
+    for member in members:
+        if member.user.cae is not None:
+            seen[member.user.cae.id] = member.user.cae
+    return sorted(seen.values(), key=lambda c: c.name.casefold())
+
+
+def competences_of(viewer: Any, collective_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
+    """What each collective knows how to do: (skill, how many members hold it), one query.
+
+    Only the competences of profiles this viewer may see are counted (a hidden profile must
+    not show through its collective).
+    """
+    if not collective_ids:
+        return {}
+    count = func.count(func.distinct(CollectiveMember.user_id))
+    stmt = (
+        select(CollectiveMember.collective_id, Skill.name, count)
+        .join(User, User.id == CollectiveMember.user_id)
+        .join(Profile, Profile.user_id == User.id)
+        .join(ProfileSkill, ProfileSkill.profile_id == Profile.id)
+        .join(Skill, Skill.id == ProfileSkill.skill_id)
+        .where(CollectiveMember.collective_id.in_(collective_ids))
+        .where(profile_visibility_clause(viewer))
+        .group_by(CollectiveMember.collective_id, Skill.id, Skill.name)
+        .order_by(CollectiveMember.collective_id, count.desc(), Skill.name)
+    )
+    result: dict[int, list[tuple[str, int]]] = {i: [] for i in collective_ids}
+    for collective_id, name, n in db.session.execute(stmt):
+        result[collective_id].append((name, int(n)))
+    return result
+
+
+def activity_of(collective: Collective, limit: int = 30) -> list[CollectiveEvent]:
+    """New members, decisions and other changes, newest first (one query)."""
+    shown = (
+        "created",
+        "joined",
+        "request_approved",
+        "invitation_accepted",
+        "left",
+        "removed",
+        "role_changed",
+        "decision_opened",
+        "decision_closed",
+    )
+    return list(
+        db.session.scalars(
+            select(CollectiveEvent)
+            .where(CollectiveEvent.collective_id == collective.id, CollectiveEvent.kind.in_(shown))
+            .order_by(CollectiveEvent.at.desc(), CollectiveEvent.id.desc())
+            .limit(limit)
+        ).unique()
+    )
+
+
+def sectors_in_use(viewer: Any) -> list[str]:
+    """Distinct sectors of the visible collectives (choices of the filter)."""
+    sub = visible_collectives(viewer).where(Collective.sector_key != "").subquery()
+    rows = db.session.execute(
+        select(func.min(sub.c.sector), sub.c.sector_key).group_by(sub.c.sector_key)
+    ).all()
+    return sorted((name for name, _key in rows), key=fold)
+
+
+def coordinated_by(user: Any) -> list[Collective]:
+    """The collectives this person coordinates (to invite someone from a profile page)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        db.session.scalars(
+            select(Collective)
+            .join(CollectiveMember, CollectiveMember.collective_id == Collective.id)
+            .where(CollectiveMember.user_id == user.id, CollectiveMember.role == "coordinator")
+            .order_by(Collective.name)
+        )
+    )
+
+
+def collectives_of_person(viewer: Any, user_id: int) -> list[tuple[Collective, str]]:
+    """The collectives (visible to viewer) a person belongs to, with their role: one query."""
+    rows = db.session.execute(
+        visible_collectives(viewer)
+        .add_columns(CollectiveMember.role)
+        .join(CollectiveMember, CollectiveMember.collective_id == Collective.id)
+        .where(CollectiveMember.user_id == user_id)
+        .order_by(Collective.name)
+    )
+    return [(collective, role) for collective, role in rows]
+
+
+def my_memberships(user: Any) -> dict[int, str]:
+    """collective id → the user's role, for the collectives the user belongs to."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    rows = db.session.execute(
+        select(CollectiveMember.collective_id, CollectiveMember.role).where(
+            CollectiveMember.user_id == user.id
+        )
+    )
+    return dict(rows.all())
+
+
+__all__ = [
+    "CollectiveFilters",
+    "activity_of",
+    "caes_of",
+    "competences_of",
+    "filtered_collectives",
+    "members_of",
+    "my_memberships",
+    "paginate",
+    "sectors_in_use",
+]

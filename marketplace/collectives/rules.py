@@ -1,0 +1,119 @@
+"""Shared rules of the collectives domain: reading, roles, the activity record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from marketplace.accounts.models import User
+from marketplace.collectives.models import (
+    Collective,
+    CollectiveEvent,
+    CollectiveMember,
+)
+from marketplace.errors import (
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
+from marketplace.extensions import db
+from marketplace.text import clean_multiline
+from marketplace.visibility import can_view_collective
+
+LIMITS = {"name": 120, "description": 5000, "sector": 80, "message": 1000}
+
+
+def _message(value: Any, field: str = "message") -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(_("Some fields need your attention."), {field: [_("Expected text.")]})
+    text = clean_multiline(value)
+    if len(text) > LIMITS["message"]:
+        raise ValidationError(
+            _("Some fields need your attention."),
+            {field: [_("At most %(n)d characters.", n=LIMITS["message"])]},
+        )
+    return text
+
+
+# Reading -------------------------------------------------------------------------------------
+
+
+def get_collective(viewer: Any, collective_id: int) -> Collective:
+    """The collective if this viewer may open it; NotFound otherwise (hidden looks absent)."""
+    collective = db.session.get(Collective, collective_id)
+    if collective is None or not can_view_collective(viewer, collective):
+        raise NotFound(_("This collective does not exist or is not visible to you."))
+    return collective
+
+
+def membership_of(collective: Collective, user: Any) -> CollectiveMember | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(
+        select(CollectiveMember).where(
+            CollectiveMember.collective_id == collective.id, CollectiveMember.user_id == user.id
+        )
+    )
+
+
+def is_coordinator(collective: Collective, user: Any) -> bool:
+    member = membership_of(collective, user)
+    return member is not None and member.role == "coordinator"
+
+
+def require_coordinator(collective: Collective, actor: Any, message: str | None = None) -> None:
+    if actor is None:  # the command line and the demo act as the site's operator
+        return
+    if not is_coordinator(collective, actor):
+        raise PermissionDenied(message or _("Only the coordinators of the collective may do this."))
+
+
+def coordinators(collective: Collective) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(CollectiveMember, CollectiveMember.user_id == User.id)
+            .where(
+                CollectiveMember.collective_id == collective.id,
+                CollectiveMember.role == "coordinator",
+            )
+        )
+    )
+
+
+def _counts(collective: Collective) -> tuple[int, int]:
+    """(members, coordinators) of the collective."""
+    row = db.session.execute(
+        select(
+            func.count(CollectiveMember.id),
+            func.count(CollectiveMember.id).filter(CollectiveMember.role == "coordinator"),
+        ).where(CollectiveMember.collective_id == collective.id)
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def _record(collective: Collective, kind: str, actor: Any, **values: Any) -> CollectiveEvent:
+    event = CollectiveEvent(
+        collective_id=collective.id,
+        kind=kind,
+        actor_id=getattr(actor, "id", None),
+        **values,
+    )
+    db.session.add(event)
+    return event
+
+
+def _require_verified(actor: Any) -> None:
+    if actor is None or actor.is_admin:
+        return
+    if not actor.is_verified:
+        raise PermissionDenied(
+            _("Your CAE must verify your membership before you take part in collectives.")
+        )
+
+
+_require_coordinator = require_coordinator

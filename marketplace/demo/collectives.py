@@ -1,0 +1,153 @@
+"""Demo collectives: energy renovation across three CAEs, training, and a digital studio.
+
+Made through the collectives' operations (requests, invitations, proposals and votes), from
+the demo people of the matching sector. A collective that exists (by name) is left as it is,
+so loading twice adds nothing. Notifications are recorded but no e-mail leaves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from marketplace.accounts.models import User
+from marketplace.collectives import decisions as dec
+from marketplace.collectives import operations as ops
+from marketplace.collectives.models import Collective
+from marketplace.demo.generate import PersonSpec
+from marketplace.extensions import db
+from marketplace.notifications import quiet
+from marketplace.timeutil import utcnow
+
+SPECS = (
+    {
+        "sector_key": "renovation",
+        "caes": 3,
+        "data": {
+            "name": "Rénovation énergétique en réseau",
+            "description": (
+                "Thermicien·nes, artisan·es RGE et auditeur·rices de trois CAE : nous partageons "
+                "nos méthodes, suivons l'évolution des normes et des aides, et répondons "
+                "ensemble aux appels d'offres de rénovation globale."
+            ),
+            "sector": "Rénovation énergétique",
+            "region": None,
+            "audience": "network",
+            "join_policy": "request",
+        },
+        "closed": "Adopter une charte commune de l'audit énergétique",
+        "open": "Répondre ensemble à l'appel d'offres de la métropole (lot isolation)",
+    },
+    {
+        "sector_key": "formation",
+        "caes": 4,
+        "data": {
+            "name": "Formateur·rices coopératif·ves",
+            "description": (
+                "Des formateur·rices de plusieurs CAE qui mutualisent leurs supports, "
+                "préparent ensemble Qualiopi et se remplacent en cas d'empêchement."
+            ),
+            "sector": "Formation",
+            "region": None,
+            "audience": "network",
+            "join_policy": "open",
+        },
+        "closed": "Mutualiser un modèle de programme de formation",
+        "open": None,
+    },
+    {
+        "sector_key": "numerique",
+        "caes": 3,
+        "data": {
+            "name": "Studio numérique coopératif",
+            "description": (
+                "Développeur·ses, designers et intégrateur·rices : nous montons des équipes "
+                "pour les sites et applications des associations et des TPE."
+            ),
+            "sector": "Numérique",
+            "region": None,
+            "audience": "public",
+            "join_policy": "invitation",
+        },
+        "closed": None,
+        "open": "Choisir un outil commun de gestion de projet",
+    },
+)
+PER_CAE = 2
+
+
+def _pick(people: Sequence[PersonSpec], sector: str, caes: int) -> list[str]:
+    """E-mails of verified people of the sector, PER_CAE from each of the first CAEs."""
+    by_cae: dict[int, list[str]] = {}
+    for person in people:
+        if person.sector == sector and person.membership == "verified":
+            by_cae.setdefault(person.cae_index, []).append(person.email)
+    chosen: list[str] = []
+    for index in sorted(by_cae)[:caes]:
+        chosen += by_cae[index][:PER_CAE]
+    return chosen
+
+
+def load_collectives(people: Sequence[PersonSpec], member_to_try: str | None = None) -> int:
+    """Create the demo collectives that are missing; returns how many were created."""
+    created = 0
+    with quiet():
+        for spec in SPECS:
+            name = spec["data"]["name"]
+            if db.session.scalar(select(Collective.id).where(Collective.name == name)):
+                continue
+            emails = _pick(people, spec["sector_key"], spec["caes"])
+            if spec["sector_key"] == "renovation" and member_to_try:
+                emails = [member_to_try, *emails]
+            users = [u for u in (_user(e) for e in emails) if u is not None and u.is_verified]
+            if len(users) < 2:
+                continue
+            _build(spec, users)
+            created += 1
+    return created
+
+
+def _user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def _build(spec: dict, users: list[User]) -> None:
+    creator, others = users[0], users[1:]
+    collective = ops.create_collective(creator, spec["data"])
+    for i, person in enumerate(others):
+        policy = collective.join_policy
+        if policy == "open":
+            ops.join(person, collective)
+        elif policy == "request" and i % 2 == 0:
+            request = ops.join(person, collective, "Bonjour, je serais ravi·e de vous rejoindre.")
+            ops.decide_request(creator, request["request"], approve=True,
+                               answer="Bienvenue !")  # fmt: skip
+        else:
+            invitation = ops.invite(creator, collective, person, "Ton expérience nous aiderait.")
+            ops.respond_invitation(person, invitation, accept=True)
+    if len(others) >= 2:
+        ops.set_role(creator, collective, others[0], "coordinator")
+    members = [creator, *others]
+    later = (utcnow() + timedelta(days=7)).isoformat()
+    if spec["closed"]:
+        decision = dec.open_decision(creator, collective, {
+            "title": spec["closed"], "closes_at": later, "quorum_percent": 50,
+            "description": "Proposition discutée lors de notre dernière rencontre.",
+        })  # fmt: skip
+        for i, person in enumerate(members):
+            if i % 4 != 3:
+                dec.vote(person, decision, "no" if i % 5 == 4 else "yes")
+        # The vote took place last week: its closing time has passed.
+        decision.closes_at = utcnow() - timedelta(days=1)
+        db.session.flush()
+        dec.ensure_closed(decision)
+    if spec["open"]:
+        decision = dec.open_decision(creator, collective, {
+            "title": spec["open"], "closes_at": later,
+            "description": "Votez avant la date limite : une personne, une voix.",
+        })  # fmt: skip
+        for person in members[: len(members) // 2]:
+            dec.vote(person, decision, "yes")
+    db.session.flush()

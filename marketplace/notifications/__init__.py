@@ -1,0 +1,11 @@
+"""Notifications in the site and by e-mail; ``notify()`` is the one entry point for domains."""
+
+from marketplace.notifications.operations import (
+    notify,
+    quiet,
+    register_kind,
+    send_digests,
+    unread_count,
+)
+
+__all__ = ["notify", "quiet", "register_kind", "send_digests", "unread_count"]

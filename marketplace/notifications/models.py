@@ -1,0 +1,47 @@
+"""Notifications shown in the site (the bell) and sent by e-mail according to each person."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.extensions import db
+from marketplace.timeutil import utcnow
+
+#: immediately: one e-mail per notification; daily: one digest a day; never: in the site only.
+EMAIL_MODES = ("immediately", "daily", "never")
+
+
+class Notification(db.Model):
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: What happened, e.g. "collective.join_request" (see notifications.operations.KINDS).
+    kind: Mapped[str] = mapped_column(String(40))
+    #: The sentence, written in the recipient's language when the notification was made.
+    text: Mapped[str] = mapped_column(String(500))
+    #: Where to go (a path inside the site).
+    url: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When it left by e-mail (alone or in a digest); None while waiting for the digest.
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class NotificationSetting(db.Model):
+    """A person's e-mail preference; no row means ``immediately``."""
+
+    __tablename__ = "notification_settings"
+    __table_args__ = (CheckConstraint(in_clause("email", EMAIL_MODES), name="email"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    email: Mapped[str] = mapped_column(String(12), default="immediately")
+    #: When the last daily digest was sent to this person.
+    digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
