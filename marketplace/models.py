@@ -5,17 +5,29 @@ from marketplace.caes.models import Cae
 from marketplace.profiles.models import Profile, ProfileCertification, ProfileLanguage, ProfileSkill
 from marketplace.search.changelog import SearchChange
 from marketplace.skills.models import Certification, Skill
+from marketplace.subcontracting.models import (
+    Offer,
+    OfferResponse,
+    OfferSkill,
+    Subcontract,
+    SubcontractEvent,
+)
 
 __all__ = [
     "ApiToken",
     "Cae",
     "Certification",
     "MembershipEvent",
+    "Offer",
+    "OfferResponse",
+    "OfferSkill",
     "Profile",
     "ProfileCertification",
     "ProfileLanguage",
     "ProfileSkill",
     "SearchChange",
     "Skill",
+    "Subcontract",
+    "SubcontractEvent",
     "User",
 ]

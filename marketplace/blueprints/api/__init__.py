@@ -12,7 +12,12 @@ from marketplace.extensions import csrf
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
 
-from marketplace.blueprints.api import openapi, profiles, reference  # noqa: E402, F401
+from marketplace.blueprints.api import (  # noqa: E402, F401
+    openapi,
+    profiles,
+    reference,
+    subcontracting,
+)
 from marketplace.blueprints.api.auth import (  # noqa: E402
     authenticate_request,
     forget_request_user,
