@@ -73,8 +73,10 @@ def new():
 
 def _show(offer, response_form=None, accept_form=None, status: int = 200):
     responses = visible_responses(current_user, offer)
-    mine = current_user.is_authenticated and current_user.profile is not None and any(
-        r.responder_profile_id == current_user.profile.id for r in offer.responses
+    mine = (
+        current_user.is_authenticated
+        and current_user.profile is not None
+        and any(r.responder_profile_id == current_user.profile.id for r in offer.responses)
     )
     owner = is_owner(current_user, offer)
     can_respond = (

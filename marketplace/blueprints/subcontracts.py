@@ -13,12 +13,14 @@ from marketplace.profiles.models import Profile
 from marketplace.subcontracting.charts import flow_chart
 from marketplace.subcontracting.figures import cae_figures, my_ledger
 from marketplace.subcontracting.forms import MoveForm, PeriodForm, SubcontractForm
+from marketplace.subcontracting.operations import acting_profile
 from marketplace.subcontracting.records import (
     allowed_moves,
     get_subcontract,
     party_of,
     propose_subcontract,
     transition,
+    validate_subcontract_input,
 )
 from marketplace.visibility import can_view_profile
 
@@ -61,6 +63,10 @@ def new():
     try:
         if valid:
             record = propose_subcontract(current_user, form.data_for_operation())
+        else:  # gather the domain errors of the other fields too
+            data = form.data_for_operation()
+            data["amount_cents"] = data["amount_cents"] or 1
+            validate_subcontract_input(current_user, acting_profile(current_user), data)
     except ValidationError as error:
         form.add_domain_errors(error.fields, error.message)
     except (Conflict, PermissionDenied) as error:

@@ -91,7 +91,9 @@ def managed_cae_for_figures(actor: Any, cae_id: int) -> Cae:
     if cae is None:
         raise NotFound(_("This CAE does not exist."))
     if not getattr(actor, "is_authenticated", False) or not actor.manages(cae.id):
-        raise PermissionDenied(_("Only the managers of this CAE and administrators see its figures."))
+        raise PermissionDenied(
+            _("Only the managers of this CAE and administrators see its figures.")
+        )
     return cae
 
 

@@ -239,5 +239,7 @@ class SubcontractEvent(db.Model):
     )
     from_status: Mapped[str | None] = mapped_column(String(12))
     to_status: Mapped[str] = mapped_column(String(12))
-    by_profile_id: Mapped[int | None] = mapped_column(ForeignKey("profiles.id", ondelete="SET NULL"))
+    by_profile_id: Mapped[int | None] = mapped_column(
+        ForeignKey("profiles.id", ondelete="SET NULL")
+    )
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

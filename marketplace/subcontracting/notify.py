@@ -116,8 +116,11 @@ def subcontract_moved(record, by_party: str | None) -> None:
     _tell(
         other,
         lambda user: (
-            _("Essaim: “%(title)s” is now %(status)s", title=record.title,
-              status=labels.SUBCONTRACT_STATUS[record.status]),
+            _(
+                "Essaim: “%(title)s” is now %(status)s",
+                title=record.title,
+                status=labels.SUBCONTRACT_STATUS[record.status],
+            ),
             _(
                 "Hello %(name)s,\n\nThe subcontract “%(title)s” is now: %(status)s.\n\n%(link)s\n",
                 name=user.first_name,

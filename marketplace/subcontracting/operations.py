@@ -47,9 +47,7 @@ def validate_offer_input(data: Any) -> dict[str, Any]:
     v.unknown_fields(data, OFFER_FIELDS, errors)
     out: dict[str, Any] = {
         "title": v.text(data, "title", LIMITS["title"], errors, required=True),
-        "description": v.text(
-            data, "description", LIMITS["description"], errors, multiline=True
-        ),
+        "description": v.text(data, "description", LIMITS["description"], errors, multiline=True),
         "city": v.text(data, "city", LIMITS["city"], errors),
         "department": v.department(data, errors),
         "budget_cents": v.amount(data, "budget_cents", errors, required=False),
@@ -222,8 +220,8 @@ def filtered_offers(viewer: Any, filters: OfferFilters):
     for word in clean(filters.q).split()[:10]:
         pattern = _like(word.lower())
         folded = _like(fold(word))
-        skill_ids = select(OfferSkill.offer_id).join(Skill).where(
-            Skill.key.like(folded, escape="\\")
+        skill_ids = (
+            select(OfferSkill.offer_id).join(Skill).where(Skill.key.like(folded, escape="\\"))
         )
         stmt = stmt.where(
             or_(

@@ -76,49 +76,7 @@ def _record_event(record: Subcontract, frm: str | None, to: str, by: Profile | N
 def propose_subcontract(actor: Any, data: Any, *, offer: Offer | None = None) -> Subcontract:
     """The caller is the client; the subcontractor must accept before anything else happens."""
     client = acting_profile(actor)
-    if not isinstance(data, dict):
-        raise ValidationError(_("The subcontract must be an object."))
-    errors: v.Errors = {}
-    v.unknown_fields(data, PROPOSE_FIELDS, errors)
-    values: dict[str, Any] = {
-        "title": v.text(data, "title", LIMITS["title"], errors, required=True),
-        "description": v.text(
-            data, "description", LIMITS["description"], errors, multiline=True
-        ),
-        "amount_cents": v.amount(data, "amount_cents", errors, required=True),
-        "vat_rate": v.vat_rate(data, "vat_rate", errors),
-    }
-    values["starts_on"], values["ends_on"] = v.dates(data, errors)
-    subcontractor = None
-    sub_id = v.profile_id(data, "subcontractor_profile_id", errors)
-    if sub_id is not None:
-        subcontractor = db.session.get(Profile, sub_id)
-        if subcontractor is None or not can_view_profile(actor, subcontractor):
-            errors["subcontractor_profile_id"] = [_("No visible profile has this id.")]
-            subcontractor = None
-        elif subcontractor.id == client.id:
-            errors["subcontractor_profile_id"] = [_("You cannot subcontract work to yourself.")]
-            subcontractor = None
-        elif not subcontractor.user.is_verified:
-            errors["subcontractor_profile_id"] = [
-                _("This person's membership is not verified by their CAE.")
-            ]
-            subcontractor = None
-    tender_id = data.get("tender_id")
-    if tender_id is not None and (
-        isinstance(tender_id, bool) or not isinstance(tender_id, int) or tender_id <= 0
-    ):
-        errors["tender_id"] = [_("Expected the id of a tender (a whole number).")]
-        tender_id = None
-    supersedes = None
-    if data.get("supersedes_id") is not None:
-        old_id = v.profile_id(data, "supersedes_id", errors)
-        supersedes = db.session.get(Subcontract, old_id) if old_id else None
-        if old_id and (supersedes is None or not can_view_subcontract(actor, supersedes)):
-            errors["supersedes_id"] = [_("No visible subcontract has this id.")]
-            supersedes = None
-    if errors:
-        raise ValidationError(_("Some fields need your attention."), errors)
+    values, subcontractor, tender_id, supersedes = validate_subcontract_input(actor, client, data)
     if supersedes is not None:
         supersedes = _locked(supersedes.id)
         if (supersedes.client_profile_id, supersedes.subcontractor_profile_id) != (
@@ -154,6 +112,52 @@ def propose_subcontract(actor: Any, data: Any, *, offer: Offer | None = None) ->
     db.session.flush()
     notify.subcontract_proposed(record)
     return record
+
+
+def validate_subcontract_input(actor: Any, client: Profile, data: Any):
+    """Check every field of a proposal; ValidationError with all the fields' messages."""
+    if not isinstance(data, dict):
+        raise ValidationError(_("The subcontract must be an object."))
+    errors: v.Errors = {}
+    v.unknown_fields(data, PROPOSE_FIELDS, errors)
+    values: dict[str, Any] = {
+        "title": v.text(data, "title", LIMITS["title"], errors, required=True),
+        "description": v.text(data, "description", LIMITS["description"], errors, multiline=True),
+        "amount_cents": v.amount(data, "amount_cents", errors, required=True),
+        "vat_rate": v.vat_rate(data, "vat_rate", errors),
+    }
+    values["starts_on"], values["ends_on"] = v.dates(data, errors)
+    subcontractor = None
+    sub_id = v.profile_id(data, "subcontractor_profile_id", errors)
+    if sub_id is not None:
+        subcontractor = db.session.get(Profile, sub_id)
+        if subcontractor is None or not can_view_profile(actor, subcontractor):
+            errors["subcontractor_profile_id"] = [_("No visible profile has this id.")]
+            subcontractor = None
+        elif subcontractor.id == client.id:
+            errors["subcontractor_profile_id"] = [_("You cannot subcontract work to yourself.")]
+            subcontractor = None
+        elif not subcontractor.user.is_verified:
+            errors["subcontractor_profile_id"] = [
+                _("This person's membership is not verified by their CAE.")
+            ]
+            subcontractor = None
+    tender_id = data.get("tender_id")
+    if tender_id is not None and (
+        isinstance(tender_id, bool) or not isinstance(tender_id, int) or tender_id <= 0
+    ):
+        errors["tender_id"] = [_("Expected the id of a tender (a whole number).")]
+        tender_id = None
+    supersedes = None
+    if data.get("supersedes_id") is not None:
+        old_id = v.profile_id(data, "supersedes_id", errors)
+        supersedes = db.session.get(Subcontract, old_id) if old_id else None
+        if old_id and (supersedes is None or not can_view_subcontract(actor, supersedes)):
+            errors["supersedes_id"] = [_("No visible subcontract has this id.")]
+            supersedes = None
+    if errors:
+        raise ValidationError(_("Some fields need your attention."), errors)
+    return values, subcontractor, tender_id, supersedes
 
 
 def get_subcontract(viewer: Any, record_id: int) -> Subcontract:
@@ -215,9 +219,9 @@ def subcontracts_of(viewer: Any, role: str | None = None, status: str | None = N
     stmt = visible_subcontracts(viewer)
     if role in (CLIENT, SUBCONTRACTOR):
         profile_id = viewer.profile.id if viewer.profile is not None else -1
-        column = (
-            Subcontract.client_profile_id if role == CLIENT else Subcontract.subcontractor_profile_id
-        )
+        column = Subcontract.subcontractor_profile_id
+        if role == CLIENT:
+            column = Subcontract.client_profile_id
         stmt = stmt.where(column == profile_id)
     if status:
         stmt = stmt.where(Subcontract.status == status)

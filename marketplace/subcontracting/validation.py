@@ -85,9 +85,11 @@ def vat_rate(data: dict[str, Any], key: str, errors: Errors, default: str = "20.
         return default
     try:
         value = Decimal(str(raw).strip().replace(",", "."))
-        normalized = f"{value:.1f}" if value.is_finite() and value == value.quantize(
-            Decimal("0.1")
-        ) else None
+        normalized = (
+            f"{value:.1f}"
+            if value.is_finite() and value == value.quantize(Decimal("0.1"))
+            else None
+        )
     except (InvalidOperation, ValueError):
         normalized = None
     if normalized not in VAT_RATES:

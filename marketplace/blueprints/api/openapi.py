@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import jsonify
 
-from marketplace.blueprints.api import bp
+from marketplace.blueprints.api import bp, openapi_subcontracting
 from marketplace.geo import DEPARTMENT_CODES, REGIONS
 from marketplace.profiles.models import AUDIENCES, AVAILABILITIES, STATUSES
 
@@ -359,9 +359,10 @@ def document() -> dict[str, Any]:
         "tags": [
             {"name": "reference", "description": "CAEs and skills."},
             {"name": "profiles", "description": "Skill profiles and the caller."},
+            openapi_subcontracting.TAG,
             {"name": "meta", "description": "This description."},
         ],
-        "paths": PATHS,
+        "paths": {**PATHS, **openapi_subcontracting.PATHS},
         "components": {
             "securitySchemes": {
                 "bearerAuth": {
@@ -371,7 +372,7 @@ def document() -> dict[str, Any]:
                     "Without it, the browser session works for GET requests only.",
                 }
             },
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **openapi_subcontracting.SCHEMAS},
             "responses": RESPONSES,
             "parameters": PARAMETERS,
         },

@@ -20,7 +20,12 @@ from marketplace.extensions import limiter
 from marketplace.geo import normalize_department
 from marketplace.profiles.operations import paginate
 from marketplace.subcontracting.figures import cae_figures, ledger_csv
-from marketplace.subcontracting.models import SUBCONTRACT_STATUSES, Offer, OfferResponse, Subcontract
+from marketplace.subcontracting.models import (
+    SUBCONTRACT_STATUSES,
+    Offer,
+    OfferResponse,
+    Subcontract,
+)
 from marketplace.subcontracting.operations import (
     OfferFilters,
     accept_response,
@@ -193,9 +198,7 @@ def subcontracts():
         fields["role"] = [_("Choose one of: %(values)s.", values="client, subcontractor")]
     status = _arg("status")
     if status and status not in SUBCONTRACT_STATUSES:
-        fields["status"] = [
-            _("Choose one of: %(values)s.", values=", ".join(SUBCONTRACT_STATUSES))
-        ]
+        fields["status"] = [_("Choose one of: %(values)s.", values=", ".join(SUBCONTRACT_STATUSES))]
     if fields:
         raise ValidationError(_("Some filters are not valid."), fields)
     page, per_page = page_args()

@@ -8,31 +8,6 @@ from marketplace.extensions import db
 from marketplace.subcontracting.models import Subcontract
 
 
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-@pytest.fixture
-def people(make_cae, make_user, api_token):
-    """A client and a subcontractor in two CAEs, a colleague of each, managers and an admin."""
-    lyon, nantes, paris = make_cae("Coop Lyon"), make_cae("Coop Nantes", "44", "Nantes"), make_cae(
-        "Coop Paris", "75", "Paris"
-    )
-    users = {
-        "client": make_user(lyon, first_name="Claire", audience="network"),
-        "sub": make_user(nantes, first_name="Sami", audience="network"),
-        "colleague": make_user(lyon, first_name="Lou", audience="network"),
-        "lyon_manager": make_user(lyon, role="manager"),
-        "nantes_manager": make_user(nantes, role="manager"),
-        "paris_manager": make_user(paris, role="manager"),
-        "stranger": make_user(paris, first_name="Sacha", audience="network"),
-        "pending": make_user(lyon, verified=False),
-        "admin": make_user(role="admin"),
-    }
-    tokens = {name: auth(api_token(user)) for name, user in users.items()}
-    return {"users": users, "h": tokens, "caes": {"lyon": lyon, "nantes": nantes, "paris": paris}}
-
-
 def post_offer(client, headers, **fields):
     body = {
         "title": "Un·e électricien·ne pour 3 jours à Lyon",
@@ -56,11 +31,25 @@ def test_offer_to_paid_by_the_right_people_only(client, people, outbox):
     offer = response.get_json()
     assert offer["status"] == "open"
     assert offer["skills"] == ["Électricité", "Domotique"]
-    assert offer["owner"] == {"profile_id": users["client"].profile.id,
-                              "display_name": users["client"].display_name}  # fmt: skip
-    assert set(offer) >= {"id", "title", "description", "skills", "city", "department",
-                          "starts_on", "ends_on", "budget_cents", "audience", "status", "owner",
-                          "url"}  # fmt: skip
+    assert offer["owner"] == {
+        "profile_id": users["client"].profile.id,
+        "display_name": users["client"].display_name,
+    }
+    assert set(offer) >= {
+        "id",
+        "title",
+        "description",
+        "skills",
+        "city",
+        "department",
+        "starts_on",
+        "ends_on",
+        "budget_cents",
+        "audience",
+        "status",
+        "owner",
+        "url",
+    }
 
     # Two answers; the owner cannot answer its own offer.
     url = f"/api/v1/offers/{offer['id']}/responses"
@@ -68,8 +57,14 @@ def test_offer_to_paid_by_the_right_people_only(client, people, outbox):
     assert mine.status_code == 201, mine.get_json()
     other = client.post(url, json={"message": "Moi", "price_cents": 99000}, headers=h["stranger"])
     assert other.status_code == 201
-    assert client.post(url, json={"message": "", "price_cents": 1}, headers=h["client"]).status_code == 409
-    assert client.post(url, json={"message": "", "price_cents": 5}, headers=h["sub"]).status_code == 409
+    assert (
+        client.post(url, json={"message": "", "price_cents": 1}, headers=h["client"]).status_code
+        == 409
+    )
+    assert (
+        client.post(url, json={"message": "", "price_cents": 5}, headers=h["sub"]).status_code
+        == 409
+    )
 
     # The owner sees both responses, a responder only its own.
     seen = client.get(f"/api/v1/offers/{offer['id']}", headers=h["client"]).get_json()
@@ -89,16 +84,22 @@ def test_offer_to_paid_by_the_right_people_only(client, people, outbox):
     assert record["amount_cents"] == 120000 and record["vat_rate"] == "20.0"
     assert record["cross_cae"] is True and record["offer_id"] == offer["id"]
     assert record["tender_id"] is None
-    assert client.get(f"/api/v1/offers/{offer['id']}", headers=h["client"]).get_json()[
-        "status"
-    ] == "filled"
+    assert (
+        client.get(f"/api/v1/offers/{offer['id']}", headers=h["client"]).get_json()["status"]
+        == "filled"
+    )
     # The offer is filled: no more answers, no second acceptance.
-    assert client.post(url, json={"message": "", "price_cents": 5}, headers=h["colleague"]).status_code == 409
+    assert (
+        client.post(url, json={"message": "", "price_cents": 5}, headers=h["colleague"]).status_code
+        == 409
+    )
     second = f"/api/v1/offers/{offer['id']}/responses/{other.get_json()['id']}/accept"
     assert client.post(second, headers=h["client"]).status_code == 409
     subjects = [(to, subject) for to, subject, _body in outbox()]
-    assert any(to == users["stranger"].email and "pourvue" in s or to == users["stranger"].email
-               for to, s in subjects)  # fmt: skip
+    assert any(
+        (to == users["stranger"].email and "pourvue" in s) or to == users["stranger"].email
+        for to, s in subjects
+    )
     assert any(to == users["sub"].email for to, _s in subjects)
 
     move = f"/api/v1/subcontracts/{record['id']}/transition"
@@ -123,24 +124,42 @@ def test_offer_to_paid_by_the_right_people_only(client, people, outbox):
     final = client.get(f"/api/v1/subcontracts/{record['id']}", headers=h["sub"]).get_json()
     assert final["status"] == "paid"
     assert [(e["from"], e["to"]) for e in final["history"]] == [
-        (None, "proposed"), ("proposed", "accepted"), ("accepted", "in_progress"),
-        ("in_progress", "delivered"), ("delivered", "invoiced"), ("invoiced", "paid"),
-    ]  # fmt: skip
+        (None, "proposed"),
+        ("proposed", "accepted"),
+        ("accepted", "in_progress"),
+        ("in_progress", "delivered"),
+        ("delivered", "invoiced"),
+        ("invoiced", "paid"),
+    ]
     sub_id, client_id = users["sub"].profile.id, users["client"].profile.id
-    assert [e["by_profile_id"] for e in final["history"]] == [client_id] + [sub_id] * 4 + [client_id]
+    assert [e["by_profile_id"] for e in final["history"]] == [client_id] + [sub_id] * 4 + [
+        client_id
+    ]
     assert all(e["at"].endswith("+00:00") for e in final["history"])
 
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("client", 200), ("sub", 200), ("lyon_manager", 200), ("nantes_manager", 200),
-     ("admin", 200), ("paris_manager", 404), ("stranger", 404), ("colleague", 404),
-     ("pending", 404)],
-)  # fmt: skip
+    [
+        ("client", 200),
+        ("sub", 200),
+        ("lyon_manager", 200),
+        ("nantes_manager", 200),
+        ("admin", 200),
+        ("paris_manager", 404),
+        ("stranger", 404),
+        ("colleague", 404),
+        ("pending", 404),
+    ],
+)
 def test_only_parties_and_their_managers_see_a_record(client, people, who, status):
     h = people["h"]
-    body = {"title": "Pose de VMC", "amount_cents": 50000, "vat_rate": "10",
-            "subcontractor_profile_id": people["users"]["sub"].profile.id}  # fmt: skip
+    body = {
+        "title": "Pose de VMC",
+        "amount_cents": 50000,
+        "vat_rate": "10",
+        "subcontractor_profile_id": people["users"]["sub"].profile.id,
+    }
     created = client.post("/api/v1/subcontracts", json=body, headers=h["client"])
     assert created.status_code == 201, created.get_json()
     record_id = created.get_json()["id"]
@@ -153,8 +172,11 @@ def test_only_parties_and_their_managers_see_a_record(client, people, who, statu
 
 def test_role_and_status_filters(client, people):
     h, users = people["h"], people["users"]
-    body = {"title": "Audit", "amount_cents": 1000,
-            "subcontractor_profile_id": users["sub"].profile.id}  # fmt: skip
+    body = {
+        "title": "Audit",
+        "amount_cents": 1000,
+        "subcontractor_profile_id": users["sub"].profile.id,
+    }
     client.post("/api/v1/subcontracts", json=body, headers=h["client"])
     as_client = client.get("/api/v1/subcontracts?role=client", headers=h["client"]).get_json()
     as_sub = client.get("/api/v1/subcontracts?role=subcontractor", headers=h["client"]).get_json()
@@ -186,8 +208,13 @@ BAD_RECORDS = [
 @pytest.mark.parametrize(("change", "field"), BAD_RECORDS)
 def test_bad_records_are_refused_and_nothing_is_written(client, people, change, field):
     h = people["h"]
-    body = {"title": "Pose", "amount_cents": 1000, "vat_rate": "20",
-            "subcontractor_profile_id": people["users"]["sub"].profile.id, **change}  # fmt: skip
+    body = {
+        "title": "Pose",
+        "amount_cents": 1000,
+        "vat_rate": "20",
+        "subcontractor_profile_id": people["users"]["sub"].profile.id,
+        **change,
+    }
     answer = client.post("/api/v1/subcontracts", json=body, headers=h["client"])
     assert answer.status_code == 422, answer.get_json()
     assert field in answer.get_json()["error"]["fields"]
@@ -196,8 +223,11 @@ def test_bad_records_are_refused_and_nothing_is_written(client, people, change, 
 
 def test_self_subcontracting_and_pending_members_are_refused(client, people):
     h, users = people["h"], people["users"]
-    body = {"title": "Moi", "amount_cents": 1000,
-            "subcontractor_profile_id": users["client"].profile.id}  # fmt: skip
+    body = {
+        "title": "Moi",
+        "amount_cents": 1000,
+        "subcontractor_profile_id": users["client"].profile.id,
+    }
     answer = client.post("/api/v1/subcontracts", json=body, headers=h["client"])
     assert answer.status_code == 422
     body["subcontractor_profile_id"] = users["sub"].profile.id
@@ -208,8 +238,11 @@ def test_self_subcontracting_and_pending_members_are_refused(client, people):
 
 def test_unknown_move_is_422_and_bad_move_409_and_nothing_changes(client, people):
     h = people["h"]
-    body = {"title": "Pose", "amount_cents": 1000,
-            "subcontractor_profile_id": people["users"]["sub"].profile.id}  # fmt: skip
+    body = {
+        "title": "Pose",
+        "amount_cents": 1000,
+        "subcontractor_profile_id": people["users"]["sub"].profile.id,
+    }
     record = client.post("/api/v1/subcontracts", json=body, headers=h["client"]).get_json()
     move = f"/api/v1/subcontracts/{record['id']}/transition"
     assert client.post(move, json={"to": "banana"}, headers=h["sub"]).status_code == 422
@@ -222,16 +255,26 @@ def test_unknown_move_is_422_and_bad_move_409_and_nothing_changes(client, people
 
 def test_offer_bad_input_and_visibility(client, people):
     h = people["h"]
-    for change, field in [({"budget_cents": -1}, "budget_cents"), ({"title": ""}, "title"),
-                          ({"department": "99"}, "department"), ({"audience": "all"}, "audience"),
-                          ({"ends_on": "2026-01-01"}, "ends_on"), ({"owner": 1}, "owner")]:  # fmt: skip
+    for change, field in [
+        ({"budget_cents": -1}, "budget_cents"),
+        ({"title": ""}, "title"),
+        ({"department": "99"}, "department"),
+        ({"audience": "all"}, "audience"),
+        ({"ends_on": "2026-01-01"}, "ends_on"),
+        ({"owner": 1}, "owner"),
+    ]:
         answer = post_offer(client, h["client"], **change)
         assert answer.status_code == 422, change
         assert field in answer.get_json()["error"]["fields"]
     cae_only = post_offer(client, h["client"], audience="cae").get_json()
     public = post_offer(client, h["client"], audience="public", title="Plombier").get_json()
-    for who, expected in [("colleague", 200), ("sub", 404), ("pending", 404),
-                          ("lyon_manager", 200), ("admin", 200)]:  # fmt: skip
+    for who, expected in [
+        ("colleague", 200),
+        ("sub", 404),
+        ("pending", 404),
+        ("lyon_manager", 200),
+        ("admin", 200),
+    ]:
         got = client.get(f"/api/v1/offers/{cae_only['id']}", headers=h[who])
         assert got.status_code == expected, who
     assert client.get(f"/api/v1/offers/{cae_only['id']}").status_code == 404
@@ -242,20 +285,27 @@ def test_offer_bad_input_and_visibility(client, people):
     assert [o["id"] for o in listed["items"]] == [public["id"]]
     listed = client.get("/api/v1/offers?skill=electricite", headers=h["colleague"]).get_json()
     assert {o["id"] for o in listed["items"]} == {cae_only["id"], public["id"]}
-    assert client.get("/api/v1/offers?department=44", headers=h["colleague"]).get_json()["total"] == 0
+    assert (
+        client.get("/api/v1/offers?department=44", headers=h["colleague"]).get_json()["total"] == 0
+    )
     assert client.get("/api/v1/offers?department=zz").status_code == 422
     # Responses to a hidden offer: 404, bad prices: 422.
     url = f"/api/v1/offers/{cae_only['id']}/responses"
     assert client.post(url, json={"price_cents": 100}, headers=h["sub"]).status_code == 404
     for price in (-5, 0, "12", None):
-        answer = client.post(url, json={"message": "x", "price_cents": price}, headers=h["colleague"])
+        answer = client.post(
+            url, json={"message": "x", "price_cents": price}, headers=h["colleague"]
+        )
         assert answer.status_code == 422, price
 
 
 def test_a_new_version_replaces_an_accepted_record(client, people):
     h, users = people["h"], people["users"]
-    body = {"title": "Pose", "amount_cents": 1000,
-            "subcontractor_profile_id": users["sub"].profile.id}  # fmt: skip
+    body = {
+        "title": "Pose",
+        "amount_cents": 1000,
+        "subcontractor_profile_id": users["sub"].profile.id,
+    }
     old = client.post("/api/v1/subcontracts", json=body, headers=h["client"]).get_json()
     version = dict(body, amount_cents=1500, supersedes_id=old["id"])
     assert client.post("/api/v1/subcontracts", json=version, headers=h["client"]).status_code == 409
