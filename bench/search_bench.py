@@ -3,15 +3,18 @@
     .venv/bin/python -m bench.search_bench                  # 12,000 profiles
     .venv/bin/python -m bench.search_bench --profiles 100000
     .venv/bin/python -m bench.search_bench --relevance      # the judged set only
+    .venv/bin/python -m bench.search_bench --database postgresql+psycopg://postgres@127.0.0.1/bench
 
 Profiles are generated with realistic vocabulary (bench/search_vocabulary.py) into a temporary
-SQLite database. Reported: rebuild time and documents per second, index size, peak memory
+SQLite database (or the given database, whose tables are dropped and created again).
+Reported: rebuild time and documents per second, index size, peak memory
 (RSS), and latency (median, p95) of a fixed list of queries at three levels: raw (the index
 alone, no database: Whoosh postings and expansions, visible set, matching, BM25, facet
 counts), service (search_profiles: plus the database re-check, highlights and facet labels)
-and HTTP (through the whole Flask stack
-with the test client: the /recherche page and GET /api/v1/profiles?q=). Also: the time from
-a commit to the change being searchable. Prints Markdown tables.
+and HTTP (through the whole Flask stack: with the test client in the same process, and over
+real HTTP against gunicorn with two workers on loopback, for the /recherche page,
+GET /api/v1/profiles?q= and the GET /api/v1/skills?q= autocomplete; memory per worker).
+Also: the time from a commit to the change being searchable. Prints Markdown tables.
 """
 
 from __future__ import annotations
@@ -116,6 +119,27 @@ def generate(n: int, seed: int = 7) -> None:
     db.session.commit()
 
 
+def reset_sequences() -> None:
+    """After inserts with explicit ids, PostgreSQL's sequences must start after them."""
+    from sqlalchemy import text
+
+    from marketplace.extensions import db
+
+    if db.engine.dialect.name != "postgresql":
+        return
+    for table in ("caes", "users", "profiles", "skills", "certifications"):
+        db.session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                f"(SELECT max(id) FROM {table}))"
+            )
+        )
+    db.session.commit()
+
+
+AUTOCOMPLETE = ["ré", "réno", "plomb", "graph", "form", "dév", "elec", "menuis", "photo", "co"]
+
+
 def timed(fn, rounds: int) -> list[float]:
     values = []
     for _ in range(rounds):
@@ -133,7 +157,7 @@ def row(name: str, values: list[float]) -> str:
     )
 
 
-def run(n: int, rounds: int, folder: Path) -> None:
+def run(n: int, rounds: int, folder: Path, database: str | None = None) -> None:
     from marketplace import create_app
     from marketplace.accounts.models import Anonymous, User
     from marketplace.extensions import db
@@ -142,15 +166,16 @@ def run(n: int, rounds: int, folder: Path) -> None:
     from marketplace.search.query import parse
     from marketplace.search.service import index_search, search_profiles
 
-    app = create_app({
-        "DATABASE_URL": "sqlite:///" + str(folder / "bench.sqlite3"),
-        "INDEX_DIR": str(folder / "index"), "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False,
-        "MAIL_DIR": str(folder / "mail"), "SERVER_NAME": "localhost",
-    })  # fmt: skip
+    database = database or "sqlite:///" + str(folder / "bench.sqlite3")
+    settings = {"DATABASE_URL": database, "INDEX_DIR": str(folder / "index"),
+                "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False}  # fmt: skip
+    app = create_app({**settings, "MAIL_DIR": str(folder / "mail"), "SERVER_NAME": "localhost"})
     with app.app_context():
+        db.drop_all()
         db.create_all()
         started = time.perf_counter()
         generate(n)
+        reset_sequences()
         generated = time.perf_counter() - started
         indexer = get_indexer()
         rss_before = rss_mb()
@@ -165,7 +190,7 @@ def run(n: int, rounds: int, folder: Path) -> None:
         viewers = {"anonymous": Anonymous(), "verified member": member}
 
         print(f"\n## Search benchmark: {n:,} profiles\n")
-        print(f"Generated in {generated:.1f} s (SQLite, {folder}).\n")
+        print(f"Generated in {generated:.1f} s ({db.engine.dialect.name}, {folder}).\n")
         print("| measure | value |\n|---|---:|")
         print(f"| documents indexed | {count:,} |")
         print(f"| rebuild time | {rebuild:.1f} s |")
@@ -184,7 +209,10 @@ def run(n: int, rounds: int, folder: Path) -> None:
                 search_profiles(viewer, q, ProfileFilters(**filters), 1, 20)
 
             timed(raw, 1)  # warm the caches
-            print(row(f"raw index search ({label})", timed(raw, rounds)))
+            raw_values = timed(raw, rounds)
+            if label == "anonymous":
+                raw_p95 = percentile(raw_values, 95)
+            print(row(f"raw index search ({label})", raw_values))
             print(row(f"search_profiles ({label})", timed(service, rounds)))
         client = app.test_client()
         for path in ("/recherche", "/api/v1/profiles"):
@@ -208,6 +236,30 @@ def run(n: int, rounds: int, folder: Path) -> None:
             assert [h.profile.id for h in hits] == [profile.id], word
         print(row("commit → searchable", freshness))
         print(f"\nPeak RSS at the end: {rss_mb():.0f} MB.")
+        db.session.remove()
+    http_benchmark(settings, rounds, raw_p95)
+
+
+def http_benchmark(settings: dict, rounds: int, raw_p95: float) -> None:
+    """The same queries over real HTTP against gunicorn (2 workers), as p95 ratios to raw."""
+    from bench.httpserver import serve, time_requests
+
+    env = {f"MARKETPLACE_{k}": str(v) for k, v in settings.items() if k != "RATELIMIT_ENABLED"}
+    env["MARKETPLACE_RATELIMIT_ENABLED"] = "0"
+    with serve(env, workers=2) as server:
+        print("\n| over HTTP, gunicorn 2 workers (ms) | median | p95 | max | n | p95 ÷ raw |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for path in ("/api/v1/profiles", "/recherche"):
+            time_requests(server.base, path, QUERIES, 2)  # warm both workers
+            values = time_requests(server.base, path, QUERIES, rounds)
+            ratio = percentile(values, 95) / raw_p95
+            print(row(f"GET {path}?q= (anonymous)", values) + f" {ratio:.1f} |")
+        prefixes = [(q, {}) for q in AUTOCOMPLETE]
+        time_requests(server.base, "/api/v1/skills", prefixes, 2)
+        values = time_requests(server.base, "/api/v1/skills", prefixes, rounds * 3)
+        print(row("GET /api/v1/skills?q= (autocomplete)", values) + " – |")
+        rss = ", ".join(f"{v:.0f}" for v in server.worker_rss_mb())
+        print(f"\nMemory per gunicorn worker (RSS, MB): {rss}.")
 
 
 def relevance() -> None:
@@ -238,6 +290,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="times the query list is run")
     parser.add_argument("--relevance", action="store_true", help="only the judged set")
     parser.add_argument("--keep", help="folder to keep the database and index in")
+    parser.add_argument("--database", help="SQLAlchemy URL (its tables are dropped!)")
+    parser.add_argument("--no-relevance", action="store_true", help="skip the judged set")
     args = parser.parse_args()
     os.environ.setdefault("MARKETPLACE_RATELIMIT_ENABLED", "0")
     if args.relevance:
@@ -246,11 +300,12 @@ def main() -> None:
     if args.keep:
         folder = Path(args.keep)
         folder.mkdir(parents=True, exist_ok=True)
-        run(args.profiles, args.rounds, folder)
+        run(args.profiles, args.rounds, folder, args.database)
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            run(args.profiles, args.rounds, Path(tmp))
-    relevance()
+            run(args.profiles, args.rounds, Path(tmp), args.database)
+    if not args.no_relevance:
+        relevance()
 
 
 if __name__ == "__main__":

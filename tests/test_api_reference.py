@@ -154,6 +154,20 @@ def test_skills_count_only_visible_profiles(client, api_token, skill_world):
     }
 
 
+@pytest.mark.parametrize("who", [None, "pending", "a", "b"])
+@pytest.mark.parametrize("query", ["", "?q=ré", "?q=secret"])
+def test_skills_counted_in_the_database_when_the_index_is_absent(
+    client, api_token, skill_world, monkeypatch, who, query
+):
+    """The index answers the counts; without one the database does, with the same figures."""
+    from marketplace.blueprints.api import reference
+
+    headers = bearer(api_token(skill_world[who])) if who else None
+    from_index = skills_seen(client, headers, query)
+    monkeypatch.setattr(reference, "visible_skill_counts", lambda _viewer: None)
+    assert skills_seen(client, headers, query) == from_index
+
+
 @pytest.mark.parametrize("query", ["reno", "RÉNO", "Réno", "  rénov ", "ener"])
 def test_skills_prefix_is_accent_and_case_insensitive(client, api_token, skill_world, query):
     same_cae = bearer(api_token(skill_world["a"]))

@@ -235,3 +235,23 @@ def test_very_long_and_lone_wildcard_queries(renovation):
     result = search_profiles(ANON, "rénovation " * 1000)
     assert [h.profile.id for h in result.items] == [renovation]
     assert len(result.query) <= 200
+
+
+def test_search_documents_is_the_generic_form(person, make_user, make_cae):
+    """search_documents() answers for any registered type with filter terms as index fields."""
+    from marketplace.search.service import search_documents
+
+    lyon = person("Plombière", [("Plomberie", 3)], department="69")
+    person("Plombier", [("Plomberie", 2)], department="35")
+    hidden = person("Plombier discret", [("Plomberie", 4)], audience="network")
+    found = search_documents(ANON, "profile", "plomberies", {"department": "69"})
+    assert [doc_id for doc_id, _ in found.ranked] == [lyon]
+    assert found.total == 1 and found.query == "plomberies"
+    assert found.counts["department"] == {"69": 1}
+    assert "plomberie" in found.built.stems
+    everyone = search_documents(ANON, "profile", "plomberie")
+    assert hidden not in {doc_id for doc_id, _ in everyone.ranked}
+    assert everyone.total == 2
+    assert search_documents(ANON, "profile", "", page=0, per_page=10_000).total == 2
+    with pytest.raises(KeyError):
+        search_documents(ANON, "no-such-type", "x")

@@ -183,3 +183,40 @@ def test_membership_and_account_changes_reindex_the_profile(world):
     db.session.commit()
     (hit,) = search_profiles(anonymous, "ouranie").items
     assert "<mark>Ouranie</mark>" in hit.highlights["display_name"]
+
+
+def test_every_search_surface_hides_a_cae_profile_from_another_cae(
+    world, client, api_token, login, make_user
+):
+    """Over HTTP (the page, the API list, the autocomplete), as a member of another CAE."""
+    people, profiles, (cae_a, cae_b) = world
+    owner = db.session.get(Profile, profiles["a_cae"])
+    update_profile(
+        None, owner, {"bio": "Marqueterie byzantine.", "skills": [{"name": "Zellige", "level": 4},
+                                                                  {"name": "Byzantinisme", "level": 3}]}
+    )  # fmt: skip
+    db.session.commit()
+    outsider = {"Authorization": f"Bearer {api_token(people['member_b'])}"}
+    insider = {"Authorization": f"Bearer {api_token(people['member_a'])}"}
+    for q in ("byzantine", "byzantin", "byzantinne", "marqueterie", "zelligeuse"):
+        body = client.get("/api/v1/profiles", query_string={"q": q}, headers=outsider).get_json()
+        assert (body["items"], body["total"]) == ([], 0), q
+        assert all(values == [] for values in body["facets"].values()), q
+        mine = client.get("/api/v1/profiles", query_string={"q": q}, headers=insider).get_json()
+        assert [i["id"] for i in mine["items"]] == [profiles["a_cae"]], q
+    skills = client.get("/api/v1/skills?q=byz", headers=outsider).get_json()
+    assert skills["items"] == [] and skills["total"] == 0
+    assert client.get("/api/v1/skills?q=byz", headers=insider).get_json()["total"] == 1
+    filtered = client.get(
+        "/api/v1/profiles", query_string={"skill": "Byzantinisme", "cae": cae_a.id},
+        headers=outsider,
+    ).get_json()  # fmt: skip
+    assert filtered["total"] == 0
+    assert client.get(f"/api/v1/profiles/{profiles['a_cae']}", headers=outsider).status_code == 404
+    # The page, signed in as a member of the other CAE: nothing, not even a suggestion.
+    login(make_user(cae_b))
+    for q in ("byzantine", "byzantinne", "zellige byzantin", "marqueterie"):
+        page = client.get("/recherche", query_string={"q": q}).get_data(as_text=True)
+        page = page.replace(q, "").replace(q.replace(" ", "+"), "")
+        assert "Marqueterie" not in page and "yzantin" not in page, q
+        assert "Byzantinisme" not in page, q

@@ -2,6 +2,9 @@
 
 Public entry points:
 - ``search_profiles(viewer, q, filters, page, per_page)`` → SearchResult (service.py);
+- ``search_documents(viewer, doc_type_name, q, terms, page, per_page)`` → DocumentSearch:
+  ranked ids, total and facet counts of any registered type (the caller loads the rows and
+  re-checks their visibility);
 - ``get_indexer(app)`` → the node's Indexer: ``sync()``, ``rebuild()`` (indexer.py);
 - ``register_search_cli(app)`` adds ``flask search rebuild|sync|prune`` (cli.py);
 - ``documents.register(DocumentType(...))`` adds a searchable document type.
@@ -13,11 +16,11 @@ from typing import Any
 
 from marketplace.search import documents, profile_document  # noqa: F401 (registers "profile")
 
-__all__ = ["documents", "get_indexer", "register_search_cli", "search_profiles"]
+__all__ = ["documents", "get_indexer", "register_search_cli", "search_documents", "search_profiles"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("search_profiles", "SearchResult", "Hit"):
+    if name in ("search_profiles", "search_documents", "DocumentSearch", "SearchResult", "Hit"):
         from marketplace.search import service
 
         return getattr(service, name)

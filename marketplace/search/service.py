@@ -22,7 +22,7 @@ from marketplace import geo, labels
 from marketplace.extensions import db
 from marketplace.profiles.models import Profile
 from marketplace.profiles.operations import ProfileFilters
-from marketplace.search import synonyms
+from marketplace.search import documents, synonyms
 from marketplace.search.engine import Scope, profile_filter_terms
 from marketplace.search.highlight import highlight_fields
 from marketplace.search.indexer import get_indexer
@@ -63,15 +63,52 @@ class SearchResult:
 
 
 @dataclass
-class IndexResult:
-    """What the index alone answers (no database access): ranked ids, total, facet counts."""
+class DocumentSearch:
+    """What the index alone answers (no database access): ranked ids, total, facet counts.
 
-    ranked: list[tuple[int, float]] = field(default_factory=list)  # (profile id, score)
+    The caller loads the rows of ``ranked`` from the database and checks each one again with
+    its visibility predicate before rendering (the index may lag behind a change).
+    """
+
+    ranked: list[tuple[int, float]] = field(default_factory=list)  # (document id, score)
     total: int = 0
     counts: dict[str, Counter] = field(default_factory=dict)
+    #: The query as built (its stems and expansions feed highlight.highlight_fields).
     built: BuiltQuery | None = None
     partial: bool = False
     suggestion: str | None = None
+    #: The cleaned query text, as shown back to the reader.
+    query: str = ""
+
+
+IndexResult = DocumentSearch  # the name used by the benchmark
+
+
+def search_documents(
+    viewer: Any,
+    doc_type_name: str,
+    q: str | None,
+    terms: dict[str, str] | None = None,
+    page: int = 1,
+    per_page: int = 20,
+    *,
+    suggest: bool = True,
+) -> DocumentSearch:
+    """Documents of one registered type this viewer may see that match q, best first
+    (without q: most recently updated first), narrowed by filter terms (index field → value).
+
+    Bad input never raises: the text is cut and analysed (query.parse); page and per_page are
+    clamped (1..100 per page). Totals, facet counts and suggestions only ever count documents
+    the viewer may see.
+    """
+    page = max(1, int(page or 1))
+    per_page = max(1, min(int(per_page or 20), 100))
+    parsed = parse(q)
+    found = _search(
+        viewer, documents.get(doc_type_name), parsed, terms or {}, page, per_page, suggest
+    )
+    found.query = parsed.text
+    return found
 
 
 def search_profiles(
@@ -118,16 +155,27 @@ def index_search(
     per_page: int,
     *,
     suggest: bool = True,
-) -> IndexResult:
-    """The Whoosh part of a search: visibility filter, query, ranking, facet counts."""
-    result = IndexResult(counts={name: Counter() for name in PROFILE.facets})
+) -> DocumentSearch:
+    """The Whoosh part of a profile search: visibility filter, query, ranking, facet counts."""
+    return _search(viewer, PROFILE, parsed, profile_filter_terms(filters), page, per_page, suggest)
+
+
+def _search(
+    viewer: Any,
+    doc_type: documents.DocumentType,
+    parsed: ParsedQuery,
+    terms: dict[str, str],
+    page: int,
+    per_page: int,
+    suggest: bool,
+) -> DocumentSearch:
+    result = DocumentSearch(counts={name: Counter() for name in doc_type.facets})
     indexer = get_indexer()
     indexer.ensure_fresh()
     searcher = indexer.searcher()
     if searcher is None:
         return result
-    scope = Scope(indexer, searcher, PROFILE)
-    terms = profile_filter_terms(filters)
+    scope = Scope(indexer, searcher, doc_type)
     allowed, allowed_key = scope.allowed(viewer, terms)
     if not allowed:
         # Nothing visible matches the filters. (An empty allow-set would mean "no filter"
@@ -139,7 +187,7 @@ def index_search(
         result.total = len(ordered)
         result.ranked = [(_doc_id(scope.key_of(d)), 0.0) for d in ordered[start:limit]]
         return result
-    builder = QueryBuilder(searcher, PROFILE, synonyms.load())
+    builder = QueryBuilder(searcher, doc_type, synonyms.load())
     seen: dict[str, bool] = {}
 
     def known(stem: str) -> bool:
@@ -262,7 +310,7 @@ def _suggestion(scope: Scope, builder, parsed, allowed, known, total) -> str | N
             distance = edit_distance(candidate, word.folded)
             if distance == 0 or distance > edits:
                 continue
-            exact = wq.Or([wq.Term(f, candidate) for f in PROFILE.exact_fields])
+            exact = wq.Or([wq.Term(f, candidate) for f in scope.doc_type.exact_fields])
             if scope.visible_hits(exact, allowed):
                 best = candidate
                 break
@@ -277,3 +325,20 @@ def _suggestion(scope: Scope, builder, parsed, allowed, known, total) -> str | N
     if scope.visible_hits(check.all_of(), allowed, stop=wanted) >= wanted:
         return suggestion
     return None
+
+
+def visible_skill_counts(viewer: Any) -> Counter | None:
+    """Per skill key, how many profiles this viewer may see declare it, from the index
+    (the visible set and its facet counts are cached per index version); None without an
+    index. Used by the skills autocomplete, so that it never counts a hidden profile."""
+    indexer = get_indexer()
+    indexer.ensure_fresh()
+    searcher = indexer.searcher()
+    if searcher is None:
+        return None
+    scope = Scope(indexer, searcher, PROFILE)
+    allowed, allowed_key = scope.allowed(viewer, {})
+    if not any(allowed):
+        return Counter()
+    _ordered, counts = scope.browse(allowed, allowed_key)
+    return counts.get("skill", Counter())

@@ -62,7 +62,10 @@ def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any
             "schema": schema}  # fmt: skip
 
 
-FACET = _object({"value": {"type": "string"}, "count": {"type": "integer"}}, ["value", "count"])
+FACET = _object(
+    {"value": {"type": "string"}, "label": {"type": "string"}, "count": {"type": "integer"}},
+    ["value", "count"],
+)
 
 SCHEMAS: dict[str, Any] = {
     "Error": _object(
@@ -132,7 +135,9 @@ SCHEMAS: dict[str, Any] = {
             _ref("Profile"),
             _object(
                 {
-                    "score": _nullable({"type": "number"}),
+                    "score": _nullable(
+                        {"type": "number", "description": "Relevance with q (null without)."}
+                    ),
                     "highlights": {
                         "type": "object",
                         "additionalProperties": {"type": "string"},
@@ -190,7 +195,10 @@ SCHEMAS: dict[str, Any] = {
                     "department": {"type": "array", "items": _ref("Facet")},
                     "cae": {"type": "array", "items": _ref("CaeFacet")},
                     "skill": {"type": "array", "items": _ref("Facet")},
-                }
+                    "status": {"type": "array", "items": _ref("Facet")},
+                    "availability": {"type": "array", "items": _ref("Facet")},
+                },
+                ["region", "department", "cae", "skill"],
             )
         },
     ),
@@ -277,7 +285,8 @@ PATHS: dict[str, Any] = {
     "/profiles": {
         "get": {
             "operationId": "listProfiles",
-            "summary": "Visible profiles, most recently updated first, with facets.",
+            "summary": "Full-text search of visible profiles (best first), or without q the "
+            "most recently updated first; with facets counted over the visible matches.",
             "tags": ["profiles"],
             "parameters": [*PROFILE_FILTERS, *PAGE_PARAMETERS],
             "responses": {

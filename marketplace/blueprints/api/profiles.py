@@ -11,20 +11,14 @@ from flask_login import current_user
 from marketplace.blueprints.api import bp
 from marketplace.blueprints.api.auth import rate_limit_key, require_user
 from marketplace.blueprints.api.errors import ApiError
-from marketplace.blueprints.api.facets import profile_facets
 from marketplace.blueprints.api.pagination import page_args, page_body
 from marketplace.blueprints.api.serializers import me_json, profile_json
 from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import limiter
 from marketplace.geo import REGIONS, normalize_department
-from marketplace.profiles.models import AVAILABILITIES, STATUSES, Profile
-from marketplace.profiles.operations import (
-    ProfileFilters,
-    filtered_profiles,
-    get_profile,
-    paginate,
-    update_profile,
-)
+from marketplace.profiles.models import AVAILABILITIES, STATUSES
+from marketplace.profiles.operations import ProfileFilters, get_profile, update_profile
+from marketplace.search.service import Hit, search_profiles
 from marketplace.text import clean, fold
 
 MAX_TEXT_ARG = 200
@@ -64,20 +58,29 @@ def filters_from_args() -> ProfileFilters:
     return filters
 
 
-def _list_item(profile: Profile) -> dict[str, Any]:
-    item = profile_json(profile)
-    item["score"] = None  # relevance, once full-text search ranks the results
-    item["highlights"] = {}
+def _list_item(hit: Hit, ranked: bool) -> dict[str, Any]:
+    item = profile_json(hit.profile)
+    #: Relevance (higher is better) when the list answers a query; null without one.
+    item["score"] = hit.score if ranked else None
+    item["highlights"] = {name: str(text) for name, text in hit.highlights.items()}
     return item
 
 
 @bp.get("/profiles")
 def profiles():
+    """Full-text search (with q) or the latest updated visible profiles, with facets.
+
+    Both go through the search index (search_profiles): visibility is applied in the index
+    query, so totals and facet counts only count what the reader may open, and again against
+    the database for the page's rows.
+    """
     filters = filters_from_args()
     page, per_page = page_args()
-    stmt = filtered_profiles(current_user, filters)
-    items, total = paginate(stmt, page, per_page)
-    return jsonify(page_body(items, total, page, per_page, _list_item, facets=profile_facets(stmt)))
+    result = search_profiles(current_user, filters.q, filters, page, per_page, suggest=False)
+    ranked = bool(result.query)
+    body = page_body(result.items, result.total, page, per_page, lambda h: _list_item(h, ranked))
+    body["facets"] = result.facets
+    return jsonify(body)
 
 
 @bp.get("/profiles/<int:profile_id>")

@@ -13,6 +13,9 @@ from marketplace.blueprints.api.serializers import cae_json, skill_json
 from marketplace.caes.models import Cae
 from marketplace.extensions import db
 from marketplace.profiles.operations import skill_counts, skill_counts_total
+from marketplace.search.service import visible_skill_counts
+from marketplace.skills.models import Skill
+from marketplace.skills.operations import skill_prefix_clause
 from marketplace.text import clean
 
 #: Longer autocomplete queries cannot match a skill name (120 characters at most).
@@ -38,6 +41,16 @@ def skills():
     query = clean(request.args.get("q"))[: MAX_QUERY + 1]
     if len(query) > MAX_QUERY:
         return jsonify({"items": [], "total": 0, "page": page, "per_page": per_page})
-    total = skill_counts_total(current_user, query)
-    rows = skill_counts(current_user, query, limit=per_page, offset=(page - 1) * per_page)
+    counts = visible_skill_counts(current_user)
+    if counts is None:  # no index on this node yet: count in the database
+        total = skill_counts_total(current_user, query)
+        rows = skill_counts(current_user, query, limit=per_page, offset=(page - 1) * per_page)
+    else:
+        stmt = select(Skill)
+        if query:
+            stmt = stmt.where(skill_prefix_clause(query))
+        found = [(s, counts[s.key]) for s in db.session.scalars(stmt) if counts.get(s.key)]
+        found.sort(key=lambda row: (-row[1], row[0].key))
+        total = len(found)
+        rows = found[(page - 1) * per_page : page * per_page]
     return jsonify(page_body(rows, total, page, per_page, lambda row: skill_json(*row)))
