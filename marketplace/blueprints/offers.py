@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 
 from marketplace.blueprints.caes import register_domain_errors
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
-from marketplace.profiles.operations import paginate
 from marketplace.subcontracting.forms import (
     AcceptForm,
     CloseOfferForm,
@@ -21,10 +20,10 @@ from marketplace.subcontracting.operations import (
     accept_response,
     close_offer,
     create_offer,
-    filtered_offers,
     get_offer,
     is_owner,
     respond,
+    search_offers,
     validate_offer_input,
     visible_responses,
 )
@@ -41,7 +40,7 @@ def index():
     if page < 1 or page > 100_000:
         abort(404)
     filters = OfferFilters(**form.filter_values())
-    offers, total = paginate(filtered_offers(current_user, filters), page, PER_PAGE)
+    offers, total = search_offers(current_user, filters, page, PER_PAGE)
     return render_template(
         "offers/index.html", form=form, offers=offers, total=total, page=page,
         per_page=PER_PAGE, args=form.active_args(),

@@ -232,3 +232,28 @@ def filtered_offers(viewer: Any, filters: OfferFilters):
             )
         )
     return stmt.order_by(Offer.created_at.desc(), Offer.id.desc())
+
+
+def search_offers(
+    viewer: Any, filters: OfferFilters, page: int, per_page: int
+) -> tuple[list[Offer], int]:
+    """One page of visible offers: best first through the search index when words are given,
+    most recent first from the database otherwise. Index hits are re-checked against the
+    database with the visibility rule before they are shown."""
+    from marketplace.profiles.operations import paginate
+    from marketplace.search.service import search_documents
+
+    if not clean(filters.q):
+        return paginate(filtered_offers(viewer, filters), page, per_page)
+    terms: dict[str, str] = {}
+    if filters.status:
+        terms["offer_status"] = filters.status
+    if filters.skill:
+        terms["skill"] = fold(filters.skill).replace(",", " ")
+    if filters.department:
+        terms["department"] = normalize_department(filters.department) or filters.department
+    found = search_documents(viewer, "offer", filters.q, terms, page, per_page, suggest=False)
+    ids = [doc_id for doc_id, _score in found.ranked]
+    rows = {o.id: o for o in db.session.scalars(select(Offer).where(Offer.id.in_(ids)))}
+    items = [rows[i] for i in ids if i in rows and can_view_offer(viewer, rows[i])]
+    return items, found.total

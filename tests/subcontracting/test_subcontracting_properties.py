@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -80,7 +82,7 @@ def test_random_moves_keep_the_invariants(people, amount, vat, moves):
         assert status in SUBCONTRACT_STATUSES
         assert (cents, rate) == frozen
         assert history[0] == (None, "proposed", u["client"].profile.id)
-        for previous, event in zip(history, history[1:], strict=False):
+        for previous, event in itertools.pairwise(history):
             assert event[0] == previous[1]
             who_may = TRANSITIONS[(event[0], event[1])]
             by = {u["client"].profile.id: "client", u["sub"].profile.id: "subcontractor"}

@@ -30,9 +30,9 @@ from marketplace.subcontracting.operations import (
     OfferFilters,
     accept_response,
     create_offer,
-    filtered_offers,
     get_offer,
     respond,
+    search_offers,
     visible_responses,
 )
 from marketplace.subcontracting.records import (
@@ -150,7 +150,7 @@ def offers():
             )
         filters.status = status
     page, per_page = page_args()
-    items, total = paginate(filtered_offers(current_user, filters), page, per_page)
+    items, total = search_offers(current_user, filters, page, per_page)
     return jsonify(page_body(items, total, page, per_page, offer_json))
 
 
