@@ -110,6 +110,20 @@ def test_all_words_must_match_then_fallback_to_any(person):
     assert {h.profile.id for h in result.items} == {both, elsewhere}
 
 
+def test_few_complete_matches_are_followed_by_those_with_the_rarer_words(person):
+    """'peintre en bâtiment': the painter of buildings first, then the other painter (a rare
+    word), never a profile that only mentions buildings (a common word)."""
+    complete = person("Peintre en bâtiment", [("Peinture", 4)])
+    painter = person("Peintre décoratrice", [("Trompe-l'œil", 3)])
+    builders = [person(f"Maçon {i}", [("Maçonnerie", 3)], bio="Tout corps de bâtiment.")
+                for i in range(3)]  # fmt: skip
+    found = ids("peintre en bâtiment")
+    assert found == [complete, painter]
+    assert not set(builders) & set(found)
+    result = search_profiles(ANON, "peintre en bâtiment")
+    assert not result.partial and result.total == 2
+
+
 def test_short_words_are_not_fuzzy(person):
     bim = person("Projeteur", [("BIM", 3)])
     person("Céramiste", [("Céramique", 3)], bio="Mon atelier au bord de la mer.")

@@ -191,10 +191,8 @@ def test_every_search_surface_hides_a_cae_profile_from_another_cae(
     """Over HTTP (the page, the API list, the autocomplete), as a member of another CAE."""
     people, profiles, (cae_a, cae_b) = world
     owner = db.session.get(Profile, profiles["a_cae"])
-    update_profile(
-        None, owner, {"bio": "Marqueterie byzantine.", "skills": [{"name": "Zellige", "level": 4},
-                                                                  {"name": "Byzantinisme", "level": 3}]}
-    )  # fmt: skip
+    skills = [{"name": "Zellige", "level": 4}, {"name": "Byzantinisme", "level": 3}]
+    update_profile(None, owner, {"bio": "Marqueterie byzantine.", "skills": skills})
     db.session.commit()
     outsider = {"Authorization": f"Bearer {api_token(people['member_b'])}"}
     insider = {"Authorization": f"Bearer {api_token(people['member_a'])}"}

@@ -239,25 +239,45 @@ class Scope:
             best = {d: v * node.boost for d, v in best.items()}
         return best
 
-    def run(self, clauses: list[wq.Query], allowed: list[set[int]], limit: int, every: bool = True):
+    def run(
+        self,
+        clauses: list[wq.Query],
+        allowed: list[set[int]],
+        limit: int,
+        every: bool = True,
+        min_share: float = 0.0,
+    ):
         """Visible documents matching every clause (or any, with every=False), ranked by
         BM25: the sum over clauses of the clause's idf times its best weighted tf. A clause's
         idf counts the documents matching any of its alternatives, so that a rare synonym
-        does not outweigh the word typed. Returns ([(global docnum, score)], total, facets)."""
+        does not outweigh the word typed. With every=False and ``min_share``, a document must
+        match clauses holding at least that share of the query's idf (the rare words), and
+        documents matching every clause rank first. Returns ([(docnum, score)], total, facets)."""
         per_clause = [[self.docs(c, leaf) for leaf in self.leaves] for c in clauses]
-        matched = []
-        for i in range(len(self.leaves)):
-            sets = sorted((docs[i] for docs in per_clause), key=len)
-            found = (set.intersection if every else set.union)(*sets) if sets else set()
-            matched.append(found & allowed[i])
-        total = sum(len(m) for m in matched)
-        counts = self.count_facets(matched)
-        if not total:
-            return [], 0, counts
         idfs = []
         for docs in per_clause:
             frequency = sum(len(d) for d in docs) or 1
             idfs.append(math.log(1 + (self.doc_count - frequency + 0.5) / (frequency + 0.5)))
+        matched, complete = [], []
+        for i in range(len(self.leaves)):
+            sets = sorted((docs[i] for docs in per_clause), key=len)
+            found = (set.intersection if every else set.union)(*sets) if sets else set()
+            found &= allowed[i]
+            full = found if every else (set.intersection(*sets) & found if sets else set())
+            if not every and min_share > 0 and found - full:
+                needed = min_share * sum(idfs)
+                found = full | {
+                    d
+                    for d in found - full
+                    if sum(idf for docs, idf in zip(per_clause, idfs, strict=True) if d in docs[i])
+                    >= needed
+                }
+            matched.append(found)
+            complete.append(full)
+        total = sum(len(m) for m in matched)
+        counts = self.count_facets(matched)
+        if not total:
+            return [], 0, counts
         average = self.average_length()
         scored: list[tuple[float, int]] = []
         for i, leaf in enumerate(self.leaves):
@@ -269,9 +289,10 @@ class Scope:
             for clause, idf in zip(clauses, idfs, strict=True):
                 for d, value in self._tf(clause, leaf, docs, norms).items():
                     scores[d] += idf * value
-            scored.extend((score, leaf.offset + d) for d, score in scores.items())
-        best = heapq.nlargest(limit, scored, key=lambda item: (item[0], -item[1]))
-        return [(docnum, score) for score, docnum in best], total, counts
+            full = complete[i]
+            scored.extend((d in full, score, leaf.offset + d) for d, score in scores.items())
+        best = heapq.nlargest(limit, scored, key=lambda item: (item[0], item[1], -item[2]))
+        return [(docnum, score) for _full, score, docnum in best], total, counts
 
     def browse(self, allowed: list[set[int]], key: tuple) -> tuple[list[int], dict[str, Counter]]:
         """Without a query: every visible document, most recently updated first, and facets."""

@@ -38,6 +38,8 @@ from marketplace.search.query import (
 from marketplace.visibility import can_view_profile
 
 SUGGEST_BELOW = 3  # look for a "did you mean" when a query finds fewer results
+RELAX_BELOW = 10  # fewer matches of every word: also show those matching the rarest words
+RELAX_SHARE = 0.5  # … holding at least this share of the query's idf (the rarer words)
 FACET_LIMITS = {"skill": 20, "cae": 20, "department": 30}
 BIO_FRAGMENT = 240
 MAX_RANKED = 10_000  # deepest result ranked; pages beyond are empty
@@ -201,6 +203,11 @@ def _search(
     if result.total == 0 and len(clauses) > 1:
         ranked, result.total, result.counts = scope.run(clauses, allowed, limit, every=False)
         result.partial = result.total > 0
+    elif result.total < RELAX_BELOW and len(clauses) > 1:
+        # Few documents have every word: add those that have its rarest words, below them.
+        ranked, result.total, result.counts = scope.run(
+            clauses, allowed, limit, every=False, min_share=RELAX_SHARE
+        )
     result.ranked = [(_doc_id(scope.key_of(d)), score) for d, score in ranked[start:limit]]
     if suggest and result.total < SUGGEST_BELOW:
         result.suggestion = _suggestion(scope, builder, parsed, allowed, known, result.total)
