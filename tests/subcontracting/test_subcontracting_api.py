@@ -95,12 +95,13 @@ def test_offer_to_paid_by_the_right_people_only(client, people, outbox):
     )
     second = f"/api/v1/offers/{offer['id']}/responses/{other.get_json()['id']}/accept"
     assert client.post(second, headers=h["client"]).status_code == 409
-    subjects = [(to, subject) for to, subject, _body in outbox()]
-    assert any(
-        (to == users["stranger"].email and "pourvue" in s) or to == users["stranger"].email
-        for to, s in subjects
-    )
-    assert any(to == users["sub"].email for to, _s in subjects)
+    mails = outbox()
+    told = {to: subject for to, subject, _body in mails}
+    assert "est pourvue" in told[users["stranger"].email]  # the other responder is told
+    assert "est acceptée" in told[users["sub"].email]
+    assert "une réponse" in next(s for to, s, _b in mails if to == users["client"].email)
+    to_sub = [body for to, _s, body in mails if to == users["sub"].email]
+    assert f"http://localhost/sous-traitances/{record['id']}" in to_sub[-1]
 
     move = f"/api/v1/subcontracts/{record['id']}/transition"
     steps = [
@@ -321,3 +322,30 @@ def test_a_new_version_replaces_an_accepted_record(client, people):
     old_now = client.get(f"/api/v1/subcontracts/{old['id']}", headers=h["client"]).get_json()
     assert old_now["status"] == "cancelled"
     assert old_now["amount_cents"] == 1000
+
+
+def test_schemas_match_what_the_api_returns(client, people):
+    h, users = people["h"], people["users"]
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    offer = post_offer(client, h["client"]).get_json()
+    assert set(schemas["Offer"]["properties"]) == set(offer)
+    assert set(schemas["Offer"]["required"]) <= set(offer)
+    response = client.post(
+        f"/api/v1/offers/{offer['id']}/responses", json={"price_cents": 10}, headers=h["sub"]
+    ).get_json()
+    assert set(schemas["OfferResponse"]["properties"]) == set(response)
+    record = client.post(
+        f"/api/v1/offers/{offer['id']}/responses/{response['id']}/accept",
+        json={"vat_rate": "5.5"},
+        headers=h["client"],
+    ).get_json()
+    assert record["vat_rate"] == "5.5"
+    assert set(schemas["Subcontract"]["properties"]) == set(record)
+    listed = client.get("/api/v1/offers", headers=h["sub"]).get_json()
+    assert set(schemas["OfferList"]["properties"]) == set(listed)
+    lyon = people["caes"]["lyon"].id
+    stats = client.get(f"/api/v1/caes/{lyon}/stats", headers=h["admin"]).get_json()
+    assert set(schemas["CaeStats"]["properties"]) == set(stats)
+    assert set(schemas["Subcontract"]["properties"]["history"]["items"]["properties"]) == set(
+        record["history"][0]
+    )

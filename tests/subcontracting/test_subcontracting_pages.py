@@ -109,7 +109,11 @@ def test_the_whole_journey_in_the_pages(app, login, people):
     assert "<svg" in text and "Coop Lyon → Coop Nantes" in text
     assert re.search(r'data-figure="amount">980,00 €', text)
     assert "Carrelage" in text
-    assert "/api/v1/caes/" in text and "subcontracts.csv" in text
+    csv_url = re.search(r'href="([^"]*subcontracts\.csv[^"]*)"', text).group(1)
+    exported = manager.get(csv_url.replace("&amp;", "&"))  # the browser session may read the API
+    assert exported.status_code == 200 and exported.mimetype == "text/csv"
+    assert "980,00" in exported.get_data(as_text=True)
+    assert helper.get(csv_url.replace("&amp;", "&")).status_code == 403
 
 
 @pytest.mark.parametrize(
