@@ -325,7 +325,7 @@ def test_a_new_version_replaces_an_accepted_record(client, people):
 
 
 def test_schemas_match_what_the_api_returns(client, people):
-    h, users = people["h"], people["users"]
+    h = people["h"]
     schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
     offer = post_offer(client, h["client"]).get_json()
     assert set(schemas["Offer"]["properties"]) == set(offer)
