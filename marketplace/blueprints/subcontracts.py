@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -138,8 +138,6 @@ def figures(cae_id: int):
     elif not valid:
         status = 422
     result = cae_figures(current_user, cae_id, start, end)
-    if result is None:
-        abort(404)
     cross = result.cross_flows()
     args = {k: v.isoformat() for k, v in (("from", start), ("to", end)) if v}
     return render_template(

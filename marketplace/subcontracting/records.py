@@ -46,7 +46,7 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
 SUPERSEDABLE = ("accepted",)
 PROPOSE_FIELDS = (
     "title", "description", "subcontractor_profile_id", "amount_cents", "vat_rate",
-    "starts_on", "ends_on", "tender_id", "supersedes_id",
+    "starts_on", "ends_on", "tender_id", "supersedes_id", "client_profile_id",
 )  # fmt: skip
 
 
@@ -127,6 +127,8 @@ def validate_subcontract_input(actor: Any, client: Profile, data: Any):
         "vat_rate": v.vat_rate(data, "vat_rate", errors),
     }
     values["starts_on"], values["ends_on"] = v.dates(data, errors)
+    if data.get("client_profile_id") not in (None, client.id):
+        errors["client_profile_id"] = [_("You can only propose a subcontract as its client.")]
     subcontractor = None
     sub_id = v.profile_id(data, "subcontractor_profile_id", errors)
     if sub_id is not None:

@@ -203,6 +203,7 @@ BAD_RECORDS = [
     ({"subcontractor_profile_id": 999999}, "subcontractor_profile_id"),
     ({"subcontractor_profile_id": "me"}, "subcontractor_profile_id"),
     ({"status": "paid"}, "status"),
+    ({"client_profile_id": 424242}, "client_profile_id"),
 ]
 
 
