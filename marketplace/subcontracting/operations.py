@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
@@ -114,10 +115,11 @@ def respond(actor: Any, offer: Offer, data: Any) -> OfferResponse:
     price = v.amount(data, "price_cents", errors, required=True)
     if errors:
         raise ValidationError(_("Some fields need your attention."), errors)
-    if offer.status != "open":
-        raise Conflict(_("This offer is no longer open."))
     if responder.id == offer.owner_profile_id:
         raise Conflict(_("You cannot answer your own offer."))
+    offer = _locked_offer(offer.id)  # an acceptance at the same time: answer before or 409 after
+    if offer.status != "open":
+        raise Conflict(_("This offer is no longer open."))
     already = db.session.scalar(
         select(OfferResponse.id).where(
             OfferResponse.offer_id == offer.id, OfferResponse.responder_profile_id == responder.id
@@ -126,10 +128,18 @@ def respond(actor: Any, offer: Offer, data: Any) -> OfferResponse:
     if already is not None:
         raise Conflict(_("You have already answered this offer."))
     response = OfferResponse(
-        offer=offer, responder=responder, message=message, price_cents=price, status="pending"
+        offer_id=offer.id,
+        responder_profile_id=responder.id,
+        message=message,
+        price_cents=price,
+        status="pending",
     )
-    db.session.add(response)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # the same person twice at once: the unique key decides
+            db.session.add(response)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(_("You have already answered this offer.")) from None
     notify.response_received(response)
     return response
 

@@ -59,3 +59,37 @@ def test_two_acceptances_at_once_make_one_subcontract(app, postgres_only, people
     assert db.session.get(Offer, offer_id).status == "filled"
     statuses = sorted(db.session.scalars(select(OfferResponse.status)))
     assert statuses == ["accepted", "not_retained"]
+
+
+def test_the_same_answer_sent_twice_at_once_is_recorded_once(app, postgres_only, people):
+    u = people["users"]
+    offer = create_offer(u["client"], {"title": "Renfort", "audience": "network"})
+    db.session.commit()
+    responder_id, offer_id = u["sub"].id, offer.id
+    both_read = threading.Barrier(2, timeout=10)
+    results: list[str] = []
+
+    def send() -> None:
+        with app.app_context():
+            responder = db.session.get(User, responder_id)
+            seen = db.session.get(Offer, offer_id)
+            both_read.wait()
+            try:
+                respond(responder, seen, {"message": "Dispo", "price_cents": 900})
+                threading.Event().wait(0.3)
+                db.session.commit()
+                results.append("sent")
+            except Conflict:
+                db.session.rollback()
+                results.append("conflict")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert sorted(results) == ["conflict", "sent"]
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(OfferResponse.id))) == 1
