@@ -201,8 +201,7 @@ def test_hidden_offer_page_is_404(app, login, client, people):
     assert colleague.get(f"/offres/{offer.id}").status_code == 200
 
 
-def test_moves_need_the_csrf_token(app_config, people):
-    from marketplace import create_app
+def test_moves_need_the_csrf_token(app, people):
     from marketplace.subcontracting.records import propose_subcontract
     from tests.conftest import PASSWORD
 
@@ -212,26 +211,19 @@ def test_moves_need_the_csrf_token(app_config, people):
         {"title": "Pose", "amount_cents": 100, "subcontractor_profile_id": u["sub"].profile.id},
     )
     db.session.commit()
-    protected = create_app({**app_config, "WTF_CSRF_ENABLED": True})
-    try:
-        with protected.app_context():
-            c = protected.test_client()
-            page = c.get("/connexion").get_data(as_text=True)
-            token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-            c.post("/connexion", data={"email": u["sub"].email, "password": PASSWORD,
-                                       "csrf_token": token})  # fmt: skip
-            url = f"/sous-traitances/{record.id}"
-            assert c.post(url + "/etat", data={"to": "accepted"}).status_code == 400
-            page = c.get(url).get_data(as_text=True)
-            token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-            moved = c.post(url + "/etat", data={"to": "accepted", "csrf_token": token})
-            assert moved.status_code == 302
-    finally:
-        with protected.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    app.config["WTF_CSRF_ENABLED"] = True  # read at each request by Flask-WTF
+    c = app.test_client()
+    page = c.get("/connexion").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    signed_in = c.post(
+        "/connexion", data={"email": u["sub"].email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert signed_in.status_code == 302
+    url = f"/sous-traitances/{record.id}"
+    assert c.post(url + "/etat", data={"to": "accepted"}).status_code == 400
+    page = c.get(url).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert c.post(url + "/etat", data={"to": "accepted", "csrf_token": token}).status_code == 302
     db.session.expire_all()
-    assert [e.to_status for e in db.session.get(Subcontract, record.id).events] == [
-        "proposed",
-        "accepted",
-    ]
+    events = db.session.get(Subcontract, record.id).events
+    assert [e.to_status for e in events] == ["proposed", "accepted"]
