@@ -37,3 +37,42 @@ MEMBERSHIP = {
 
 def choices(mapping: dict) -> list[tuple[str, str]]:
     return [(str(key), label) for key, label in mapping.items()]
+
+
+OFFER_STATUS = {
+    "open": _l("open"),
+    "filled": _l("filled"),
+    "closed": _l("closed"),
+}
+RESPONSE_STATUS = {
+    "pending": _l("awaiting an answer"),
+    "accepted": _l("accepted"),
+    "not_retained": _l("not retained"),
+}
+SUBCONTRACT_STATUS = {
+    "proposed": _l("proposed"),
+    "accepted": _l("accepted"),
+    "declined": _l("declined"),
+    "in_progress": _l("in progress"),
+    "delivered": _l("delivered"),
+    "invoiced": _l("invoiced"),
+    "paid": _l("paid"),
+    "cancelled": _l("cancelled"),
+}
+#: The button that makes each move.
+SUBCONTRACT_MOVE = {
+    "accepted": _l("Accept"),
+    "declined": _l("Decline"),
+    "in_progress": _l("Start the work"),
+    "delivered": _l("Mark as delivered"),
+    "invoiced": _l("Mark as invoiced"),
+    "paid": _l("Confirm payment"),
+    "cancelled": _l("Cancel"),
+}
+VAT_RATE = {
+    "20.0": _l("20 %"),
+    "10.0": _l("10 %"),
+    "5.5": _l("5.5 %"),
+    "2.1": _l("2.1 %"),
+    "0.0": _l("0 % (exempt)"),
+}

@@ -15,6 +15,13 @@ from marketplace.notifications.models import Notification, NotificationSetting
 from marketplace.profiles.models import Profile, ProfileCertification, ProfileLanguage, ProfileSkill
 from marketplace.search.changelog import SearchChange
 from marketplace.skills.models import Certification, Skill
+from marketplace.subcontracting.models import (
+    Offer,
+    OfferResponse,
+    OfferSkill,
+    Subcontract,
+    SubcontractEvent,
+)
 
 __all__ = [
     "ApiToken",
@@ -29,12 +36,17 @@ __all__ = [
     "MembershipEvent",
     "Notification",
     "NotificationSetting",
+    "Offer",
+    "OfferResponse",
+    "OfferSkill",
     "Profile",
     "ProfileCertification",
     "ProfileLanguage",
     "ProfileSkill",
     "SearchChange",
     "Skill",
+    "Subcontract",
+    "SubcontractEvent",
     "User",
     "Vote",
 ]

@@ -117,3 +117,82 @@ def visible_collectives(viewer: Any):
     from marketplace.collectives.models import Collective
 
     return select(Collective).where(collective_visibility_clause(viewer))
+
+
+# Offers (subcontracting) -------------------------------------------------------------------
+
+
+def can_view_offer(viewer: Any, offer) -> bool:
+    """Same rule as profiles, the owner being the offer's author."""
+    owner = offer.owner.user
+    if viewer.is_admin or (viewer.is_authenticated and viewer.id == owner.id):
+        return True
+    if viewer.manages(owner.cae_id):
+        return True
+    return _owner_is_vouched(owner) and audience_allows(viewer, offer.audience, owner.cae_id)
+
+
+def visible_offers(viewer: Any):
+    """SELECT of the offers this viewer may open (joined with their owner's profile and user)."""
+    from marketplace.subcontracting.models import Offer
+
+    return (
+        select(Offer)
+        .join(Profile, Profile.id == Offer.owner_profile_id)
+        .join(User, User.id == Profile.user_id)
+        .where(
+            or_(
+                _privileged_clause(viewer, User.id, User.cae_id),
+                and_(
+                    User.is_active.is_(True),
+                    User.membership == "verified",
+                    audience_clause(viewer, Offer.audience, User.cae_id),
+                ),
+            )
+        )
+    )
+
+
+# Subcontract records -----------------------------------------------------------------------
+# Private to the two parties, the managers of their CAEs and admins: no audience.
+
+
+def can_view_subcontract(viewer: Any, record) -> bool:
+    if not viewer.is_authenticated:
+        return False
+    if viewer.is_admin or viewer.manages(record.client_cae_id):
+        return True
+    if viewer.manages(record.subcontractor_cae_id):
+        return True
+    profile_id = viewer.profile.id if viewer.profile is not None else None
+    return profile_id is not None and profile_id in (
+        record.client_profile_id,
+        record.subcontractor_profile_id,
+    )
+
+
+def subcontract_visibility_clause(viewer: Any) -> ColumnElement[bool]:
+    from marketplace.subcontracting.models import Subcontract
+
+    if not viewer.is_authenticated:
+        return false()
+    if viewer.is_admin:
+        return true()
+    clauses = []
+    if viewer.profile is not None:
+        clauses += [
+            Subcontract.client_profile_id == viewer.profile.id,
+            Subcontract.subcontractor_profile_id == viewer.profile.id,
+        ]
+    if viewer.is_manager:
+        clauses += [
+            Subcontract.client_cae_id == viewer.cae_id,
+            Subcontract.subcontractor_cae_id == viewer.cae_id,
+        ]
+    return or_(*clauses) if clauses else false()
+
+
+def visible_subcontracts(viewer: Any):
+    from marketplace.subcontracting.models import Subcontract
+
+    return select(Subcontract).where(subcontract_visibility_clause(viewer))

@@ -81,13 +81,15 @@ def register_blueprints(app: Flask) -> None:
         main,
         manage,
         notifications,
+        offers,
         profiles,
         search,
+        subcontracts,
     )
     from marketplace.blueprints.api import bp as api_bp
 
     for blueprint in (main.bp, auth.bp, accounts.bp, caes.bp, manage.bp, profiles.bp,
-                      collectives.bp, notifications.bp):  # fmt: skip
+                      collectives.bp, notifications.bp, offers.bp, subcontracts.bp):  # fmt: skip
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(search.bp)

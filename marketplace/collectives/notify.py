@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 
-from marketplace.notifications import notify, register_kind
+from marketplace.notifications import notify, register_kind, site_path
 
 register_kind(
     "collective.join_request", _l("%(person)s asks to join the collective “%(collective)s”.")
@@ -29,13 +28,7 @@ register_kind(
 register_kind("collective.result", _l("Vote closed in “%(collective)s”: %(title)s, %(result)s."))
 
 
-def _path(endpoint: str, **values) -> str:
-    """A path inside the site, in a request or from the command line."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    base = current_app.config.get("BASE_URL") or "http://127.0.0.1:5000"
-    with current_app.test_request_context(base_url=base):
-        return url_for(endpoint, **values)
+_path = site_path
 
 
 def collective_path(collective_id: int, anchor: str = "") -> str:

@@ -26,6 +26,7 @@ from marketplace.demo.generate import (
     PersonSpec,
     generate_people,
 )
+from marketplace.demo.subcontracting import load_subcontracting
 from marketplace.extensions import db
 from marketplace.members_import import new_profile_loaded
 from marketplace.profiles.operations import update_profile
@@ -85,6 +86,7 @@ def load_demo(
     for person in people:
         loader.person(person)
     load_collectives(everyone, MEMBER_EMAIL)
+    load_subcontracting()
     result.accounts = _accounts_to_try()
     return result
 

@@ -5,7 +5,8 @@ from marketplace.notifications.operations import (
     quiet,
     register_kind,
     send_digests,
+    site_path,
     unread_count,
 )
 
-__all__ = ["notify", "quiet", "register_kind", "send_digests", "unread_count"]
+__all__ = ["notify", "quiet", "register_kind", "send_digests", "site_path", "unread_count"]

@@ -86,6 +86,18 @@ def notify(recipient: User, kind: str, url: str = "", **args: Any) -> Notificati
     return notification
 
 
+def site_path(endpoint: str, **values) -> str:
+    """The path of a page inside the site (for a notification's link), in a request or from
+    the command line."""
+    from flask import has_request_context, url_for
+
+    if has_request_context():
+        return url_for(endpoint, **values)
+    base = current_app.config.get("BASE_URL") or "http://127.0.0.1:5000"
+    with current_app.test_request_context(base_url=base):
+        return url_for(endpoint, **values)
+
+
 def _short(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

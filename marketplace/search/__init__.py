@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from marketplace.search import (  # noqa: F401 (registers "profile" and "collective")
+from marketplace.search import (  # noqa: F401 (registers the document types)
     collective_document,
     documents,
+    offer_document,
     profile_document,
 )
 

@@ -18,6 +18,7 @@ from marketplace.blueprints.api import (  # noqa: E402, F401
     openapi,
     profiles,
     reference,
+    subcontracting,
 )
 from marketplace.blueprints.api.auth import (  # noqa: E402
     authenticate_request,

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import jsonify
 
-from marketplace.blueprints.api import bp
+from marketplace.blueprints.api import bp, openapi_subcontracting
 from marketplace.geo import DEPARTMENT_CODES, REGIONS
 from marketplace.profiles.models import AUDIENCES, AVAILABILITIES, STATUSES
 
@@ -377,9 +377,10 @@ def document() -> dict[str, Any]:
             {"name": "profiles", "description": "Skill profiles and the caller."},
             {"name": "collectives", "description": "Collectives, membership and decisions."},
             {"name": "notifications", "description": "The caller's notifications."},
+            openapi_subcontracting.TAG,
             {"name": "meta", "description": "This description."},
         ],
-        "paths": PATHS,
+        "paths": {**PATHS, **openapi_subcontracting.PATHS},
         "components": {
             "securitySchemes": {
                 "bearerAuth": {
@@ -389,7 +390,7 @@ def document() -> dict[str, Any]:
                     "Without it, the browser session works for GET requests only.",
                 }
             },
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **openapi_subcontracting.SCHEMAS},
             "responses": RESPONSES,
             "parameters": PARAMETERS,
         },

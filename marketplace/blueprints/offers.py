@@ -1,0 +1,150 @@
+"""Offers in HTML: browse with filters, post one, answer it, accept a response, close it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from marketplace.blueprints.caes import register_domain_errors
+from marketplace.errors import Conflict, PermissionDenied, ValidationError
+from marketplace.subcontracting.forms import (
+    AcceptForm,
+    CloseOfferForm,
+    OfferFilterForm,
+    OfferForm,
+    ResponseForm,
+)
+from marketplace.subcontracting.operations import (
+    OfferFilters,
+    accept_response,
+    close_offer,
+    create_offer,
+    get_offer,
+    is_owner,
+    respond,
+    search_offers,
+    validate_offer_input,
+    visible_responses,
+)
+
+bp = Blueprint("offers", __name__, url_prefix="/offres")
+register_domain_errors(bp)
+PER_PAGE = 20
+
+
+@bp.get("")
+def index():
+    form = OfferFilterForm(formdata=request.args)
+    page = request.args.get("page", 1, type=int)
+    if page < 1 or page > 100_000:
+        abort(404)
+    filters = OfferFilters(**form.filter_values())
+    offers, total = search_offers(current_user, filters, page, PER_PAGE)
+    return render_template(
+        "offers/index.html", form=form, offers=offers, total=total, page=page,
+        per_page=PER_PAGE, args=form.active_args(),
+    )  # fmt: skip
+
+
+@bp.route("/nouvelle", methods=["GET", "POST"])
+@login_required
+def new():
+    form = OfferForm()
+    if request.method == "GET":
+        return render_template("offers/new.html", form=form)
+    valid = form.validate()
+    data = form.data_for_operation()
+    try:
+        if valid:
+            offer = create_offer(current_user, data)
+        else:
+            validate_offer_input({k: v for k, v in data.items() if k != "budget_cents"})
+    except ValidationError as error:
+        form.add_domain_errors(error.fields, error.message)
+    except PermissionDenied as error:
+        form.form_errors.append(error.message)
+    if form.has_errors:
+        return render_template("offers/new.html", form=form), 422
+    flash(_("Your offer is posted."), "success")
+    return redirect(url_for("offers.show", offer_id=offer.id))
+
+
+def _show(offer, response_form=None, accept_form=None, status: int = 200):
+    responses = visible_responses(current_user, offer)
+    mine = (
+        current_user.is_authenticated
+        and current_user.profile is not None
+        and any(r.responder_profile_id == current_user.profile.id for r in offer.responses)
+    )
+    owner = is_owner(current_user, offer)
+    can_respond = (
+        offer.status == "open" and current_user.is_authenticated and current_user.is_verified
+        and not owner and not mine
+    )  # fmt: skip
+    return render_template(
+        "offers/show.html",
+        offer=offer,
+        responses=responses,
+        is_owner=owner,
+        can_respond=can_respond,
+        response_form=response_form or ResponseForm(formdata=None),
+        accept_form=accept_form or AcceptForm(formdata=None, vat_rate="20.0"),
+        close_form=CloseOfferForm(formdata=None),
+    ), status
+
+
+@bp.get("/<int:offer_id>")
+def show(offer_id: int):
+    return _show(get_offer(current_user, offer_id))
+
+
+@bp.post("/<int:offer_id>/reponses")
+@login_required
+def post_response(offer_id: int):
+    offer = get_offer(current_user, offer_id)
+    form = ResponseForm()
+    valid = form.validate()
+    try:
+        if valid:
+            respond(current_user, offer, form.data_for_operation())
+    except ValidationError as error:
+        form.add_domain_errors(error.fields, error.message)
+    except (Conflict, PermissionDenied) as error:
+        form.form_errors.append(error.message)
+    if form.has_errors:
+        return _show(offer, response_form=form, status=422)
+    flash(_("Your response is sent."), "success")
+    return redirect(url_for("offers.show", offer_id=offer.id))
+
+
+@bp.post("/<int:offer_id>/reponses/<int:response_id>/accepter")
+@login_required
+def accept(offer_id: int, response_id: int):
+    offer = get_offer(current_user, offer_id)
+    form = AcceptForm()
+    if not form.validate():
+        flash(_("The form has expired. Please send it again."), "error")
+        return _show(offer, accept_form=form, status=422)
+    try:
+        record = accept_response(current_user, offer, response_id, {"vat_rate": form.vat_rate.data})
+    except (ValidationError, Conflict) as error:
+        flash(error.message, "error")
+        return _show(offer, accept_form=form, status=409 if isinstance(error, Conflict) else 422)
+    flash(_("Response accepted: the subcontract is proposed to its author."), "success")
+    return redirect(url_for("subcontracts.show", record_id=record.id))
+
+
+@bp.post("/<int:offer_id>/fermer")
+@login_required
+def close(offer_id: int):
+    offer = get_offer(current_user, offer_id)
+    if not CloseOfferForm().validate():
+        abort(400)
+    try:
+        close_offer(current_user, offer)
+    except Conflict as error:
+        flash(error.message, "error")
+        return _show(offer, status=409)
+    flash(_("The offer is closed."), "success")
+    return redirect(url_for("offers.show", offer_id=offer.id))

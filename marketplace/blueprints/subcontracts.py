@@ -1,0 +1,151 @@
+"""Subcontract records in HTML: one's ledger, a record with its moves, and a CAE's figures."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from marketplace.blueprints.caes import register_domain_errors
+from marketplace.errors import Conflict, PermissionDenied, ValidationError
+from marketplace.extensions import db
+from marketplace.profiles.models import Profile
+from marketplace.subcontracting.charts import flow_chart
+from marketplace.subcontracting.figures import cae_figures, my_ledger
+from marketplace.subcontracting.forms import MoveForm, PeriodForm, SubcontractForm
+from marketplace.subcontracting.operations import acting_profile
+from marketplace.subcontracting.records import (
+    allowed_moves,
+    get_subcontract,
+    party_of,
+    propose_subcontract,
+    transition,
+    validate_subcontract_input,
+)
+from marketplace.visibility import can_view_profile
+
+bp = Blueprint("subcontracts", __name__)
+register_domain_errors(bp)
+
+
+@bp.get("/sous-traitances")
+@login_required
+def index():
+    return render_template("subcontracts/index.html", **my_ledger(current_user))
+
+
+@bp.route("/sous-traitances/nouvelle", methods=["GET", "POST"])
+@login_required
+def new():
+    if request.method == "GET":
+        form = SubcontractForm(formdata=None, vat_rate="20.0")
+        profile_id = request.args.get("profil", type=int)
+        if profile_id:
+            form.subcontractor.data = str(profile_id)
+        previous = request.args.get("remplace", type=int)
+        if previous:
+            old = get_subcontract(current_user, previous)
+            form = SubcontractForm(
+                formdata=None,
+                subcontractor=str(old.subcontractor_profile_id),
+                title=old.title,
+                description=old.description,
+                amount=f"{old.amount_cents // 100},{old.amount_cents % 100:02d}",
+                vat_rate=old.vat_rate,
+                starts_on=old.starts_on,
+                ends_on=old.ends_on,
+                supersedes_id=str(old.id),
+            )
+        return _new_page(form)
+    form = SubcontractForm()
+    valid = form.validate()
+    record = None
+    try:
+        if valid:
+            record = propose_subcontract(current_user, form.data_for_operation())
+        else:  # gather the domain errors of the other fields too
+            data = form.data_for_operation()
+            data["amount_cents"] = data["amount_cents"] or 1
+            validate_subcontract_input(current_user, acting_profile(current_user), data)
+    except ValidationError as error:
+        form.add_domain_errors(error.fields, error.message)
+    except (Conflict, PermissionDenied) as error:
+        form.form_errors.append(error.message)
+    if form.has_errors or record is None:
+        return _new_page(form), 422
+    flash(_("The subcontract is proposed: it counts once the subcontractor accepts it."), "success")
+    return redirect(url_for("subcontracts.show", record_id=record.id))
+
+
+def _new_page(form: SubcontractForm) -> str:
+    subcontractor = None
+    raw = (form.subcontractor.data or "").strip()
+    if raw.isdigit() and len(raw) < 10:
+        profile = db.session.get(Profile, int(raw))
+        if profile is not None and can_view_profile(current_user, profile):
+            subcontractor = profile
+    return render_template("subcontracts/new.html", form=form, subcontractor=subcontractor)
+
+
+def _show(record, status: int = 200):
+    return render_template(
+        "subcontracts/show.html",
+        record=record,
+        party=party_of(current_user, record),
+        moves=allowed_moves(current_user, record),
+        move_form=MoveForm(formdata=None),
+        profiles={p.id: p for p in (record.client, record.subcontractor)},
+    ), status
+
+
+@bp.get("/sous-traitances/<int:record_id>")
+@login_required
+def show(record_id: int):
+    return _show(get_subcontract(current_user, record_id))
+
+
+@bp.post("/sous-traitances/<int:record_id>/etat")
+@login_required
+def move(record_id: int):
+    record = get_subcontract(current_user, record_id)
+    form = MoveForm()
+    if not form.validate():
+        flash(_("The form has expired. Please send it again."), "error")
+        return _show(record, 400)
+    try:
+        transition(current_user, record, form.to.data)
+    except (Conflict, ValidationError) as error:
+        db.session.rollback()
+        flash(error.message if isinstance(error, Conflict) else
+              _("This record cannot move from this status to that one."), "error")  # fmt: skip
+        return _show(get_subcontract(current_user, record_id), 409)
+    flash(_("The record is updated."), "success")
+    return redirect(url_for("subcontracts.show", record_id=record_id))
+
+
+@bp.get("/caes/<int:cae_id>/chiffres")
+@login_required
+def figures(cae_id: int):
+    form = PeriodForm(formdata=request.args)
+    valid = form.validate()
+    start = form.start.data if valid else None
+    end = form.end.data if valid else None
+    status = 200
+    if start and end and end < start:
+        form.end.errors = [_("The end date cannot be before the start date.")]
+        start = end = None
+        status = 422
+    elif not valid:
+        status = 422
+    result = cae_figures(current_user, cae_id, start, end)
+    cross = result.cross_flows()
+    args = {k: v.isoformat() for k, v in (("from", start), ("to", end)) if v}
+    return render_template(
+        "subcontracts/figures.html",
+        form=form,
+        figures=result,
+        cross=cross,
+        chart=flow_chart(cross, result.cae.id),
+        skills=result.top_skills(),
+        csv_url=url_for("api.cae_ledger_csv", cae_id=cae_id, **args),
+    ), status

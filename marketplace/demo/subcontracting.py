@@ -1,0 +1,160 @@
+"""Demo subcontracting: offers with responses and a year of records between the demo people.
+
+Everything goes through the operations of marketplace.subcontracting (the same rules as the
+pages), with a fixed seed; nothing is sent (notify.silenced). Loaded once: when a demo person
+already owns an offer, nothing is added.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from marketplace.accounts.models import User
+from marketplace.demo.generate import DOMAIN
+from marketplace.extensions import db
+from marketplace.profiles.models import Profile
+from marketplace.subcontracting import notify
+from marketplace.subcontracting.models import Offer
+from marketplace.subcontracting.operations import accept_response, create_offer, respond
+from marketplace.subcontracting.records import propose_subcontract, transition
+from marketplace.timeutil import to_paris, utcnow
+
+SEED = 2026
+#: (title, description, how many days from now it starts, days of work, budget in euros).
+OFFERS = (
+    ("Renfort pour un chantier d'isolation", "Isolation des combles perdus d'une maison de "
+     "120 m², soufflage de ouate de cellulose.", 20, 3, 1800),
+    ("Un·e électricien·ne pour 3 jours", "Mise aux normes du tableau électrique et des "
+     "prises d'un appartement ancien.", 12, 3, 1500),
+    ("Traduction d'un catalogue en anglais", "Catalogue de 24 pages d'une marque de "
+     "céramique artisanale.", 8, 5, 900),
+    ("Formateur·rice en bureautique pour deux sessions", "Deux journées d'initiation au "
+     "tableur pour une association.", 30, 2, 1200),
+    ("Photographe pour un reportage d'entreprise", "Une demi-journée de prises de vue dans "
+     "un atelier de menuiserie.", 15, 1, 650),
+    ("Remplacement pendant un congé", "Suivi de trois clients en comptabilité pendant "
+     "deux semaines.", 40, 10, 3200),
+    ("Développement d'un petit site vitrine", "Site de cinq pages pour une librairie, "
+     "avec un agenda des rencontres.", 25, 8, 2800),
+    ("Audit énergétique d'une copropriété", "Copropriété de 18 logements, rapport et "
+     "scénarios de travaux.", 35, 6, 4500),
+)  # fmt: skip
+#: Titles of the records that did not come from an offer, with a typical amount in euros.
+WORKS = (
+    ("Pose de menuiseries extérieures", 2400), ("Relecture et correction d'un rapport", 450),
+    ("Animation d'un atelier participatif", 700), ("Maquettage d'une brochure", 980),
+    ("Diagnostic électrique", 380), ("Accompagnement à la création d'un logo", 1150),
+    ("Plomberie d'une salle de bains", 1900), ("Traduction de fiches produits", 620),
+    ("Formation aux gestes et postures", 1300), ("Community management, un mois", 850),
+    ("Étude thermique réglementaire", 1600), ("Montage vidéo d'un film d'atelier", 1450),
+)  # fmt: skip
+VAT = ("20", "20", "20", "10", "5.5", "0")
+#: How far each record went, in the order of the moves.
+PATHS = (
+    ("accepted", "in_progress", "delivered", "invoiced", "paid"),
+    ("accepted", "in_progress", "delivered", "invoiced", "paid"),
+    ("accepted", "in_progress", "delivered", "invoiced"),
+    ("accepted", "in_progress", "delivered"),
+    ("accepted", "in_progress"),
+    ("accepted",),
+    ("declined",),
+    ("cancelled",),
+    (),
+)
+
+
+def _candidates() -> list[User]:
+    """Verified members with a profile others may see, in a stable order."""
+    stmt = (
+        select(User)
+        .join(Profile, Profile.user_id == User.id)
+        .where(
+            User.email.like(f"%@{DOMAIN}"),
+            User.role == "member",
+            User.membership == "verified",
+            User.is_active.is_(True),
+            Profile.audience.in_(("network", "public")),
+        )
+        .order_by(User.email)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def _already_loaded() -> bool:
+    return (
+        db.session.scalar(
+            select(Offer.id)
+            .join(Profile, Profile.id == Offer.owner_profile_id)
+            .join(User, User.id == Profile.user_id)
+            .where(User.email.like(f"%@{DOMAIN}"))
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _move(record, client: User, sub: User, path: tuple[str, ...]) -> None:
+    for to in path:
+        actor = client if to == "paid" or (to == "cancelled" and record.id % 2) else sub
+        transition(actor, record, to)
+
+
+def load_subcontracting() -> int:
+    """Create the demo offers and records if absent; returns how many records were created."""
+    people = _candidates()
+    if len(people) < 4 or _already_loaded():
+        return 0
+    rng = random.Random(SEED)
+    today = to_paris(utcnow()).date()
+    created = 0
+    with notify.silenced():
+        for i, (title, description, start_in, days, budget) in enumerate(OFFERS):
+            owner = people[i % len(people)]
+            others = [p for p in people if p.id != owner.id]
+            skills = [ps.name for ps in owner.profile.skills[:3]]
+            offer = create_offer(
+                owner,
+                {
+                    "title": title, "description": description, "skills": skills,
+                    "city": owner.profile.city, "department": owner.profile.department,
+                    "starts_on": today + timedelta(days=start_in - 60 * (i % 3)),
+                    "ends_on": today + timedelta(days=start_in - 60 * (i % 3) + days),
+                    "budget_cents": budget * 100, "audience": "network",
+                },
+            )  # fmt: skip
+            responders = rng.sample(others, k=min(3, len(others)))
+            responses = [
+                respond(r, offer, {"message": "Je suis disponible à ces dates et j'ai déjà "
+                                   "réalisé ce type de mission.",
+                                   "price_cents": budget * rng.randint(85, 110)})
+                for r in responders
+            ]  # fmt: skip
+            if i % 4 == 3:  # some offers stay open, waiting for their author's choice
+                continue
+            chosen = responses[rng.randrange(len(responses))]
+            record = accept_response(owner, offer, chosen.id, {"vat_rate": rng.choice(VAT)})
+            _move(record, owner, chosen.responder.user, PATHS[i % 6])
+            created += 1
+        for day in range(0, 365, 9):  # a year of records, about one every nine days
+            client, sub = rng.sample(people, 2)
+            colleagues = [p for p in people if p.cae_id == client.cae_id and p.id != client.id]
+            if colleagues and rng.random() < 0.6:  # most work stays inside one's CAE
+                sub = rng.choice(colleagues)
+            title, euros = WORKS[day % len(WORKS)]
+            starts_on = today - timedelta(days=day)
+            record = propose_subcontract(
+                client,
+                {
+                    "title": title, "subcontractor_profile_id": sub.profile.id,
+                    "amount_cents": euros * rng.randint(80, 125) + rng.choice((0, 50, 99)),
+                    "vat_rate": rng.choice(VAT), "starts_on": starts_on,
+                    "ends_on": starts_on + timedelta(days=rng.randint(1, 15)),
+                },
+            )  # fmt: skip
+            path = PATHS[0] if day > 120 else PATHS[rng.randrange(len(PATHS))]
+            _move(record, client, sub, path)
+            created += 1
+    return created

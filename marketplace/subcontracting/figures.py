@@ -1,0 +1,289 @@
+"""Figures on subcontract records: one's ledger, a CAE's figures over a period, the CSV ledger.
+
+Every figure counts the records that are neither declined nor cancelled (UNCOUNTED_STATUSES);
+a record's date is its record_date (its start date, or the day it was proposed).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, func, or_, select
+
+from marketplace.accounts.models import User
+from marketplace.caes.models import Cae
+from marketplace.errors import NotFound, PermissionDenied
+from marketplace.extensions import db
+from marketplace.profiles.models import STATUSES, Profile
+from marketplace.skills.models import Skill
+from marketplace.subcontracting.models import (
+    UNCOUNTED_STATUSES,
+    OfferSkill,
+    Subcontract,
+    vat_cents,
+)
+
+
+@dataclass
+class Totals:
+    count: int = 0
+    ht_cents: int = 0
+    vat_cents: int = 0
+
+    @property
+    def ttc_cents(self) -> int:
+        return self.ht_cents + self.vat_cents
+
+    def add(self, record: Subcontract) -> None:
+        self.count += 1
+        self.ht_cents += record.amount_cents
+        self.vat_cents += record.vat_cents
+
+
+def counted(records) -> list[Subcontract]:
+    return [r for r in records if r.status not in UNCOUNTED_STATUSES]
+
+
+def totals_by_year(records) -> list[tuple[int, Totals]]:
+    """Per calendar year of the record date, most recent first (declined/cancelled left out)."""
+    years: dict[int, Totals] = defaultdict(Totals)
+    for record in counted(records):
+        years[record.record_date.year].add(record)
+    return sorted(years.items(), reverse=True)
+
+
+def my_ledger(viewer: Any) -> dict[str, Any]:
+    """What the viewer gave (as client) and received (as subcontractor)."""
+    if viewer.profile is None:
+        return {"given": [], "received": [], "given_years": [], "received_years": []}
+    pid = viewer.profile.id
+    order = (Subcontract.record_date.desc(), Subcontract.id.desc())
+    given = list(
+        db.session.scalars(
+            select(Subcontract).where(Subcontract.client_profile_id == pid).order_by(*order)
+        )
+    )
+    received = list(
+        db.session.scalars(
+            select(Subcontract).where(Subcontract.subcontractor_profile_id == pid).order_by(*order)
+        )
+    )
+    return {
+        "given": given,
+        "received": received,
+        "given_years": totals_by_year(given),
+        "received_years": totals_by_year(received),
+    }
+
+
+# A CAE's figures ------------------------------------------------------------------------------
+
+
+def managed_cae_for_figures(actor: Any, cae_id: int) -> Cae:
+    """The CAE if the actor manages it (or is an admin): absent → NotFound, others → 403."""
+    cae = db.session.get(Cae, cae_id)
+    if cae is None:
+        raise NotFound(_("This CAE does not exist."))
+    if not getattr(actor, "is_authenticated", False) or not actor.manages(cae.id):
+        raise PermissionDenied(
+            _("Only the managers of this CAE and administrators see its figures.")
+        )
+    return cae
+
+
+def cae_records(cae_id: int, start: date | None, end: date | None) -> list[Subcontract]:
+    """The counted records with a party in this CAE, within [start, end], by date."""
+    stmt = select(Subcontract).where(
+        or_(Subcontract.client_cae_id == cae_id, Subcontract.subcontractor_cae_id == cae_id),
+        Subcontract.status.not_in(UNCOUNTED_STATUSES),
+    )
+    if start:
+        stmt = stmt.where(Subcontract.record_date >= start)
+    if end:
+        stmt = stmt.where(Subcontract.record_date <= end)
+    return list(db.session.scalars(stmt.order_by(Subcontract.record_date, Subcontract.id)))
+
+
+def other_figures(cae_id: int) -> dict[str, Any]:
+    """Figures of the CAE's other cooperation: the collectives its members take part in."""
+    from marketplace.collectives.models import CollectiveMember
+
+    collectives = db.session.scalar(
+        select(func.count(func.distinct(CollectiveMember.collective_id)))
+        .join(User, User.id == CollectiveMember.user_id)
+        .where(User.cae_id == cae_id)
+    )
+    return {"collectives": collectives or 0, "tenders": {"open": 0, "won": 0, "lost": 0}}
+
+
+@dataclass
+class CaeFigures:
+    cae: Cae
+    records: list[Subcontract]
+    members: int = 0
+    verified_members: int = 0
+    profiles_by_status: dict[str, int] = field(default_factory=dict)
+    others: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def amount_cents(self) -> int:
+        return sum(r.amount_cents for r in self.records)
+
+    @property
+    def internal_amount_cents(self) -> int:
+        return sum(r.amount_cents for r in self.records if not r.cross_cae)
+
+    @property
+    def cross_cae_amount_cents(self) -> int:
+        return sum(r.amount_cents for r in self.records if r.cross_cae)
+
+    @property
+    def internal_count(self) -> int:
+        return sum(1 for r in self.records if not r.cross_cae)
+
+    def flows(self) -> list[dict[str, Any]]:
+        """From the client's CAE to the subcontractor's CAE, largest amount first."""
+        pairs: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+        for r in self.records:
+            entry = pairs[(r.client_cae_id, r.subcontractor_cae_id)]
+            entry[0] += 1
+            entry[1] += r.amount_cents
+        rows = [
+            {"from_cae_id": a, "to_cae_id": b, "count": n, "amount_cents": cents}
+            for (a, b), (n, cents) in pairs.items()
+        ]
+        return sorted(rows, key=lambda f: (-f["amount_cents"], f["from_cae_id"] or 0,
+                                           f["to_cae_id"] or 0))  # fmt: skip
+
+    def cross_flows(self) -> list[dict[str, Any]]:
+        """The exchanges with other CAEs, with names, for the page and its chart."""
+        names = dict(db.session.execute(select(Cae.id, Cae.name)).all())
+        rows = []
+        for flow in self.flows():
+            if flow["from_cae_id"] == flow["to_cae_id"]:
+                continue
+            rows.append(
+                dict(
+                    flow,
+                    from_name=names.get(flow["from_cae_id"], "—"),
+                    to_name=names.get(flow["to_cae_id"], "—"),
+                    outgoing=flow["from_cae_id"] == self.cae.id,
+                )
+            )
+        return rows
+
+    def top_skills(self, limit: int = 10) -> list[tuple[str, int, int]]:
+        """Competences of the offers the records came from: (name, records, amount)."""
+        by_offer = defaultdict(list)
+        for r in self.records:
+            if r.offer_id is not None:
+                by_offer[r.offer_id].append(r)
+        if not by_offer:
+            return []
+        rows = db.session.execute(
+            select(OfferSkill.offer_id, Skill.name)
+            .join(Skill, Skill.id == OfferSkill.skill_id)
+            .where(OfferSkill.offer_id.in_(list(by_offer)))
+        ).all()
+        stats: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for offer_id, name in rows:
+            for r in by_offer[offer_id]:
+                stats[name][0] += 1
+                stats[name][1] += r.amount_cents
+        ranked = sorted(stats.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0].casefold()))
+        return [(name, n, cents) for name, (n, cents) in ranked[:limit]]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "members": self.members,
+            "verified_members": self.verified_members,
+            "profiles_by_status": self.profiles_by_status,
+            "collectives": self.others["collectives"],
+            "tenders": self.others["tenders"],
+            "subcontracts": {
+                "count": len(self.records),
+                "amount_cents": self.amount_cents,
+                "internal_amount_cents": self.internal_amount_cents,
+                "cross_cae_amount_cents": self.cross_cae_amount_cents,
+            },
+            "flows": self.flows(),
+        }
+
+
+def cae_figures(actor: Any, cae_id: int, start: date | None, end: date | None) -> CaeFigures:
+    cae = managed_cae_for_figures(actor, cae_id)
+    members = db.session.execute(
+        select(User.membership, func.count(User.id))
+        .where(User.cae_id == cae.id, User.is_active.is_(True))
+        .group_by(User.membership)
+    ).all()
+    by_state = dict(members)
+    by_status = dict.fromkeys(STATUSES, 0)
+    rows = db.session.execute(
+        select(Profile.status, func.count(Profile.id))
+        .join(User, User.id == Profile.user_id)
+        .where(and_(User.cae_id == cae.id, User.is_active.is_(True),
+                    User.membership == "verified"))
+        .group_by(Profile.status)
+    ).all()  # fmt: skip
+    by_status.update(dict(rows))
+    return CaeFigures(
+        cae=cae,
+        records=cae_records(cae.id, start, end),
+        members=sum(by_state.values()),
+        verified_members=by_state.get("verified", 0),
+        profiles_by_status=by_status,
+        others=other_figures(cae.id),
+    )
+
+
+# The CSV ledger ----------------------------------------------------------------------------
+
+
+def _decimal_comma(cents: int) -> str:
+    """123456 → '1234,56' (no thousands separator: spreadsheets read it as a number)."""
+    sign = "-" if cents < 0 else ""
+    euros, rest = divmod(abs(cents), 100)
+    return f"{sign}{euros},{rest:02d}"
+
+
+def _cell(value: str) -> str:
+    """Text cells that a spreadsheet would run as a formula are quoted with an apostrophe."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def ledger_csv(figures: CaeFigures) -> str:
+    """UTF-8 with BOM, ';' separator, decimal comma, dates dd/mm/yyyy: opens in French Excel."""
+    from marketplace import labels
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([
+        _("Date"), _("Record"), _("Title"), _("Client"), _("Client's CAE"), _("Subcontractor"),
+        _("Subcontractor's CAE"), _("Amount excl. VAT (€)"), _("VAT rate (%)"), _("VAT (€)"),
+        _("Amount incl. VAT (€)"), _("Status"), _("Between CAEs"),
+    ])  # fmt: skip
+    for r in figures.records:
+        vat = vat_cents(r.amount_cents, r.vat_rate)
+        writer.writerow([
+            r.record_date.strftime("%d/%m/%Y"),
+            r.id,
+            _cell(r.title),
+            _cell(r.client.display_name),
+            _cell(r.client_cae.name if r.client_cae else ""),
+            _cell(r.subcontractor.display_name),
+            _cell(r.subcontractor_cae.name if r.subcontractor_cae else ""),
+            _decimal_comma(r.amount_cents),
+            r.vat_rate.replace(".", ","),
+            _decimal_comma(vat),
+            _decimal_comma(r.amount_cents + vat),
+            str(labels.SUBCONTRACT_STATUS[r.status]),
+            _("yes") if r.cross_cae else _("no"),
+        ])  # fmt: skip
+    return "\ufeff" + out.getvalue()

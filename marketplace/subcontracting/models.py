@@ -1,0 +1,245 @@
+"""Subcontracting: offers (someone needs a hand), their responses, and subcontract records.
+
+A subcontract record is a two-party agreement: the client (donneur d'ordre) proposes it, the
+subcontractor accepts it, and each later move is made by the right party (TRANSITIONS in
+operations.py), with a history row per move.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.extensions import db
+from marketplace.geo import region_of
+from marketplace.profiles.models import AUDIENCES
+from marketplace.timeutil import utcnow
+
+OFFER_STATUSES = ("open", "filled", "closed")
+RESPONSE_STATUSES = ("pending", "accepted", "not_retained")
+SUBCONTRACT_STATUSES = (
+    "proposed", "accepted", "declined", "in_progress", "delivered", "invoiced", "paid",
+    "cancelled",
+)  # fmt: skip
+#: Statuses left out of the ledger totals and the CAE figures.
+UNCOUNTED_STATUSES = ("declined", "cancelled")
+#: French VAT rates, stored as text so that every database keeps them exact.
+VAT_RATES = ("20.0", "10.0", "5.5", "2.1", "0.0")
+#: 10 000 000,00 €: anything above is a typing mistake.
+MAX_AMOUNT_CENTS = 1_000_000_000
+
+
+class Offer(db.Model):
+    __tablename__ = "offers"
+    __table_args__ = (
+        CheckConstraint(in_clause("status", OFFER_STATUSES), name="status"),
+        CheckConstraint(in_clause("audience", AUDIENCES), name="audience"),
+        CheckConstraint(
+            f"budget_cents IS NULL OR (budget_cents >= 0 AND budget_cents <= {MAX_AMOUNT_CENTS})",
+            name="budget",
+        ),
+        CheckConstraint(
+            "starts_on IS NULL OR ends_on IS NULL OR ends_on >= starts_on", name="dates"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str] = mapped_column(Text, default="")
+    city: Mapped[str] = mapped_column(String(120), default="")
+    department: Mapped[str | None] = mapped_column(String(3), index=True)
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    #: Indicative budget excluding VAT, in cents.
+    budget_cents: Mapped[int | None] = mapped_column(Integer)
+    audience: Mapped[str] = mapped_column(String(8), default="network", index=True)
+    #: open (answers welcome), filled (a response was accepted) or closed (by its owner).
+    status: Mapped[str] = mapped_column(String(8), default="open", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    owner = relationship("Profile", lazy="joined", innerjoin=True)
+    skills = relationship(
+        "OfferSkill",
+        cascade="all, delete-orphan",
+        order_by="OfferSkill.position",
+        lazy="selectin",
+    )
+    responses = relationship(
+        "OfferResponse",
+        back_populates="offer",
+        cascade="all, delete-orphan",
+        order_by="OfferResponse.id",
+    )
+
+    @property
+    def skill_names(self) -> list[str]:
+        return [os.skill.name for os in self.skills]
+
+    @property
+    def region(self) -> str | None:
+        return region_of(self.department)
+
+    @property
+    def cae_id(self) -> int | None:
+        return self.owner.cae_id
+
+
+class OfferSkill(db.Model):
+    __tablename__ = "offer_skills"
+
+    offer_id: Mapped[int] = mapped_column(
+        ForeignKey("offers.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill_id: Mapped[int] = mapped_column(
+        ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(SmallInteger, default=0)
+
+    skill = relationship("Skill", lazy="joined", innerjoin=True)
+
+
+class OfferResponse(db.Model):
+    """An entrepreneur's answer to an offer: a message and a price; one per person and offer."""
+
+    __tablename__ = "offer_responses"
+    __table_args__ = (
+        UniqueConstraint("offer_id", "responder_profile_id"),
+        CheckConstraint(in_clause("status", RESPONSE_STATUSES), name="status"),
+        CheckConstraint(
+            f"price_cents > 0 AND price_cents <= {MAX_AMOUNT_CENTS}", name="price_cents"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
+    responder_profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
+    )
+    message: Mapped[str] = mapped_column(Text, default="")
+    #: Price asked, excluding VAT, in cents.
+    price_cents: Mapped[int] = mapped_column(Integer)
+    #: pending, accepted (became a subcontract) or not_retained (another one was accepted).
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    offer = relationship("Offer", back_populates="responses")
+    responder = relationship("Profile", lazy="joined", innerjoin=True)
+
+
+class Subcontract(db.Model):
+    """Work given by the client to the subcontractor; amounts frozen once accepted."""
+
+    __tablename__ = "subcontracts"
+    __table_args__ = (
+        CheckConstraint(in_clause("status", SUBCONTRACT_STATUSES), name="status"),
+        CheckConstraint(in_clause("vat_rate", VAT_RATES), name="vat_rate"),
+        CheckConstraint(
+            f"amount_cents > 0 AND amount_cents <= {MAX_AMOUNT_CENTS}", name="amount_cents"
+        ),
+        CheckConstraint(
+            "starts_on IS NULL OR ends_on IS NULL OR ends_on >= starts_on", name="dates"
+        ),
+        CheckConstraint("client_profile_id <> subcontractor_profile_id", name="two_parties"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id"), index=True)
+    subcontractor_profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id"), index=True)
+    #: The parties' CAEs when the record was proposed (the ledger is not rewritten if a
+    #: person later moves to another CAE).
+    client_cae_id: Mapped[int | None] = mapped_column(ForeignKey("caes.id"), index=True)
+    subcontractor_cae_id: Mapped[int | None] = mapped_column(ForeignKey("caes.id"), index=True)
+    title: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: Amount excluding VAT, in cents.
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    #: VAT rate in percent, as text: '20.0', '10.0', '5.5', '2.1' or '0.0'.
+    vat_rate: Mapped[str] = mapped_column(String(4), default="20.0")
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    #: The day the record counts for in the ledger and figures: starts_on, or the day proposed.
+    record_date: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(12), default="proposed", index=True)
+    offer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("offers.id", ondelete="SET NULL"), index=True
+    )
+    #: The joint tender it came from; no foreign key until tenders exist in this code base.
+    tender_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    #: The earlier version this record replaces once accepted (a change after acceptance).
+    supersedes_id: Mapped[int | None] = mapped_column(
+        ForeignKey("subcontracts.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    client = relationship("Profile", foreign_keys=[client_profile_id], lazy="joined")
+    subcontractor = relationship("Profile", foreign_keys=[subcontractor_profile_id], lazy="joined")
+    client_cae = relationship("Cae", foreign_keys=[client_cae_id], lazy="joined")
+    subcontractor_cae = relationship("Cae", foreign_keys=[subcontractor_cae_id], lazy="joined")
+    offer = relationship("Offer")
+    events = relationship(
+        "SubcontractEvent",
+        cascade="all, delete-orphan",
+        order_by="SubcontractEvent.id",
+        lazy="selectin",
+    )
+
+    @property
+    def cross_cae(self) -> bool:
+        return self.client_cae_id != self.subcontractor_cae_id
+
+    @property
+    def vat(self) -> Decimal:
+        return Decimal(self.vat_rate)
+
+    @property
+    def vat_cents(self) -> int:
+        return vat_cents(self.amount_cents, self.vat_rate)
+
+    @property
+    def total_cents(self) -> int:
+        return self.amount_cents + self.vat_cents
+
+
+def vat_cents(amount_cents: int, rate: str) -> int:
+    """VAT on an amount, rounded half up to the cent."""
+    from decimal import ROUND_HALF_UP
+
+    return int((Decimal(amount_cents) * Decimal(rate) / 100).quantize(0, ROUND_HALF_UP))
+
+
+class SubcontractEvent(db.Model):
+    """One move of a subcontract record: who, when, from what to what (from is None at creation)."""
+
+    __tablename__ = "subcontract_events"
+    __table_args__ = (
+        CheckConstraint(in_clause("to_status", SUBCONTRACT_STATUSES), name="to_status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subcontract_id: Mapped[int] = mapped_column(
+        ForeignKey("subcontracts.id", ondelete="CASCADE"), index=True
+    )
+    from_status: Mapped[str | None] = mapped_column(String(12))
+    to_status: Mapped[str] = mapped_column(String(12))
+    by_profile_id: Mapped[int | None] = mapped_column(
+        ForeignKey("profiles.id", ondelete="SET NULL")
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,269 @@
+"""Offers: post a need, answer it, accept one response (which proposes a subcontract record)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from marketplace.extensions import db
+from marketplace.geo import normalize_department
+from marketplace.profiles.models import Profile
+from marketplace.skills.models import Skill
+from marketplace.skills.operations import get_or_create_skills
+from marketplace.subcontracting import notify
+from marketplace.subcontracting import validation as v
+from marketplace.subcontracting.models import Offer, OfferResponse, OfferSkill
+from marketplace.text import clean, fold
+from marketplace.timeutil import utcnow
+from marketplace.visibility import can_view_offer, visible_offers
+
+OFFER_FIELDS = (
+    "title", "description", "skills", "city", "department", "starts_on", "ends_on",
+    "budget_cents", "audience",
+)  # fmt: skip
+RESPONSE_FIELDS = ("message", "price_cents")
+LIMITS = {"title": 160, "description": 5000, "city": 120, "message": 3000}
+
+
+def acting_profile(actor: Any) -> Profile:
+    """The profile of a verified person: only they may post, answer or propose."""
+    if not getattr(actor, "is_authenticated", False) or actor.profile is None:
+        raise PermissionDenied(_("Sign in to do this."))
+    if not actor.is_verified:
+        raise PermissionDenied(
+            _("Your CAE must verify your membership before you can subcontract work.")
+        )
+    return actor.profile
+
+
+def validate_offer_input(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ValidationError(_("The offer must be an object."))
+    errors: v.Errors = {}
+    v.unknown_fields(data, OFFER_FIELDS, errors)
+    out: dict[str, Any] = {
+        "title": v.text(data, "title", LIMITS["title"], errors, required=True),
+        "description": v.text(data, "description", LIMITS["description"], errors, multiline=True),
+        "city": v.text(data, "city", LIMITS["city"], errors),
+        "department": v.department(data, errors),
+        "budget_cents": v.amount(data, "budget_cents", errors, required=False),
+        "audience": v.audience(data, errors),
+        "skills": v.skill_names(data, errors),
+    }
+    out["starts_on"], out["ends_on"] = v.dates(data, errors)
+    if errors:
+        raise ValidationError(_("Some fields need your attention."), errors)
+    return out
+
+
+def create_offer(actor: Any, data: Any) -> Offer:
+    owner = acting_profile(actor)
+    values = validate_offer_input(data)
+    names = values.pop("skills")
+    offer = Offer(owner=owner, owner_profile_id=owner.id, status="open", **values)
+    records = get_or_create_skills(names)
+    offer.skills = [OfferSkill(skill=records[fold(n)], position=i) for i, n in enumerate(names)]
+    db.session.add(offer)
+    db.session.flush()
+    return offer
+
+
+def get_offer(viewer: Any, offer_id: int) -> Offer:
+    offer = db.session.get(Offer, offer_id)
+    if offer is None or not can_view_offer(viewer, offer):
+        raise NotFound(_("This offer does not exist or is not visible to you."))
+    return offer
+
+
+def is_owner(viewer: Any, offer: Offer) -> bool:
+    return bool(viewer.is_authenticated and viewer.id == offer.owner.user_id)
+
+
+def visible_responses(viewer: Any, offer: Offer) -> list[OfferResponse]:
+    """The owner (and admins) see every response; a responder sees its own."""
+    if is_owner(viewer, offer) or viewer.is_admin:
+        return list(offer.responses)
+    if not viewer.is_authenticated or viewer.profile is None:
+        return []
+    return [r for r in offer.responses if r.responder_profile_id == viewer.profile.id]
+
+
+def close_offer(actor: Any, offer: Offer) -> Offer:
+    if not is_owner(actor, offer):
+        raise PermissionDenied(_("Only the author of the offer can close it."))
+    offer = _locked_offer(offer.id)
+    if offer.status != "open":
+        raise Conflict(_("This offer is no longer open."))
+    offer.status = "closed"
+    offer.updated_at = utcnow()
+    db.session.flush()
+    return offer
+
+
+def respond(actor: Any, offer: Offer, data: Any) -> OfferResponse:
+    responder = acting_profile(actor)
+    if not isinstance(data, dict):
+        raise ValidationError(_("The response must be an object."))
+    errors: v.Errors = {}
+    v.unknown_fields(data, RESPONSE_FIELDS, errors)
+    message = v.text(data, "message", LIMITS["message"], errors, multiline=True)
+    price = v.amount(data, "price_cents", errors, required=True)
+    if errors:
+        raise ValidationError(_("Some fields need your attention."), errors)
+    if responder.id == offer.owner_profile_id:
+        raise Conflict(_("You cannot answer your own offer."))
+    offer = _locked_offer(offer.id)  # an acceptance at the same time: answer before or 409 after
+    if offer.status != "open":
+        raise Conflict(_("This offer is no longer open."))
+    already = db.session.scalar(
+        select(OfferResponse.id).where(
+            OfferResponse.offer_id == offer.id, OfferResponse.responder_profile_id == responder.id
+        )
+    )
+    if already is not None:
+        raise Conflict(_("You have already answered this offer."))
+    response = OfferResponse(
+        offer_id=offer.id,
+        responder_profile_id=responder.id,
+        message=message,
+        price_cents=price,
+        status="pending",
+    )
+    try:
+        with db.session.begin_nested():  # the same person twice at once: the unique key decides
+            db.session.add(response)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(_("You have already answered this offer.")) from None
+    notify.response_received(response)
+    return response
+
+
+def _locked_offer(offer_id: int) -> Offer:
+    """Re-read the offer row under a lock (SELECT … FOR UPDATE on PostgreSQL)."""
+    offer = db.session.scalar(
+        select(Offer)
+        .where(Offer.id == offer_id)
+        .with_for_update(of=Offer)
+        .execution_options(populate_existing=True)
+    )
+    if offer is None:
+        raise NotFound(_("This offer does not exist or is not visible to you."))
+    return offer
+
+
+def accept_response(actor: Any, offer: Offer, response_id: int, data: Any = None):
+    """The owner accepts one response: a subcontract is proposed, the offer is filled."""
+    from marketplace.subcontracting.records import propose_subcontract
+
+    if not is_owner(actor, offer):
+        raise PermissionDenied(_("Only the author of the offer can accept a response."))
+    response = db.session.get(OfferResponse, response_id)
+    if response is None or response.offer_id != offer.id:
+        raise NotFound(_("This response does not exist."))
+    data = data if isinstance(data, dict) else {}
+    errors: v.Errors = {}
+    v.unknown_fields(data, ("vat_rate",), errors)
+    rate = v.vat_rate(data, "vat_rate", errors)
+    if errors:
+        raise ValidationError(_("Some fields need your attention."), errors)
+    offer = _locked_offer(offer.id)  # two clicks at once: the second waits, then sees 'filled'
+    if offer.status != "open":
+        raise Conflict(_("This offer is no longer open."))
+    record = propose_subcontract(
+        actor,
+        {
+            "title": offer.title,
+            "description": "\n\n".join(p for p in (offer.description, response.message) if p),
+            "subcontractor_profile_id": response.responder_profile_id,
+            "amount_cents": response.price_cents,
+            "vat_rate": rate,
+            "starts_on": offer.starts_on,
+            "ends_on": offer.ends_on,
+        },
+        offer=offer,
+    )
+    offer.status = "filled"
+    offer.updated_at = utcnow()
+    others = []
+    for other in offer.responses:
+        if other.id == response.id:
+            other.status = "accepted"
+        elif other.status == "pending":
+            other.status = "not_retained"
+            others.append(other)
+    db.session.flush()
+    notify.response_accepted(response, record)
+    notify.responses_not_retained(offer, others)
+    return record
+
+
+@dataclass
+class OfferFilters:
+    q: str | None = None
+    skill: str | None = None
+    department: str | None = None
+    status: str | None = "open"
+
+
+def _like(raw: str) -> str:
+    return "%" + raw.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def filtered_offers(viewer: Any, filters: OfferFilters):
+    """SELECT of the visible offers matching the filters, most recent first."""
+    from sqlalchemy import func, or_
+
+    stmt = visible_offers(viewer)
+    if filters.status:
+        stmt = stmt.where(Offer.status == filters.status)
+    if filters.skill:
+        ids = select(OfferSkill.offer_id).join(Skill).where(Skill.key == fold(filters.skill))
+        stmt = stmt.where(Offer.id.in_(ids))
+    if filters.department:
+        stmt = stmt.where(Offer.department == normalize_department(filters.department))
+    for word in clean(filters.q).split()[:10]:
+        pattern = _like(word.lower())
+        folded = _like(fold(word))
+        skill_ids = (
+            select(OfferSkill.offer_id).join(Skill).where(Skill.key.like(folded, escape="\\"))
+        )
+        stmt = stmt.where(
+            or_(
+                func.lower(Offer.title).like(pattern, escape="\\"),
+                func.lower(Offer.description).like(pattern, escape="\\"),
+                func.lower(Offer.city).like(pattern, escape="\\"),
+                Offer.id.in_(skill_ids),
+            )
+        )
+    return stmt.order_by(Offer.created_at.desc(), Offer.id.desc())
+
+
+def search_offers(
+    viewer: Any, filters: OfferFilters, page: int, per_page: int
+) -> tuple[list[Offer], int]:
+    """One page of visible offers: best first through the search index when words are given,
+    most recent first from the database otherwise. Index hits are re-checked against the
+    database with the visibility rule before they are shown."""
+    from marketplace.profiles.operations import paginate
+    from marketplace.search.service import search_documents
+
+    if not clean(filters.q):
+        return paginate(filtered_offers(viewer, filters), page, per_page)
+    terms: dict[str, str] = {}
+    if filters.status:
+        terms["offer_status"] = filters.status
+    if filters.skill:
+        terms["skill"] = fold(filters.skill).replace(",", " ")
+    if filters.department:
+        terms["department"] = normalize_department(filters.department) or filters.department
+    found = search_documents(viewer, "offer", filters.q, terms, page, per_page, suggest=False)
+    ids = [doc_id for doc_id, _score in found.ranked]
+    rows = {o.id: o for o in db.session.scalars(select(Offer).where(Offer.id.in_(ids)))}
+    items = [rows[i] for i in ids if i in rows and can_view_offer(viewer, rows[i])]
+    return items, found.total

@@ -1,0 +1,230 @@
+"""Subcontract records: proposed by the client, accepted by the subcontractor, then moved along
+TRANSITIONS by the right party only, with one history row per move.
+
+A change after acceptance is a new version: the client proposes a new record with
+``supersedes_id``; when the subcontractor accepts it, the old one (still ``accepted``, work not
+started) moves to ``cancelled`` in the same transaction. Amounts are never edited in place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from marketplace.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from marketplace.extensions import db
+from marketplace.profiles.models import Profile
+from marketplace.subcontracting import notify
+from marketplace.subcontracting import validation as v
+from marketplace.subcontracting.models import (
+    SUBCONTRACT_STATUSES,
+    Offer,
+    Subcontract,
+    SubcontractEvent,
+)
+from marketplace.subcontracting.operations import LIMITS, acting_profile
+from marketplace.timeutil import to_paris, utcnow
+from marketplace.visibility import can_view_profile, can_view_subcontract
+
+CLIENT, SUBCONTRACTOR = "client", "subcontractor"
+EITHER = (CLIENT, SUBCONTRACTOR)
+
+#: (from, to) → the parties who may make the move. Nothing else is allowed.
+TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("proposed", "accepted"): (SUBCONTRACTOR,),
+    ("proposed", "declined"): (SUBCONTRACTOR,),
+    ("proposed", "cancelled"): EITHER,
+    ("accepted", "in_progress"): (SUBCONTRACTOR,),
+    ("accepted", "cancelled"): EITHER,
+    ("in_progress", "delivered"): (SUBCONTRACTOR,),
+    ("delivered", "invoiced"): (SUBCONTRACTOR,),
+    ("invoiced", "paid"): (CLIENT,),
+}
+#: States a record can be superseded from (before work starts, once both agreed).
+SUPERSEDABLE = ("accepted",)
+PROPOSE_FIELDS = (
+    "title", "description", "subcontractor_profile_id", "amount_cents", "vat_rate",
+    "starts_on", "ends_on", "tender_id", "supersedes_id", "client_profile_id",
+)  # fmt: skip
+
+
+def party_of(viewer: Any, record: Subcontract) -> str | None:
+    """'client', 'subcontractor' or None for anyone else (managers included)."""
+    if not getattr(viewer, "is_authenticated", False) or viewer.profile is None:
+        return None
+    if viewer.profile.id == record.client_profile_id:
+        return CLIENT
+    if viewer.profile.id == record.subcontractor_profile_id:
+        return SUBCONTRACTOR
+    return None
+
+
+def allowed_moves(viewer: Any, record: Subcontract) -> list[str]:
+    """The statuses this viewer may move the record to now (for the buttons of the page)."""
+    party = party_of(viewer, record)
+    return [to for (frm, to), who in TRANSITIONS.items() if frm == record.status and party in who]
+
+
+def _record_event(record: Subcontract, frm: str | None, to: str, by: Profile | None) -> None:
+    record.events.append(
+        SubcontractEvent(from_status=frm, to_status=to, by_profile_id=by.id if by else None)
+    )
+
+
+def propose_subcontract(actor: Any, data: Any, *, offer: Offer | None = None) -> Subcontract:
+    """The caller is the client; the subcontractor must accept before anything else happens."""
+    client = acting_profile(actor)
+    values, subcontractor, tender_id, supersedes = validate_subcontract_input(actor, client, data)
+    if supersedes is not None:
+        supersedes = _locked(supersedes.id)
+        if (supersedes.client_profile_id, supersedes.subcontractor_profile_id) != (
+            client.id,
+            subcontractor.id,
+        ):
+            raise Conflict(_("A new version must be between the same client and subcontractor."))
+        if supersedes.status not in SUPERSEDABLE:
+            raise Conflict(_("Only an accepted record whose work has not started can be changed."))
+        pending = db.session.scalar(
+            select(Subcontract.id).where(
+                Subcontract.supersedes_id == supersedes.id, Subcontract.status == "proposed"
+            )
+        )
+        if pending is not None:
+            raise Conflict(_("A new version of this record is already awaiting agreement."))
+    record = Subcontract(
+        client=client,
+        client_profile_id=client.id,
+        subcontractor=subcontractor,
+        subcontractor_profile_id=subcontractor.id,
+        client_cae_id=client.user.cae_id,
+        subcontractor_cae_id=subcontractor.user.cae_id,
+        status="proposed",
+        offer_id=offer.id if offer is not None else None,
+        tender_id=tender_id,
+        supersedes_id=supersedes.id if supersedes is not None else None,
+        record_date=values["starts_on"] or to_paris(utcnow()).date(),
+        **values,
+    )
+    _record_event(record, None, "proposed", client)
+    db.session.add(record)
+    db.session.flush()
+    notify.subcontract_proposed(record)
+    return record
+
+
+def validate_subcontract_input(actor: Any, client: Profile, data: Any):
+    """Check every field of a proposal; ValidationError with all the fields' messages."""
+    if not isinstance(data, dict):
+        raise ValidationError(_("The subcontract must be an object."))
+    errors: v.Errors = {}
+    v.unknown_fields(data, PROPOSE_FIELDS, errors)
+    values: dict[str, Any] = {
+        "title": v.text(data, "title", LIMITS["title"], errors, required=True),
+        "description": v.text(data, "description", LIMITS["description"], errors, multiline=True),
+        "amount_cents": v.amount(data, "amount_cents", errors, required=True),
+        "vat_rate": v.vat_rate(data, "vat_rate", errors),
+    }
+    values["starts_on"], values["ends_on"] = v.dates(data, errors)
+    if data.get("client_profile_id") not in (None, client.id):
+        errors["client_profile_id"] = [_("You can only propose a subcontract as its client.")]
+    subcontractor = None
+    sub_id = v.profile_id(data, "subcontractor_profile_id", errors)
+    if sub_id is not None:
+        subcontractor = db.session.get(Profile, sub_id)
+        if subcontractor is None or not can_view_profile(actor, subcontractor):
+            errors["subcontractor_profile_id"] = [_("No visible profile has this id.")]
+            subcontractor = None
+        elif subcontractor.id == client.id:
+            errors["subcontractor_profile_id"] = [_("You cannot subcontract work to yourself.")]
+            subcontractor = None
+        elif not subcontractor.user.is_verified:
+            errors["subcontractor_profile_id"] = [
+                _("This person's membership is not verified by their CAE.")
+            ]
+            subcontractor = None
+    tender_id = data.get("tender_id")
+    if tender_id is not None and (
+        isinstance(tender_id, bool) or not isinstance(tender_id, int) or tender_id <= 0
+    ):
+        errors["tender_id"] = [_("Expected the id of a tender (a whole number).")]
+        tender_id = None
+    supersedes = None
+    if data.get("supersedes_id") is not None:
+        old_id = v.profile_id(data, "supersedes_id", errors)
+        supersedes = db.session.get(Subcontract, old_id) if old_id else None
+        if old_id and (supersedes is None or not can_view_subcontract(actor, supersedes)):
+            errors["supersedes_id"] = [_("No visible subcontract has this id.")]
+            supersedes = None
+    if errors:
+        raise ValidationError(_("Some fields need your attention."), errors)
+    return values, subcontractor, tender_id, supersedes
+
+
+def get_subcontract(viewer: Any, record_id: int) -> Subcontract:
+    record = db.session.get(Subcontract, record_id)
+    if record is None or not can_view_subcontract(viewer, record):
+        raise NotFound(_("This subcontract does not exist or is not visible to you."))
+    return record
+
+
+def _locked(record_id: int) -> Subcontract:
+    record = db.session.scalar(
+        select(Subcontract)
+        .where(Subcontract.id == record_id)
+        .with_for_update(of=Subcontract)
+        .execution_options(populate_existing=True)
+    )
+    if record is None:
+        raise NotFound(_("This subcontract does not exist or is not visible to you."))
+    return record
+
+
+def transition(actor: Any, record: Subcontract, to: Any) -> Subcontract:
+    """Move the record to `to` if the table allows it for this person; Conflict otherwise."""
+    if not isinstance(to, str) or to not in SUBCONTRACT_STATUSES:
+        raise ValidationError(
+            _("Some fields need your attention."),
+            {"to": [_("Choose one of: %(values)s.", values=", ".join(SUBCONTRACT_STATUSES))]},
+        )
+    if not can_view_subcontract(actor, record):
+        raise NotFound(_("This subcontract does not exist or is not visible to you."))
+    record = _locked(record.id)
+    frm = record.status
+    who = TRANSITIONS.get((frm, to))
+    if who is None:
+        raise InvalidTransition(_("This record cannot move from this status to that one."))
+    party = party_of(actor, record)
+    if party not in who:
+        raise InvalidTransition(_("This move is not yours to make on this record."))
+    record.status = to
+    record.updated_at = utcnow()
+    profile = actor.profile
+    _record_event(record, frm, to, profile)
+    if to == "accepted" and record.supersedes_id is not None:
+        old = _locked(record.supersedes_id)
+        if old.status not in SUPERSEDABLE:
+            raise InvalidTransition(_("The earlier version can no longer be replaced."))
+        old.status = "cancelled"
+        old.updated_at = utcnow()
+        _record_event(old, "accepted", "cancelled", profile)
+    db.session.flush()
+    notify.subcontract_moved(record, party)
+    return record
+
+
+def subcontracts_of(viewer: Any, role: str | None = None, status: str | None = None):
+    """SELECT of the records the viewer may see, optionally as client/subcontractor only."""
+    from marketplace.visibility import visible_subcontracts
+
+    stmt = visible_subcontracts(viewer)
+    if role in (CLIENT, SUBCONTRACTOR):
+        profile_id = viewer.profile.id if viewer.profile is not None else -1
+        column = Subcontract.subcontractor_profile_id
+        if role == CLIENT:
+            column = Subcontract.client_profile_id
+        stmt = stmt.where(column == profile_id)
+    if status:
+        stmt = stmt.where(Subcontract.status == status)
+    return stmt.order_by(Subcontract.record_date.desc(), Subcontract.id.desc())
