@@ -33,6 +33,40 @@ MEMBERSHIP = {
     "verified": _l("verified"),
     "refused": _l("refused"),
 }
+TENDER_STATUS = {
+    "open": _l("open"),
+    "team_formed": _l("team formed"),
+    "submitted": _l("offer submitted"),
+    "won": _l("won"),
+    "lost": _l("lost"),
+    "cancelled": _l("cancelled"),
+}
+#: The action that moves a tender to a status (buttons).
+TENDER_MOVE = {
+    "open": _l("Reopen the team"),
+    "team_formed": _l("The team is formed"),
+    "submitted": _l("The offer is submitted"),
+    "won": _l("Won"),
+    "lost": _l("Lost"),
+    "cancelled": _l("Cancel the tender"),
+}
+BUYER_KIND = {"public": _l("public buyer"), "private": _l("private buyer")}
+TEAM_ROLE = {
+    "lead": _l("mandataire"),
+    "cotraitant": _l("cotraitant"),
+    "subcontractor": _l("subcontractor"),
+}
+APPLY_ROLE = {"cotraitant": _l("cotraitant"), "subcontractor": _l("subcontractor")}
+TEAM_KIND = {
+    "single_cae": _l("one CAE (a single candidate)"),
+    "multi_cae": _l("a groupement of CAEs"),
+}
+TEAM_FORM = {"conjoint": _l("conjoint"), "solidaire": _l("solidaire")}
+APPLICATION_STATE = {
+    "pending": _l("pending"),
+    "accepted": _l("accepted"),
+    "declined": _l("declined"),
+}
 
 
 def choices(mapping: dict) -> list[tuple[str, str]]:

@@ -5,6 +5,13 @@ from marketplace.caes.models import Cae
 from marketplace.profiles.models import Profile, ProfileCertification, ProfileLanguage, ProfileSkill
 from marketplace.search.changelog import SearchChange
 from marketplace.skills.models import Certification, Skill
+from marketplace.tenders.models import (
+    Tender,
+    TenderApplication,
+    TenderEvent,
+    TenderLot,
+    TenderMember,
+)
 
 __all__ = [
     "ApiToken",
@@ -17,5 +24,10 @@ __all__ = [
     "ProfileSkill",
     "SearchChange",
     "Skill",
+    "Tender",
+    "TenderApplication",
+    "TenderEvent",
+    "TenderLot",
+    "TenderMember",
     "User",
 ]

@@ -85,3 +85,37 @@ def profile_visibility_clause(viewer: Any) -> ColumnElement[bool]:
 def visible_profiles(viewer: Any):
     """SELECT of the profiles this viewer may open (joined with their users)."""
     return select(Profile).join(Profile.user).where(profile_visibility_clause(viewer))
+
+
+# Tenders -------------------------------------------------------------------------------------
+
+
+def can_view_tender(viewer: Any, tender: Any) -> bool:
+    """The owner's CAE rules, as for profiles: a cae tender is for the owner's CAE only."""
+    owner = tender.owner.user
+    if viewer.is_admin or (viewer.is_authenticated and viewer.id == owner.id):
+        return True
+    if viewer.manages(owner.cae_id):
+        return True
+    return _owner_is_vouched(owner) and audience_allows(viewer, tender.audience, owner.cae_id)
+
+
+def visible_tenders(viewer: Any):
+    """SELECT of the tenders this viewer may open (joined with the owner's profile and user)."""
+    from marketplace.tenders.models import Tender
+
+    return (
+        select(Tender)
+        .join(Profile, Profile.id == Tender.owner_profile_id)
+        .join(User, User.id == Profile.user_id)
+        .where(
+            or_(
+                _privileged_clause(viewer, User.id, User.cae_id),
+                and_(
+                    User.is_active.is_(True),
+                    User.membership == "verified",
+                    audience_clause(viewer, Tender.audience, User.cae_id),
+                ),
+            )
+        )
+    )

@@ -73,10 +73,10 @@ def current_app_languages() -> tuple[str, ...]:
 
 
 def register_blueprints(app: Flask) -> None:
-    from marketplace.blueprints import accounts, auth, caes, main, manage, profiles, search
+    from marketplace.blueprints import accounts, auth, caes, main, manage, profiles, search, tenders
     from marketplace.blueprints.api import bp as api_bp
 
-    for blueprint in (main.bp, auth.bp, accounts.bp, caes.bp, manage.bp, profiles.bp):
+    for blueprint in (main.bp, auth.bp, accounts.bp, caes.bp, manage.bp, profiles.bp, tenders.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(search.bp)

@@ -14,7 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from marketplace.search import documents, profile_document  # noqa: F401 (registers "profile")
+from marketplace.search import (  # noqa: F401 (registers "profile")
+    documents,
+    profile_document,
+    tender_document,
+)
 
 __all__ = ["documents", "get_indexer", "register_search_cli", "search_documents", "search_profiles"]
 

@@ -12,7 +12,7 @@ from marketplace.extensions import csrf
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
 
-from marketplace.blueprints.api import openapi, profiles, reference  # noqa: E402, F401
+from marketplace.blueprints.api import openapi, profiles, reference, tenders  # noqa: E402, F401
 from marketplace.blueprints.api.auth import (  # noqa: E402
     authenticate_request,
     forget_request_user,

@@ -353,7 +353,9 @@ PATHS: dict[str, Any] = {
 
 
 def document() -> dict[str, Any]:
-    """The OpenAPI document, as plain data."""
+    """The OpenAPI document, as plain data (each domain's module adds its paths and schemas)."""
+    from marketplace.blueprints.api import openapi_tenders
+
     return {
         "openapi": "3.1.0",
         "info": {
@@ -368,9 +370,10 @@ def document() -> dict[str, Any]:
         "tags": [
             {"name": "reference", "description": "CAEs and skills."},
             {"name": "profiles", "description": "Skill profiles and the caller."},
+            {"name": "tenders", "description": "Joint tenders, applications and teams."},
             {"name": "meta", "description": "This description."},
         ],
-        "paths": PATHS,
+        "paths": {**PATHS, **openapi_tenders.PATHS},
         "components": {
             "securitySchemes": {
                 "bearerAuth": {
@@ -380,7 +383,7 @@ def document() -> dict[str, Any]:
                     "Without it, the browser session works for GET requests only.",
                 }
             },
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **openapi_tenders.SCHEMAS},
             "responses": RESPONSES,
             "parameters": PARAMETERS,
         },
