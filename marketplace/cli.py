@@ -339,5 +339,7 @@ def register_cli(app: Flask) -> None:
     for group in (caes_cli, users_cli, members_cli, demo_cli):
         app.cli.add_command(group)
     from marketplace.search.cli import register_search_cli
+    from marketplace.tenders.cli import notify_cli
 
     register_search_cli(app)
+    app.cli.add_command(notify_cli)

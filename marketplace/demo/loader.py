@@ -25,6 +25,7 @@ from marketplace.demo.generate import (
     PersonSpec,
     generate_people,
 )
+from marketplace.demo.tenders import load_demo_tenders
 from marketplace.extensions import db
 from marketplace.members_import import new_profile_loaded
 from marketplace.profiles.operations import update_profile
@@ -83,6 +84,7 @@ def load_demo(
     get_or_create_certifications(c for p in people for c in p.profile["certifications"])
     for person in people:
         loader.person(person)
+    load_demo_tenders(db.session.scalar(select(User).where(User.email == MEMBER_EMAIL)))
     result.accounts = _accounts_to_try()
     return result
 

@@ -6,6 +6,9 @@ notifications of marketplace/notifications/ only means changing _tell().
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import current_app
@@ -16,8 +19,22 @@ from marketplace.accounts.notify import external_url
 from marketplace.formatting import datetime_short
 from marketplace.mail import send_mail
 
+_silenced: ContextVar[bool] = ContextVar("tender_notifications_silenced", default=False)
+
+
+@contextmanager
+def silenced() -> Iterator[None]:
+    """No message inside this block (the demo data loader)."""
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
+
 
 def _tell(user: Any, subject_and_body) -> None:
+    if _silenced.get() or not user.is_active:
+        return
     with force_locale(user.locale or current_app.config["LANGUAGES"][0]):
         subject, body = subject_and_body()
     send_mail(user.email, subject, body)
