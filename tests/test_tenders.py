@@ -129,21 +129,29 @@ def test_apply_and_decide_through_the_pages(client, make_cae, make_user, login, 
     page = client.get(f"/appels-d-offres/{tender.id}").get_data(as_text=True)
     assert "Candidater" in page or "candidature" in page.lower()
     lot = tender.lots[1]
-    r = client.post(f"/appels-d-offres/{tender.id}/candidature",
-                    data={"lot_ids": [str(lot.id)], "role": "subcontractor", "message": "Prêt"})
+    r = client.post(
+        f"/appels-d-offres/{tender.id}/candidature",
+        data={"lot_ids": [str(lot.id)], "role": "subcontractor", "message": "Prêt"},
+    )
     assert r.status_code == 302
     assert outbox()[-1][0] == owner.email
-    again = client.post(f"/appels-d-offres/{tender.id}/candidature",
-                        data={"lot_ids": [str(lot.id)], "role": "cotraitant"})
+    again = client.post(
+        f"/appels-d-offres/{tender.id}/candidature",
+        data={"lot_ids": [str(lot.id)], "role": "cotraitant"},
+    )
     assert again.status_code == 303
     application = db.session.scalar(select(TenderApplication))
-    forged = client.post(f"/appels-d-offres/{tender.id}/candidatures/{application.id}/decision",
-                         data={"accept": "1", "share": "100"})
+    forged = client.post(
+        f"/appels-d-offres/{tender.id}/candidatures/{application.id}/decision",
+        data={"accept": "1", "share": "100"},
+    )
     assert forged.status_code == 403
     client.post("/deconnexion")
     login(owner)
-    r = client.post(f"/appels-d-offres/{tender.id}/candidatures/{application.id}/decision",
-                    data={"accept": "1", "share": "1 000"})
+    r = client.post(
+        f"/appels-d-offres/{tender.id}/candidatures/{application.id}/decision",
+        data={"accept": "1", "share": "1 000"},
+    )
     assert r.status_code == 302
     assert outbox()[-1][0] == applicant.email
     db.session.expire_all()
@@ -158,9 +166,12 @@ def test_status_buttons_move_the_tender(client, make_user, login):
     owner = make_user()
     tender = post_tender(owner)
     login(owner)
-    assert client.post(f"/appels-d-offres/{tender.id}/statut", data={"to": "won"}).status_code == 303
-    assert client.post(f"/appels-d-offres/{tender.id}/statut",
-                       data={"to": "team_formed"}).status_code == 302
+    url = f"/appels-d-offres/{tender.id}/statut"
+    assert client.post(url, data={"to": "won"}).status_code == 303
+    assert (
+        client.post(f"/appels-d-offres/{tender.id}/statut", data={"to": "team_formed"}).status_code
+        == 302
+    )
     db.session.expire_all()
     assert db.session.get(Tender, tender.id).status == "team_formed"
 
@@ -190,9 +201,12 @@ def test_a_cae_tender_is_seen_by_its_cae_only(client, login, cae_tender, role):
     if users[role] is not None:
         login(users[role])
     visible = role in ("same_cae", "owner", "manager", "admin")
-    for url in (f"/appels-d-offres/{tender.id}", f"/appels-d-offres/{tender.id}/fiche-equipe",
-                f"/appels-d-offres/{tender.id}/equipe.csv",
-                f"/api/v1/tenders/{tender.id}/calendar.ics"):
+    for url in (
+        f"/appels-d-offres/{tender.id}",
+        f"/appels-d-offres/{tender.id}/fiche-equipe",
+        f"/appels-d-offres/{tender.id}/equipe.csv",
+        f"/api/v1/tenders/{tender.id}/calendar.ics",
+    ):
         assert client.get(url).status_code == (200 if visible else 404), url
     listing = client.get("/appels-d-offres").get_data(as_text=True)
     assert (tender.title in listing) is visible
@@ -203,12 +217,22 @@ def test_a_cae_tender_is_seen_by_its_cae_only(client, login, cae_tender, role):
 def test_suggestions_rank_and_cover(app, make_cae, make_user):
     a, b = make_cae("Coop A", department="69"), make_cae("Coop B", department="13")
     owner = make_user(a, department="69")
-    near = make_user(b, first_name="Near", department="69",
-                     skills=[{"name": "Électricité", "level": 3}])
-    both = make_user(b, first_name="Both", department="13",
-                     skills=[{"name": "Électricité", "level": 4}, {"name": "Domotique", "level": 4}])
-    insul = make_user(a, first_name="Insul", department="38", availability="partial",
-                      skills=[{"name": "Isolation thermique", "level": 2}])
+    near = make_user(
+        b, first_name="Near", department="69", skills=[{"name": "Électricité", "level": 3}]
+    )
+    both = make_user(
+        b,
+        first_name="Both",
+        department="13",
+        skills=[{"name": "Électricité", "level": 4}, {"name": "Domotique", "level": 4}],
+    )
+    insul = make_user(
+        a,
+        first_name="Insul",
+        department="38",
+        availability="partial",
+        skills=[{"name": "Isolation thermique", "level": 2}],
+    )
     make_user(b, first_name="Hidden", audience="cae", skills=[{"name": "Domotique", "level": 4}])
     tender = post_tender(owner)
     by_lot = suggestions_by_lot(owner, tender)
@@ -255,7 +279,7 @@ def test_suggestions_take_a_constant_number_of_queries(app, make_cae, make_user)
     for n in range(3):
         make_user(make_cae(), skills=[{"name": "Électricité", "level": 1 + n}])
     few = count_queries(run)
-    for n in range(12):
+    for _n in range(12):
         make_user(make_cae(), skills=[{"name": "Domotique", "level": 2}])
     assert count_queries(run) == few
 
