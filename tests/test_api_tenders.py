@@ -440,3 +440,57 @@ def test_openapi_describes_the_tender(client, world):
     doc = client.get("/api/v1/openapi.json").get_json()
     tender = post(client, world["tokens"]["owner"], two_lots())
     assert set(doc["components"]["schemas"]["Tender"]["properties"]) == set(tender)
+
+
+def test_an_unverified_member_cannot_apply(client, world, make_user, api_token):
+    tender = post(client, world["tokens"]["owner"], two_lots(audience="public"))
+    newcomer = make_user(world["caes"][1], verified=False)
+    r = client.post(
+        f"/api/v1/tenders/{tender['id']}/applications",
+        json={"lot_ids": [tender["lots"][0]["id"]], "role": "cotraitant"},
+        headers=bearer(api_token(newcomer)),
+    )
+    assert r.status_code == 403
+
+
+def test_anonymous_cannot_write(client, world):
+    tender = post(client, world["tokens"]["owner"], two_lots(audience="public"))
+    assert client.post("/api/v1/tenders", json=two_lots()).status_code == 401
+    r = client.post(f"/api/v1/tenders/{tender['id']}/applications", json={"lot_ids": [1]})
+    assert r.status_code == 401
+    assert client.get(f"/api/v1/tenders/{tender['id']}").status_code == 200
+
+
+@pytest.mark.skipif(
+    "postgresql" not in __import__("os").environ.get("MARKETPLACE_TEST_DATABASE_URL", ""),
+    reason="needs real PostgreSQL: concurrent transactions on the unique (tender, applicant)",
+)
+def test_concurrent_applications_make_one(app, client, world):
+    import threading
+
+    tender = post(client, world["tokens"]["owner"], two_lots())
+    lot = tender["lots"][0]["id"]
+    token = world["tokens"]["joiner"]
+    codes: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def run():
+        c = app.test_client()
+        barrier.wait()
+        r = c.post(
+            f"/api/v1/tenders/{tender['id']}/applications",
+            json={"lot_ids": [lot], "role": "cotraitant"},
+            headers=bearer(token),
+        )
+        codes.append(r.status_code)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(codes) == [201, 409]
+    listed = client.get(
+        f"/api/v1/tenders/{tender['id']}/applications", headers=bearer(world["tokens"]["owner"])
+    ).get_json()
+    assert listed["total"] == 1

@@ -242,6 +242,8 @@ def change_status(actor: Any, tender: Tender, to: str) -> Tender:
 def apply(actor: Any, tender: Tender, data: dict[str, Any]) -> TenderApplication:
     """Apply for one or more lots as cotraitant or subcontractor → pending."""
     profile = _profile_of(actor)
+    if not actor.is_verified:
+        raise PermissionDenied(_("Your CAE must verify your membership before you can apply."))
     values = validate_application_input(data)
     if tender.status != "open":
         raise Conflict(_("This tender no longer takes applications."))
