@@ -99,6 +99,15 @@ def deadline_passed(tender: Tender, now: datetime | None = None) -> bool:
     return as_utc(tender.deadline) <= (now or utcnow())
 
 
+def _lock(tender: Tender) -> None:
+    """Serialise the changes of one tender's team and status (row lock on PostgreSQL), then
+    re-read what the checks depend on: two decisions at once cannot both fit under the estimate."""
+    db.session.execute(select(Tender.id).where(Tender.id == tender.id).with_for_update())
+    db.session.refresh(
+        tender, ["status", "deadline", "estimated_amount_cents", "lead_profile_id", "members"]
+    )
+
+
 def _record(actor: Any, tender: Tender, from_state, to_state, application=None) -> None:
     tender.events.append(
         TenderEvent(
@@ -146,7 +155,7 @@ def create_tender(actor: Any, data: dict[str, Any]) -> Tender:
     for key in SIMPLE_FIELDS:
         if key in values:
             setattr(tender, key, values[key])
-    tender.audience = values.get("audience", profile.audience if profile.audience else "network")
+    tender.audience = values.get("audience", "network")
     tender.form = values.get("form")
     db.session.add(tender)
     _set_lots(tender, values["lots"])
@@ -169,6 +178,8 @@ def update_tender(actor: Any, tender: Tender, data: dict[str, Any]) -> Tender:
     if "collective_id" in values:
         _check_collective(actor, values["collective_id"])
         tender.collective_id = values["collective_id"]
+    if "deadline" in values and values["deadline"] != tender.deadline:
+        tender.reminder_sent_at = None  # a new deadline deserves its own reminder
     for key in SIMPLE_FIELDS:
         if key in values:
             setattr(tender, key, values[key])
@@ -224,10 +235,11 @@ def allowed_moves(actor: Any, tender: Tender) -> list[str]:
 
 
 def change_status(actor: Any, tender: Tender, to: str) -> Tender:
-    allowed = TRANSITIONS.get(tender.status, {})
     if to not in TRANSITIONS:
         raise ValidationError(_("Unknown status."), {"status": [_("Unknown status.")]})
     _require_owner(actor, tender)
+    _lock(tender)
+    allowed = TRANSITIONS.get(tender.status, {})
     if to not in allowed:
         raise InvalidTransition(_("This tender cannot move from this status to that one."))
     if to == "open" and deadline_passed(tender):
@@ -296,6 +308,8 @@ def decide(actor: Any, application: TenderApplication, accept: Any, share_cents:
             _("Some fields need your attention."), {"accept": [_("Expected true or false.")]}
         )
     to = "accepted" if accept else "declined"
+    _lock(tender)
+    db.session.refresh(application, ["state"])
     if to not in APPLICATION_TRANSITIONS[application.state]:
         raise InvalidTransition(_("This application has already been decided."))
     _require_team_open(tender)
@@ -330,6 +344,7 @@ def decide(actor: Any, application: TenderApplication, accept: Any, share_cents:
 def set_member_share(actor: Any, tender: Tender, profile_id: int, share_cents: int | None):
     """Change the share of one member (the owner's own share included)."""
     _require_owner(actor, tender)
+    _lock(tender)
     _require_team_open(tender)
     member = next((m for m in tender.members if m.profile_id == profile_id), None)
     if member is None:
