@@ -70,6 +70,17 @@ def can_view_profile(viewer: Any, profile: Profile) -> bool:
     return _owner_is_vouched(owner) and audience_allows(viewer, profile.audience, owner.cae_id)
 
 
+def profile_row_visible(
+    viewer: Any, user_id: int, cae_id: int | None, audience: str, vouched: bool
+) -> bool:
+    """can_view_profile() on plain column values (for reads of many rows in one query)."""
+    if viewer.is_admin or (viewer.is_authenticated and viewer.id == user_id):
+        return True
+    if viewer.manages(cae_id):
+        return True
+    return vouched and audience_allows(viewer, audience, cae_id)
+
+
 def profile_visibility_clause(viewer: Any) -> ColumnElement[bool]:
     """Filter for a query over Profile joined with its User."""
     return or_(

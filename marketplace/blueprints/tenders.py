@@ -46,7 +46,7 @@ from marketplace.tenders.operations import (
     set_team,
     update_tender,
 )
-from marketplace.tenders.suggestions import complete_team, suggestions_by_lot
+from marketplace.tenders.suggestions import all_candidates, complete_team, suggestions_by_lot
 from marketplace.tenders.team import VAT_PERCENT, team_of
 from marketplace.tenders.timing import countdown
 
@@ -174,7 +174,8 @@ def _show_page(tender, apply_form=None, status=200):
             ("solidaire", _("solidaire")),
         ]
     viewer_in_team = mine is not None and mine.id in team_ids
-    show_suggestions = owner or viewer_in_team
+    # Suggestions are for the people building the team (one read of the competences for both).
+    pool = all_candidates(current_user, tender) if owner or viewer_in_team else None
     body = render_template(
         "tenders/show.html",
         tender=tender,
@@ -188,8 +189,10 @@ def _show_page(tender, apply_form=None, status=200):
         share_form=ShareForm(formdata=None),
         moves=allowed_moves(current_user, tender),
         frozen=deadline_passed(tender),
-        by_lot=suggestions_by_lot(current_user, tender) if show_suggestions else {},
-        cover=complete_team(current_user, tender) if show_suggestions else None,
+        by_lot=suggestions_by_lot(current_user, tender, candidates=pool)
+        if pool is not None
+        else {},
+        cover=complete_team(current_user, tender, candidates=pool) if pool is not None else None,
         vat_percent=VAT_PERCENT,
         cents_to_input=cents_to_input,
     )

@@ -18,7 +18,7 @@ from marketplace.extensions import db
 from marketplace.geo import region_of
 from marketplace.profiles.models import Profile, ProfileSkill
 from marketplace.tenders.models import Tender
-from marketplace.visibility import profile_visibility_clause
+from marketplace.visibility import profile_row_visible
 
 AVAILABILITY_WEIGHT = {"available": 1.0, "partial": 0.5, "unavailable": 0.0}
 #: How much each criterion weighs in the score (0 to 100).
@@ -34,14 +34,19 @@ class Candidate:
     department: str | None
     availability: str
     levels: dict[int, int] = field(default_factory=dict)  # skill id → level
+    #: 1 in the tender's department, 0.5 in its region, 0 elsewhere.
+    near: float = 0.0
 
     def nearness(self, tender: Tender) -> float:
-        if tender.department and self.department == tender.department:
-            return 1.0
-        region = region_of(tender.department)
-        if region and region_of(self.department) == region:
-            return 0.5
-        return 0.0
+        return self.near
+
+
+def _nearness(department: str | None, tender_department: str | None, region: str | None):
+    if tender_department and department == tender_department:
+        return 1.0
+    if region and region_of(department) == region:
+        return 0.5
+    return 0.0
 
 
 @dataclass
@@ -65,6 +70,8 @@ def _candidates(viewer: Any, tender: Tender, skill_ids: set[int]) -> dict[int, C
             ProfileSkill.level,
             Profile.department,
             Profile.availability,
+            Profile.audience,
+            User.id.label("user_id"),
             User.first_name,
             User.last_name,
             User.cae_id,
@@ -72,17 +79,24 @@ def _candidates(viewer: Any, tender: Tender, skill_ids: set[int]) -> dict[int, C
         .join(Profile, Profile.id == ProfileSkill.profile_id)
         .join(User, User.id == Profile.user_id)
         .where(ProfileSkill.skill_id.in_(sorted(skill_ids)))
-        .where(profile_visibility_clause(viewer))
         .where(User.is_active.is_(True), User.membership == "verified")
     )
+    # The visibility rule is applied to each row in Python (profile_row_visible): as a SQL OR it
+    # makes SQLite scan every verified user instead of following the skill index.
     if tender.audience == "cae":  # only people who may open the tender can join it
         stmt = stmt.where(User.cae_id == tender.owner_cae_id)
+    viewer = getattr(viewer, "_get_current_object", lambda: viewer)()  # no proxy in the loop
+    region = region_of(tender.department)
     found: dict[int, Candidate] = {}
+    hidden = set(team)
     for row in db.session.execute(stmt):
-        if row.profile_id in team:
+        if row.profile_id in hidden:
             continue
         candidate = found.get(row.profile_id)
         if candidate is None:
+            if not profile_row_visible(viewer, row.user_id, row.cae_id, row.audience, True):
+                hidden.add(row.profile_id)
+                continue
             candidate = found[row.profile_id] = Candidate(
                 profile_id=row.profile_id,
                 display_name=f"{row.first_name} {row.last_name}".strip(),
@@ -90,6 +104,7 @@ def _candidates(viewer: Any, tender: Tender, skill_ids: set[int]) -> dict[int, C
                 cae_name=None,
                 department=row.department,
                 availability=row.availability,
+                near=_nearness(row.department, tender.department, region),
             )
         candidate.levels[row.skill_id] = row.level
     cae_ids = {c.cae_id for c in found.values() if c.cae_id is not None}
@@ -100,7 +115,7 @@ def _candidates(viewer: Any, tender: Tender, skill_ids: set[int]) -> dict[int, C
     return found
 
 
-def _score(candidate: Candidate, tender: Tender, skill_ids: list[int]) -> float:
+def _score(candidate: Candidate, skill_ids: list[int]) -> float:
     matched = [candidate.levels[s] for s in skill_ids if s in candidate.levels]
     if not matched or not skill_ids:
         return 0.0
@@ -110,7 +125,7 @@ def _score(candidate: Candidate, tender: Tender, skill_ids: list[int]) -> float:
         WEIGHTS["coverage"] * coverage
         + WEIGHTS["level"] * level
         + WEIGHTS["availability"] * AVAILABILITY_WEIGHT.get(candidate.availability, 0.0)
-        + WEIGHTS["nearness"] * candidate.nearness(tender)
+        + WEIGHTS["nearness"] * candidate.near
     )
     return round(value, 2)
 
@@ -118,20 +133,19 @@ def _score(candidate: Candidate, tender: Tender, skill_ids: list[int]) -> float:
 def _rank(candidates, tender: Tender, lots: list) -> list[Suggestion]:
     skills = {s.id: s.name for lot in lots for s in lot.skills}
     skill_ids = sorted(skills, key=lambda i: skills[i].casefold())
+    lot_skills = [(lot.id, {s.id for s in lot.skills}) for lot in lots]
+    wanted = set(skill_ids)
     result = []
     for candidate in candidates.values():
-        matched = [skills[s] for s in skill_ids if s in candidate.levels]
-        if not matched:
+        if wanted.isdisjoint(candidate.levels):
             continue
         result.append(
             Suggestion(
                 candidate=candidate,
-                lot_ids=[
-                    lot.id for lot in lots if any(s.id in candidate.levels for s in lot.skills)
-                ],
-                matched=matched,
+                lot_ids=[i for i, ids in lot_skills if not ids.isdisjoint(candidate.levels)],
+                matched=[skills[s] for s in skill_ids if s in candidate.levels],
                 missing=[skills[s] for s in skill_ids if s not in candidate.levels],
-                score=_score(candidate, tender, skill_ids),
+                score=_score(candidate, skill_ids),
             )
         )
     result.sort(
@@ -147,11 +161,18 @@ def suggestions(viewer: Any, tender: Tender, lot=None) -> list[Suggestion]:
     return _rank(_candidates(viewer, tender, ids), tender, lots)
 
 
-def suggestions_by_lot(viewer: Any, tender: Tender, limit: int = 8) -> dict[int, list[Suggestion]]:
+def suggestions_by_lot(
+    viewer: Any, tender: Tender, limit: int = 8, candidates: dict | None = None
+) -> dict[int, list[Suggestion]]:
     """For each lot, its best candidates (one read of the competences for all lots)."""
-    ids = {s.id for lot in tender.lots for s in lot.skills}
-    candidates = _candidates(viewer, tender, ids)
+    if candidates is None:
+        candidates = all_candidates(viewer, tender)
     return {lot.id: _rank(candidates, tender, [lot])[:limit] for lot in tender.lots}
+
+
+def all_candidates(viewer: Any, tender: Tender) -> dict[int, Candidate]:
+    """Everyone the viewer may suggest for any lot (to share between the page's two reads)."""
+    return _candidates(viewer, tender, {s.id for lot in tender.lots for s in lot.skills})
 
 
 @dataclass
@@ -163,7 +184,7 @@ class Cover:
     covered_by_team: list[str]
 
 
-def complete_team(viewer: Any, tender: Tender) -> Cover:
+def complete_team(viewer: Any, tender: Tender, candidates: dict | None = None) -> Cover:
     """Greedy set cover: few people who together hold every competence the team lacks."""
     skills = {s.id: s.name for lot in tender.lots for s in lot.skills}
     team_ids = [m.profile_id for m in tender.members]
@@ -178,7 +199,9 @@ def complete_team(viewer: Any, tender: Tender) -> Cover:
             )
         )
     wanted = set(skills) - held
-    candidates = _candidates(viewer, tender, wanted)
+    if candidates is None:
+        candidates = _candidates(viewer, tender, wanted)
+    candidates = {i: c for i, c in candidates.items() if not wanted.isdisjoint(c.levels)}
     chosen: list[Suggestion] = []
     uncovered = set(wanted)
     while uncovered:
@@ -189,7 +212,7 @@ def complete_team(viewer: Any, tender: Tender) -> Cover:
             return (
                 len(covers),
                 AVAILABILITY_WEIGHT.get(c.availability, 0.0),
-                c.nearness(tender),
+                c.near,
                 sum(levels) / len(levels) if levels else 0,
                 -c.profile_id,
             )
