@@ -331,3 +331,22 @@ def test_demo_tenders_are_loaded_once(app, outbox):
     db.session.commit()
     assert db.session.query(Tender).count() == 3
     assert outbox() == []
+
+
+def test_pages_have_one_title_and_no_inline_code(client, make_user, login):
+    owner = make_user()
+    tender = post_tender(owner, audience="public")
+    anonymous_page = client.get(f"/appels-d-offres/{tender.id}").get_data(as_text=True)
+    assert "Connectez-vous pour candidater" in anonymous_page
+    login(owner)
+    for url in (
+        "/appels-d-offres",
+        "/appels-d-offres/nouveau",
+        f"/appels-d-offres/{tender.id}",
+        f"/appels-d-offres/{tender.id}/modifier",
+        f"/appels-d-offres/{tender.id}/fiche-equipe",
+    ):
+        html = client.get(url).get_data(as_text=True)
+        assert html.count("<h1") == 1, url
+        assert "<script>" not in html and "style=" not in html, url
+        assert "<label" in html or url.endswith("fiche-equipe"), url
