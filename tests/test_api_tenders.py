@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import tender_helpers
+from tender_helpers import bearer, post, two_lots
 
 from marketplace.extensions import db
 from marketplace.tenders.models import Tender, TenderEvent
 from marketplace.timeutil import utcnow
+
+world = tender_helpers.world  # the fixture
 
 TENDER_KEYS = {
     "id",
@@ -31,97 +35,6 @@ TENDER_KEYS = {
     "updated_at",
     "url",
 }
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def future(days: int = 10) -> str:
-    return (utcnow() + timedelta(days=days)).isoformat()
-
-
-def two_lots(**extra) -> dict:
-    body = {
-        "title": "Rénovation de l'école Jules-Ferry",
-        "buyer": {"name": "Ville de Lyon", "kind": "public"},
-        "reference": "2026-REN-42",
-        "source_url": "https://www.boamp.fr/avis/detail/26-12345",
-        "procedure": "MAPA",
-        "deadline": future(),
-        "city": "Lyon",
-        "department": "69",
-        "estimated_amount_cents": 10_000_000,
-        "description": "Isolation et menuiseries.",
-        "audience": "network",
-        "lots": [
-            {
-                "number": 1,
-                "title": "Isolation",
-                "skills": ["Isolation thermique", "Audit"],
-                "estimated_amount_cents": 6_000_000,
-            },
-            {
-                "number": 2,
-                "title": "Menuiseries",
-                "skills": ["Menuiserie"],
-                "estimated_amount_cents": 4_000_000,
-            },
-        ],
-    }
-    body.update(extra)
-    return body
-
-
-@pytest.fixture
-def world(make_cae, make_user, api_token):
-    """An owner in CAE A; an insulator in CAE A... no: in CAE B; a joiner in CAE C."""
-    a, b, c = make_cae("Coop A", department="69"), make_cae("Coop B"), make_cae("Coop C")
-    owner = make_user(a, first_name="Olga", department="69", skills=[{"name": "Audit", "level": 3}])
-    insulator = make_user(
-        b,
-        first_name="Ines",
-        department="69",
-        skills=[{"name": "Isolation thermique", "level": 4}, {"name": "Audit", "level": 2}],
-    )
-    joiner = make_user(
-        c, first_name="Jules", department="01", skills=[{"name": "Menuiserie", "level": 3}]
-    )
-    partial = make_user(
-        c,
-        first_name="Paul",
-        department="13",
-        availability="unavailable",
-        skills=[{"name": "Isolation thermique", "level": 1}],
-    )
-    hidden = make_user(
-        b, first_name="Hugo", audience="cae", skills=[{"name": "Menuiserie", "level": 4}]
-    )
-    tokens = {
-        name: api_token(u)
-        for name, u in (
-            ("owner", owner),
-            ("insulator", insulator),
-            ("joiner", joiner),
-            ("partial", partial),
-            ("hidden", hidden),
-        )
-    }
-    return {
-        "caes": (a, b, c),
-        "owner": owner,
-        "insulator": insulator,
-        "joiner": joiner,
-        "partial": partial,
-        "hidden": hidden,
-        "tokens": tokens,
-    }
-
-
-def post(client, token, body) -> dict:
-    response = client.post("/api/v1/tenders", json=body, headers=bearer(token))
-    assert response.status_code == 201, response.get_data(as_text=True)
-    return response.get_json()
 
 
 def test_done_when_two_caes_build_a_team(client, world, login):
@@ -459,79 +372,3 @@ def test_anonymous_cannot_write(client, world):
     r = client.post(f"/api/v1/tenders/{tender['id']}/applications", json={"lot_ids": [1]})
     assert r.status_code == 401
     assert client.get(f"/api/v1/tenders/{tender['id']}").status_code == 200
-
-
-@pytest.mark.skipif(
-    "postgresql" not in __import__("os").environ.get("MARKETPLACE_TEST_DATABASE_URL", ""),
-    reason="needs real PostgreSQL: concurrent transactions on the unique (tender, applicant)",
-)
-def test_concurrent_applications_make_one(app, client, world):
-    import threading
-
-    tender = post(client, world["tokens"]["owner"], two_lots())
-    lot = tender["lots"][0]["id"]
-    token = world["tokens"]["joiner"]
-    codes: list[int] = []
-    barrier = threading.Barrier(2)
-
-    def run():
-        c = app.test_client()
-        barrier.wait()
-        r = c.post(
-            f"/api/v1/tenders/{tender['id']}/applications",
-            json={"lot_ids": [lot], "role": "cotraitant"},
-            headers=bearer(token),
-        )
-        codes.append(r.status_code)
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(codes) == [201, 409]
-    listed = client.get(
-        f"/api/v1/tenders/{tender['id']}/applications", headers=bearer(world["tokens"]["owner"])
-    ).get_json()
-    assert listed["total"] == 1
-
-
-@pytest.mark.skipif(
-    "postgresql" not in __import__("os").environ.get("MARKETPLACE_TEST_DATABASE_URL", ""),
-    reason="needs real PostgreSQL: two decisions in concurrent transactions",
-)
-def test_concurrent_acceptances_stay_under_the_estimate(app, client, world):
-    import threading
-
-    t = world["tokens"]
-    tender = post(client, t["owner"], two_lots(estimated_amount_cents=100_000))
-    url = f"/api/v1/tenders/{tender['id']}/applications"
-    ids = [
-        client.post(
-            url,
-            json={"lot_ids": [tender["lots"][0]["id"]], "role": "cotraitant"},
-            headers=bearer(t[who]),
-        ).get_json()["id"]
-        for who in ("insulator", "joiner")
-    ]
-    codes: list[int] = []
-    barrier = threading.Barrier(2)
-
-    def run(rid: int):
-        c = app.test_client()
-        barrier.wait()
-        r = c.post(
-            f"{url}/{rid}/decision",
-            json={"accept": True, "share_cents": 60_000},
-            headers=bearer(t["owner"]),
-        )
-        codes.append(r.status_code)
-
-    threads = [threading.Thread(target=run, args=(rid,)) for rid in ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(codes) == [200, 422]
-    body = client.get(f"/api/v1/tenders/{tender['id']}", headers=bearer(t["owner"])).get_json()
-    assert body["team"]["shares_total_cents"] == 60_000
