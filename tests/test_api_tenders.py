@@ -372,3 +372,52 @@ def test_anonymous_cannot_write(client, world):
     r = client.post(f"/api/v1/tenders/{tender['id']}/applications", json={"lot_ids": [1]})
     assert r.status_code == 401
     assert client.get(f"/api/v1/tenders/{tender['id']}").status_code == 200
+
+
+def test_patch_the_team_as_shown(client, world):
+    t = world["tokens"]
+    tender = post(client, t["owner"], two_lots(estimated_amount_cents=1_000_000))
+    url = f"/api/v1/tenders/{tender['id']}"
+    lot1, lot2 = (lot["id"] for lot in tender["lots"])
+    rid = client.post(
+        f"{url}/applications",
+        json={"lot_ids": [lot1], "role": "cotraitant"},
+        headers=bearer(t["insulator"]),
+    ).get_json()["id"]
+    client.post(
+        f"{url}/applications/{rid}/decision",
+        json={"accept": True, "share_cents": 500_000},
+        headers=bearer(t["owner"]),
+    )
+    me, ines = world["owner"].profile.id, world["insulator"].profile.id
+    body = client.patch(
+        url,
+        headers=bearer(t["owner"]),
+        json={
+            "team": {
+                "form": "conjoint",
+                "lead_profile_id": ines,
+                "members": [{"profile_id": me, "lot_ids": [lot2], "share_cents": 400_000}],
+            }
+        },
+    ).get_json()
+    assert "team" in body, body
+    team = body["team"]
+    assert team["form"] == "conjoint" and team["lead_profile_id"] == ines
+    mine = next(m for m in team["members"] if m["profile_id"] == me)
+    assert mine["lot_ids"] == [lot2] and mine["share_cents"] == 400_000
+    assert team["shares_total_cents"] == 900_000
+    too_much = client.patch(
+        url,
+        headers=bearer(t["owner"]),
+        json={"team": {"members": [{"profile_id": me, "share_cents": 600_000}]}},
+    )
+    assert too_much.status_code == 422
+    stranger = client.patch(
+        url,
+        headers=bearer(t["owner"]),
+        json={"team": {"members": [{"profile_id": world["joiner"].profile.id, "share_cents": 1}]}},
+    )
+    assert stranger.status_code == 422
+    after = client.get(url, headers=bearer(t["owner"])).get_json()["team"]
+    assert after["shares_total_cents"] == 900_000

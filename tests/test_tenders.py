@@ -350,3 +350,25 @@ def test_pages_have_one_title_and_no_inline_code(client, make_user, login):
         assert html.count("<h1") == 1, url
         assert "<script>" not in html and "style=" not in html, url
         assert "<label" in html or url.endswith("fiche-equipe"), url
+
+
+def test_owner_sets_lots_and_share_of_a_member(client, make_user, login):
+    owner = make_user()
+    tender = post_tender(owner)
+    login(owner)
+    lot = tender.lots[1]
+    r = client.post(
+        f"/appels-d-offres/{tender.id}/part",
+        data={"profile_id": str(owner.profile.id), "share": "2 000,50", "lot_ids": [str(lot.id)]},
+    )
+    assert r.status_code == 302
+    db.session.expire_all()
+    member = db.session.get(Tender, tender.id).members[0]
+    assert member.share_cents == 200_050 and [x.id for x in member.lots] == [lot.id]
+    over = client.post(
+        f"/appels-d-offres/{tender.id}/part",
+        data={"profile_id": str(owner.profile.id), "share": "60 000"},
+    )
+    assert over.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Tender, tender.id).members[0].share_cents == 200_050

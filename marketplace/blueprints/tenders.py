@@ -42,7 +42,7 @@ from marketplace.tenders.operations import (
     decide,
     get_tender,
     is_owner,
-    set_member_share,
+    set_members,
     set_team,
     update_tender,
 )
@@ -303,7 +303,9 @@ def share(tender_id: int):
         except ValueError:
             raise ValidationError(_("Enter an amount in euros, e.g. 45000 or 45 000,50.")) from None
         profile_id = int(form.profile_id.data) if (form.profile_id.data or "").isdigit() else 0
-        set_member_share(current_user, tender, profile_id, cents)
+        lot_ids = [int(i) for i in request.form.getlist("lot_ids") if i.isdigit()]
+        set_members(current_user, tender, [{"profile_id": profile_id, "share_cents": cents,
+                                            "lot_ids": lot_ids}])  # fmt: skip
 
     return _owner_action(tender_id, act)
 

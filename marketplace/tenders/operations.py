@@ -172,7 +172,7 @@ def update_tender(actor: Any, tender: Tender, data: dict[str, Any]) -> Tender:
     _require_owner(actor, tender)
     values = validate_tender_input(data, partial=True)
     status = values.pop("status", None)
-    content = {k: v for k, v in values.items() if k not in ("form", "lead_profile_id")}
+    content = {k: v for k, v in values.items() if k not in ("form", "lead_profile_id", "members")}
     if content and tender.status not in EDITABLE:
         raise Conflict(_("A tender that is submitted, decided or cancelled cannot be edited."))
     if "collective_id" in values:
@@ -187,6 +187,8 @@ def update_tender(actor: Any, tender: Tender, data: dict[str, Any]) -> Tender:
         _check_shares(tender)
     if "lots" in values:
         _set_lots(tender, values["lots"])
+    if "members" in values:
+        set_members(actor, tender, values["members"])
     if "form" in values or "lead_profile_id" in values:
         set_team(
             actor,
@@ -341,23 +343,40 @@ def decide(actor: Any, application: TenderApplication, accept: Any, share_cents:
     return application
 
 
-def set_member_share(actor: Any, tender: Tender, profile_id: int, share_cents: int | None):
-    """Change the share of one member (the owner's own share included)."""
+def set_members(actor: Any, tender: Tender, items: list[dict[str, Any]]) -> None:
+    """Change the lots and shares of members (the owner's own included); all or nothing."""
     _require_owner(actor, tender)
     _lock(tender)
     _require_team_open(tender)
-    member = next((m for m in tender.members if m.profile_id == profile_id), None)
-    if member is None:
-        raise NotFound(_("This person is not in the team."))
-    if share_cents is not None and share_cents < 0:
+    members = {m.profile_id: m for m in tender.members}
+    lots = {lot.id: lot for lot in tender.lots}
+    shares = {pid: m.share_cents for pid, m in members.items()}
+    for item in items:
+        if item["profile_id"] not in members:
+            raise ValidationError(
+                _("Some fields need your attention."),
+                {"team": [_("This person is not in the team.")]},
+            )
+        if any(i not in lots for i in item.get("lot_ids", [])):
+            raise ValidationError(
+                _("Some fields need your attention."), {"team": [_("Choose lots of this tender.")]}
+            )
+        if "share_cents" in item:
+            shares[item["profile_id"]] = item["share_cents"]
+    total = sum(v or 0 for v in shares.values())
+    if tender.estimated_amount_cents is not None and total > tender.estimated_amount_cents:
         raise ValidationError(
-            _("Some fields need your attention."),
-            {"share_cents": [_("The share is a whole number of cents, 0 or more.")]},
+            _("The shares of the team would exceed the estimated amount of the tender."),
+            {"share_cents": [_("The shares of the team would exceed the estimated amount.")]},
         )
-    _check_shares(tender, share_cents or 0, replacing=member)
-    member.share_cents = share_cents
+    for item in items:
+        member = members[item["profile_id"]]
+        if "lot_ids" in item:
+            member.lots = [lots[i] for i in item["lot_ids"]]
+        if "share_cents" in item:
+            member.share_cents = item["share_cents"]
+    tender.updated_at = utcnow()
     db.session.flush()
-    return member
 
 
 def get_tender(viewer: Any, tender_id: int) -> Tender:

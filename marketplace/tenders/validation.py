@@ -43,6 +43,7 @@ FIELDS = (
     "status",
     "form",
     "lead_profile_id",
+    "team",
 )
 
 
@@ -221,9 +222,58 @@ def validate_tender_input(data: Any, *, partial: bool) -> dict[str, Any]:
             out["lead_profile_id"] = raw
     if "status" in data:
         out["status"] = data["status"]
+    if "team" in data:
+        _team(data["team"], data, out, errors)
     if errors:
         raise ValidationError(_("Some fields need your attention."), errors)
     return out
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _team(team: Any, data: dict, out: dict[str, Any], errors: dict[str, list[str]]) -> None:
+    """The team as shown ({form, lead_profile_id, members}); kind and names are read-only."""
+    if not isinstance(team, dict):
+        errors["team"] = [_("Give the team as {form, lead_profile_id, members}.")]
+        return
+    if "form" in team and "form" not in data:
+        if team["form"] not in (None, "", *FORMS):
+            errors["team"] = [_("The group is conjoint or solidaire.")]
+        else:
+            out["form"] = team["form"] or None
+    if "lead_profile_id" in team and "lead_profile_id" not in data:
+        if not _whole(team["lead_profile_id"]):
+            errors["team"] = [_("Expected the id of a team member's profile.")]
+        else:
+            out["lead_profile_id"] = team["lead_profile_id"]
+    if "members" not in team:
+        return
+    members = team["members"]
+    if not isinstance(members, list) or not all(isinstance(m, dict) for m in members):
+        errors["team"] = [_("Give the members as a list of objects.")]
+        return
+    items = []
+    for member in members:
+        item: dict[str, Any] = {"profile_id": member.get("profile_id")}
+        if not _whole(item["profile_id"]):
+            errors["team"] = [_("Each member needs its profile_id.")]
+            return
+        if "lot_ids" in member:
+            lot_ids = member["lot_ids"]
+            if not isinstance(lot_ids, list) or not all(_whole(i) for i in lot_ids):
+                errors["team"] = [_("lot_ids must be a list of lot ids.")]
+                return
+            item["lot_ids"] = sorted(set(lot_ids))
+        if "share_cents" in member:
+            share = member["share_cents"]
+            if share is not None and (not _whole(share) or share < 0):
+                errors["share_cents"] = [_("The share is a whole number of cents, 0 or more.")]
+                return
+            item["share_cents"] = share
+        items.append(item)
+    out["members"] = items
 
 
 def validate_application_input(data: Any) -> dict[str, Any]:

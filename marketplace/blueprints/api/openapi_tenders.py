@@ -181,6 +181,26 @@ SCHEMAS: dict[str, Any] = {
             },
             "form": _nullable({"type": "string", "enum": list(FORMS)}),
             "lead_profile_id": {"type": "integer", "description": "A cotraitant of the team."},
+            "team": _object(
+                {
+                    "form": _nullable({"type": "string", "enum": list(FORMS)}),
+                    "lead_profile_id": {"type": "integer"},
+                    "members": {
+                        "type": "array",
+                        "description": "Lots and shares of existing members (kind, names and "
+                        "roles are read-only; members join through applications).",
+                        "items": _object(
+                            {
+                                "profile_id": {"type": "integer"},
+                                "lot_ids": {"type": "array", "items": {"type": "integer"}},
+                                "share_cents": _nullable(CENTS),
+                            },
+                            ["profile_id"],
+                        ),
+                    },
+                },
+                [],
+            ),
         },
         [],
     ),
