@@ -16,7 +16,13 @@ from marketplace.profiles.models import Profile, ProfileSkill
 from marketplace.skills.models import Skill
 from marketplace.tenders import notify
 from marketplace.tenders.models import Tender
-from marketplace.tenders.operations import apply, change_status, create_tender, decide
+from marketplace.tenders.operations import (
+    apply,
+    change_status,
+    create_tender,
+    decide,
+    set_members,
+)
 from marketplace.text import fold
 from marketplace.timeutil import PARIS, utcnow
 
@@ -119,6 +125,8 @@ def _load(owner: User) -> int:
             },
         )
         lots = tender.lots
+        mine = {"profile_id": owner.profile.id, "lot_ids": [lots[0].id], "share_cents": 2_800_000}
+        set_members(owner, tender, [mine])
         insulator = _person("Isolation thermique", other_than={owner.cae_id})
         _apply_and_decide(owner, tender, insulator, [lots[1]], "cotraitant", 8_500_000)
         heating = _person(
@@ -152,6 +160,17 @@ def _load(owner: User) -> int:
                     },
                 ],
             },
+        )
+        set_members(
+            owner,
+            tender,
+            [
+                {
+                    "profile_id": owner.profile.id,
+                    "lot_ids": [tender.lots[1].id],
+                    "share_cents": 1_500_000,
+                }
+            ],
         )
         trainer = _person("Formation", same_cae_as=owner, exclude={owner.id})
         _apply_and_decide(owner, tender, trainer, [tender.lots[0]], "cotraitant", 2_500_000)
