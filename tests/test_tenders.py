@@ -372,3 +372,43 @@ def test_owner_sets_lots_and_share_of_a_member(client, make_user, login):
     assert over.status_code == 303
     db.session.expire_all()
     assert db.session.get(Tender, tender.id).members[0].share_cents == 200_050
+
+
+@pytest.mark.parametrize("role", ["manager", "admin", "same_cae"])
+def test_only_the_owner_decides(client, login, cae_tender, make_user, role):
+    tender, users = cae_tender
+    applicant = users["same_cae"] if role != "same_cae" else make_user(tender.owner.user.cae)
+    application = apply(applicant, tender, {"lot_ids": [tender.lots[0].id], "role": "cotraitant"})
+    db.session.commit()
+    login(users[role])
+    url = f"/appels-d-offres/{tender.id}/candidatures/{application.id}/decision"
+    assert client.post(url, data={"accept": "1"}).status_code == 403
+    assert (
+        client.post(f"/appels-d-offres/{tender.id}/statut", data={"to": "cancelled"}).status_code
+        == 403
+    )
+    db.session.expire_all()
+    assert db.session.get(TenderApplication, application.id).state == "pending"
+
+
+def test_cancelling_tells_the_team_and_the_calendar(client, make_user, login, outbox):
+    owner, member, waiting = make_user(), make_user(), make_user()
+    tender = post_tender(owner)
+    decide(
+        owner,
+        apply(member, tender, {"lot_ids": [tender.lots[0].id], "role": "cotraitant"}),
+        True,
+        None,
+    )
+    apply(waiting, tender, {"lot_ids": [tender.lots[1].id], "role": "subcontractor"})
+    db.session.commit()
+    login(owner)
+    before = len(outbox())
+    assert (
+        client.post(f"/appels-d-offres/{tender.id}/statut", data={"to": "cancelled"}).status_code
+        == 302
+    )
+    told = sorted(to for to, _s, _b in outbox()[before:])
+    assert told == sorted([member.email, waiting.email])
+    ics = client.get(f"/api/v1/tenders/{tender.id}/calendar.ics").get_data(as_text=True)
+    assert "STATUS:CANCELLED\r\n" in ics

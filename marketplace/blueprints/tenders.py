@@ -195,6 +195,7 @@ def _show_page(tender, apply_form=None, status=200):
         cover=complete_team(current_user, tender, candidates=pool) if pool is not None else None,
         vat_percent=VAT_PERCENT,
         cents_to_input=cents_to_input,
+        applied={a.applicant_profile_id for a in tender.applications if a.state == "pending"},
     )
     return body, status
 

@@ -115,6 +115,7 @@ def calendar_ics(tender: Tender, url: str, host: str = "essaim") -> str:
         f"SUMMARY:{_escape(summary)}",
         f"DESCRIPTION:{_escape(description)}",
         f"URL:{url}",
+        "STATUS:CANCELLED" if tender.status == "cancelled" else "STATUS:CONFIRMED",
     ]
     place = ", ".join(p for p in (tender.city, tender.department or "") if p)
     if place:

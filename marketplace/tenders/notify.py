@@ -109,3 +109,27 @@ def deadline_reminder(tender: Any, member_profile: Any) -> None:
         )
 
     _tell(user, text)
+
+
+def tender_cancelled(tender: Any) -> None:
+    """Tell the team (and pending applicants) that the owner cancelled the tender."""
+    link = external_url("tenders.show", tender_id=tender.id)
+    people = [m.profile for m in tender.members if m.profile_id != tender.owner_profile_id]
+    people += [a.applicant for a in tender.applications if a.state == "pending"]
+    for profile in people:
+        user = profile.user
+
+        def text(user=user):
+            return (
+                _("Essaim: “%(title)s” is cancelled", title=tender.title),
+                _(
+                    "Hello %(name)s,\n\n%(owner)s cancelled the tender “%(title)s”: the team "
+                    "will not answer it.\n\n%(link)s\n",
+                    name=user.first_name,
+                    owner=tender.owner.display_name,
+                    title=tender.title,
+                    link=link,
+                ),
+            )
+
+        _tell(user, text)

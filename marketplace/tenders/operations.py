@@ -250,6 +250,8 @@ def change_status(actor: Any, tender: Tender, to: str) -> Tender:
     tender.status = to
     tender.updated_at = utcnow()
     db.session.flush()
+    if to == "cancelled":
+        notify.tender_cancelled(tender)
     return tender
 
 
