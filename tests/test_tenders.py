@@ -412,3 +412,17 @@ def test_cancelling_tells_the_team_and_the_calendar(client, make_user, login, ou
     assert told == sorted([member.email, waiting.email])
     ics = client.get(f"/api/v1/tenders/{tender.id}/calendar.ics").get_data(as_text=True)
     assert "STATUS:CANCELLED\r\n" in ics
+
+
+def test_an_application_without_a_lot_is_refused_on_the_page(client, make_user, login):
+    owner, applicant = make_user(), make_user()
+    tender = post_tender(owner)
+    login(applicant)
+    r = client.post(
+        f"/appels-d-offres/{tender.id}/candidature",
+        data={"role": "cotraitant", "message": "Mon message"},
+    )
+    assert r.status_code == 422
+    html = r.get_data(as_text=True)
+    assert "Choisissez au moins un lot." in html and "Mon message" in html
+    assert db.session.scalar(select(TenderApplication)) is None
