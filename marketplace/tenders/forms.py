@@ -51,9 +51,7 @@ def _euros(raw: str | None, errors: list) -> int | None:
 class LotRowForm(Form):
     number = StringField(_l("Number"), render_kw={"inputmode": "numeric", "maxlength": 3})
     title = StringField(_l("Lot title"), render_kw={"maxlength": LIMITS["lot_title"]})
-    skills = StringField(
-        _l("Required competences"), render_kw={"maxlength": 1000, "list": "skill-suggestions"}
-    )
+    skills = StringField(_l("Required competences"), render_kw={"maxlength": 1000})
     amount = StringField(
         _l("Estimated amount (€ excl. VAT)"), render_kw={"inputmode": "decimal", "maxlength": 20}
     )
