@@ -174,6 +174,8 @@ def test_status_buttons_move_the_tender(client, make_user, login):
     )
     db.session.expire_all()
     assert db.session.get(Tender, tender.id).status == "team_formed"
+    html = client.get(f"/appels-d-offres/{tender.id}").get_data(as_text=True)
+    assert "Historique du statut" in html and "ouvert → équipe constituée" in html
 
 
 ROLES = ["anonymous", "pending", "other_cae", "same_cae", "owner", "manager", "admin"]
