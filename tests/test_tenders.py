@@ -428,3 +428,37 @@ def test_an_application_without_a_lot_is_refused_on_the_page(client, make_user, 
     html = r.get_data(as_text=True)
     assert "Choisissez au moins un lot." in html and "Mon message" in html
     assert db.session.scalar(select(TenderApplication)) is None
+
+
+@pytest.mark.parametrize(
+    "path", ["/appels-d-offres", "/api/v1/tenders", "/api/v1/tenders?q=médiathèque"]
+)
+def test_tender_lists_make_no_query_per_row(client, make_cae, make_user, path):
+    owners = [make_user(make_cae(), department="69") for _ in range(3)]
+
+    def tenders(n: int) -> None:
+        for i in range(n):
+            owner = owners[i % 3]
+            tender = post_tender(owner, audience="public")
+            member = make_user(make_cae())
+            application = apply(
+                member, tender, {"lot_ids": [tender.lots[0].id], "role": "subcontractor"}
+            )
+            decide(owner, application, True, 1000)
+            db.session.commit()
+
+    def statements() -> int:
+        client.get(path)
+        seen = []
+        listener = lambda *args: seen.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(path).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    tenders(3)
+    few = statements()
+    tenders(9)
+    assert statements() == few
