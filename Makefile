@@ -44,7 +44,7 @@ bench: install ## Run the benchmarks (search: 12,000 profiles; BENCH_ARGS="--pro
 	$(BIN)/python -m bench.search_bench $(BENCH_ARGS)
 
 messages: install ## Extract messages and update the catalogs
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _lp:1c,2 -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 clean: ## Remove the virtualenv and caches (keeps instance/)

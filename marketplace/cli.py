@@ -30,7 +30,7 @@ caes_cli = AppGroup("caes", help="Manage the directory of CAEs.")
 users_cli = AppGroup("users", help="Manage accounts and personal API tokens.")
 members_cli = AppGroup("members", help="Import the members of a CAE.")
 demo_cli = AppGroup("demo", help="Demonstration data.")
-notify_cli = AppGroup("notify", help="Notifications: the daily e-mail digest.")
+notify_cli = AppGroup("notify", help="Notifications for cron: the daily digest, tender reminders.")
 collectives_cli = AppGroup("collectives", help="Collectives: record the closing of votes.")
 
 
@@ -362,8 +362,9 @@ def notify_digest() -> str:
 
 def register_cli(app: Flask) -> None:
     """Attach the command groups (each lives beside its domain)."""
-    for group in (caes_cli, users_cli, members_cli, demo_cli, notify_cli, collectives_cli):
-        app.cli.add_command(group)
+    import marketplace.tenders.cli  # noqa: F401  (adds `notify due` to the notify group)
     from marketplace.search.cli import register_search_cli
 
+    for group in (caes_cli, users_cli, members_cli, demo_cli, notify_cli, collectives_cli):
+        app.cli.add_command(group)
     register_search_cli(app)

@@ -1,6 +1,7 @@
 """Human labels for the values stored in the database (translated lazily)."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 
 STATUS = {
     "project_holder": _l("project holder (CAPE)"),
@@ -32,6 +33,41 @@ MEMBERSHIP = {
     "pending": _l("awaiting verification"),
     "verified": _l("verified"),
     "refused": _l("refused"),
+}
+#: Statuses of a tender (un appel d'offres: masculine in French, unlike an offer).
+TENDER_STATUS = {
+    "open": _lp("tender", "open"),
+    "team_formed": _l("team formed"),
+    "submitted": _l("offer submitted"),
+    "won": _l("won"),
+    "lost": _l("lost"),
+    "cancelled": _lp("tender", "cancelled"),
+}
+#: The action that moves a tender to a status (buttons).
+TENDER_MOVE = {
+    "open": _l("Reopen the team"),
+    "team_formed": _l("The team is formed"),
+    "submitted": _l("The offer is submitted"),
+    "won": _l("Won"),
+    "lost": _l("Lost"),
+    "cancelled": _l("Cancel the tender"),
+}
+BUYER_KIND = {"public": _l("public buyer"), "private": _l("private buyer")}
+TEAM_ROLE = {
+    "lead": _l("mandataire"),
+    "cotraitant": _l("cotraitant"),
+    "subcontractor": _l("subcontractor"),
+}
+APPLY_ROLE = {"cotraitant": _l("cotraitant"), "subcontractor": _l("subcontractor")}
+TEAM_KIND = {
+    "single_cae": _l("one CAE (a single candidate)"),
+    "multi_cae": _l("a groupement of CAEs"),
+}
+TEAM_FORM = {"conjoint": _l("conjoint"), "solidaire": _l("solidaire")}
+APPLICATION_STATE = {
+    "pending": _l("pending"),
+    "accepted": _l("accepted"),
+    "declined": _l("declined"),
 }
 
 

@@ -22,6 +22,13 @@ from marketplace.subcontracting.models import (
     Subcontract,
     SubcontractEvent,
 )
+from marketplace.tenders.models import (
+    Tender,
+    TenderApplication,
+    TenderEvent,
+    TenderLot,
+    TenderMember,
+)
 
 __all__ = [
     "ApiToken",
@@ -47,6 +54,11 @@ __all__ = [
     "Skill",
     "Subcontract",
     "SubcontractEvent",
+    "Tender",
+    "TenderApplication",
+    "TenderEvent",
+    "TenderLot",
+    "TenderMember",
     "User",
     "Vote",
 ]

@@ -61,25 +61,41 @@ def _owner_is_vouched(owner: User) -> bool:
 # Profiles ------------------------------------------------------------------------------------
 
 
+def _owned_visible(viewer: Any, owner: User, audience: str) -> bool:
+    """The rule for an object owned by a person (a profile, an offer, a tender)."""
+    return profile_row_visible(viewer, owner.id, owner.cae_id, audience, _owner_is_vouched(owner))
+
+
 def can_view_profile(viewer: Any, profile: Profile) -> bool:
-    owner = profile.user
-    if viewer.is_admin or (viewer.is_authenticated and viewer.id == owner.id):
-        return True
-    if viewer.manages(owner.cae_id):
-        return True
-    return _owner_is_vouched(owner) and audience_allows(viewer, profile.audience, owner.cae_id)
+    return _owned_visible(viewer, profile.user, profile.audience)
 
 
-def profile_visibility_clause(viewer: Any) -> ColumnElement[bool]:
-    """Filter for a query over Profile joined with its User."""
+def profile_row_visible(
+    viewer: Any, user_id: int, cae_id: int | None, audience: str, vouched: bool
+) -> bool:
+    """can_view_profile() on plain column values (for reads of many rows in one query)."""
+    if viewer.is_admin or (viewer.is_authenticated and viewer.id == user_id):
+        return True
+    if viewer.manages(cae_id):
+        return True
+    return vouched and audience_allows(viewer, audience, cae_id)
+
+
+def owned_visibility_clause(viewer: Any, audience_col) -> ColumnElement[bool]:
+    """The SQL form of _owned_visible() for a query joined with the owner's User."""
     return or_(
         _privileged_clause(viewer, User.id, User.cae_id),
         and_(
             User.is_active.is_(True),
             User.membership == "verified",
-            audience_clause(viewer, Profile.audience, User.cae_id),
+            audience_clause(viewer, audience_col, User.cae_id),
         ),
     )
+
+
+def profile_visibility_clause(viewer: Any) -> ColumnElement[bool]:
+    """Filter for a query over Profile joined with its User."""
+    return owned_visibility_clause(viewer, Profile.audience)
 
 
 def visible_profiles(viewer: Any):
@@ -124,12 +140,7 @@ def visible_collectives(viewer: Any):
 
 def can_view_offer(viewer: Any, offer) -> bool:
     """Same rule as profiles, the owner being the offer's author."""
-    owner = offer.owner.user
-    if viewer.is_admin or (viewer.is_authenticated and viewer.id == owner.id):
-        return True
-    if viewer.manages(owner.cae_id):
-        return True
-    return _owner_is_vouched(owner) and audience_allows(viewer, offer.audience, owner.cae_id)
+    return _owned_visible(viewer, offer.owner.user, offer.audience)
 
 
 def visible_offers(viewer: Any):
@@ -140,16 +151,7 @@ def visible_offers(viewer: Any):
         select(Offer)
         .join(Profile, Profile.id == Offer.owner_profile_id)
         .join(User, User.id == Profile.user_id)
-        .where(
-            or_(
-                _privileged_clause(viewer, User.id, User.cae_id),
-                and_(
-                    User.is_active.is_(True),
-                    User.membership == "verified",
-                    audience_clause(viewer, Offer.audience, User.cae_id),
-                ),
-            )
-        )
+        .where(owned_visibility_clause(viewer, Offer.audience))
     )
 
 
@@ -196,3 +198,23 @@ def visible_subcontracts(viewer: Any):
     from marketplace.subcontracting.models import Subcontract
 
     return select(Subcontract).where(subcontract_visibility_clause(viewer))
+
+
+# Tenders -------------------------------------------------------------------------------------
+
+
+def can_view_tender(viewer: Any, tender: Any) -> bool:
+    """The owner's CAE rules, as for profiles: a cae tender is for the owner's CAE only."""
+    return _owned_visible(viewer, tender.owner.user, tender.audience)
+
+
+def visible_tenders(viewer: Any):
+    """SELECT of the tenders this viewer may open (joined with the owner's profile and user)."""
+    from marketplace.tenders.models import Tender
+
+    return (
+        select(Tender)
+        .join(Profile, Profile.id == Tender.owner_profile_id)
+        .join(User, User.id == Profile.user_id)
+        .where(owned_visibility_clause(viewer, Tender.audience))
+    )

@@ -85,11 +85,13 @@ def register_blueprints(app: Flask) -> None:
         profiles,
         search,
         subcontracts,
+        tenders,
     )
     from marketplace.blueprints.api import bp as api_bp
 
     for blueprint in (main.bp, auth.bp, accounts.bp, caes.bp, manage.bp, profiles.bp,
-                      collectives.bp, notifications.bp, offers.bp, subcontracts.bp):  # fmt: skip
+                      collectives.bp, notifications.bp, offers.bp, subcontracts.bp,
+                      tenders.bp):  # fmt: skip
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(search.bp)

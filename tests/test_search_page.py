@@ -134,3 +134,29 @@ def test_member_of_the_same_cae_finds_a_cae_profile(client, make_user, login, pe
     assert "lavoirs" in html  # echoed query only
     assert f'/profils/{people["secret"]}"' not in html
     assert "confidentiel" not in html
+
+
+def test_the_page_points_to_collectives_tenders_and_offers_found(
+    client, make_cae, make_user, api_token, login
+):
+    """The header's box searches profiles; the page also counts what else matches, visibly."""
+    lyon, nantes = make_cae("Coop Lyon"), make_cae("Coop Nantes", "44", "Nantes")
+    founder = make_user(lyon, audience="public")
+    outsider = make_user(nantes, audience="public")
+    headers = {"Authorization": f"Bearer {api_token(founder)}"}
+    for name, audience in (("Zellige en réseau", "network"), ("Zellige entre nous", "cae")):
+        response = client.post(
+            "/api/v1/collectives",
+            json={"name": name, "description": "Carreaux émaillés.", "sector": "Artisanat",
+                  "audience": audience, "join_policy": "open"},
+            headers=headers,
+        )  # fmt: skip
+        assert response.status_code == 201, response.get_json()
+    login(outsider)
+    page = client.get("/recherche?q=zelliges").get_data(as_text=True)
+    assert "Aussi trouvé" in page
+    assert "Collectifs (1)" in page and "/collectifs?q=zelliges" in page
+    assert "Appels d&#39;offres (" not in page and "Offres ouvertes (" not in page
+    listed = client.get("/collectifs?q=zelliges").get_data(as_text=True)
+    assert "Zellige en réseau" in listed and "Zellige entre nous" not in listed
+    assert "Aussi trouvé" not in client.get("/recherche?q=plomberie").get_data(as_text=True)

@@ -147,6 +147,7 @@ def _show_page(collective: Collective, status: int = 200, **forms):
         "caes": queries.caes_of(members),
         "competences": queries.competences_of(current_user, [collective.id])[collective.id],
         "activity": queries.activity_of(collective),
+        "tenders": queries.tenders_of(current_user, collective.id),
         "decisions": decisions,
         "is_open": dec.is_open,
         "requests": ops.pending_requests(collective) if coordinator else [],

@@ -28,6 +28,30 @@ FACET_TITLES = {
 }
 
 
+#: The other document types the search page counts, each with the list page that shows them
+#: (and the index terms that list applies by default).
+ELSEWHERE = (
+    ("collective", {}, "collectives.index", _l("Collectives")),
+    ("tender", {}, "tenders.index", _l("Tenders")),
+    ("offer", {"offer_status": "open"}, "offers.index", _l("Open offers")),
+)
+
+
+def elsewhere(q: str) -> list[dict[str, Any]]:
+    """How many collectives, tenders and open offers the reader may see match q, with links
+    to their lists (the same visible totals those lists show)."""
+    from marketplace.search.service import search_documents
+
+    if not q:
+        return []
+    found = []
+    for doc_type, terms, endpoint, title in ELSEWHERE:
+        total = search_documents(current_user, doc_type, q, terms, 1, 1, suggest=False).total
+        if total:
+            found.append({"title": title, "count": total, "url": url_for(endpoint, q=q)})
+    return found
+
+
 def read_filters(args) -> ProfileFilters:
     """The filters of the query string; unknown values are ignored, never an error."""
     skill = (args.get("skill") or "").strip()[:120] or None
@@ -85,4 +109,5 @@ def index():
         suggestion_url=suggestion_url,
         active_filters=[n for n in FILTER_NAMES if getattr(filters, n)],
         clear_url=url_for("search.index", **({"q": result.query} if result.query else {})),
+        elsewhere=elsewhere(result.query),
     )

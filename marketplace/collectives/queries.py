@@ -185,6 +185,33 @@ def activity_of(collective: Collective, limit: int = 30) -> list[CollectiveEvent
     )
 
 
+def collectives_of_member(user: Any) -> list[tuple[int, str]]:
+    """(id, name) of the collectives this person belongs to, by name (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    stmt = (
+        select(Collective.id, Collective.name)
+        .join(CollectiveMember, CollectiveMember.collective_id == Collective.id)
+        .where(CollectiveMember.user_id == user.id)
+        .order_by(Collective.name)
+    )
+    return [(i, name) for i, name in db.session.execute(stmt)]
+
+
+def tenders_of(viewer: Any, collective_id: int, limit: int = 20) -> list:
+    """The tenders posted for a collective that this viewer may open, next deadline first."""
+    from marketplace.tenders.models import Tender
+    from marketplace.visibility import visible_tenders
+
+    stmt = (
+        visible_tenders(viewer)
+        .where(Tender.collective_id == collective_id)
+        .order_by(Tender.deadline.desc(), Tender.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt).unique())
+
+
 def sectors_in_use(viewer: Any) -> list[str]:
     """Distinct sectors of the visible collectives (choices of the filter)."""
     sub = visible_collectives(viewer).where(Collective.sector_key != "").subquery()
@@ -236,10 +263,12 @@ __all__ = [
     "CollectiveFilters",
     "activity_of",
     "caes_of",
+    "collectives_of_member",
     "competences_of",
     "filtered_collectives",
     "members_of",
     "my_memberships",
     "paginate",
     "sectors_in_use",
+    "tenders_of",
 ]

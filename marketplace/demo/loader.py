@@ -27,6 +27,7 @@ from marketplace.demo.generate import (
     generate_people,
 )
 from marketplace.demo.subcontracting import load_subcontracting
+from marketplace.demo.tenders import load_demo_tenders
 from marketplace.extensions import db
 from marketplace.members_import import new_profile_loaded
 from marketplace.profiles.operations import update_profile
@@ -87,6 +88,7 @@ def load_demo(
         loader.person(person)
     load_collectives(everyone, MEMBER_EMAIL)
     load_subcontracting()
+    load_demo_tenders(db.session.scalar(select(User).where(User.email == MEMBER_EMAIL)))
     result.accounts = _accounts_to_try()
     return result
 

@@ -19,6 +19,7 @@ from marketplace.search import (  # noqa: F401 (registers the document types)
     documents,
     offer_document,
     profile_document,
+    tender_document,
 )
 
 __all__ = ["documents", "get_indexer", "register_search_cli", "search_documents", "search_profiles"]

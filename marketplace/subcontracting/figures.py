@@ -111,15 +111,32 @@ def cae_records(cae_id: int, start: date | None, end: date | None) -> list[Subco
 
 
 def other_figures(cae_id: int) -> dict[str, Any]:
-    """Figures of the CAE's other cooperation: the collectives its members take part in."""
+    """The CAE's other cooperation, as it stands today (not limited to the period): the
+    collectives its members take part in, and the tenders with one of its members in the
+    team (owner included), by status."""
     from marketplace.collectives.models import CollectiveMember
+    from marketplace.tenders.models import Tender, TenderMember
 
     collectives = db.session.scalar(
         select(func.count(func.distinct(CollectiveMember.collective_id)))
         .join(User, User.id == CollectiveMember.user_id)
         .where(User.cae_id == cae_id)
     )
-    return {"collectives": collectives or 0, "tenders": {"open": 0, "won": 0, "lost": 0}}
+    in_team = (
+        select(TenderMember.tender_id)
+        .join(Profile, Profile.id == TenderMember.profile_id)
+        .join(User, User.id == Profile.user_id)
+        .where(User.cae_id == cae_id)
+    )
+    by_status = dict(
+        db.session.execute(
+            select(Tender.status, func.count(Tender.id))
+            .where(Tender.id.in_(in_team), Tender.status.in_(("open", "won", "lost")))
+            .group_by(Tender.status)
+        ).all()
+    )
+    tenders = {status: by_status.get(status, 0) for status in ("open", "won", "lost")}
+    return {"collectives": collectives or 0, "tenders": tenders}
 
 
 @dataclass

@@ -19,6 +19,7 @@ from marketplace.blueprints.api import (  # noqa: E402, F401
     profiles,
     reference,
     subcontracting,
+    tenders,
 )
 from marketplace.blueprints.api.auth import (  # noqa: E402
     authenticate_request,

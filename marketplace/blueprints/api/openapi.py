@@ -360,7 +360,9 @@ for _module in (openapi_collectives, openapi_notifications):
 
 
 def document() -> dict[str, Any]:
-    """The OpenAPI document, as plain data."""
+    """The OpenAPI document, as plain data (each domain's module adds its paths and schemas)."""
+    from marketplace.blueprints.api import openapi_tenders
+
     return {
         "openapi": "3.1.0",
         "info": {
@@ -377,10 +379,11 @@ def document() -> dict[str, Any]:
             {"name": "profiles", "description": "Skill profiles and the caller."},
             {"name": "collectives", "description": "Collectives, membership and decisions."},
             {"name": "notifications", "description": "The caller's notifications."},
+            {"name": "tenders", "description": "Joint tenders, applications and teams."},
             openapi_subcontracting.TAG,
             {"name": "meta", "description": "This description."},
         ],
-        "paths": {**PATHS, **openapi_subcontracting.PATHS},
+        "paths": {**PATHS, **openapi_subcontracting.PATHS, **openapi_tenders.PATHS},
         "components": {
             "securitySchemes": {
                 "bearerAuth": {
@@ -390,7 +393,7 @@ def document() -> dict[str, Any]:
                     "Without it, the browser session works for GET requests only.",
                 }
             },
-            "schemas": {**SCHEMAS, **openapi_subcontracting.SCHEMAS},
+            "schemas": {**SCHEMAS, **openapi_subcontracting.SCHEMAS, **openapi_tenders.SCHEMAS},
             "responses": RESPONSES,
             "parameters": PARAMETERS,
         },

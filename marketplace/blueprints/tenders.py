@@ -1,0 +1,344 @@
+"""Joint tenders in HTML: browse, post and edit, the tender's page, apply, decide, exports."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from marketplace.errors import DomainError, NotFound, ValidationError
+from marketplace.extensions import db
+from marketplace.formatting import cents_to_input, parse_euros
+from marketplace.tenders import exports
+from marketplace.tenders.forms import (
+    ApplyForm,
+    DecisionForm,
+    ShareForm,
+    StatusForm,
+    TeamForm,
+    TenderFilterForm,
+    TenderForm,
+)
+from marketplace.tenders.listing import search_tenders
+from marketplace.tenders.models import TenderApplication
+from marketplace.tenders.operations import (
+    TenderFilters,
+    allowed_moves,
+    applications_for,
+    apply,
+    change_status,
+    create_tender,
+    deadline_passed,
+    decide,
+    get_tender,
+    is_owner,
+    set_members,
+    set_team,
+    update_tender,
+)
+from marketplace.tenders.suggestions import all_candidates, complete_team, suggestions_by_lot
+from marketplace.tenders.team import VAT_PERCENT, team_of
+from marketplace.tenders.timing import countdown
+
+bp = Blueprint("tenders", __name__, url_prefix="/appels-d-offres")
+PER_PAGE = 20
+
+
+@bp.app_template_filter("countdown")
+def countdown_filter(deadline) -> str:
+    return countdown(deadline)
+
+
+def _tender_or_404(tender_id: int):
+    try:
+        return get_tender(current_user, tender_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("")
+def index():
+    form = TenderFilterForm(formdata=request.args)
+    page = request.args.get("page", 1, type=int)
+    if page < 1:
+        abort(404)
+    filters = TenderFilters(**form.filter_values())
+    tenders, total = search_tenders(current_user, filters, page, PER_PAGE)
+    if page > 1 and not tenders:
+        abort(404)
+    return render_template(
+        "tenders/index.html",
+        form=form,
+        tenders=tenders,
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        args=form.active_args(),
+    )
+
+
+@bp.route("/nouveau", methods=["GET", "POST"])
+@login_required
+def new():
+    if request.method == "GET":
+        form = TenderForm(formdata=None)
+        wanted = request.args.get("collective", "")
+        form.collective.data = wanted if wanted.isdigit() and len(wanted) < 10 else ""
+        return _form_page(form, None)
+    return _save(TenderForm(), None)
+
+
+@bp.route("/<int:tender_id>/modifier", methods=["GET", "POST"])
+@login_required
+def edit(tender_id: int):
+    tender = _tender_or_404(tender_id)
+    if not is_owner(current_user, tender):
+        abort(403)
+    if request.method == "GET":
+        return _form_page(TenderForm.for_tender(tender), tender)
+    return _save(TenderForm(), tender)
+
+
+def _save(form: TenderForm, tender):
+    if form.add_rows.data:
+        form.add_empty_rows()
+        return _form_page(form, tender)
+    form.validate()
+    data = form.tender_data()
+    if not form.has_errors:
+        try:
+            if tender is None:
+                tender = create_tender(current_user, data)
+            else:
+                update_tender(current_user, tender, data)
+        except ValidationError as error:
+            form.add_domain_errors(error.fields)
+            if not error.fields:
+                form.form_errors.append(error.message)
+        except DomainError as error:
+            form.form_errors.append(error.message)
+    if form.has_errors:
+        return _form_page(form, tender), 422
+    flash(_("The tender is saved."), "success")
+    return redirect(url_for("tenders.show", tender_id=tender.id))
+
+
+def _form_page(form: TenderForm, tender):
+    from marketplace.collectives.queries import collectives_of_member
+
+    form.offer_collectives(collectives_of_member(current_user))
+    return render_template("tenders/form.html", form=form, tender=tender)
+
+
+@bp.get("/<int:tender_id>")
+def show(tender_id: int):
+    tender = _tender_or_404(tender_id)
+    return _show_page(tender)
+
+
+def _show_page(tender, apply_form=None, status=200):
+    owner = is_owner(current_user, tender)
+    team = team_of(tender)
+    team_ids = {m.profile.id for m in team.members}
+    mine = current_user.profile if current_user.is_authenticated else None
+    applications = applications_for(current_user, tender)
+    can_apply = (
+        mine is not None
+        and tender.status == "open"
+        and not deadline_passed(tender)
+        and mine.id not in team_ids
+        and not any(a.applicant_profile_id == mine.id for a in tender.applications)
+    )
+    if apply_form is None and can_apply:
+        apply_form = ApplyForm(formdata=None)
+    if apply_form is not None:
+        apply_form.lot_ids.choices = [(lot.id, f"{lot.number}. {lot.title}") for lot in tender.lots]
+    team_form = None
+    if owner:
+        team_form = TeamForm(
+            formdata=None,
+            data={"lead_profile_id": tender.lead_profile_id, "form": tender.form or ""},
+        )
+        team_form.lead_profile_id.choices = [
+            (m.profile.id, m.profile.display_name)
+            for m in team.members
+            if m.role != "subcontractor"
+        ]
+        team_form.form.choices = [
+            ("", _("— not chosen —")),
+            ("conjoint", _("conjoint")),
+            ("solidaire", _("solidaire")),
+        ]
+    viewer_in_team = mine is not None and mine.id in team_ids
+    # Suggestions are for the people building the team (one read of the competences for both).
+    pool = all_candidates(current_user, tender) if owner or viewer_in_team else None
+    from marketplace.visibility import can_view_collective
+
+    collective = tender.collective
+    body = render_template(
+        "tenders/show.html",
+        tender=tender,
+        posted_for=collective
+        if collective and can_view_collective(current_user, collective)
+        else None,
+        team=team,
+        owner=owner,
+        applications=applications,
+        apply_form=apply_form if can_apply or apply_form is not None else None,
+        team_form=team_form,
+        decision_form=DecisionForm(formdata=None),
+        status_form=StatusForm(formdata=None),
+        share_form=ShareForm(formdata=None),
+        moves=allowed_moves(current_user, tender),
+        frozen=deadline_passed(tender),
+        by_lot=suggestions_by_lot(current_user, tender, candidates=pool)
+        if pool is not None
+        else {},
+        cover=complete_team(current_user, tender, candidates=pool) if pool is not None else None,
+        vat_percent=VAT_PERCENT,
+        cents_to_input=cents_to_input,
+        applied={a.applicant_profile_id for a in tender.applications if a.state == "pending"},
+    )
+    return body, status
+
+
+@bp.post("/<int:tender_id>/candidature")
+@login_required
+def apply_to(tender_id: int):
+    tender = _tender_or_404(tender_id)
+    form = ApplyForm()
+    form.lot_ids.choices = [(lot.id, str(lot.number)) for lot in tender.lots]
+    form.validate()
+    try:
+        apply(
+            current_user,
+            tender,
+            {
+                "lot_ids": form.lot_ids.data or [],
+                "role": form.role.data,
+                "message": form.message.data or "",
+            },
+        )
+    except ValidationError as error:
+        for key, messages in error.fields.items():
+            field = form._fields.get(key)
+            if field is not None:
+                field.errors = list(field.errors) + [str(m) for m in messages]
+        return _show_page(tender, form, 422)
+    except DomainError as error:
+        g.rollback_only = True
+        flash(error.message, "error")
+        return redirect(url_for("tenders.show", tender_id=tender.id)), 303
+    flash(_("Your application is sent."), "success")
+    return redirect(url_for("tenders.show", tender_id=tender.id))
+
+
+@bp.post("/<int:tender_id>/candidatures/<int:application_id>/decision")
+@login_required
+def decision(tender_id: int, application_id: int):
+    tender = _tender_or_404(tender_id)
+    application = db.session.get(TenderApplication, application_id)
+    if application is None or application.tender_id != tender.id:
+        abort(404)
+    if not is_owner(current_user, tender):
+        abort(403)
+    form = DecisionForm()
+    share = None
+    try:
+        share = parse_euros(form.share.data) if form.accept.data else None
+    except ValueError:
+        g.rollback_only = True
+        flash(_("Enter an amount in euros, e.g. 45000 or 45 000,50."), "error")
+        return redirect(url_for("tenders.show", tender_id=tender.id) + "#candidatures"), 303
+    try:
+        decide(current_user, application, bool(form.accept.data), share)
+    except DomainError as error:
+        g.rollback_only = True
+        flash(error.message, "error")
+        return redirect(url_for("tenders.show", tender_id=tender.id) + "#candidatures"), 303
+    flash(_("The decision is saved."), "success")
+    return redirect(url_for("tenders.show", tender_id=tender.id) + "#equipe")
+
+
+def _owner_action(tender_id: int, action):
+    tender = _tender_or_404(tender_id)
+    if not is_owner(current_user, tender):
+        abort(403)
+    try:
+        action(tender)
+    except DomainError as error:
+        g.rollback_only = True
+        flash(error.message, "error")
+        return redirect(url_for("tenders.show", tender_id=tender_id)), 303
+    flash(_("Saved."), "success")
+    return redirect(url_for("tenders.show", tender_id=tender_id))
+
+
+@bp.post("/<int:tender_id>/statut")
+@login_required
+def status(tender_id: int):
+    form = StatusForm()
+    return _owner_action(tender_id, lambda t: change_status(current_user, t, form.to.data or ""))
+
+
+@bp.post("/<int:tender_id>/equipe")
+@login_required
+def team(tender_id: int):
+    form = TeamForm()
+    form.lead_profile_id.choices = []
+
+    def act(tender):
+        lead = request.form.get("lead_profile_id", type=int)
+        shape = form.form.data if form.form.data in ("conjoint", "solidaire") else None
+        set_team(current_user, tender, shape, lead)
+
+    return _owner_action(tender_id, act)
+
+
+@bp.post("/<int:tender_id>/part")
+@login_required
+def share(tender_id: int):
+    form = ShareForm()
+
+    def act(tender):
+        try:
+            cents = parse_euros(form.share.data)
+        except ValueError:
+            raise ValidationError(_("Enter an amount in euros, e.g. 45000 or 45 000,50.")) from None
+        profile_id = int(form.profile_id.data) if (form.profile_id.data or "").isdigit() else 0
+        lot_ids = [int(i) for i in request.form.getlist("lot_ids") if i.isdigit()]
+        set_members(current_user, tender, [{"profile_id": profile_id, "share_cents": cents,
+                                            "lot_ids": lot_ids}])  # fmt: skip
+
+    return _owner_action(tender_id, act)
+
+
+@bp.get("/<int:tender_id>/fiche-equipe")
+def sheet(tender_id: int):
+    tender = _tender_or_404(tender_id)
+    return render_template(
+        "tenders/sheet.html", tender=tender, team=team_of(tender), vat_percent=VAT_PERCENT
+    )
+
+
+@bp.get("/<int:tender_id>/equipe.csv")
+def team_csv(tender_id: int):
+    tender = _tender_or_404(tender_id)
+    return Response(
+        exports.team_csv(tender).encode("utf-8"),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="equipe-appel-d-offres-{tender.id}.csv"',
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -1,0 +1,1 @@
+"""Joint tenders: calls for tenders answered together, their lots, applications and team."""

@@ -1,0 +1,297 @@
+"""Forms of the tender pages: post/edit (lots as repeated rows), apply, decide, team, filters."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from decimal import InvalidOperation
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from marketplace import geo, labels
+from marketplace.formatting import cents_to_input, parse_euros
+from marketplace.tenders.models import STATUSES, Tender
+from marketplace.tenders.validation import LIMITS, MAX_LOTS
+from marketplace.timeutil import PARIS, to_paris
+
+EMPTY_LOTS = 2
+MAX_ROWS = MAX_LOTS + EMPTY_LOTS
+FIELD_MAP = {"estimated_amount_cents": "estimated_amount", "buyer": "buyer_name"}
+
+
+def _department_choices() -> list[tuple[str, Any]]:
+    return [("", _l("— department —")), *geo.department_choices()]
+
+
+def _euros(raw: str | None, errors: list) -> int | None:
+    try:
+        return parse_euros(raw)
+    except (ValueError, InvalidOperation):
+        errors.append(_l("Enter an amount in euros, e.g. 45000 or 45 000,50."))
+        return None
+
+
+class LotRowForm(Form):
+    number = StringField(_l("Number"), render_kw={"inputmode": "numeric", "maxlength": 3})
+    title = StringField(_l("Lot title"), render_kw={"maxlength": LIMITS["lot_title"]})
+    skills = StringField(_l("Required competences"), render_kw={"maxlength": 1000})
+    amount = StringField(
+        _l("Estimated amount (€ excl. VAT)"), render_kw={"inputmode": "decimal", "maxlength": 20}
+    )
+
+
+class TenderForm(FlaskForm):
+    title = StringField(_l("Title"), render_kw={"maxlength": LIMITS["title"]})
+    buyer_name = StringField(_l("Buyer"), render_kw={"maxlength": LIMITS["buyer_name"]})
+    buyer_kind = RadioField(
+        _l("Kind of buyer"),
+        choices=lambda: labels.choices(labels.BUYER_KIND),
+        validate_choice=False,
+        default="public",
+    )
+    reference = StringField(_l("Reference"), render_kw={"maxlength": LIMITS["reference"]})
+    source_url = StringField(
+        _l("Link to the notice"), render_kw={"maxlength": 500, "inputmode": "url"}
+    )
+    procedure = StringField(_l("Procedure"), render_kw={"maxlength": LIMITS["procedure"]})
+    deadline_date = DateField(_l("Deadline: date"), validators=[Optional()])
+    deadline_time = TimeField(_l("Deadline: time (Paris)"), validators=[Optional()])
+    city = StringField(_l("City"), render_kw={"maxlength": LIMITS["city"]})
+    department = SelectField(_l("Department"), choices=_department_choices, validate_choice=False)
+    estimated_amount = StringField(
+        _l("Estimated amount (€ excl. VAT)"), render_kw={"inputmode": "decimal", "maxlength": 20}
+    )
+    description = TextAreaField(_l("Description"), render_kw={"rows": 6, "maxlength": 10000})
+    audience = RadioField(
+        _l("Who may see the tender"),
+        choices=lambda: labels.choices(labels.AUDIENCE),
+        validate_choice=False,
+        default="network",
+    )
+    #: One of the poster's collectives (choices set by the view), or "" for none.
+    collective = SelectField(
+        _l("Posted for a collective"),
+        choices=[SelectChoice("", "")],
+        validate_choice=False,
+        default="",
+    )
+    lots = FieldList(FormField(LotRowForm), min_entries=EMPTY_LOTS, max_entries=MAX_ROWS)
+    add_rows = SubmitField(_l("Add lots"))
+    submit = SubmitField(_l("Save the tender"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lot_errors: list[str] = []
+
+    @classmethod
+    def for_tender(cls, tender: Tender) -> TenderForm:
+        local = to_paris(tender.deadline)
+        rows = [
+            {
+                "number": str(lot.number),
+                "title": lot.title,
+                "skills": "; ".join(lot.skill_names),
+                "amount": cents_to_input(lot.estimated_amount_cents),
+            }
+            for lot in tender.lots
+        ]
+        rows += [{"number": "", "title": "", "skills": "", "amount": ""}] * EMPTY_LOTS
+        data = {
+            "title": tender.title,
+            "buyer_name": tender.buyer_name,
+            "buyer_kind": tender.buyer_kind,
+            "reference": tender.reference,
+            "source_url": tender.source_url or "",
+            "procedure": tender.procedure,
+            "deadline_date": local.date(),
+            "deadline_time": local.time().replace(second=0),
+            "city": tender.city,
+            "department": tender.department or "",
+            "estimated_amount": cents_to_input(tender.estimated_amount_cents),
+            "description": tender.description,
+            "audience": tender.audience,
+            "collective": str(tender.collective_id or ""),
+            "lots": rows,
+        }
+        return cls(formdata=None, data=data)
+
+    def offer_collectives(self, collectives: list[tuple[int, str]]) -> None:
+        """The collectives the poster belongs to, as choices (the current one kept)."""
+        choices = [SelectChoice("", str(_l("None: in my own name")))]
+        choices += [SelectChoice(str(i), name) for i, name in collectives]
+        current = self.collective.data or ""
+        if current and current not in {choice.value for choice in choices}:
+            choices.append(SelectChoice(current, current))
+        self.collective.choices = choices
+
+    def add_empty_rows(self, count: int = EMPTY_LOTS) -> None:
+        for _ in range(max(0, min(count, MAX_ROWS - len(self.lots.entries)))):
+            self.lots.append_entry({"number": "", "title": "", "skills": "", "amount": ""})
+
+    def tender_data(self) -> dict[str, Any]:
+        """What create_tender()/update_tender() take; amounts the form refused are marked."""
+        data: dict[str, Any] = {
+            "title": self.title.data or "",
+            "buyer": {"name": self.buyer_name.data or "", "kind": self.buyer_kind.data},
+            "reference": self.reference.data or "",
+            "source_url": self.source_url.data or "",
+            "procedure": self.procedure.data or "",
+            "city": self.city.data or "",
+            "department": self.department.data or None,
+            "description": self.description.data or "",
+            "audience": self.audience.data,
+        }
+        raw = (self.collective.data or "").strip()
+        data["collective_id"] = int(raw) if raw.isdigit() and len(raw) < 10 else None
+        if self.deadline_date.data:
+            moment = self.deadline_time.data or time(12, 0)
+            data["deadline"] = datetime.combine(self.deadline_date.data, moment, tzinfo=PARIS)
+        else:
+            data["deadline"] = None
+        errors: list = []
+        data["estimated_amount_cents"] = _euros(self.estimated_amount.data, errors)
+        if errors:
+            self.estimated_amount.errors = list(self.estimated_amount.errors) + errors
+        lots = []
+        for index, row in enumerate(self.lots, start=1):
+            form = row.form
+            if not (form.title.data or "").strip() and not (form.skills.data or "").strip():
+                continue
+            number = (form.number.data or "").strip()
+            errors = []
+            amount = _euros(form.amount.data, errors)
+            if errors:
+                self.lot_errors.extend(str(e) for e in errors)
+            lots.append(
+                {
+                    "number": int(number) if number.isdigit() else (number or index),
+                    "title": form.title.data or "",
+                    "skills": form.skills.data or "",
+                    "estimated_amount_cents": amount,
+                }
+            )
+        data["lots"] = lots
+        return data
+
+    def add_domain_errors(self, fields: dict[str, list[str]]) -> None:
+        for key, messages in fields.items():
+            if key == "lots":
+                self.lot_errors.extend(str(m) for m in messages)
+                continue
+            name = FIELD_MAP.get(key, key)
+            if key == "deadline":
+                name = "deadline_date"
+            field = self._fields.get(name)
+            if field is None:
+                self.form_errors.extend(str(m) for m in messages)
+                continue
+            field.errors = list(field.errors) + [str(m) for m in messages]
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(
+            self.errors or self.lot_errors or self.form_errors or self.estimated_amount.errors
+        )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ApplyForm(FlaskForm):
+    lot_ids = MultiCheckboxField(_l("Lots"), coerce=int, validate_choice=False)
+    role = RadioField(
+        _l("As"),
+        choices=lambda: labels.choices(labels.APPLY_ROLE),
+        validate_choice=False,
+        default="cotraitant",
+    )
+    message = TextAreaField(_l("Message"), render_kw={"rows": 5, "maxlength": LIMITS["message"]})
+    submit = SubmitField(_l("Apply"))
+
+
+class DecisionForm(FlaskForm):
+    share = StringField(
+        _l("Share (€ excl. VAT)"), render_kw={"inputmode": "decimal", "maxlength": 20}
+    )
+    accept = SubmitField(_l("Accept"))
+    decline = SubmitField(_l("Decline"))
+
+
+class StatusForm(FlaskForm):
+    to = HiddenField()
+
+
+class TeamForm(FlaskForm):
+    lead_profile_id = SelectField(_l("Mandataire"), coerce=int, validate_choice=False)
+    form = SelectField(_l("Form of the group"), validate_choice=False)
+    submit = SubmitField(_l("Save the team"))
+
+
+class ShareForm(FlaskForm):
+    profile_id = HiddenField()
+    share = StringField(
+        _l("Share (€ excl. VAT)"), render_kw={"inputmode": "decimal", "maxlength": 20}
+    )
+    submit = SubmitField(_l("Save the share"))
+
+
+class TenderFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Words"), render_kw={"maxlength": 200})
+    department = SelectField(_l("Department"), validate_choice=False)
+    skill = StringField(_l("Competence"), render_kw={"maxlength": 120, "list": "skill-suggestions"})
+    status = SelectField(_l("Status"), validate_choice=False)
+    deadline_after = DateField(_l("Deadline from"), validators=[Optional()])
+    deadline_before = DateField(_l("Deadline until"), validators=[Optional()])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        anything = ("", _l("All"))
+        self.department.choices = [anything, *geo.department_choices()]
+        self.status.choices = [anything, *labels.choices(labels.TENDER_STATUS)]
+
+    def filter_values(self) -> dict[str, Any]:
+        self.validate()
+        department = self.department.data or ""
+        status = self.status.data if self.status.data in STATUSES else None
+        after = self.deadline_after.data if not self.deadline_after.errors else None
+        before = self.deadline_before.data if not self.deadline_before.errors else None
+        return {
+            "q": (self.q.data or "").strip()[:200] or None,
+            "department": geo.normalize_department(department) if department else None,
+            "skill": (self.skill.data or "").strip()[:120] or None,
+            "status": status,
+            "deadline_after": datetime.combine(after, time(0, 0), tzinfo=PARIS) if after else None,
+            "deadline_before": (
+                datetime.combine(before, time(23, 59, 59), tzinfo=PARIS) if before else None
+            ),
+        }
+
+    def active_args(self) -> dict[str, str]:
+        args = {k: (self[k].data or "") for k in ("q", "department", "skill", "status")}
+        for k in ("deadline_after", "deadline_before"):
+            if self[k].data and not self[k].errors:
+                args[k] = self[k].data.isoformat()
+        return {k: str(v) for k, v in args.items() if v}

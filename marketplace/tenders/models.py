@@ -1,0 +1,243 @@
+"""Joint tenders: a call for tenders some entrepreneurs answer together, its lots and its team."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.extensions import db
+from marketplace.geo import region_of
+from marketplace.timeutil import utcnow
+
+STATUSES = ("open", "team_formed", "submitted", "won", "lost", "cancelled")
+BUYER_KINDS = ("public", "private")
+AUDIENCES = ("cae", "network", "public")
+FORMS = ("conjoint", "solidaire")
+#: The role someone takes in the team (the lead is the cotraitant named by lead_profile_id).
+ROLES = ("cotraitant", "subcontractor")
+APPLICATION_STATES = ("pending", "accepted", "declined")
+MAX_AMOUNT_CENTS = 100_000_000_000  # one billion euros: beyond is a typing mistake
+
+
+class Tender(db.Model):
+    __tablename__ = "tenders"
+    __table_args__ = (
+        CheckConstraint(in_clause("status", STATUSES), name="status"),
+        CheckConstraint(in_clause("buyer_kind", BUYER_KINDS), name="buyer_kind"),
+        CheckConstraint(in_clause("audience", AUDIENCES), name="audience"),
+        CheckConstraint(f"form IS NULL OR {in_clause('form', FORMS)}", name="form"),
+        CheckConstraint(
+            "estimated_amount_cents IS NULL OR estimated_amount_cents >= 0", name="amount"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    buyer_name: Mapped[str] = mapped_column(String(200))
+    #: public (a public buyer: procurement code, DC1/DC4) or private.
+    buyer_kind: Mapped[str] = mapped_column(String(8), default="public")
+    reference: Mapped[str] = mapped_column(String(120), default="")
+    #: The notice (BOAMP or the buyer's platform).
+    source_url: Mapped[str | None] = mapped_column(String(500))
+    #: e.g. "procédure adaptée (MAPA)", "appel d'offres ouvert".
+    procedure: Mapped[str] = mapped_column(String(120), default="")
+    #: Deadline for offers, aware UTC (entered and shown in Europe/Paris).
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    city: Mapped[str] = mapped_column(String(120), default="")
+    department: Mapped[str | None] = mapped_column(String(3), index=True)
+    #: Estimated amount of the whole contract, excluding VAT, in cents.
+    estimated_amount_cents: Mapped[int | None] = mapped_column(BigInteger)
+    description: Mapped[str] = mapped_column(Text, default="")
+    audience: Mapped[str] = mapped_column(String(8), default="network", index=True)
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    owner_profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
+    )
+    #: The collective the tender is posted for (its poster is a member of it), if any.
+    collective_id: Mapped[int | None] = mapped_column(
+        ForeignKey("collectives.id", ondelete="SET NULL"), index=True
+    )
+    #: The mandataire; the owner until changed (always a cotraitant of the team).
+    lead_profile_id: Mapped[int | None] = mapped_column(
+        ForeignKey("profiles.id", ondelete="SET NULL")
+    )
+    #: conjoint or solidaire (for a groupement of several CAEs); None until chosen.
+    form: Mapped[str | None] = mapped_column(String(10))
+    #: When the team was reminded of the deadline (flask notify due), once.
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    owner = relationship("Profile", foreign_keys=[owner_profile_id], lazy="joined", innerjoin=True)
+    collective = relationship("Collective")
+    lots = relationship(
+        "TenderLot",
+        cascade="all, delete-orphan",
+        order_by="TenderLot.number",
+        lazy="selectin",
+        back_populates="tender",
+    )
+    members = relationship(
+        "TenderMember",
+        cascade="all, delete-orphan",
+        order_by="TenderMember.id",
+        lazy="selectin",
+        back_populates="tender",
+    )
+    applications = relationship(
+        "TenderApplication",
+        cascade="all, delete-orphan",
+        order_by="TenderApplication.id",
+        back_populates="tender",
+    )
+    events = relationship("TenderEvent", cascade="all, delete-orphan", order_by="TenderEvent.id")
+
+    @property
+    def region(self) -> str | None:
+        return region_of(self.department)
+
+    @property
+    def owner_cae_id(self) -> int | None:
+        return self.owner.user.cae_id
+
+
+tender_lot_skills = Table(
+    "tender_lot_skills",
+    db.metadata,
+    Column("lot_id", ForeignKey("tender_lots.id", ondelete="CASCADE"), primary_key=True),
+    Column("skill_id", ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class TenderLot(db.Model):
+    __tablename__ = "tender_lots"
+    __table_args__ = (
+        UniqueConstraint("tender_id", "number"),
+        CheckConstraint("number >= 1", name="number"),
+        CheckConstraint(
+            "estimated_amount_cents IS NULL OR estimated_amount_cents >= 0", name="amount"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(SmallInteger)
+    title: Mapped[str] = mapped_column(String(200))
+    estimated_amount_cents: Mapped[int | None] = mapped_column(BigInteger)
+
+    tender = relationship("Tender", back_populates="lots")
+    skills = relationship(
+        "Skill", secondary=tender_lot_skills, lazy="selectin", order_by="Skill.key"
+    )
+
+    @property
+    def skill_names(self) -> list[str]:
+        return [s.name for s in sorted(self.skills, key=lambda s: s.key)]
+
+
+member_lots = Table(
+    "tender_member_lots",
+    db.metadata,
+    Column("member_id", ForeignKey("tender_members.id", ondelete="CASCADE"), primary_key=True),
+    Column("lot_id", ForeignKey("tender_lots.id", ondelete="CASCADE"), primary_key=True),
+)
+
+application_lots = Table(
+    "tender_application_lots",
+    db.metadata,
+    Column(
+        "application_id",
+        ForeignKey("tender_applications.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("lot_id", ForeignKey("tender_lots.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class TenderMember(db.Model):
+    """A person in the team: the owner (first), then every accepted application."""
+
+    __tablename__ = "tender_members"
+    __table_args__ = (
+        UniqueConstraint("tender_id", "profile_id"),
+        CheckConstraint(in_clause("role", ROLES), name="role"),
+        CheckConstraint("share_cents IS NULL OR share_cents >= 0", name="share"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id", ondelete="CASCADE"), index=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(16), default="cotraitant")
+    #: This member's share of the contract, excluding VAT, in cents (None: not set yet).
+    share_cents: Mapped[int | None] = mapped_column(BigInteger)
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tender_applications.id", ondelete="SET NULL")
+    )
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    tender = relationship("Tender", back_populates="members")
+    profile = relationship("Profile", lazy="joined", innerjoin=True)
+    lots = relationship(
+        "TenderLot", secondary=member_lots, lazy="selectin", order_by="TenderLot.number"
+    )
+
+
+class TenderApplication(db.Model):
+    __tablename__ = "tender_applications"
+    __table_args__ = (
+        UniqueConstraint("tender_id", "applicant_profile_id"),
+        CheckConstraint(in_clause("role", ROLES), name="role"),
+        CheckConstraint(in_clause("state", APPLICATION_STATES), name="state"),
+        CheckConstraint("share_cents IS NULL OR share_cents >= 0", name="share"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id", ondelete="CASCADE"), index=True)
+    applicant_profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(16))
+    message: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    #: The share given on acceptance, excluding VAT, in cents.
+    share_cents: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    tender = relationship("Tender", back_populates="applications")
+    applicant = relationship("Profile", lazy="joined", innerjoin=True)
+    lots = relationship(
+        "TenderLot", secondary=application_lots, lazy="selectin", order_by="TenderLot.number"
+    )
+
+
+class TenderEvent(db.Model):
+    """History of the tender's status and of its applications: who, when, from, to."""
+
+    __tablename__ = "tender_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id", ondelete="CASCADE"), index=True)
+    #: Set when the event is about an application rather than the tender itself.
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tender_applications.id", ondelete="CASCADE")
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    from_state: Mapped[str | None] = mapped_column(String(12))
+    to_state: Mapped[str] = mapped_column(String(12))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor = relationship("User")

@@ -1,0 +1,79 @@
+"""What tenders tell people (through marketplace.notifications): applications, decisions,
+deadlines and cancellations. Each message is a notification in the site and, by each person's
+setting, an e-mail at once or in the daily digest; nothing leaves before the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from marketplace.formatting import datetime_short
+from marketplace.notifications import notify, register_kind, site_path
+
+register_kind(
+    "tender.application",
+    _l("%(person)s applies to your tender “%(title)s” (lots: %(lots)s)."),
+)
+register_kind(
+    "tender.accepted", _l("You are in the team for “%(title)s”: %(person)s accepted you.")
+)
+register_kind("tender.declined", _l("%(person)s declined your application to “%(title)s”."))
+register_kind(
+    "tender.deadline",
+    _l("The deadline of “%(title)s” is near: offers are due on %(deadline)s (Paris time)."),
+)
+register_kind(
+    "tender.cancelled",
+    _l("“%(title)s” is cancelled: %(person)s will not answer this tender with the team."),
+)
+
+_silenced: ContextVar[bool] = ContextVar("tender_notifications_silenced", default=False)
+
+
+@contextmanager
+def silenced() -> Iterator[None]:
+    """No message inside this block (the demo data loader)."""
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
+
+
+def _tell(user: Any, kind: str, tender: Any, **args: Any) -> None:
+    if _silenced.get():
+        return
+    notify(user, kind, site_path("tenders.show", tender_id=tender.id), title=tender.title, **args)
+
+
+def application_received(tender: Any, application: Any) -> None:
+    lots = ", ".join(str(lot.number) for lot in application.lots)
+    _tell(
+        tender.owner.user,
+        "tender.application",
+        tender,
+        person=application.applicant.display_name,
+        lots=lots,
+    )
+
+
+def application_decided(tender: Any, application: Any) -> None:
+    kind = "tender.accepted" if application.state == "accepted" else "tender.declined"
+    _tell(application.applicant.user, kind, tender, person=tender.owner.display_name)
+
+
+def deadline_reminder(tender: Any, member_profile: Any) -> None:
+    _tell(member_profile.user, "tender.deadline", tender, deadline=datetime_short(tender.deadline))
+
+
+def tender_cancelled(tender: Any) -> None:
+    """Tell the team (and pending applicants) that the owner cancelled the tender."""
+    people = [m.profile for m in tender.members if m.profile_id != tender.owner_profile_id]
+    people += [a.applicant for a in tender.applications if a.state == "pending"]
+    for profile in people:
+        _tell(profile.user, "tender.cancelled", tender, person=tender.owner.display_name)

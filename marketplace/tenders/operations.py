@@ -1,0 +1,453 @@
+"""Joint tenders: post, edit, move along the status machine, apply, decide, shape the team.
+
+Every function takes the acting user first, checks permissions and domain rules, flushes and
+never commits. Notifications leave after the commit (tenders/notify.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.errors import (
+    Conflict,
+    DeadlinePassed,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
+from marketplace.extensions import db
+from marketplace.skills.operations import get_or_create_skills
+from marketplace.tenders import notify
+from marketplace.tenders.models import (
+    Tender,
+    TenderApplication,
+    TenderEvent,
+    TenderLot,
+    TenderMember,
+)
+from marketplace.tenders.validation import validate_application_input, validate_tender_input
+from marketplace.text import fold
+from marketplace.timeutil import as_utc, utcnow
+from marketplace.visibility import can_view_tender, visible_tenders
+
+#: The tender's status machine: from → {to: who may make the move}. Only the owner moves it.
+TRANSITIONS: dict[str, dict[str, str]] = {
+    "open": {"team_formed": "owner", "cancelled": "owner"},
+    "team_formed": {"open": "owner", "submitted": "owner", "cancelled": "owner"},
+    "submitted": {"won": "owner", "lost": "owner", "cancelled": "owner"},
+    "won": {},
+    "lost": {},
+    "cancelled": {},
+}
+#: Applications: pending → accepted or declined, by the tender's owner.
+APPLICATION_TRANSITIONS: dict[str, dict[str, str]] = {
+    "pending": {"accepted": "owner", "declined": "owner"},
+    "accepted": {},
+    "declined": {},
+}
+#: Statuses in which the tender's content may still be edited.
+EDITABLE = ("open", "team_formed")
+SIMPLE_FIELDS = (
+    "title",
+    "buyer_name",
+    "buyer_kind",
+    "reference",
+    "source_url",
+    "procedure",
+    "deadline",
+    "city",
+    "department",
+    "estimated_amount_cents",
+    "description",
+    "audience",
+)
+
+
+def _check_collective(actor: Any, collective_id: int | None) -> None:
+    """A tender is posted for a collective only by one of its members (any role)."""
+    if collective_id is None:
+        return
+    from marketplace.collectives.models import Collective
+    from marketplace.collectives.rules import membership_of
+    from marketplace.visibility import can_view_collective
+
+    collective = db.session.get(Collective, collective_id)
+    if collective is None or not can_view_collective(actor, collective):
+        message = _("This collective does not exist or is not visible to you.")
+        raise ValidationError(message, {"collective_id": [message]})
+    if actor is not None and membership_of(collective, actor) is None:
+        message = _("Only the members of a collective may post a tender for it.")
+        raise ValidationError(message, {"collective_id": [message]})
+
+
+def _profile_of(actor: Any):
+    profile = getattr(actor, "profile", None) if getattr(actor, "is_authenticated", False) else None
+    if profile is None:
+        raise PermissionDenied(_("Sign in with a profile to do this."))
+    return profile
+
+
+def is_owner(actor: Any, tender: Tender) -> bool:
+    return bool(getattr(actor, "is_authenticated", False)) and actor.id == tender.owner.user_id
+
+
+def _require_owner(actor: Any, tender: Tender) -> None:
+    if not is_owner(actor, tender):
+        raise PermissionDenied(_("Only the person who posted the tender may do this."))
+
+
+def deadline_passed(tender: Tender, now: datetime | None = None) -> bool:
+    return as_utc(tender.deadline) <= (now or utcnow())
+
+
+def _lock(tender: Tender) -> None:
+    """Serialise the changes of one tender's team and status (row lock on PostgreSQL), then
+    re-read what the checks depend on: two decisions at once cannot both fit under the estimate."""
+    db.session.execute(select(Tender.id).where(Tender.id == tender.id).with_for_update())
+    db.session.refresh(
+        tender, ["status", "deadline", "estimated_amount_cents", "lead_profile_id", "members"]
+    )
+
+
+def _record(actor: Any, tender: Tender, from_state, to_state, application=None) -> None:
+    tender.events.append(
+        TenderEvent(
+            application_id=application.id if application is not None else None,
+            actor_id=getattr(actor, "id", None),
+            from_state=from_state,
+            to_state=to_state,
+        )
+    )
+
+
+def _set_lots(tender: Tender, lots: list[dict[str, Any]]) -> None:
+    """Replace the lots with the given whole list, matched by number (ids stay stable)."""
+    records = get_or_create_skills(name for lot in lots for name in lot["skills"])
+    by_number = {lot.number: lot for lot in tender.lots}
+    kept = []
+    for data in lots:
+        lot = by_number.pop(data["number"], None) or TenderLot(number=data["number"])
+        lot.title = data["title"]
+        lot.estimated_amount_cents = data["estimated_amount_cents"]
+        lot.skills = [records[fold(name)] for name in data["skills"]]
+        kept.append(lot)
+    tender.lots = kept
+
+
+def _check_shares(tender: Tender, extra: int = 0, replacing: TenderMember | None = None) -> None:
+    """The shares of the team may not exceed the tender's estimated amount."""
+    if tender.estimated_amount_cents is None:
+        return
+    total = extra + sum(m.share_cents or 0 for m in tender.members if m is not replacing)
+    if total > tender.estimated_amount_cents:
+        raise ValidationError(
+            _("The shares of the team would exceed the estimated amount of the tender."),
+            {"share_cents": [_("The shares of the team would exceed the estimated amount.")]},
+        )
+
+
+def create_tender(actor: Any, data: dict[str, Any]) -> Tender:
+    """Post a tender; the owner becomes the first member of the team and its lead."""
+    profile = _profile_of(actor)
+    values = validate_tender_input(data, partial=False)
+    values.pop("status", None)  # a new tender is open
+    _check_collective(actor, values.get("collective_id"))
+    tender = Tender(owner=profile, status="open", collective_id=values.get("collective_id"))
+    for key in SIMPLE_FIELDS:
+        if key in values:
+            setattr(tender, key, values[key])
+    tender.audience = values.get("audience", "network")
+    tender.form = values.get("form")
+    db.session.add(tender)
+    _set_lots(tender, values["lots"])
+    tender.members = [TenderMember(profile=profile, role="cotraitant")]
+    db.session.flush()
+    tender.lead_profile_id = profile.id
+    _record(actor, tender, None, "open")
+    db.session.flush()
+    return tender
+
+
+def update_tender(actor: Any, tender: Tender, data: dict[str, Any]) -> Tender:
+    """Edit (owner): any writable field, lots given whole, a status move, the team's shape."""
+    _require_owner(actor, tender)
+    values = validate_tender_input(data, partial=True)
+    status = values.pop("status", None)
+    content = {k: v for k, v in values.items() if k not in ("form", "lead_profile_id", "members")}
+    if content and tender.status not in EDITABLE:
+        raise Conflict(_("A tender that is submitted, decided or cancelled cannot be edited."))
+    if "collective_id" in values and values["collective_id"] != tender.collective_id:
+        _check_collective(actor, values["collective_id"])
+        tender.collective_id = values["collective_id"]
+    if "deadline" in values and values["deadline"] != tender.deadline:
+        tender.reminder_sent_at = None  # a new deadline deserves its own reminder
+    for key in SIMPLE_FIELDS:
+        if key in values:
+            setattr(tender, key, values[key])
+    if "estimated_amount_cents" in values:
+        _check_shares(tender)
+    if "lots" in values:
+        _set_lots(tender, values["lots"])
+    if "members" in values:
+        set_members(actor, tender, values["members"])
+    if "form" in values or "lead_profile_id" in values:
+        set_team(
+            actor,
+            tender,
+            values.get("form", tender.form),
+            values.get("lead_profile_id", tender.lead_profile_id),
+        )
+    if status is not None and status != tender.status:
+        change_status(actor, tender, status)
+    tender.updated_at = utcnow()
+    db.session.flush()
+    return tender
+
+
+def set_team(actor: Any, tender: Tender, form: str | None, lead_profile_id: int | None) -> Tender:
+    """Choose the group's form and its mandataire (a cotraitant of the team)."""
+    _require_owner(actor, tender)
+    if form != tender.form or lead_profile_id != tender.lead_profile_id:
+        _require_team_open(tender)
+    if lead_profile_id is not None:
+        member = next((m for m in tender.members if m.profile_id == lead_profile_id), None)
+        if member is None or member.role != "cotraitant":
+            raise ValidationError(
+                _("The mandataire must be a cotraitant of the team."),
+                {"lead_profile_id": [_("The mandataire must be a cotraitant of the team.")]},
+            )
+    tender.form = form
+    tender.lead_profile_id = lead_profile_id or tender.owner_profile_id
+    tender.updated_at = utcnow()
+    db.session.flush()
+    return tender
+
+
+def _require_team_open(tender: Tender) -> None:
+    if deadline_passed(tender):
+        raise DeadlinePassed(_("The deadline has passed: the team can no longer change."))
+    if tender.status not in EDITABLE:
+        raise Conflict(_("The team can no longer change once the offer is submitted."))
+
+
+def allowed_moves(actor: Any, tender: Tender) -> list[str]:
+    """The statuses this person may move the tender to now."""
+    if not is_owner(actor, tender):
+        return []
+    return list(TRANSITIONS[tender.status])
+
+
+def change_status(actor: Any, tender: Tender, to: str) -> Tender:
+    if to not in TRANSITIONS:
+        raise ValidationError(_("Unknown status."), {"status": [_("Unknown status.")]})
+    _require_owner(actor, tender)
+    _lock(tender)
+    allowed = TRANSITIONS.get(tender.status, {})
+    if to not in allowed:
+        raise InvalidTransition(_("This tender cannot move from this status to that one."))
+    if to == "open" and deadline_passed(tender):
+        raise DeadlinePassed(_("The deadline has passed: the tender cannot reopen."))
+    _record(actor, tender, tender.status, to)
+    tender.status = to
+    tender.updated_at = utcnow()
+    db.session.flush()
+    if to == "cancelled":
+        notify.tender_cancelled(tender)
+    return tender
+
+
+def apply(actor: Any, tender: Tender, data: dict[str, Any]) -> TenderApplication:
+    """Apply for one or more lots as cotraitant or subcontractor → pending."""
+    profile = _profile_of(actor)
+    if not actor.is_verified:
+        raise PermissionDenied(_("Your CAE must verify your membership before you can apply."))
+    values = validate_application_input(data)
+    if tender.status != "open":
+        raise Conflict(_("This tender no longer takes applications."))
+    if deadline_passed(tender):
+        raise DeadlinePassed(_("The deadline has passed: applications are closed."))
+    if any(m.profile_id == profile.id for m in tender.members):
+        raise Conflict(_("You are already in the team."))
+    existing = db.session.scalar(
+        select(TenderApplication.id).where(
+            TenderApplication.tender_id == tender.id,
+            TenderApplication.applicant_profile_id == profile.id,
+        )
+    )
+    if existing is not None:
+        raise Conflict(_("You have already applied to this tender."))
+    lots = {lot.id: lot for lot in tender.lots}
+    if any(i not in lots for i in values["lot_ids"]):
+        raise ValidationError(
+            _("Some fields need your attention."),
+            {"lot_ids": [_("Choose lots of this tender.")]},
+        )
+    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a concurrent application by the same person
+            application = TenderApplication(
+                tender_id=tender.id,
+                applicant_profile_id=profile.id,
+                role=values["role"],
+                message=values["message"],
+                state="pending",
+                lots=[lots[i] for i in values["lot_ids"]],
+            )
+            db.session.add(application)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(_("You have already applied to this tender.")) from None
+    db.session.refresh(tender, ["applications"])
+    _record(actor, tender, None, "pending", application)
+    db.session.flush()
+    notify.application_received(tender, application)
+    return application
+
+
+def decide(actor: Any, application: TenderApplication, accept: Any, share_cents: Any = None):
+    """The owner accepts (with the member's share) or declines a pending application."""
+    tender = application.tender
+    _require_owner(actor, tender)
+    if not isinstance(accept, bool):
+        raise ValidationError(
+            _("Some fields need your attention."), {"accept": [_("Expected true or false.")]}
+        )
+    to = "accepted" if accept else "declined"
+    _lock(tender)
+    db.session.refresh(application, ["state"])
+    if to not in APPLICATION_TRANSITIONS[application.state]:
+        raise InvalidTransition(_("This application has already been decided."))
+    _require_team_open(tender)
+    if accept:
+        if share_cents is not None and (
+            isinstance(share_cents, bool) or not isinstance(share_cents, int) or share_cents < 0
+        ):
+            raise ValidationError(
+                _("Some fields need your attention."),
+                {"share_cents": [_("The share is a whole number of cents, 0 or more.")]},
+            )
+        _check_shares(tender, share_cents or 0)
+        application.share_cents = share_cents
+        tender.members.append(
+            TenderMember(
+                profile=application.applicant,
+                role=application.role,
+                share_cents=share_cents,
+                application_id=application.id,
+                lots=list(application.lots),
+            )
+        )
+    _record(actor, tender, application.state, to, application)
+    application.state = to
+    application.decided_at = utcnow()
+    tender.updated_at = utcnow()
+    db.session.flush()
+    notify.application_decided(tender, application)
+    return application
+
+
+def set_members(actor: Any, tender: Tender, items: list[dict[str, Any]]) -> None:
+    """Change the lots and shares of members (the owner's own included); all or nothing."""
+    _require_owner(actor, tender)
+    _lock(tender)
+    _require_team_open(tender)
+    members = {m.profile_id: m for m in tender.members}
+    lots = {lot.id: lot for lot in tender.lots}
+    shares = {pid: m.share_cents for pid, m in members.items()}
+    for item in items:
+        if item["profile_id"] not in members:
+            raise ValidationError(
+                _("Some fields need your attention."),
+                {"team": [_("This person is not in the team.")]},
+            )
+        if any(i not in lots for i in item.get("lot_ids", [])):
+            raise ValidationError(
+                _("Some fields need your attention."), {"team": [_("Choose lots of this tender.")]}
+            )
+        if "share_cents" in item:
+            shares[item["profile_id"]] = item["share_cents"]
+    total = sum(v or 0 for v in shares.values())
+    if tender.estimated_amount_cents is not None and total > tender.estimated_amount_cents:
+        raise ValidationError(
+            _("The shares of the team would exceed the estimated amount of the tender."),
+            {"share_cents": [_("The shares of the team would exceed the estimated amount.")]},
+        )
+    for item in items:
+        member = members[item["profile_id"]]
+        if "lot_ids" in item:
+            member.lots = [lots[i] for i in item["lot_ids"]]
+        if "share_cents" in item:
+            member.share_cents = item["share_cents"]
+    tender.updated_at = utcnow()
+    db.session.flush()
+
+
+def get_tender(viewer: Any, tender_id: int) -> Tender:
+    tender = db.session.get(Tender, tender_id)
+    if tender is None or not can_view_tender(viewer, tender):
+        raise NotFound(_("This tender does not exist or is not visible to you."))
+    return tender
+
+
+def get_application(viewer: Any, tender: Tender, application_id: int) -> TenderApplication:
+    """An application of the tender, for its owner or its applicant; NotFound otherwise."""
+    application = db.session.get(TenderApplication, application_id)
+    if application is None or application.tender_id != tender.id:
+        raise NotFound(_("This application does not exist."))
+    mine = getattr(viewer, "is_authenticated", False) and application.applicant.user_id == viewer.id
+    if not (mine or is_owner(viewer, tender)):
+        raise NotFound(_("This application does not exist."))
+    return application
+
+
+def applications_for(viewer: Any, tender: Tender) -> list[TenderApplication]:
+    """Owner: every application; applicant: their own; anyone else: none."""
+    if is_owner(viewer, tender):
+        return list(tender.applications)
+    if not getattr(viewer, "is_authenticated", False):
+        return []
+    return [a for a in tender.applications if a.applicant.user_id == viewer.id]
+
+
+@dataclass
+class TenderFilters:
+    q: str | None = None
+    department: str | None = None
+    skill: str | None = None
+    status: str | None = None
+    deadline_after: datetime | None = None
+    deadline_before: datetime | None = None
+
+
+def filtered_tenders(viewer: Any, filters: TenderFilters, ids: list[int] | None = None):
+    """SELECT of visible tenders matching the filters, nearest deadline first."""
+    from marketplace.skills.models import Skill
+    from marketplace.tenders.models import tender_lot_skills
+
+    stmt = visible_tenders(viewer)
+    if ids is not None:
+        stmt = stmt.where(Tender.id.in_(ids))
+    if filters.department:
+        stmt = stmt.where(Tender.department == filters.department)
+    if filters.status:
+        stmt = stmt.where(Tender.status == filters.status)
+    if filters.skill:
+        lots = (
+            select(TenderLot.tender_id)
+            .join(tender_lot_skills, tender_lot_skills.c.lot_id == TenderLot.id)
+            .join(Skill, Skill.id == tender_lot_skills.c.skill_id)
+            .where(Skill.key == fold(filters.skill))
+        )
+        stmt = stmt.where(Tender.id.in_(lots))
+    if filters.deadline_after:
+        stmt = stmt.where(Tender.deadline >= filters.deadline_after)
+    if filters.deadline_before:
+        stmt = stmt.where(Tender.deadline <= filters.deadline_before)
+    return stmt.order_by(Tender.deadline, Tender.id)

@@ -1,0 +1,239 @@
+"""Who could take each lot, and the smallest set of people who would complete the team.
+
+A constant number of queries whatever the number of profiles: the competences of every visible
+candidate holding one of the tenders' skills are read in one query (ProfileSkill by skill id),
+then everything is ranked in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from marketplace.accounts.models import User
+from marketplace.caes.models import Cae
+from marketplace.extensions import db
+from marketplace.geo import region_of
+from marketplace.profiles.models import Profile, ProfileSkill
+from marketplace.tenders.models import Tender
+from marketplace.visibility import profile_row_visible
+
+AVAILABILITY_WEIGHT = {"available": 1.0, "partial": 0.5, "unavailable": 0.0}
+#: How much each criterion weighs in the score (0 to 100).
+WEIGHTS = {"coverage": 60, "level": 20, "availability": 10, "nearness": 10}
+
+
+@dataclass
+class Candidate:
+    profile_id: int
+    display_name: str
+    cae_id: int | None
+    cae_name: str | None
+    department: str | None
+    availability: str
+    levels: dict[int, int] = field(default_factory=dict)  # skill id → level
+    #: 1 in the tender's department, 0.5 in its region, 0 elsewhere.
+    near: float = 0.0
+
+    def nearness(self, tender: Tender) -> float:
+        return self.near
+
+
+def _nearness(department: str | None, tender_department: str | None, region: str | None):
+    if tender_department and department == tender_department:
+        return 1.0
+    if region and region_of(department) == region:
+        return 0.5
+    return 0.0
+
+
+@dataclass
+class Suggestion:
+    candidate: Candidate
+    lot_ids: list[int]
+    matched: list[str]
+    missing: list[str]
+    score: float
+
+
+def _candidates(viewer: Any, tender: Tender, skill_ids: set[int]) -> dict[int, Candidate]:
+    """Visible people (not in the team) holding any of these skills: two queries."""
+    if not skill_ids:
+        return {}
+    team = {m.profile_id for m in tender.members}
+    stmt = (
+        select(
+            ProfileSkill.profile_id,
+            ProfileSkill.skill_id,
+            ProfileSkill.level,
+            Profile.department,
+            Profile.availability,
+            Profile.audience,
+            User.id.label("user_id"),
+            User.first_name,
+            User.last_name,
+            User.cae_id,
+        )
+        .join(Profile, Profile.id == ProfileSkill.profile_id)
+        .join(User, User.id == Profile.user_id)
+        .where(ProfileSkill.skill_id.in_(sorted(skill_ids)))
+        .where(User.is_active.is_(True), User.membership == "verified")
+    )
+    # The visibility rule is applied to each row in Python (profile_row_visible): as a SQL OR it
+    # makes SQLite scan every verified user instead of following the skill index.
+    if tender.audience == "cae":  # only people who may open the tender can join it
+        stmt = stmt.where(User.cae_id == tender.owner_cae_id)
+    viewer = getattr(viewer, "_get_current_object", lambda: viewer)()  # no proxy in the loop
+    region = region_of(tender.department)
+    found: dict[int, Candidate] = {}
+    hidden = set(team)
+    for row in db.session.execute(stmt):
+        if row.profile_id in hidden:
+            continue
+        candidate = found.get(row.profile_id)
+        if candidate is None:
+            if not profile_row_visible(viewer, row.user_id, row.cae_id, row.audience, True):
+                hidden.add(row.profile_id)
+                continue
+            candidate = found[row.profile_id] = Candidate(
+                profile_id=row.profile_id,
+                display_name=f"{row.first_name} {row.last_name}".strip(),
+                cae_id=row.cae_id,
+                cae_name=None,
+                department=row.department,
+                availability=row.availability,
+                near=_nearness(row.department, tender.department, region),
+            )
+        candidate.levels[row.skill_id] = row.level
+    cae_ids = {c.cae_id for c in found.values() if c.cae_id is not None}
+    if cae_ids:
+        names = dict(db.session.execute(select(Cae.id, Cae.name).where(Cae.id.in_(cae_ids))).all())
+        for candidate in found.values():
+            candidate.cae_name = names.get(candidate.cae_id)
+    return found
+
+
+def _score(candidate: Candidate, skill_ids: list[int]) -> float:
+    matched = [candidate.levels[s] for s in skill_ids if s in candidate.levels]
+    if not matched or not skill_ids:
+        return 0.0
+    coverage = len(matched) / len(skill_ids)
+    level = sum(matched) / len(matched) / 4
+    value = (
+        WEIGHTS["coverage"] * coverage
+        + WEIGHTS["level"] * level
+        + WEIGHTS["availability"] * AVAILABILITY_WEIGHT.get(candidate.availability, 0.0)
+        + WEIGHTS["nearness"] * candidate.near
+    )
+    return round(value, 2)
+
+
+def _rank(candidates, tender: Tender, lots: list) -> list[Suggestion]:
+    skills = {s.id: s.name for lot in lots for s in lot.skills}
+    skill_ids = sorted(skills, key=lambda i: skills[i].casefold())
+    lot_skills = [(lot.id, {s.id for s in lot.skills}) for lot in lots]
+    wanted = set(skill_ids)
+    result = []
+    for candidate in candidates.values():
+        if wanted.isdisjoint(candidate.levels):
+            continue
+        result.append(
+            Suggestion(
+                candidate=candidate,
+                lot_ids=[i for i, ids in lot_skills if not ids.isdisjoint(candidate.levels)],
+                matched=[skills[s] for s in skill_ids if s in candidate.levels],
+                missing=[skills[s] for s in skill_ids if s not in candidate.levels],
+                score=_score(candidate, skill_ids),
+            )
+        )
+    result.sort(
+        key=lambda s: (-s.score, s.candidate.display_name.casefold(), s.candidate.profile_id)
+    )
+    return result
+
+
+def suggestions(viewer: Any, tender: Tender, lot=None) -> list[Suggestion]:
+    """Ranked people for one lot, or for all the lots' competences together."""
+    lots = [lot] if lot is not None else list(tender.lots)
+    ids = {s.id for item in lots for s in item.skills}
+    return _rank(_candidates(viewer, tender, ids), tender, lots)
+
+
+def suggestions_by_lot(
+    viewer: Any, tender: Tender, limit: int = 8, candidates: dict | None = None
+) -> dict[int, list[Suggestion]]:
+    """For each lot, its best candidates (one read of the competences for all lots)."""
+    if candidates is None:
+        candidates = all_candidates(viewer, tender)
+    return {lot.id: _rank(candidates, tender, [lot])[:limit] for lot in tender.lots}
+
+
+def all_candidates(viewer: Any, tender: Tender) -> dict[int, Candidate]:
+    """Everyone the viewer may suggest for any lot (to share between the page's two reads)."""
+    return _candidates(viewer, tender, {s.id for lot in tender.lots for s in lot.skills})
+
+
+@dataclass
+class Cover:
+    people: list[Suggestion]
+    #: Competences nobody visible (outside the team) holds.
+    uncovered: list[str]
+    #: Competences the team already holds.
+    covered_by_team: list[str]
+
+
+def complete_team(viewer: Any, tender: Tender, candidates: dict | None = None) -> Cover:
+    """Greedy set cover: few people who together hold every competence the team lacks."""
+    skills = {s.id: s.name for lot in tender.lots for s in lot.skills}
+    team_ids = [m.profile_id for m in tender.members]
+    held = set()
+    if skills and team_ids:
+        held = set(
+            db.session.scalars(
+                select(ProfileSkill.skill_id).where(
+                    ProfileSkill.profile_id.in_(team_ids),
+                    ProfileSkill.skill_id.in_(sorted(skills)),
+                )
+            )
+        )
+    wanted = set(skills) - held
+    if candidates is None:
+        candidates = _candidates(viewer, tender, wanted)
+    candidates = {i: c for i, c in candidates.items() if not wanted.isdisjoint(c.levels)}
+    chosen: list[Suggestion] = []
+    uncovered = set(wanted)
+    while uncovered:
+
+        def gain(c: Candidate, uncovered: set[int] = uncovered):
+            covers = uncovered & set(c.levels)
+            levels = [c.levels[s] for s in covers]
+            return (
+                len(covers),
+                AVAILABILITY_WEIGHT.get(c.availability, 0.0),
+                c.near,
+                sum(levels) / len(levels) if levels else 0,
+                -c.profile_id,
+            )
+
+        best = max(candidates.values(), key=gain, default=None)
+        if best is None or gain(best)[0] == 0:
+            break
+        covers = uncovered & set(best.levels)
+        uncovered -= covers
+        del candidates[best.profile_id]
+        chosen.append(
+            Suggestion(
+                candidate=best,
+                lot_ids=[x.id for x in tender.lots if any(s.id in covers for s in x.skills)],
+                matched=sorted((skills[s] for s in covers), key=str.casefold),
+                missing=[],
+                score=float(len(covers)),
+            )
+        )
+    return Cover(
+        people=chosen,
+        uncovered=sorted((skills[s] for s in uncovered), key=str.casefold),
+        covered_by_team=sorted((skills[s] for s in held), key=str.casefold),
+    )

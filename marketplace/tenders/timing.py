@@ -1,0 +1,27 @@
+"""The countdown to a deadline, in words, computed on the server."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from marketplace.formatting import datetime_short
+from marketplace.timeutil import as_utc, utcnow
+
+
+def countdown(deadline: datetime, now: datetime | None = None) -> str:
+    """'closes in 3 days', 'closes in 5 hours', 'closes in 20 minutes', 'closed on …'."""
+    delta = as_utc(deadline) - (now or utcnow())
+    seconds = int(delta.total_seconds())
+    if seconds <= 0:
+        return _("closed on %(when)s", when=datetime_short(deadline))
+    if seconds < 3600:
+        minutes = max(1, seconds // 60)
+        return ngettext("closes in %(num)d minute", "closes in %(num)d minutes", minutes)
+    if seconds < 86400:
+        hours = seconds // 3600
+        return ngettext("closes in %(num)d hour", "closes in %(num)d hours", hours)
+    days = delta.days
+    return ngettext("closes in %(num)d day", "closes in %(num)d days", days)
