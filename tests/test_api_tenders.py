@@ -477,3 +477,32 @@ def test_cae_figures_count_collectives_and_tenders(client, world, make_user, api
         assert moved.status_code == 200, moved.get_json()
     stats = client.get(f"/api/v1/caes/{a.id}/stats", headers=manager).get_json()
     assert stats["tenders"] == {"open": 0, "won": 1, "lost": 0}
+
+
+def test_a_subcontractor_of_another_cae_does_not_make_a_groupement(client, world, login):
+    """DOMAIN: the candidates are the lead and the cotraitants; a subcontractor is on a DC4."""
+    t = world["tokens"]
+    tender = post(client, t["owner"], two_lots())
+    lots = [lot["id"] for lot in tender["lots"]]
+
+    def join(token, lot_id, role, share):
+        url = f"/api/v1/tenders/{tender['id']}/applications"
+        applied = client.post(url, json={"lot_ids": [lot_id], "role": role, "message": "Oui"},
+                              headers=bearer(token))  # fmt: skip
+        assert applied.status_code == 201, applied.get_json()
+        decided = client.post(
+            f"{url}/{applied.get_json()['id']}/decision",
+            json={"accept": True, "share_cents": share},
+            headers=bearer(t["owner"]),
+        )
+        assert decided.status_code == 200, decided.get_json()
+        return client.get(f"/api/v1/tenders/{tender['id']}", headers=bearer(t["owner"])).get_json()
+
+    team = join(t["insulator"], lots[0], "subcontractor", 100_000)["team"]  # CAE B
+    assert team["kind"] == "single_cae"
+    assert {m["role"] for m in team["members"]} == {"lead", "subcontractor"}
+    login(world["owner"])
+    page = client.get(f"/appels-d-offres/{tender['id']}").get_data(as_text=True)
+    assert "une seule entreprise répond" in page and "cela ne forme pas un groupement" in page
+    team = join(t["joiner"], lots[1], "cotraitant", 200_000)["team"]  # CAE C
+    assert team["kind"] == "multi_cae"

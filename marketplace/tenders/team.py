@@ -76,11 +76,13 @@ def team_of(tender: Tender) -> TeamView:
                 direct_payment=direct_payment(member.role, member.share_cents),
             )
         )
+    # The candidates are the lead and the cotraitants: a subcontractor has no contract with
+    # the buyer, so one from another CAE does not make a groupement (it is declared on a DC4).
     caes, seen = [], set()
     for m in members:
         cae = m.cae
         key = cae.id if cae is not None else None
-        if key not in seen:
+        if m.role != "subcontractor" and key not in seen:
             seen.add(key)
             caes.append(cae)
     kind = "single_cae" if len(caes) <= 1 else "multi_cae"
@@ -105,9 +107,10 @@ def _explain(tender: Tender, team: TeamView) -> list[str]:
     if team.kind == "single_cae":
         lines.append(
             _(
-                "Everyone in the team belongs to %(cae)s: legally, one company answers, the CAE. "
-                "It is the only candidate and signs the offer; the entrepreneur·es share the work "
-                "and the revenue inside the CAE (an internal split, not a groupement).",
+                "The lead and the cotraitants all belong to %(cae)s: legally, one company "
+                "answers, the CAE. It is the only candidate and signs the offer; the "
+                "entrepreneur·es share the work and the revenue inside the CAE (an internal "
+                "split, not a groupement).",
                 cae=_cae_name(team.caes[0] if team.caes else None),
             )
         )
@@ -150,6 +153,7 @@ def _explain(tender: Tender, team: TeamView) -> list[str]:
                 "mandataire and which lot each member takes; each CAE fills its own DC2."
             )
         )
+    candidate_caes = {c.id for c in team.caes if c is not None}
     for member in team.subcontractors:
         lines.append(
             _(
@@ -157,6 +161,15 @@ def _explain(tender: Tender, team: TeamView) -> list[str]:
                 name=member.profile.display_name,
             )
         )
+        if member.cae is not None and member.cae.id not in candidate_caes:
+            lines.append(
+                _(
+                    "%(name)s belongs to another CAE (%(cae)s) and works as a subcontractor: "
+                    "this does not make a groupement.",
+                    name=member.profile.display_name,
+                    cae=member.cae.name,
+                )
+            )
         if member.direct_payment:
             lines.append(
                 _(
