@@ -54,3 +54,10 @@ def tab_to(page, locator, limit: int = 80) -> None:
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"{locator} not reached with Tab in {limit} presses")
+
+
+def open_menu(page) -> None:
+    """At phone width the navigation folds into a « Menu » disclosure: open it."""
+    menu = page.locator("details.menu")
+    if menu.get_attribute("open") is None and menu.locator("summary").is_visible():
+        menu.locator("summary").click()
