@@ -48,7 +48,8 @@ def test_create_invite_vote(as_person, viewport):
     expect(coordinator.get_by_role("status").first).to_be_visible()
 
     invitee.reload()
-    invitee.locator("#decisions").get_by_role("link", name="Acheter une scie à format commune").click()
+    decisions = invitee.locator("#decisions")
+    decisions.get_by_role("link", name="Acheter une scie à format commune").click()
     expect(invitee.get_by_role("heading", level=1)).to_have_text(
         "Acheter une scie à format commune"
     )
