@@ -36,7 +36,7 @@ test-e2e: install ## Run the browser tests only (needs /usr/bin/chromium and `np
 	$(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 screenshots: install ## Refresh docs/screenshots/ (desktop and phone PNGs of the main pages)
-	$(BIN)/python -m pytest -q -m e2e tests/e2e/test_screenshots.py --screenshots
+	E2E_SCREENSHOTS=1 $(BIN)/python -m pytest -q -m e2e tests/e2e/test_screenshots.py
 
 lint: install ## Check style and common mistakes with ruff
 	$(BIN)/ruff check .

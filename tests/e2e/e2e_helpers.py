@@ -16,6 +16,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    "--lang=fr-FR",  # date and time inputs in French order (jj/mm/aaaa)
 ]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 812}}
 
@@ -46,11 +47,21 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[str]:
     return lines
 
 
+FOCUS_VISIBLE = """el => {
+    const style = getComputedStyle(el);
+    return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+}"""
+
+
 def tab_to(page, locator, limit: int = 80) -> None:
-    """Press Tab until the locator has the focus (the keyboard alone, as a person would)."""
+    """Press Tab until the locator has the focus (the keyboard alone, as a person would).
+
+    The element reached must show where the focus is (an outline of at least 2 px).
+    """
     handle = locator.element_handle()
     for _ in range(limit):
         if page.evaluate("el => el === document.activeElement", handle):
+            assert page.evaluate(FOCUS_VISIBLE, handle), f"no visible focus on {locator}"
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"{locator} not reached with Tab in {limit} presses")

@@ -142,5 +142,6 @@ def test_sign_up_verify_profile_search_with_the_mouse(contexts, as_person, viewp
     journey(contexts, as_person, viewport, "mouse")
 
 
+@pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
 def test_sign_up_verify_profile_search_with_the_keyboard(contexts, as_person, viewport):
     journey(contexts, as_person, viewport, "keyboard")
