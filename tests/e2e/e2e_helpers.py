@@ -16,7 +16,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
-    "--lang=fr-FR",  # date and time inputs in French order (jj/mm/aaaa)
+    "--lang=fr-FR",
 ]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 812}}
 
