@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-e2e lint format bench messages translations clean
+.PHONY: help install run test test-e2e screenshots lint format bench messages translations clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -31,6 +31,12 @@ run: install ## Create the database, load demo data on first run, serve http://1
 
 test: install ## Run the test suite (SQLite; PostgreSQL when MARKETPLACE_TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-e2e: install ## Run the browser tests only (needs /usr/bin/chromium and `npm ci`)
+	$(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+screenshots: install ## Refresh docs/screenshots/ (desktop and phone PNGs of the main pages)
+	E2E_SCREENSHOTS=1 $(BIN)/python -m pytest -q -m e2e tests/e2e/test_screenshots.py
 
 lint: install ## Check style and common mistakes with ruff
 	$(BIN)/ruff check .
