@@ -142,3 +142,18 @@ def revoke_token(token_id: int):
         abort(404)
     flash(_("The token « %(name)s » is revoked.", name=token.name), "success")
     return redirect(url_for("accounts.tokens"))
+
+
+@bp.get("/donnees")
+@login_required
+def export():
+    """Download my data (JSON), the same document as GET /api/v1/me/export."""
+    from flask import json
+
+    from marketplace.accounts.export import personal_data
+
+    body = json.dumps(personal_data(current_user._get_current_object()), ensure_ascii=False)
+    response = current_app.response_class(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="essaim-mes-donnees.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
