@@ -41,7 +41,7 @@ JSON = st.recursive(
 )  # fmt: skip
 
 SETTINGS = settings(
-    max_examples=25,
+    max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     database=None,
@@ -138,7 +138,7 @@ def test_pages_and_lists_never_fail_on_junk_query_strings(junk_world, method, en
     keys = ["q", "page", "per_page", "status", "department", "skill", "from", "to", "role",
             "region", "sector", "cae", "audience", "etat", "next", "deadline_after"]  # fmt: skip
 
-    @settings(max_examples=12, deadline=None, database=None,
+    @settings(max_examples=6, deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
     @given(args=st.dictionaries(st.sampled_from(keys), JUNK_TEXT.filter(lambda t: len(t) < 3000),
                                 max_size=4))  # fmt: skip
