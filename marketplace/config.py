@@ -33,6 +33,7 @@ class Defaults:
     SECRET_KEY: str | None = None
     RATELIMIT_STORAGE_URL = "memory://"
     RATELIMIT_ENABLED = True
+    RATELIMIT_WRITES = "300 per minute;3000 per hour"  # every POST/PATCH/DELETE, per address
     MAIL_URL: str | None = None
     MAIL_FROM = "Essaim <ne-pas-repondre@essaim.invalid>"
     BASE_URL: str | None = None

@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and initialised in create_app()."""
 
+import sqlite3
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -7,7 +9,8 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 #: Constraint names that Alembic can reproduce on every database.
@@ -29,4 +32,20 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+limiter = Limiter(key_func=get_remote_address)  # limits: web.init_extensions and views
+
+
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint_inside_a_transaction(conn, _name) -> None:
+    """On SQLite, open the transaction before a SAVEPOINT taken before any write.
+
+    The sqlite3 driver opens a transaction only before a write, so such a SAVEPOINT started a
+    transaction of its own and its RELEASE committed it: a request rolled back at the edge kept
+    what it had inserted in the savepoint (a join request, a vote). A deferred BEGIN first makes
+    the savepoint nest as on PostgreSQL; locking is what it was (taken at the first write).
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    raw = conn.connection.dbapi_connection
+    if isinstance(raw, sqlite3.Connection) and not raw.in_transaction:
+        raw.execute("BEGIN")

@@ -34,6 +34,13 @@ MEMBERSHIP = {
     "verified": _l("verified"),
     "refused": _l("refused"),
 }
+AUDIT_ACTION = {
+    "membership": _l("membership decision"),
+    "role": _l("role change"),
+    "cae_created": _l("CAE added"),
+    "cae_updated": _l("CAE edited"),
+    "account_deleted": _l("account deleted"),
+}
 #: Statuses of a tender (un appel d'offres: masculine in French, unlike an offer).
 TENDER_STATUS = {
     "open": _lp("tender", "open"),

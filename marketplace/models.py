@@ -1,6 +1,7 @@
 """Import every model so that metadata is complete (Alembic, create_all, tests)."""
 
 from marketplace.accounts.models import ApiToken, MembershipEvent, User
+from marketplace.audit import AuditEntry
 from marketplace.caes.models import Cae
 from marketplace.collectives.models import (
     Collective,
@@ -32,6 +33,7 @@ from marketplace.tenders.models import (
 
 __all__ = [
     "ApiToken",
+    "AuditEntry",
     "Cae",
     "Certification",
     "Collective",

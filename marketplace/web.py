@@ -26,7 +26,11 @@ def init_extensions(app: Flask) -> None:
         compare_type=True,
     )
     csrf.init_app(app)
-    app.config.setdefault("RATELIMIT_DEFAULT", None)
+    # Every write (HTML form or API) without a limit of its own shares a generous one per
+    # address; reads are not limited. Sign-in, sign-up, reset and the API writes have their own.
+    # (A callable: the one limiter object keeps the first app's defaults; tests build many apps.)
+    app.config.setdefault("RATELIMIT_DEFAULT", _writes_limit)
+    app.config.setdefault("RATELIMIT_DEFAULTS_EXEMPT_WHEN", _safe_method)
     limiter.init_app(app)
     babel.init_app(
         app,
@@ -51,6 +55,16 @@ def init_extensions(app: Flask) -> None:
         if user is None or not user.is_active or user.session_token != token:
             return None
         return user
+
+
+def _writes_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["RATELIMIT_WRITES"]
+
+
+def _safe_method() -> bool:
+    return request.method in ("GET", "HEAD", "OPTIONS")
 
 
 def select_locale() -> str:

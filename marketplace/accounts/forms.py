@@ -141,6 +141,12 @@ class SettingsForm(FlaskForm):
     locale = SelectField(_l("Interface language"), choices=LOCALE_CHOICES, validate_choice=False)
 
 
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        _l("Your password, to confirm"), validators=[_required(), Length(max=MAX_LENGTH)]
+    )
+
+
 class TokenForm(FlaskForm):
     name = StringField(
         _l("Name of the token"),

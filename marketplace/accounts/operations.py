@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from marketplace import audit
 from marketplace.accounts.models import (
     MEMBERSHIP_STATES,
     ROLES,
@@ -268,6 +269,8 @@ def change_membership(actor: Any, user: User, to_state: str, note: str = "") -> 
     from_state = user.membership
     user.membership = to_state
     _record_membership(user, actor, from_state, to_state, note)
+    audit.record(actor, "membership", subject=user, cae_id=user.cae_id,
+                 detail=f"{from_state} → {to_state}" + (f" : {note}" if note else ""))  # fmt: skip
     db.session.flush()
     return user
 
@@ -282,6 +285,9 @@ def change_role(actor: Any, user: User, role: str) -> User:
         raise ValidationError(fields={"role": [_("A CAE manager must belong to a CAE.")]})
     if actor is not None and actor.id == user.id and role != "admin":
         raise Conflict(_("You cannot remove your own administrator role."))
+    if role != user.role:
+        audit.record(actor, "role", subject=user, cae_id=user.cae_id,
+                     detail=f"{user.role} → {role}")  # fmt: skip
     user.role = role
     db.session.flush()
     return user

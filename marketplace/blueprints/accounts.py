@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from marketplace.accounts.forms import (
     ChangePasswordForm,
+    DeleteAccountForm,
     SettingsForm,
     TokenForm,
     apply_errors,
@@ -38,12 +39,16 @@ bp = Blueprint("accounts", __name__, url_prefix="/compte")
 
 
 def _settings_page(
-    settings_form: SettingsForm, password_form: ChangePasswordForm, status: int = 200
+    settings_form: SettingsForm,
+    password_form: ChangePasswordForm,
+    status: int = 200,
+    delete_form: DeleteAccountForm | None = None,
 ):
     return render_template(
         "accounts/settings.html",
         form=settings_form,
         password_form=password_form,
+        delete_form=delete_form or DeleteAccountForm(formdata=None),
         user=current_user,
     ), status
 
@@ -142,3 +147,43 @@ def revoke_token(token_id: int):
         abort(404)
     flash(_("The token « %(name)s » is revoked.", name=token.name), "success")
     return redirect(url_for("accounts.tokens"))
+
+
+@bp.get("/donnees")
+@login_required
+def export():
+    """Download my data (JSON), the same document as GET /api/v1/me/export."""
+    from flask import json
+
+    from marketplace.accounts.export import personal_data
+
+    body = json.dumps(personal_data(current_user._get_current_object()), ensure_ascii=False)
+    response = current_app.response_class(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="essaim-mes-donnees.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/supprimer")
+@login_required
+def delete():
+    """Delete my account after confirming the password (records of others stay, anonymised)."""
+    from flask_login import logout_user
+
+    from marketplace.accounts.deletion import delete_account
+
+    user = current_user._get_current_object()
+    delete_form = DeleteAccountForm()
+    if delete_form.validate():
+        try:
+            delete_account(user, user, delete_form.password.data)
+        except DomainError as error:
+            apply_errors(delete_form, error)
+        else:
+            logout_user()
+            flash(_("Your account is deleted. Thank you for your time on Essaim."), "info")
+            return redirect(url_for("main.index"))
+    form = SettingsForm(formdata=None, obj=user)
+    form.locale.data = user.locale or session.get("lang") or current_app.config["LANGUAGES"][0]
+    password_form = ChangePasswordForm(formdata=None, user=user)
+    return _settings_page(form, password_form, 422, delete_form)

@@ -21,6 +21,11 @@ def index():
     return render_template("main/index.html", cae_count=cae_count, profiles=recent_profiles(6))
 
 
+@bp.get("/confidentialite")
+def privacy():
+    return render_template("main/privacy.html")
+
+
 @bp.post("/langue")
 def set_language():
     lang = request.form.get("lang", "")
@@ -31,7 +36,10 @@ def set_language():
 
 def safe_next(target: str | None) -> str | None:
     """A local path to go back to, or None (never another site)."""
-    if not target:
+    if not target or not isinstance(target, str) or len(target) > 2000:
+        return None
+    # Browsers drop tabs and line breaks and read "\\" as "/": "/\t/evil.example" is "//evil…".
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

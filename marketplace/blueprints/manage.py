@@ -159,6 +159,20 @@ def _render_users(error: str | None = None, status: int = 200, q: str | None = N
     )
 
 
+@bp.get("/journal")
+def audit_log():
+    """What managers and admins did (admins only)."""
+    from marketplace.audit import entries
+
+    require_admin(current_user)
+    page = page_arg()
+    per_page = current_app.config["PER_PAGE"]
+    rows, total = paginate(entries(current_user), page, per_page)
+    return render_template(
+        "manage/audit.html", entries=rows, total=total, page=page, per_page=per_page
+    )
+
+
 @bp.get("/comptes")
 def users():
     require_admin(current_user)

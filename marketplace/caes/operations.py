@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from marketplace import audit
 from marketplace.caes.models import Cae
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
@@ -184,6 +185,7 @@ def create_cae(actor: Any, data: Mapping[str, Any]) -> Cae:
     _apply(cae, values)
     db.session.add(cae)
     db.session.flush()
+    audit.record(actor, "cae_created", cae_id=cae.id, detail=cae.name)
     return cae
 
 
@@ -210,6 +212,7 @@ def update_cae(actor: Any, cae: Cae, data: Mapping[str, Any]) -> Cae:
             )
     values = validate_cae_input(data, partial=True, exclude_id=cae.id)
     _apply(cae, values)
+    audit.record(actor, "cae_updated", cae_id=cae.id, detail=", ".join(sorted(values)))
     db.session.flush()
     return cae
 

@@ -156,6 +156,8 @@ def _check_shares(tender: Tender, extra: int = 0, replacing: TenderMember | None
 def create_tender(actor: Any, data: dict[str, Any]) -> Tender:
     """Post a tender; the owner becomes the first member of the team and its lead."""
     profile = _profile_of(actor)
+    if not actor.is_verified:
+        raise PermissionDenied(_("Your CAE must verify your membership before you can post."))
     values = validate_tender_input(data, partial=False)
     values.pop("status", None)  # a new tender is open
     _check_collective(actor, values.get("collective_id"))

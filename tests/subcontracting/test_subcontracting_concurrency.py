@@ -93,3 +93,49 @@ def test_the_same_answer_sent_twice_at_once_is_recorded_once(app, postgres_only,
     assert sorted(results) == ["conflict", "sent"]
     db.session.expire_all()
     assert db.session.scalar(select(func.count(OfferResponse.id))) == 1
+
+
+def test_an_answer_sent_while_the_offer_is_filled_is_refused_or_not_retained(
+    app, postgres_only, people
+):
+    """An answer and an acceptance at once: the late answer is a 409, never left pending."""
+    u = people["users"]
+    offer = create_offer(u["client"], {"title": "Dernière place", "audience": "network"})
+    chosen = respond(u["sub"], offer, {"message": "A", "price_cents": 1000})
+    db.session.commit()
+    owner_id, late_id, offer_id, chosen_id = u["client"].id, u["stranger"].id, offer.id, chosen.id
+    both_read = threading.Barrier(2, timeout=10)
+    results: dict[str, str] = {}
+
+    def act(name: str) -> None:
+        with app.app_context():
+            seen = db.session.get(Offer, offer_id)
+            assert seen.status == "open"
+            both_read.wait()
+            try:
+                if name == "accept":
+                    accept_response(db.session.get(User, owner_id), seen, chosen_id)
+                    threading.Event().wait(0.3)
+                else:
+                    respond(db.session.get(User, late_id), seen, {"message": "B",
+                                                                  "price_cents": 900})  # fmt: skip
+                db.session.commit()
+                results[name] = "ok"
+            except Conflict:
+                db.session.rollback()
+                results[name] = "conflict"
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=act, args=(n,)) for n in ("accept", "respond")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert results["accept"] == "ok"
+    db.session.expire_all()
+    assert db.session.get(Offer, offer_id).status == "filled"
+    statuses = sorted(db.session.scalars(select(OfferResponse.status)))
+    expected = ["accepted"] if results["respond"] == "conflict" else ["accepted", "not_retained"]
+    assert statuses == expected
+    assert db.session.scalar(select(func.count(Subcontract.id))) == 1

@@ -14,6 +14,7 @@ csrf.exempt(bp)
 
 from marketplace.blueprints.api import (  # noqa: E402, F401
     collectives,
+    me_export,
     notifications,
     openapi,
     profiles,

@@ -352,9 +352,13 @@ PATHS: dict[str, Any] = {
 }
 
 
-from marketplace.blueprints.api import openapi_collectives, openapi_notifications  # noqa: E402
+from marketplace.blueprints.api import (  # noqa: E402
+    openapi_collectives,
+    openapi_notifications,
+    openapi_trust,
+)
 
-for _module in (openapi_collectives, openapi_notifications):
+for _module in (openapi_collectives, openapi_notifications, openapi_trust):
     SCHEMAS.update(_module.schemas())
     PATHS.update(_module.paths())
 

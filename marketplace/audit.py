@@ -1,0 +1,57 @@
+"""The audit log: what managers and admins did (membership decisions, roles, CAE edits, and
+account deletions), for admins to read. One row per action, written in the action's transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.extensions import db
+from marketplace.timeutil import utcnow
+
+ACTIONS = ("membership", "role", "cae_created", "cae_updated", "account_deleted")
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_log"
+    __table_args__ = (CheckConstraint(in_clause("action", ACTIONS), name="action"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: Who acted (None: the command line, or an account since removed).
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(20))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    cae_id: Mapped[int | None] = mapped_column(ForeignKey("caes.id", ondelete="SET NULL"))
+    #: What changed, e.g. "pending → verified" or the fields of a CAE edit.
+    detail: Mapped[str] = mapped_column(String(500), default="")
+
+    actor = relationship("User", foreign_keys=[actor_id], lazy="joined")
+    subject = relationship("User", foreign_keys=[subject_id], lazy="joined")
+    cae = relationship("Cae", lazy="joined")
+
+
+def record(actor: Any, action: str, *, subject=None, cae_id=None, detail: str = "") -> None:
+    """Add an entry; flushed with the action, committed or rolled back with it."""
+    actor_id = actor.id if getattr(actor, "is_authenticated", False) else None
+    db.session.add(
+        AuditEntry(
+            actor_id=actor_id,
+            action=action,
+            subject_id=subject.id if subject is not None else None,
+            cae_id=cae_id,
+            detail=detail[:500],
+        )
+    )
+
+
+def entries(viewer: Any):
+    """The newest first; admins only (the caller checks)."""
+    return select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
