@@ -113,11 +113,16 @@ def cae_records(
             for party in (Subcontract.client, Subcontract.subcontractor)
         ]  # fmt: skip
     else:
-        loading = [raiseload(Subcontract.client), raiseload(Subcontract.subcontractor),
-                   raiseload(Subcontract.client_cae), raiseload(Subcontract.subcontractor_cae)]  # fmt: skip
-    stmt = select(Subcontract).options(lazyload(Subcontract.events), *loading).where(
-        or_(Subcontract.client_cae_id == cae_id, Subcontract.subcontractor_cae_id == cae_id),
-        Subcontract.status.not_in(UNCOUNTED_STATUSES),
+        names = (Subcontract.client, Subcontract.subcontractor, Subcontract.client_cae,
+                 Subcontract.subcontractor_cae)  # fmt: skip
+        loading = [raiseload(relation) for relation in names]
+    stmt = (
+        select(Subcontract)
+        .options(lazyload(Subcontract.events), *loading)
+        .where(
+            or_(Subcontract.client_cae_id == cae_id, Subcontract.subcontractor_cae_id == cae_id),
+            Subcontract.status.not_in(UNCOUNTED_STATUSES),
+        )
     )
     if start:
         stmt = stmt.where(Subcontract.record_date >= start)
