@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-e2e screenshots lint format bench messages translations clean
+.PHONY: help install run test test-e2e screenshots lint format bench bench-search messages translations clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -46,7 +46,10 @@ format: install ## Format the code with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install ## Run the benchmarks (search: 12,000 profiles; BENCH_ARGS="--profiles 100000")
+bench: install ## Benchmark the product over HTTP (12,000 profiles; BENCH_ARGS="--profiles 100000")
+	$(BIN)/python -m bench.federation_bench $(BENCH_ARGS)
+
+bench-search: install ## Benchmark search alone and its relevance (BENCH_ARGS as above)
 	$(BIN)/python -m bench.search_bench $(BENCH_ARGS)
 
 messages: install ## Extract messages and update the catalogs

@@ -63,8 +63,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(env: dict[str, str], workers: int = 2, app: str = "wsgi:app") -> Iterator[Server]:
-    """Run gunicorn with these MARKETPLACE_* variables until the block ends."""
+def serve(
+    env: dict[str, str], workers: int = 2, app: str = "wsgi:app", ready: str = "/api/v1/caes"
+) -> Iterator[Server]:
+    """Run gunicorn with these MARKETPLACE_* variables until the block ends (``ready`` answers)."""
     port = free_port()
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     command = [gunicorn, "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
@@ -75,7 +77,7 @@ def serve(env: dict[str, str], workers: int = 2, app: str = "wsgi:app") -> Itera
         deadline = time.monotonic() + 60
         while True:
             try:
-                status, _body = request(server.base, "/api/v1/caes")
+                status, _body = request(server.base, ready)
                 if status == 200:
                     break
             except OSError:
@@ -92,11 +94,13 @@ def serve(env: dict[str, str], workers: int = 2, app: str = "wsgi:app") -> Itera
             process.kill()
 
 
-def request(base: tuple[str, int], path: str, params: dict | None = None) -> tuple[int, bytes]:
+def request(
+    base: tuple[str, int], path: str, params: dict | None = None, headers: dict | None = None
+) -> tuple[int, bytes]:
     connection = http.client.HTTPConnection(*base, timeout=60)
     try:
         target = path + ("?" + urlencode(params) if params else "")
-        connection.request("GET", target, headers={"Accept-Language": "fr"})
+        connection.request("GET", target, headers={"Accept-Language": "fr", **(headers or {})})
         response = connection.getresponse()
         return response.status, response.read()
     finally:

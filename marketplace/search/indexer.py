@@ -20,13 +20,14 @@ import logging
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, has_app_context, has_request_context, request
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -46,6 +47,7 @@ BATCH = 2000  # change rows applied per index commit
 LOAD_BATCH = 500  # rows loaded per query
 MAX_GAPS = 5000
 REBUILD_WINDOW = 1000  # after a rebuild, ids missing among the last ones are watched as gaps
+TERMS_CACHE = 2000  # expansions kept per thread (short lists of words)
 PARALLEL_REBUILD = 10_000  # rows from which a rebuild analyses text in two processes
 
 
@@ -309,9 +311,14 @@ class Indexer:
             log.exception("search index sync failed: changes left for the next sync")
 
     def ensure_fresh(self) -> None:
-        """Before a search: apply pending changes if the index is free; never raises."""
+        """Before a search: apply pending changes if the index is free; never raises. Once per
+        request: a page that searches several document types checks the log once."""
         if not self.sync_on_search:
             return
+        if has_request_context():  # the request, not g: tests reuse one app context
+            if request.environ.get("essaim.search_fresh"):
+                return
+            request.environ["essaim.search_fresh"] = True
         try:
             if self.has_pending():
                 self.sync(timeout=0)
@@ -339,6 +346,7 @@ class Indexer:
             current.close()
         local.searcher = fresh
         local.cache = {}
+        local.terms = OrderedDict()
         return fresh
 
     def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
@@ -351,6 +359,21 @@ class Indexer:
                 cache.pop(next(iter(cache)))
             cache[key] = compute()
         return cache[key]
+
+    def cached_terms(self, key: Any, compute: Callable[[], list[str]]) -> list[str]:
+        """Dictionary expansions (typos, prefixes) of a field and word, kept per index version
+        and thread: every document type shares the text fields, so a page that searches
+        profiles, collectives, tenders and offers expands each word once, not four times."""
+        terms: OrderedDict | None = getattr(self._local, "terms", None)
+        if terms is None:
+            terms = self._local.terms = OrderedDict()
+        if key in terms:
+            terms.move_to_end(key)
+            return terms[key]
+        value = terms[key] = compute()
+        if len(terms) > TERMS_CACHE:
+            terms.popitem(last=False)
+        return value
 
 
 def get_indexer(app: Flask | None = None) -> Indexer:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
@@ -99,7 +100,15 @@ class BuiltQuery:
 
 
 class QueryBuilder:
-    def __init__(self, searcher: Searcher, doc_type: DocumentType, synonyms: SynonymTable):
+    def __init__(
+        self,
+        searcher: Searcher,
+        doc_type: DocumentType,
+        synonyms: SynonymTable,
+        cache: Callable[[Any, Callable[[], list[str]]], list[str]] | None = None,
+    ):
+        """``cache(key, compute)`` may keep dictionary expansions (Indexer.cached_terms)."""
+        self.cache = cache or (lambda _key, compute: compute())
         self.searcher = searcher
         self.reader = searcher.reader()
         self.doc_type = doc_type
@@ -120,17 +129,21 @@ class QueryBuilder:
     def expand_prefix(self, prefix: str) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
         for f in self.doc_type.exact_fields:
-            words: set[str] = set()
-            for leaf in self._leaves():
-                for btext in leaf.expand_prefix(f, prefix):
-                    words.add(btext.decode("utf-8"))
-                    if len(words) >= PREFIX_CAP:
-                        break
+            words = self.cache(("prefix", f, prefix), lambda f=f: self._prefix_words(f, prefix))
+            if words:
+                found[f] = words
+        return found
+
+    def _prefix_words(self, f: str, prefix: str) -> list[str]:
+        words: set[str] = set()
+        for leaf in self._leaves():
+            for btext in leaf.expand_prefix(f, prefix):
+                words.add(btext.decode("utf-8"))
                 if len(words) >= PREFIX_CAP:
                     break
-            if words:
-                found[f] = sorted(words)
-        return found
+            if len(words) >= PREFIX_CAP:
+                break
+        return sorted(words)
 
     def expand_fuzzy(self, word: str) -> dict[str, list[str]]:
         edits = max_edits(word)
@@ -138,17 +151,22 @@ class QueryBuilder:
             return {}
         found: dict[str, list[str]] = {}
         for f in self.doc_type.exact_fields:
-            words: set[str] = set()
-            for leaf in self._leaves():
-                for i, candidate in enumerate(leaf.terms_within(f, word, edits, prefix=1)):
-                    if candidate != word:
-                        words.add(candidate)
-                    if i >= FUZZY_CAP * 4:
-                        break
-            ranked = sorted(words, key=lambda w: (edit_distance(w, word), w))[:FUZZY_CAP]
+            ranked = self.cache(
+                ("fuzzy", f, word, edits), lambda f=f: self._fuzzy_words(f, word, edits)
+            )
             if ranked:
                 found[f] = ranked
         return found
+
+    def _fuzzy_words(self, f: str, word: str, edits: int) -> list[str]:
+        words: set[str] = set()
+        for leaf in self._leaves():
+            for i, candidate in enumerate(leaf.terms_within(f, word, edits, prefix=1)):
+                if candidate != word:
+                    words.add(candidate)
+                if i >= FUZZY_CAP * 4:
+                    break
+        return sorted(words, key=lambda w: (edit_distance(w, word), w))[:FUZZY_CAP]
 
     def exact_query(self, expansions: dict[str, list[str]], boost: float) -> list[wq.Query]:
         return [

@@ -189,7 +189,7 @@ def _search(
         result.total = len(ordered)
         result.ranked = [(_doc_id(scope.key_of(d)), 0.0) for d in ordered[start:limit]]
         return result
-    builder = QueryBuilder(searcher, doc_type, synonyms.load())
+    builder = QueryBuilder(searcher, doc_type, synonyms.load(), indexer.cached_terms)
     seen: dict[str, bool] = {}
 
     def known(stem: str) -> bool:

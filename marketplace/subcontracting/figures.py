@@ -15,6 +15,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import lazyload, raiseload, selectinload
 
 from marketplace.accounts.models import User
 from marketplace.caes.models import Cae
@@ -97,11 +98,31 @@ def managed_cae_for_figures(actor: Any, cae_id: int) -> Cae:
     return cae
 
 
-def cae_records(cae_id: int, start: date | None, end: date | None) -> list[Subcontract]:
-    """The counted records with a party in this CAE, within [start, end], by date."""
-    stmt = select(Subcontract).where(
-        or_(Subcontract.client_cae_id == cae_id, Subcontract.subcontractor_cae_id == cae_id),
-        Subcontract.status.not_in(UNCOUNTED_STATUSES),
+def cae_records(
+    cae_id: int, start: date | None, end: date | None, parties: bool = True
+) -> list[Subcontract]:
+    """The counted records with a party in this CAE, within [start, end], by date; with their
+    parties' names (``parties``) or only their amounts and CAEs (the API's figures), never their
+    history nor the parties' competences."""
+    if parties:
+        loading = [
+            selectinload(party).options(
+                lazyload(Profile.skills), lazyload(Profile.certifications),
+                lazyload(Profile.languages),
+            )
+            for party in (Subcontract.client, Subcontract.subcontractor)
+        ]  # fmt: skip
+    else:
+        names = (Subcontract.client, Subcontract.subcontractor, Subcontract.client_cae,
+                 Subcontract.subcontractor_cae)  # fmt: skip
+        loading = [raiseload(relation) for relation in names]
+    stmt = (
+        select(Subcontract)
+        .options(lazyload(Subcontract.events), *loading)
+        .where(
+            or_(Subcontract.client_cae_id == cae_id, Subcontract.subcontractor_cae_id == cae_id),
+            Subcontract.status.not_in(UNCOUNTED_STATUSES),
+        )
     )
     if start:
         stmt = stmt.where(Subcontract.record_date >= start)
@@ -233,7 +254,10 @@ class CaeFigures:
         }
 
 
-def cae_figures(actor: Any, cae_id: int, start: date | None, end: date | None) -> CaeFigures:
+def cae_figures(
+    actor: Any, cae_id: int, start: date | None, end: date | None, parties: bool = True
+) -> CaeFigures:
+    """The CAE's figures; ``parties=False`` when only the totals are needed (no names)."""
     cae = managed_cae_for_figures(actor, cae_id)
     members = db.session.execute(
         select(User.membership, func.count(User.id))
@@ -252,7 +276,7 @@ def cae_figures(actor: Any, cae_id: int, start: date | None, end: date | None) -
     by_status.update(dict(rows))
     return CaeFigures(
         cae=cae,
-        records=cae_records(cae.id, start, end),
+        records=cae_records(cae.id, start, end, parties),
         members=sum(by_state.values()),
         verified_members=by_state.get("verified", 0),
         profiles_by_status=by_status,

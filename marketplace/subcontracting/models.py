@@ -189,8 +189,12 @@ class Subcontract(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    client = relationship("Profile", foreign_keys=[client_profile_id], lazy="joined")
-    subcontractor = relationship("Profile", foreign_keys=[subcontractor_profile_id], lazy="joined")
+    # selectin, not joined: a LEFT OUTER JOIN to (profiles JOIN users) makes SQLite materialize
+    # every profile of the federation for each list of records (docs/BENCHMARKS.md).
+    client = relationship("Profile", foreign_keys=[client_profile_id], lazy="selectin")
+    subcontractor = relationship(
+        "Profile", foreign_keys=[subcontractor_profile_id], lazy="selectin"
+    )
     client_cae = relationship("Cae", foreign_keys=[client_cae_id], lazy="joined")
     subcontractor_cae = relationship("Cae", foreign_keys=[subcontractor_cae_id], lazy="joined")
     offer = relationship("Offer")

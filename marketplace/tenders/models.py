@@ -179,7 +179,10 @@ class TenderMember(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id", ondelete="CASCADE"), index=True)
-    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    #: Indexed: a CAE's figures and a person's tenders look teams up by person.
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
+    )
     role: Mapped[str] = mapped_column(String(16), default="cotraitant")
     #: This member's share of the contract, excluding VAT, in cents (None: not set yet).
     share_cents: Mapped[int | None] = mapped_column(BigInteger)

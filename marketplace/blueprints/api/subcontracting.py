@@ -252,7 +252,7 @@ def period_args() -> tuple[date | None, date | None]:
 @bp.get("/caes/<int:cae_id>/stats")
 def cae_stats(cae_id: int):
     start, end = period_args()
-    figures = cae_figures(require_user(), cae_id, start, end)
+    figures = cae_figures(require_user(), cae_id, start, end, parties=False)
     body = figures.as_json()
     body["from"], body["to"] = iso_date(start), iso_date(end)
     return jsonify(body)
