@@ -1,7 +1,7 @@
 """tender members: index on profile_id (a CAE's figures look teams up by person)
 
 Revision ID: a7e3c9d1f024
-Revises: 5c1d7e3a9b20
+Revises: 604bd6aff3f8
 Create Date: 2026-12-01 20:15:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a7e3c9d1f024'
-down_revision = '5c1d7e3a9b20'
+down_revision = '604bd6aff3f8'
 branch_labels = None
 depends_on = None
 
