@@ -92,6 +92,7 @@ def test_production_adds_hsts_and_secure_cookies(app_config, make_user):
         for cookie in cookies:
             lowered = cookie.lower()
             assert "httponly" in lowered and "samesite=lax" in lowered and "secure" in lowered
+    _dispose(app)
 
 
 def test_development_cookies_are_httponly_and_samesite(client, make_user):
@@ -104,16 +105,28 @@ def test_development_cookies_are_httponly_and_samesite(client, make_user):
 # Rate limits ------------------------------------------------------------------------------------
 
 
+def _dispose(app) -> None:
+    from marketplace.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.fixture
 def limited(app_config):
     """An app with rate limits on; its test client comes from an address of its own."""
+    made = []
 
     def make(**extra):
         app = create_app({**app_config, "RATELIMIT_ENABLED": True, **extra})
         app.test_client_class = _own_address_client(_address())
+        made.append(app)
         return app
 
-    return make
+    yield make
+    for app in made:
+        _dispose(app)
 
 
 def _address() -> str:
