@@ -158,7 +158,7 @@ def pages(fed, auth) -> list[tuple[str, str, dict, str]]:
         ("offer page (member)", f"/offres/{o}", owner, "page"),
         ("`GET /api/v1/offers` (member)", "/api/v1/offers", owner_api, "page"),
         ("notifications (member)", "/notifications", owner, "page"),
-        ("subcontracts list (manager)", "/sous-traitances", manager, "page"),
+        ("my subcontracts (member)", "/sous-traitances", owner, "page"),
         ("`GET /api/v1/subcontracts` (manager)", "/api/v1/subcontracts", manager_api, "page"),
         ("**CAE figures page (manager)**", f"/caes/{cae}/chiffres", manager, "page"),
         (

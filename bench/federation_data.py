@@ -26,7 +26,7 @@ class Federation:
 
     profiles: int
     owner_id: int = 1  # owns the benchmark tender
-    manager_id: int = 2  # manages CAE of user 2
+    manager_id: int = 2  # manages the CAE of user 2
     cae_id: int = 0
     tender_id: int = 0
     collective_id: int = 0
@@ -79,6 +79,12 @@ def populate(n: int, seed: int = 11) -> Federation:
             select(User.id, Profile.id)
             .join(Profile, Profile.user_id == User.id)
             .where(User.membership == "verified", Profile.audience != "cae")
+        )
+    )
+    manager_cae = db.session.get(User, 2).cae_id
+    home = list(
+        db.session.scalars(
+            select(User.id).where(User.cae_id == manager_cae, User.membership == "verified")
         )
     )
     skills = common_skills(40)
@@ -141,7 +147,9 @@ def populate(n: int, seed: int = 11) -> Federation:
             respond(db.session.get(User, user_id), made, {"message": "Dispo", "price_cents": 1})
 
     def subcontract(i: int) -> None:
-        client_id = 2 if i % 10 == 0 else rng.choice(verified)  # the manager's CAE has its own
+        client_id = rng.choice(verified)
+        if i % 10 == 0:  # the manager's CAE gives work too, and the owner of the tender
+            client_id = 1 if i % 50 == 0 else rng.choice(home)
         sub_id, sub_profile_id = rng.choice(visible)
         while sub_id == client_id:
             sub_id, sub_profile_id = rng.choice(visible)
