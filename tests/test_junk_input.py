@@ -160,3 +160,12 @@ def test_search_parser_never_fails(raw):
 
     parsed = parse(raw)
     assert parsed is not None
+
+
+@pytest.mark.parametrize(
+    "path", ["/profils", "/collectifs", "/appels-d-offres", "/offres", "/notifications", "/caes"]
+)
+def test_a_huge_page_number_is_not_found_rather_than_an_error(client, path):
+    """Found by the property test on PostgreSQL: an offset beyond bigint made a 500."""
+    response = client.get(path, query_string={"page": "9" * 40})
+    assert response.status_code in (200, 302, 404)

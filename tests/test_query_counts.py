@@ -232,7 +232,8 @@ def test_domain_pages_do_not_grow_with_rows(domain_world):
     )
     assert len(listed.get_json()["items"]) >= 12  # the lists really grew
     many = _domain_statements(domain_world)
-    grown = {key: (few[key], many[key]) for key in few if few[key] != many[key]}
+    # A count may drop (PostgreSQL: a loader batch that is empty with few rows), never grow.
+    grown = {key: (few[key], many[key]) for key in few if many[key] > few[key]}
     assert not grown, "statements for 3 rows → 12 rows: " + ", ".join(
         f"{who} {path}: {a} → {b}" for (who, path), (a, b) in grown.items()
     )

@@ -55,12 +55,15 @@ def _labels() -> dict:
     }
 
 
+MAX_PAGE = 100_000
+
+
 @bp.get("")
 def index():
     caes = [(c.id, c.name) for c in db.session.execute(select(Cae.id, Cae.name).order_by(Cae.name))]
     form = CollectiveFilterForm(queries.sectors_in_use(current_user), caes, formdata=request.args)
     page = request.args.get("page", 1, type=int)
-    if page < 1:
+    if page < 1 or page > MAX_PAGE:  # beyond, the offset overflows PostgreSQL's bigint
         abort(404)
     filters = queries.CollectiveFilters(**form.filter_values())
     items, total = queries.list_collectives(current_user, filters, page, PER_PAGE)

@@ -41,7 +41,7 @@ class SettingsForm(FlaskForm):
 @login_required
 def index():
     page = request.args.get("page", 1, type=int)
-    if page < 1:
+    if page < 1 or page > 100_000:  # beyond, the offset overflows PostgreSQL's bigint
         abort(404)
     items, total = notifications_of(current_user, page, PER_PAGE)
     return render_template(

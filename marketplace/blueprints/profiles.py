@@ -33,7 +33,7 @@ def index():
     caes = [(c.id, c.name) for c in db.session.execute(select(Cae.id, Cae.name).order_by(Cae.name))]
     form = ProfileFilterForm(caes, formdata=request.args)
     page = request.args.get("page", 1, type=int)
-    if page < 1:
+    if page < 1 or page > 100_000:  # beyond, the offset overflows PostgreSQL's bigint
         abort(404)
     filters = ProfileFilters(**form.filter_values())
     profiles, total = paginate(filtered_profiles(current_user, filters), page, PER_PAGE)

@@ -70,7 +70,7 @@ def _tender_or_404(tender_id: int):
 def index():
     form = TenderFilterForm(formdata=request.args)
     page = request.args.get("page", 1, type=int)
-    if page < 1:
+    if page < 1 or page > 100_000:  # beyond, the offset overflows PostgreSQL's bigint
         abort(404)
     filters = TenderFilters(**form.filter_values())
     tenders, total = search_tenders(current_user, filters, page, PER_PAGE)

@@ -410,12 +410,29 @@ def get_application(viewer: Any, tender: Tender, application_id: int) -> TenderA
 
 
 def applications_for(viewer: Any, tender: Tender) -> list[TenderApplication]:
-    """Owner: every application; applicant: their own; anyone else: none."""
-    if is_owner(viewer, tender):
-        return list(tender.applications)
+    """Owner: every application; applicant: their own; anyone else: none.
+
+    Read in one statement with their lots in a second one, whatever is already in the
+    session (populate_existing: applications loaded earlier through the tender's history
+    would otherwise load their lots one by one)."""
     if not getattr(viewer, "is_authenticated", False):
         return []
-    return [a for a in tender.applications if a.applicant.user_id == viewer.id]
+    from sqlalchemy.orm import selectinload
+
+    from marketplace.profiles.models import Profile
+
+    stmt = (
+        select(TenderApplication)
+        .where(TenderApplication.tender_id == tender.id)
+        .options(selectinload(TenderApplication.lots))
+        .order_by(TenderApplication.id)
+        .execution_options(populate_existing=True)
+    )
+    if not is_owner(viewer, tender):
+        stmt = stmt.join(Profile, Profile.id == TenderApplication.applicant_profile_id).where(
+            Profile.user_id == viewer.id
+        )
+    return list(db.session.scalars(stmt).unique())
 
 
 @dataclass
