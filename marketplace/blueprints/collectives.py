@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from marketplace.accounts.operations import find_user_by_email
+from marketplace.blueprints.paging import page_number
 from marketplace.caes.models import Cae
 from marketplace.collectives import decisions as dec
 from marketplace.collectives import operations as ops
@@ -55,16 +56,11 @@ def _labels() -> dict:
     }
 
 
-MAX_PAGE = 100_000
-
-
 @bp.get("")
 def index():
     caes = [(c.id, c.name) for c in db.session.execute(select(Cae.id, Cae.name).order_by(Cae.name))]
     form = CollectiveFilterForm(queries.sectors_in_use(current_user), caes, formdata=request.args)
-    page = request.args.get("page", 1, type=int)
-    if page < 1 or page > MAX_PAGE:  # beyond, the offset overflows PostgreSQL's bigint
-        abort(404)
+    page = page_number()
     filters = queries.CollectiveFilters(**form.filter_values())
     items, total = queries.list_collectives(current_user, filters, page, PER_PAGE)
     if page > 1 and not items:

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField
 
+from marketplace.blueprints.paging import page_number
 from marketplace.errors import ValidationError
 from marketplace.notifications.models import EMAIL_MODES
 from marketplace.notifications.operations import (
@@ -40,9 +41,7 @@ class SettingsForm(FlaskForm):
 @bp.get("")
 @login_required
 def index():
-    page = request.args.get("page", 1, type=int)
-    if page < 1 or page > 100_000:  # beyond, the offset overflows PostgreSQL's bigint
-        abort(404)
+    page = page_number()
     items, total = notifications_of(current_user, page, PER_PAGE)
     return render_template(
         "notifications/index.html",

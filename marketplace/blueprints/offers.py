@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.blueprints.caes import register_domain_errors
+from marketplace.blueprints.paging import page_number
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.subcontracting.forms import (
     AcceptForm,
@@ -36,9 +37,7 @@ PER_PAGE = 20
 @bp.get("")
 def index():
     form = OfferFilterForm(formdata=request.args)
-    page = request.args.get("page", 1, type=int)
-    if page < 1 or page > 100_000:
-        abort(404)
+    page = page_number()
     filters = OfferFilters(**form.filter_values())
     offers, total = search_offers(current_user, filters, page, PER_PAGE)
     return render_template(

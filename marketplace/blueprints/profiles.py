@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from marketplace.blueprints.paging import page_number
 from marketplace.caes.models import Cae
 from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import db
@@ -32,9 +33,7 @@ PER_PAGE = 20
 def index():
     caes = [(c.id, c.name) for c in db.session.execute(select(Cae.id, Cae.name).order_by(Cae.name))]
     form = ProfileFilterForm(caes, formdata=request.args)
-    page = request.args.get("page", 1, type=int)
-    if page < 1 or page > 100_000:  # beyond, the offset overflows PostgreSQL's bigint
-        abort(404)
+    page = page_number()
     filters = ProfileFilters(**form.filter_values())
     profiles, total = paginate(filtered_profiles(current_user, filters), page, PER_PAGE)
     if page > 1 and not profiles:

@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from marketplace.blueprints.paging import page_number
 from marketplace.errors import DomainError, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.formatting import cents_to_input, parse_euros
@@ -69,9 +70,7 @@ def _tender_or_404(tender_id: int):
 @bp.get("")
 def index():
     form = TenderFilterForm(formdata=request.args)
-    page = request.args.get("page", 1, type=int)
-    if page < 1 or page > 100_000:  # beyond, the offset overflows PostgreSQL's bigint
-        abort(404)
+    page = page_number()
     filters = TenderFilters(**form.filter_values())
     tenders, total = search_tenders(current_user, filters, page, PER_PAGE)
     if page > 1 and not tenders:
