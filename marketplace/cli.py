@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.maintenance import analyze
 from marketplace.text import clean, fold
 
 log = logging.getLogger(__name__)
@@ -314,6 +315,8 @@ def members_import(file: str, cae_ref: str, verified: bool) -> str:
         count = len(error.errors)
         plural = "s" if count > 1 else ""
         raise CommandError(f"{count} erreur{plural} : rien n'a été importé.")
+    if result.total >= 100:  # a bulk load: give the query planner its statistics
+        analyze()
     summary = (
         f"créés : {len(result.created)}, mis à jour : {len(result.updated)}, total : {result.total}"
     )
@@ -333,7 +336,16 @@ def demo_load(if_empty: bool) -> str:
     from marketplace.demo import load_demo
 
     result = load_demo(if_empty=if_empty)
+    if result.caes_created or result.users_created:  # a bulk load: planner statistics
+        analyze()
     return result.report()
+
+
+@click.command("analyze")
+@transactional()
+def db_analyze() -> str:
+    """Refresh the query planner's statistics (nightly, and after a bulk import)."""
+    return f"Statistiques de la base mises à jour en {analyze():.1f} s."
 
 
 # notify, collectives ---------------------------------------------------------------------------
@@ -368,5 +380,8 @@ def register_cli(app: Flask) -> None:
 
     for group in (caes_cli, users_cli, members_cli, demo_cli, notify_cli, collectives_cli):
         app.cli.add_command(group)
+    from flask_migrate.cli import db as db_group  # `flask db analyze` beside `db upgrade`
+
+    db_group.add_command(db_analyze)
     register_search_cli(app)
     register_backup_cli(app)

@@ -506,3 +506,21 @@ def test_a_subcontractor_of_another_cae_does_not_make_a_groupement(client, world
     assert "une seule entreprise répond" in page and "cela ne forme pas un groupement" in page
     team = join(t["joiner"], lots[1], "cotraitant", 200_000)["team"]  # CAE C
     assert team["kind"] == "multi_cae"
+
+
+def test_suggestion_pages_follow_one_ranking(client, world):
+    """per_page=1: each page holds the next rank of the same list and the same total."""
+    t = world["tokens"]
+    tender = post(client, t["owner"], two_lots())
+    url = f"/api/v1/tenders/{tender['id']}/suggestions"
+    whole = client.get(url, headers=bearer(t["owner"])).get_json()
+    assert whole["total"] >= 3
+    pages = [
+        client.get(f"{url}?per_page=1&page={n}", headers=bearer(t["owner"])).get_json()
+        for n in range(1, whole["total"] + 2)
+    ]
+    assert all(p["total"] == whole["total"] for p in pages)
+    assert [p["items"][0] for p in pages[:-1]] == whole["items"]
+    assert pages[-1]["items"] == []
+    scores = [i["score"] for i in whole["items"]]
+    assert scores == sorted(scores, reverse=True)

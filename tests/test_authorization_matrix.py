@@ -135,6 +135,7 @@ MATRIX: dict[str, str] = {
     "GET collectives.edit": "login 404 404 403 403 200 403 403",
     "GET collectives.index": "200 200 200 200 200 200 200 200",
     "GET collectives.show": "404 404 404 200 200 200 200 200",
+    "GET main.health": "200 200 200 200 200 200 200 200",
     "GET main.privacy": "200 200 200 200 200 200 200 200",
     "GET main.index": "200 200 200 200 200 200 200 200",
     "GET manage.audit_log": "login 403 403 403 403 403 403 200",

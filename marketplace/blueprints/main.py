@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
-from sqlalchemy import func, select
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from marketplace.extensions import db
 
@@ -24,6 +34,35 @@ def index():
 @bp.get("/confidentialite")
 def privacy():
     return render_template("main/privacy.html")
+
+
+@bp.get("/healthz")
+def health():
+    """For a load balancer or monitoring: 200 when this node can serve, 503 when it cannot.
+
+    Checks that the database answers and that this node has its search index (a new node
+    builds it with `flask search rebuild` before it takes traffic: docs/DEPLOYMENT.md).
+    `index_position` is the last change of the shared log this node's index has applied.
+    """
+    from marketplace.search.indexer import get_indexer
+
+    body: dict = {"status": "ok", "database": "ok", "index": "ok"}
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        body["database"] = "unavailable"
+    state = get_indexer().read_state()
+    if state is None:
+        body["index"] = "missing"
+    else:
+        body["index_position"] = state["hwm"]
+    if body["database"] != "ok" or body["index"] != "ok":
+        body["status"] = "unavailable"
+    response = jsonify(body)
+    response.status_code = 200 if body["status"] == "ok" else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/langue")

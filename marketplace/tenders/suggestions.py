@@ -7,6 +7,7 @@ then everything is ranked in Python.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,24 +90,28 @@ def _candidates(viewer: Any, tender: Tender, skill_ids: set[int]) -> dict[int, C
     region = region_of(tender.department)
     found: dict[int, Candidate] = {}
     hidden = set(team)
-    for row in db.session.execute(stmt):
-        if row.profile_id in hidden:
-            continue
-        candidate = found.get(row.profile_id)
+    # Thousands of rows: read as plain tuples from the session's connection (no ORM rows).
+    rows = db.session.connection().execute(stmt)
+    for row in rows:
+        profile_id, skill_id, level, department, availability, audience, user_id = row[:7]
+        candidate = found.get(profile_id)
         if candidate is None:
-            if not profile_row_visible(viewer, row.user_id, row.cae_id, row.audience, True):
-                hidden.add(row.profile_id)
+            if profile_id in hidden:
                 continue
-            candidate = found[row.profile_id] = Candidate(
-                profile_id=row.profile_id,
-                display_name=f"{row.first_name} {row.last_name}".strip(),
-                cae_id=row.cae_id,
+            if not profile_row_visible(viewer, user_id, row[9], audience, True):
+                hidden.add(profile_id)
+                continue
+            first, last, cae_id = row[7:]
+            candidate = found[profile_id] = Candidate(
+                profile_id=profile_id,
+                display_name=f"{first} {last}".strip(),
+                cae_id=cae_id,
                 cae_name=None,
-                department=row.department,
-                availability=row.availability,
-                near=_nearness(row.department, tender.department, region),
+                department=department,
+                availability=availability,
+                near=_nearness(department, tender.department, region),
             )
-        candidate.levels[row.skill_id] = row.level
+        candidate.levels[skill_id] = level
     cae_ids = {c.cae_id for c in found.values() if c.cae_id is not None}
     if cae_ids:
         names = dict(db.session.execute(select(Cae.id, Cae.name).where(Cae.id.in_(cae_ids))).all())
@@ -115,8 +120,8 @@ def _candidates(viewer: Any, tender: Tender, skill_ids: set[int]) -> dict[int, C
     return found
 
 
-def _score(candidate: Candidate, skill_ids: list[int]) -> float:
-    matched = [candidate.levels[s] for s in skill_ids if s in candidate.levels]
+def _score(candidate: Candidate, skill_ids: list[int] | set[int]) -> float:
+    matched = [level for skill, level in candidate.levels.items() if skill in skill_ids]
     if not matched or not skill_ids:
         return 0.0
     coverage = len(matched) / len(skill_ids)
@@ -130,35 +135,51 @@ def _score(candidate: Candidate, skill_ids: list[int]) -> float:
     return round(value, 2)
 
 
-def _rank(candidates, tender: Tender, lots: list) -> list[Suggestion]:
+def _rank(
+    candidates, tender: Tender, lots: list, start: int = 0, stop: int | None = None
+) -> tuple[list[Suggestion], int]:
+    """The ranked suggestions from start to stop (all by default), and how many there are.
+
+    Every candidate holding a wanted competence is scored; a Suggestion (with its matched and
+    missing lists) is built only for those returned.
+    """
     skills = {s.id: s.name for lot in lots for s in lot.skills}
-    skill_ids = sorted(skills, key=lambda i: skills[i].casefold())
-    lot_skills = [(lot.id, {s.id for s in lot.skills}) for lot in lots]
-    wanted = set(skill_ids)
-    result = []
+    wanted = set(skills)
+    scored = []
     for candidate in candidates.values():
         if wanted.isdisjoint(candidate.levels):
             continue
+        score = _score(candidate, wanted)
+        scored.append((-score, candidate.display_name.casefold(), candidate.profile_id, candidate))
+    if stop is not None and start == 0:
+        chosen = heapq.nsmallest(stop, scored)
+    else:
+        chosen = sorted(scored)[start:stop]
+    skill_ids = sorted(skills, key=lambda i: skills[i].casefold())
+    lot_skills = [(lot.id, {s.id for s in lot.skills}) for lot in lots]
+    result = []
+    for negative, _name, _id, candidate in chosen:
+        levels = candidate.levels
         result.append(
             Suggestion(
                 candidate=candidate,
-                lot_ids=[i for i, ids in lot_skills if not ids.isdisjoint(candidate.levels)],
-                matched=[skills[s] for s in skill_ids if s in candidate.levels],
-                missing=[skills[s] for s in skill_ids if s not in candidate.levels],
-                score=_score(candidate, skill_ids),
+                lot_ids=[i for i, ids in lot_skills if not ids.isdisjoint(levels)],
+                matched=[skills[s] for s in skill_ids if s in levels],
+                missing=[skills[s] for s in skill_ids if s not in levels],
+                score=-negative,
             )
         )
-    result.sort(
-        key=lambda s: (-s.score, s.candidate.display_name.casefold(), s.candidate.profile_id)
-    )
-    return result
+    return result, len(scored)
 
 
-def suggestions(viewer: Any, tender: Tender, lot=None) -> list[Suggestion]:
-    """Ranked people for one lot, or for all the lots' competences together."""
+def suggestions(
+    viewer: Any, tender: Tender, lot=None, start: int = 0, stop: int | None = None
+) -> tuple[list[Suggestion], int]:
+    """Ranked people for one lot, or for all the lots' competences together: the ranks from
+    start to stop (all by default) and how many people there are in all."""
     lots = [lot] if lot is not None else list(tender.lots)
     ids = {s.id for item in lots for s in item.skills}
-    return _rank(_candidates(viewer, tender, ids), tender, lots)
+    return _rank(_candidates(viewer, tender, ids), tender, lots, start, stop)
 
 
 def suggestions_by_lot(
@@ -167,7 +188,7 @@ def suggestions_by_lot(
     """For each lot, its best candidates (one read of the competences for all lots)."""
     if candidates is None:
         candidates = all_candidates(viewer, tender)
-    return {lot.id: _rank(candidates, tender, [lot])[:limit] for lot in tender.lots}
+    return {lot.id: _rank(candidates, tender, [lot], 0, limit)[0] for lot in tender.lots}
 
 
 def all_candidates(viewer: Any, tender: Tender) -> dict[int, Candidate]:

@@ -229,12 +229,10 @@ def tender_suggestions(tender_id: int):
         lot = next((x for x in tender.lots if raw.isdigit() and x.id == int(raw)), None)
         if lot is None:
             raise ValidationError(_("Some filters are not valid."), {"lot": [_("Unknown lot.")]})
-    ranked = suggestions(current_user, tender, lot)
     page, per_page = page_args()
     start = (page - 1) * per_page
-    return jsonify(
-        page_body(ranked[start : start + per_page], len(ranked), page, per_page, suggestion_json)
-    )
+    ranked, total = suggestions(current_user, tender, lot, start, start + per_page)
+    return jsonify(page_body(ranked, total, page, per_page, suggestion_json))
 
 
 @bp.get("/tenders/<int:tender_id>/calendar.ics")
