@@ -14,6 +14,7 @@ them yet.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
@@ -79,6 +80,37 @@ def profile_row_visible(
     if viewer.manages(cae_id):
         return True
     return vouched and audience_allows(viewer, audience, cae_id)
+
+
+def profile_row_predicate(viewer: Any) -> Callable[[int, int | None, str, bool], bool]:
+    """profile_row_visible(viewer, …) for reading thousands of rows: the viewer's facts are
+    read once, so each row costs a few comparisons (the tender suggestions check 10,000 rows
+    at 100,000 profiles). Same answers as profile_row_visible (tests/test_visibility_rows.py).
+    """
+    if viewer.is_admin:
+        return lambda user_id, cae_id, audience, vouched: True
+    me = viewer.id if viewer.is_authenticated else None
+    managed = viewer.cae_id if viewer.is_manager else None
+    if viewer.is_verified:
+        own_cae = viewer.cae_id
+        allowed = {"public", "network"}
+
+        def audience_ok(audience: str, cae_id: int | None) -> bool:
+            return audience in allowed or (
+                audience == "cae" and cae_id is not None and cae_id == own_cae
+            )
+
+    else:
+
+        def audience_ok(audience: str, cae_id: int | None) -> bool:
+            return audience == "public"
+
+    def visible(user_id: int, cae_id: int | None, audience: str, vouched: bool) -> bool:
+        if user_id == me or (managed is not None and cae_id == managed):
+            return True
+        return vouched and audience_ok(audience, cae_id)
+
+    return visible
 
 
 def owned_visibility_clause(viewer: Any, audience_col) -> ColumnElement[bool]:

@@ -257,6 +257,27 @@ def test_suggestions_rank_and_cover(app, make_cae, make_user):
     ]
 
 
+def test_suggestions_leave_out_accounts_that_cannot_join(app, make_cae, make_user):
+    """Only active, verified people are suggested, and for a CAE-only tender only the owner's
+    CAE (these conditions are checked on the rows read by primary key)."""
+    a, b = make_cae("Coop A"), make_cae("Coop B")
+    owner = make_user(a)
+    skill = [{"name": "Isolation thermique", "level": 3}]
+    colleague = make_user(a, first_name="Colleague", audience="public", skills=skill)
+    other = make_user(b, first_name="Other", audience="public", skills=skill)
+    make_user(a, first_name="Pending", verified=False, audience="public", skills=skill)
+    gone = make_user(a, first_name="Gone", audience="public", skills=skill)
+    gone.is_active = False
+    db.session.commit()
+
+    def suggested(tender) -> set[int]:
+        lot = tender.lots[0]
+        return {s.candidate.profile_id for s in suggestions_by_lot(owner, tender)[lot.id]}
+
+    assert suggested(post_tender(owner)) == {colleague.profile.id, other.profile.id}
+    assert suggested(post_tender(owner, audience="cae")) == {colleague.profile.id}
+
+
 def test_suggestions_take_a_constant_number_of_queries(app, make_cae, make_user):
     cae = make_cae()
     owner = make_user(cae)
