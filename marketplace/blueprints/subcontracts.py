@@ -11,7 +11,7 @@ from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.profiles.models import Profile
 from marketplace.subcontracting.charts import flow_chart
-from marketplace.subcontracting.figures import cae_figures, my_ledger
+from marketplace.subcontracting.figures import cae_figures, cae_records, my_ledger
 from marketplace.subcontracting.forms import MoveForm, PeriodForm, SubcontractForm
 from marketplace.subcontracting.operations import acting_profile
 from marketplace.subcontracting.records import (
@@ -26,6 +26,9 @@ from marketplace.visibility import can_view_profile
 
 bp = Blueprint("subcontracts", __name__)
 register_domain_errors(bp)
+
+#: Records listed on a CAE's figures page (the totals count them all; the CSV ledger lists all).
+LATEST_RECORDS = 50
 
 
 @bp.get("/sous-traitances")
@@ -137,13 +140,17 @@ def figures(cae_id: int):
         status = 422
     elif not valid:
         status = 422
-    result = cae_figures(current_user, cae_id, start, end)
+    # The totals count every record of the period; the page lists the latest ones with their
+    # parties (the CSV ledger has them all): at 100,000 profiles a CAE has hundreds.
+    result = cae_figures(current_user, cae_id, start, end, parties=False)
+    latest = cae_records(result.cae.id, start, end, parties=True, latest=LATEST_RECORDS)
     cross = result.cross_flows()
     args = {k: v.isoformat() for k, v in (("from", start), ("to", end)) if v}
     return render_template(
         "subcontracts/figures.html",
         form=form,
         figures=result,
+        latest=latest,
         cross=cross,
         chart=flow_chart(cross, result.cae.id),
         skills=result.top_skills(),

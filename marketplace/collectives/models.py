@@ -52,6 +52,9 @@ class Collective(db.Model):
     __table_args__ = (
         CheckConstraint(in_clause("audience", AUDIENCES), name="audience"),
         CheckConstraint(in_clause("join_policy", JOIN_POLICIES), name="join_policy"),
+        # Lists show the latest updated first, ties by id: one index serves both keys (on
+        # PostgreSQL equal timestamps are not kept in id order by an index on updated_at).
+        Index("ix_collectives_updated_at_id", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,7 +73,7 @@ class Collective(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     cae = relationship("Cae", lazy="joined")
     created_by = relationship("User", foreign_keys=[created_by_id])

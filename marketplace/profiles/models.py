@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, SmallInteger, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.dbtypes import UTCDateTime, in_clause
@@ -28,6 +28,9 @@ class Profile(db.Model):
             "daily_rate_cents IS NULL OR (daily_rate_cents >= 0 AND daily_rate_cents <= 1000000)",
             name="daily_rate",
         ),
+        # Lists show the latest updated first, ties by id: one index serves both keys (on
+        # PostgreSQL equal timestamps are not kept in id order by an index on updated_at).
+        Index("ix_profiles_updated_at_id", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,7 +49,7 @@ class Profile(db.Model):
     #: Who may see the profile: cae, network or public.
     audience: Mapped[str] = mapped_column(String(8), default="network", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user = relationship("User", back_populates="profile", lazy="joined", innerjoin=True)
     skills = relationship(

@@ -99,11 +99,15 @@ def managed_cae_for_figures(actor: Any, cae_id: int) -> Cae:
 
 
 def cae_records(
-    cae_id: int, start: date | None, end: date | None, parties: bool = True
+    cae_id: int,
+    start: date | None,
+    end: date | None,
+    parties: bool = True,
+    latest: int | None = None,
 ) -> list[Subcontract]:
-    """The counted records with a party in this CAE, within [start, end], by date; with their
-    parties' names (``parties``) or only their amounts and CAEs (the API's figures), never their
-    history nor the parties' competences."""
+    """The counted records with a party in this CAE, within [start, end], by date (only the
+    ``latest`` ones, newest first, when given); with their parties' names (``parties``) or only
+    their amounts and CAEs (the figures), never their history nor the parties' competences."""
     if parties:
         loading = [
             selectinload(party).options(
@@ -128,7 +132,11 @@ def cae_records(
         stmt = stmt.where(Subcontract.record_date >= start)
     if end:
         stmt = stmt.where(Subcontract.record_date <= end)
-    return list(db.session.scalars(stmt.order_by(Subcontract.record_date, Subcontract.id)))
+    if latest is not None:
+        stmt = stmt.order_by(Subcontract.record_date.desc(), Subcontract.id.desc()).limit(latest)
+    else:
+        stmt = stmt.order_by(Subcontract.record_date, Subcontract.id)
+    return list(db.session.scalars(stmt))
 
 
 def other_figures(cae_id: int) -> dict[str, Any]:

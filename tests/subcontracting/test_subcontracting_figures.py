@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -155,3 +156,22 @@ def test_csv_cells_cannot_run_formulas(client, people):
         f"/api/v1/caes/{people['caes']['lyon'].id}/subcontracts.csv", headers=h["admin"]
     ).get_data(as_text=True)
     assert ";'=HYPERLINK" in text.replace('"', "")
+
+
+def test_the_figures_page_lists_the_latest_records_and_counts_them_all(
+    app, login, people, ledger, monkeypatch
+):
+    """The totals count every record; the table shows the newest ones with their parties and
+    says where the others are (a CAE has hundreds at federation size)."""
+    from marketplace.blueprints import subcontracts
+
+    monkeypatch.setattr(subcontracts, "LATEST_RECORDS", 2)
+    c = app.test_client()
+    login(people["users"]["lyon_manager"], the_client=c)
+    page = c.get(f"/caes/{people['caes']['lyon'].id}/chiffres")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert 'data-figure="count">4<' in text  # internal, to and from Nantes, and 2027
+    listed = [int(i) for i in re.findall(r'href="/sous-traitances/(\d+)"', text)]
+    assert listed == [ledger["later"], ledger["from_nantes"]]  # newest first
+    assert "Les 2 dernières des 4 prestations ; le journal CSV les contient toutes." in text
