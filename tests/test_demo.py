@@ -106,6 +106,7 @@ def test_load_is_idempotent(app, outbox):
 
 
 def test_demo_collectives(app, outbox):
+    from marketplace.accounts.models import Anonymous
     from marketplace.collectives import decisions as dec
     from marketplace.collectives import queries
     from marketplace.collectives.models import Collective, Decision
@@ -115,7 +116,7 @@ def test_demo_collectives(app, outbox):
     collectives = {c.name: c for c in db.session.scalars(select(Collective))}
     assert len(collectives) == 3
     renovation = collectives["Rénovation énergétique en réseau"]
-    members = queries.members_of([renovation.id])[renovation.id]
+    members = queries.members_of(Anonymous(), [renovation.id])[renovation.id]
     assert len(queries.caes_of(members)) == 3
     assert MEMBER_EMAIL in {m.user.email for m in members}
     decisions = db.session.scalars(select(Decision)).all()

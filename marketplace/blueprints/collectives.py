@@ -66,7 +66,7 @@ def index():
     if page > 1 and not items:
         abort(404)
     ids = [c.id for c in items]
-    members = queries.members_of(ids)
+    members = queries.members_of(current_user, ids)
     return render_template(
         "collectives/index.html",
         form=form,
@@ -128,7 +128,7 @@ def edit(collective_id: int):
 
 
 def _show_page(collective: Collective, status: int = 200, **forms):
-    members = queries.members_of([collective.id])[collective.id]
+    members = queries.members_of(current_user, [collective.id])[collective.id]
     me = (
         next((m for m in members if m.user_id == current_user.id), None)
         if (current_user.is_authenticated)
@@ -145,7 +145,7 @@ def _show_page(collective: Collective, status: int = 200, **forms):
         "is_coordinator": coordinator,
         "caes": queries.caes_of(members),
         "competences": queries.competences_of(current_user, [collective.id])[collective.id],
-        "activity": queries.activity_of(collective),
+        "activity": queries.activity_of(current_user, collective),
         "tenders": queries.tenders_of(current_user, collective.id),
         "decisions": decisions,
         "is_open": dec.is_open,

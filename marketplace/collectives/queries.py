@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,11 @@ from marketplace.extensions import db
 from marketplace.profiles.models import Profile, ProfileSkill
 from marketplace.skills.models import Skill
 from marketplace.text import clean, fold
-from marketplace.visibility import profile_visibility_clause, visible_collectives
+from marketplace.visibility import (
+    profile_row_predicate,
+    profile_visibility_clause,
+    visible_collectives,
+)
 
 
 @dataclass
@@ -101,8 +106,24 @@ def paginate(stmt: Select, page: int, per_page: int) -> tuple[list[Collective], 
     return list(items), total or 0
 
 
-def members_of(collective_ids: list[int]) -> dict[int, list[CollectiveMember]]:
-    """Members (with their account, CAE and profile) of several collectives: one query."""
+def person_shown(viewer: Any) -> Callable[[User, str | None], bool]:
+    """Whether this viewer may see who a member is: the profile rule of visibility.py on the
+    member's account and profile audience (no profile: only the privileged see the name)."""
+    visible = profile_row_predicate(viewer)
+
+    def shown(user: User, audience: str | None) -> bool:
+        vouched = bool(user.is_active) and user.membership == "verified"
+        return visible(user.id, user.cae_id, audience or "", vouched)
+
+    return shown
+
+
+def members_of(viewer: Any, collective_ids: list[int]) -> dict[int, list[CollectiveMember]]:
+    """Members (with their account, CAE and profile) of several collectives: one query.
+
+    Each member gets ``hidden``: True when the viewer may not see the person's profile; such a
+    member is shown as "someone from <CAE>", without name, link or ``profile_id``.
+    """
     if not collective_ids:
         return {}
     stmt = (
@@ -111,7 +132,7 @@ def members_of(collective_ids: list[int]) -> dict[int, list[CollectiveMember]]:
         .outerjoin(User.cae)
         .outerjoin(Profile, Profile.user_id == User.id)
         .options(contains_eager(CollectiveMember.user).contains_eager(User.cae))
-        .add_columns(Profile.id)
+        .add_columns(Profile.id, Profile.audience)
         .where(CollectiveMember.collective_id.in_(collective_ids))
         .order_by(
             CollectiveMember.collective_id,
@@ -120,11 +141,20 @@ def members_of(collective_ids: list[int]) -> dict[int, list[CollectiveMember]]:
             User.first_name,
         )
     )
+    shown = person_shown(viewer)
     result: dict[int, list[CollectiveMember]] = {i: [] for i in collective_ids}
-    for member, profile_id in db.session.execute(stmt).unique():
-        member.profile_id = profile_id
-        result[member.collective_id].append(member)
-    return result
+    named: dict[int, list[CollectiveMember]] = {i: [] for i in collective_ids}
+    for member, profile_id, audience in db.session.execute(stmt).unique():
+        member.hidden = not shown(member.user, audience)
+        member.profile_id = None if member.hidden else profile_id
+        (result if member.hidden else named)[member.collective_id].append(member)
+    # Named people first (coordinators first, by name), then the others by CAE: the order of
+    # the list must not hint at a hidden person's name.
+    for hidden in result.values():
+        hidden.sort(
+            key=lambda m: (m.role != "coordinator", m.user.cae.name if m.user.cae else "", m.id)
+        )
+    return {i: named[i] + result[i] for i in collective_ids}
 
 
 def caes_of(members: list[CollectiveMember]) -> list[Cae]:
@@ -162,8 +192,9 @@ def competences_of(viewer: Any, collective_ids: list[int]) -> dict[int, list[tup
     return result
 
 
-def activity_of(collective: Collective, limit: int = 30) -> list[CollectiveEvent]:
-    """New members, decisions and other changes, newest first (one query)."""
+def activity_of(viewer: Any, collective: Collective, limit: int = 30) -> list[CollectiveEvent]:
+    """New members, decisions and other changes, newest first (one query). Each event gets
+    ``subject_hidden`` when the viewer may not see who it is about (as in members_of)."""
     shown = (
         "created",
         "joined",
@@ -175,14 +206,19 @@ def activity_of(collective: Collective, limit: int = 30) -> list[CollectiveEvent
         "decision_opened",
         "decision_closed",
     )
-    return list(
-        db.session.scalars(
-            select(CollectiveEvent)
-            .where(CollectiveEvent.collective_id == collective.id, CollectiveEvent.kind.in_(shown))
-            .order_by(CollectiveEvent.at.desc(), CollectiveEvent.id.desc())
-            .limit(limit)
-        ).unique()
-    )
+    rows = db.session.execute(
+        select(CollectiveEvent, Profile.audience)
+        .outerjoin(Profile, Profile.user_id == CollectiveEvent.subject_id)
+        .where(CollectiveEvent.collective_id == collective.id, CollectiveEvent.kind.in_(shown))
+        .order_by(CollectiveEvent.at.desc(), CollectiveEvent.id.desc())
+        .limit(limit)
+    ).unique()
+    person = person_shown(viewer)
+    events = []
+    for event, audience in rows:
+        event.subject_hidden = event.subject is not None and not person(event.subject, audience)
+        events.append(event)
+    return events
 
 
 def collectives_of_member(user: Any) -> list[tuple[int, str]]:
@@ -269,6 +305,7 @@ __all__ = [
     "members_of",
     "my_memberships",
     "paginate",
+    "person_shown",
     "sectors_in_use",
     "tenders_of",
 ]

@@ -6,8 +6,6 @@ a record's date is its record_date (its start date, or the day it was proposed).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +17,7 @@ from sqlalchemy.orm import lazyload, raiseload, selectinload
 
 from marketplace.accounts.models import User
 from marketplace.caes.models import Cae
+from marketplace.csvexport import Figure, csv_document, decimal_comma, french_date
 from marketplace.errors import NotFound, PermissionDenied
 from marketplace.extensions import db
 from marketplace.profiles.models import STATUSES, Profile
@@ -295,44 +294,30 @@ def cae_figures(
 # The CSV ledger ----------------------------------------------------------------------------
 
 
-def _decimal_comma(cents: int) -> str:
-    """123456 → '1234,56' (no thousands separator: spreadsheets read it as a number)."""
-    sign = "-" if cents < 0 else ""
-    euros, rest = divmod(abs(cents), 100)
-    return f"{sign}{euros},{rest:02d}"
-
-
-def _cell(value: str) -> str:
-    """Text cells that a spreadsheet would run as a formula are quoted with an apostrophe."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def ledger_csv(figures: CaeFigures) -> str:
     """UTF-8 with BOM, ';' separator, decimal comma, dates dd/mm/yyyy: opens in French Excel."""
     from marketplace import labels
 
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([
+    rows: list[list[object]] = [[
         _("Date"), _("Record"), _("Title"), _("Client"), _("Client's CAE"), _("Subcontractor"),
         _("Subcontractor's CAE"), _("Amount excl. VAT (€)"), _("VAT rate (%)"), _("VAT (€)"),
         _("Amount incl. VAT (€)"), _("Status"), _("Between CAEs"),
-    ])  # fmt: skip
+    ]]  # fmt: skip
     for r in figures.records:
         vat = vat_cents(r.amount_cents, r.vat_rate)
-        writer.writerow([
-            r.record_date.strftime("%d/%m/%Y"),
+        rows.append([
+            french_date(r.record_date),
             r.id,
-            _cell(r.title),
-            _cell(r.client.display_name),
-            _cell(r.client_cae.name if r.client_cae else ""),
-            _cell(r.subcontractor.display_name),
-            _cell(r.subcontractor_cae.name if r.subcontractor_cae else ""),
-            _decimal_comma(r.amount_cents),
-            r.vat_rate.replace(".", ","),
-            _decimal_comma(vat),
-            _decimal_comma(r.amount_cents + vat),
-            str(labels.SUBCONTRACT_STATUS[r.status]),
+            r.title,
+            r.client.display_name,
+            r.client_cae.name if r.client_cae else "",
+            r.subcontractor.display_name,
+            r.subcontractor_cae.name if r.subcontractor_cae else "",
+            decimal_comma(r.amount_cents),
+            Figure(r.vat_rate.replace(".", ",")),
+            decimal_comma(vat),
+            decimal_comma(r.amount_cents + vat),
+            labels.SUBCONTRACT_STATUS[r.status],
             _("yes") if r.cross_cae else _("no"),
         ])  # fmt: skip
-    return "\ufeff" + out.getvalue()
+    return csv_document(rows)

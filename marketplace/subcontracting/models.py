@@ -180,8 +180,10 @@ class Subcontract(db.Model):
     offer_id: Mapped[int | None] = mapped_column(
         ForeignKey("offers.id", ondelete="SET NULL"), index=True
     )
-    #: The joint tender it came from; no foreign key until tenders exist in this code base.
-    tender_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    #: The joint tender it came from, if any (one the client may see when proposing).
+    tender_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tenders.id", ondelete="SET NULL"), index=True
+    )
     #: The earlier version this record replaces once accepted (a change after acceptance).
     supersedes_id: Mapped[int | None] = mapped_column(
         ForeignKey("subcontracts.id", ondelete="SET NULL"), index=True

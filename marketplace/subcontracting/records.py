@@ -144,12 +144,7 @@ def validate_subcontract_input(actor: Any, client: Profile, data: Any):
                 _("This person's membership is not verified by their CAE.")
             ]
             subcontractor = None
-    tender_id = data.get("tender_id")
-    if tender_id is not None and (
-        isinstance(tender_id, bool) or not isinstance(tender_id, int) or tender_id <= 0
-    ):
-        errors["tender_id"] = [_("Expected the id of a tender (a whole number).")]
-        tender_id = None
+    tender_id = v.tender_id(actor, data, errors)
     supersedes = None
     if data.get("supersedes_id") is not None:
         old_id = v.profile_id(data, "supersedes_id", errors)

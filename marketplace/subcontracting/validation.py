@@ -1,4 +1,4 @@
-"""Checks shared by offers and subcontract records: text, dates, amounts, VAT rates."""
+"""Checks shared by offers and subcontract records: text, dates, amounts, VAT rates, ids."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from marketplace.extensions import db
 from marketplace.geo import normalize_department
 from marketplace.profiles.models import AUDIENCES
 from marketplace.subcontracting.models import MAX_AMOUNT_CENTS, VAT_RATES
+from marketplace.tenders.models import Tender
 from marketplace.text import clean, clean_multiline, fold
+from marketplace.visibility import can_view_tender
 
 Errors = dict[str, list[str]]
 
@@ -148,5 +151,20 @@ def profile_id(data: dict[str, Any], key: str, errors: Errors) -> int | None:
         raw = int(raw.strip())
     if isinstance(raw, bool) or not isinstance(raw, int) or raw <= 0 or raw > 2**31 - 1:
         errors[key] = [_("Expected the id of a profile (a whole number).")]
+        return None
+    return raw
+
+
+def tender_id(actor: Any, data: dict[str, Any], errors: Errors) -> int | None:
+    """The id of a tender the actor may see, or None; a hidden tender reads as a missing one."""
+    raw = data.get("tender_id")
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw <= 0:
+        errors["tender_id"] = [_("Expected the id of a tender (a whole number).")]
+        return None
+    tender = db.session.get(Tender, raw) if raw <= 2**31 - 1 else None
+    if tender is None or not can_view_tender(actor, tender):
+        errors["tender_id"] = [_("No visible tender has this id.")]
         return None
     return raw

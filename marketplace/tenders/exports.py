@@ -2,58 +2,42 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import timedelta
 
 from flask_babel import gettext as _
 
 from marketplace import labels
+from marketplace.csvexport import csv_document, decimal_comma
 from marketplace.tenders.models import Tender
 from marketplace.tenders.team import team_of
 from marketplace.timeutil import as_utc, utcnow
 
 
-def decimal_comma(cents: int | None) -> str:
-    """12345 → '123,45' (French spreadsheets); '' for None."""
-    if cents is None:
-        return ""
-    sign = "-" if cents < 0 else ""
-    euros, rest = divmod(abs(cents), 100)
-    return f"{sign}{euros},{rest:02d}"
-
-
 def team_csv(tender: Tender) -> str:
     """The team, one member a row: UTF-8 with a BOM, ';' separated, decimal comma."""
     team = team_of(tender)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
+    rows: list[list[object]] = [
         [_("Member"), _("CAE"), _("Role"), _("Lots"), _("Share excl. VAT (€)"), _("Direct payment")]
-    )
+    ]
     for member in team.members:
-        writer.writerow(
+        rows.append(
             [
                 member.profile.display_name,
                 member.cae.name if member.cae else "",
-                str(labels.TEAM_ROLE[member.role]),
+                labels.TEAM_ROLE[member.role],
                 ", ".join(f"{lot.number}. {lot.title}" for lot in member.lots),
                 decimal_comma(member.share_cents),
                 _("yes") if member.direct_payment else "",
             ]
         )
-    writer.writerow([])
-    writer.writerow([_("Candidate"), str(labels.TEAM_KIND[team.kind])])
-    writer.writerow(
-        [_("Form of the group"), str(labels.TEAM_FORM.get(team.form, "")) if team.form else ""]
-    )
-    writer.writerow(
-        [_("Estimated amount excl. VAT (€)"), decimal_comma(tender.estimated_amount_cents)]
-    )
-    writer.writerow(
-        [_("Total of the shares excl. VAT (€)"), decimal_comma(team.shares_total_cents)]
-    )
-    return "\ufeff" + out.getvalue()
+    rows += [
+        [],
+        [_("Candidate"), labels.TEAM_KIND[team.kind]],
+        [_("Form of the group"), labels.TEAM_FORM.get(team.form, "") if team.form else ""],
+        [_("Estimated amount excl. VAT (€)"), decimal_comma(tender.estimated_amount_cents)],
+        [_("Total of the shares excl. VAT (€)"), decimal_comma(team.shares_total_cents)],
+    ]
+    return csv_document(rows)
 
 
 def _escape(text: str) -> str:

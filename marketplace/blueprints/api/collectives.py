@@ -38,10 +38,14 @@ def _json_object(optional: bool = False) -> dict[str, Any]:
 
 
 def member_json(member: CollectiveMember) -> dict[str, Any]:
+    """A member as queries.members_of() left it: someone the reader may not see has
+    ``hidden: true`` and null ``profile_id`` and ``display_name`` (their CAE and role stay)."""
     user = member.user
+    hidden = getattr(member, "hidden", True)
     return {
-        "profile_id": getattr(member, "profile_id", None),
-        "display_name": user.display_name,
+        "profile_id": None if hidden else getattr(member, "profile_id", None),
+        "display_name": None if hidden else user.display_name,
+        "hidden": hidden,
         "cae": cae_ref(user.cae),
         "role": member.role,
         "joined_at": iso_datetime(member.joined_at),
@@ -74,7 +78,7 @@ def collective_json(
 
 
 def _full(collective: Collective) -> dict[str, Any]:
-    members = queries.members_of([collective.id])[collective.id]
+    members = queries.members_of(current_user, [collective.id])[collective.id]
     competences = queries.competences_of(current_user, [collective.id])[collective.id]
     return collective_json(collective, members, competences)
 
@@ -134,7 +138,7 @@ def collectives():
     page, per_page = page_args()
     items, total = queries.list_collectives(current_user, filters, page, per_page)
     ids = [c.id for c in items]
-    members = queries.members_of(ids)
+    members = queries.members_of(current_user, ids)
     competences = queries.competences_of(current_user, ids)
     return jsonify(
         page_body(
