@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,6 +20,7 @@ from marketplace.collectives.models import Collective, CollectiveMember, Decisio
 from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import db, limiter
 from marketplace.geo import REGIONS
+from marketplace.links import external_url
 from marketplace.profiles.models import Profile
 from marketplace.text import clean, fold
 from marketplace.visibility import can_view_profile
@@ -69,7 +70,7 @@ def collective_json(
         "member_count": len(members),
         "created_at": iso_datetime(collective.created_at),
         "updated_at": iso_datetime(collective.updated_at),
-        "url": url_for("collectives.show", collective_id=collective.id, _external=True),
+        "url": external_url("collectives.show", collective_id=collective.id),
     }
 
 
@@ -98,11 +99,8 @@ def decision_json(decision: Decision) -> dict[str, Any]:
         "outcome": res.outcome if closed else None,
         "my_vote": dec.my_vote(decision, current_user),
         "created_at": iso_datetime(decision.created_at),
-        "url": url_for(
-            "collectives.decision",
-            collective_id=decision.collective_id,
-            decision_id=decision.id,
-            _external=True,
+        "url": external_url(
+            "collectives.decision", collective_id=decision.collective_id, decision_id=decision.id
         ),
     }
 

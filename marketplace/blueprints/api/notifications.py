@@ -13,6 +13,7 @@ from marketplace.blueprints.api.errors import ApiError
 from marketplace.blueprints.api.pagination import page_args, page_body
 from marketplace.blueprints.api.serializers import iso_datetime
 from marketplace.extensions import limiter
+from marketplace.links import absolute
 from marketplace.notifications.models import Notification
 from marketplace.notifications.operations import mark_read, notifications_of, unread_count
 
@@ -22,7 +23,7 @@ def notification_json(notification: Notification) -> dict[str, Any]:
         "id": notification.id,
         "kind": notification.kind,
         "text": notification.text,
-        "url": request.host_url.rstrip("/") + notification.url if notification.url else None,
+        "url": absolute(notification.url) if notification.url else None,
         "created_at": iso_datetime(notification.created_at),
         "read_at": iso_datetime(notification.read_at),
     }
