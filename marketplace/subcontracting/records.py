@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from marketplace.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from marketplace.extensions import db
+from marketplace.ids import is_id
 from marketplace.profiles.models import Profile
 from marketplace.subcontracting import notify
 from marketplace.subcontracting import validation as v
@@ -145,9 +146,7 @@ def validate_subcontract_input(actor: Any, client: Profile, data: Any):
             ]
             subcontractor = None
     tender_id = data.get("tender_id")
-    if tender_id is not None and (
-        isinstance(tender_id, bool) or not isinstance(tender_id, int) or tender_id <= 0
-    ):
+    if tender_id is not None and not is_id(tender_id):
         errors["tender_id"] = [_("Expected the id of a tender (a whole number).")]
         tender_id = None
     supersedes = None

@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from marketplace.geo import normalize_department
+from marketplace.ids import is_id, parse_id
 from marketplace.profiles.models import AUDIENCES
 from marketplace.subcontracting.models import MAX_AMOUNT_CENTS, VAT_RATES
 from marketplace.text import clean, clean_multiline, fold
@@ -144,9 +145,9 @@ def skill_names(data: dict[str, Any], errors: Errors, limit: int = 20) -> list[s
 
 def profile_id(data: dict[str, Any], key: str, errors: Errors) -> int | None:
     raw = data.get(key)
-    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
-        raw = int(raw.strip())
-    if isinstance(raw, bool) or not isinstance(raw, int) or raw <= 0 or raw > 2**31 - 1:
+    if isinstance(raw, str):
+        raw = parse_id(raw)
+    if not is_id(raw):
         errors[key] = [_("Expected the id of a profile (a whole number).")]
         return None
     return raw

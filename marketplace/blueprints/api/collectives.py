@@ -20,6 +20,7 @@ from marketplace.collectives.models import Collective, CollectiveMember, Decisio
 from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import db, limiter
 from marketplace.geo import REGIONS
+from marketplace.ids import is_id
 from marketplace.links import external_url
 from marketplace.profiles.models import Profile
 from marketplace.text import clean, fold
@@ -246,7 +247,7 @@ def invite(collective_id: int):
     data = _json_object()
     profile_id = data.get("invitee_profile_id")
     profile = None
-    if isinstance(profile_id, int) and not isinstance(profile_id, bool):
+    if is_id(profile_id):
         profile = db.session.get(Profile, profile_id)
     if profile is None or not can_view_profile(user, profile):
         ops.require_coordinator(found, user, _("Only the coordinators invite new members."))

@@ -17,6 +17,7 @@ from marketplace.blueprints.api.serializers import cae_ref, iso_datetime
 from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import db, limiter
 from marketplace.geo import normalize_department
+from marketplace.ids import parse_id
 from marketplace.links import base_host, external_url
 from marketplace.tenders import exports
 from marketplace.tenders.listing import search_tenders
@@ -227,7 +228,8 @@ def tender_suggestions(tender_id: int):
     tender = get_tender(current_user, tender_id)
     lot = None
     if raw := _arg("lot"):
-        lot = next((x for x in tender.lots if raw.isdigit() and x.id == int(raw)), None)
+        lot_id = parse_id(raw)
+        lot = next((x for x in tender.lots if x.id == lot_id), None)
         if lot is None:
             raise ValidationError(_("Some filters are not valid."), {"lot": [_("Unknown lot.")]})
     page, per_page = page_args()
