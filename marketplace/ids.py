@@ -1,8 +1,9 @@
-"""Ids of rows: whole numbers from 1 to 2^63 - 1 (a signed 64-bit integer, SQL's BIGINT).
+"""Ids of rows: whole numbers from 1 to 2^31 - 1, the range of the id columns (SQL INTEGER).
 
-SQLite stores integers on 64 bits and refuses larger Python ints with an OverflowError;
-PostgreSQL compares them as numeric and refuses the query. An id from outside (a path, a query
-string, a JSON body) is checked here first: out of range, it names nothing.
+The id columns are INTEGER: 32 bits on PostgreSQL, which casts every id parameter to it and
+fails with "integer out of range" beyond 2^31 - 1; SQLite refuses ints beyond 2^63 - 1 with
+an OverflowError. No row can have a larger id, so an id from outside (a path, a query string, a
+JSON body) is checked here first: out of range, it names nothing (404 in a path, 422 in a body).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1
 
 
 def is_id(value: Any) -> bool:
@@ -26,10 +27,18 @@ def parse_id(raw: Any) -> int | None:
     if not isinstance(raw, str):
         return None
     text = raw.strip()
-    if not text or len(text) > 19 or not text.isascii() or not text.isdigit():
+    if not text or len(text) > 20 or not text.isascii() or not text.isdigit():
         return None
     value = int(text)
     return value if is_id(value) else None
+
+
+def small_number(raw: str) -> int | None:
+    """A small whole number typed as text (a lot number, a level), or None: ASCII digits only."""
+    text = raw.strip()
+    if not text or len(text) > 9 or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)
 
 
 def _digits_at_most(limit: int) -> str:
@@ -51,6 +60,6 @@ def _digits_at_most(limit: int) -> str:
 
 
 class Int64Converter(IntegerConverter):
-    """The ``int`` converter of every route: ASCII digits up to 2^63 - 1, else no match (404)."""
+    """The ``int`` converter of every route: ASCII digits up to MAX_ID, else no match (404)."""
 
     regex = _digits_at_most(MAX_ID)

@@ -109,7 +109,7 @@ def register_blueprints(app: Flask) -> None:
     )
     from marketplace.blueprints.api import bp as api_bp
 
-    # Every <int:…> of every route: ASCII digits up to 2^63 - 1, else no match (404).
+    # Every <int:…> of every route: ASCII digits up to ids.MAX_ID, else no match (404).
     app.url_map.converters["int"] = Int64Converter
     for blueprint in (main.bp, auth.bp, accounts.bp, caes.bp, manage.bp, profiles.bp,
                       collectives.bp, notifications.bp, offers.bp, subcontracts.bp,

@@ -1,4 +1,6 @@
-"""Ids of 2^63 or more (beyond SQL's BIGINT) name nothing: 404 in paths, 422 in bodies, never 500.
+"""Ids beyond the id columns (INTEGER: 2^31 and more) name nothing: 404 in paths, 422 in bodies.
+
+PostgreSQL casts id parameters to INTEGER and fails from 2^31; SQLite overflows from 2^63.
 
 Every route of the URL map with an ``<int:…>`` in its path, every method, anonymous and signed
 in; query strings that carry ids or page numbers; every id field of the API's bodies.
@@ -14,7 +16,7 @@ from test_authorization_matrix import CELLS, bodies, url_for_cell
 
 from marketplace.extensions import db
 
-HUGE = [str(2**63), "99999999999999999999", "9" * 400]
+HUGE = [str(2**31), str(2**63), "99999999999999999999", "9" * 400]
 ID_ROUTES = [cell for cell in CELLS if "<int:" in cell[2]]
 
 
@@ -84,7 +86,7 @@ def test_huge_numbers_in_query_strings_never_break_a_page(world_app, name):
         url = url_for_cell(world, endpoint, rule)
         api = url.startswith("/api/")
         client, headers = _client(app, world, "owner", api)
-        for huge in (HUGE[0], "-" + HUGE[1], "²", "9" * 5000):
+        for huge in (HUGE[0], HUGE[1], "-" + HUGE[2], "²", "9" * 5000):
             response = client.get(url, query_string={name: huge}, headers=headers)
             if response.status_code >= 500 or (
                 api and response.status_code >= 400 and not _is_json_error(response)
@@ -93,7 +95,7 @@ def test_huge_numbers_in_query_strings_never_break_a_page(world_app, name):
     assert not wrong, wrong
 
 
-BAD_IDS = [2**63, 10**30, -(2**63) - 1, -1, 0]
+BAD_IDS = [2**31, 2**63, 10**30, -(2**63) - 1, -1, 0]
 
 
 def _body_cases(world) -> list[tuple[str, str, str, str, dict, list]]:
@@ -127,7 +129,7 @@ def _poison(body: dict, field: str, path: list, bad: int) -> dict:
     return poisoned
 
 
-@pytest.mark.parametrize("bad", BAD_IDS, ids=["2^63", "10^30", "-2^63-1", "-1", "0"])
+@pytest.mark.parametrize("bad", BAD_IDS, ids=["2^31", "2^63", "10^30", "-2^63-1", "-1", "0"])
 def test_an_id_out_of_range_in_a_body_is_refused_with_its_field(world_app, bad):
     app, world = world_app
     wrong = []
@@ -151,3 +153,35 @@ def test_the_field_message_is_french(world_app):
     assert response.status_code == 422
     message = response.get_json()["error"]["fields"]["subcontractor_profile_id"][0]
     assert "profil" in message and "Expected" not in message
+
+
+@pytest.mark.parametrize("junk", [str(2**31), str(2**63), "²", "9" * 5000])
+def test_ids_and_numbers_in_forms_never_break_a_write(world_app, junk):
+    """HTML forms and JSON bodies that carry ids or small numbers as text."""
+    app, world = world_app
+    tender, collective = world.ids["tender_id"], world.ids["collective_id"]
+    forms = [
+        ("coordinator", "/collectifs/inviter", {"collective_id": junk, "profile_id": "1"}),
+        ("coordinator", "/collectifs/inviter", {"collective_id": collective, "profile_id": junk}),
+        ("coordinator", f"/collectifs/{collective}/invitations", {"profile_id": junk}),
+        ("owner", f"/appels-d-offres/{tender}/equipe", {"lead_profile_id": junk}),
+        ("owner", f"/appels-d-offres/{tender}/part",
+         {"profile_id": junk, "lot_ids": junk, "share": "10"}),
+        ("owner", "/sous-traitances/nouvelle", {"subcontractor": junk, "title": "Pose"}),
+    ]  # fmt: skip
+    wrong = []
+    for role, url, data in forms:
+        client, _headers = _client(app, world, role, api=False)
+        response = client.post(url, data=data)
+        if response.status_code >= 500:
+            wrong.append(f"POST {url} {sorted(data)}: {response.status_code}")
+    lot = {"number": junk, "title": "Lot", "skills": ["Menuiserie"]}
+    tender_body = {**bodies(world)["api.post_tender"], "lots": [lot]}
+    skills = {"skills": [{"name": "Menuiserie", "level": junk}]}
+    for method, url, body in [("POST", "/api/v1/tenders", tender_body),
+                              ("PATCH", "/api/v1/me/profile", skills)]:  # fmt: skip
+        headers = {"Authorization": f"Bearer {world.tokens['owner']}"}
+        response = app.test_client().open(url, method=method, json=body, headers=headers)
+        if response.status_code != 422:
+            wrong.append(f"{method} {url}: {response.status_code}")
+    assert not wrong, wrong

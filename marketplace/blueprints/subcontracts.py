@@ -84,8 +84,8 @@ def new():
 def _new_page(form: SubcontractForm) -> str:
     subcontractor = None
     raw = (form.subcontractor.data or "").strip()
-    if raw.isdigit() and len(raw) < 10:
-        profile = db.session.get(Profile, int(raw))
+    if (profile_id := parse_id(raw)) is not None:
+        profile = db.session.get(Profile, profile_id)
         if profile is not None and can_view_profile(current_user, profile):
             subcontractor = profile
     return render_template("subcontracts/new.html", form=form, subcontractor=subcontractor)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from marketplace.errors import ValidationError
 from marketplace.geo import normalize_department
-from marketplace.ids import is_id
+from marketplace.ids import is_id, small_number
 from marketplace.tenders.models import AUDIENCES, BUYER_KINDS, FORMS, MAX_AMOUNT_CENTS, ROLES
 from marketplace.text import clean, clean_multiline, fold
 from marketplace.timeutil import PARIS, as_utc, utcnow
@@ -101,8 +101,8 @@ def _lots(value: Any, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
     lots, numbers = [], set()
     for index, item in enumerate(value, start=1):
         number = item.get("number", index)
-        if isinstance(number, str) and number.strip().isdigit():
-            number = int(number)
+        if isinstance(number, str) and small_number(number) is not None:
+            number = small_number(number)
         if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 999:
             errors["lots"] = [_("Each lot needs a number between 1 and 999.")]
             return []

@@ -20,7 +20,7 @@ from marketplace.collectives.models import Collective, CollectiveMember, Decisio
 from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import db, limiter
 from marketplace.geo import REGIONS
-from marketplace.ids import is_id
+from marketplace.ids import is_id, parse_id
 from marketplace.links import external_url
 from marketplace.profiles.models import Profile
 from marketplace.text import clean, fold
@@ -118,8 +118,8 @@ def _filters() -> queries.CollectiveFilters:
         if filters.region is None:
             fields["region"] = [_("Unknown region.")]
     if cae := arg("cae"):
-        if cae.isascii() and cae.isdigit() and len(cae) <= 12:
-            filters.cae = int(cae)
+        if (cae_id := parse_id(cae)) is not None:
+            filters.cae = cae_id
         else:
             fields["cae"] = [_("Expected the id of a CAE (a whole number).")]
     if fields:
