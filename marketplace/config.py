@@ -9,6 +9,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 #: Environment variables read at start-up, with the type to coerce them to.
 ENV_VARIABLES: dict[str, type] = {
@@ -21,7 +22,12 @@ ENV_VARIABLES: dict[str, type] = {
     "MAIL_URL": str,
     "MAIL_FROM": str,
     "BASE_URL": str,
+    "TRUSTED_HOSTS": list,
+    "SINGLE_WORKER": bool,
 }
+
+#: BASE_URL when none is configured, in development only (what `make run` serves).
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 
 
 class Defaults:
@@ -36,7 +42,9 @@ class Defaults:
     RATELIMIT_WRITES = "300 per minute;3000 per hour"  # every POST/PATCH/DELETE, per address
     MAIL_URL: str | None = None
     MAIL_FROM = "Essaim <ne-pas-repondre@essaim.invalid>"
-    BASE_URL: str | None = None
+    BASE_URL: str | None = None  # DEVELOPMENT_BASE_URL in development; required in production
+    TRUSTED_HOSTS: list[str] | None = None  # BASE_URL's host, localhost and 127.0.0.1 when unset
+    SINGLE_WORKER = False  # production with memory:// rate limits must say it runs one worker
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     LANGUAGES = ("fr", "en")
@@ -58,6 +66,8 @@ class Defaults:
 def _coerce(kind: type, raw: str) -> Any:
     if kind is bool:
         return raw.strip().lower() not in {"0", "false", "no", "off", ""}
+    if kind is list:
+        return _host_list(raw)
     return kind(raw)
 
 
@@ -89,7 +99,10 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
                 "MARKETPLACE_SECRET_KEY must be set in production (a long random string)."
             )
         values["SECRET_KEY"] = _development_secret(instance_path)
+    values["BASE_URL"] = _base_url(values.get("BASE_URL"), production)
+    values["TRUSTED_HOSTS"] = _trusted_hosts(values.get("TRUSTED_HOSTS"), values["BASE_URL"])
     if production:
+        _check_rate_limit_storage(values)
         values.setdefault("SESSION_COOKIE_SECURE", True)
         values.setdefault("REMEMBER_COOKIE_SECURE", True)
         values.setdefault("PREFERRED_URL_SCHEME", "https")
@@ -100,6 +113,48 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     values["RATELIMIT_HEADERS_ENABLED"] = True
     values.setdefault("MAIL_DIR", str(Path(instance_path) / "mail"))
     return values
+
+
+def _base_url(raw: str | None, production: bool) -> str:
+    """The one origin of every absolute link (e-mails, API ``url`` fields, calendar UIDs)."""
+    if not raw:
+        if production:
+            raise RuntimeError(
+                "MARKETPLACE_BASE_URL must be set in production: the address people use to open "
+                "the site, e.g. https://essaim.example.org (links in e-mails are built from it)."
+            )
+        return DEVELOPMENT_BASE_URL
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise RuntimeError(
+            f"MARKETPLACE_BASE_URL must be an http:// or https:// address such as "
+            f"https://essaim.example.org, without query or fragment (got {raw!r})."
+        )
+    return raw.strip().rstrip("/")
+
+
+def _host_list(raw: str | list | tuple) -> list[str]:
+    items = raw.split(",") if isinstance(raw, str) else list(raw)
+    return [item.strip().lower() for item in items if item and item.strip()]
+
+
+def _trusted_hosts(raw: str | list | tuple | None, base_url: str) -> list[str]:
+    """The Host headers the site answers (Flask's TRUSTED_HOSTS); others get 400."""
+    if raw:
+        return _host_list(raw)
+    hosts = [urlsplit(base_url).hostname or "", "localhost", "127.0.0.1"]
+    return list(dict.fromkeys(h for h in hosts if h))
+
+
+def _check_rate_limit_storage(values: dict[str, Any]) -> None:
+    """memory:// counts per worker: with several, each client gets N times every limit."""
+    memory = str(values["RATELIMIT_STORAGE_URL"]).startswith("memory://")
+    if memory and values["RATELIMIT_ENABLED"] and not values.get("SINGLE_WORKER"):
+        raise RuntimeError(
+            "MARKETPLACE_RATELIMIT_STORAGE_URL is memory:// in production: each worker would "
+            "keep its own counters. Set it to a shared store (e.g. redis://127.0.0.1:6379/0), or "
+            "set MARKETPLACE_SINGLE_WORKER=1 if this site really runs one worker process."
+        )
 
 
 def _engine_options(url: str) -> dict[str, Any]:

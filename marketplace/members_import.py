@@ -36,6 +36,7 @@ from marketplace.caes.models import Cae
 from marketplace.errors import PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.geo import normalize_department
+from marketplace.ids import small_number
 from marketplace.profiles.models import AUDIENCES, AVAILABILITIES, LEVELS, STATUSES
 from marketplace.profiles.operations import update_profile, validate_profile_input
 from marketplace.text import clean
@@ -182,7 +183,7 @@ def _parse_skills(cell: str, errors: list[str]) -> list[dict[str, Any]] | None:
                     value=clean(part),
                 )
             )
-        elif not level.isdigit() or int(level) not in LEVELS:
+        elif small_number(level) not in LEVELS:
             ok = False
             errors.append(
                 _(

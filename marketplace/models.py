@@ -12,6 +12,7 @@ from marketplace.collectives.models import (
     JoinRequest,
     Vote,
 )
+from marketplace.health import HealthProbe
 from marketplace.notifications.models import Notification, NotificationSetting
 from marketplace.profiles.models import Profile, ProfileCertification, ProfileLanguage, ProfileSkill
 from marketplace.search.changelog import SearchChange
@@ -40,6 +41,7 @@ __all__ = [
     "CollectiveEvent",
     "CollectiveMember",
     "Decision",
+    "HealthProbe",
     "Invitation",
     "JoinRequest",
     "MembershipEvent",

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g, has_request_context, render_template, request, session
+from flask import Flask, abort, g, has_request_context, render_template, request, session
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from marketplace import formatting, geo
 from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
+from marketplace.ids import IdConverter
 from marketplace.timeutil import utcnow
+
+#: The longest path plus query string served, in bytes; longer answers 414. gunicorn.conf.py
+#: lets request lines of up to 8190 bytes reach the app, so that it answers them itself.
+MAX_URL_LENGTH = 8000
 
 
 def init_extensions(app: Flask) -> None:
@@ -103,6 +109,8 @@ def register_blueprints(app: Flask) -> None:
     )
     from marketplace.blueprints.api import bp as api_bp
 
+    # Every <int:…> of every route: ASCII digits up to ids.MAX_ID, else no match (404).
+    app.url_map.converters["int"] = IdConverter
     for blueprint in (main.bp, auth.bp, accounts.bp, caes.bp, manage.bp, profiles.bp,
                       collectives.bp, notifications.bp, offers.bp, subcontracts.bp,
                       tenders.bp):  # fmt: skip
@@ -123,6 +131,13 @@ def init_request_cycle(app: Flask) -> None:
         """Resolve the signed-in user afresh: tests run many requests in one app context."""
         for name in ("_login_user", "rollback_only", "_flask_babel"):
             g.pop(name, None)
+
+    @app.before_request
+    def refuse_long_urls():
+        environ = request.environ
+        length = len(environ.get("PATH_INFO", "")) + len(environ.get("QUERY_STRING", ""))
+        if length > MAX_URL_LENGTH:
+            abort(414)
 
     @app.after_request
     def commit_or_rollback(response):
@@ -154,14 +169,15 @@ def init_request_cycle(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         db.session.rollback()
+        status = error.code or 500
         if wants_json():
             from marketplace.blueprints.api.errors import json_error
 
-            return json_error(error.code or 500, http_error_code(error.code), error_message(error))
-        template = (
-            f"errors/{error.code}.html" if error.code in (403, 404, 429) else "errors/generic.html"
-        )
-        return render_template(template, error=error), error.code
+            return json_error(status, http_error_code(status), error_message(error))
+        if request_ctx.url_adapter is None:  # an untrusted Host: no link can be built
+            return render_template("errors/bare.html", message=error_message(error)), status
+        template = {403: "403", 404: "404", 429: "429", 500: "500"}.get(status, "generic")
+        return render_template(f"errors/{template}.html", error=error), status
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
@@ -171,6 +187,9 @@ def init_request_cycle(app: Flask) -> None:
             from marketplace.blueprints.api.errors import json_error
 
             return json_error(500, "server_error", str(_l("An unexpected error occurred.")))
+        if request_ctx.url_adapter is None:
+            message = str(_l("An unexpected error occurred."))
+            return render_template("errors/bare.html", message=message), 500
         return render_template("errors/500.html"), 500
 
 
@@ -182,9 +201,15 @@ HTTP_CODES = {
     405: "method_not_allowed",
     409: "conflict",
     413: "too_large",
+    414: "uri_too_long",
     415: "unsupported_media_type",
     422: "invalid",
     429: "rate_limited",
+    431: "headers_too_large",
+    500: "server_error",
+    502: "unavailable",
+    503: "unavailable",
+    504: "unavailable",
 }
 
 
@@ -193,6 +218,8 @@ def http_error_code(status: int | None) -> str:
 
 
 def error_message(error: HTTPException) -> str:
+    if isinstance(error, SecurityError):
+        return str(_l("This site is not served at this address."))
     messages = {
         400: _l("The request is malformed."),
         401: _l("Authentication is required."),
@@ -200,9 +227,19 @@ def error_message(error: HTTPException) -> str:
         404: _l("This page does not exist or is not visible to you."),
         405: _l("This method is not allowed here."),
         413: _l("The request is too large."),
+        414: _l("The address is too long."),
         429: _l("Too many attempts. Please wait a moment and try again."),
+        431: _l("The request headers are too large."),
+        500: _l("An unexpected error occurred."),
+        502: _l("The service is unavailable for a moment. Please try again."),
+        503: _l("The service is unavailable for a moment. Please try again."),
+        504: _l("The service is unavailable for a moment. Please try again."),
     }
-    return str(messages.get(error.code, error.description or _l("An error occurred.")))
+    if error.code in messages:
+        return str(messages[error.code])
+    if error.code is not None and error.code >= 500:
+        return str(_l("An unexpected error occurred."))
+    return str(error.description or _l("An error occurred."))
 
 
 def init_templates(app: Flask) -> None:

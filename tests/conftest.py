@@ -60,6 +60,7 @@ def app_config(database_url, tmp_path) -> dict:
         "MAIL_DIR": str(tmp_path / "mail"),
         "INDEX_DIR": str(tmp_path / "index"),
         "SERVER_NAME": "localhost",
+        "BASE_URL": "http://localhost",  # every absolute link (mails, API url fields)
         # Cheap hashing keeps the suite fast; production uses scrypt (tested in test_passwords).
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }

@@ -138,7 +138,7 @@ def test_query_folds_accents_plurals_and_typos(client, make_user, q):
     assert ids(listing(client, f"?q={q}")) == {person.profile.id}
 
 
-@pytest.mark.parametrize("q", ['"(AND * ?', "NOT OR AND", "*", "é" * 5000, "a) OR (b"])
+@pytest.mark.parametrize("q", ['"(AND * ?', "NOT OR AND", "*", "é" * 1300, "a) OR (b"])
 def test_hostile_queries_answer_a_list(client, make_user, q):
     make_user(audience="public", skills=[{"name": "Plomberie", "level": 3}])
     response = client.get("/api/v1/profiles", query_string={"q": q})

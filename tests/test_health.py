@@ -40,3 +40,38 @@ def test_a_database_that_does_not_answer_is_a_503_not_a_trace(client, make_user,
     body = response.get_json()
     assert body["status"] == "unavailable" and body["database"] == "unavailable"
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_a_database_that_refuses_writes_is_a_503(app, app_config, database_url, make_user):
+    """A read-only database answers SELECT 1 but no write: the node must leave the rotation."""
+    from marketplace import create_app
+
+    make_user()
+    get_indexer().sync()
+    if database_url.startswith("sqlite"):
+        path = database_url.removeprefix("sqlite:///")
+        config = {**app_config, "DATABASE_URL": f"sqlite:///file:{path}?mode=ro&uri=true"}
+    else:
+        options = {"options": "-c default_transaction_read_only=on"}
+        config = {**app_config, "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": options}}
+    read_only = create_app(config)
+    with read_only.app_context():
+        response = read_only.test_client().get("/healthz")
+        db.session.remove()
+        db.engine.dispose()
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["status"] == "unavailable" and body["database"] == "read_only"
+    assert body["index"] == "ok"
+
+
+def test_the_write_check_keeps_nothing(client, make_user):
+    from sqlalchemy import func, select
+
+    from marketplace.health import HealthProbe
+
+    make_user()
+    get_indexer().sync()
+    for _ in range(2):  # the same id each time: nothing is left behind
+        assert client.get("/healthz").status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(HealthProbe)) == 0

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import User
 from marketplace.accounts.operations import make_password_token
+from marketplace.links import external_url
 from marketplace.mail import send_mail
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link, inside a request or from the command line (BASE_URL)."""
-    if has_request_context() and not current_app.config.get("BASE_URL"):
-        return url_for(endpoint, _external=True, **values)
-    base = current_app.config.get("BASE_URL") or "http://127.0.0.1:5000"
-    with current_app.test_request_context(base_url=base):
-        return url_for(endpoint, _external=True, **values)
 
 
 def _locale(user: User) -> str:

@@ -32,6 +32,7 @@ from marketplace.collectives.forms import (
 from marketplace.collectives.models import Collective
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
+from marketplace.ids import parse_id
 from marketplace.profiles.models import Profile
 from marketplace.visibility import can_view_profile
 
@@ -242,9 +243,10 @@ def withdraw(collective_id: int):
 def invite(collective_id: int):
     collective = _visible(collective_id)
     form = InviteForm()
-    from_profile = request.form.get("profile_id", type=int)
+    from_profile = request.form.get("profile_id")
+    profile_id = parse_id(from_profile)
     if from_profile is not None:  # the button on a profile page
-        profile = db.session.get(Profile, from_profile)
+        profile = db.session.get(Profile, profile_id) if profile_id else None
         invitee = profile.user if profile is not None else None
     else:
         invitee = find_user_by_email(form.invitee.data or "")
@@ -260,7 +262,7 @@ def invite(collective_id: int):
     except ValidationError as error:
         if from_profile is not None:
             flash(" ".join(str(m) for ms in error.fields.values() for m in ms), "error")
-            return redirect(url_for("profiles.show", profile_id=from_profile))
+            return _back_to_profile(profile_id, collective)
         add_domain_errors(form, error.fields)
         return _show_page(collective, 422, invite_form=form)
     except PermissionDenied:
@@ -268,20 +270,26 @@ def invite(collective_id: int):
     except Conflict as error:
         _flash_error(error)
         if from_profile is not None:
-            return redirect(url_for("profiles.show", profile_id=from_profile))
+            return _back_to_profile(profile_id, collective)
         return _back(collective, "inviter")
     flash(_("The invitation is sent."), "success")
     if from_profile is not None:
-        return redirect(url_for("profiles.show", profile_id=from_profile))
+        return _back_to_profile(profile_id, collective)
     return _back(collective, "inviter")
+
+
+def _back_to_profile(profile_id: int | None, collective: Collective):
+    if profile_id is None:
+        return _back(collective, "inviter")
+    return redirect(url_for("profiles.show", profile_id=profile_id))
 
 
 @bp.post("/inviter")
 @login_required
 def invite_from_profile():
     """The button of a profile page: the collective comes with the form."""
-    collective_id = request.form.get("collective_id", type=int)
-    if collective_id is None or request.form.get("profile_id", type=int) is None:
+    collective_id = parse_id(request.form.get("collective_id"))
+    if collective_id is None or parse_id(request.form.get("profile_id")) is None:
         abort(400)
     return invite(collective_id)
 

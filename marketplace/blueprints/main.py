@@ -14,10 +14,10 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy import func, select, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import func, select
 
 from marketplace.extensions import db
+from marketplace.health import database_state
 
 bp = Blueprint("main", __name__)
 
@@ -40,18 +40,14 @@ def privacy():
 def health():
     """For a load balancer or monitoring: 200 when this node can serve, 503 when it cannot.
 
-    Checks that the database answers and that this node has its search index (a new node
+    Checks that the database answers and accepts a write (one row inserted in a savepoint and
+    rolled back: marketplace/health.py) and that this node has its search index (a new node
     builds it with `flask search rebuild` before it takes traffic: docs/DEPLOYMENT.md).
     `index_position` is the last change of the shared log this node's index has applied.
     """
     from marketplace.search.indexer import get_indexer
 
-    body: dict = {"status": "ok", "database": "ok", "index": "ok"}
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
-        body["database"] = "unavailable"
+    body: dict = {"status": "ok", "database": database_state(), "index": "ok"}
     state = get_indexer().read_state()
     if state is None:
         body["index"] = "missing"

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from marketplace import geo
+from marketplace.ids import parse_id
 from marketplace.profiles.models import AVAILABILITIES, STATUSES
 from marketplace.profiles.operations import ProfileFilters
 from marketplace.search.query import MAX_CHARS
@@ -58,7 +59,7 @@ def read_filters(args) -> ProfileFilters:
     department = geo.normalize_department(args.get("department"))
     region = args.get("region") if args.get("region") in geo.REGIONS else None
     cae_raw = (args.get("cae") or "").strip()
-    cae = int(cae_raw) if cae_raw.isdigit() and len(cae_raw) < 10 else None
+    cae = parse_id(cae_raw)
     status = args.get("status") if args.get("status") in STATUSES else None
     availability = args.get("availability") if args.get("availability") in AVAILABILITIES else None
     return ProfileFilters(skill, department, region, cae, status, availability)
@@ -66,7 +67,8 @@ def read_filters(args) -> ProfileFilters:
 
 def _page(args) -> int:
     raw = args.get("page", "1")
-    return min(int(raw), MAX_PAGE) if raw.isdigit() and 0 < len(raw) < 6 and int(raw) > 0 else 1
+    page = parse_id(raw)
+    return min(page, MAX_PAGE) if page is not None else 1
 
 
 @bp.get("/recherche")

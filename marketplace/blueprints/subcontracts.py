@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from marketplace.blueprints.caes import register_domain_errors
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.extensions import db
+from marketplace.ids import parse_id
 from marketplace.profiles.models import Profile
 from marketplace.subcontracting.charts import flow_chart
 from marketplace.subcontracting.figures import cae_figures, cae_records, my_ledger
@@ -42,10 +43,10 @@ def index():
 def new():
     if request.method == "GET":
         form = SubcontractForm(formdata=None, vat_rate="20.0")
-        profile_id = request.args.get("profil", type=int)
+        profile_id = parse_id(request.args.get("profil"))
         if profile_id:
             form.subcontractor.data = str(profile_id)
-        previous = request.args.get("remplace", type=int)
+        previous = parse_id(request.args.get("remplace"))
         if previous:
             old = get_subcontract(current_user, previous)
             form = SubcontractForm(
@@ -83,8 +84,8 @@ def new():
 def _new_page(form: SubcontractForm) -> str:
     subcontractor = None
     raw = (form.subcontractor.data or "").strip()
-    if raw.isdigit() and len(raw) < 10:
-        profile = db.session.get(Profile, int(raw))
+    if (profile_id := parse_id(raw)) is not None:
+        profile = db.session.get(Profile, profile_id)
         if profile is not None and can_view_profile(current_user, profile):
             subcontractor = profile
     return render_template("subcontracts/new.html", form=form, subcontractor=subcontractor)

@@ -20,6 +20,7 @@ from marketplace.blueprints.paging import page_number
 from marketplace.errors import DomainError, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.formatting import cents_to_input, parse_euros
+from marketplace.ids import parse_id
 from marketplace.tenders import exports
 from marketplace.tenders.forms import (
     ApplyForm,
@@ -297,7 +298,7 @@ def team(tender_id: int):
     form.lead_profile_id.choices = []
 
     def act(tender):
-        lead = request.form.get("lead_profile_id", type=int)
+        lead = parse_id(request.form.get("lead_profile_id"))
         shape = form.form.data if form.form.data in ("conjoint", "solidaire") else None
         set_team(current_user, tender, shape, lead)
 
@@ -314,8 +315,8 @@ def share(tender_id: int):
             cents = parse_euros(form.share.data)
         except ValueError:
             raise ValidationError(_("Enter an amount in euros, e.g. 45000 or 45 000,50.")) from None
-        profile_id = int(form.profile_id.data) if (form.profile_id.data or "").isdigit() else 0
-        lot_ids = [int(i) for i in request.form.getlist("lot_ids") if i.isdigit()]
+        profile_id = parse_id(form.profile_id.data) or 0
+        lot_ids = [i for i in map(parse_id, request.form.getlist("lot_ids")) if i is not None]
         set_members(current_user, tender, [{"profile_id": profile_id, "share_cents": cents,
                                             "lot_ids": lot_ids}])  # fmt: skip
 

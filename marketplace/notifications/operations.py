@@ -27,6 +27,7 @@ from sqlalchemy import func, select, update
 from marketplace.accounts.models import User
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
+from marketplace.links import absolute, external_url
 from marketplace.mail import send_mail
 from marketplace.notifications.models import EMAIL_MODES, Notification, NotificationSetting
 from marketplace.timeutil import utcnow
@@ -86,28 +87,8 @@ def notify(recipient: User, kind: str, url: str = "", **args: Any) -> Notificati
     return notification
 
 
-def site_path(endpoint: str, **values) -> str:
-    """The path of a page inside the site (for a notification's link), in a request or from
-    the command line."""
-    from flask import has_request_context, url_for
-
-    if has_request_context():
-        return url_for(endpoint, **values)
-    base = current_app.config.get("BASE_URL") or "http://127.0.0.1:5000"
-    with current_app.test_request_context(base_url=base):
-        return url_for(endpoint, **values)
-
-
 def _short(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _absolute(url: str) -> str:
-    if url.startswith(("http://", "https://")) or not url:
-        return url
-    from marketplace.accounts.notify import external_url
-
-    return external_url("main.index").rstrip("/") + url
 
 
 def _body(user: User, notifications: list[Notification]) -> str:
@@ -115,25 +96,14 @@ def _body(user: User, notifications: list[Notification]) -> str:
     for n in notifications:
         lines.append(f"- {n.text}")
         if n.url:
-            lines.append(f"  {_absolute(n.url)}")
+            lines.append(f"  {absolute(n.url)}")
     lines += [
         "",
         _("Choose how you receive these messages in your notification settings:"),
-        _absolute(_settings_path()),
+        external_url("notifications.settings"),
         "",
     ]
     return "\n".join(lines)
-
-
-def _settings_path() -> str:
-    from flask import url_for
-
-    from marketplace.accounts.notify import external_url
-
-    try:
-        return url_for("notifications.settings")
-    except RuntimeError:
-        return external_url("notifications.settings")
 
 
 def unread_count(user: Any) -> int:

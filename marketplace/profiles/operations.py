@@ -13,6 +13,7 @@ from marketplace.accounts.models import User
 from marketplace.errors import NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.geo import departments_in, normalize_department
+from marketplace.ids import small_number
 from marketplace.profiles.models import (
     AUDIENCES,
     AVAILABILITIES,
@@ -72,8 +73,8 @@ def _skills(value: Any, errors: dict[str, list[str]]) -> list[tuple[str, int]]:
             return []
         name = clean(item.get("name") if isinstance(item.get("name"), str) else "")
         level = item.get("level")
-        if isinstance(level, str) and level.strip().isdigit():
-            level = int(level)
+        if isinstance(level, str) and small_number(level) is not None:
+            level = small_number(level)
         if not name:
             errors["skills"] = [_("Each competence needs a name.")]
             return []

@@ -140,8 +140,8 @@ class SubcontractForm(_DomainForm):
             "starts_on": self.starts_on.data,
             "ends_on": self.ends_on.data,
         }
-        if (self.supersedes_id.data or "").strip().isdigit():
-            data["supersedes_id"] = int(self.supersedes_id.data)
+        if (self.supersedes_id.data or "").strip():
+            data["supersedes_id"] = self.supersedes_id.data.strip()  # checked by the operation
         return data
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from marketplace.extensions import db
 from marketplace.geo import normalize_department
+from marketplace.ids import is_id, parse_id
 from marketplace.profiles.models import AUDIENCES
 from marketplace.subcontracting.models import MAX_AMOUNT_CENTS, VAT_RATES
 from marketplace.tenders.models import Tender
@@ -147,9 +148,9 @@ def skill_names(data: dict[str, Any], errors: Errors, limit: int = 20) -> list[s
 
 def profile_id(data: dict[str, Any], key: str, errors: Errors) -> int | None:
     raw = data.get(key)
-    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
-        raw = int(raw.strip())
-    if isinstance(raw, bool) or not isinstance(raw, int) or raw <= 0 or raw > 2**31 - 1:
+    if isinstance(raw, str):
+        raw = parse_id(raw)
+    if not is_id(raw):
         errors[key] = [_("Expected the id of a profile (a whole number).")]
         return None
     return raw
@@ -163,7 +164,7 @@ def tender_id(actor: Any, data: dict[str, Any], errors: Errors) -> int | None:
     if isinstance(raw, bool) or not isinstance(raw, int) or raw <= 0:
         errors["tender_id"] = [_("Expected the id of a tender (a whole number).")]
         return None
-    tender = db.session.get(Tender, raw) if raw <= 2**31 - 1 else None
+    tender = db.session.get(Tender, raw) if is_id(raw) else None
     if tender is None or not can_view_tender(actor, tender):
         errors["tender_id"] = [_("No visible tender has this id.")]
         return None

@@ -28,6 +28,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace import geo, labels
 from marketplace.formatting import cents_to_input, parse_euros
+from marketplace.ids import parse_id, small_number
 from marketplace.tenders.models import STATUSES, Tender
 from marketplace.tenders.validation import LIMITS, MAX_LOTS
 from marketplace.timeutil import PARIS, to_paris
@@ -160,7 +161,7 @@ class TenderForm(FlaskForm):
             "audience": self.audience.data,
         }
         raw = (self.collective.data or "").strip()
-        data["collective_id"] = int(raw) if raw.isdigit() and len(raw) < 10 else None
+        data["collective_id"] = parse_id(raw)
         if self.deadline_date.data:
             moment = self.deadline_time.data or time(12, 0)
             data["deadline"] = datetime.combine(self.deadline_date.data, moment, tzinfo=PARIS)
@@ -182,7 +183,7 @@ class TenderForm(FlaskForm):
                 self.lot_errors.extend(str(e) for e in errors)
             lots.append(
                 {
-                    "number": int(number) if number.isdigit() else (number or index),
+                    "number": small_number(number) or (number or index),
                     "title": form.title.data or "",
                     "skills": form.skills.data or "",
                     "estimated_amount_cents": amount,

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from marketplace.errors import ValidationError
 from marketplace.geo import normalize_department
+from marketplace.ids import is_id, small_number
 from marketplace.tenders.models import AUDIENCES, BUYER_KINDS, FORMS, MAX_AMOUNT_CENTS, ROLES
 from marketplace.text import clean, clean_multiline, fold
 from marketplace.timeutil import PARIS, as_utc, utcnow
@@ -100,8 +101,8 @@ def _lots(value: Any, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
     lots, numbers = [], set()
     for index, item in enumerate(value, start=1):
         number = item.get("number", index)
-        if isinstance(number, str) and number.strip().isdigit():
-            number = int(number)
+        if isinstance(number, str) and small_number(number) is not None:
+            number = small_number(number)
         if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 999:
             errors["lots"] = [_("Each lot needs a number between 1 and 999.")]
             return []
@@ -205,7 +206,7 @@ def validate_tender_input(data: Any, *, partial: bool) -> dict[str, Any]:
         out["lots"] = []
     if "collective_id" in data:
         raw = data["collective_id"]
-        if raw is not None and (isinstance(raw, bool) or not isinstance(raw, int)):
+        if raw is not None and not is_id(raw):
             errors["collective_id"] = [_("Expected the id of a collective (a whole number).")]
         else:
             out["collective_id"] = raw
@@ -216,7 +217,7 @@ def validate_tender_input(data: Any, *, partial: bool) -> dict[str, Any]:
             out["form"] = data["form"] or None
     if "lead_profile_id" in data:
         raw = data["lead_profile_id"]
-        if isinstance(raw, bool) or not isinstance(raw, int):
+        if not is_id(raw):
             errors["lead_profile_id"] = [_("Expected the id of a team member's profile.")]
         else:
             out["lead_profile_id"] = raw
@@ -244,7 +245,7 @@ def _team(team: Any, data: dict, out: dict[str, Any], errors: dict[str, list[str
         else:
             out["form"] = team["form"] or None
     if "lead_profile_id" in team and "lead_profile_id" not in data:
-        if not _whole(team["lead_profile_id"]):
+        if not is_id(team["lead_profile_id"]):
             errors["team"] = [_("Expected the id of a team member's profile.")]
         else:
             out["lead_profile_id"] = team["lead_profile_id"]
@@ -257,12 +258,12 @@ def _team(team: Any, data: dict, out: dict[str, Any], errors: dict[str, list[str
     items = []
     for member in members:
         item: dict[str, Any] = {"profile_id": member.get("profile_id")}
-        if not _whole(item["profile_id"]):
+        if not is_id(item["profile_id"]):
             errors["team"] = [_("Each member needs its profile_id.")]
             return
         if "lot_ids" in member:
             lot_ids = member["lot_ids"]
-            if not isinstance(lot_ids, list) or not all(_whole(i) for i in lot_ids):
+            if not isinstance(lot_ids, list) or not all(is_id(i) for i in lot_ids):
                 errors["team"] = [_("lot_ids must be a list of lot ids.")]
                 return
             item["lot_ids"] = sorted(set(lot_ids))
@@ -281,11 +282,7 @@ def validate_application_input(data: Any) -> dict[str, Any]:
         raise ValidationError(_("The application must be an object."))
     errors: dict[str, list[str]] = {}
     lot_ids = data.get("lot_ids")
-    if (
-        not isinstance(lot_ids, list)
-        or not lot_ids
-        or not all(isinstance(i, int) and not isinstance(i, bool) for i in lot_ids)
-    ):
+    if not isinstance(lot_ids, list) or not lot_ids or not all(is_id(i) for i in lot_ids):
         errors["lot_ids"] = [_("Choose at least one lot.")]
         lot_ids = []
     role = data.get("role")

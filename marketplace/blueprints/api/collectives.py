@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,6 +20,8 @@ from marketplace.collectives.models import Collective, CollectiveMember, Decisio
 from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import db, limiter
 from marketplace.geo import REGIONS
+from marketplace.ids import is_id, parse_id
+from marketplace.links import external_url
 from marketplace.profiles.models import Profile
 from marketplace.text import clean, fold
 from marketplace.visibility import can_view_profile
@@ -73,7 +75,7 @@ def collective_json(
         "member_count": len(members),
         "created_at": iso_datetime(collective.created_at),
         "updated_at": iso_datetime(collective.updated_at),
-        "url": url_for("collectives.show", collective_id=collective.id, _external=True),
+        "url": external_url("collectives.show", collective_id=collective.id),
     }
 
 
@@ -102,11 +104,8 @@ def decision_json(decision: Decision) -> dict[str, Any]:
         "outcome": res.outcome if closed else None,
         "my_vote": dec.my_vote(decision, current_user),
         "created_at": iso_datetime(decision.created_at),
-        "url": url_for(
-            "collectives.decision",
-            collective_id=decision.collective_id,
-            decision_id=decision.id,
-            _external=True,
+        "url": external_url(
+            "collectives.decision", collective_id=decision.collective_id, decision_id=decision.id
         ),
     }
 
@@ -123,8 +122,8 @@ def _filters() -> queries.CollectiveFilters:
         if filters.region is None:
             fields["region"] = [_("Unknown region.")]
     if cae := arg("cae"):
-        if cae.isascii() and cae.isdigit() and len(cae) <= 12:
-            filters.cae = int(cae)
+        if (cae_id := parse_id(cae)) is not None:
+            filters.cae = cae_id
         else:
             fields["cae"] = [_("Expected the id of a CAE (a whole number).")]
     if fields:
@@ -252,7 +251,7 @@ def invite(collective_id: int):
     data = _json_object()
     profile_id = data.get("invitee_profile_id")
     profile = None
-    if isinstance(profile_id, int) and not isinstance(profile_id, bool):
+    if is_id(profile_id):
         profile = db.session.get(Profile, profile_id)
     if profile is None or not can_view_profile(user, profile):
         ops.require_coordinator(found, user, _("Only the coordinators invite new members."))

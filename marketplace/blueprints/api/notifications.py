@@ -13,6 +13,8 @@ from marketplace.blueprints.api.errors import ApiError
 from marketplace.blueprints.api.pagination import page_args, page_body
 from marketplace.blueprints.api.serializers import iso_datetime
 from marketplace.extensions import limiter
+from marketplace.ids import is_id
+from marketplace.links import absolute
 from marketplace.notifications.models import Notification
 from marketplace.notifications.operations import mark_read, notifications_of, unread_count
 
@@ -22,7 +24,7 @@ def notification_json(notification: Notification) -> dict[str, Any]:
         "id": notification.id,
         "kind": notification.kind,
         "text": notification.text,
-        "url": request.host_url.rstrip("/") + notification.url if notification.url else None,
+        "url": absolute(notification.url) if notification.url else None,
         "created_at": iso_datetime(notification.created_at),
         "read_at": iso_datetime(notification.read_at),
     }
@@ -51,5 +53,8 @@ def read_my_notifications():
         isinstance(notification_id, bool) or not isinstance(notification_id, int)
     ):
         raise ApiError(400, "bad_request", _("Expected the id of a notification."))
+    if notification_id is not None and not is_id(notification_id):
+        message = _("Some fields need your attention.")
+        raise ApiError(422, "invalid", message, {"id": [_("No notification has this id.")]})
     marked = mark_read(user, notification_id)
     return jsonify({"marked": marked, "unread": unread_count(user)})

@@ -19,7 +19,7 @@ def _whole_number(name: str, default: int, maximum: int, message: str) -> int:
     if raw is None or raw.strip() == "":
         return default
     text = raw.strip()
-    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= maximum:
+    if len(text) > 19 or not text.isascii() or not text.isdigit() or not 1 <= int(text) <= maximum:
         raise ApiError(400, "bad_request", _("Invalid pagination parameters."), {name: [message]})
     return int(text)
 

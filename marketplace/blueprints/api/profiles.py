@@ -16,6 +16,7 @@ from marketplace.blueprints.api.serializers import me_json, profile_json
 from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import limiter
 from marketplace.geo import REGIONS, normalize_department
+from marketplace.ids import parse_id
 from marketplace.profiles.models import AVAILABILITIES, STATUSES
 from marketplace.profiles.operations import ProfileFilters, get_profile, update_profile
 from marketplace.search.service import Hit, search_profiles
@@ -43,8 +44,8 @@ def filters_from_args() -> ProfileFilters:
         if filters.region is None:
             fields["region"] = [_("Unknown region.")]
     if cae := _arg("cae"):
-        if cae.isascii() and cae.isdigit() and len(cae) <= 12:
-            filters.cae = int(cae)
+        if (cae_id := parse_id(cae)) is not None:
+            filters.cae = cae_id
         else:
             fields["cae"] = [_("Expected the id of a CAE (a whole number).")]
     for name, allowed in (("status", STATUSES), ("availability", AVAILABILITIES)):

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import url_for
-
 from marketplace.accounts.models import User
 from marketplace.caes.models import Cae
+from marketplace.links import external_url
 from marketplace.profiles.models import Profile
 from marketplace.skills.models import Skill
 from marketplace.timeutil import as_utc
@@ -65,7 +64,7 @@ def profile_json(profile: Profile) -> dict[str, Any]:
         "daily_rate_cents": profile.daily_rate_cents,
         "audience": profile.audience,
         "updated_at": iso_datetime(profile.updated_at),
-        "url": url_for("profiles.show", profile_id=profile.id, _external=True),
+        "url": external_url("profiles.show", profile_id=profile.id),
     }
 
 

@@ -18,6 +18,7 @@ from marketplace.blueprints.api.serializers import iso_date, iso_datetime
 from marketplace.errors import ValidationError
 from marketplace.extensions import limiter
 from marketplace.geo import normalize_department
+from marketplace.links import external_url
 from marketplace.profiles.operations import paginate
 from marketplace.subcontracting.figures import cae_figures, ledger_csv
 from marketplace.subcontracting.models import (
@@ -70,7 +71,7 @@ def offer_json(offer: Offer, responses: list[OfferResponse] | None = None) -> di
         "status": offer.status,
         "owner": {"profile_id": offer.owner.id, "display_name": offer.owner.display_name},
         "created_at": iso_datetime(offer.created_at),
-        "url": url_for("offers.show", offer_id=offer.id, _external=True),
+        "url": external_url("offers.show", offer_id=offer.id),
     }
     if responses is not None:
         body["responses"] = [response_json(r) for r in responses]
@@ -121,7 +122,7 @@ def subcontract_json(record: Subcontract) -> dict[str, Any]:
             }
             for e in record.events
         ],
-        "url": url_for("subcontracts.show", record_id=record.id, _external=True),
+        "url": external_url("subcontracts.show", record_id=record.id),
     }
 
 

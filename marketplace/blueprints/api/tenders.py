@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Any
 
-from flask import Response, jsonify, request, url_for
+from flask import Response, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,6 +17,8 @@ from marketplace.blueprints.api.serializers import cae_ref, iso_datetime
 from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import db, limiter
 from marketplace.geo import normalize_department
+from marketplace.ids import parse_id
+from marketplace.links import base_host, external_url
 from marketplace.tenders import exports
 from marketplace.tenders.listing import search_tenders
 from marketplace.tenders.models import STATUSES, Tender, TenderApplication
@@ -82,7 +84,7 @@ def tender_json(tender: Tender) -> dict[str, Any]:
             "shares_total_cents": team.shares_total_cents,
         },
         "updated_at": iso_datetime(tender.updated_at),
-        "url": url_for("tenders.show", tender_id=tender.id, _external=True),
+        "url": external_url("tenders.show", tender_id=tender.id),
     }
 
 
@@ -226,7 +228,8 @@ def tender_suggestions(tender_id: int):
     tender = get_tender(current_user, tender_id)
     lot = None
     if raw := _arg("lot"):
-        lot = next((x for x in tender.lots if raw.isdigit() and x.id == int(raw)), None)
+        lot_id = parse_id(raw)
+        lot = next((x for x in tender.lots if x.id == lot_id), None)
         if lot is None:
             raise ValidationError(_("Some filters are not valid."), {"lot": [_("Unknown lot.")]})
     page, per_page = page_args()
@@ -238,8 +241,8 @@ def tender_suggestions(tender_id: int):
 @bp.get("/tenders/<int:tender_id>/calendar.ics")
 def tender_calendar(tender_id: int):
     tender = get_tender(current_user, tender_id)
-    url = url_for("tenders.show", tender_id=tender.id, _external=True)
-    body = exports.calendar_ics(tender, url, request.host.split(":")[0] or "essaim")
+    url = external_url("tenders.show", tender_id=tender.id)
+    body = exports.calendar_ics(tender, url, base_host())
     return Response(
         body,
         mimetype="text/calendar",
