@@ -21,6 +21,11 @@ ENV_VARIABLES: dict[str, type] = {
     "MAIL_URL": str,
     "MAIL_FROM": str,
     "BASE_URL": str,
+    "MAIL_TIMEOUT": float,
+    "JOBS_MAIL_MAX_ATTEMPTS": int,
+    "JOBS_MAIL_RETRY_SECONDS": float,
+    "JOBS_LEASE_SECONDS": float,
+    "JOBS_POLL_SECONDS": float,
 }
 
 
@@ -36,6 +41,11 @@ class Defaults:
     RATELIMIT_WRITES = "300 per minute;3000 per hour"  # every POST/PATCH/DELETE, per address
     MAIL_URL: str | None = None
     MAIL_FROM = "Essaim <ne-pas-repondre@essaim.invalid>"
+    MAIL_TIMEOUT = 15.0  # seconds per SMTP operation, in the worker (requests never talk to SMTP)
+    JOBS_MAIL_MAX_ATTEMPTS = 8  # then the message is marked failed, for an administrator to resend
+    JOBS_MAIL_RETRY_SECONDS = 600.0  # first retry; doubles each time (8 tries span about 21 h)
+    JOBS_LEASE_SECONDS = 120.0  # a claimed message is taken again after this if its worker died
+    JOBS_POLL_SECONDS = 2.0  # how often `flask jobs run` looks for due messages
     BASE_URL: str | None = None
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"

@@ -12,6 +12,7 @@ from marketplace.collectives.models import (
     JoinRequest,
     Vote,
 )
+from marketplace.jobs.models import OutboxMessage
 from marketplace.notifications.models import Notification, NotificationSetting
 from marketplace.profiles.models import Profile, ProfileCertification, ProfileLanguage, ProfileSkill
 from marketplace.search.changelog import SearchChange
@@ -44,6 +45,7 @@ __all__ = [
     "JoinRequest",
     "MembershipEvent",
     "Notification",
+    "OutboxMessage",
     "NotificationSetting",
     "Offer",
     "OfferResponse",
