@@ -46,9 +46,12 @@ def requeue(actor: Any, message_id: int) -> None:
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.status == "failed")
         .values(
-            status="queued", attempts=0, next_attempt_at=utcnow(), locked_until=None,
+            status="queued",
+            attempts=0,
+            next_attempt_at=utcnow(),
+            locked_until=None,
             claimed_by=None,
-        )  # fmt: skip
+        )
         .execution_options(synchronize_session=False)
     )
     if moved.rowcount != 1:

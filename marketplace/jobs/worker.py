@@ -32,8 +32,7 @@ class Report:
 
     def __str__(self) -> str:
         text = (
-            f"{self.sent} message(s) envoyé(s), {self.retried} à réessayer, "
-            f"{self.failed} en échec"
+            f"{self.sent} message(s) envoyé(s), {self.retried} à réessayer, {self.failed} en échec"
         )
         if self.lost_lease:
             text += f", {self.lost_lease} repris par un autre processus"
