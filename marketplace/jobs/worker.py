@@ -78,11 +78,8 @@ def run_once(app: Flask, stop: threading.Event | None = None, name: str | None =
     """Deliver every message that is due now, then return."""
     report = Report()
     name = name or worker_name()
-    try:
-        while not (stop and stop.is_set()) and deliver_one(app, name, report):
-            pass
-    finally:
-        db.session.remove()
+    while not (stop and stop.is_set()) and deliver_one(app, name, report):
+        pass
     return report
 
 
@@ -98,6 +95,6 @@ def run_forever(app: Flask, stop: threading.Event) -> None:
                 log.info("Outbox: %s", report)
         except Exception:  # a database outage: log, wait, try again
             log.exception("Outbox run failed")
-            db.session.remove()
+        db.session.remove()  # hand the connection back between polls
         stop.wait(poll)
     log.info("Worker %s stopped", name)
