@@ -13,10 +13,8 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select, update
 
 from bench.smtpserver import SmtpServer
@@ -179,7 +177,7 @@ def test_two_worker_processes_deliver_each_message_once(app, database_url, tmp_p
         smtp.delay = 0.1  # each delivery takes a while: the two workers overlap
         processes = [worker(database_url, tmp_path, smtp.url, "--once") for _ in range(2)]
         for process in processes:
-            out, err = process.communicate(timeout=120)
+            _out, err = process.communicate(timeout=120)
             assert process.returncode == 0, err[-2000:]
     recipients = sorted(m["To"] for m in smtp.messages)
     assert recipients == sorted(f"person{n}@example.org" for n in range(40))
