@@ -7,6 +7,7 @@ MARKETPLACE_MAIL_URL is set, otherwise to files in instance/mail/ and the log.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 import smtplib
@@ -74,18 +75,23 @@ def _loopback(host: str) -> bool:
         return False
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One TLS context per process: loading the system's certificates costs about 50 ms."""
+    return ssl.create_default_context()
+
+
 def _deliver_smtp(message: EmailMessage, url: str, timeout: float) -> None:
     """SMTP with STARTTLS, except on port 25 or to a relay on this machine (loopback)."""
     parts = urlsplit(url)
     host = parts.hostname or "localhost"
     secure = parts.scheme == "smtps"
     port = parts.port or (465 if secure else 587)
-    context = ssl.create_default_context()
     smtp_class = smtplib.SMTP_SSL if secure else smtplib.SMTP
-    kwargs = {"context": context} if secure else {}
+    kwargs = {"context": _tls_context()} if secure else {}
     with smtp_class(host, port, timeout=timeout, **kwargs) as smtp:
         if not secure and port != 25 and not _loopback(host):
-            smtp.starttls(context=context)
+            smtp.starttls(context=_tls_context())
         if parts.username:
             smtp.login(unquote(parts.username), unquote(parts.password or ""))
         smtp.send_message(message)
