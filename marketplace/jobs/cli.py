@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
 
 from marketplace.jobs.worker import run_forever, run_once
 
@@ -30,6 +32,10 @@ def run_command(once: bool) -> None:
             click.echo(str(run_once(app, stop)))
         else:
             run_forever(app, stop)
+    except SQLAlchemyError as error:
+        text = str(error.orig if getattr(error, "orig", None) else error).splitlines()[0]
+        click.echo(f"Erreur : base de données indisponible ({text}).", err=True)
+        sys.exit(1)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -83,7 +83,8 @@ def mark_sent(message: OutboxMessage, worker: str) -> bool:
     done = db.session.execute(
         update(M)
         .where(_mine(message, worker))
-        .values(status="sent", sent_at=utcnow(), locked_until=None, last_error=None)
+        # The body (links with tokens, personal news) is not kept once delivered.
+        .values(status="sent", sent_at=utcnow(), locked_until=None, last_error=None, body="")
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
