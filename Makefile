@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test test-e2e screenshots lint format bench bench-search messages translations clean
@@ -24,10 +26,13 @@ install: $(STAMP) translations ## Create .venv and install the project with its 
 translations: $(STAMP) ## Compile the message catalogs
 	@$(BIN)/pybabel compile -d translations -f >/dev/null
 
-run: install ## Create the database, load demo data on first run, serve http://127.0.0.1:5000
+run: install ## Create the database, load demo data on first run, serve http://127.0.0.1:5000 with the mail worker
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@# The background worker (`flask jobs run`: e-mail) runs beside the server and stops with it.
+	$(FLASK) jobs run & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install ## Run the test suite (SQLite; PostgreSQL when MARKETPLACE_TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -3,6 +3,7 @@ every acknowledged write is in the database and in the search index.
 
     .venv/bin/python -m bench.load --seconds 60 --workers 3 --clients 8 [--kill-one]
     .venv/bin/python -m bench.load --database-url postgresql+psycopg://…/db
+    .venv/bin/python -m bench.load --seconds 30 --smtp stall     # e-mail: see bench/load_mail.py
 
 A fresh database (a SQLite file in a temporary folder unless --database-url is given; its tables
 are created, so give an empty database) gets one CAE and one verified member per client, each with
@@ -15,6 +16,11 @@ fail (reported as connection errors), gunicorn starts a new worker and the run g
 Afterwards the server is stopped and the database and the index are checked: every acknowledged
 collective must exist with its name, and after `search sync` (what the next search does) the
 index must hold every one of them. Exit code 0 when nothing is missing, 1 otherwise.
+
+With --smtp ok|stall the writes are password resets (each one an e-mail) instead of new
+collectives, a local SMTP server answers (ok) or accepts connections and never answers (stall),
+and `flask jobs run` runs beside gunicorn. After the load the server recovers, and every
+acknowledged reset must reach it (bench/load_mail.py); latencies of both modes are comparable.
 """
 
 from __future__ import annotations
@@ -30,10 +36,12 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from bench import load_mail
 from bench.httpserver import serve
 
 WORDS = ("bois", "charpente", "graphisme", "formation", "rénovation", "jardin", "conseil")
@@ -43,6 +51,9 @@ WORDS = ("bois", "charpente", "graphisme", "formation", "rénovation", "jardin",
 class Tally:
     lock: threading.Lock = field(default_factory=threading.Lock)
     latencies: list[float] = field(default_factory=list)
+    read_latencies: list[float] = field(default_factory=list)
+    write_latencies: list[float] = field(default_factory=list)
+    mails: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
     acknowledged: dict[int, str] = field(default_factory=dict)
     reads: int = 0
@@ -51,6 +62,7 @@ class Tally:
     def add(self, ms: float, outcome: str, write: bool) -> None:
         with self.lock:
             self.latencies.append(ms)
+            (self.write_latencies if write else self.read_latencies).append(ms)
             self.statuses[outcome] = self.statuses.get(outcome, 0) + 1
             if write:
                 self.writes += 1
@@ -100,8 +112,11 @@ def call(base, method: str, path: str, token: str, body: dict | None = None):
         connection.close()
 
 
-def client_loop(base, token: str, number: int, stop_at: float, tally: Tally, seed: int) -> None:
+def client_loop(
+    base, token: str, number: int, stop_at: float, tally: Tally, seed: int, mail: bool = False
+) -> None:
     rng = random.Random(seed)
+    mailer = load_mail.ResetClient(base, f"charge{number}@example.org") if mail else None
     mine: list[int] = []
     count = 0
     while time.monotonic() < stop_at:
@@ -119,12 +134,17 @@ def client_loop(base, token: str, number: int, stop_at: float, tally: Tally, see
             ])  # fmt: skip
         started = time.perf_counter()
         try:
-            status, raw = call(base, method, path, token, body)
+            if write and mailer is not None:  # a password reset: one e-mail in the outbox
+                status, raw = mailer.reset(), b""
+                with tally.lock:
+                    tally.mails += status == 302
+            else:
+                status, raw = call(base, method, path, token, body)
             outcome = str(status)
         except (OSError, http.client.HTTPException) as error:
             status, raw, outcome = 0, b"", f"connection error ({type(error).__name__})"
         tally.add((time.perf_counter() - started) * 1000, outcome, write)
-        if write and status == 201:
+        if write and mailer is None and status == 201:
             created = json.loads(raw)["id"]
             mine.append(created)
             with tally.lock:
@@ -160,6 +180,14 @@ def check(database_url: str, index_dir: str, acknowledged: dict[int, str]) -> di
             "collectives_in_database": len(stored)}  # fmt: skip
 
 
+def _percentiles(values: list[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0, 0.0
+    p95 = ordered[max(int(len(ordered) * 0.95) - 1, 0)]
+    return round(statistics.median(ordered), 1), round(p95, 1)
+
+
 def run(args: argparse.Namespace) -> int:
     folder = Path(tempfile.mkdtemp(prefix="essaim-load-"))
     database_url = args.database_url or "sqlite:///" + str(folder / "load.sqlite3")
@@ -170,11 +198,19 @@ def run(args: argparse.Namespace) -> int:
            "MARKETPLACE_ENV": "development"}  # fmt: skip
     tally = Tally()
     killed = None
-    with serve(env, workers=args.workers) as server:
+    mail_report: dict = {}
+    with ExitStack() as stack:
+        smtp = None
+        if args.smtp:
+            smtp, env = stack.enter_context(load_mail.mail_side(args.smtp, env))
+        server = stack.enter_context(serve(env, workers=args.workers))
+        if args.smtp:
+            stack.enter_context(load_mail.worker(env))
         started = time.monotonic()
         stop_at = started + args.seconds
         threads = [threading.Thread(target=client_loop,
-                                    args=(server.base, tokens[n], n, stop_at, tally, n))
+                                    args=(server.base, tokens[n], n, stop_at, tally, n,
+                                          bool(args.smtp)))
                    for n in range(args.clients)]  # fmt: skip
         for thread in threads:
             thread.start()
@@ -187,21 +223,30 @@ def run(args: argparse.Namespace) -> int:
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - started
+        if smtp is not None:
+            mail_report = {"smtp": args.smtp, "smtp_connections_during_load": smtp.connections,
+                           "mails_acknowledged": tally.mails,
+                           **load_mail.drain(smtp, tally.mails, args.drain_timeout)}  # fmt: skip
+    if mail_report:
+        mail_report["outbox"] = load_mail.outbox_statuses(database_url, index_dir)
     result = check(database_url, index_dir, tally.acknowledged)
     latencies = sorted(tally.latencies)
-    p95 = latencies[int(len(latencies) * 0.95) - 1] if latencies else 0.0
-    errors = {k: v for k, v in tally.statuses.items() if not k.startswith(("2", "4"))}
+    p50, p95 = _percentiles(latencies)
+    errors = {k: v for k, v in tally.statuses.items() if not k.startswith(("2", "3", "4"))}
     report = {
         "seconds": round(elapsed, 1), "workers": args.workers, "clients": args.clients,
         "killed_worker": killed, "requests": len(latencies), "reads": tally.reads,
-        "writes": tally.writes, "acknowledged_writes": len(tally.acknowledged),
+        "writes": tally.writes, "acknowledged_writes": len(tally.acknowledged) + tally.mails,
         "throughput_per_s": round(len(latencies) / elapsed, 1) if elapsed else 0,
-        "p50_ms": round(statistics.median(latencies), 1) if latencies else 0,
-        "p95_ms": round(p95, 1), "statuses": tally.statuses, "errors": sum(errors.values()),
-        **result,
+        "p50_ms": p50, "p95_ms": p95,
+        "read_p50_p95_ms": _percentiles(tally.read_latencies),
+        "write_p50_p95_ms": _percentiles(tally.write_latencies),
+        "statuses": tally.statuses, "errors": sum(errors.values()), **result, **mail_report,
     }  # fmt: skip
     print(json.dumps(report, indent=2, ensure_ascii=False))
     ok = result["missing_in_database"] == 0 and result["missing_in_index"] == 0
+    if mail_report:
+        ok = ok and mail_report["mails_delivered"] == tally.mails
     # Beyond the requests in flight when a worker was killed, nothing may fail.
     allowed = args.clients if killed else 0
     return 0 if ok and report["errors"] <= allowed else 1
@@ -214,6 +259,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--kill-one", action="store_true", help="SIGKILL one worker halfway")
     parser.add_argument("--database-url", help="an empty database (default: a SQLite file)")
+    parser.add_argument("--smtp", choices=("ok", "stall"),
+                        help="writes are password resets; a local SMTP server that answers, or "
+                             "that never answers until the load ends")  # fmt: skip
+    parser.add_argument("--drain-timeout", type=float, default=180,
+                        help="seconds to wait for every e-mail after the load")  # fmt: skip
     return run(parser.parse_args(argv))
 
 

@@ -376,6 +376,7 @@ def register_cli(app: Flask) -> None:
     """Attach the command groups (each lives beside its domain)."""
     import marketplace.tenders.cli  # noqa: F401  (adds `notify due` to the notify group)
     from marketplace.backup import register_backup_cli
+    from marketplace.jobs.cli import jobs_cli
     from marketplace.search.cli import register_search_cli
 
     for group in (caes_cli, users_cli, members_cli, demo_cli, notify_cli, collectives_cli):
@@ -385,3 +386,4 @@ def register_cli(app: Flask) -> None:
     db_group.add_command(db_analyze)
     register_search_cli(app)
     register_backup_cli(app)
+    app.cli.add_command(jobs_cli)

@@ -24,6 +24,11 @@ ENV_VARIABLES: dict[str, type] = {
     "BASE_URL": str,
     "TRUSTED_HOSTS": list,
     "SINGLE_WORKER": bool,
+    "MAIL_TIMEOUT": float,
+    "JOBS_MAIL_MAX_ATTEMPTS": int,
+    "JOBS_MAIL_RETRY_SECONDS": float,
+    "JOBS_LEASE_SECONDS": float,
+    "JOBS_POLL_SECONDS": float,
 }
 
 #: BASE_URL when none is configured, in development only (what `make run` serves).
@@ -45,6 +50,11 @@ class Defaults:
     BASE_URL: str | None = None  # DEVELOPMENT_BASE_URL in development; required in production
     TRUSTED_HOSTS: list[str] | None = None  # BASE_URL's host, localhost and 127.0.0.1 when unset
     SINGLE_WORKER = False  # production with memory:// rate limits must say it runs one worker
+    MAIL_TIMEOUT = 15.0  # seconds per SMTP operation, in the worker (requests never talk to SMTP)
+    JOBS_MAIL_MAX_ATTEMPTS = 8  # then the message is marked failed, for an administrator to resend
+    JOBS_MAIL_RETRY_SECONDS = 600.0  # first retry; doubles each time (8 tries span about 21 h)
+    JOBS_LEASE_SECONDS = 120.0  # a claimed message is taken again after this if its worker died
+    JOBS_POLL_SECONDS = 2.0  # how often `flask jobs run` looks for due messages
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     LANGUAGES = ("fr", "en")

@@ -13,6 +13,7 @@ from marketplace.collectives.models import (
     Vote,
 )
 from marketplace.health import HealthProbe
+from marketplace.jobs.models import OutboxMessage
 from marketplace.notifications.models import Notification, NotificationSetting
 from marketplace.profiles.models import Profile, ProfileCertification, ProfileLanguage, ProfileSkill
 from marketplace.search.changelog import SearchChange
@@ -50,6 +51,7 @@ __all__ = [
     "Offer",
     "OfferResponse",
     "OfferSkill",
+    "OutboxMessage",
     "Profile",
     "ProfileCertification",
     "ProfileLanguage",

@@ -96,6 +96,7 @@ def build_world() -> World:
     from marketplace.collectives import decisions
     from marketplace.collectives import membership as cm
     from marketplace.collectives import operations as co
+    from marketplace.jobs.outbox import enqueue
     from marketplace.notifications.models import Notification
     from marketplace.subcontracting.operations import create_offer, respond
     from marketplace.subcontracting.records import propose_subcontract
@@ -162,6 +163,8 @@ def build_world() -> World:
         w.tokens[name] = clear
         if name == "owner":
             w.ids["token_id"] = token.id
+    failed_mail = enqueue("adam@example.org", "Bienvenue", "Bonjour")
+    failed_mail.status, failed_mail.attempts, failed_mail.last_error = "failed", 8, "refusé"
     db.session.flush()
     notification_id = db.session.scalar(
         select(Notification.id).where(Notification.user_id == u["owner"].id).limit(1)
@@ -172,7 +175,7 @@ def build_world() -> World:
         invitation_id=pending_invitation.id, request_id=request.id, tender_id=tender.id,
         application_id=application.id, lot_id=tender.lots[0].id, offer_id=offer.id,
         response_id=response.id,
-        record_id=record.id, notification_id=notification_id or 0,
+        record_id=record.id, notification_id=notification_id or 0, outbox_id=failed_mail.id,
     )  # fmt: skip
     return w
 

@@ -163,11 +163,27 @@ def api_token(app):
 
 
 @pytest.fixture
-def outbox(app_config):
-    """The messages written to the mail folder, oldest first, as (to, subject, body) tuples."""
+def deliver_mail(app):
+    """deliver_mail() runs the background worker once (`flask jobs run --once`): its report."""
+    from marketplace.jobs.worker import run_once
+
+    def run():
+        with app.app_context():  # a session of its own, as the worker process has
+            return run_once(app)
+
+    return run
+
+
+@pytest.fixture
+def outbox(app_config, deliver_mail):
+    """The messages the worker delivered to the mail folder, oldest first, as (to, subject, body).
+
+    Each call first runs the worker once, as `flask jobs run` would after the request.
+    """
     from email import message_from_bytes, policy
 
     def read() -> list[tuple[str, str, str]]:
+        deliver_mail()
         folder = Path(app_config["MAIL_DIR"])
         if not folder.exists():
             return []

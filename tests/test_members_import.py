@@ -371,10 +371,11 @@ def test_import_members_function_checks_the_actor(app, make_cae, make_user):
 
 
 def test_no_invitation_leaves_before_the_commit(app, make_cae, outbox):
-    """Mail waits for the real commit: releasing a savepoint (new skills) does not send it."""
+    """Mail is written in the transaction: a released savepoint keeps it, a rollback drops it."""
     cae = make_cae()
     from marketplace.accounts.notify import send_invitation
     from marketplace.accounts.operations import create_account
+    from marketplace.jobs.models import OutboxMessage
     from marketplace.skills.operations import get_or_create_skills
 
     user = create_account(
@@ -382,8 +383,9 @@ def test_no_invitation_leaves_before_the_commit(app, make_cae, outbox):
     )
     send_invitation(user)
     get_or_create_skills(["Une compétence toute neuve"])  # SAVEPOINT … RELEASE
-    assert outbox() == []
+    assert [m.recipient for m in db.session.scalars(select(OutboxMessage))] == ["a@example.org"]
     db.session.rollback()
+    assert db.session.scalars(select(OutboxMessage)).all() == []
     assert outbox() == []
 
 

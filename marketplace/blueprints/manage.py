@@ -25,8 +25,9 @@ from marketplace.blueprints.caes import page_arg, register_domain_errors
 from marketplace.blueprints.main import safe_next
 from marketplace.caes.forms import AccountSearchForm, DecisionForm, RoleForm
 from marketplace.caes.models import Cae
-from marketplace.errors import DomainError, NotFound, PermissionDenied
+from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.extensions import db
+from marketplace.jobs.operations import failed_messages, outbox_counts, requeue
 from marketplace.profiles.operations import paginate
 
 bp = Blueprint("manage", __name__, url_prefix="/gestion")
@@ -203,3 +204,40 @@ def set_role(user_id: int):
         "success",
     )
     return redirect(safe_next(request.form.get("next")) or url_for("manage.users"))
+
+
+# E-mail that could not be sent (admins) -----------------------------------------------------------
+
+
+def _render_outbox(error: str | None = None, status: int = 200):
+    page = page_arg()
+    per_page = current_app.config["PER_PAGE"]
+    rows, total = paginate(failed_messages(current_user), page, per_page)
+    return (
+        render_template(
+            "manage/outbox.html",
+            messages=rows,
+            total=total,
+            page=page,
+            per_page=per_page,
+            counts=outbox_counts(current_user),
+            error=error,
+        ),
+        status,
+    )
+
+
+@bp.get("/courriels")
+def outbox():
+    """The e-mails given up after their last try, with a button to send each again (admins)."""
+    return _render_outbox()
+
+
+@bp.post("/courriels/<int:outbox_id>/renvoyer")
+def resend_mail(outbox_id: int):
+    try:
+        requeue(current_user, outbox_id)
+    except Conflict as problem:
+        return _render_outbox(_message(problem), problem.status)
+    flash(_("The message will be sent again in a moment."), "success")
+    return redirect(url_for("manage.outbox"))

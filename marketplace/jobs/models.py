@@ -1,0 +1,43 @@
+"""OutboxMessage: one e-mail waiting to leave, written in the transaction of the change it tells."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.extensions import db
+from marketplace.timeutil import utcnow
+
+#: queued → sending (claimed by a worker, under a lease) → sent; or back to queued for a retry,
+#: or failed after the last try (an administrator may queue it again).
+STATUSES = ("queued", "sending", "sent", "failed")
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        CheckConstraint(in_clause("status", STATUSES), name="status"),
+        Index("ix_outbox_messages_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text)
+    #: The Message-ID header, fixed at creation: a message delivered twice (a worker killed after
+    #: the server took it) carries the same one, so mail systems can recognise the duplicate.
+    message_id: Mapped[str] = mapped_column(String(250), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    #: Delivery attempts started (counted when a worker claims the message).
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: While status is "sending": the lease. A worker that dies leaves it to expire, after which
+    #: another worker claims the message again.
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    last_error: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
