@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from marketplace.blueprints.api.openapi_common import MAX_ID, nullable
+
 
 def _h():
     from marketplace.blueprints.api import openapi
@@ -59,7 +61,16 @@ def paths() -> dict[str, Any]:
                         h.JSON: {
                             "schema": {
                                 "type": "object",
-                                "properties": {"id": {"type": "integer"}},
+                                "properties": {
+                                    "id": nullable(
+                                        {
+                                            "type": "integer",
+                                            "format": "int64",
+                                            "maximum": MAX_ID,
+                                            "description": "Null or absent: all of them.",
+                                        }
+                                    )
+                                },
                             }
                         }
                     },
