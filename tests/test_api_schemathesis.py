@@ -2,14 +2,16 @@
 
 It generates requests from the description itself (valid ones and, in the coverage phase, values
 just outside each declared limit), sends them through the WSGI app with a verified member's token,
-and checks that no request gives a server error and that every response agrees with the
-description: a declared status code, a declared content type, a body that matches its schema.
+and checks that no request gives a server error, that every response agrees with the
+description (a declared status code, a declared content type, a body that matches its schema)
+and that every request the description forbids is refused (see CHECKS).
 
 Deterministic: Hypothesis is derandomized, the seed is fixed and the example database is off, so
 the same cases run on every machine. Bounded: a few fuzzed examples per operation on top of the
 coverage phase's boundary cases, so the whole run takes a few minutes on a small machine.
 The data set gives the member objects of every kind with small ids (1, 2, 3…), so generated ids
-often reach real, visible objects and not only 404s.
+often reach real, visible objects and not only 404s. It is built afresh for each operation
+(function-scoped fixtures), and that operation's cases all run against it.
 """
 
 from __future__ import annotations
@@ -29,11 +31,12 @@ from marketplace.timeutil import utcnow
 MAX_EXAMPLES = 25
 SEED = 20260
 
-#: The checks of every case. negative_data_rejection and positive_data_acceptance are left out:
-#: the description does not try to spell every rule a validator enforces (a department code,
-#: the order of two dates, a deadline in the future, a share within the estimate), so a request
-#: the description allows can rightly be refused with 422, and the negative check also needs the
-#: 404 of an unknown id not to count as accepting invalid data. See the module docstring.
+#: The checks of every case. negative_data_rejection is on: a request the description forbids
+#: (an unknown field of a closed object, text over its limit, a value out of range, a wrong type)
+#: must be refused with a 4xx, which keeps additionalProperties, limits and nullability true.
+#: positive_data_acceptance is off: a schema-valid request can rightly answer 422 because some
+#: rules are not expressible in the description (a known department code, ends_on after starts_on,
+#: a deadline in the future, an id that names a visible profile, shares within the estimate).
 CHECKS = (
     "not_a_server_error",
     "status_code_conformance",
