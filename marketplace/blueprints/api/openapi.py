@@ -9,6 +9,7 @@ from flask import jsonify
 from marketplace.blueprints.api import bp, openapi_subcontracting
 from marketplace.blueprints.api.openapi_common import (
     CAE_FILTER,
+    ID_OUT,
     OPTIONAL_DATE,
     distinct_items,
     filter_enum,
@@ -91,10 +92,10 @@ SCHEMAS: dict[str, Any] = {
             )
         }
     ),
-    "CaeRef": _object({"id": {"type": "integer"}, "name": {"type": "string"}}),
+    "CaeRef": _object({"id": ID_OUT, "name": {"type": "string"}}),
     "Cae": _object(
         {
-            "id": {"type": "integer"},
+            "id": ID_OUT,
             "name": {"type": "string"},
             "city": {"type": "string"},
             "department": {"type": "string", "examples": ["69", "2A", "974"]},
@@ -105,7 +106,7 @@ SCHEMAS: dict[str, Any] = {
     ),
     "Skill": _object(
         {
-            "id": {"type": "integer"},
+            "id": ID_OUT,
             "name": {"type": "string"},
             "profile_count": {
                 "type": "integer",
@@ -118,7 +119,7 @@ SCHEMAS: dict[str, Any] = {
     ),
     "Profile": _object(
         {
-            "id": {"type": "integer"},
+            "id": ID_OUT,
             "display_name": {"type": "string"},
             "headline": {"type": "string", "maxLength": 160},
             "bio": {"type": "string", "maxLength": 5000},
@@ -176,7 +177,7 @@ SCHEMAS: dict[str, Any] = {
     },
     "Me": _object(
         {
-            "id": {"type": "integer"},
+            "id": ID_OUT,
             "email": {"type": "string", "format": "email"},
             "first_name": {"type": "string"},
             "last_name": {"type": "string"},

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from marketplace.blueprints.api.openapi_common import CAE_FILTER, ID, filter_enum, nullable, path_id
+from marketplace.blueprints.api.openapi_common import (
+    CAE_FILTER,
+    ID,
+    ID_OUT,
+    filter_enum,
+    nullable,
+    path_id,
+)
 from marketplace.geo import REGIONS
 
 AUDIENCES = ["cae", "network", "public"]
@@ -37,7 +44,7 @@ def schemas() -> dict[str, Any]:
         ),
         "Collective": o(
             {
-                "id": {"type": "integer"},
+                "id": ID_OUT,
                 "name": {"type": "string", "maxLength": 120},
                 "description": {"type": "string", "maxLength": 5000},
                 "sector": {"type": "string", "maxLength": 80},
@@ -89,8 +96,8 @@ def schemas() -> dict[str, Any]:
         },
         "JoinRequest": o(
             {
-                "id": {"type": "integer"},
-                "collective_id": {"type": "integer"},
+                "id": ID_OUT,
+                "collective_id": ID_OUT,
                 "state": {
                     "type": "string",
                     "enum": ["pending", "approved", "refused", "cancelled"],
@@ -99,7 +106,7 @@ def schemas() -> dict[str, Any]:
                 "answer": {"type": "string"},
                 "person": o(
                     {
-                        "profile_id": nullable({"type": "integer"}),
+                        "profile_id": nullable(ID_OUT),
                         "display_name": {"type": "string"},
                         "cae": nullable(ref("CaeRef")),
                     }
@@ -113,21 +120,21 @@ def schemas() -> dict[str, Any]:
         ),
         "Invitation": o(
             {
-                "id": {"type": "integer"},
-                "collective_id": {"type": "integer"},
+                "id": ID_OUT,
+                "collective_id": ID_OUT,
                 "state": {
                     "type": "string",
                     "enum": ["pending", "accepted", "declined", "cancelled"],
                 },
-                "invitee_profile_id": nullable({"type": "integer"}),
+                "invitee_profile_id": nullable(ID_OUT),
                 "message": {"type": "string"},
                 "created_at": datetime_,
             }
         ),
         "Decision": o(
             {
-                "id": {"type": "integer"},
-                "collective_id": {"type": "integer"},
+                "id": ID_OUT,
+                "collective_id": ID_OUT,
                 "title": {"type": "string", "maxLength": 200},
                 "description": {"type": "string"},
                 "closes_at": datetime_,

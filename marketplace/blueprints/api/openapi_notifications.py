@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marketplace.blueprints.api.openapi_common import MAX_ID, nullable
+from marketplace.blueprints.api.openapi_common import ID_OUT, MAX_ID, nullable
 
 
 def _h():
@@ -19,7 +19,7 @@ def schemas() -> dict[str, Any]:
     return {
         "Notification": h._object(
             {
-                "id": {"type": "integer"},
+                "id": ID_OUT,
                 "kind": {"type": "string", "examples": ["collective.join_request"]},
                 "text": {"type": "string", "description": "In the reader's language."},
                 "url": h._nullable({"type": "string", "format": "uri"}),

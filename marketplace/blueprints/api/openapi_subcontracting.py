@@ -9,6 +9,7 @@ from typing import Any
 
 from marketplace.blueprints.api.openapi_common import (
     ID,
+    ID_OUT,
     OPTIONAL_DATE,
     distinct_items,
     filter_enum,
@@ -85,10 +86,10 @@ PERIOD = [
     _query("to", "Last day of the period (inclusive).", DATE),
 ]
 WRITE = {"security": [{"bearerAuth": []}]}
-PERSON = _object({"profile_id": {"type": "integer"}, "display_name": {"type": "string"}})
+PERSON = _object({"profile_id": ID_OUT, "display_name": {"type": "string"}})
 PARTY = _object(
     {
-        "profile_id": {"type": "integer"},
+        "profile_id": ID_OUT,
         "display_name": {"type": "string"},
         "cae": _nullable(_ref("CaeRef")),
     }
@@ -139,8 +140,8 @@ VAT_RATE_INPUT = {
 }
 RESPONSE = _object(
     {
-        "id": {"type": "integer"},
-        "offer_id": {"type": "integer"},
+        "id": ID_OUT,
+        "offer_id": ID_OUT,
         "responder": PERSON,
         "message": {"type": "string"},
         "price_cents": CENTS,
@@ -150,7 +151,7 @@ RESPONSE = _object(
 )
 OFFER = _object(
     {
-        "id": {"type": "integer"},
+        "id": ID_OUT,
         **OFFER_WRITABLE,
         "status": {"type": "string", "enum": list(OFFER_STATUSES)},
         "owner": PERSON,
@@ -181,13 +182,13 @@ OFFER = _object(
 )
 SUBCONTRACT = _object(
     {
-        "id": {"type": "integer"},
+        "id": ID_OUT,
         "title": {"type": "string"},
         "description": {"type": "string"},
         "client": PARTY,
         "subcontractor": PARTY,
-        "client_cae_id": _nullable({"type": "integer"}),
-        "subcontractor_cae_id": _nullable({"type": "integer"}),
+        "client_cae_id": _nullable(ID_OUT),
+        "subcontractor_cae_id": _nullable(ID_OUT),
         "amount_cents": {**CENTS, "description": "Excluding VAT; frozen once accepted."},
         "vat_rate": {"type": "string", "enum": list(VAT_RATES)},
         "vat_cents": {"type": "integer", "description": "VAT, rounded half up to the cent."},
@@ -195,8 +196,8 @@ SUBCONTRACT = _object(
         "starts_on": _nullable(DATE),
         "ends_on": _nullable(DATE),
         "cross_cae": {"type": "boolean"},
-        "offer_id": _nullable({"type": "integer"}),
-        "tender_id": _nullable({"type": "integer"}),
+        "offer_id": _nullable(ID_OUT),
+        "tender_id": _nullable(ID_OUT),
         "supersedes_id": _nullable(
             {"type": "integer", "description": "The earlier version this one replaces."}
         ),
@@ -207,7 +208,7 @@ SUBCONTRACT = _object(
                 {
                     "from": _nullable({"type": "string", "enum": list(SUBCONTRACT_STATUSES)}),
                     "to": {"type": "string", "enum": list(SUBCONTRACT_STATUSES)},
-                    "by_profile_id": _nullable({"type": "integer"}),
+                    "by_profile_id": _nullable(ID_OUT),
                     "at": {"type": "string", "format": "date-time"},
                 }
             ),
@@ -286,8 +287,8 @@ SCHEMAS: dict[str, Any] = {
                 "type": "array",
                 "items": _object(
                     {
-                        "from_cae_id": _nullable({"type": "integer"}),
-                        "to_cae_id": _nullable({"type": "integer"}),
+                        "from_cae_id": _nullable(ID_OUT),
+                        "to_cae_id": _nullable(ID_OUT),
                         "count": {"type": "integer"},
                         "amount_cents": {"type": "integer"},
                     }

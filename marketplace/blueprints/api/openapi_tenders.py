@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from marketplace.blueprints.api.openapi_common import (
+    ID_OUT,
     MAX_ID,
     distinct_items,
     filter_enum,
@@ -96,7 +97,7 @@ CENTS = {"type": "integer", "minimum": 0}
 CENTS_IN = {"type": "integer", "minimum": 0, "maximum": MAX_AMOUNT_CENTS}
 LOT = _object(
     {
-        "id": {"type": "integer"},
+        "id": ID_OUT,
         "number": {"type": "integer", "minimum": 1},
         "title": {"type": "string"},
         "skills": {"type": "array", "items": {"type": "string"}, "minItems": 1},
@@ -122,11 +123,11 @@ LOT_INPUT = _object(
 )
 MEMBER = _object(
     {
-        "profile_id": {"type": "integer"},
+        "profile_id": ID_OUT,
         "display_name": {"type": "string"},
         "cae": _nullable(_ref("CaeRef")),
         "role": {"type": "string", "enum": ["lead", "cotraitant", "subcontractor"]},
-        "lot_ids": {"type": "array", "items": {"type": "integer"}},
+        "lot_ids": {"type": "array", "items": ID_OUT},
         "share_cents": _nullable(CENTS),
         "direct_payment": {
             "type": "boolean",
@@ -176,7 +177,7 @@ WRITABLE = {
 SCHEMAS: dict[str, Any] = {
     "Tender": _object(
         {
-            "id": {"type": "integer"},
+            "id": ID_OUT,
             "title": {"type": "string"},
             "buyer": BUYER,
             "reference": {"type": "string"},
@@ -190,14 +191,12 @@ SCHEMAS: dict[str, Any] = {
             "lots": {"type": "array", "items": LOT},
             "audience": {"type": "string", "enum": list(AUDIENCES)},
             "status": {"type": "string", "enum": list(STATUSES)},
-            "owner": _object(
-                {"profile_id": {"type": "integer"}, "display_name": {"type": "string"}}
-            ),
-            "collective_id": _nullable({"type": "integer"}),
+            "owner": _object({"profile_id": ID_OUT, "display_name": {"type": "string"}}),
+            "collective_id": _nullable(ID_OUT),
             "team": _object(
                 {
                     "form": _nullable({"type": "string", "enum": list(FORMS)}),
-                    "lead_profile_id": _nullable({"type": "integer"}),
+                    "lead_profile_id": _nullable(ID_OUT),
                     "kind": {"type": "string", "enum": ["single_cae", "multi_cae"]},
                     "members": {"type": "array", "items": MEMBER},
                     "shares_total_cents": CENTS,
@@ -259,18 +258,18 @@ SCHEMAS: dict[str, Any] = {
     ),
     "TenderApplication": _object(
         {
-            "id": {"type": "integer"},
-            "tender_id": {"type": "integer"},
+            "id": ID_OUT,
+            "tender_id": ID_OUT,
             "state": {"type": "string", "enum": list(APPLICATION_STATES)},
             "applicant": _object(
                 {
-                    "profile_id": {"type": "integer"},
+                    "profile_id": ID_OUT,
                     "display_name": {"type": "string"},
                     "cae": _nullable(_ref("CaeRef")),
                 }
             ),
-            "applicant_profile_id": {"type": "integer"},
-            "lot_ids": {"type": "array", "items": {"type": "integer"}},
+            "applicant_profile_id": ID_OUT,
+            "lot_ids": {"type": "array", "items": ID_OUT},
             "role": {"type": "string", "enum": list(ROLES)},
             "message": {"type": "string"},
             "share_cents": _nullable(CENTS),
@@ -296,7 +295,7 @@ SCHEMAS: dict[str, Any] = {
     ),
     "TenderSuggestion": _object(
         {
-            "profile_id": {"type": "integer"},
+            "profile_id": ID_OUT,
             "display_name": {"type": "string"},
             "cae": _nullable(_ref("CaeRef")),
             "matched_skills": {"type": "array", "items": {"type": "string"}},
@@ -304,7 +303,7 @@ SCHEMAS: dict[str, Any] = {
             "availability": {"type": "string"},
             "department": _nullable({"type": "string"}),
             "score": {"type": "number", "minimum": 0, "maximum": 100},
-            "lot_ids": {"type": "array", "items": {"type": "integer"}},
+            "lot_ids": {"type": "array", "items": ID_OUT},
         }
     ),
     "TenderSuggestionList": _list_of("TenderSuggestion"),
