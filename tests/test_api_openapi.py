@@ -195,3 +195,23 @@ def test_nullable_fields_are_written_as_a_list_of_types(client):
     walk(doc, "#")
     patch = doc["components"]["schemas"]["ProfileUpdate"]["properties"]
     assert patch["headline"]["type"] == ["string", "null"]
+
+
+def test_every_operation_with_a_body_declares_the_size_limit(client, make_user, api_token):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    with_body = [
+        (method, path)
+        for path, item in doc["paths"].items()
+        for method, operation in item.items()
+        if "requestBody" in operation
+    ]
+    assert with_body
+    for method, path in with_body:
+        assert "413" in doc["paths"][path][method]["responses"], (method, path)
+    headers = {"Authorization": f"Bearer {api_token(make_user())}"}
+    huge = b'{"name": "' + b"a" * (6 * 1024 * 1024) + b'"}'
+    response = client.post(
+        "/api/v1/collectives", data=huge, content_type="application/json", headers=headers
+    )
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "too_large"

@@ -238,7 +238,20 @@ RESPONSES = {
         "Too many requests.",
         {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
     ),
+    "TooLarge": _error_response("The request body is over the size limit (5 MB)."),
 }
+
+
+def _with_body_limits(paths: dict[str, Any]) -> dict[str, Any]:
+    """Every operation that takes a body may answer 413 (the app's MAX_CONTENT_LENGTH)."""
+    for item in paths.values():
+        for operation in item.values():
+            if "requestBody" in operation:
+                operation["responses"].setdefault(
+                    "413", {"$ref": "#/components/responses/TooLarge"}
+                )
+    return paths
+
 
 PARAMETERS = {
     "page": _query(
@@ -393,7 +406,9 @@ def document() -> dict[str, Any]:
             openapi_subcontracting.TAG,
             {"name": "meta", "description": "This description."},
         ],
-        "paths": {**PATHS, **openapi_subcontracting.PATHS, **openapi_tenders.PATHS},
+        "paths": _with_body_limits(
+            {**PATHS, **openapi_subcontracting.PATHS, **openapi_tenders.PATHS}
+        ),
         "components": {
             "securitySchemes": {
                 "bearerAuth": {
