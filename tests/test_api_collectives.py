@@ -359,3 +359,21 @@ def test_long_texts_with_ligatures_fit(api, make_user):
     assert len(body["sector"]) == 80
     listed = api(None).get("/collectives?sector=" + body["sector"])
     assert listed.status_code == 200
+
+
+def test_the_answer_to_a_request_must_be_text(api, make_user, make_cae):
+    """An answer that is not text is refused, even a falsy one (found by the schemathesis run)."""
+    cae = make_cae("Coop Lyon")
+    c, a = api(make_user(cae)), api(make_user(cae))
+    cid = _create(c)["id"]
+    rid = a.post(f"/collectives/{cid}/join").get_json()["request_id"]
+    for answer in ({}, [], 0, False, {"text": "oui"}):
+        bad = c.post(
+            f"/collectives/{cid}/requests/{rid}/decision", {"approve": True, "answer": answer}
+        )
+        assert bad.status_code == 422, answer
+        assert set(bad.get_json()["error"]["fields"]) == {"answer"}
+    decided = c.post(
+        f"/collectives/{cid}/requests/{rid}/decision", {"approve": True, "answer": None}
+    )
+    assert decided.status_code == 200 and decided.get_json()["answer"] == ""

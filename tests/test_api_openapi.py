@@ -128,3 +128,90 @@ def test_me_schema_matches_what_the_api_returns(client, make_user, api_token):
     user = make_user()
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {api_token(user)}"})
     assert set(doc["components"]["schemas"]["Me"]["properties"]) == set(me.get_json())
+
+
+#: Input objects whose validator answers 422 to a field it does not know.
+CLOSED_INPUTS = (
+    "ProfileUpdate",
+    "CollectiveInput",
+    "DecisionInput",
+    "OfferInput",
+    "OfferResponseInput",
+    "AcceptInput",
+    "SubcontractInput",
+    "TenderCreate",
+    "TenderUpdate",
+)
+
+
+def test_inputs_that_refuse_unknown_fields_are_declared_closed(client):
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    for name in CLOSED_INPUTS:
+        assert schemas[name].get("additionalProperties") is False, name
+
+
+def test_an_unknown_field_is_refused_where_the_description_says_so(client, make_user, api_token):
+    headers = {"Authorization": f"Bearer {api_token(make_user())}"}
+    for path, method in (
+        ("/api/v1/me/profile", client.patch),
+        ("/api/v1/collectives", client.post),
+        ("/api/v1/offers", client.post),
+        ("/api/v1/subcontracts", client.post),
+        ("/api/v1/tenders", client.post),
+    ):
+        response = method(path, json={"not_a_field": 1}, headers=headers)
+        assert response.status_code == 422, path
+        assert "not_a_field" in response.get_json()["error"]["fields"], path
+
+
+def test_pagination_bounds_are_the_code_s(client, make_user, api_token):
+    from marketplace.blueprints.api.pagination import MAX_PAGE, MAX_PER_PAGE_ASKED
+
+    parameters = client.get("/api/v1/openapi.json").get_json()["components"]["parameters"]
+    assert parameters["page"]["schema"]["maximum"] == MAX_PAGE
+    assert parameters["per_page"]["schema"]["maximum"] == MAX_PER_PAGE_ASKED
+    assert client.get(f"/api/v1/caes?page={MAX_PAGE}").status_code == 200
+    assert client.get(f"/api/v1/caes?page={MAX_PAGE + 1}").status_code == 400
+    assert client.get(f"/api/v1/caes?per_page={MAX_PER_PAGE_ASKED}").get_json()["per_page"] == 100
+    assert client.get(f"/api/v1/caes?per_page={MAX_PER_PAGE_ASKED + 1}").status_code == 400
+
+
+def test_nullable_fields_are_written_as_a_list_of_types(client):
+    """OpenAPI 3.1: a nullable field is {"type": [X, "null"]} (oneOf only around a $ref)."""
+    doc = client.get("/api/v1/openapi.json").get_json()
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            one_of = node.get("oneOf")
+            if one_of and {"type": "null"} in one_of and len(one_of) == 2:
+                other = next(s for s in one_of if s != {"type": "null"})
+                assert "$ref" in other, where
+            for key, value in node.items():
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{where}/{i}")
+
+    walk(doc, "#")
+    patch = doc["components"]["schemas"]["ProfileUpdate"]["properties"]
+    assert patch["headline"]["type"] == ["string", "null"]
+
+
+def test_every_operation_with_a_body_declares_the_size_limit(client, make_user, api_token):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    with_body = [
+        (method, path)
+        for path, item in doc["paths"].items()
+        for method, operation in item.items()
+        if "requestBody" in operation
+    ]
+    assert with_body
+    for method, path in with_body:
+        assert "413" in doc["paths"][path][method]["responses"], (method, path)
+    headers = {"Authorization": f"Bearer {api_token(make_user())}"}
+    huge = b'{"name": "' + b"a" * (6 * 1024 * 1024) + b'"}'
+    response = client.post(
+        "/api/v1/collectives", data=huge, content_type="application/json", headers=headers
+    )
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "too_large"

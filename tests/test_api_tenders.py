@@ -524,3 +524,24 @@ def test_suggestion_pages_follow_one_ranking(client, world):
     assert pages[-1]["items"] == []
     scores = [i["score"] for i in whole["items"]]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_a_declined_application_refuses_a_malformed_share_too(client, world):
+    """share_cents is checked whatever the decision (found by the schemathesis run)."""
+    t = world["tokens"]
+    tender = post(client, t["owner"], two_lots())
+    url = f"/api/v1/tenders/{tender['id']}"
+    rid = client.post(
+        f"{url}/applications",
+        json={"lot_ids": [tender["lots"][0]["id"]], "role": "cotraitant"},
+        headers=bearer(t["insulator"]),
+    ).get_json()["id"]
+    decision = f"{url}/applications/{rid}/decision"
+    for share in (-1, "100", 1.5, True):
+        bad = client.post(
+            decision, json={"accept": False, "share_cents": share}, headers=bearer(t["owner"])
+        )
+        assert bad.status_code == 422, share
+        assert set(bad.get_json()["error"]["fields"]) == {"share_cents"}
+    declined = client.post(decision, json={"accept": False}, headers=bearer(t["owner"]))
+    assert declined.status_code == 200 and declined.get_json()["state"] == "declined"

@@ -321,6 +321,13 @@ def decide(actor: Any, application: TenderApplication, accept: Any, share_cents:
         raise ValidationError(
             _("Some fields need your attention."), {"accept": [_("Expected true or false.")]}
         )
+    if share_cents is not None and (
+        isinstance(share_cents, bool) or not isinstance(share_cents, int) or share_cents < 0
+    ):
+        raise ValidationError(
+            _("Some fields need your attention."),
+            {"share_cents": [_("The share is a whole number of cents, 0 or more.")]},
+        )
     to = "accepted" if accept else "declined"
     _lock(tender)
     db.session.refresh(application, ["state"])
@@ -328,13 +335,6 @@ def decide(actor: Any, application: TenderApplication, accept: Any, share_cents:
         raise InvalidTransition(_("This application has already been decided."))
     _require_team_open(tender)
     if accept:
-        if share_cents is not None and (
-            isinstance(share_cents, bool) or not isinstance(share_cents, int) or share_cents < 0
-        ):
-            raise ValidationError(
-                _("Some fields need your attention."),
-                {"share_cents": [_("The share is a whole number of cents, 0 or more.")]},
-            )
         _check_shares(tender, share_cents or 0)
         application.share_cents = share_cents
         tender.members.append(

@@ -228,7 +228,7 @@ def decide_request(collective_id: int, request_id: int):
     join_request = ops.get_request(found, request_id)
     data = _json_object()
     approve = _bool(data, "approve")
-    ops.decide_request(user, join_request, approve, data.get("answer") or "")
+    ops.decide_request(user, join_request, approve, data.get("answer"))
     return jsonify(_request_json(join_request))
 
 

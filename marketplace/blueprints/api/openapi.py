@@ -7,6 +7,16 @@ from typing import Any
 from flask import jsonify
 
 from marketplace.blueprints.api import bp, openapi_subcontracting
+from marketplace.blueprints.api.openapi_common import (
+    CAE_FILTER,
+    ID_OUT,
+    OPTIONAL_DATE,
+    distinct_items,
+    filter_enum,
+    nullable,
+    path_id,
+)
+from marketplace.blueprints.api.pagination import MAX_PAGE, MAX_PER_PAGE_ASKED
 from marketplace.geo import DEPARTMENT_CODES, REGIONS
 from marketplace.profiles.models import AUDIENCES, AVAILABILITIES, STATUSES
 
@@ -17,8 +27,7 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"oneOf": [schema, {"type": "null"}]}
+_nullable = nullable
 
 
 def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
@@ -83,10 +92,10 @@ SCHEMAS: dict[str, Any] = {
             )
         }
     ),
-    "CaeRef": _object({"id": {"type": "integer"}, "name": {"type": "string"}}),
+    "CaeRef": _object({"id": ID_OUT, "name": {"type": "string"}}),
     "Cae": _object(
         {
-            "id": {"type": "integer"},
+            "id": ID_OUT,
             "name": {"type": "string"},
             "city": {"type": "string"},
             "department": {"type": "string", "examples": ["69", "2A", "974"]},
@@ -97,7 +106,7 @@ SCHEMAS: dict[str, Any] = {
     ),
     "Skill": _object(
         {
-            "id": {"type": "integer"},
+            "id": ID_OUT,
             "name": {"type": "string"},
             "profile_count": {
                 "type": "integer",
@@ -110,7 +119,7 @@ SCHEMAS: dict[str, Any] = {
     ),
     "Profile": _object(
         {
-            "id": {"type": "integer"},
+            "id": ID_OUT,
             "display_name": {"type": "string"},
             "headline": {"type": "string", "maxLength": 160},
             "bio": {"type": "string", "maxLength": 5000},
@@ -122,7 +131,7 @@ SCHEMAS: dict[str, Any] = {
             "skills": {"type": "array", "items": _ref("ProfileSkill")},
             "certifications": {"type": "array", "items": {"type": "string"}},
             "languages": {"type": "array", "items": {"type": "string"}},
-            "availability": {"type": "string", "enum": list(AVAILABILITIES)},
+            "availability": filter_enum(AVAILABILITIES),
             "available_from": _nullable({"type": "string", "format": "date"}),
             "daily_rate_cents": _nullable({"type": "integer", "minimum": 0, "maximum": 1000000}),
             "audience": {"type": "string", "enum": list(AUDIENCES)},
@@ -152,23 +161,23 @@ SCHEMAS: dict[str, Any] = {
         "description": "Any subset of the writable fields; skills replaces the whole list.",
         "additionalProperties": False,
         "properties": {
-            "headline": {"type": "string", "maxLength": 160},
-            "bio": {"type": "string", "maxLength": 5000},
+            "headline": _nullable({"type": "string", "maxLength": 160}),
+            "bio": _nullable({"type": "string", "maxLength": 5000}),
             "status": {"type": "string", "enum": list(STATUSES)},
-            "city": {"type": "string", "maxLength": 120},
-            "department": _nullable({"type": "string"}),
-            "skills": {"type": "array", "maxItems": 40, "items": _ref("ProfileSkill")},
-            "certifications": {"type": "array", "maxItems": 20, "items": {"type": "string"}},
-            "languages": {"type": "array", "maxItems": 10, "items": {"type": "string"}},
-            "availability": {"type": "string", "enum": list(AVAILABILITIES)},
-            "available_from": _nullable({"type": "string", "format": "date"}),
+            "city": _nullable({"type": "string", "maxLength": 120}),
+            "department": _nullable({"type": "string", "examples": ["69", "2A", "974"]}),
+            "skills": distinct_items(_ref("ProfileSkill"), 40, "competences"),
+            "certifications": distinct_items({"type": "string", "maxLength": 120}, 20),
+            "languages": distinct_items({"type": "string", "maxLength": 120}, 10),
+            "availability": filter_enum(AVAILABILITIES),
+            "available_from": OPTIONAL_DATE,
             "daily_rate_cents": _nullable({"type": "integer", "minimum": 0, "maximum": 1000000}),
             "audience": {"type": "string", "enum": list(AUDIENCES)},
         },
     },
     "Me": _object(
         {
-            "id": {"type": "integer"},
+            "id": ID_OUT,
             "email": {"type": "string", "format": "email"},
             "first_name": {"type": "string"},
             "last_name": {"type": "string"},
@@ -229,14 +238,31 @@ RESPONSES = {
         "Too many requests.",
         {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
     ),
+    "TooLarge": _error_response("The request body is over the size limit (5 MB)."),
 }
 
+
+def _with_body_limits(paths: dict[str, Any]) -> dict[str, Any]:
+    """Every operation that takes a body may answer 413 (the app's MAX_CONTENT_LENGTH)."""
+    for item in paths.values():
+        for operation in item.values():
+            if "requestBody" in operation:
+                operation["responses"].setdefault(
+                    "413", {"$ref": "#/components/responses/TooLarge"}
+                )
+    return paths
+
+
 PARAMETERS = {
-    "page": _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "default": 1}),
+    "page": _query(
+        "page",
+        "Page number, from 1.",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+    ),
     "per_page": _query(
         "per_page",
         "Items per page; values above 100 are lowered to 100.",
-        {"type": "integer", "minimum": 1, "default": 20},
+        {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE_ASKED, "default": 20},
     ),
 }
 PAGE_PARAMETERS = [
@@ -252,10 +278,10 @@ PROFILE_FILTERS = [
     ),
     _query("skill", "A competence, by name (case and accents ignored).", {"type": "string"}),
     _query("department", "French department code.", {"type": "string", "examples": ["69"]}),
-    _query("region", "Region name.", {"type": "string", "enum": list(REGIONS)}),
-    _query("cae", "CAE id.", {"type": "integer"}),
-    _query("status", "Status in the CAE.", {"type": "string", "enum": list(STATUSES)}),
-    _query("availability", "Availability.", {"type": "string", "enum": list(AVAILABILITIES)}),
+    _query("region", "Region name.", filter_enum(REGIONS)),
+    _query("cae", "CAE id.", CAE_FILTER),
+    _query("status", "Status in the CAE.", filter_enum(STATUSES)),
+    _query("availability", "Availability.", filter_enum(AVAILABILITIES)),
 ]
 
 PATHS: dict[str, Any] = {
@@ -300,14 +326,7 @@ PATHS: dict[str, Any] = {
             "operationId": "getProfile",
             "summary": "One profile (404 when absent or not visible to you).",
             "tags": ["profiles"],
-            "parameters": [
-                {
-                    "name": "profile_id",
-                    "in": "path",
-                    "required": True,
-                    "schema": {"type": "integer"},
-                },
-            ],
+            "parameters": [path_id("profile_id")],
             "responses": {"200": _ok("Profile", "The profile."), **_errors(401, 404)},
         }
     },
@@ -387,7 +406,9 @@ def document() -> dict[str, Any]:
             openapi_subcontracting.TAG,
             {"name": "meta", "description": "This description."},
         ],
-        "paths": {**PATHS, **openapi_subcontracting.PATHS, **openapi_tenders.PATHS},
+        "paths": _with_body_limits(
+            {**PATHS, **openapi_subcontracting.PATHS, **openapi_tenders.PATHS}
+        ),
         "components": {
             "securitySchemes": {
                 "bearerAuth": {

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from marketplace.blueprints.api.openapi_common import (
+    CAE_FILTER,
+    ID,
+    ID_OUT,
+    filter_enum,
+    nullable,
+    path_id,
+)
 from marketplace.geo import REGIONS
 
 AUDIENCES = ["cae", "network", "public"]
@@ -17,7 +25,7 @@ def _h():
 
 
 def _path_param(name: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+    return path_id(name)
 
 
 def schemas() -> dict[str, Any]:
@@ -28,7 +36,8 @@ def schemas() -> dict[str, Any]:
         "CollectiveMember": o(
             {
                 "profile_id": nullable({"type": "integer"}),
-                "display_name": {"type": "string"},
+                "display_name": nullable({"type": "string"}),
+                "hidden": {"type": "boolean"},
                 "cae": nullable(ref("CaeRef")),
                 "role": {"type": "string", "enum": ["coordinator", "member"]},
                 "joined_at": datetime_,
@@ -36,11 +45,11 @@ def schemas() -> dict[str, Any]:
         ),
         "Collective": o(
             {
-                "id": {"type": "integer"},
+                "id": ID_OUT,
                 "name": {"type": "string", "maxLength": 120},
                 "description": {"type": "string", "maxLength": 5000},
                 "sector": {"type": "string", "maxLength": 80},
-                "region": nullable({"type": "string", "enum": list(REGIONS)}),
+                "region": nullable(filter_enum(REGIONS)),
                 "audience": {"type": "string", "enum": AUDIENCES},
                 "join_policy": {"type": "string", "enum": JOIN_POLICIES},
                 "members": {"type": "array", "items": ref("CollectiveMember")},
@@ -68,9 +77,11 @@ def schemas() -> dict[str, Any]:
             "additionalProperties": False,
             "properties": {
                 "name": {"type": "string", "minLength": 3, "maxLength": 120},
-                "description": {"type": "string", "maxLength": 5000},
-                "sector": {"type": "string", "maxLength": 80},
-                "region": nullable({"type": "string", "enum": list(REGIONS)}),
+                "description": nullable({"type": "string", "maxLength": 5000}),
+                "sector": nullable({"type": "string", "maxLength": 80}),
+                "region": nullable(
+                    {"type": "string", "description": "A region name (case and accents ignored)."}
+                ),
                 "audience": {"type": "string", "enum": AUDIENCES, "default": "network"},
                 "join_policy": {"type": "string", "enum": JOIN_POLICIES, "default": "request"},
             },
@@ -86,8 +97,8 @@ def schemas() -> dict[str, Any]:
         },
         "JoinRequest": o(
             {
-                "id": {"type": "integer"},
-                "collective_id": {"type": "integer"},
+                "id": ID_OUT,
+                "collective_id": ID_OUT,
                 "state": {
                     "type": "string",
                     "enum": ["pending", "approved", "refused", "cancelled"],
@@ -96,7 +107,7 @@ def schemas() -> dict[str, Any]:
                 "answer": {"type": "string"},
                 "person": o(
                     {
-                        "profile_id": nullable({"type": "integer"}),
+                        "profile_id": nullable(ID_OUT),
                         "display_name": {"type": "string"},
                         "cae": nullable(ref("CaeRef")),
                     }
@@ -110,21 +121,21 @@ def schemas() -> dict[str, Any]:
         ),
         "Invitation": o(
             {
-                "id": {"type": "integer"},
-                "collective_id": {"type": "integer"},
+                "id": ID_OUT,
+                "collective_id": ID_OUT,
                 "state": {
                     "type": "string",
                     "enum": ["pending", "accepted", "declined", "cancelled"],
                 },
-                "invitee_profile_id": nullable({"type": "integer"}),
+                "invitee_profile_id": nullable(ID_OUT),
                 "message": {"type": "string"},
                 "created_at": datetime_,
             }
         ),
         "Decision": o(
             {
-                "id": {"type": "integer"},
-                "collective_id": {"type": "integer"},
+                "id": ID_OUT,
+                "collective_id": ID_OUT,
                 "title": {"type": "string", "maxLength": 200},
                 "description": {"type": "string"},
                 "closes_at": datetime_,
@@ -161,7 +172,7 @@ def schemas() -> dict[str, Any]:
             "required": ["title", "closes_at"],
             "properties": {
                 "title": {"type": "string", "maxLength": 200},
-                "description": {"type": "string", "maxLength": 5000},
+                "description": nullable({"type": "string", "maxLength": 5000}),
                 "closes_at": {
                     "type": "string",
                     "format": "date-time",
@@ -200,12 +211,15 @@ def paths() -> dict[str, Any]:
     filters = [
         h._query("q", "Words in the name, description or sector.", {"type": "string"}),
         h._query("sector", "Sector (case and accents ignored).", {"type": "string"}),
-        h._query("region", "Region name.", {"type": "string", "enum": list(REGIONS)}),
-        h._query("cae", "Id of a CAE represented among the members.", {"type": "integer"}),
+        h._query("region", "Region name.", filter_enum(REGIONS)),
+        h._query("cae", "Id of a CAE represented among the members.", CAE_FILTER),
     ]
-    bool_body = lambda key: body(  # noqa: E731
-        {"type": "object", "required": [key], "properties": {key: {"type": "boolean"}}}
-    )
+    message = nullable({"type": "string", "maxLength": 1000})
+
+    def bool_body(key: str, **extra: Any) -> dict[str, Any]:
+        properties = {key: {"type": "boolean"}, **extra}
+        return body({"type": "object", "required": [key], "properties": properties})
+
     return {
         "/collectives": {
             "get": {
@@ -254,7 +268,7 @@ def paths() -> dict[str, Any]:
                 requestBody=body(
                     {
                         "type": "object",
-                        "properties": {"message": {"type": "string", "maxLength": 1000}},
+                        "properties": {"message": message},
                     },
                     required=False,
                 ),
@@ -276,7 +290,7 @@ def paths() -> dict[str, Any]:
                 [cid, rid],
                 {"200": ok("JoinRequest", "The decided request.")},
                 (400, 401, 403, 404, 409, 422, 429),
-                requestBody=bool_body("approve"),
+                requestBody=bool_body("approve", answer=message),
             ),
         },
         "/collectives/{collective_id}/invitations": {
@@ -291,8 +305,8 @@ def paths() -> dict[str, Any]:
                         "type": "object",
                         "required": ["invitee_profile_id"],
                         "properties": {
-                            "invitee_profile_id": {"type": "integer"},
-                            "message": {"type": "string"},
+                            "invitee_profile_id": ID,
+                            "message": message,
                         },
                     }
                 ),

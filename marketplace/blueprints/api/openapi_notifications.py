@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from marketplace.blueprints.api.openapi_common import ID_OUT, MAX_ID, nullable
+
 
 def _h():
     from marketplace.blueprints.api import openapi
@@ -17,7 +19,7 @@ def schemas() -> dict[str, Any]:
     return {
         "Notification": h._object(
             {
-                "id": {"type": "integer"},
+                "id": ID_OUT,
                 "kind": {"type": "string", "examples": ["collective.join_request"]},
                 "text": {"type": "string", "description": "In the reader's language."},
                 "url": h._nullable({"type": "string", "format": "uri"}),
@@ -59,7 +61,16 @@ def paths() -> dict[str, Any]:
                         h.JSON: {
                             "schema": {
                                 "type": "object",
-                                "properties": {"id": {"type": "integer"}},
+                                "properties": {
+                                    "id": nullable(
+                                        {
+                                            "type": "integer",
+                                            "format": "int64",
+                                            "maximum": MAX_ID,
+                                            "description": "Null or absent: all of them.",
+                                        }
+                                    )
+                                },
                             }
                         }
                     },

@@ -7,6 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from marketplace.blueprints.api.openapi_common import (
+    ID,
+    ID_OUT,
+    OPTIONAL_DATE,
+    distinct_items,
+    filter_enum,
+    nullable,
+    path_id,
+)
 from marketplace.profiles.models import AUDIENCES, STATUSES
 from marketplace.subcontracting.models import (
     MAX_AMOUNT_CENTS,
@@ -23,8 +32,7 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"oneOf": [schema, {"type": "null"}]}
+_nullable = nullable
 
 
 def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
@@ -53,7 +61,7 @@ def _errors(*codes: int) -> dict[str, Any]:
 
 
 def _path(name: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+    return path_id(name)
 
 
 def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -78,10 +86,10 @@ PERIOD = [
     _query("to", "Last day of the period (inclusive).", DATE),
 ]
 WRITE = {"security": [{"bearerAuth": []}]}
-PERSON = _object({"profile_id": {"type": "integer"}, "display_name": {"type": "string"}})
+PERSON = _object({"profile_id": ID_OUT, "display_name": {"type": "string"}})
 PARTY = _object(
     {
-        "profile_id": {"type": "integer"},
+        "profile_id": ID_OUT,
         "display_name": {"type": "string"},
         "cae": _nullable(_ref("CaeRef")),
     }
@@ -90,18 +98,50 @@ PARTY = _object(
 OFFER_WRITABLE = {
     "title": {"type": "string", "minLength": 1, "maxLength": 160},
     "description": {"type": "string", "maxLength": 5000},
-    "skills": {"type": "array", "maxItems": 20, "items": {"type": "string", "maxLength": 120}},
+    "skills": distinct_items({"type": "string", "maxLength": 120}, 20),
     "city": {"type": "string", "maxLength": 120},
     "department": _nullable({"type": "string", "examples": ["69", "2A", "974"]}),
     "starts_on": _nullable(DATE),
     "ends_on": _nullable({**DATE, "description": "On or after starts_on."}),
-    "budget_cents": _nullable({"type": "integer", "minimum": 0, "maximum": MAX_AMOUNT_CENTS}),
+    "budget_cents": _nullable({"type": "integer", "minimum": 1, "maximum": MAX_AMOUNT_CENTS}),
     "audience": {"type": "string", "enum": list(AUDIENCES), "default": "network"},
+}
+#: What POST /offers accepts: the fields as shown, null for an empty text, date or list, and the
+#: skills also as one string of names separated by ";". Any other field answers 422.
+OFFER_INPUT = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["title"],
+    "properties": {
+        **OFFER_WRITABLE,
+        "description": _nullable(OFFER_WRITABLE["description"]),
+        "skills": {
+            "oneOf": [
+                OFFER_WRITABLE["skills"],
+                {"type": "string", "description": "Names separated by ';'."},
+                {"type": "null"},
+            ]
+        },
+        "city": _nullable(OFFER_WRITABLE["city"]),
+        "starts_on": OPTIONAL_DATE,
+        "ends_on": {**OPTIONAL_DATE, "description": "On or after starts_on."},
+        "audience": _nullable(OFFER_WRITABLE["audience"]),
+    },
+}
+#: A French VAT rate: "20", "20.0", 20, 5.5…
+VAT_RATE_INPUT = {
+    "oneOf": [
+        {"type": "string", "enum": ["20", "10", "5.5", "2.1", "0", *VAT_RATES, ""]},
+        {"type": "number", "enum": [20, 10, 5.5, 2.1, 0]},
+        {"type": "null"},
+    ],
+    "default": "20.0",
+    "description": "Null or an empty string: 20.0.",
 }
 RESPONSE = _object(
     {
-        "id": {"type": "integer"},
-        "offer_id": {"type": "integer"},
+        "id": ID_OUT,
+        "offer_id": ID_OUT,
         "responder": PERSON,
         "message": {"type": "string"},
         "price_cents": CENTS,
@@ -111,7 +151,7 @@ RESPONSE = _object(
 )
 OFFER = _object(
     {
-        "id": {"type": "integer"},
+        "id": ID_OUT,
         **OFFER_WRITABLE,
         "status": {"type": "string", "enum": list(OFFER_STATUSES)},
         "owner": PERSON,
@@ -142,13 +182,13 @@ OFFER = _object(
 )
 SUBCONTRACT = _object(
     {
-        "id": {"type": "integer"},
+        "id": ID_OUT,
         "title": {"type": "string"},
         "description": {"type": "string"},
         "client": PARTY,
         "subcontractor": PARTY,
-        "client_cae_id": _nullable({"type": "integer"}),
-        "subcontractor_cae_id": _nullable({"type": "integer"}),
+        "client_cae_id": _nullable(ID_OUT),
+        "subcontractor_cae_id": _nullable(ID_OUT),
         "amount_cents": {**CENTS, "description": "Excluding VAT; frozen once accepted."},
         "vat_rate": {"type": "string", "enum": list(VAT_RATES)},
         "vat_cents": {"type": "integer", "description": "VAT, rounded half up to the cent."},
@@ -156,8 +196,8 @@ SUBCONTRACT = _object(
         "starts_on": _nullable(DATE),
         "ends_on": _nullable(DATE),
         "cross_cae": {"type": "boolean"},
-        "offer_id": _nullable({"type": "integer"}),
-        "tender_id": _nullable({"type": "integer"}),
+        "offer_id": _nullable(ID_OUT),
+        "tender_id": _nullable(ID_OUT),
         "supersedes_id": _nullable(
             {"type": "integer", "description": "The earlier version this one replaces."}
         ),
@@ -168,7 +208,7 @@ SUBCONTRACT = _object(
                 {
                     "from": _nullable({"type": "string", "enum": list(SUBCONTRACT_STATUSES)}),
                     "to": {"type": "string", "enum": list(SUBCONTRACT_STATUSES)},
-                    "by_profile_id": _nullable({"type": "integer"}),
+                    "by_profile_id": _nullable(ID_OUT),
                     "at": {"type": "string", "format": "date-time"},
                 }
             ),
@@ -191,35 +231,39 @@ def _list(item: str) -> dict[str, Any]:
 
 SCHEMAS: dict[str, Any] = {
     "Offer": OFFER,
-    "OfferInput": {"type": "object", "properties": OFFER_WRITABLE, "required": ["title"]},
+    "OfferInput": OFFER_INPUT,
     "OfferList": _list("Offer"),
     "OfferResponse": RESPONSE,
-    "OfferResponseInput": _object(
-        {"message": {"type": "string", "maxLength": 3000}, "price_cents": CENTS}, ["price_cents"]
-    ),
-    "AcceptInput": _object(
-        {"vat_rate": {"type": "string", "enum": list(VAT_RATES), "default": "20.0"}}, []
-    ),
+    "OfferResponseInput": {
+        **_object(
+            {"message": _nullable({"type": "string", "maxLength": 3000}), "price_cents": CENTS},
+            ["price_cents"],
+        ),
+        "additionalProperties": False,
+    },
+    "AcceptInput": {**_object({"vat_rate": VAT_RATE_INPUT}, []), "additionalProperties": False},
     "Subcontract": SUBCONTRACT,
     "SubcontractList": _list("Subcontract"),
-    "SubcontractInput": _object(
-        {
-            "title": {"type": "string", "minLength": 1, "maxLength": 160},
-            "description": {"type": "string", "maxLength": 5000},
-            "subcontractor_profile_id": {"type": "integer"},
-            "amount_cents": CENTS,
-            "vat_rate": {
-                "type": "string",
-                "enum": ["20", "10", "5.5", "2.1", "0", *VAT_RATES],
-                "default": "20.0",
+    "SubcontractInput": {
+        **_object(
+            {
+                "title": {"type": "string", "minLength": 1, "maxLength": 160},
+                "description": _nullable({"type": "string", "maxLength": 5000}),
+                "subcontractor_profile_id": ID,
+                "client_profile_id": _nullable(
+                    {**ID, "description": "The caller's own profile (the client is the caller)."}
+                ),
+                "amount_cents": CENTS,
+                "vat_rate": VAT_RATE_INPUT,
+                "starts_on": OPTIONAL_DATE,
+                "ends_on": OPTIONAL_DATE,
+                "tender_id": _nullable(ID),
+                "supersedes_id": _nullable(ID),
             },
-            "starts_on": _nullable(DATE),
-            "ends_on": _nullable(DATE),
-            "tender_id": _nullable({"type": "integer"}),
-            "supersedes_id": _nullable({"type": "integer"}),
-        },
-        ["title", "subcontractor_profile_id", "amount_cents"],
-    ),
+            ["title", "subcontractor_profile_id", "amount_cents"],
+        ),
+        "additionalProperties": False,
+    },
     "TransitionInput": _object({"to": {"type": "string", "enum": list(SUBCONTRACT_STATUSES)}}),
     "CaeStats": _object(
         {
@@ -243,8 +287,8 @@ SCHEMAS: dict[str, Any] = {
                 "type": "array",
                 "items": _object(
                     {
-                        "from_cae_id": _nullable({"type": "integer"}),
-                        "to_cae_id": _nullable({"type": "integer"}),
+                        "from_cae_id": _nullable(ID_OUT),
+                        "to_cae_id": _nullable(ID_OUT),
                         "count": {"type": "integer"},
                         "amount_cents": {"type": "integer"},
                     }
@@ -263,7 +307,7 @@ OFFER_FILTERS = [
     _query(
         "status",
         "open, filled or closed (all when absent).",
-        {"type": "string", "enum": list(OFFER_STATUSES)},
+        filter_enum(OFFER_STATUSES),
     ),
 ]
 
@@ -332,12 +376,12 @@ PATHS: dict[str, Any] = {
                 _query(
                     "role",
                     "Only as client or as subcontractor.",
-                    {"type": "string", "enum": ["client", "subcontractor"]},
+                    filter_enum(["client", "subcontractor"]),
                 ),
                 _query(
                     "status",
                     "Only this status.",
-                    {"type": "string", "enum": list(SUBCONTRACT_STATUSES)},
+                    filter_enum(SUBCONTRACT_STATUSES),
                 ),
                 *PAGE,
             ],

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from marketplace.blueprints.api.openapi_common import (
+    ID_OUT,
+    MAX_ID,
+    distinct_items,
+    filter_enum,
+    nullable,
+    path_id,
+)
 from marketplace.tenders.models import (
     APPLICATION_STATES,
     AUDIENCES,
     BUYER_KINDS,
     FORMS,
+    MAX_AMOUNT_CENTS,
     ROLES,
     STATUSES,
 )
+from marketplace.tenders.validation import LIMITS, MAX_LOT_SKILLS, MAX_LOTS
 
 JSON = "application/json"
 
@@ -20,8 +30,7 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"oneOf": [schema, {"type": "null"}]}
+_nullable = nullable
 
 
 def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
@@ -71,9 +80,12 @@ def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any
 
 
 def _path(*names: str) -> list[dict[str, Any]]:
-    return [
-        {"name": n, "in": "path", "required": True, "schema": {"type": "integer"}} for n in names
-    ]
+    return [path_id(n) for n in names]
+
+
+def _closed_object(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    """An object whose other fields are refused (422)."""
+    return {**_object(properties, required), "additionalProperties": False}
 
 
 def _body(schema: str) -> dict[str, Any]:
@@ -82,9 +94,10 @@ def _body(schema: str) -> dict[str, Any]:
 
 PAGE = [{"$ref": "#/components/parameters/page"}, {"$ref": "#/components/parameters/per_page"}]
 CENTS = {"type": "integer", "minimum": 0}
+CENTS_IN = {"type": "integer", "minimum": 0, "maximum": MAX_AMOUNT_CENTS}
 LOT = _object(
     {
-        "id": {"type": "integer"},
+        "id": ID_OUT,
         "number": {"type": "integer", "minimum": 1},
         "title": {"type": "string"},
         "skills": {"type": "array", "items": {"type": "string"}, "minItems": 1},
@@ -93,20 +106,28 @@ LOT = _object(
 )
 LOT_INPUT = _object(
     {
-        "number": {"type": "integer", "minimum": 1, "maximum": 999},
-        "title": {"type": "string", "maxLength": 200},
-        "skills": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-        "estimated_amount_cents": _nullable(CENTS),
+        "number": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 999,
+            "description": "Unique in the tender; by default the lot's place in the list.",
+        },
+        "title": {"type": "string", "minLength": 1, "maxLength": 200},
+        "skills": {
+            **distinct_items({"type": "string"}, MAX_LOT_SKILLS),
+            "minItems": 1,
+        },
+        "estimated_amount_cents": _nullable(CENTS_IN),
     },
     ["title", "skills"],
 )
 MEMBER = _object(
     {
-        "profile_id": {"type": "integer"},
+        "profile_id": ID_OUT,
         "display_name": {"type": "string"},
         "cae": _nullable(_ref("CaeRef")),
         "role": {"type": "string", "enum": ["lead", "cotraitant", "subcontractor"]},
-        "lot_ids": {"type": "array", "items": {"type": "integer"}},
+        "lot_ids": {"type": "array", "items": ID_OUT},
         "share_cents": _nullable(CENTS),
         "direct_payment": {
             "type": "boolean",
@@ -115,30 +136,48 @@ MEMBER = _object(
     }
 )
 BUYER = _object({"name": {"type": "string"}, "kind": {"type": "string", "enum": list(BUYER_KINDS)}})
+BUYER_INPUT = _object(
+    {
+        "name": {"type": "string", "minLength": 1, "maxLength": LIMITS["buyer_name"]},
+        "kind": {"type": "string", "enum": list(BUYER_KINDS), "default": "public"},
+    },
+    ["name"],
+)
 WRITABLE = {
-    "title": {"type": "string", "maxLength": 200},
-    "buyer": BUYER,
-    "reference": {"type": "string", "maxLength": 120},
-    "source_url": _nullable({"type": "string", "format": "uri"}),
-    "procedure": {"type": "string", "maxLength": 120},
+    "title": {"type": "string", "minLength": 1, "maxLength": LIMITS["title"]},
+    "buyer": BUYER_INPUT,
+    "reference": _nullable({"type": "string", "maxLength": LIMITS["reference"]}),
+    "source_url": _nullable(
+        {
+            "type": "string",
+            "maxLength": LIMITS["source_url"],
+            "description": "A web address starting with http:// or https://; empty or null: none.",
+        }
+    ),
+    "procedure": _nullable({"type": "string", "maxLength": LIMITS["procedure"]}),
     "deadline": {
         "type": "string",
         "format": "date-time",
         "description": "In the future; without an offset it is read as Europe/Paris time.",
     },
-    "description": {"type": "string"},
-    "city": {"type": "string"},
+    "description": _nullable({"type": "string", "maxLength": LIMITS["description"]}),
+    "city": _nullable({"type": "string", "maxLength": LIMITS["city"]}),
     "department": _nullable({"type": "string", "examples": ["69"]}),
-    "estimated_amount_cents": _nullable(CENTS),
-    "lots": {"type": "array", "items": LOT_INPUT, "description": "Given whole (by number)."},
+    "estimated_amount_cents": _nullable(CENTS_IN),
+    "lots": {
+        "type": "array",
+        "items": LOT_INPUT,
+        "maxItems": MAX_LOTS,
+        "description": "Given whole (by number).",
+    },
     "audience": {"type": "string", "enum": list(AUDIENCES)},
-    "collective_id": _nullable({"type": "integer"}),
+    "collective_id": _nullable({"type": "integer", "format": "int64", "maximum": MAX_ID}),
 }
 
 SCHEMAS: dict[str, Any] = {
     "Tender": _object(
         {
-            "id": {"type": "integer"},
+            "id": ID_OUT,
             "title": {"type": "string"},
             "buyer": BUYER,
             "reference": {"type": "string"},
@@ -152,14 +191,12 @@ SCHEMAS: dict[str, Any] = {
             "lots": {"type": "array", "items": LOT},
             "audience": {"type": "string", "enum": list(AUDIENCES)},
             "status": {"type": "string", "enum": list(STATUSES)},
-            "owner": _object(
-                {"profile_id": {"type": "integer"}, "display_name": {"type": "string"}}
-            ),
-            "collective_id": _nullable({"type": "integer"}),
+            "owner": _object({"profile_id": ID_OUT, "display_name": {"type": "string"}}),
+            "collective_id": _nullable(ID_OUT),
             "team": _object(
                 {
                     "form": _nullable({"type": "string", "enum": list(FORMS)}),
-                    "lead_profile_id": _nullable({"type": "integer"}),
+                    "lead_profile_id": _nullable(ID_OUT),
                     "kind": {"type": "string", "enum": ["single_cae", "multi_cae"]},
                     "members": {"type": "array", "items": MEMBER},
                     "shares_total_cents": CENTS,
@@ -170,8 +207,11 @@ SCHEMAS: dict[str, Any] = {
         }
     ),
     "TenderList": _list_of("Tender"),
-    "TenderCreate": _object(WRITABLE, ["title", "buyer", "deadline"]),
-    "TenderUpdate": _object(
+    "TenderCreate": {
+        **_object(WRITABLE, ["title", "buyer", "deadline"]),
+        "additionalProperties": False,
+    },
+    "TenderUpdate": _closed_object(
         {
             **WRITABLE,
             "status": {
@@ -179,21 +219,33 @@ SCHEMAS: dict[str, Any] = {
                 "enum": list(STATUSES),
                 "description": "Moves along the state machine; 409 otherwise.",
             },
-            "form": _nullable({"type": "string", "enum": list(FORMS)}),
-            "lead_profile_id": {"type": "integer", "description": "A cotraitant of the team."},
+            "form": _nullable({"type": "string", "enum": [*FORMS, ""]}),
+            "lead_profile_id": {
+                "type": "integer",
+                "format": "int64",
+                "maximum": MAX_ID,
+                "description": "A cotraitant of the team.",
+            },
             "team": _object(
                 {
-                    "form": _nullable({"type": "string", "enum": list(FORMS)}),
-                    "lead_profile_id": {"type": "integer"},
+                    "form": _nullable({"type": "string", "enum": [*FORMS, ""]}),
+                    "lead_profile_id": {"type": "integer", "format": "int64", "maximum": MAX_ID},
                     "members": {
                         "type": "array",
                         "description": "Lots and shares of existing members (kind, names and "
                         "roles are read-only; members join through applications).",
                         "items": _object(
                             {
-                                "profile_id": {"type": "integer"},
-                                "lot_ids": {"type": "array", "items": {"type": "integer"}},
-                                "share_cents": _nullable(CENTS),
+                                "profile_id": {
+                                    "type": "integer",
+                                    "format": "int64",
+                                    "maximum": MAX_ID,
+                                },
+                                "lot_ids": {
+                                    "type": "array",
+                                    "items": {"type": "integer", "format": "int64"},
+                                },
+                                "share_cents": _nullable({"type": "integer", "minimum": 0}),
                             },
                             ["profile_id"],
                         ),
@@ -206,18 +258,18 @@ SCHEMAS: dict[str, Any] = {
     ),
     "TenderApplication": _object(
         {
-            "id": {"type": "integer"},
-            "tender_id": {"type": "integer"},
+            "id": ID_OUT,
+            "tender_id": ID_OUT,
             "state": {"type": "string", "enum": list(APPLICATION_STATES)},
             "applicant": _object(
                 {
-                    "profile_id": {"type": "integer"},
+                    "profile_id": ID_OUT,
                     "display_name": {"type": "string"},
                     "cae": _nullable(_ref("CaeRef")),
                 }
             ),
-            "applicant_profile_id": {"type": "integer"},
-            "lot_ids": {"type": "array", "items": {"type": "integer"}},
+            "applicant_profile_id": ID_OUT,
+            "lot_ids": {"type": "array", "items": ID_OUT},
             "role": {"type": "string", "enum": list(ROLES)},
             "message": {"type": "string"},
             "share_cents": _nullable(CENTS),
@@ -228,9 +280,13 @@ SCHEMAS: dict[str, Any] = {
     "TenderApplicationList": _list_of("TenderApplication"),
     "TenderApplicationCreate": _object(
         {
-            "lot_ids": {"type": "array", "items": {"type": "integer"}, "minItems": 1},
+            "lot_ids": {
+                "type": "array",
+                "items": {"type": "integer", "format": "int64"},
+                "minItems": 1,
+            },
             "role": {"type": "string", "enum": list(ROLES)},
-            "message": {"type": "string", "maxLength": 3000},
+            "message": _nullable({"type": "string", "maxLength": LIMITS["message"]}),
         },
         ["lot_ids", "role"],
     ),
@@ -239,7 +295,7 @@ SCHEMAS: dict[str, Any] = {
     ),
     "TenderSuggestion": _object(
         {
-            "profile_id": {"type": "integer"},
+            "profile_id": ID_OUT,
             "display_name": {"type": "string"},
             "cae": _nullable(_ref("CaeRef")),
             "matched_skills": {"type": "array", "items": {"type": "string"}},
@@ -247,7 +303,7 @@ SCHEMAS: dict[str, Any] = {
             "availability": {"type": "string"},
             "department": _nullable({"type": "string"}),
             "score": {"type": "number", "minimum": 0, "maximum": 100},
-            "lot_ids": {"type": "array", "items": {"type": "integer"}},
+            "lot_ids": {"type": "array", "items": ID_OUT},
         }
     ),
     "TenderSuggestionList": _list_of("TenderSuggestion"),
@@ -259,7 +315,7 @@ TENDER_FILTERS = [
     ),
     _query("department", "French department code.", {"type": "string"}),
     _query("skill", "A competence a lot requires.", {"type": "string"}),
-    _query("status", "Status.", {"type": "string", "enum": list(STATUSES)}),
+    _query("status", "Status.", filter_enum(STATUSES)),
     _query("deadline_after", "Deadline on or after (date or datetime).", {"type": "string"}),
     _query("deadline_before", "Deadline on or before (date or datetime).", {"type": "string"}),
 ]
@@ -273,7 +329,7 @@ PATHS: dict[str, Any] = {
             "summary": "Visible tenders, nearest deadline first (with q: best first).",
             "tags": TAG,
             "parameters": [*TENDER_FILTERS, *PAGE],
-            "responses": {"200": _ok("TenderList", "A page of tenders."), **_errors(400, 422)},
+            "responses": {"200": _ok("TenderList", "A page of tenders."), **_errors(400, 401, 422)},
         },
         "post": {
             "operationId": "createTender",
@@ -291,7 +347,7 @@ PATHS: dict[str, Any] = {
             "summary": "One tender (404 when not visible).",
             "tags": TAG,
             "parameters": _path("tender_id"),
-            "responses": {"200": _ok("Tender", "The tender."), **_errors(404)},
+            "responses": {"200": _ok("Tender", "The tender."), **_errors(401, 404)},
         },
         "patch": {
             "operationId": "updateTender",
@@ -315,7 +371,7 @@ PATHS: dict[str, Any] = {
             "parameters": [*_path("tender_id"), *PAGE],
             "responses": {
                 "200": _ok("TenderApplicationList", "Applications."),
-                **_errors(401, 404),
+                **_errors(400, 401, 404),
             },
         },
         "post": {
@@ -360,7 +416,7 @@ PATHS: dict[str, Any] = {
             ],
             "responses": {
                 "200": _ok("TenderSuggestionList", "Ranked people."),
-                **_errors(400, 404, 422),
+                **_errors(400, 401, 404, 422),
             },
         },
     },
@@ -375,7 +431,7 @@ PATHS: dict[str, Any] = {
                     "description": "RFC 5545 calendar.",
                     "content": {"text/calendar": {"schema": {"type": "string"}}},
                 },
-                **_errors(404),
+                **_errors(401, 404),
             },
         },
     },

@@ -12,6 +12,8 @@ from marketplace.blueprints.api.errors import ApiError
 
 #: Beyond this page number the offset stops making sense (and would overflow some databases).
 MAX_PAGE = 1_000_000
+#: The largest per_page accepted (and then lowered to MAX_PER_PAGE); beyond is malformed.
+MAX_PER_PAGE_ASKED = 1_000_000_000
 
 
 def _whole_number(name: str, default: int, maximum: int, message: str) -> int:
@@ -34,7 +36,7 @@ def page_args() -> tuple[int, int]:
     per_page = _whole_number(
         "per_page",
         default,
-        10**9,
+        MAX_PER_PAGE_ASKED,
         _("Expected a whole number of at least 1 (at most %(max)d items per page).", max=most),
     )
     return page, min(per_page, most)
