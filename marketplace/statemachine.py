@@ -24,7 +24,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import inspect, update
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import ClauseElement
 
 from marketplace.errors import DomainError
@@ -35,9 +34,9 @@ def compare_and_set(row: Any, expected: Mapping[str, Any], values: Mapping[str, 
     """``UPDATE <row's table> SET values WHERE <row's key> AND expected``; True when this call
     changed the row. An expected value may be None (IS NULL) or a tuple of allowed values (IN).
 
-    Pending changes are flushed first. On success the row's attributes take the new values
-    without a second statement; on failure the compared attributes are expired, so the row shows
-    the committed state when it is next read.
+    Pending changes are flushed first. On success the row's attributes take the new values; on
+    failure the compared attributes are expired, so the row shows the committed state when it is
+    next read.
     """
     state = inspect(row)
     mapper = state.mapper
@@ -64,11 +63,13 @@ def compare_and_set(row: Any, expected: Mapping[str, Any], values: Mapping[str, 
         db.session.expire(row, list({*expected, *values}))
         return False
     computed = [name for name, value in values.items() if _is_expression(value)]
-    for name, value in values.items():
-        if name not in computed:
-            set_committed_value(row, name, value)
     if computed:
         db.session.expire(row, computed)
+    for name, value in values.items():
+        if name not in computed:
+            # Set through the ORM as well: the flush writes the same values again, and the
+            # session's listeners (the search change log) see the change as any other.
+            setattr(row, name, value)
     return True
 
 
