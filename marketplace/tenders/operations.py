@@ -336,8 +336,11 @@ def decide(actor: Any, application: TenderApplication, accept: Any, share_cents:
             _("Some fields need your attention."),
             {"share_cents": [_("The share is a whole number of cents, 0 or more.")]},
         )
-    # One winner: the application is decided only if it is still pending. Then the tender is
-    # locked and re-read, so that two acceptances at once cannot both fit under the estimate.
+    # The tender's row lock first (PostgreSQL), as every change of its team takes it; then one
+    # winner: the application is decided only if it is still pending. The tender is re-read
+    # after that write (on SQLite the write lock is held from there on), so that two
+    # acceptances at once cannot both fit under the estimate.
+    _lock(tender)
     decided = InvalidTransition(_("This application has already been decided."))
     change_state(application, "state", frm, to, decided, decided_at=utcnow())
     _lock(tender)
