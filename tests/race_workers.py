@@ -17,28 +17,19 @@ def move(config: dict[str, Any], action: str, args: tuple, barrier: Any, results
     from marketplace.accounts.models import User
     from marketplace.errors import Conflict
     from marketplace.extensions import db
-    from marketplace.subcontracting.models import Offer, Subcontract
-    from marketplace.subcontracting.operations import accept_response
-    from marketplace.subcontracting.records import transition
-    from marketplace.tenders.models import Tender
-    from marketplace.tenders.operations import change_status
 
     app = create_app(config)
     with app.app_context():
         _pause_before_first_write(db.engine)
         user_id, object_id, choice = args
         actor = db.session.get(User, user_id)
-        model = {"accept": Offer, "transition": Subcontract, "tender": Tender}[action]
+        model, operation = _operation(action)
         seen = db.session.get(model, object_id)
-        _ = seen.status, actor.profile.id  # read everything the move checks
+        db.session.refresh(seen)  # read everything the move checks
+        _ = actor.profile.id
         barrier.wait()
         try:
-            if action == "accept":
-                accept_response(actor, seen, choice)
-            elif action == "transition":
-                transition(actor, seen, choice)
-            else:
-                change_status(actor, seen, choice)
+            operation(actor, seen, choice)
             db.session.commit()
             results.put("ok")
         except Conflict:
@@ -50,6 +41,25 @@ def move(config: dict[str, Any], action: str, args: tuple, barrier: Any, results
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+def _operation(action: str):
+    """The model read and the operation called for an action of the tests."""
+    from marketplace.collectives import operations as collectives
+    from marketplace.collectives.models import JoinRequest
+    from marketplace.subcontracting.models import Offer, Subcontract
+    from marketplace.subcontracting.operations import accept_response
+    from marketplace.subcontracting.records import transition
+    from marketplace.tenders.models import Tender, TenderApplication
+    from marketplace.tenders.operations import change_status, decide
+
+    return {
+        "accept": (Offer, accept_response),
+        "transition": (Subcontract, transition),
+        "tender": (Tender, change_status),
+        "application": (TenderApplication, lambda a, app, accept: decide(a, app, accept, 0)),
+        "request": (JoinRequest, collectives.decide_request),
+    }[action]
 
 
 def _pause_before_first_write(engine: Any) -> None:

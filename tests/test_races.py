@@ -393,3 +393,35 @@ def test_tender_moves_that_all_saw_it_open_make_one_move(app, app_config, server
         TenderEvent.tender_id == tender["id"], TenderEvent.from_state == "open"
     )
     assert count(moved) == 1
+
+
+def test_decisions_that_all_saw_a_pending_application_decide_once(app, app_config, server, people):
+    tender = _tender(server, people)
+    applied = server.request(
+        "POST",
+        f"/api/v1/tenders/{tender['id']}/applications",
+        body={"lot_ids": [tender["lots"][0]["id"]], "role": "cotraitant"},
+        headers=people["h"]["other"],
+    )
+    assert applied.status == 201, applied.body[:500]
+    owner, aid = people["ids"]["owner"], applied.json()["id"]
+    moves = [(owner, aid, accept) for accept in (True, False, True)]
+    assert _in_processes(app_config, "application", moves) == ["conflict"] * 2 + ["ok"]
+    decided = select(TenderEvent.id).where(
+        TenderEvent.application_id == aid, TenderEvent.from_state == "pending"
+    )
+    assert count(decided) == 1
+
+
+def test_answers_that_all_saw_a_pending_request_answer_once(app, app_config, server, people):
+    cid = _collective(people, "request")
+    asked = server.request(
+        "POST", f"/api/v1/collectives/{cid}/join", body={}, headers=people["h"]["other"]
+    )
+    rid = asked.json()["request_id"]
+    moves = [(people["ids"]["owner"], rid, approve) for approve in (True, False, True)]
+    assert _in_processes(app_config, "request", moves) == ["conflict"] * 2 + ["ok"]
+    answered = select(CollectiveEvent.id).where(
+        CollectiveEvent.request_id == rid, CollectiveEvent.from_state == "pending"
+    )
+    assert count(answered) == 1
