@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 import race_server
+from conftest import PASSWORD
 from sqlalchemy import func, select, update
 
 from marketplace.accounts.models import User
@@ -128,7 +129,7 @@ def test_accepting_responses_at_once_makes_one_subcontract(server, people):
 def test_accepting_through_the_page_at_once_makes_one_subcontract(server, people):
     offer_id, response_ids = _offer_with_responses(people)
     email = persons(people)["owner"].email
-    session = server.browser_session(email, "Abeilles-Coop-2026")
+    session = server.browser_session(email, PASSWORD)
     page = server.request("GET", f"/offres/{offer_id}", headers=session)
     assert page.status == 200
     token = race_server.csrf_token(page)
