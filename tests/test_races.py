@@ -11,7 +11,6 @@ from datetime import timedelta
 
 import pytest
 import race_server
-from conftest import PASSWORD
 from sqlalchemy import func, select, update
 
 from marketplace.accounts.models import User
@@ -37,6 +36,7 @@ pytestmark = [
     pytest.mark.skipif(not race_server.GUNICORN.exists(), reason="gunicorn is not installed"),
 ]
 TIMES = 6
+PASSWORD = "Abeilles-Coop-2026"  # the password make_user gives (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
