@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.collectives.models import CHOICES, Collective, CollectiveMember, Decision, Vote
@@ -27,6 +27,7 @@ from marketplace.collectives.rules import _record, _require_coordinator, members
 from marketplace.errors import DeadlinePassed, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.formatting import datetime_short
+from marketplace.statemachine import compare_and_set
 from marketplace.text import clean, clean_multiline
 from marketplace.timeutil import PARIS, as_utc, utcnow
 
@@ -265,16 +266,9 @@ def ensure_closed(decision: Decision, now: datetime | None = None) -> bool:
     if decision.closed_at is not None or is_open(decision, now):
         return False
     electorate = _member_count(decision.collective_id)
-    result = db.session.execute(
-        update(Decision)
-        .where(Decision.id == decision.id, Decision.closed_at.is_(None))
-        .values(closed_at=now, electorate=electorate)
-        .execution_options(synchronize_session=False)
-    )
-    if (result.rowcount or 0) != 1:  # someone else recorded it meanwhile
-        db.session.refresh(decision)
-        return False
-    db.session.refresh(decision)
+    closing = {"closed_at": now, "electorate": electorate}
+    if not compare_and_set(decision, {"closed_at": None}, closing):
+        return False  # another request recorded it meanwhile (the decision shows its closing)
     collective = decision.collective
     res = results(decision)
     _record(

@@ -37,6 +37,7 @@ from marketplace.errors import (
     ValidationError,
 )
 from marketplace.extensions import db
+from marketplace.statemachine import change_state
 from marketplace.timeutil import utcnow
 from marketplace.visibility import can_view_collective
 
@@ -162,10 +163,16 @@ def decide_request(
     _require_coordinator(collective, actor, _("Only the coordinators decide on requests."))
     text = _message(answer, "answer")
     from_state = request.state
-    request.state = to_state
-    request.decided_at = utcnow()
-    request.decided_by_id = getattr(actor, "id", None)
-    request.answer = text
+    change_state(
+        request,
+        "state",
+        from_state,
+        to_state,
+        InvalidTransition(_("This request has already been answered.")),
+        decided_at=utcnow(),
+        decided_by_id=getattr(actor, "id", None),
+        answer=text,
+    )
     event = {"request_id": request.id, "from_state": from_state, "to_state": to_state, "note": text}
     if approve and membership_of(collective, request.user) is None:
         _add_member(collective, request.user, actor, "request_approved", **event)
@@ -186,7 +193,8 @@ def cancel_request(actor: User, request: JoinRequest) -> JoinRequest:
         raise PermissionDenied(_("Only the person who asked may withdraw a request."))
     if REQUEST_TRANSITIONS.get((request.state, "cancelled")) is None:
         raise InvalidTransition(_("This request has already been answered."))
-    request.state, request.decided_at = "cancelled", utcnow()
+    answered = InvalidTransition(_("This request has already been answered."))
+    change_state(request, "state", "pending", "cancelled", answered, decided_at=utcnow())
     _record(
         request.collective,
         "request_cancelled",
@@ -293,7 +301,8 @@ def respond_invitation(actor: User, invitation: Invitation, accept: bool) -> Inv
     if INVITATION_TRANSITIONS.get((invitation.state, to_state)) is None:
         raise InvalidTransition(_("This invitation has already been answered."))
     collective = invitation.collective
-    invitation.state, invitation.decided_at = to_state, utcnow()
+    answered = InvalidTransition(_("This invitation has already been answered."))
+    change_state(invitation, "state", "pending", to_state, answered, decided_at=utcnow())
     event = {"invitation_id": invitation.id, "from_state": "pending", "to_state": to_state}
     if accept and membership_of(collective, actor) is None:
         _add_member(collective, actor, actor, "invitation_accepted", **event)
@@ -317,7 +326,8 @@ def cancel_invitation(actor: Any, invitation: Invitation) -> Invitation:
     _require_coordinator(collective, actor)
     if INVITATION_TRANSITIONS.get((invitation.state, "cancelled")) is None:
         raise InvalidTransition(_("This invitation has already been answered."))
-    invitation.state, invitation.decided_at = "cancelled", utcnow()
+    answered = InvalidTransition(_("This invitation has already been answered."))
+    change_state(invitation, "state", "pending", "cancelled", answered, decided_at=utcnow())
     _record(
         collective,
         "invitation_cancelled",

@@ -15,6 +15,7 @@ from marketplace.geo import normalize_department
 from marketplace.profiles.models import Profile
 from marketplace.skills.models import Skill
 from marketplace.skills.operations import get_or_create_skills
+from marketplace.statemachine import change_state, hold
 from marketplace.subcontracting import notify
 from marketplace.subcontracting import validation as v
 from marketplace.subcontracting.models import Offer, OfferResponse, OfferSkill
@@ -96,12 +97,8 @@ def visible_responses(viewer: Any, offer: Offer) -> list[OfferResponse]:
 def close_offer(actor: Any, offer: Offer) -> Offer:
     if not is_owner(actor, offer):
         raise PermissionDenied(_("Only the author of the offer can close it."))
-    offer = _locked_offer(offer.id)
-    if offer.status != "open":
-        raise Conflict(_("This offer is no longer open."))
-    offer.status = "closed"
-    offer.updated_at = utcnow()
-    db.session.flush()
+    closed = Conflict(_("This offer is no longer open."))
+    change_state(offer, "status", "open", "closed", closed, updated_at=utcnow())
     return offer
 
 
@@ -117,9 +114,8 @@ def respond(actor: Any, offer: Offer, data: Any) -> OfferResponse:
         raise ValidationError(_("Some fields need your attention."), errors)
     if responder.id == offer.owner_profile_id:
         raise Conflict(_("You cannot answer your own offer."))
-    offer = _locked_offer(offer.id)  # an acceptance at the same time: answer before or 409 after
-    if offer.status != "open":
-        raise Conflict(_("This offer is no longer open."))
+    # An acceptance at the same time: the answer comes before it, or is refused after it.
+    hold(offer, "status", ("open",), Conflict(_("This offer is no longer open.")))
     already = db.session.scalar(
         select(OfferResponse.id).where(
             OfferResponse.offer_id == offer.id, OfferResponse.responder_profile_id == responder.id
@@ -144,19 +140,6 @@ def respond(actor: Any, offer: Offer, data: Any) -> OfferResponse:
     return response
 
 
-def _locked_offer(offer_id: int) -> Offer:
-    """Re-read the offer row under a lock (SELECT … FOR UPDATE on PostgreSQL)."""
-    offer = db.session.scalar(
-        select(Offer)
-        .where(Offer.id == offer_id)
-        .with_for_update(of=Offer)
-        .execution_options(populate_existing=True)
-    )
-    if offer is None:
-        raise NotFound(_("This offer does not exist or is not visible to you."))
-    return offer
-
-
 def accept_response(actor: Any, offer: Offer, response_id: int, data: Any = None):
     """The owner accepts one response: a subcontract is proposed, the offer is filled."""
     from marketplace.subcontracting.records import propose_subcontract
@@ -172,9 +155,10 @@ def accept_response(actor: Any, offer: Offer, response_id: int, data: Any = None
     rate = v.vat_rate(data, "vat_rate", errors)
     if errors:
         raise ValidationError(_("Some fields need your attention."), errors)
-    offer = _locked_offer(offer.id)  # two clicks at once: the second waits, then sees 'filled'
-    if offer.status != "open":
-        raise Conflict(_("This offer is no longer open."))
+    # Two clicks at once (two workers): one fills the offer, the other finds it filled (409).
+    filled = Conflict(_("This offer is no longer open."))
+    change_state(offer, "status", "open", "filled", filled, updated_at=utcnow())
+    db.session.refresh(offer, ["responses"])
     record = propose_subcontract(
         actor,
         {
@@ -188,8 +172,6 @@ def accept_response(actor: Any, offer: Offer, response_id: int, data: Any = None
         },
         offer=offer,
     )
-    offer.status = "filled"
-    offer.updated_at = utcnow()
     others = []
     for other in offer.responses:
         if other.id == response.id:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from marketplace.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.profiles.models import Profile
+from marketplace.statemachine import change_state, hold
 from marketplace.subcontracting import notify
 from marketplace.subcontracting import validation as v
 from marketplace.subcontracting.models import (
@@ -78,14 +79,18 @@ def propose_subcontract(actor: Any, data: Any, *, offer: Offer | None = None) ->
     client = acting_profile(actor)
     values, subcontractor, tender_id, supersedes = validate_subcontract_input(actor, client, data)
     if supersedes is not None:
-        supersedes = _locked(supersedes.id)
         if (supersedes.client_profile_id, supersedes.subcontractor_profile_id) != (
             client.id,
             subcontractor.id,
         ):
             raise Conflict(_("A new version must be between the same client and subcontractor."))
-        if supersedes.status not in SUPERSEDABLE:
-            raise Conflict(_("Only an accepted record whose work has not started can be changed."))
+        # Held until the commit: two new versions proposed at once cannot both be pending.
+        hold(
+            supersedes,
+            "status",
+            SUPERSEDABLE,
+            Conflict(_("Only an accepted record whose work has not started can be changed.")),
+        )
         pending = db.session.scalar(
             select(Subcontract.id).where(
                 Subcontract.supersedes_id == supersedes.id, Subcontract.status == "proposed"
@@ -164,18 +169,6 @@ def get_subcontract(viewer: Any, record_id: int) -> Subcontract:
     return record
 
 
-def _locked(record_id: int) -> Subcontract:
-    record = db.session.scalar(
-        select(Subcontract)
-        .where(Subcontract.id == record_id)
-        .with_for_update(of=Subcontract)
-        .execution_options(populate_existing=True)
-    )
-    if record is None:
-        raise NotFound(_("This subcontract does not exist or is not visible to you."))
-    return record
-
-
 def transition(actor: Any, record: Subcontract, to: Any) -> Subcontract:
     """Move the record to `to` if the table allows it for this person; Conflict otherwise."""
     if not isinstance(to, str) or to not in SUBCONTRACT_STATUSES:
@@ -185,7 +178,6 @@ def transition(actor: Any, record: Subcontract, to: Any) -> Subcontract:
         )
     if not can_view_subcontract(actor, record):
         raise NotFound(_("This subcontract does not exist or is not visible to you."))
-    record = _locked(record.id)
     frm = record.status
     who = TRANSITIONS.get((frm, to))
     if who is None:
@@ -193,16 +185,17 @@ def transition(actor: Any, record: Subcontract, to: Any) -> Subcontract:
     party = party_of(actor, record)
     if party not in who:
         raise InvalidTransition(_("This move is not yours to make on this record."))
-    record.status = to
-    record.updated_at = utcnow()
+    # One winner: the move is made only if the record is still where this request saw it.
+    moved = InvalidTransition(_("This record cannot move from this status to that one."))
+    change_state(record, "status", frm, to, moved, updated_at=utcnow())
     profile = actor.profile
     _record_event(record, frm, to, profile)
     if to == "accepted" and record.supersedes_id is not None:
-        old = _locked(record.supersedes_id)
-        if old.status not in SUPERSEDABLE:
-            raise InvalidTransition(_("The earlier version can no longer be replaced."))
-        old.status = "cancelled"
-        old.updated_at = utcnow()
+        old = db.session.get(Subcontract, record.supersedes_id)
+        replaced = InvalidTransition(_("The earlier version can no longer be replaced."))
+        if old is None:
+            raise replaced
+        change_state(old, "status", SUPERSEDABLE, "cancelled", replaced, updated_at=utcnow())
         _record_event(old, "accepted", "cancelled", profile)
     db.session.flush()
     notify.subcontract_moved(record, party)

@@ -24,6 +24,7 @@ from marketplace.errors import (
 )
 from marketplace.extensions import db
 from marketplace.skills.operations import get_or_create_skills
+from marketplace.statemachine import change_state
 from marketplace.tenders import notify
 from marketplace.tenders.models import (
     Tender,
@@ -250,15 +251,15 @@ def change_status(actor: Any, tender: Tender, to: str) -> Tender:
     if to not in TRANSITIONS:
         raise ValidationError(_("Unknown status."), {"status": [_("Unknown status.")]})
     _require_owner(actor, tender)
-    _lock(tender)
-    allowed = TRANSITIONS.get(tender.status, {})
-    if to not in allowed:
+    frm = tender.status
+    if to not in TRANSITIONS.get(frm, {}):
         raise InvalidTransition(_("This tender cannot move from this status to that one."))
     if to == "open" and deadline_passed(tender):
         raise DeadlinePassed(_("The deadline has passed: the tender cannot reopen."))
-    _record(actor, tender, tender.status, to)
-    tender.status = to
-    tender.updated_at = utcnow()
+    # One winner: the move is made only if the tender is still where this request saw it.
+    moved = InvalidTransition(_("This tender cannot move from this status to that one."))
+    change_state(tender, "status", frm, to, moved, updated_at=utcnow())
+    _record(actor, tender, frm, to)
     db.session.flush()
     if to == "cancelled":
         notify.tender_cancelled(tender)
@@ -329,10 +330,27 @@ def decide(actor: Any, application: TenderApplication, accept: Any, share_cents:
             {"share_cents": [_("The share is a whole number of cents, 0 or more.")]},
         )
     to = "accepted" if accept else "declined"
-    _lock(tender)
-    db.session.refresh(application, ["state"])
-    if to not in APPLICATION_TRANSITIONS[application.state]:
+    frm = application.state
+    if to not in APPLICATION_TRANSITIONS[frm]:
         raise InvalidTransition(_("This application has already been decided."))
+    _require_team_open(tender)
+    if (
+        accept
+        and share_cents is not None
+        and (isinstance(share_cents, bool) or not isinstance(share_cents, int) or share_cents < 0)
+    ):
+        raise ValidationError(
+            _("Some fields need your attention."),
+            {"share_cents": [_("The share is a whole number of cents, 0 or more.")]},
+        )
+    # The tender's row lock first (PostgreSQL), as every change of its team takes it; then one
+    # winner: the application is decided only if it is still pending. The tender is re-read
+    # after that write (on SQLite the write lock is held from there on), so that two
+    # acceptances at once cannot both fit under the estimate.
+    _lock(tender)
+    decided = InvalidTransition(_("This application has already been decided."))
+    change_state(application, "state", frm, to, decided, decided_at=utcnow())
+    _lock(tender)
     _require_team_open(tender)
     if accept:
         _check_shares(tender, share_cents or 0)
@@ -346,9 +364,7 @@ def decide(actor: Any, application: TenderApplication, accept: Any, share_cents:
                 lots=list(application.lots),
             )
         )
-    _record(actor, tender, application.state, to, application)
-    application.state = to
-    application.decided_at = utcnow()
+    _record(actor, tender, frm, to, application)
     tender.updated_at = utcnow()
     db.session.flush()
     notify.application_decided(tender, application)
