@@ -66,6 +66,7 @@ def paths() -> dict[str, Any]:
                                         {
                                             "type": "integer",
                                             "format": "int64",
+                                            "minimum": 1,
                                             "maximum": MAX_ID,
                                             "description": "Null or absent: all of them.",
                                         }
@@ -86,7 +87,7 @@ def paths() -> dict[str, Any]:
                             }
                         },
                     },
-                    **h._errors(400, 401, 429),
+                    **h._errors(400, 401, 422, 429),
                 },
             }
         },
