@@ -28,6 +28,12 @@ def clean_multiline(value: str | None) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+def over_limit(raw: str, cleaned: str, limit: int) -> bool:
+    """True when text is longer than ``limit`` as typed (what a schema's ``maxLength`` counts; a
+    CRLF line break counts once, as in a browser's text area) or once cleaned."""
+    return len(raw.replace("\r\n", "\n")) > limit or len(cleaned) > limit
+
+
 def fold(value: str | None) -> str:
     """Case- and accent-insensitive key: 'RÉNOVATION  Énergétique' → 'renovation energetique'."""
     value = clean(value).translate(_LIGATURES)

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import String, Text
 
 from marketplace.extensions import db
+from marketplace.text import clean
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -69,3 +70,30 @@ def test_a_huge_body_is_refused_before_the_view(client, make_user, api_token):
     )  # fmt: skip
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "too_large"
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "limit"),
+    [
+        ("/api/v1/collectives", "name", 120),
+        ("/api/v1/me/profile", "headline", 160),
+    ],
+)
+def test_the_limit_counts_text_as_typed(client, make_user, api_token, url, field, limit):
+    """A field one character over its limit is refused even when a control character in it
+    would be removed: the description's maxLength counts what the client sent."""
+    headers = bearer(api_token(make_user()))
+    value = "ÿ\x07Ë" + "*" * (limit - 2)
+    assert len(value) == limit + 1 and len(clean(value)) == limit
+    body = {field: value} if field != "name" else {"name": value, "audience": "cae"}
+    method = client.patch if url.endswith("/profile") else client.post
+    response = method(url, json=body, headers=headers)
+    assert response.status_code == 422, response.get_json()
+    assert field in response.get_json()["error"]["fields"]
+
+
+def test_a_crlf_line_break_counts_once(client, make_user, api_token):
+    headers = bearer(api_token(make_user()))
+    bio = "a" * (5000 - 2) + "\r\nb"
+    response = client.patch("/api/v1/me/profile", json={"bio": bio}, headers=headers)
+    assert response.status_code == 200, response.get_json()

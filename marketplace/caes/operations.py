@@ -19,7 +19,7 @@ from marketplace.caes.models import Cae
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.geo import REGIONS, departments_in, normalize_department
-from marketplace.text import clean, clean_multiline, fold
+from marketplace.text import clean, clean_multiline, fold, over_limit
 
 LIMITS = {"name": 160, "city": 120, "website": 255, "sector": 60, "description": 5000}
 MAX_SECTORS = 15
@@ -43,8 +43,8 @@ def _text(data: Mapping[str, Any], key: str, errors: dict[str, list[str]]) -> st
     if not isinstance(value, str):
         errors[key] = [_("Expected text.")]
         return None
-    value = clean_multiline(value) if key == "description" else clean(value)
-    if len(value) > LIMITS[key]:
+    raw, value = value, clean_multiline(value) if key == "description" else clean(value)
+    if over_limit(raw, value, LIMITS[key]):
         errors[key] = [_("At most %(n)d characters.", n=LIMITS[key])]
     return value
 

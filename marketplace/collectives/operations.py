@@ -62,7 +62,7 @@ from marketplace.errors import (
 )
 from marketplace.extensions import db
 from marketplace.geo import REGIONS
-from marketplace.text import clean, clean_multiline, fold
+from marketplace.text import clean, clean_multiline, fold, over_limit
 from marketplace.timeutil import utcnow
 
 FIELDS = ("name", "description", "sector", "region", "audience", "join_policy")
@@ -88,8 +88,8 @@ def validate_collective_input(data: Any, *, creating: bool) -> dict[str, Any]:
         if not isinstance(value, str):
             errors[key] = [_("Expected text.")]
             continue
-        value = clean_multiline(value) if key == "description" else clean(value)
-        if len(value) > LIMITS[key]:
+        raw, value = value, clean_multiline(value) if key == "description" else clean(value)
+        if over_limit(raw, value, LIMITS[key]):
             errors[key] = [_("At most %(n)d characters.", n=LIMITS[key])]
         out[key] = value
     if creating and not out.get("name") and "name" not in errors:

@@ -26,7 +26,7 @@ from marketplace.profiles.models import (
 )
 from marketplace.skills.models import Skill
 from marketplace.skills.operations import get_or_create_certifications, get_or_create_skills
-from marketplace.text import clean, clean_multiline, fold
+from marketplace.text import clean, clean_multiline, fold, over_limit
 from marketplace.timeutil import utcnow
 from marketplace.visibility import can_view_profile, visible_profiles
 
@@ -111,8 +111,8 @@ def validate_profile_input(data: dict[str, Any]) -> dict[str, Any]:
             if not isinstance(value, str):
                 errors[key] = [_("Expected text.")]
                 continue
-            value = clean_multiline(value) if key == "bio" else clean(value)
-            if len(value) > LIMITS[key]:
+            raw, value = value, clean_multiline(value) if key == "bio" else clean(value)
+            if over_limit(raw, value, LIMITS[key]):
                 errors[key] = [_("At most %(n)d characters.", n=LIMITS[key])]
             out[key] = value
     for key, allowed in (

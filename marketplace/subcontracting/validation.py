@@ -14,7 +14,7 @@ from marketplace.ids import is_id, parse_id
 from marketplace.profiles.models import AUDIENCES
 from marketplace.subcontracting.models import MAX_AMOUNT_CENTS, VAT_RATES
 from marketplace.tenders.models import Tender
-from marketplace.text import clean, clean_multiline, fold
+from marketplace.text import clean, clean_multiline, fold, over_limit
 from marketplace.visibility import can_view_tender
 
 Errors = dict[str, list[str]]
@@ -35,10 +35,10 @@ def text(
     if not isinstance(value, str):
         errors[key] = [_("Expected text.")]
         return ""
-    value = clean_multiline(value) if multiline else clean(value)
+    raw, value = value, clean_multiline(value) if multiline else clean(value)
     if required and not value:
         errors[key] = [_("This field is required.")]
-    elif len(value) > limit:
+    elif over_limit(raw, value, limit):
         errors[key] = [_("At most %(n)d characters.", n=limit)]
     return value
 

@@ -11,7 +11,7 @@ from marketplace.errors import ValidationError
 from marketplace.geo import normalize_department
 from marketplace.ids import is_id, small_number
 from marketplace.tenders.models import AUDIENCES, BUYER_KINDS, FORMS, MAX_AMOUNT_CENTS, ROLES
-from marketplace.text import clean, clean_multiline, fold
+from marketplace.text import clean, clean_multiline, fold, over_limit
 from marketplace.timeutil import PARIS, as_utc, utcnow
 
 LIMITS = {
@@ -82,11 +82,12 @@ def _text(
     if not isinstance(value, str):
         errors[key] = [_("Expected text.")]
         return ""
-    value = clean_multiline(value) if key in ("description", "message") else clean(value)
+    raw = value
+    value = clean_multiline(raw) if key in ("description", "message") else clean(raw)
     limit = LIMITS[limit_key or key]
     if required and not value:
         errors[key] = [_("This field is required.")]
-    elif len(value) > limit:
+    elif over_limit(raw, value, limit):
         errors[key] = [_("At most %(n)d characters.", n=limit)]
     return value
 
