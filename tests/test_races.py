@@ -13,7 +13,7 @@ import pytest
 import race_server
 from sqlalchemy import func, select, update
 
-from marketplace.accounts.models import User
+from marketplace.accounts.models import MembershipEvent, User
 from marketplace.collectives import decisions as dec
 from marketplace.collectives import operations as collectives
 from marketplace.collectives.models import (
@@ -165,6 +165,33 @@ def test_moving_a_record_at_once_makes_one_move(server, people):
     one_winner(server.at_once(calls))
     moves = select(SubcontractEvent.id).where(
         SubcontractEvent.subcontract_id == record_id, SubcontractEvent.from_status == "proposed"
+    )
+    assert count(moves) == 1
+
+
+def test_deciding_a_membership_at_once_decides_once(server, people, make_user):
+    """Managers of a CAE (or one double-clicking) verify a newcomer at once: one decision."""
+    lyon = persons(people)["owner"].cae
+    newcomer = make_user(lyon, verified=False, first_name="Nour")
+    manager = make_user(lyon, role="manager", first_name="Gaëlle")
+    newcomer_id = newcomer.id
+    session = server.browser_session(manager.email, PASSWORD)
+    page = server.request("GET", f"/gestion/caes/{lyon.id}/membres", headers=session)
+    assert page.status == 200
+    token = race_server.csrf_token(page)
+    calls = [
+        {
+            "method": "POST",
+            "path": f"/gestion/membres/{newcomer_id}/decision",
+            "form": {"csrf_token": token, "decision": "verified", "note": ""},
+            "headers": session,
+        }
+        for _ in range(TIMES)
+    ]
+    answers = server.at_once(calls)
+    assert statuses(answers) == [302] + [409] * (TIMES - 1), [a.status for a in answers]
+    moves = select(MembershipEvent.id).where(
+        MembershipEvent.user_id == newcomer_id, MembershipEvent.from_state == "pending"
     )
     assert count(moves) == 1
 

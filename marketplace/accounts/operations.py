@@ -40,6 +40,7 @@ from marketplace.errors import (
 )
 from marketplace.extensions import db
 from marketplace.profiles.models import STATUSES, Profile
+from marketplace.statemachine import change_state
 from marketplace.text import clean
 from marketplace.timeutil import utcnow
 
@@ -267,7 +268,11 @@ def change_membership(actor: Any, user: User, to_state: str, note: str = "") -> 
         raise InvalidTransition(_("This membership cannot move to that state."))
     note = clean(note)[:500]
     from_state = user.membership
-    user.membership = to_state
+    # Two managers deciding at once: the first wins, the other gets the conflict (409).
+    change_state(
+        user, "membership", from_state, to_state,
+        InvalidTransition(_("This membership cannot move to that state.")),
+    )  # fmt: skip
     _record_membership(user, actor, from_state, to_state, note)
     audit.record(actor, "membership", subject=user, cae_id=user.cae_id,
                  detail=f"{from_state} → {to_state}" + (f" : {note}" if note else ""))  # fmt: skip
