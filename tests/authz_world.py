@@ -6,6 +6,8 @@ commit (``g.rollback_only``), so every request of the matrix sees the same world
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -183,3 +185,17 @@ def build_world() -> World:
 def make_world_app(database_url: str, folder: Path, **extra: Any):
     app = create_app(world_config(database_url, folder, **extra))
     return app
+
+
+@contextmanager
+def world_in(database_url: str, folder: Path) -> Iterator[tuple[Any, World]]:
+    """The world committed once in an app whose requests never commit; emptied afterwards."""
+    app = make_world_app(database_url, folder)
+    never_commit(app)
+    with app.app_context():
+        world = build_world()
+        db.session.commit()
+        yield app, world
+        db.session.remove()
+        empty_tables()
+        db.engine.dispose()

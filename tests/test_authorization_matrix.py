@@ -14,9 +14,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from authz_world import ROLES, build_world, empty_tables, make_world_app, never_commit
+from authz_world import ROLES, world_in
 
-from marketplace.extensions import db
 from marketplace.timeutil import utcnow
 
 #: Endpoints deliberately outside the matrix.
@@ -236,15 +235,8 @@ MATRIX: dict[str, str] = {
 
 @pytest.fixture(scope="module")
 def world_app(database_url, tmp_path_factory):
-    app = make_world_app(database_url, tmp_path_factory.mktemp("matrix"))
-    never_commit(app)
-    with app.app_context():
-        world = build_world()
-        db.session.commit()
-        yield app, world
-        db.session.remove()
-        empty_tables()
-        db.engine.dispose()
+    with world_in(database_url, tmp_path_factory.mktemp("matrix")) as app_and_world:
+        yield app_and_world
 
 
 def cells() -> list[tuple[str, str, str]]:

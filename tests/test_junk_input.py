@@ -8,12 +8,10 @@ Never a 5xx; the API always answers its JSON error format.
 from __future__ import annotations
 
 import pytest
-from authz_world import build_world, empty_tables, make_world_app, never_commit
+from authz_world import world_in
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_authorization_matrix import CELLS, bodies, url_for_cell
-
-from marketplace.extensions import db
 
 WRITES = [c for c in CELLS if c[0] != "GET"]
 FORMS_AND_QUERIES = [c for c in CELLS if c[0] == "GET" and not c[2].startswith("/api/")]
@@ -50,15 +48,8 @@ SETTINGS = settings(
 
 @pytest.fixture(scope="module")
 def junk_world(database_url, tmp_path_factory):
-    app = make_world_app(database_url, tmp_path_factory.mktemp("junk"))
-    never_commit(app)
-    with app.app_context():
-        world = build_world()
-        db.session.commit()
-        yield app, world
-        db.session.remove()
-        empty_tables()
-        db.engine.dispose()
+    with world_in(database_url, tmp_path_factory.mktemp("junk")) as app_and_world:
+        yield app_and_world
 
 
 def actor_for(endpoint: str) -> str:

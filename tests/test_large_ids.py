@@ -11,10 +11,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from authz_world import build_world, empty_tables, make_world_app, never_commit
+from authz_world import world_in
 from test_authorization_matrix import CELLS, bodies, url_for_cell
-
-from marketplace.extensions import db
 
 HUGE = [str(2**31), str(2**63), "99999999999999999999", "9" * 400]
 ID_ROUTES = [cell for cell in CELLS if "<int:" in cell[2]]
@@ -22,15 +20,8 @@ ID_ROUTES = [cell for cell in CELLS if "<int:" in cell[2]]
 
 @pytest.fixture(scope="module")
 def world_app(database_url, tmp_path_factory):
-    app = make_world_app(database_url, tmp_path_factory.mktemp("ids"))
-    never_commit(app)
-    with app.app_context():
-        world = build_world()
-        db.session.commit()
-        yield app, world
-        db.session.remove()
-        empty_tables()
-        db.engine.dispose()
+    with world_in(database_url, tmp_path_factory.mktemp("ids")) as app_and_world:
+        yield app_and_world
 
 
 def _client(app, world, role: str, api: bool):
