@@ -199,3 +199,17 @@ def world_in(database_url: str, folder: Path) -> Iterator[tuple[Any, World]]:
         db.session.remove()
         empty_tables()
         db.engine.dispose()
+
+
+def client_as(app, world: World, role: str, api: bool) -> tuple[Any, dict[str, str]]:
+    """A test client and headers for ``role``: a bearer token for the API, a session otherwise."""
+    client = app.test_client()
+    headers: dict[str, str] = {}
+    if role != "anonymous":
+        if api:
+            headers["Authorization"] = f"Bearer {world.tokens[role]}"
+        else:
+            with client.session_transaction() as session:
+                session["_user_id"] = world.users[role].get_id()
+                session["_fresh"] = True
+    return client, headers

@@ -14,7 +14,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from authz_world import ROLES, world_in
+from authz_world import ROLES, client_as, world_in
 
 from marketplace.timeutil import utcnow
 
@@ -270,17 +270,9 @@ def url_for_cell(world, endpoint: str, rule: str) -> str:
 
 
 def answer(app, world, role: str, method: str, endpoint: str, rule: str) -> str:
-    client = app.test_client()
     url = url_for_cell(world, endpoint, rule)
     api = url.startswith("/api/")
-    headers = {}
-    if role != "anonymous":
-        if api:
-            headers["Authorization"] = f"Bearer {world.tokens[role]}"
-        else:
-            with client.session_transaction() as session:
-                session["_user_id"] = world.users[role].get_id()
-                session["_fresh"] = True
+    client, headers = client_as(app, world, role, api)
     body = bodies(world).get(endpoint, {})
     kwargs = {"json": body} if api else {"data": body}
     if method == "GET":

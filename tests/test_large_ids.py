@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from authz_world import world_in
+from authz_world import client_as, world_in
 from test_authorization_matrix import CELLS, bodies, url_for_cell
 
 HUGE = [str(2**31), str(2**63), "99999999999999999999", "9" * 400]
@@ -22,19 +22,6 @@ ID_ROUTES = [cell for cell in CELLS if "<int:" in cell[2]]
 def world_app(database_url, tmp_path_factory):
     with world_in(database_url, tmp_path_factory.mktemp("ids")) as app_and_world:
         yield app_and_world
-
-
-def _client(app, world, role: str, api: bool):
-    client = app.test_client()
-    headers = {}
-    if role != "anonymous":
-        if api:
-            headers["Authorization"] = f"Bearer {world.tokens[role]}"
-        else:
-            with client.session_transaction() as session:
-                session["_user_id"] = world.users[role].get_id()
-                session["_fresh"] = True
-    return client, headers
 
 
 def _is_json_error(response) -> bool:
@@ -56,7 +43,7 @@ def test_a_huge_id_in_a_path_is_not_found(world_app, role, huge):
     for method, endpoint, rule in ID_ROUTES:
         url = url_for_cell(world, endpoint, re.sub(r"<int:\w+>", huge, rule, count=1))
         api = url.startswith("/api/")
-        client, headers = _client(app, world, role, api)
+        client, headers = client_as(app, world, role, api)
         body = bodies(world).get(endpoint, {})
         kwargs = {} if method == "GET" else ({"json": body} if api else {"data": body})
         response = client.open(url, method=method, headers=headers, **kwargs)
@@ -76,7 +63,7 @@ def test_huge_numbers_in_query_strings_never_break_a_page(world_app, name):
     for _method, endpoint, rule in GET_ROUTES:
         url = url_for_cell(world, endpoint, rule)
         api = url.startswith("/api/")
-        client, headers = _client(app, world, "owner", api)
+        client, headers = client_as(app, world, "owner", api)
         for huge in (HUGE[0], HUGE[1], "-" + HUGE[2], "²", "9" * 5000):
             response = client.get(url, query_string={name: huge}, headers=headers)
             if response.status_code >= 500 or (
@@ -162,7 +149,7 @@ def test_ids_and_numbers_in_forms_never_break_a_write(world_app, junk):
     ]  # fmt: skip
     wrong = []
     for role, url, data in forms:
-        client, _headers = _client(app, world, role, api=False)
+        client, _headers = client_as(app, world, role, api=False)
         response = client.post(url, data=data)
         if response.status_code >= 500:
             wrong.append(f"POST {url} {sorted(data)}: {response.status_code}")
