@@ -15,7 +15,7 @@ from marketplace.extensions import db
 
 FRENCH = {
     "server_error": "Une erreur inattendue est survenue.",
-    "unavailable": "Le service est indisponible pour un moment. Veuillez réessayer.",
+    "unavailable": "Le service est momentanément indisponible. Veuillez réessayer dans un instant.",
 }
 
 

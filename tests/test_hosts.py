@@ -43,7 +43,7 @@ def test_a_reset_asked_through_another_host_is_refused_and_sends_nothing(
     response = client.post("/mot-de-passe-oublie", data={"email": user.email}, **options)
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "Ce site n’est pas servi à cette adresse." in html
+    assert "Ce site n’est pas accessible à cette adresse." in html
     assert "evil.example" not in html and "Traceback" not in html
     assert outbox() == []
 
@@ -55,7 +55,7 @@ def test_the_api_refuses_another_host_in_its_json_format(client, make_user, api_
     )
     assert response.status_code == 400
     assert response.get_json() == {
-        "error": {"code": "bad_request", "message": "Ce site n’est pas servi à cette adresse."}
+        "error": {"code": "bad_request", "message": "Ce site n’est pas accessible à cette adresse."}
     }
 
 
