@@ -4,57 +4,62 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
-from flask_babel import gettext as _
-
 from marketplace.blueprints.api import bp
 from marketplace.blueprints.api.auth import rate_limit_key, require_user
-from marketplace.blueprints.api.errors import ApiError
 from marketplace.blueprints.api.pagination import page_args, page_body
-from marketplace.blueprints.api.serializers import iso_datetime
+from marketplace.blueprints.api.spec import operation
 from marketplace.extensions import limiter
-from marketplace.ids import is_id
 from marketplace.links import absolute
-from marketplace.notifications.models import Notification
+from marketplace.notifications.models import Notification as NotificationRow
 from marketplace.notifications.operations import mark_read, notifications_of, unread_count
+from marketplace.notifications.schemas import (
+    Notification,
+    NotificationList,
+    ReadNotifications,
+    ReadResult,
+)
 
 
-def notification_json(notification: Notification) -> dict[str, Any]:
-    return {
-        "id": notification.id,
-        "kind": notification.kind,
-        "text": notification.text,
-        "url": absolute(notification.url) if notification.url else None,
-        "created_at": iso_datetime(notification.created_at),
-        "read_at": iso_datetime(notification.read_at),
-    }
+def notification_json(notification: NotificationRow) -> dict[str, Any]:
+    return Notification.out(
+        id=notification.id,
+        kind=notification.kind,
+        text=notification.text,
+        url=absolute(notification.url) if notification.url else None,
+        created_at=notification.created_at,
+        read_at=notification.read_at,
+    )
 
 
 @bp.get("/me/notifications")
-def my_notifications():
+@operation(
+    "listMyNotifications",
+    "The caller's notifications, newest first, with the unread count.",
+    tag="notifications",
+    paged=True,
+    ok=(200, NotificationList, "A page of notifications."),
+    errors=(400, 401),
+)
+def my_notifications() -> Any:
     user = require_user()
     page, per_page = page_args()
     items, total = notifications_of(user, page, per_page)
-    return jsonify(
-        page_body(items, total, page, per_page, notification_json, unread=unread_count(user))
-    )
+    return page_body(items, total, page, per_page, notification_json, unread=unread_count(user))
 
 
 @bp.post("/me/notifications/read")
 @limiter.limit("120 per minute", key_func=rate_limit_key)
-def read_my_notifications():
+@operation(
+    "readMyNotifications",
+    "Mark one notification ({id}) or all of them (no body) as read.",
+    tag="notifications",
+    body=ReadNotifications,
+    body_required=False,
+    ok=(200, ReadResult, "How many were marked, and how many stay unread."),
+    errors=(400, 401, 422, 429),
+)
+def read_my_notifications(body: ReadNotifications) -> Any:
     """Mark {"id": n} as read, or every notification without a body."""
     user = require_user()
-    data = request.get_json(force=True, silent=True) if request.get_data() else {}
-    if not isinstance(data, dict):
-        raise ApiError(400, "bad_request", _("The request body must be a JSON object."))
-    notification_id = data.get("id")
-    if notification_id is not None and (
-        isinstance(notification_id, bool) or not isinstance(notification_id, int)
-    ):
-        raise ApiError(400, "bad_request", _("Expected the id of a notification."))
-    if notification_id is not None and not is_id(notification_id):
-        message = _("Some fields need your attention.")
-        raise ApiError(422, "invalid", message, {"id": [_("No notification has this id.")]})
-    marked = mark_read(user, notification_id)
-    return jsonify({"marked": marked, "unread": unread_count(user)})
+    marked = mark_read(user, body.id)
+    return ReadResult(marked=marked, unread=unread_count(user))

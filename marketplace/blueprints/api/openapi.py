@@ -7,6 +7,7 @@ from typing import Any
 from flask import jsonify
 
 from marketplace.blueprints.api import bp, openapi_subcontracting
+from marketplace.blueprints.api import spec
 from marketplace.blueprints.api.openapi_common import (
     CAE_FILTER,
     ID_OUT,
@@ -373,19 +374,36 @@ PATHS: dict[str, Any] = {
 
 from marketplace.blueprints.api import (  # noqa: E402
     openapi_collectives,
-    openapi_notifications,
     openapi_trust,
 )
 
-for _module in (openapi_collectives, openapi_notifications, openapi_trust):
+for _module in (openapi_collectives, openapi_trust):
     SCHEMAS.update(_module.schemas())
     PATHS.update(_module.paths())
 
 
 def document() -> dict[str, Any]:
-    """The OpenAPI document, as plain data (each domain's module adds its paths and schemas)."""
+    """The OpenAPI document: generated from the declared operations and the domains' schemas;
+    the operations not declared yet keep their hand-written description until they are."""
     from marketplace.blueprints.api import openapi_tenders
 
+    old = _hand_written(openapi_tenders)
+    doc = spec.document(old["info"], old["tags"])
+    for path, item in old["paths"].items():
+        for method, op in item.items():
+            doc["paths"].setdefault(path, {}).setdefault(method, op)
+    doc["paths"] = dict(sorted(doc["paths"].items()))
+    for name, schema in old["components"]["schemas"].items():
+        doc["components"]["schemas"].setdefault(name, schema)
+    return doc
+
+
+def _hand_written(openapi_tenders: Any) -> dict[str, Any]:
+    declared = {(path, method) for path, method, _n, _o in spec.declared_operations()}
+    paths = {
+        path: {m: op for m, op in item.items() if (path, m) not in declared}
+        for path, item in {**PATHS, **openapi_subcontracting.PATHS, **openapi_tenders.PATHS}.items()
+    }
     return {
         "openapi": "3.1.0",
         "info": {
@@ -406,9 +424,7 @@ def document() -> dict[str, Any]:
             openapi_subcontracting.TAG,
             {"name": "meta", "description": "This description."},
         ],
-        "paths": _with_body_limits(
-            {**PATHS, **openapi_subcontracting.PATHS, **openapi_tenders.PATHS}
-        ),
+        "paths": _with_body_limits({p: item for p, item in paths.items() if item}),
         "components": {
             "securitySchemes": {
                 "bearerAuth": {

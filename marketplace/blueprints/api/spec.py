@@ -1,0 +1,363 @@
+"""The API's operations, declared once beside their views, and the OpenAPI 3.1 document built
+from them and from the domains' schemas (no path of the document is written by hand).
+
+A view declares what it reads and answers::
+
+    @bp.post("/collectives")
+    @limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
+    @operation("createCollective", "Create a collective.", tag="collectives",
+               body=CollectiveInput, ok=(201, Collective, "The collective."),
+               errors=(400, 401, 403, 422, 429))
+    def create_collective(body: CollectiveInput): ...
+
+The decorator checks the query string (``query=``, passed as ``query``) and the JSON body
+(``body=``, passed as ``body``; ``partial=True`` for a PATCH) with the schemas, so a view only
+sees valid input; a view returns a Flask response, or a dict / schema object that becomes the
+declared status's JSON. :func:`document` walks the URL map: each ``/api/v1`` rule, its path
+parameters (ids) and its view's declaration make one operation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from flask import Response, current_app, jsonify, request
+from flask_babel import gettext as _
+from pydantic import BaseModel, Field
+from pydantic.json_schema import GenerateJsonSchema, models_json_schema
+
+from marketplace.blueprints.api.errors import ApiError
+from marketplace.blueprints.api.pagination import MAX_PAGE, MAX_PER_PAGE_ASKED
+from marketplace.schema import ID, Output, Schema
+
+JSON = "application/json"
+PREFIX = "/api/v1"
+REF = "#/components/schemas/{model}"
+
+#: The components/responses a status refers to.
+ERROR_RESPONSES = {
+    400: "BadRequest",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "NotFound",
+    409: "Conflict",
+    413: "TooLarge",
+    422: "Invalid",
+    429: "RateLimited",
+}
+BEARER = [{"bearerAuth": []}]
+
+#: The attribute of a view function that holds its declaration.
+ATTRIBUTE = "__api_operation__"
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What one API operation reads and answers."""
+
+    operation_id: str
+    summary: str
+    tag: str
+    #: The success: (status, schema or raw OpenAPI schema dict or None, description).
+    ok: tuple[int, Any, str] = (200, None, "OK")
+    errors: tuple[int, ...] = ()
+    body: type[Schema] | None = None
+    body_required: bool = True
+    partial: bool = False
+    query: type[Schema] | None = None
+    paged: bool = False
+    description: str | None = None
+    #: None: a bearer token for a write, anyone for a read; [] public; else as given.
+    security: list[dict[str, list[str]]] | None = None
+    #: Another type than JSON for the success (text/csv, text/calendar).
+    content_type: str = JSON
+    #: Other successes (status → (schema, description)).
+    also: dict[int, tuple[Any, str]] = field(default_factory=dict)
+
+
+def operation(
+    operation_id: str, summary: str, *, tag: str, **options: Any
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare a view's operation; check its query string and body by the declared schemas."""
+    op = Operation(operation_id, summary, tag, **options)
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            if op.query is not None:
+                kwargs["query"] = read_query(op.query)
+            if op.body is not None:
+                kwargs["body"] = read_body(op.body, required=op.body_required, partial=op.partial)
+            result = view(*args, **kwargs)
+            return _respond(result, op.ok[0])
+
+        setattr(run, ATTRIBUTE, op)
+        return run
+
+    return decorate
+
+
+def _respond(result: Any, status: int) -> Any:
+    if isinstance(result, BaseModel):
+        result = result.model_dump(mode="json", by_alias=True)
+    if isinstance(result, dict | list):
+        response = jsonify(result)
+        response.status_code = status
+        return response
+    return result
+
+
+def read_body(schema: type[Schema], *, required: bool = True, partial: bool = False) -> Schema:
+    """The JSON body checked by ``schema``: 400 when it is not a JSON object, 422 per field."""
+    if not required and not request.get_data():
+        return schema.load({}, partial=partial)
+    data = request.get_json(force=True, silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "bad_request", _("The request body must be a JSON object."))
+    return schema.load(data, partial=partial)
+
+
+def read_query(schema: type[Schema]) -> Schema:
+    """The query string checked by ``schema`` (its fields are the parameters; empty = absent)."""
+    names = {info.alias or name for name, info in schema.model_fields.items()}
+    return schema.load({key: value for key, value in request.args.items() if key in names})
+
+
+# ---------------------------------------------------------------------------------------------
+# The document
+
+
+class _Generator(GenerateJsonSchema):
+    """JSON Schema 2020-12 as OpenAPI 3.1 takes it, without pydantic's generated titles."""
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
+
+    def generate(self, schema: Any, mode: Any = "validation") -> Any:
+        out = super().generate(schema, mode=mode)
+        out.pop("title", None)
+        return out
+
+    def model_schema(self, schema: Any) -> Any:
+        out = super().model_schema(schema)
+        out.pop("title", None)
+        return out
+
+
+def _schema_ref(value: Any, models: set[type[BaseModel]]) -> Any:
+    if isinstance(value, type) and issubclass(value, BaseModel):
+        models.add(value)
+        return {"$ref": REF.format(model=value.__name__)}
+    return value
+
+
+def _page_parameters() -> list[dict[str, str]]:
+    return [{"$ref": "#/components/parameters/page"}, {"$ref": "#/components/parameters/per_page"}]
+
+
+def _query_parameters(schema: type[Schema], components: dict[str, Any]) -> list[dict[str, Any]]:
+    """One query parameter per field of the schema (its public name, its description)."""
+    properties = components[schema.__name__].get("properties", {})
+    parameters = []
+    for name, info in schema.model_fields.items():
+        public = info.alias or name
+        prop = dict(properties.get(public, {}))
+        description = prop.pop("description", None) or info.description or ""
+        parameters.append(
+            {
+                "name": public,
+                "in": "query",
+                "required": False,
+                "description": description,
+                "schema": prop,
+            }
+        )
+    return parameters
+
+
+def _responses(op: Operation, models: set[type[BaseModel]]) -> dict[str, Any]:
+    responses: dict[str, Any] = {}
+    successes = {op.ok[0]: (op.ok[1], op.ok[2]), **op.also}
+    for status, (schema, description) in successes.items():
+        entry: dict[str, Any] = {"description": description}
+        if schema is not None:
+            entry["content"] = {op.content_type: {"schema": _schema_ref(schema, models)}}
+        responses[str(status)] = entry
+    errors = set(op.errors) | ({413} if op.body is not None else set())
+    for status in sorted(errors):
+        responses[str(status)] = {"$ref": f"#/components/responses/{ERROR_RESPONSES[status]}"}
+    return responses
+
+
+def _operation(op: Operation, path_names: list[str], method: str, models: set[type[BaseModel]]) -> dict[str, Any]:
+    out: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary}
+    if op.description:
+        out["description"] = op.description
+    out["tags"] = [op.tag]
+    security = op.security if op.security is not None else (None if method == "get" else BEARER)
+    if security is not None:
+        out["security"] = security
+    parameters: list[Any] = [
+        {"name": name, "in": "path", "required": True, "schema": ID} for name in path_names
+    ]
+    if op.query is not None:
+        models.add(op.query)
+        parameters.append(op.query)  # expanded once the components are known
+    if op.paged:
+        parameters.extend(_page_parameters())
+    if parameters:
+        out["parameters"] = parameters
+    if op.body is not None:
+        models.add(op.body)
+        out["requestBody"] = {
+            "required": op.body_required,
+            "content": {JSON: {"schema": {"$ref": REF.format(model=op.body.__name__)}}},
+        }
+    out["responses"] = _responses(op, models)
+    return out
+
+
+_RULE_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+
+def declared_operations() -> list[tuple[str, str, list[str], Operation]]:
+    """(path, method, path parameter names, declaration) of every declared API route."""
+    return [item for item in _operations(strict=False) if item[3] is not None]
+
+
+def _operations(strict: bool = True) -> list[tuple[str, str, list[str], Operation]]:
+    found = []
+    for rule in current_app.url_map.iter_rules():
+        if not rule.rule.startswith(PREFIX + "/"):
+            continue
+        view = current_app.view_functions[rule.endpoint]
+        op: Operation | None = getattr(view, ATTRIBUTE, None)
+        if op is None and strict:
+            raise LookupError(f"{rule.rule}: the view declares no operation")
+        path = _RULE_ARGUMENT.sub(r"{\1}", rule.rule[len(PREFIX) :])
+        names = _RULE_ARGUMENT.findall(rule.rule)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            found.append((path, method.lower(), names, op))
+    return found
+
+
+def components_of(models: set[type[BaseModel]]) -> dict[str, Any]:
+    """The JSON Schemas of these models (and of every model they use), by name."""
+    inputs = [(model, "validation") for model in models if not _is_output(model)]
+    outputs = [(model, "serialization") for model in models if _is_output(model)]
+    _, top = models_json_schema(
+        [*inputs, *outputs], ref_template=REF, schema_generator=_Generator
+    )
+    return dict(sorted(top.get("$defs", {}).items()))
+
+
+def _is_output(model: type[BaseModel]) -> bool:
+    return issubclass(model, Output)
+
+
+class ErrorDetail(Output):
+    code: str = Field(examples=["not_found", "invalid"])
+    message: str
+    fields: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class Error(Output):
+    """The error format of every API answer that is not a success."""
+
+    error: ErrorDetail
+
+
+def document(info: dict[str, Any], tags: list[dict[str, str]]) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of every ``/api/v1`` route."""
+    models: set[type[BaseModel]] = {Error}
+    paths: dict[str, dict[str, Any]] = {}
+    for path, method, names, op in _operations(strict=False):
+        if op is None:
+            continue
+        paths.setdefault(path, {})[method] = _operation(op, names, method, models)
+    schemas = components_of(models)
+    for item in paths.values():
+        for op_doc in item.values():
+            params = op_doc.get("parameters", [])
+            expanded: list[Any] = []
+            for param in params:
+                if isinstance(param, type):
+                    expanded.extend(_query_parameters(param, schemas))
+                else:
+                    expanded.append(param)
+            if params:
+                op_doc["parameters"] = expanded
+    return {
+        "openapi": "3.1.0",
+        "info": info,
+        "servers": [{"url": PREFIX}],
+        "security": [{"bearerAuth": []}, {}],
+        "tags": tags,
+        "paths": dict(sorted(paths.items())),
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A personal token from the account settings or `users token`. "
+                    "Without it, the browser session works for GET requests only.",
+                }
+            },
+            "schemas": schemas,
+            "responses": _error_responses(),
+            "parameters": {
+                "page": _page_parameter(
+                    "page", "Page number, from 1.", MAX_PAGE, 1
+                ),
+                "per_page": _page_parameter(
+                    "per_page",
+                    "Items per page; values above 100 are lowered to 100.",
+                    MAX_PER_PAGE_ASKED,
+                    20,
+                ),
+            },
+        },
+    }
+
+
+def _page_parameter(name: str, description: str, maximum: int, default: int) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": {"type": "integer", "minimum": 1, "maximum": maximum, "default": default},
+    }
+
+
+def _error_response(description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    response: dict[str, Any] = {
+        "description": description,
+        "content": {JSON: {"schema": {"$ref": REF.format(model="Error")}}},
+    }
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+def _error_responses() -> dict[str, Any]:
+    return {
+        "BadRequest": _error_response("Malformed request (body, JSON or query string)."),
+        "Unauthorized": _error_response(
+            "No token for a write, or a bad or revoked token.",
+            {"WWW-Authenticate": {"schema": {"type": "string"}}},
+        ),
+        "Forbidden": _error_response("Not allowed."),
+        "NotFound": _error_response("Absent, or not visible to you."),
+        "Conflict": _error_response("The state of the object does not allow it."),
+        "Invalid": _error_response("Invalid fields (see error.fields)."),
+        "RateLimited": _error_response(
+            "Too many requests.",
+            {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
+        ),
+        "TooLarge": _error_response("The request body is over the size limit (5 MB)."),
+    }

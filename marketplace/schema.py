@@ -1,0 +1,383 @@
+"""One declaration per field: the base of every schema (input checks, output shape, OpenAPI).
+
+A domain declares its resources in ``<domain>/schemas.py`` as subclasses of :class:`Schema`
+(pydantic v2). The same class
+
+- checks what a client or a form sends (:meth:`Schema.load`: a domain ``ValidationError`` whose
+  ``fields`` map each field to its messages in the reader's language, never pydantic's English);
+- shapes what the API answers (:meth:`Schema.dump`, checked against the declaration);
+- describes itself in the OpenAPI 3.1 document (``blueprints/api/spec.py`` reads the JSON Schema).
+
+The field types below carry the house rules once: text is cleaned and its limit counts what was
+typed (:func:`marketplace.text.over_limit`), ids fit the database, money is whole cents, a boolean
+is never a number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from enum import Enum
+from functools import cache
+from typing import Annotated, Any, ClassVar, Self
+
+from flask_babel import gettext as _
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    create_model,
+)
+from pydantic import ValidationError as PydanticError
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
+
+from marketplace.errors import ValidationError
+from marketplace.ids import MAX_ID, is_id
+from marketplace.text import clean, clean_multiline, fold, over_limit
+from marketplace.timeutil import PARIS, as_utc
+
+__all__ = [
+    "ID",
+    "ID_OUT",
+    "MAX_AMOUNT_CENTS",
+    "Cents",
+    "DateOut",
+    "DateTimeOut",
+    "Field",
+    "FieldError",
+    "Id",
+    "IdOut",
+    "OptionalDate",
+    "Schema",
+    "fail",
+    "text",
+]
+
+#: One billion euros in cents: the ceiling of every amount.
+MAX_AMOUNT_CENTS = 100_000_000_000
+
+#: An id sent by the client (a path segment or a field of a body).
+ID: dict[str, Any] = {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID}
+#: An id in a response.
+ID_OUT: dict[str, Any] = {"type": "integer", "format": "int64", "minimum": 1}
+
+
+class FieldError(ValueError):
+    """Raised by a validator: its message (already translated) is the field's message."""
+
+
+def fail(message: str) -> FieldError:
+    """``raise fail(_("…"))`` inside a validator: the message reaches the client as it is."""
+    return FieldError(message)
+
+
+# ---------------------------------------------------------------------------------------------
+# Field types
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_id(value: Any) -> int:
+    if not is_id(value):
+        raise fail(_("Expected an id (a whole number from 1)."))
+    return int(value)
+
+
+#: An id given by the client: a whole number from 1 to the database's largest (422 beyond).
+Id = Annotated[int, BeforeValidator(_check_id), WithJsonSchema(ID)]
+#: An id in a response.
+IdOut = Annotated[int, WithJsonSchema(ID_OUT)]
+
+
+def _check_cents(value: Any) -> int:
+    if not _whole(value):
+        raise fail(_("Expected a whole number of cents."))
+    if value < 0 or value > MAX_AMOUNT_CENTS:
+        raise fail(_("The amount must be between 0 and one billion euros."))
+    return int(value)
+
+
+#: An amount in whole cents, from 0 to one billion euros.
+Cents = Annotated[
+    int,
+    BeforeValidator(_check_cents),
+    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": MAX_AMOUNT_CENTS}),
+]
+
+
+def _text_checker(limit: int, multiline: bool, required: bool) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            raise fail(_("Expected text."))
+        cleaned = clean_multiline(value) if multiline else clean(value)
+        if required and not cleaned:
+            raise fail(_("This field is required."))
+        if over_limit(value, cleaned, limit):
+            raise fail(_("At most %(n)d characters.", n=limit))
+        return cleaned
+
+    return check
+
+
+@cache
+def text(limit: int, *, multiline: bool = False, required: bool = False) -> Any:
+    """Text cleaned as the house cleans it (white space folded, control characters removed),
+    at most ``limit`` characters as typed or once cleaned; ``required``: not empty once cleaned.
+    ``None`` reads as an empty string."""
+    schema: dict[str, Any] = {"type": "string", "maxLength": limit}
+    if required:
+        schema["minLength"] = 1
+    return Annotated[
+        str, BeforeValidator(_text_checker(limit, multiline, required)), WithJsonSchema(schema)
+    ]
+
+
+def _parse_date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise fail(_("Expected a date (YYYY-MM-DD)."))
+
+
+#: A date that may also be cleared with null or an empty string.
+OptionalDate = Annotated[
+    date | None,
+    BeforeValidator(_parse_date),
+    WithJsonSchema(
+        {
+            "oneOf": [
+                {"type": "string", "format": "date"},
+                {"type": "string", "maxLength": 0},
+                {"type": "null"},
+            ],
+            "description": "YYYY-MM-DD; null or an empty string clears it.",
+        }
+    ),
+]
+
+
+def parse_datetime(raw: Any) -> datetime:
+    """An ISO 8601 datetime; without an offset it is read as Paris time. ValueError otherwise."""
+    if isinstance(raw, datetime):
+        value = raw
+    elif isinstance(raw, str) and raw.strip():
+        value = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+    else:
+        raise ValueError(raw)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=PARIS)
+    return as_utc(value)
+
+
+def _iso_datetime(value: datetime | None) -> str | None:
+    value = as_utc(value)
+    return value.isoformat() if value else None
+
+
+def _iso_date(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+#: A moment in a response: ISO 8601 with its offset (UTC), e.g. 2026-11-22T09:30:00+00:00.
+DateTimeOut = Annotated[
+    datetime,
+    PlainSerializer(_iso_datetime, return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+#: A day in a response: YYYY-MM-DD.
+DateOut = Annotated[
+    date,
+    PlainSerializer(_iso_date, return_type=str),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+
+
+def choice(enum: type[Enum] | Iterable[str], message: str | None = None) -> Any:
+    """One of the values of a value set (an enum or a list of strings), with its French message."""
+    values = [m.value for m in enum] if isinstance(enum, type) else list(enum)
+
+    def check(value: Any) -> str:
+        if value not in values:
+            raise fail(message or _("Choose one of: %(values)s.", values=", ".join(values)))
+        return value
+
+    return Annotated[str, BeforeValidator(check), WithJsonSchema({"type": "string", "enum": values})]
+
+
+def distinct_names(limit: int, *, item_limit: int = 120, what: str = "names") -> Any:
+    """A list of names (or one string separated by ';'), cleaned, empty and repeated entries
+    dropped (case and accents ignored) before counting; at most ``limit``."""
+    def check(value: Any) -> list[str]:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = value.split(";")
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail(_("Give a list of names."))
+        names, seen = [], set()
+        for raw in value:
+            name = clean(raw)
+            if name and fold(name) not in seen:
+                if len(name) > item_limit:
+                    raise fail(_("At most %(n)d characters.", n=item_limit))
+                seen.add(fold(name))
+                names.append(name)
+        if len(names) > limit:
+            raise fail(_("At most %(n)d %(what)s.", n=limit, what=what))
+        return names
+
+    return Annotated[
+        list[str],
+        BeforeValidator(check),
+        WithJsonSchema(
+            {
+                "type": "array",
+                "items": {"type": "string", "maxLength": item_limit},
+                "description": f"At most {limit} distinct {what}; empty and repeated entries are "
+                "dropped before counting (422 beyond).",
+            }
+        ),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "value_error" and isinstance(ctx.get("error"), FieldError):
+        return str(ctx["error"])
+    messages: dict[str, Callable[[], str]] = {
+        "missing": lambda: _("This field is required."),
+        "extra_forbidden": lambda: _("Unknown or read-only field."),
+        "string_type": lambda: _("Expected text."),
+        "int_type": lambda: _("Expected a whole number."),
+        "int_parsing": lambda: _("Expected a whole number."),
+        "int_from_float": lambda: _("Expected a whole number."),
+        "bool_type": lambda: _("Expected true or false."),
+        "bool_parsing": lambda: _("Expected true or false."),
+        "list_type": lambda: _("Expected a list."),
+        "model_type": lambda: _("Expected an object."),
+        "model_attributes_type": lambda: _("Expected an object."),
+        "dict_type": lambda: _("Expected an object."),
+        "literal_error": lambda: _("Choose one of: %(values)s.", values=ctx.get("expected", "")),
+        "enum": lambda: _("Choose one of: %(values)s.", values=ctx.get("expected", "")),
+        "string_too_long": lambda: _("At most %(n)d characters.", n=ctx.get("max_length", 0)),
+        "too_long": lambda: _("At most %(n)d items.", n=ctx.get("max_length", 0)),
+        "greater_than_equal": lambda: _("At least %(n)s.", n=ctx.get("ge")),
+        "less_than_equal": lambda: _("At most %(n)s.", n=ctx.get("le")),
+    }
+    if kind in messages:
+        return messages[kind]()
+    return _("This value is not valid.")
+
+
+def field_errors(error: PydanticError) -> dict[str, list[str]]:
+    """Pydantic's errors as the house's ``fields``: the top-level field (its public name) maps
+    to its messages, in the reader's language."""
+    fields: dict[str, list[str]] = {}
+    for item in error.errors(include_url=False, include_input=False):
+        loc = item["loc"]
+        key = str(loc[0]) if loc else "_"
+        message = _message(item)
+        if message not in fields.setdefault(key, []):
+            fields[key].append(message)
+    return fields
+
+
+# ---------------------------------------------------------------------------------------------
+# The base class
+
+
+class Schema(BaseModel):
+    """A resource's declaration. Input schemas refuse unknown fields; types are strict (a
+    boolean is not a number, a number is not text); field types above do the cleaning."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+
+    #: The general message of a refused input (the API's ``error.message``).
+    invalid_message: ClassVar[str] = ""
+    #: What to call the object when the body is not one ("The tender must be an object.").
+    not_an_object: ClassVar[str] = ""
+
+    @classmethod
+    def load(cls, data: Any, *, partial: bool = False) -> Self:
+        """Check ``data`` (a dict from JSON or a form): the schema, or a domain ValidationError.
+        ``partial``: only the fields given are checked (a PATCH); read them with
+        :meth:`given`."""
+        if not isinstance(data, dict):
+            raise ValidationError(cls.not_an_object or _("Expected an object."))
+        model = cls.partial() if partial else cls
+        try:
+            return model.model_validate(data)  # type: ignore[return-value]
+        except PydanticError as error:
+            message = cls.invalid_message or _("Some fields need your attention.")
+            raise ValidationError(message, field_errors(error)) from None
+
+    def given(self) -> dict[str, Any]:
+        """The fields that were sent, as Python values (for a PATCH: what to change)."""
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+    @classmethod
+    @cache
+    def partial(cls) -> type[Self]:
+        """The same schema with every field optional (a PATCH checks only what it is given)."""
+        fields: dict[str, Any] = {}
+        for name, info in cls.model_fields.items():
+            fields[name] = (info.annotation, FieldInfo.merge_field_infos(info, default=None))
+        model = create_model(  # type: ignore[call-overload]
+            f"{cls.__name__}Partial", __base__=cls, __module__=cls.__module__, **fields
+        )
+        return model
+
+    def dump(self) -> dict[str, Any]:
+        """The JSON shape of this object (what the API answers)."""
+        return self.model_dump(mode="json", by_alias=True)
+
+    @classmethod
+    def out(cls, **values: Any) -> dict[str, Any]:
+        """Build the response object from its values, checked against the declaration."""
+        return cls.model_validate(values, strict=False).dump()
+
+
+class Output(Schema):
+    """A response object: every declared field is present (``required`` in OpenAPI); values
+    are checked leniently (the database already holds checked values)."""
+
+    model_config = ConfigDict(extra="forbid", strict=False, populate_by_name=True)
+
+
+def page_of(item: type[Output], name: str, **extra: Any) -> type[Output]:
+    """The page of a list: ``{items, total, page, per_page}`` and any extra fields
+    (``unread=(int, Field(ge=0))``)."""
+    model: type[Output] = create_model(  # type: ignore[call-overload]
+        name,
+        __base__=Output,
+        __module__=item.__module__,
+        items=(list[item], ...),  # type: ignore[valid-type]
+        total=(int, Field(ge=0)),
+        page=(int, Field(ge=1)),
+        per_page=(int, Field(ge=1, le=100)),
+        **extra,
+    )
+    return model
+
+
+__all__ += ["AfterValidator", "Output", "choice", "distinct_names", "page_of", "parse_datetime"]
