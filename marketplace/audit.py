@@ -7,19 +7,27 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.enums import LabelledEnum
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
 
-ACTIONS = ("membership", "role", "cae_created", "cae_updated", "account_deleted")
+
+class AuditAction(LabelledEnum):
+    MEMBERSHIP = "membership", _l("membership decision")
+    ROLE = "role", _l("role change")
+    CAE_CREATED = "cae_created", _l("CAE added")
+    CAE_UPDATED = "cae_updated", _l("CAE edited")
+    ACCOUNT_DELETED = "account_deleted", _l("account deleted")
 
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_log"
-    __table_args__ = (CheckConstraint(in_clause("action", ACTIONS), name="action"),)
+    __table_args__ = (CheckConstraint(in_clause("action", AuditAction.values()), name="action"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -32,13 +32,15 @@ from marketplace.accounts.operations import (
     normalize_email,
     update_account,
 )
+from marketplace.audience import Audience
 from marketplace.caes.models import Cae
 from marketplace.errors import PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.geo import normalize_department
 from marketplace.ids import small_number
-from marketplace.profiles.models import AUDIENCES, AVAILABILITIES, LEVELS, STATUSES
+from marketplace.profiles.models import Availability, ProfileStatus
 from marketplace.profiles.operations import update_profile, validate_profile_input
+from marketplace.skills.models import SkillLevel
 from marketplace.text import clean
 
 COLUMNS = (
@@ -183,7 +185,7 @@ def _parse_skills(cell: str, errors: list[str]) -> list[dict[str, Any]] | None:
                     value=clean(part),
                 )
             )
-        elif small_number(level) not in LEVELS:
+        elif small_number(level) not in SkillLevel.values():
             ok = False
             errors.append(
                 _(
@@ -240,9 +242,9 @@ def _check_row(line: int, cells: dict[str, str]) -> tuple[_Row | None, list[str]
         ),
     }
     for column, allowed in (
-        ("status", STATUSES),
-        ("availability", AVAILABILITIES),
-        ("audience", AUDIENCES),
+        ("status", ProfileStatus.values()),
+        ("availability", Availability.values()),
+        ("audience", Audience.values()),
     ):
         value = cells[column].strip()
         if not value:

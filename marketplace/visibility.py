@@ -20,7 +20,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from marketplace.accounts.models import User
+from marketplace.audience import Audience
 from marketplace.profiles.models import Profile
+
+__all__ = ["Audience"]
 
 
 def audience_allows(viewer: Any, audience: str, owner_cae_id: int | None) -> bool:

@@ -24,9 +24,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length
 from wtforms.validators import ValidationError as FieldError
 
-from marketplace import labels
+from marketplace.accounts.models import Role
 from marketplace.accounts.passwords import MAX_LENGTH, password_problems
 from marketplace.errors import DomainError, ValidationError
+from marketplace.profiles.models import ProfileStatus
 
 REQUIRED = _l("This field is required.")
 MISMATCH = _l("The two passwords are not the same.")
@@ -74,7 +75,7 @@ class SignupForm(NewPasswordMixin, FlaskForm):
     cae = SelectField(_l("Your CAE"), coerce=_optional_int, validate_choice=False)
     status = RadioField(
         _l("Your status in the CAE"),
-        choices=lambda: [SelectChoice(key, label) for key, label in labels.STATUS.items()],
+        choices=[SelectChoice(value, label) for value, label in ProfileStatus.choices()],
         default="employee",
         validate_choice=False,
     )
@@ -171,3 +172,10 @@ def apply_errors(
             placed = True
     if not placed and error.message:
         form.form_errors.append(error.message)
+
+
+class RoleForm(FlaskForm):
+    """Give an account a role (administrators)."""
+
+    role = SelectField(_l("Role"), choices=Role.choices, validate_choice=False)
+    next = HiddenField()

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from marketplace.accounts.models import MEMBERSHIP_STATES, MembershipEvent, User
+from marketplace.accounts.models import MembershipEvent, MembershipState, User
 from marketplace.caes.models import Cae
 from marketplace.errors import NotFound, PermissionDenied
 from marketplace.extensions import db
@@ -60,7 +60,7 @@ def membership_counts(cae_ids: list[int] | None = None) -> dict[int, dict[str, i
         stmt = stmt.where(User.cae_id.in_(cae_ids))
     counts: dict[int, dict[str, int]] = {}
     for cae_id, state, n in db.session.execute(stmt):
-        counts.setdefault(cae_id, dict.fromkeys(MEMBERSHIP_STATES, 0))[state] = n
+        counts.setdefault(cae_id, dict.fromkeys(MembershipState.values(), 0))[state] = n
     return counts
 
 
@@ -73,7 +73,7 @@ def dashboard_caes(actor: Any) -> list[tuple[Cae, dict[str, int]]]:
     else:
         caes = [actor.cae] if actor.cae is not None else []
         counts = membership_counts([c.id for c in caes])
-    empty = dict.fromkeys(MEMBERSHIP_STATES, 0)
+    empty = dict.fromkeys(MembershipState.values(), 0)
     return [(cae, counts.get(cae.id, empty)) for cae in caes]
 
 
@@ -81,7 +81,7 @@ def cae_people(actor: Any, cae_id: int, state: str = "pending") -> Select:
     """SELECT of the people of a CAE in a membership state; oldest requests first when pending."""
     managed_cae(actor, cae_id)
     stmt = select(User).options(selectinload(User.profile)).where(User.cae_id == cae_id)
-    if state in MEMBERSHIP_STATES:
+    if state in MembershipState.values():
         stmt = stmt.where(User.membership == state)
     if state == "pending":
         return stmt.order_by(User.created_at, User.id)

@@ -5,15 +5,26 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.enums import LabelledEnum
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
 
-ROLES = ("member", "manager", "admin")
-MEMBERSHIP_STATES = ("pending", "verified", "refused")
+
+class Role(LabelledEnum):
+    MEMBER = "member", _l("member")
+    MANAGER = "manager", _l("CAE manager")
+    ADMIN = "admin", _l("administrator")
+
+
+class MembershipState(LabelledEnum):
+    PENDING = "pending", _l("awaiting verification")
+    VERIFIED = "verified", _l("verified")
+    REFUSED = "refused", _l("refused")
 
 
 def new_session_token() -> str:
@@ -25,8 +36,8 @@ class User(db.Model):
 
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint(in_clause("role", ROLES), name="role"),
-        CheckConstraint(in_clause("membership", MEMBERSHIP_STATES), name="membership"),
+        CheckConstraint(in_clause("role", Role.values()), name="role"),
+        CheckConstraint(in_clause("membership", MembershipState.values()), name="membership"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

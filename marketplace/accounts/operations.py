@@ -17,10 +17,10 @@ from sqlalchemy import func, select
 
 from marketplace import audit
 from marketplace.accounts.models import (
-    MEMBERSHIP_STATES,
-    ROLES,
     ApiToken,
     MembershipEvent,
+    MembershipState,
+    Role,
     User,
     new_session_token,
 )
@@ -39,7 +39,7 @@ from marketplace.errors import (
     ValidationError,
 )
 from marketplace.extensions import db
-from marketplace.profiles.models import STATUSES, Profile
+from marketplace.profiles.models import Profile, ProfileStatus
 from marketplace.statemachine import change_state
 from marketplace.text import clean
 from marketplace.timeutil import utcnow
@@ -102,9 +102,9 @@ def create_account(
         fields.update(error.fields)
     first_name = _check_name(fields, "first_name", first_name)
     last_name = _check_name(fields, "last_name", last_name)
-    if status not in STATUSES:
+    if status not in ProfileStatus.values():
         fields["status"] = [_("Choose a status from the list.")]
-    if role not in ROLES:
+    if role not in Role.values():
         fields["role"] = [_("Choose a role from the list.")]
     if role != "admin" and cae is None:
         fields["cae"] = [_("Choose your CAE from the directory.")]
@@ -258,7 +258,7 @@ def _record_membership(user: User, actor: Any, from_state: str | None, to_state:
 
 def change_membership(actor: Any, user: User, to_state: str, note: str = "") -> User:
     """Verify or refuse a person's membership; managers of their CAE and admins only."""
-    if to_state not in MEMBERSHIP_STATES:
+    if to_state not in MembershipState.values():
         raise ValidationError(fields={"state": [_("Unknown membership state.")]})
     if actor is not None and not actor.manages(user.cae_id):
         raise PermissionDenied(_("Only the managers of this CAE can do this."))
@@ -284,7 +284,7 @@ def change_role(actor: Any, user: User, role: str) -> User:
     """Admins give and take roles; a manager must belong to a CAE."""
     if actor is not None and not actor.is_admin:
         raise PermissionDenied(_("Only administrators can change roles."))
-    if role not in ROLES:
+    if role not in Role.values():
         raise ValidationError(fields={"role": [_("Choose a role from the list.")]})
     if role == "manager" and user.cae_id is None:
         raise ValidationError(fields={"role": [_("A CAE manager must belong to a CAE.")]})

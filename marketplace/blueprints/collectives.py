@@ -15,9 +15,6 @@ from marketplace.collectives import operations as ops
 from marketplace.collectives import queries
 from marketplace.collectives.forms import (
     AUDIENCE_LABELS,
-    CHOICE_LABELS,
-    JOIN_POLICY_LABELS,
-    REQUEST_STATE_LABELS,
     ActionForm,
     AnswerInvitationForm,
     CollectiveFilterForm,
@@ -29,7 +26,7 @@ from marketplace.collectives.forms import (
     VoteForm,
     add_domain_errors,
 )
-from marketplace.collectives.models import Collective
+from marketplace.collectives.models import Collective, JoinPolicy, RequestState, VoteChoice
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.ids import parse_id
@@ -51,9 +48,9 @@ def _visible(collective_id: int) -> Collective:
 def _labels() -> dict:
     return {
         "audience_labels": AUDIENCE_LABELS,
-        "join_policy_labels": JOIN_POLICY_LABELS,
-        "choice_labels": CHOICE_LABELS,
-        "request_states": REQUEST_STATE_LABELS,
+        "join_policy_labels": JoinPolicy.labels(),
+        "choice_labels": VoteChoice.labels(),
+        "request_states": RequestState.labels(),
     }
 
 

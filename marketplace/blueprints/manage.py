@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from marketplace import labels
+from marketplace.accounts.forms import RoleForm
 from marketplace.accounts.management import (
     cae_people,
     dashboard_caes,
@@ -18,12 +18,12 @@ from marketplace.accounts.management import (
     require_manager,
     search_accounts,
 )
-from marketplace.accounts.models import MEMBERSHIP_STATES, User
+from marketplace.accounts.models import MembershipState, Role, User
 from marketplace.accounts.notify import send_membership_decision
 from marketplace.accounts.operations import MEMBERSHIP_TRANSITIONS, change_membership, change_role
 from marketplace.blueprints.caes import page_arg, register_domain_errors
 from marketplace.blueprints.main import safe_next
-from marketplace.caes.forms import AccountSearchForm, DecisionForm, RoleForm
+from marketplace.caes.forms import AccountSearchForm, DecisionForm
 from marketplace.caes.models import Cae
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.extensions import db
@@ -53,13 +53,13 @@ def index():
 
 def _state_arg() -> str:
     state = request.args.get("etat", "pending")
-    return state if state in MEMBERSHIP_STATES else "pending"
+    return state if state in MembershipState.values() else "pending"
 
 
 def _render_members(cae: Cae, state: str, page: int, error: str | None = None, status: int = 200):
     per_page = current_app.config["PER_PAGE"]
     people, total = paginate(cae_people(current_user, cae.id, state), page, per_page)
-    counts = membership_counts([cae.id]).get(cae.id, dict.fromkeys(MEMBERSHIP_STATES, 0))
+    counts = membership_counts([cae.id]).get(cae.id, dict.fromkeys(MembershipState.values(), 0))
     return (
         render_template(
             "manage/members.html",
@@ -199,7 +199,7 @@ def set_role(user_id: int):
         _(
             "%(name)s is now: %(role)s.",
             name=person.display_name,
-            role=labels.ROLE.get(person.role, person.role),
+            role=Role.label_of(person.role),
         ),
         "success",
     )

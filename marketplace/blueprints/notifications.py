@@ -11,9 +11,8 @@ from wtforms import RadioField, SubmitField
 
 from marketplace.blueprints.paging import page_number
 from marketplace.errors import ValidationError
-from marketplace.notifications.models import EMAIL_MODES
+from marketplace.notifications.models import EmailMode
 from marketplace.notifications.operations import (
-    EMAIL_LABELS,
     email_mode,
     mark_read,
     notifications_of,
@@ -32,7 +31,7 @@ class MarkReadForm(FlaskForm):
 class SettingsForm(FlaskForm):
     email = RadioField(
         _l("Send me an e-mail"),
-        choices=lambda: [(mode, EMAIL_LABELS[mode]) for mode in EMAIL_MODES],
+        choices=EmailMode.choices,
         validate_choice=False,
     )
     submit = SubmitField(_l("Save"))

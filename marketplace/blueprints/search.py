@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from marketplace import geo
 from marketplace.ids import parse_id
-from marketplace.profiles.models import AVAILABILITIES, STATUSES
+from marketplace.profiles.models import Availability, ProfileStatus
 from marketplace.profiles.operations import ProfileFilters
 from marketplace.search.query import MAX_CHARS
 
@@ -60,8 +60,10 @@ def read_filters(args) -> ProfileFilters:
     region = args.get("region") if args.get("region") in geo.REGIONS else None
     cae_raw = (args.get("cae") or "").strip()
     cae = parse_id(cae_raw)
-    status = args.get("status") if args.get("status") in STATUSES else None
-    availability = args.get("availability") if args.get("availability") in AVAILABILITIES else None
+    status = args.get("status") if args.get("status") in ProfileStatus.values() else None
+    availability = (
+        args.get("availability") if args.get("availability") in Availability.values() else None
+    )
     return ProfileFilters(skill, department, region, cae, status, availability)
 
 

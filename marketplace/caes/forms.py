@@ -10,7 +10,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
-from marketplace import labels
 from marketplace.geo import REGIONS, department_choices
 from marketplace.text import fold
 
@@ -69,17 +68,6 @@ class DecisionForm(FlaskForm):
     decision = StringField(_l("Decision"))
     note = StringField(_l("Note (optional)"), render_kw={"maxlength": 500})
     next = HiddenField()
-
-
-class RoleForm(FlaskForm):
-    """Give an account a role (administrators)."""
-
-    role = SelectField(_l("Role"), validate_choice=False)
-    next = HiddenField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.role.choices = labels.choices(labels.ROLE)
 
 
 class AccountSearchForm(FlaskForm):

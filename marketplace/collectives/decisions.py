@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.collectives.models import CHOICES, Collective, CollectiveMember, Decision, Vote
+from marketplace.collectives.models import Collective, CollectiveMember, Decision, Vote, VoteChoice
 from marketplace.collectives.notify import decision_path, notify
 from marketplace.collectives.rules import _record, _require_coordinator, membership_of
 from marketplace.errors import DeadlinePassed, NotFound, PermissionDenied, ValidationError
@@ -186,10 +186,10 @@ def get_decision(collective: Collective, decision_id: int) -> Decision:
 
 def vote(actor: Any, decision: Decision, choice: Any) -> Vote:
     """Record or replace the actor's vote; one row per person, enforced by the database."""
-    if choice not in CHOICES:
+    if choice not in VoteChoice.values():
         raise ValidationError(
             _("Some fields need your attention."),
-            {"choice": [_("Choose one of: %(values)s.", values=", ".join(CHOICES))]},
+            {"choice": [_("Choose one of: %(values)s.", values=", ".join(VoteChoice.values()))]},
         )
     collective = decision.collective
     if membership_of(collective, actor) is None:
@@ -235,7 +235,7 @@ def results(decision: Decision) -> Results:
         .where(Vote.decision_id == decision.id)
         .group_by(Vote.choice)
     ).all()
-    counts = {choice: 0 for choice in CHOICES}
+    counts = {choice: 0 for choice in VoteChoice.values()}
     counts.update({choice: int(n) for choice, n in rows})
     voters = sum(counts.values())
     members = decision.electorate

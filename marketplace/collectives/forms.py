@@ -18,29 +18,16 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional
 
 from marketplace import geo
+from marketplace.audience import Audience
+from marketplace.collectives.models import JoinPolicy, VoteChoice
 from marketplace.collectives.operations import LIMITS
 
+#: The collective pages word the audience more fully than Audience.label ("verified" members).
 AUDIENCE_LABELS = {
-    "cae": _l("the verified members of my CAE"),
-    "network": _l("the verified members of every CAE"),
-    "public": _l("everyone (public)"),
+    Audience.CAE.value: _l("the verified members of my CAE"),
+    Audience.NETWORK.value: _l("the verified members of every CAE"),
+    Audience.PUBLIC.value: Audience.PUBLIC.label,
 }
-JOIN_POLICY_LABELS = {
-    "open": _l("open: anyone who sees it may join"),
-    "request": _l("on request: coordinators accept or decline"),
-    "invitation": _l("by invitation of the coordinators only"),
-}
-REQUEST_STATE_LABELS = {
-    "pending": _l("waiting"),
-    "approved": _l("accepted"),
-    "refused": _l("declined"),
-    "cancelled": _l("withdrawn"),
-}
-CHOICE_LABELS = {"yes": _l("yes"), "no": _l("no"), "abstain": _l("abstain")}
-
-
-def _choices(mapping: dict) -> list[tuple[str, Any]]:
-    return list(mapping.items())
 
 
 class CollectiveForm(FlaskForm):
@@ -58,12 +45,12 @@ class CollectiveForm(FlaskForm):
     region = SelectField(_l("Region"), validate_choice=False)
     audience = RadioField(
         _l("Who may see the collective"),
-        choices=lambda: _choices(AUDIENCE_LABELS),
+        choices=lambda: list(AUDIENCE_LABELS.items()),
         validate_choice=False,
     )
     join_policy = RadioField(
         _l("How people join"),
-        choices=lambda: _choices(JOIN_POLICY_LABELS),
+        choices=JoinPolicy.choices,
         validate_choice=False,
     )
     submit = SubmitField(_l("Save the collective"))
@@ -167,9 +154,7 @@ class DecisionForm(FlaskForm):
 
 
 class VoteForm(FlaskForm):
-    choice = RadioField(
-        _l("My choice"), choices=lambda: _choices(CHOICE_LABELS), validate_choice=False
-    )
+    choice = RadioField(_l("My choice"), choices=VoteChoice.choices, validate_choice=False)
     submit = SubmitField(_l("Vote"))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
@@ -17,16 +18,44 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace.audience import Audience
 from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.enums import LabelledEnum
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
 
-AUDIENCES = ("cae", "network", "public")
-JOIN_POLICIES = ("open", "request", "invitation")
-ROLES = ("coordinator", "member")
-REQUEST_STATES = ("pending", "approved", "refused", "cancelled")
-INVITATION_STATES = ("pending", "accepted", "declined", "cancelled")
-CHOICES = ("yes", "no", "abstain")
+
+class JoinPolicy(LabelledEnum):
+    OPEN = "open", _l("open: anyone who sees it may join")
+    REQUEST = "request", _l("on request: coordinators accept or decline")
+    INVITATION = "invitation", _l("by invitation of the coordinators only")
+
+
+class CollectiveRole(LabelledEnum):
+    COORDINATOR = "coordinator"
+    MEMBER = "member"
+
+
+class RequestState(LabelledEnum):
+    PENDING = "pending", _l("waiting")
+    APPROVED = "approved", _l("accepted")
+    REFUSED = "refused", _l("declined")
+    CANCELLED = "cancelled", _l("withdrawn")
+
+
+class InvitationState(LabelledEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+
+
+class VoteChoice(LabelledEnum):
+    YES = "yes", _l("yes")
+    NO = "no", _l("no")
+    ABSTAIN = "abstain", _l("abstain")
+
+
 #: What the activity of a collective records (one row per change, with who and when).
 EVENT_KINDS = (
     "created",
@@ -50,8 +79,8 @@ EVENT_KINDS = (
 class Collective(db.Model):
     __tablename__ = "collectives"
     __table_args__ = (
-        CheckConstraint(in_clause("audience", AUDIENCES), name="audience"),
-        CheckConstraint(in_clause("join_policy", JOIN_POLICIES), name="join_policy"),
+        CheckConstraint(in_clause("audience", Audience.values()), name="audience"),
+        CheckConstraint(in_clause("join_policy", JoinPolicy.values()), name="join_policy"),
         # Lists show the latest updated first, ties by id: one index serves both keys (on
         # PostgreSQL equal timestamps are not kept in id order by an index on updated_at).
         Index("ix_collectives_updated_at_id", "updated_at", "id"),
@@ -83,7 +112,7 @@ class CollectiveMember(db.Model):
     __tablename__ = "collective_members"
     __table_args__ = (
         UniqueConstraint("collective_id", "user_id"),
-        CheckConstraint(in_clause("role", ROLES), name="role"),
+        CheckConstraint(in_clause("role", CollectiveRole.values()), name="role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -102,7 +131,7 @@ class JoinRequest(db.Model):
 
     __tablename__ = "collective_join_requests"
     __table_args__ = (
-        CheckConstraint(in_clause("state", REQUEST_STATES), name="state"),
+        CheckConstraint(in_clause("state", RequestState.values()), name="state"),
         #: One pending request per person and collective (double clicks, two tabs).
         Index(
             "uq_collective_join_requests_pending",
@@ -137,7 +166,7 @@ class Invitation(db.Model):
 
     __tablename__ = "collective_invitations"
     __table_args__ = (
-        CheckConstraint(in_clause("state", INVITATION_STATES), name="state"),
+        CheckConstraint(in_clause("state", InvitationState.values()), name="state"),
         #: One pending invitation per person and collective.
         Index(
             "uq_collective_invitations_pending",
@@ -233,7 +262,7 @@ class Vote(db.Model):
     __tablename__ = "collective_votes"
     __table_args__ = (
         UniqueConstraint("decision_id", "user_id"),
-        CheckConstraint(in_clause("choice", CHOICES), name="choice"),
+        CheckConstraint(in_clause("choice", VoteChoice.values()), name="choice"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from marketplace.accounts.models import User
+from marketplace.audience import Audience
 from marketplace.collectives.membership import (
     INVITATION_TRANSITIONS,
     REQUEST_TRANSITIONS,
@@ -41,10 +42,9 @@ from marketplace.collectives.membership import (
     set_role,
 )
 from marketplace.collectives.models import (
-    AUDIENCES,
-    JOIN_POLICIES,
     Collective,
     CollectiveMember,
+    JoinPolicy,
 )
 from marketplace.collectives.rules import (
     LIMITS,
@@ -104,7 +104,7 @@ def validate_collective_input(data: Any, *, creating: bool) -> dict[str, Any]:
             errors["region"] = [_("Unknown region.")]
         else:
             out["region"] = _REGIONS_BY_KEY[fold(raw)]
-    for key, allowed in (("audience", AUDIENCES), ("join_policy", JOIN_POLICIES)):
+    for key, allowed in (("audience", Audience.values()), ("join_policy", JoinPolicy.values())):
         if key in data:
             if data[key] not in allowed:
                 errors[key] = [_("Choose one of: %(values)s.", values=", ".join(allowed))]

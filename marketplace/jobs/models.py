@@ -8,18 +8,25 @@ from sqlalchemy import CheckConstraint, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.enums import LabelledEnum
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
 
 #: queued → sending (claimed by a worker, under a lease) → sent; or back to queued for a retry,
 #: or failed after the last try (an administrator may queue it again).
-STATUSES = ("queued", "sending", "sent", "failed")
+
+
+class OutboxStatus(LabelledEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
 
 
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
     __table_args__ = (
-        CheckConstraint(in_clause("status", STATUSES), name="status"),
+        CheckConstraint(in_clause("status", OutboxStatus.values()), name="status"),
         Index("ix_outbox_messages_due", "status", "next_attempt_at"),
     )
 

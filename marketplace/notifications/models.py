@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.enums import LabelledEnum
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
 
-#: immediately: one e-mail per notification; daily: one digest a day; never: in the site only.
-EMAIL_MODES = ("immediately", "daily", "never")
+
+class EmailMode(LabelledEnum):
+    """How a person gets notifications by e-mail.
+
+    immediately: one e-mail per notification; daily: one digest a day; never: in the site only.
+    """
+
+    IMMEDIATELY = "immediately", _l("at once, one e-mail per notification")
+    DAILY = "daily", _l("once a day, in a digest")
+    NEVER = "never", _l("never (only in the site)")
 
 
 class Notification(db.Model):
@@ -37,7 +47,7 @@ class NotificationSetting(db.Model):
     """A person's e-mail preference; no row means ``immediately``."""
 
     __tablename__ = "notification_settings"
-    __table_args__ = (CheckConstraint(in_clause("email", EMAIL_MODES), name="email"),)
+    __table_args__ = (CheckConstraint(in_clause("email", EmailMode.values()), name="email"),)
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True

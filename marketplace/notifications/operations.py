@@ -21,7 +21,6 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from marketplace.accounts.models import User
@@ -29,7 +28,7 @@ from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from marketplace.links import absolute, external_url
 from marketplace.mail import send_mail
-from marketplace.notifications.models import EMAIL_MODES, Notification, NotificationSetting
+from marketplace.notifications.models import EmailMode, Notification, NotificationSetting
 from marketplace.timeutil import utcnow
 
 #: kind → the lazily translated sentence (with %(name)s placeholders for the arguments).
@@ -139,10 +138,10 @@ def mark_read(user: User, notification_id: int | None = None) -> int:
 
 
 def set_email_mode(user: User, mode: str) -> NotificationSetting:
-    if mode not in EMAIL_MODES:
+    if mode not in EmailMode.values():
         raise ValidationError(
             _("Some fields need your attention."),
-            {"email": [_("Choose one of: %(values)s.", values=", ".join(EMAIL_MODES))]},
+            {"email": [_("Choose one of: %(values)s.", values=", ".join(EmailMode.values()))]},
         )
     setting = db.session.get(NotificationSetting, user.id)
     if setting is None:
@@ -188,10 +187,3 @@ def send_digests() -> int:
         setting.digest_sent_at = now
     db.session.flush()
     return len(by_user)
-
-
-EMAIL_LABELS = {
-    "immediately": _l("at once, one e-mail per notification"),
-    "daily": _l("once a day, in a digest"),
-    "never": _l("never (only in the site)"),
-}

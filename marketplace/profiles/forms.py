@@ -22,10 +22,12 @@ from wtforms import (
 from wtforms.validators import Optional
 from wtforms.validators import ValidationError as FieldError
 
-from marketplace import geo, labels
+from marketplace import geo
+from marketplace.audience import Audience
 from marketplace.formatting import cents_to_input, parse_euros
-from marketplace.profiles.models import Profile
+from marketplace.profiles.models import Availability, Profile, ProfileStatus
 from marketplace.profiles.operations import LIMITS, MAX_SKILLS
+from marketplace.skills.models import SkillLevel
 
 #: Empty competence rows offered below the existing ones (and added by "add rows").
 EMPTY_ROWS = 3
@@ -44,7 +46,7 @@ AUDIENCE_HELP = {
 
 def _level_choices() -> list[tuple[str, Any]]:
     return [("", _l("— level —"))] + [
-        (str(level), f"{level} · {label}") for level, label in labels.LEVEL.items()
+        (str(level.value), f"{level.value} · {level.label}") for level in SkillLevel
     ]
 
 
@@ -79,7 +81,7 @@ class ProfileForm(FlaskForm):
     department = SelectField(_l("Department"), choices=_department_choices, validate_choice=False)
     availability = SelectField(
         _l("Availability"),
-        choices=lambda: labels.choices(labels.AVAILABILITY),
+        choices=Availability.choices,
         validate_choice=False,
     )
     available_from = DateField(_l("Available from"), validators=[Optional()])
@@ -88,12 +90,12 @@ class ProfileForm(FlaskForm):
     )
     audience = RadioField(
         _l("Who may see my profile"),
-        choices=lambda: labels.choices(labels.AUDIENCE),
+        choices=Audience.choices,
         validate_choice=False,
     )
     status = SelectField(
         _l("Status in my CAE"),
-        choices=lambda: labels.choices(labels.STATUS),
+        choices=ProfileStatus.choices,
         validate_choice=False,
     )
     add_rows = SubmitField(_l("Add rows"))
@@ -203,8 +205,8 @@ class ProfileFilterForm(FlaskForm):
         self.department.choices = [anything, *geo.department_choices()]
         self.region.choices = [anything, *((r, r) for r in geo.REGIONS)]
         self.cae.choices = [anything, *((str(i), name) for i, name in caes)]
-        self.status.choices = [anything, *labels.choices(labels.STATUS)]
-        self.availability.choices = [anything, *labels.choices(labels.AVAILABILITY)]
+        self.status.choices = [anything, *ProfileStatus.choices()]
+        self.availability.choices = [anything, *Availability.choices()]
 
     def filter_values(self) -> dict[str, Any]:
         """The valid filters as ProfileFilters arguments; unknown values are ignored."""

@@ -4,26 +4,38 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace.audience import Audience
 from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.enums import LabelledEnum
 from marketplace.extensions import db
 from marketplace.geo import region_of
 from marketplace.timeutil import utcnow
 
-STATUSES = ("project_holder", "employee", "associate")
-AVAILABILITIES = ("available", "partial", "unavailable")
-AUDIENCES = ("cae", "network", "public")
-LEVELS = (1, 2, 3, 4)
+
+class ProfileStatus(LabelledEnum):
+    """The entrepreneur's status in the CAE."""
+
+    PROJECT_HOLDER = "project_holder", _l("project holder (CAPE)")
+    EMPLOYEE = "employee", _l("employee-entrepreneur (CESA)")
+    ASSOCIATE = "associate", _l("associate entrepreneur (ESA)")
+
+
+class Availability(LabelledEnum):
+    AVAILABLE = "available", _l("available")
+    PARTIAL = "partial", _l("partly available")
+    UNAVAILABLE = "unavailable", _l("unavailable")
 
 
 class Profile(db.Model):
     __tablename__ = "profiles"
     __table_args__ = (
-        CheckConstraint(in_clause("status", STATUSES), name="status"),
-        CheckConstraint(in_clause("availability", AVAILABILITIES), name="availability"),
-        CheckConstraint(in_clause("audience", AUDIENCES), name="audience"),
+        CheckConstraint(in_clause("status", ProfileStatus.values()), name="status"),
+        CheckConstraint(in_clause("availability", Availability.values()), name="availability"),
+        CheckConstraint(in_clause("audience", Audience.values()), name="audience"),
         CheckConstraint(
             "daily_rate_cents IS NULL OR (daily_rate_cents >= 0 AND daily_rate_cents <= 1000000)",
             name="daily_rate",

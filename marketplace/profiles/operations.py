@@ -10,21 +10,20 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
+from marketplace.audience import Audience
 from marketplace.errors import NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.geo import departments_in, normalize_department
 from marketplace.ids import small_number
 from marketplace.profiles.models import (
-    AUDIENCES,
-    AVAILABILITIES,
-    LEVELS,
-    STATUSES,
+    Availability,
     Profile,
     ProfileCertification,
     ProfileLanguage,
     ProfileSkill,
+    ProfileStatus,
 )
-from marketplace.skills.models import Skill
+from marketplace.skills.models import Skill, SkillLevel
 from marketplace.skills.operations import get_or_create_certifications, get_or_create_skills
 from marketplace.text import clean, clean_multiline, fold, over_limit
 from marketplace.timeutil import utcnow
@@ -81,7 +80,7 @@ def _skills(value: Any, errors: dict[str, list[str]]) -> list[tuple[str, int]]:
         if len(name) > 120:
             errors["skills"] = [_("Each name must be at most %(n)d characters.", n=120)]
             return []
-        if isinstance(level, bool) or level not in LEVELS:
+        if isinstance(level, bool) or level not in SkillLevel.values():
             errors["skills"] = [_("The level of “%(name)s” must be between 1 and 4.", name=name)]
             return []
         key = fold(name)
@@ -116,9 +115,9 @@ def validate_profile_input(data: dict[str, Any]) -> dict[str, Any]:
                 errors[key] = [_("At most %(n)d characters.", n=LIMITS[key])]
             out[key] = value
     for key, allowed in (
-        ("status", STATUSES),
-        ("availability", AVAILABILITIES),
-        ("audience", AUDIENCES),
+        ("status", ProfileStatus.values()),
+        ("availability", Availability.values()),
+        ("audience", Audience.values()),
     ):
         if key in data:
             if data[key] not in allowed:

@@ -18,9 +18,9 @@ from markupsafe import Markup
 from sqlalchemy import select
 from whoosh import query as wq
 
-from marketplace import geo, labels
+from marketplace import geo
 from marketplace.extensions import db
-from marketplace.profiles.models import Profile
+from marketplace.profiles.models import Availability, Profile, ProfileStatus
 from marketplace.profiles.operations import ProfileFilters
 from marketplace.search import documents, synonyms
 from marketplace.search.engine import Scope, profile_filter_terms
@@ -278,10 +278,10 @@ def _facets(counts: dict[str, Counter]) -> dict[str, list[dict[str, Any]]]:
         for v, c in skills
     ]
     facets["status"] = [
-        {"value": v, "label": str(labels.STATUS.get(v, v)), "count": c} for v, c in top("status")
+        {"value": v, "label": str(ProfileStatus.label_of(v)), "count": c} for v, c in top("status")
     ]
     facets["availability"] = [
-        {"value": v, "label": str(labels.AVAILABILITY.get(v, v)), "count": c}
+        {"value": v, "label": str(Availability.label_of(v)), "count": c}
         for v, c in top("availability")
     ]
     return facets

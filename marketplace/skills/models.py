@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.dbtypes import UTCDateTime
+from marketplace.enums import LabelledIntEnum
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
+
+
+class SkillLevel(LabelledIntEnum):
+    """How well someone masters a skill (1..4)."""
+
+    NOTIONS = 1, _l("notions")
+    INTERMEDIATE = 2, _l("intermediate")
+    CONFIRMED = 3, _l("confirmed")
+    EXPERT = 4, _l("expert")
 
 
 class Skill(db.Model):

@@ -20,12 +20,13 @@ from marketplace.caes.models import Cae
 from marketplace.csvexport import Figure, csv_document, decimal_comma, french_date
 from marketplace.errors import NotFound, PermissionDenied
 from marketplace.extensions import db
-from marketplace.profiles.models import STATUSES, Profile
+from marketplace.profiles.models import Profile, ProfileStatus
 from marketplace.skills.models import Skill
 from marketplace.subcontracting.models import (
     UNCOUNTED_STATUSES,
     OfferSkill,
     Subcontract,
+    SubcontractStatus,
     vat_cents,
 )
 
@@ -272,7 +273,7 @@ def cae_figures(
         .group_by(User.membership)
     ).all()
     by_state = dict(members)
-    by_status = dict.fromkeys(STATUSES, 0)
+    by_status = dict.fromkeys(ProfileStatus.values(), 0)
     rows = db.session.execute(
         select(Profile.status, func.count(Profile.id))
         .join(User, User.id == Profile.user_id)
@@ -296,8 +297,6 @@ def cae_figures(
 
 def ledger_csv(figures: CaeFigures) -> str:
     """UTF-8 with BOM, ';' separator, decimal comma, dates dd/mm/yyyy: opens in French Excel."""
-    from marketplace import labels
-
     rows: list[list[object]] = [[
         _("Date"), _("Record"), _("Title"), _("Client"), _("Client's CAE"), _("Subcontractor"),
         _("Subcontractor's CAE"), _("Amount excl. VAT (€)"), _("VAT rate (%)"), _("VAT (€)"),
@@ -317,7 +316,7 @@ def ledger_csv(figures: CaeFigures) -> str:
             Figure(r.vat_rate.replace(".", ",")),
             decimal_comma(vat),
             decimal_comma(r.amount_cents + vat),
-            labels.SUBCONTRACT_STATUS[r.status],
+            SubcontractStatus(r.status).label,
             _("yes") if r.cross_cae else _("no"),
         ])  # fmt: skip
     return csv_document(rows)

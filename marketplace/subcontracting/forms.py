@@ -11,9 +11,11 @@ from wtforms import DateField, HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import Optional
 from wtforms.validators import ValidationError as FieldError
 
-from marketplace import geo, labels
+from marketplace import geo
+from marketplace.audience import Audience
 from marketplace.formatting import parse_euros
 from marketplace.profiles.forms import split_list
+from marketplace.subcontracting.models import VatRate
 from marketplace.subcontracting.operations import LIMITS
 
 #: Operation field name → form field name, where they differ.
@@ -63,7 +65,7 @@ class OfferForm(_DomainForm):
     )
     audience = RadioField(
         _l("Who may see this offer"),
-        choices=lambda: labels.choices(labels.AUDIENCE),
+        choices=Audience.choices,
         validate_choice=False,
         default="network",
     )
@@ -104,9 +106,7 @@ class ResponseForm(_DomainForm):
 
 
 class AcceptForm(_DomainForm):
-    vat_rate = SelectField(
-        _l("VAT rate"), choices=lambda: labels.choices(labels.VAT_RATE), validate_choice=False
-    )
+    vat_rate = SelectField(_l("VAT rate"), choices=VatRate.choices, validate_choice=False)
 
 
 class SubcontractForm(_DomainForm):
@@ -120,9 +120,7 @@ class SubcontractForm(_DomainForm):
     amount = StringField(
         _l("Amount (€ excl. VAT)"), render_kw={"inputmode": "decimal", "maxlength": 20}
     )
-    vat_rate = SelectField(
-        _l("VAT rate"), choices=lambda: labels.choices(labels.VAT_RATE), validate_choice=False
-    )
+    vat_rate = SelectField(_l("VAT rate"), choices=VatRate.choices, validate_choice=False)
     starts_on = DateField(_l("From"), validators=[Optional()])
     ends_on = DateField(_l("To"), validators=[Optional()])
     supersedes_id = HiddenField()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
     Date,
@@ -22,22 +23,51 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace.audience import Audience
 from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.enums import LabelledEnum
 from marketplace.extensions import db
 from marketplace.geo import region_of
-from marketplace.profiles.models import AUDIENCES
 from marketplace.timeutil import utcnow
 
-OFFER_STATUSES = ("open", "filled", "closed")
-RESPONSE_STATUSES = ("pending", "accepted", "not_retained")
-SUBCONTRACT_STATUSES = (
-    "proposed", "accepted", "declined", "in_progress", "delivered", "invoiced", "paid",
-    "cancelled",
-)  # fmt: skip
+
+class OfferStatus(LabelledEnum):
+    OPEN = "open", _l("open")
+    FILLED = "filled", _l("filled")
+    CLOSED = "closed", _l("closed")
+
+
+class ResponseStatus(LabelledEnum):
+    PENDING = "pending", _l("awaiting an answer")
+    ACCEPTED = "accepted", _l("accepted")
+    NOT_RETAINED = "not_retained", _l("not retained")
+
+
+class SubcontractStatus(LabelledEnum):
+    PROPOSED = "proposed", _l("proposed")
+    ACCEPTED = "accepted", _l("accepted")
+    DECLINED = "declined", _l("declined")
+    IN_PROGRESS = "in_progress", _l("in progress")
+    DELIVERED = "delivered", _l("delivered")
+    INVOICED = "invoiced", _l("invoiced")
+    PAID = "paid", _l("paid")
+    CANCELLED = "cancelled", _l("cancelled")
+
+
 #: Statuses left out of the ledger totals and the CAE figures.
-UNCOUNTED_STATUSES = ("declined", "cancelled")
-#: French VAT rates, stored as text so that every database keeps them exact.
-VAT_RATES = ("20.0", "10.0", "5.5", "2.1", "0.0")
+UNCOUNTED_STATUSES = (SubcontractStatus.DECLINED.value, SubcontractStatus.CANCELLED.value)
+
+
+class VatRate(LabelledEnum):
+    """French VAT rates, stored as text so that every database keeps them exact."""
+
+    STANDARD = "20.0", _l("20 %")
+    INTERMEDIATE = "10.0", _l("10 %")
+    REDUCED = "5.5", _l("5.5 %")
+    SUPER_REDUCED = "2.1", _l("2.1 %")
+    EXEMPT = "0.0", _l("0 % (exempt)")
+
+
 #: 10 000 000,00 €: anything above is a typing mistake.
 MAX_AMOUNT_CENTS = 1_000_000_000
 
@@ -45,8 +75,8 @@ MAX_AMOUNT_CENTS = 1_000_000_000
 class Offer(db.Model):
     __tablename__ = "offers"
     __table_args__ = (
-        CheckConstraint(in_clause("status", OFFER_STATUSES), name="status"),
-        CheckConstraint(in_clause("audience", AUDIENCES), name="audience"),
+        CheckConstraint(in_clause("status", OfferStatus.values()), name="status"),
+        CheckConstraint(in_clause("audience", Audience.values()), name="audience"),
         CheckConstraint(
             f"budget_cents IS NULL OR (budget_cents >= 0 AND budget_cents <= {MAX_AMOUNT_CENTS})",
             name="budget",
@@ -121,7 +151,7 @@ class OfferResponse(db.Model):
     __tablename__ = "offer_responses"
     __table_args__ = (
         UniqueConstraint("offer_id", "responder_profile_id"),
-        CheckConstraint(in_clause("status", RESPONSE_STATUSES), name="status"),
+        CheckConstraint(in_clause("status", ResponseStatus.values()), name="status"),
         CheckConstraint(
             f"price_cents > 0 AND price_cents <= {MAX_AMOUNT_CENTS}", name="price_cents"
         ),
@@ -148,8 +178,8 @@ class Subcontract(db.Model):
 
     __tablename__ = "subcontracts"
     __table_args__ = (
-        CheckConstraint(in_clause("status", SUBCONTRACT_STATUSES), name="status"),
-        CheckConstraint(in_clause("vat_rate", VAT_RATES), name="vat_rate"),
+        CheckConstraint(in_clause("status", SubcontractStatus.values()), name="status"),
+        CheckConstraint(in_clause("vat_rate", VatRate.values()), name="vat_rate"),
         CheckConstraint(
             f"amount_cents > 0 AND amount_cents <= {MAX_AMOUNT_CENTS}", name="amount_cents"
         ),
@@ -236,7 +266,7 @@ class SubcontractEvent(db.Model):
 
     __tablename__ = "subcontract_events"
     __table_args__ = (
-        CheckConstraint(in_clause("to_status", SUBCONTRACT_STATUSES), name="to_status"),
+        CheckConstraint(in_clause("to_status", SubcontractStatus.values()), name="to_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

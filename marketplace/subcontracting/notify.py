@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from marketplace.notifications import notify, register_kind
 from marketplace.notifications import site_path as _path
 from marketplace.profiles.models import Profile
+from marketplace.subcontracting.models import SubcontractStatus
 
 register_kind("offer.response", _l("%(person)s answered your offer “%(title)s”."))
 register_kind(
@@ -91,13 +92,11 @@ def subcontract_proposed(record) -> None:
 
 def subcontract_moved(record, by_party: str | None) -> None:
     """Tell the other party of a move."""
-    from marketplace import labels
-
     other = record.client if by_party == "subcontractor" else record.subcontractor
     _tell(
         other,
         "subcontract.moved",
         _record_path(record),
         title=record.title,
-        status=labels.SUBCONTRACT_STATUS[record.status],
+        status=SubcontractStatus(record.status).label,
     )

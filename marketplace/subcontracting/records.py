@@ -20,10 +20,10 @@ from marketplace.statemachine import change_state, hold
 from marketplace.subcontracting import notify
 from marketplace.subcontracting import validation as v
 from marketplace.subcontracting.models import (
-    SUBCONTRACT_STATUSES,
     Offer,
     Subcontract,
     SubcontractEvent,
+    SubcontractStatus,
 )
 from marketplace.subcontracting.operations import LIMITS, acting_profile
 from marketplace.timeutil import to_paris, utcnow
@@ -171,10 +171,10 @@ def get_subcontract(viewer: Any, record_id: int) -> Subcontract:
 
 def transition(actor: Any, record: Subcontract, to: Any) -> Subcontract:
     """Move the record to `to` if the table allows it for this person; Conflict otherwise."""
-    if not isinstance(to, str) or to not in SUBCONTRACT_STATUSES:
+    if not isinstance(to, str) or to not in SubcontractStatus.values():
         raise ValidationError(
             _("Some fields need your attention."),
-            {"to": [_("Choose one of: %(values)s.", values=", ".join(SUBCONTRACT_STATUSES))]},
+            {"to": [_("Choose one of: %(values)s.", values=", ".join(SubcontractStatus.values()))]},
         )
     if not can_view_subcontract(actor, record):
         raise NotFound(_("This subcontract does not exist or is not visible to you."))

@@ -8,11 +8,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from marketplace.audience import Audience
 from marketplace.extensions import db
 from marketplace.geo import normalize_department
 from marketplace.ids import is_id, parse_id
-from marketplace.profiles.models import AUDIENCES
-from marketplace.subcontracting.models import MAX_AMOUNT_CENTS, VAT_RATES
+from marketplace.subcontracting.models import MAX_AMOUNT_CENTS, VatRate
 from marketplace.tenders.models import Tender
 from marketplace.text import clean, clean_multiline, fold, over_limit
 from marketplace.visibility import can_view_tender
@@ -96,7 +96,7 @@ def vat_rate(data: dict[str, Any], key: str, errors: Errors, default: str = "20.
         )
     except (InvalidOperation, ValueError):
         normalized = None
-    if normalized not in VAT_RATES:
+    if normalized not in VatRate.values():
         errors[key] = [_("Choose a French VAT rate: 20, 10, 5.5, 2.1 or 0.")]
         return default
     return normalized
@@ -116,8 +116,8 @@ def audience(data: dict[str, Any], errors: Errors, default: str = "network") -> 
     raw = data.get("audience")
     if raw in (None, ""):
         return default
-    if raw not in AUDIENCES:
-        errors["audience"] = [_("Choose one of: %(values)s.", values=", ".join(AUDIENCES))]
+    if raw not in Audience.values():
+        errors["audience"] = [_("Choose one of: %(values)s.", values=", ".join(Audience.values()))]
         return default
     return raw
 

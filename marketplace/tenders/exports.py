@@ -6,9 +6,8 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 
-from marketplace import labels
 from marketplace.csvexport import csv_document, decimal_comma
-from marketplace.tenders.models import Tender
+from marketplace.tenders.models import TeamForm, TeamKind, TeamRole, Tender
 from marketplace.tenders.team import team_of
 from marketplace.timeutil import as_utc, utcnow
 
@@ -24,7 +23,7 @@ def team_csv(tender: Tender) -> str:
             [
                 member.profile.display_name,
                 member.cae.name if member.cae else "",
-                labels.TEAM_ROLE[member.role],
+                TeamRole(member.role).label,
                 ", ".join(f"{lot.number}. {lot.title}" for lot in member.lots),
                 decimal_comma(member.share_cents),
                 _("yes") if member.direct_payment else "",
@@ -32,8 +31,8 @@ def team_csv(tender: Tender) -> str:
         )
     rows += [
         [],
-        [_("Candidate"), labels.TEAM_KIND[team.kind]],
-        [_("Form of the group"), labels.TEAM_FORM.get(team.form, "") if team.form else ""],
+        [_("Candidate"), TeamKind(team.kind).label],
+        [_("Form of the group"), TeamForm.labels().get(team.form, "") if team.form else ""],
         [_("Estimated amount excl. VAT (€)"), decimal_comma(tender.estimated_amount_cents)],
         [_("Total of the shares excl. VAT (€)"), decimal_comma(team.shares_total_cents)],
     ]

@@ -26,10 +26,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from marketplace import geo, labels
+from marketplace import geo
+from marketplace.audience import Audience
 from marketplace.formatting import cents_to_input, parse_euros
 from marketplace.ids import parse_id, small_number
-from marketplace.tenders.models import STATUSES, Tender
+from marketplace.tenders.models import BuyerKind, Tender, TenderRole, TenderStatus
 from marketplace.tenders.validation import LIMITS, MAX_LOTS
 from marketplace.timeutil import PARIS, to_paris
 
@@ -64,7 +65,7 @@ class TenderForm(FlaskForm):
     buyer_name = StringField(_l("Buyer"), render_kw={"maxlength": LIMITS["buyer_name"]})
     buyer_kind = RadioField(
         _l("Kind of buyer"),
-        choices=lambda: labels.choices(labels.BUYER_KIND),
+        choices=BuyerKind.choices,
         validate_choice=False,
         default="public",
     )
@@ -83,7 +84,7 @@ class TenderForm(FlaskForm):
     description = TextAreaField(_l("Description"), render_kw={"rows": 6, "maxlength": 10000})
     audience = RadioField(
         _l("Who may see the tender"),
-        choices=lambda: labels.choices(labels.AUDIENCE),
+        choices=Audience.choices,
         validate_choice=False,
         default="network",
     )
@@ -222,7 +223,7 @@ class ApplyForm(FlaskForm):
     lot_ids = MultiCheckboxField(_l("Lots"), coerce=int, validate_choice=False)
     role = RadioField(
         _l("As"),
-        choices=lambda: labels.choices(labels.APPLY_ROLE),
+        choices=TenderRole.choices,
         validate_choice=False,
         default="cotraitant",
     )
@@ -271,12 +272,12 @@ class TenderFilterForm(FlaskForm):
         super().__init__(*args, **kwargs)
         anything = ("", _l("All"))
         self.department.choices = [anything, *geo.department_choices()]
-        self.status.choices = [anything, *labels.choices(labels.TENDER_STATUS)]
+        self.status.choices = [anything, *TenderStatus.choices()]
 
     def filter_values(self) -> dict[str, Any]:
         self.validate()
         department = self.department.data or ""
-        status = self.status.data if self.status.data in STATUSES else None
+        status = self.status.data if self.status.data in TenderStatus.values() else None
         after = self.deadline_after.data if not self.deadline_after.errors else None
         before = self.deadline_before.data if not self.deadline_before.errors else None
         return {

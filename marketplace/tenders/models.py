@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
@@ -17,28 +19,75 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace.audience import Audience
 from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.enums import LabelledEnum
 from marketplace.extensions import db
 from marketplace.geo import region_of
 from marketplace.timeutil import utcnow
 
-STATUSES = ("open", "team_formed", "submitted", "won", "lost", "cancelled")
-BUYER_KINDS = ("public", "private")
-AUDIENCES = ("cae", "network", "public")
-FORMS = ("conjoint", "solidaire")
-#: The role someone takes in the team (the lead is the cotraitant named by lead_profile_id).
-ROLES = ("cotraitant", "subcontractor")
-APPLICATION_STATES = ("pending", "accepted", "declined")
+
+class TenderStatus(LabelledEnum):
+    """Statuses of a tender (un appel d'offres: masculine in French, unlike an offer)."""
+
+    OPEN = "open", _lp("tender", "open")
+    TEAM_FORMED = "team_formed", _l("team formed")
+    SUBMITTED = "submitted", _l("offer submitted")
+    WON = "won", _l("won")
+    LOST = "lost", _l("lost")
+    CANCELLED = "cancelled", _lp("tender", "cancelled")
+
+
+class BuyerKind(LabelledEnum):
+    PUBLIC = "public", _l("public buyer")
+    PRIVATE = "private", _l("private buyer")
+
+
+class TeamForm(LabelledEnum):
+    """The legal form of a groupement."""
+
+    CONJOINT = "conjoint", _l("conjoint")
+    SOLIDAIRE = "solidaire", _l("solidaire")
+
+
+class TenderRole(LabelledEnum):
+    """The role someone takes in the team (the lead is the cotraitant named by lead_profile_id)."""
+
+    COTRAITANT = "cotraitant", _l("cotraitant")
+    SUBCONTRACTOR = "subcontractor", _l("subcontractor")
+
+
+class TeamRole(LabelledEnum):
+    """The role shown for a member of the team: the lead (mandataire) or their TenderRole."""
+
+    LEAD = "lead", _l("mandataire")
+    COTRAITANT = "cotraitant", _l("cotraitant")
+    SUBCONTRACTOR = "subcontractor", _l("subcontractor")
+
+
+class TeamKind(LabelledEnum):
+    """Who the candidate is, worked out from the team (not stored)."""
+
+    SINGLE_CAE = "single_cae", _l("one CAE (a single candidate)")
+    MULTI_CAE = "multi_cae", _l("a groupement of CAEs")
+
+
+class ApplicationState(LabelledEnum):
+    PENDING = "pending", _l("pending")
+    ACCEPTED = "accepted", _l("accepted")
+    DECLINED = "declined", _l("declined")
+
+
 MAX_AMOUNT_CENTS = 100_000_000_000  # one billion euros: beyond is a typing mistake
 
 
 class Tender(db.Model):
     __tablename__ = "tenders"
     __table_args__ = (
-        CheckConstraint(in_clause("status", STATUSES), name="status"),
-        CheckConstraint(in_clause("buyer_kind", BUYER_KINDS), name="buyer_kind"),
-        CheckConstraint(in_clause("audience", AUDIENCES), name="audience"),
-        CheckConstraint(f"form IS NULL OR {in_clause('form', FORMS)}", name="form"),
+        CheckConstraint(in_clause("status", TenderStatus.values()), name="status"),
+        CheckConstraint(in_clause("buyer_kind", BuyerKind.values()), name="buyer_kind"),
+        CheckConstraint(in_clause("audience", Audience.values()), name="audience"),
+        CheckConstraint(f"form IS NULL OR {in_clause('form', TeamForm.values())}", name="form"),
         CheckConstraint(
             "estimated_amount_cents IS NULL OR estimated_amount_cents >= 0", name="amount"
         ),
@@ -173,7 +222,7 @@ class TenderMember(db.Model):
     __tablename__ = "tender_members"
     __table_args__ = (
         UniqueConstraint("tender_id", "profile_id"),
-        CheckConstraint(in_clause("role", ROLES), name="role"),
+        CheckConstraint(in_clause("role", TenderRole.values()), name="role"),
         CheckConstraint("share_cents IS NULL OR share_cents >= 0", name="share"),
     )
 
@@ -202,8 +251,8 @@ class TenderApplication(db.Model):
     __tablename__ = "tender_applications"
     __table_args__ = (
         UniqueConstraint("tender_id", "applicant_profile_id"),
-        CheckConstraint(in_clause("role", ROLES), name="role"),
-        CheckConstraint(in_clause("state", APPLICATION_STATES), name="state"),
+        CheckConstraint(in_clause("role", TenderRole.values()), name="role"),
+        CheckConstraint(in_clause("state", ApplicationState.values()), name="state"),
         CheckConstraint("share_cents IS NULL OR share_cents >= 0", name="share"),
     )
 

@@ -7,10 +7,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from marketplace.audience import Audience
 from marketplace.errors import ValidationError
 from marketplace.geo import normalize_department
 from marketplace.ids import is_id, small_number
-from marketplace.tenders.models import AUDIENCES, BUYER_KINDS, FORMS, MAX_AMOUNT_CENTS, ROLES
+from marketplace.tenders.models import MAX_AMOUNT_CENTS, BuyerKind, TeamForm, TenderRole
 from marketplace.text import clean, clean_multiline, fold, over_limit
 from marketplace.timeutil import PARIS, as_utc, utcnow
 
@@ -172,7 +173,7 @@ def validate_tender_input(data: Any, *, partial: bool) -> dict[str, Any]:
             if "name" in errors:
                 errors["buyer"] = errors.pop("name")
             kind = buyer.get("kind", "public")
-            if kind not in BUYER_KINDS:
+            if kind not in BuyerKind.values():
                 errors["buyer"] = [_("The buyer is public or private.")]
             out["buyer_name"], out["buyer_kind"] = name, kind
     if "deadline" in data or not partial:
@@ -197,8 +198,10 @@ def validate_tender_input(data: Any, *, partial: bool) -> dict[str, Any]:
             data["estimated_amount_cents"], "estimated_amount_cents", errors
         )
     if "audience" in data:
-        if data["audience"] not in AUDIENCES:
-            errors["audience"] = [_("Choose one of: %(values)s.", values=", ".join(AUDIENCES))]
+        if data["audience"] not in Audience.values():
+            errors["audience"] = [
+                _("Choose one of: %(values)s.", values=", ".join(Audience.values()))
+            ]
         else:
             out["audience"] = data["audience"]
     if "lots" in data:
@@ -212,7 +215,7 @@ def validate_tender_input(data: Any, *, partial: bool) -> dict[str, Any]:
         else:
             out["collective_id"] = raw
     if "form" in data:
-        if data["form"] not in (None, "", *FORMS):
+        if data["form"] not in (None, "", *TeamForm.values()):
             errors["form"] = [_("The group is conjoint or solidaire.")]
         else:
             out["form"] = data["form"] or None
@@ -241,7 +244,7 @@ def _team(team: Any, data: dict, out: dict[str, Any], errors: dict[str, list[str
         errors["team"] = [_("Give the team as {form, lead_profile_id, members}.")]
         return
     if "form" in team and "form" not in data:
-        if team["form"] not in (None, "", *FORMS):
+        if team["form"] not in (None, "", *TeamForm.values()):
             errors["team"] = [_("The group is conjoint or solidaire.")]
         else:
             out["form"] = team["form"] or None
@@ -287,7 +290,7 @@ def validate_application_input(data: Any) -> dict[str, Any]:
         errors["lot_ids"] = [_("Choose at least one lot.")]
         lot_ids = []
     role = data.get("role")
-    if role not in ROLES:
+    if role not in TenderRole.values():
         errors["role"] = [_("Apply as cotraitant or subcontractor.")]
     message = _text(data, "message", errors)
     if errors:

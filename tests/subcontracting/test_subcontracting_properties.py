@@ -9,13 +9,13 @@ from hypothesis import strategies as st
 
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.subcontracting.models import SUBCONTRACT_STATUSES, Subcontract
+from marketplace.subcontracting.models import Subcontract, SubcontractStatus
 from marketplace.subcontracting.records import TRANSITIONS, propose_subcontract, transition
 
 ACTORS = ("client", "sub", "lyon_manager", "nantes_manager", "stranger", "admin")
 PARTY = {"client": "client", "sub": "subcontractor"}
 MOVES = st.lists(
-    st.tuples(st.sampled_from(ACTORS), st.sampled_from((*SUBCONTRACT_STATUSES, "bogus"))),
+    st.tuples(st.sampled_from(ACTORS), st.sampled_from((*SubcontractStatus.values(), "bogus"))),
     max_size=14,
 )
 
@@ -79,7 +79,7 @@ def test_random_moves_keep_the_invariants(people, amount, vat, moves):
             assert after == before, "a refused move changed the record"
         # Invariants: legal state, frozen amounts, a complete and consistent history.
         status, cents, rate, _starts, history = after
-        assert status in SUBCONTRACT_STATUSES
+        assert status in SubcontractStatus.values()
         assert (cents, rate) == frozen
         assert history[0] == (None, "proposed", u["client"].profile.id)
         for previous, event in itertools.pairwise(history):

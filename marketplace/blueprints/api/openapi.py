@@ -19,7 +19,8 @@ from marketplace.blueprints.api.openapi_common import (
 )
 from marketplace.blueprints.api.pagination import MAX_PAGE, MAX_PER_PAGE_ASKED
 from marketplace.geo import DEPARTMENT_CODES, REGIONS
-from marketplace.profiles.models import AUDIENCES, AVAILABILITIES, STATUSES
+from marketplace.profiles.models import Availability, ProfileStatus
+from marketplace.visibility import Audience
 
 JSON = "application/json"
 
@@ -125,17 +126,17 @@ SCHEMAS: dict[str, Any] = {
             "headline": {"type": "string", "maxLength": 160},
             "bio": {"type": "string", "maxLength": 5000},
             "cae": _nullable(_ref("CaeRef")),
-            "status": {"type": "string", "enum": list(STATUSES)},
+            "status": {"type": "string", "enum": list(ProfileStatus.values())},
             "city": {"type": "string", "maxLength": 120},
             "department": _nullable({"type": "string", "enum": list(DEPARTMENT_CODES)}),
             "region": _nullable({"type": "string"}),
             "skills": {"type": "array", "items": _ref("ProfileSkill")},
             "certifications": {"type": "array", "items": {"type": "string"}},
             "languages": {"type": "array", "items": {"type": "string"}},
-            "availability": filter_enum(AVAILABILITIES),
+            "availability": filter_enum(Availability.values()),
             "available_from": _nullable({"type": "string", "format": "date"}),
             "daily_rate_cents": _nullable({"type": "integer", "minimum": 0, "maximum": 1000000}),
-            "audience": {"type": "string", "enum": list(AUDIENCES)},
+            "audience": {"type": "string", "enum": list(Audience.values())},
             "updated_at": {"type": "string", "format": "date-time"},
             "url": {"type": "string", "format": "uri", "description": "The HTML page."},
         }
@@ -164,16 +165,16 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "headline": _nullable({"type": "string", "maxLength": 160}),
             "bio": _nullable({"type": "string", "maxLength": 5000}),
-            "status": {"type": "string", "enum": list(STATUSES)},
+            "status": {"type": "string", "enum": list(ProfileStatus.values())},
             "city": _nullable({"type": "string", "maxLength": 120}),
             "department": _nullable({"type": "string", "examples": ["69", "2A", "974"]}),
             "skills": distinct_items(_ref("ProfileSkill"), 40, "competences"),
             "certifications": distinct_items({"type": "string", "maxLength": 120}, 20),
             "languages": distinct_items({"type": "string", "maxLength": 120}, 10),
-            "availability": filter_enum(AVAILABILITIES),
+            "availability": filter_enum(Availability.values()),
             "available_from": OPTIONAL_DATE,
             "daily_rate_cents": _nullable({"type": "integer", "minimum": 0, "maximum": 1000000}),
-            "audience": {"type": "string", "enum": list(AUDIENCES)},
+            "audience": {"type": "string", "enum": list(Audience.values())},
         },
     },
     "Me": _object(
@@ -281,8 +282,8 @@ PROFILE_FILTERS = [
     _query("department", "French department code.", {"type": "string", "examples": ["69"]}),
     _query("region", "Region name.", filter_enum(REGIONS)),
     _query("cae", "CAE id.", CAE_FILTER),
-    _query("status", "Status in the CAE.", filter_enum(STATUSES)),
-    _query("availability", "Availability.", filter_enum(AVAILABILITIES)),
+    _query("status", "Status in the CAE.", filter_enum(ProfileStatus.values())),
+    _query("availability", "Availability.", filter_enum(Availability.values())),
 ]
 
 PATHS: dict[str, Any] = {

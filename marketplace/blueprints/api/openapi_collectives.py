@@ -12,10 +12,9 @@ from marketplace.blueprints.api.openapi_common import (
     nullable,
     path_id,
 )
+from marketplace.collectives.models import JoinPolicy
 from marketplace.geo import REGIONS
-
-AUDIENCES = ["cae", "network", "public"]
-JOIN_POLICIES = ["open", "request", "invitation"]
+from marketplace.visibility import Audience
 
 
 def _h():
@@ -50,8 +49,8 @@ def schemas() -> dict[str, Any]:
                 "description": {"type": "string", "maxLength": 5000},
                 "sector": {"type": "string", "maxLength": 80},
                 "region": nullable(filter_enum(REGIONS)),
-                "audience": {"type": "string", "enum": AUDIENCES},
-                "join_policy": {"type": "string", "enum": JOIN_POLICIES},
+                "audience": {"type": "string", "enum": list(Audience.values())},
+                "join_policy": {"type": "string", "enum": list(JoinPolicy.values())},
                 "members": {"type": "array", "items": ref("CollectiveMember")},
                 "skills": {
                     "type": "array",
@@ -82,8 +81,16 @@ def schemas() -> dict[str, Any]:
                 "region": nullable(
                     {"type": "string", "description": "A region name (case and accents ignored)."}
                 ),
-                "audience": {"type": "string", "enum": AUDIENCES, "default": "network"},
-                "join_policy": {"type": "string", "enum": JOIN_POLICIES, "default": "request"},
+                "audience": {
+                    "type": "string",
+                    "enum": list(Audience.values()),
+                    "default": "network",
+                },
+                "join_policy": {
+                    "type": "string",
+                    "enum": list(JoinPolicy.values()),
+                    "default": "request",
+                },
             },
         },
         "CollectiveList": h._list_of("Collective"),

@@ -16,14 +16,15 @@ from marketplace.blueprints.api.openapi_common import (
     nullable,
     path_id,
 )
-from marketplace.profiles.models import AUDIENCES, STATUSES
+from marketplace.profiles.models import ProfileStatus
 from marketplace.subcontracting.models import (
     MAX_AMOUNT_CENTS,
-    OFFER_STATUSES,
-    RESPONSE_STATUSES,
-    SUBCONTRACT_STATUSES,
-    VAT_RATES,
+    OfferStatus,
+    ResponseStatus,
+    SubcontractStatus,
+    VatRate,
 )
+from marketplace.visibility import Audience
 
 JSON = "application/json"
 
@@ -104,7 +105,7 @@ OFFER_WRITABLE = {
     "starts_on": _nullable(DATE),
     "ends_on": _nullable({**DATE, "description": "On or after starts_on."}),
     "budget_cents": _nullable({"type": "integer", "minimum": 1, "maximum": MAX_AMOUNT_CENTS}),
-    "audience": {"type": "string", "enum": list(AUDIENCES), "default": "network"},
+    "audience": {"type": "string", "enum": list(Audience.values()), "default": "network"},
 }
 #: What POST /offers accepts: the fields as shown, null for an empty text, date or list, and the
 #: skills also as one string of names separated by ";". Any other field answers 422.
@@ -131,7 +132,7 @@ OFFER_INPUT = {
 #: A French VAT rate: "20", "20.0", 20, 5.5…
 VAT_RATE_INPUT = {
     "oneOf": [
-        {"type": "string", "enum": ["20", "10", "5.5", "2.1", "0", *VAT_RATES, ""]},
+        {"type": "string", "enum": ["20", "10", "5.5", "2.1", "0", *VatRate.values(), ""]},
         {"type": "number", "enum": [20, 10, 5.5, 2.1, 0]},
         {"type": "null"},
     ],
@@ -145,7 +146,7 @@ RESPONSE = _object(
         "responder": PERSON,
         "message": {"type": "string"},
         "price_cents": CENTS,
-        "status": {"type": "string", "enum": list(RESPONSE_STATUSES)},
+        "status": {"type": "string", "enum": list(ResponseStatus.values())},
         "created_at": {"type": "string", "format": "date-time"},
     }
 )
@@ -153,7 +154,7 @@ OFFER = _object(
     {
         "id": ID_OUT,
         **OFFER_WRITABLE,
-        "status": {"type": "string", "enum": list(OFFER_STATUSES)},
+        "status": {"type": "string", "enum": list(OfferStatus.values())},
         "owner": PERSON,
         "created_at": {"type": "string", "format": "date-time"},
         "url": {"type": "string", "format": "uri", "description": "The HTML page."},
@@ -190,7 +191,7 @@ SUBCONTRACT = _object(
         "client_cae_id": _nullable(ID_OUT),
         "subcontractor_cae_id": _nullable(ID_OUT),
         "amount_cents": {**CENTS, "description": "Excluding VAT; frozen once accepted."},
-        "vat_rate": {"type": "string", "enum": list(VAT_RATES)},
+        "vat_rate": {"type": "string", "enum": list(VatRate.values())},
         "vat_cents": {"type": "integer", "description": "VAT, rounded half up to the cent."},
         "total_cents": {"type": "integer", "description": "Including VAT."},
         "starts_on": _nullable(DATE),
@@ -201,13 +202,13 @@ SUBCONTRACT = _object(
         "supersedes_id": _nullable(
             {"type": "integer", "description": "The earlier version this one replaces."}
         ),
-        "status": {"type": "string", "enum": list(SUBCONTRACT_STATUSES)},
+        "status": {"type": "string", "enum": list(SubcontractStatus.values())},
         "history": {
             "type": "array",
             "items": _object(
                 {
-                    "from": _nullable({"type": "string", "enum": list(SUBCONTRACT_STATUSES)}),
-                    "to": {"type": "string", "enum": list(SUBCONTRACT_STATUSES)},
+                    "from": _nullable({"type": "string", "enum": list(SubcontractStatus.values())}),
+                    "to": {"type": "string", "enum": list(SubcontractStatus.values())},
                     "by_profile_id": _nullable(ID_OUT),
                     "at": {"type": "string", "format": "date-time"},
                 }
@@ -264,12 +265,14 @@ SCHEMAS: dict[str, Any] = {
         ),
         "additionalProperties": False,
     },
-    "TransitionInput": _object({"to": {"type": "string", "enum": list(SUBCONTRACT_STATUSES)}}),
+    "TransitionInput": _object(
+        {"to": {"type": "string", "enum": list(SubcontractStatus.values())}}
+    ),
     "CaeStats": _object(
         {
             "members": {"type": "integer"},
             "verified_members": {"type": "integer"},
-            "profiles_by_status": _object({s: {"type": "integer"} for s in STATUSES}),
+            "profiles_by_status": _object({s: {"type": "integer"} for s in ProfileStatus.values()}),
             "collectives": {"type": "integer"},
             "tenders": _object({k: {"type": "integer"} for k in ("open", "won", "lost")}),
             "subcontracts": _object(
@@ -307,7 +310,7 @@ OFFER_FILTERS = [
     _query(
         "status",
         "open, filled or closed (all when absent).",
-        filter_enum(OFFER_STATUSES),
+        filter_enum(OfferStatus.values()),
     ),
 ]
 
@@ -381,7 +384,7 @@ PATHS: dict[str, Any] = {
                 _query(
                     "status",
                     "Only this status.",
-                    filter_enum(SUBCONTRACT_STATUSES),
+                    filter_enum(SubcontractStatus.values()),
                 ),
                 *PAGE,
             ],

@@ -13,15 +13,17 @@ from marketplace.blueprints.api.openapi_common import (
     path_id,
 )
 from marketplace.tenders.models import (
-    APPLICATION_STATES,
-    AUDIENCES,
-    BUYER_KINDS,
-    FORMS,
     MAX_AMOUNT_CENTS,
-    ROLES,
-    STATUSES,
+    ApplicationState,
+    BuyerKind,
+    TeamForm,
+    TeamKind,
+    TeamRole,
+    TenderRole,
+    TenderStatus,
 )
 from marketplace.tenders.validation import LIMITS, MAX_LOT_SKILLS, MAX_LOTS
+from marketplace.visibility import Audience
 
 JSON = "application/json"
 
@@ -126,7 +128,7 @@ MEMBER = _object(
         "profile_id": ID_OUT,
         "display_name": {"type": "string"},
         "cae": _nullable(_ref("CaeRef")),
-        "role": {"type": "string", "enum": ["lead", "cotraitant", "subcontractor"]},
+        "role": {"type": "string", "enum": list(TeamRole.values())},
         "lot_ids": {"type": "array", "items": ID_OUT},
         "share_cents": _nullable(CENTS),
         "direct_payment": {
@@ -135,11 +137,13 @@ MEMBER = _object(
         },
     }
 )
-BUYER = _object({"name": {"type": "string"}, "kind": {"type": "string", "enum": list(BUYER_KINDS)}})
+BUYER = _object(
+    {"name": {"type": "string"}, "kind": {"type": "string", "enum": list(BuyerKind.values())}}
+)
 BUYER_INPUT = _object(
     {
         "name": {"type": "string", "minLength": 1, "maxLength": LIMITS["buyer_name"]},
-        "kind": {"type": "string", "enum": list(BUYER_KINDS), "default": "public"},
+        "kind": {"type": "string", "enum": list(BuyerKind.values()), "default": "public"},
     },
     ["name"],
 )
@@ -170,7 +174,7 @@ WRITABLE = {
         "maxItems": MAX_LOTS,
         "description": "Given whole (by number).",
     },
-    "audience": {"type": "string", "enum": list(AUDIENCES)},
+    "audience": {"type": "string", "enum": list(Audience.values())},
     "collective_id": _nullable({"type": "integer", "format": "int64", "maximum": MAX_ID}),
 }
 
@@ -189,15 +193,15 @@ SCHEMAS: dict[str, Any] = {
             "department": _nullable({"type": "string"}),
             "estimated_amount_cents": _nullable(CENTS),
             "lots": {"type": "array", "items": LOT},
-            "audience": {"type": "string", "enum": list(AUDIENCES)},
-            "status": {"type": "string", "enum": list(STATUSES)},
+            "audience": {"type": "string", "enum": list(Audience.values())},
+            "status": {"type": "string", "enum": list(TenderStatus.values())},
             "owner": _object({"profile_id": ID_OUT, "display_name": {"type": "string"}}),
             "collective_id": _nullable(ID_OUT),
             "team": _object(
                 {
-                    "form": _nullable({"type": "string", "enum": list(FORMS)}),
+                    "form": _nullable({"type": "string", "enum": list(TeamForm.values())}),
                     "lead_profile_id": _nullable(ID_OUT),
-                    "kind": {"type": "string", "enum": ["single_cae", "multi_cae"]},
+                    "kind": {"type": "string", "enum": list(TeamKind.values())},
                     "members": {"type": "array", "items": MEMBER},
                     "shares_total_cents": CENTS,
                 }
@@ -216,10 +220,10 @@ SCHEMAS: dict[str, Any] = {
             **WRITABLE,
             "status": {
                 "type": "string",
-                "enum": list(STATUSES),
+                "enum": list(TenderStatus.values()),
                 "description": "Moves along the state machine; 409 otherwise.",
             },
-            "form": _nullable({"type": "string", "enum": [*FORMS, ""]}),
+            "form": _nullable({"type": "string", "enum": [*TeamForm.values(), ""]}),
             "lead_profile_id": {
                 "type": "integer",
                 "format": "int64",
@@ -228,7 +232,7 @@ SCHEMAS: dict[str, Any] = {
             },
             "team": _object(
                 {
-                    "form": _nullable({"type": "string", "enum": [*FORMS, ""]}),
+                    "form": _nullable({"type": "string", "enum": [*TeamForm.values(), ""]}),
                     "lead_profile_id": {"type": "integer", "format": "int64", "maximum": MAX_ID},
                     "members": {
                         "type": "array",
@@ -260,7 +264,7 @@ SCHEMAS: dict[str, Any] = {
         {
             "id": ID_OUT,
             "tender_id": ID_OUT,
-            "state": {"type": "string", "enum": list(APPLICATION_STATES)},
+            "state": {"type": "string", "enum": list(ApplicationState.values())},
             "applicant": _object(
                 {
                     "profile_id": ID_OUT,
@@ -270,7 +274,7 @@ SCHEMAS: dict[str, Any] = {
             ),
             "applicant_profile_id": ID_OUT,
             "lot_ids": {"type": "array", "items": ID_OUT},
-            "role": {"type": "string", "enum": list(ROLES)},
+            "role": {"type": "string", "enum": list(TenderRole.values())},
             "message": {"type": "string"},
             "share_cents": _nullable(CENTS),
             "created_at": {"type": "string", "format": "date-time"},
@@ -285,7 +289,7 @@ SCHEMAS: dict[str, Any] = {
                 "items": {"type": "integer", "format": "int64"},
                 "minItems": 1,
             },
-            "role": {"type": "string", "enum": list(ROLES)},
+            "role": {"type": "string", "enum": list(TenderRole.values())},
             "message": _nullable({"type": "string", "maxLength": LIMITS["message"]}),
         },
         ["lot_ids", "role"],
@@ -315,7 +319,7 @@ TENDER_FILTERS = [
     ),
     _query("department", "French department code.", {"type": "string"}),
     _query("skill", "A competence a lot requires.", {"type": "string"}),
-    _query("status", "Status.", filter_enum(STATUSES)),
+    _query("status", "Status.", filter_enum(TenderStatus.values())),
     _query("deadline_after", "Deadline on or after (date or datetime).", {"type": "string"}),
     _query("deadline_before", "Deadline on or before (date or datetime).", {"type": "string"}),
 ]

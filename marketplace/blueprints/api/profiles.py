@@ -17,7 +17,7 @@ from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import limiter
 from marketplace.geo import REGIONS, normalize_department
 from marketplace.ids import parse_id
-from marketplace.profiles.models import AVAILABILITIES, STATUSES
+from marketplace.profiles.models import Availability, ProfileStatus
 from marketplace.profiles.operations import ProfileFilters, get_profile, update_profile
 from marketplace.search.service import Hit, search_profiles
 from marketplace.text import clean, fold
@@ -48,7 +48,10 @@ def filters_from_args() -> ProfileFilters:
             filters.cae = cae_id
         else:
             fields["cae"] = [_("Expected the id of a CAE (a whole number).")]
-    for name, allowed in (("status", STATUSES), ("availability", AVAILABILITIES)):
+    for name, allowed in (
+        ("status", ProfileStatus.values()),
+        ("availability", Availability.values()),
+    ):
         if value := _arg(name):
             if value in allowed:
                 setattr(filters, name, value)

@@ -22,10 +22,10 @@ from marketplace.links import external_url
 from marketplace.profiles.operations import paginate
 from marketplace.subcontracting.figures import cae_figures, ledger_csv
 from marketplace.subcontracting.models import (
-    SUBCONTRACT_STATUSES,
     Offer,
     OfferResponse,
     Subcontract,
+    SubcontractStatus,
 )
 from marketplace.subcontracting.operations import (
     OfferFilters,
@@ -198,8 +198,10 @@ def subcontracts():
     if role and role not in ("client", "subcontractor"):
         fields["role"] = [_("Choose one of: %(values)s.", values="client, subcontractor")]
     status = _arg("status")
-    if status and status not in SUBCONTRACT_STATUSES:
-        fields["status"] = [_("Choose one of: %(values)s.", values=", ".join(SUBCONTRACT_STATUSES))]
+    if status and status not in SubcontractStatus.values():
+        fields["status"] = [
+            _("Choose one of: %(values)s.", values=", ".join(SubcontractStatus.values()))
+        ]
     if fields:
         raise ValidationError(_("Some filters are not valid."), fields)
     page, per_page = page_args()

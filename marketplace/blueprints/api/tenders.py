@@ -21,7 +21,7 @@ from marketplace.ids import parse_id
 from marketplace.links import base_host, external_url
 from marketplace.tenders import exports
 from marketplace.tenders.listing import search_tenders
-from marketplace.tenders.models import STATUSES, Tender, TenderApplication
+from marketplace.tenders.models import Tender, TenderApplication, TenderStatus
 from marketplace.tenders.operations import (
     TenderFilters,
     applications_for,
@@ -136,10 +136,12 @@ def _filters() -> TenderFilters:
         if filters.department is None:
             fields["department"] = [_("Unknown French department code (e.g. 69, 2A, 974).")]
     if status := _arg("status"):
-        if status in STATUSES:
+        if status in TenderStatus.values():
             filters.status = status
         else:
-            fields["status"] = [_("Choose one of: %(values)s.", values=", ".join(STATUSES))]
+            fields["status"] = [
+                _("Choose one of: %(values)s.", values=", ".join(TenderStatus.values()))
+            ]
     for name in ("deadline_after", "deadline_before"):
         if raw := _arg(name):
             try:
