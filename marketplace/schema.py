@@ -34,7 +34,6 @@ from pydantic import (
 )
 from pydantic import ValidationError as PydanticError
 from pydantic.fields import FieldInfo
-from pydantic_core import PydanticCustomError
 
 from marketplace.errors import ValidationError
 from marketplace.ids import MAX_ID, is_id
@@ -216,12 +215,15 @@ def choice(enum: type[Enum] | Iterable[str], message: str | None = None) -> Any:
             raise fail(message or _("Choose one of: %(values)s.", values=", ".join(values)))
         return value
 
-    return Annotated[str, BeforeValidator(check), WithJsonSchema({"type": "string", "enum": values})]
+    return Annotated[
+        str, BeforeValidator(check), WithJsonSchema({"type": "string", "enum": values})
+    ]
 
 
 def distinct_names(limit: int, *, item_limit: int = 120, what: str = "names") -> Any:
     """A list of names (or one string separated by ';'), cleaned, empty and repeated entries
     dropped (case and accents ignored) before counting; at most ``limit``."""
+
     def check(value: Any) -> list[str]:
         if value is None:
             return []

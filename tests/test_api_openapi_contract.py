@@ -90,7 +90,10 @@ def _parameters(doc: dict[str, Any], op: dict[str, Any]) -> dict[tuple[str, str]
     out = {}
     for param in op.get("parameters", []):
         param = _resolve(doc, param)
-        out[(param["in"], param["name"])] = (param.get("required", False), shape(doc, param["schema"]))
+        out[(param["in"], param["name"])] = (
+            param.get("required", False),
+            shape(doc, param["schema"]),
+        )
     return out
 
 
@@ -112,7 +115,9 @@ def _body(doc: dict[str, Any], op: dict[str, Any]) -> Any:
     if body is None:
         return None
     content = body["content"]
-    return body.get("required", False), {kind: shape(doc, c["schema"]) for kind, c in content.items()}
+    return body.get("required", False), {
+        kind: shape(doc, c["schema"]) for kind, c in content.items()
+    }
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ from typing import Any
 
 from flask import jsonify
 
-from marketplace.blueprints.api import bp, openapi_subcontracting
-from marketplace.blueprints.api import spec
+from marketplace.blueprints.api import bp, openapi_subcontracting, spec
 from marketplace.blueprints.api.openapi_common import (
     CAE_FILTER,
     ID_OUT,

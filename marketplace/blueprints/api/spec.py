@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
-from flask import Response, current_app, jsonify, request
+from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
@@ -193,7 +193,9 @@ def _responses(op: Operation, models: set[type[BaseModel]]) -> dict[str, Any]:
     return responses
 
 
-def _operation(op: Operation, path_names: list[str], method: str, models: set[type[BaseModel]]) -> dict[str, Any]:
+def _operation(
+    op: Operation, path_names: list[str], method: str, models: set[type[BaseModel]]
+) -> dict[str, Any]:
     out: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary}
     if op.description:
         out["description"] = op.description
@@ -249,9 +251,7 @@ def components_of(models: set[type[BaseModel]]) -> dict[str, Any]:
     """The JSON Schemas of these models (and of every model they use), by name."""
     inputs = [(model, "validation") for model in models if not _is_output(model)]
     outputs = [(model, "serialization") for model in models if _is_output(model)]
-    _, top = models_json_schema(
-        [*inputs, *outputs], ref_template=REF, schema_generator=_Generator
-    )
+    _, top = models_json_schema([*inputs, *outputs], ref_template=REF, schema_generator=_Generator)
     return dict(sorted(top.get("$defs", {}).items()))
 
 
@@ -310,9 +310,7 @@ def document(info: dict[str, Any], tags: list[dict[str, str]]) -> dict[str, Any]
             "schemas": schemas,
             "responses": _error_responses(),
             "parameters": {
-                "page": _page_parameter(
-                    "page", "Page number, from 1.", MAX_PAGE, 1
-                ),
+                "page": _page_parameter("page", "Page number, from 1.", MAX_PAGE, 1),
                 "per_page": _page_parameter(
                     "per_page",
                     "Items per page; values above 100 are lowered to 100.",
