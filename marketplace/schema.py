@@ -34,6 +34,7 @@ from pydantic import (
 )
 from pydantic import ValidationError as PydanticError
 from pydantic.fields import FieldInfo
+from pydantic.json_schema import GenerateJsonSchema
 
 from marketplace.errors import ValidationError
 from marketplace.ids import MAX_ID, is_id
@@ -366,6 +367,15 @@ class Output(Schema):
     model_config = ConfigDict(extra="forbid", strict=False, populate_by_name=True)
 
 
+def limit_of(schema: type[BaseModel], name: str) -> int:
+    """The ``maxLength`` a schema declares for a text field (forms read their limits here)."""
+    prop = schema.model_json_schema(schema_generator=GenerateJsonSchema)["properties"][name]
+    for option in [prop, *prop.get("anyOf", [])]:
+        if "maxLength" in option:
+            return int(option["maxLength"])
+    raise LookupError(f"{schema.__name__}.{name} declares no limit")
+
+
 def page_of(item: type[Output], name: str, **extra: Any) -> type[Output]:
     """The page of a list: ``{items, total, page, per_page}`` and any extra fields
     (``unread=(int, Field(ge=0))``)."""
@@ -382,4 +392,12 @@ def page_of(item: type[Output], name: str, **extra: Any) -> type[Output]:
     return model
 
 
-__all__ += ["AfterValidator", "Output", "choice", "distinct_names", "page_of", "parse_datetime"]
+__all__ += [
+    "AfterValidator",
+    "Output",
+    "choice",
+    "distinct_names",
+    "limit_of",
+    "page_of",
+    "parse_datetime",
+]
