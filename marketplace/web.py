@@ -8,9 +8,10 @@ from flask import Flask, abort, g, has_request_context, render_template, request
 from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.exceptions import HTTPException, SecurityError, default_exceptions
 
 from marketplace import formatting, geo
+from marketplace.errors import DomainError
 from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
 from marketplace.ids import IdConverter
 from marketplace.timeutil import utcnow
@@ -178,6 +179,22 @@ def init_request_cycle(app: Flask) -> None:
             return render_template("errors/bare.html", message=error_message(error)), status
         template = {403: "403", 404: "404", 429: "429", 500: "500"}.get(status, "generic")
         return render_template(f"errors/{template}.html", error=error), status
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        """A refusal no view answered itself: hidden or absent objects are the 404 page,
+        refused actions the 403 page, any other refusal a page with its message. The API
+        answers its own JSON errors first (a blueprint's handler wins over the app's);
+        this one keeps that format for any other path under /api/."""
+        db.session.rollback()
+        if wants_json():
+            from marketplace.blueprints.api.errors import domain_error_response
+
+            return domain_error_response(error)
+        if error.status in (403, 404):
+            return app.handle_http_exception(default_exceptions[error.status]())
+        message = str(error.message) if error.message else None
+        return render_template("errors/generic.html", message=message), error.status
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -29,6 +29,7 @@ from marketplace.extensions import db
 from marketplace.links import absolute, external_url
 from marketplace.mail import send_mail
 from marketplace.notifications.models import EmailMode, Notification, NotificationSetting
+from marketplace.pagination import offset_of
 from marketplace.timeutil import utcnow
 
 #: kind → the lazily translated sentence (with %(name)s placeholders for the arguments).
@@ -121,7 +122,7 @@ def notifications_of(user: User, page: int, per_page: int) -> tuple[list[Notific
     rows = db.session.scalars(
         base.order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(per_page)
-        .offset((page - 1) * per_page)
+        .offset(offset_of(page, per_page))
     ).all()
     return list(rows), total
 

@@ -212,48 +212,13 @@ class ProfileFilters:
     cae: int | None = None
     status: str | None = None
     availability: str | None = None
-    #: Words to find (simple folded LIKE until full-text search replaces it).
+    #: Words to find: through the search index (profiles.listing, search.service), never SQL.
     q: str | None = None
-
-
-def _words_clause(q: str):
-    """Every word of q appears in a competence, certification, the headline, bio, city or name."""
-    from sqlalchemy import and_, or_
-
-    from marketplace.skills.models import Certification
-
-    clauses = []
-    for raw in clean(q).split()[:10]:
-        patterns = set()
-        for variant in (fold(raw), raw.lower()):
-            escaped = variant.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            if escaped:
-                patterns.add(f"%{escaped}%")
-        alternatives = []
-        for pattern in sorted(patterns):
-            skill_ids = select(ProfileSkill.profile_id).join(Skill)
-            cert_ids = select(ProfileCertification.profile_id).join(Certification)
-            alternatives += [
-                Profile.id.in_(skill_ids.where(Skill.key.like(pattern, escape="\\"))),
-                Profile.id.in_(cert_ids.where(Certification.key.like(pattern, escape="\\"))),
-                func.lower(Profile.headline).like(pattern, escape="\\"),
-                func.lower(Profile.bio).like(pattern, escape="\\"),
-                func.lower(Profile.city).like(pattern, escape="\\"),
-                func.lower(User.first_name).like(pattern, escape="\\"),
-                func.lower(User.last_name).like(pattern, escape="\\"),
-            ]
-        if alternatives:
-            clauses.append(or_(*alternatives))
-    return and_(*clauses) if clauses else None
 
 
 def filtered_profiles(viewer: Any, filters: ProfileFilters):
     """SELECT of visible profiles matching the filters, most recently updated first."""
-    stmt = visible_profiles(viewer)
-    if filters.q:
-        words = _words_clause(filters.q)
-        if words is not None:
-            stmt = stmt.where(words)
+    stmt = visible_profiles(viewer)  # words (filters.q) are the index's: profiles.listing
     if filters.skill:
         skill_ids = (
             select(ProfileSkill.profile_id).join(Skill).where(Skill.key == fold(filters.skill))
@@ -270,13 +235,6 @@ def filtered_profiles(viewer: Any, filters: ProfileFilters):
     if filters.availability:
         stmt = stmt.where(Profile.availability == filters.availability)
     return stmt.order_by(Profile.updated_at.desc(), Profile.id.desc())
-
-
-def paginate(stmt, page: int, per_page: int) -> tuple[list, int]:
-    """One page of a SELECT and the total count (two queries, whatever the page size)."""
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique())
-    return items, total or 0
 
 
 def recent_profiles(limit: int = 6) -> list[Profile]:

@@ -20,6 +20,7 @@ from whoosh import query as wq
 
 from marketplace import geo
 from marketplace.extensions import db
+from marketplace.pagination import offset_of
 from marketplace.profiles.models import Availability, Profile, ProfileStatus
 from marketplace.profiles.operations import ProfileFilters
 from marketplace.search import documents, synonyms
@@ -95,9 +96,11 @@ def search_documents(
     per_page: int = 20,
     *,
     suggest: bool = True,
+    complete_last: bool = False,
 ) -> DocumentSearch:
     """Documents of one registered type this viewer may see that match q, best first
     (without q: most recently updated first), narrowed by filter terms (index field → value).
+    ``complete_last``: the last word also matches as a prefix, even a known word.
 
     Bad input never raises: the text is cut and analysed (query.parse); page and per_page are
     clamped (1..100 per page). Totals, facet counts and suggestions only ever count documents
@@ -106,9 +109,8 @@ def search_documents(
     page = max(1, int(page or 1))
     per_page = max(1, min(int(per_page or 20), 100))
     parsed = parse(q)
-    found = _search(
-        viewer, documents.get(doc_type_name), parsed, terms or {}, page, per_page, suggest
-    )
+    doc_type = documents.get(doc_type_name)
+    found = _search(viewer, doc_type, parsed, terms or {}, page, per_page, suggest, complete_last)
     found.query = parsed.text
     return found
 
@@ -170,6 +172,7 @@ def _search(
     page: int,
     per_page: int,
     suggest: bool,
+    complete_last: bool = False,
 ) -> DocumentSearch:
     result = DocumentSearch(counts={name: Counter() for name in doc_type.facets})
     indexer = get_indexer()
@@ -183,7 +186,7 @@ def _search(
         # Nothing visible matches the filters. (An empty allow-set would mean "no filter"
         # to Whoosh's FilterCollector: never search with one.)
         return result
-    start, limit = (page - 1) * per_page, min(page * per_page, MAX_RANKED)
+    start, limit = offset_of(page, per_page), min(page * per_page, MAX_RANKED)
     if not parsed.words:
         ordered, result.counts = scope.browse(allowed, allowed_key)
         result.total = len(ordered)
@@ -197,7 +200,7 @@ def _search(
             seen[stem] = scope.visible_hits(builder.stem_query(stem), allowed) > 0
         return seen[stem]
 
-    result.built = builder.build(parsed.words, known)
+    result.built = builder.build(parsed.words, known, complete_last)
     clauses = result.built.clauses
     ranked, result.total, result.counts = scope.run(clauses, allowed, limit)
     if result.total == 0 and len(clauses) > 1:

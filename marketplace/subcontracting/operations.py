@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.geo import normalize_department
+from marketplace.pagination import paginate
 from marketplace.profiles.models import Profile
 from marketplace.skills.models import Skill
 from marketplace.skills.operations import get_or_create_skills
@@ -232,8 +233,7 @@ def search_offers(
     """One page of visible offers: best first through the search index when words are given,
     most recent first from the database otherwise. Index hits are re-checked against the
     database with the visibility rule before they are shown."""
-    from marketplace.profiles.operations import paginate
-    from marketplace.search.service import search_documents
+    from marketplace.search.listing import by_ids, search_list
 
     if not clean(filters.q):
         return paginate(filtered_offers(viewer, filters), page, per_page)
@@ -244,8 +244,6 @@ def search_offers(
         terms["skill"] = fold(filters.skill).replace(",", " ")
     if filters.department:
         terms["department"] = normalize_department(filters.department) or filters.department
-    found = search_documents(viewer, "offer", filters.q, terms, page, per_page, suggest=False)
-    ids = [doc_id for doc_id, _score in found.ranked]
-    rows = {o.id: o for o in db.session.scalars(select(Offer).where(Offer.id.in_(ids)))}
-    items = [rows[i] for i in ids if i in rows and can_view_offer(viewer, rows[i])]
-    return items, found.total
+    return search_list(
+        viewer, "offer", filters.q, terms, page, per_page, by_ids(Offer), can_view_offer
+    )

@@ -19,7 +19,7 @@ from marketplace.errors import ValidationError
 from marketplace.extensions import limiter
 from marketplace.geo import normalize_department
 from marketplace.links import external_url
-from marketplace.profiles.operations import paginate
+from marketplace.pagination import paginate
 from marketplace.subcontracting.figures import cae_figures, ledger_csv
 from marketplace.subcontracting.models import (
     Offer,
