@@ -14,7 +14,7 @@ from wtforms.validators import ValidationError as FieldError
 from marketplace import geo, labels
 from marketplace.formatting import parse_euros
 from marketplace.profiles.forms import split_list
-from marketplace.subcontracting.operations import LIMITS
+from marketplace.subcontracting.validation import LIMITS
 
 #: Operation field name → form field name, where they differ.
 FIELD_MAP = {"budget_cents": "budget", "price_cents": "price", "amount_cents": "amount",
