@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from marketplace.accounts.operations import cae_member_counts
-from marketplace.blueprints.api import bp
+from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.pagination import page_args, page_body
 from marketplace.blueprints.api.serializers import cae_json, skill_json
 from marketplace.caes.models import Cae
