@@ -25,6 +25,7 @@ from wtforms.validators import EqualTo, InputRequired, Length
 from wtforms.validators import ValidationError as FieldError
 
 from marketplace import labels
+from marketplace.accounts.operations import normalize_email
 from marketplace.accounts.passwords import MAX_LENGTH, password_problems
 from marketplace.errors import DomainError, ValidationError
 
@@ -83,7 +84,6 @@ class SignupForm(NewPasswordMixin, FlaskForm):
         return (self.email.data or "", (self.first_name.data or "", self.last_name.data or ""))
 
     def validate_email(self, field) -> None:
-        from marketplace.accounts.operations import normalize_email
 
         try:
             normalize_email(field.data)
@@ -102,7 +102,6 @@ class ForgotForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[_required()], render_kw=EMAIL_ATTRS)
 
     def validate_email(self, field) -> None:
-        from marketplace.accounts.operations import normalize_email
 
         try:
             normalize_email(field.data)

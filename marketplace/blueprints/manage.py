@@ -21,6 +21,7 @@ from marketplace.accounts.management import (
 from marketplace.accounts.models import MEMBERSHIP_STATES, User
 from marketplace.accounts.notify import send_membership_decision
 from marketplace.accounts.operations import MEMBERSHIP_TRANSITIONS, change_membership, change_role
+from marketplace.audit import entries
 from marketplace.blueprints.caes import page_arg, register_domain_errors
 from marketplace.blueprints.main import safe_next
 from marketplace.caes.forms import AccountSearchForm, DecisionForm, RoleForm
@@ -163,7 +164,6 @@ def _render_users(error: str | None = None, status: int = 200, q: str | None = N
 @bp.get("/journal")
 def audit_log():
     """What managers and admins did (admins only)."""
-    from marketplace.audit import entries
 
     require_admin(current_user)
     page = page_arg()

@@ -11,7 +11,8 @@ from wtforms import RadioField, SubmitField
 
 from marketplace.blueprints.paging import page_number
 from marketplace.errors import ValidationError
-from marketplace.notifications.models import EMAIL_MODES
+from marketplace.extensions import db
+from marketplace.notifications.models import EMAIL_MODES, Notification
 from marketplace.notifications.operations import (
     EMAIL_LABELS,
     email_mode,
@@ -65,8 +66,6 @@ def read_all():
 @bp.post("/<int:notification_id>/lue")
 @login_required
 def read_one(notification_id: int):
-    from marketplace.extensions import db
-    from marketplace.notifications.models import Notification
 
     MarkReadForm()
     notification = db.session.get(Notification, notification_id)

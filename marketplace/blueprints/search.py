@@ -10,9 +10,11 @@ from flask_login import current_user
 
 from marketplace import geo
 from marketplace.ids import parse_id
+from marketplace.profiles.finder import search_profiles
 from marketplace.profiles.models import AVAILABILITIES, STATUSES
 from marketplace.profiles.operations import ProfileFilters
 from marketplace.search.query import MAX_CHARS
+from marketplace.search.service import search_documents
 
 bp = Blueprint("search", __name__)
 
@@ -41,8 +43,6 @@ ELSEWHERE = (
 def elsewhere(q: str) -> list[dict[str, Any]]:
     """How many collectives, tenders and open offers the reader may see match q, with links
     to their lists (the same visible totals those lists show)."""
-    from marketplace.search.service import search_documents
-
     if not q:
         return []
     found = []
@@ -73,8 +73,6 @@ def _page(args) -> int:
 
 @bp.get("/recherche")
 def index():
-    from marketplace.search.service import search_profiles
-
     q = (request.args.get("q") or "")[: MAX_CHARS * 2]
     filters = read_filters(request.args)
     page = _page(request.args)

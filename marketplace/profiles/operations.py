@@ -7,7 +7,8 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from flask_login import current_user
+from sqlalchemy import and_, func, or_, select
 
 from marketplace.accounts.models import User
 from marketplace.errors import NotFound, PermissionDenied, ValidationError
@@ -24,8 +25,12 @@ from marketplace.profiles.models import (
     ProfileLanguage,
     ProfileSkill,
 )
-from marketplace.skills.models import Skill
-from marketplace.skills.operations import get_or_create_certifications, get_or_create_skills
+from marketplace.skills.models import Certification, Skill
+from marketplace.skills.operations import (
+    get_or_create_certifications,
+    get_or_create_skills,
+    skill_prefix_clause,
+)
 from marketplace.text import clean, clean_multiline, fold, over_limit
 from marketplace.timeutil import utcnow
 from marketplace.visibility import can_view_profile, visible_profiles
@@ -219,9 +224,6 @@ class ProfileFilters:
 
 def _words_clause(q: str):
     """Every word of q appears in a competence, certification, the headline, bio, city or name."""
-    from sqlalchemy import and_, or_
-
-    from marketplace.skills.models import Certification
 
     clauses = []
     for raw in clean(q).split()[:10]:
@@ -281,7 +283,6 @@ def paginate(stmt, page: int, per_page: int) -> tuple[list, int]:
 
 
 def recent_profiles(limit: int = 6) -> list[Profile]:
-    from flask_login import current_user
 
     stmt = filtered_profiles(current_user, ProfileFilters())
     return list(db.session.scalars(stmt.limit(limit)).unique())
@@ -289,7 +290,6 @@ def recent_profiles(limit: int = 6) -> list[Profile]:
 
 def _skill_counts_stmt(viewer: Any, query: str):
     """Skills matching a prefix that visible profiles declare, with their count (grouped)."""
-    from marketplace.skills.operations import skill_prefix_clause
 
     visible_ids = visible_profiles(viewer).with_only_columns(Profile.id)
     count = func.count(ProfileSkill.profile_id)

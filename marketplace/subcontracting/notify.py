@@ -12,6 +12,7 @@ from contextvars import ContextVar
 
 from flask_babel import lazy_gettext as _l
 
+from marketplace import labels
 from marketplace.notifications import notify, register_kind
 from marketplace.notifications import site_path as _path
 from marketplace.profiles.models import Profile
@@ -91,7 +92,6 @@ def subcontract_proposed(record) -> None:
 
 def subcontract_moved(record, by_party: str | None) -> None:
     """Tell the other party of a move."""
-    from marketplace import labels
 
     other = record.client if by_party == "subcontractor" else record.subcontractor
     _tell(

@@ -22,9 +22,9 @@ from marketplace.subcontracting import validation as v
 from marketplace.subcontracting.models import Offer, OfferResponse, OfferSkill
 from marketplace.subcontracting.records import propose_subcontract
 from marketplace.subcontracting.validation import LIMITS, acting_profile
+from marketplace.subcontracting.visibility import can_view_offer, visible_offers
 from marketplace.text import clean, fold
 from marketplace.timeutil import utcnow
-from marketplace.visibility import can_view_offer, visible_offers
 
 OFFER_FIELDS = (
     "title", "description", "skills", "city", "department", "starts_on", "ends_on",

@@ -26,8 +26,9 @@ from marketplace.subcontracting.models import (
     SubcontractEvent,
 )
 from marketplace.subcontracting.validation import LIMITS, acting_profile
+from marketplace.subcontracting.visibility import can_view_subcontract, visible_subcontracts
 from marketplace.timeutil import to_paris, utcnow
-from marketplace.visibility import can_view_profile, can_view_subcontract, visible_subcontracts
+from marketplace.visibility import can_view_profile
 
 CLIENT, SUBCONTRACTOR = "client", "subcontractor"
 EITHER = (CLIENT, SUBCONTRACTOR)

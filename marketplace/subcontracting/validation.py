@@ -15,8 +15,8 @@ from marketplace.ids import is_id, parse_id
 from marketplace.profiles.models import AUDIENCES, Profile
 from marketplace.subcontracting.models import MAX_AMOUNT_CENTS, VAT_RATES
 from marketplace.tenders.models import Tender
+from marketplace.tenders.visibility import can_view_tender
 from marketplace.text import clean, clean_multiline, fold, over_limit
-from marketplace.visibility import can_view_tender
 
 Errors = dict[str, list[str]]
 

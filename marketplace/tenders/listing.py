@@ -6,7 +6,9 @@ from typing import Any
 
 from marketplace.extensions import db
 from marketplace.profiles.operations import paginate
+from marketplace.search.service import search_documents
 from marketplace.tenders.operations import TenderFilters, filtered_tenders
+from marketplace.tenders.search import NAME
 from marketplace.text import fold
 
 #: Ranked ids read from the index for a query (then filtered and paged against the database).
@@ -22,9 +24,6 @@ def search_tenders(viewer: Any, filters: TenderFilters, page: int, per_page: int
     """
     if not filters.q:
         return paginate(filtered_tenders(viewer, filters), page, per_page)
-    from marketplace.search.service import search_documents
-    from marketplace.search.tender_document import NAME
-
     terms = {}
     if filters.department:
         terms["department"] = filters.department

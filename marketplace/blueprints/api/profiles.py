@@ -17,9 +17,9 @@ from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import limiter
 from marketplace.geo import REGIONS, normalize_department
 from marketplace.ids import parse_id
+from marketplace.profiles.finder import Hit, search_profiles
 from marketplace.profiles.models import AVAILABILITIES, STATUSES
 from marketplace.profiles.operations import ProfileFilters, get_profile, update_profile
-from marketplace.search.service import Hit, search_profiles
 from marketplace.text import clean, fold
 
 MAX_TEXT_ARG = 200

@@ -12,8 +12,8 @@ from marketplace.blueprints.api.pagination import page_args, page_body
 from marketplace.blueprints.api.serializers import cae_json, skill_json
 from marketplace.caes.models import Cae
 from marketplace.extensions import db
+from marketplace.profiles.finder import visible_skill_counts
 from marketplace.profiles.operations import skill_counts, skill_counts_total
-from marketplace.search.service import visible_skill_counts
 from marketplace.skills.models import Skill
 from marketplace.skills.operations import skill_prefix_clause
 from marketplace.text import clean
