@@ -39,6 +39,7 @@ from marketplace.errors import (
     PermissionDenied,
     ValidationError,
 )
+from marketplace.events import account_deleting
 from marketplace.extensions import db
 from marketplace.statemachine import change_state
 from marketplace.timeutil import utcnow
@@ -422,3 +423,26 @@ def set_role(actor: Any, collective: Collective, user: User, role: str) -> Colle
     member.role = role
     db.session.flush()
     return member
+
+
+@account_deleting.connect
+def leave_all(user: User, **_extra: Any) -> None:
+    """The person deletes their account: they leave every collective; a last coordinator hands
+    over to the longest-standing member first."""
+    rows = db.session.scalars(
+        select(CollectiveMember).where(CollectiveMember.user_id == user.id)
+    ).all()
+    for row in rows:
+        collective = db.session.get(Collective, row.collective_id)
+        if row.role == "coordinator":
+            others = db.session.scalars(
+                select(CollectiveMember)
+                .where(
+                    CollectiveMember.collective_id == collective.id,
+                    CollectiveMember.user_id != user.id,
+                )
+                .order_by(CollectiveMember.id)
+            ).all()
+            if others and not any(o.role == "coordinator" for o in others):
+                set_role(user, collective, others[0].user, "coordinator")
+        leave(user, collective)

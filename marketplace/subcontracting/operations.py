@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from marketplace.events import account_deleting
 from marketplace.extensions import db
 from marketplace.geo import normalize_department
 from marketplace.profiles.operations import paginate
@@ -233,3 +234,15 @@ def search_offers(
     rows = {o.id: o for o in db.session.scalars(select(Offer).where(Offer.id.in_(ids)))}
     items = [rows[i] for i in ids if i in rows and can_view_offer(viewer, rows[i])]
     return items, found.total
+
+
+@account_deleting.connect
+def close_open_offers(user: Any, **_extra: Any) -> None:
+    """The person deletes their account: their open offers are closed."""
+    if user.profile is None:
+        return
+    offers = db.session.scalars(
+        select(Offer).where(Offer.owner_profile_id == user.profile.id, Offer.status == "open")
+    ).all()
+    for offer in offers:
+        close_offer(user, offer)
