@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    json,
     redirect,
     render_template,
     request,
@@ -14,9 +15,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import refresh
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
+from marketplace.accounts.deletion import delete_account
+from marketplace.accounts.export import personal_data
 from marketplace.accounts.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
@@ -144,9 +147,6 @@ def revoke_token(token_id: int):
 @login_required
 def export():
     """Download my data (JSON), the same document as GET /api/v1/me/export."""
-    from flask import json
-
-    from marketplace.accounts.export import personal_data
 
     body = json.dumps(personal_data(current_user._get_current_object()), ensure_ascii=False)
     response = current_app.response_class(body, mimetype="application/json")
@@ -159,9 +159,6 @@ def export():
 @login_required
 def delete():
     """Delete my account after confirming the password (records of others stay, anonymised)."""
-    from flask_login import logout_user
-
-    from marketplace.accounts.deletion import delete_account
 
     user = current_user._get_current_object()
     delete_form = DeleteAccountForm()

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from marketplace.accounts.models import User
 from marketplace.accounts.operations import find_user_by_email
 from marketplace.blueprints.outcomes import (
     ACTION_REFUSALS,
@@ -302,7 +303,6 @@ def leave(collective_id: int):
 
 
 def _member_user(user_id: int):
-    from marketplace.accounts.models import User
 
     user = db.session.get(User, user_id)
     if user is None:

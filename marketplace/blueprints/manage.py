@@ -21,6 +21,7 @@ from marketplace.accounts.management import (
 from marketplace.accounts.models import MembershipState, Role, User
 from marketplace.accounts.notify import send_membership_decision
 from marketplace.accounts.operations import MEMBERSHIP_TRANSITIONS, change_membership, change_role
+from marketplace.audit import entries
 from marketplace.blueprints.main import safe_next
 from marketplace.blueprints.outcomes import on_refusal
 from marketplace.blueprints.paging import page_number
@@ -161,7 +162,6 @@ def _render_users(error: str | None = None, status: int = 200, q: str | None = N
 @bp.get("/journal")
 def audit_log():
     """What managers and admins did (admins only)."""
-    from marketplace.audit import entries
 
     require_admin(current_user)
     page = page_number()

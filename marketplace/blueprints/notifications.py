@@ -11,7 +11,8 @@ from wtforms import RadioField, SubmitField
 
 from marketplace.blueprints.outcomes import form_errors
 from marketplace.blueprints.paging import page_number
-from marketplace.notifications.models import EmailMode
+from marketplace.extensions import db
+from marketplace.notifications.models import EmailMode, Notification
 from marketplace.notifications.operations import (
     email_mode,
     mark_read,
@@ -63,8 +64,6 @@ def read_all():
 @bp.post("/<int:notification_id>/lue")
 @login_required
 def read_one(notification_id: int):
-    from marketplace.extensions import db
-    from marketplace.notifications.models import Notification
 
     MarkReadForm()
     notification = db.session.get(Notification, notification_id)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from marketplace.blueprints.outcomes import form_errors
 from marketplace.blueprints.paging import page_number
 from marketplace.caes.models import Cae
+from marketplace.collectives.queries import collectives_of_person, coordinated_by
 from marketplace.extensions import db
 from marketplace.pagination import Pager
 from marketplace.profiles.forms import AUDIENCE_HELP, ProfileFilterForm, ProfileForm
@@ -57,7 +58,6 @@ def show(profile_id: int):
         )
     ]
     is_owner = current_user.is_authenticated and current_user.id == profile.user_id
-    from marketplace.collectives.queries import collectives_of_person, coordinated_by
 
     coordinated = [] if is_owner else coordinated_by(current_user)
     return render_template(

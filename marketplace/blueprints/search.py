@@ -12,9 +12,11 @@ from marketplace import geo
 from marketplace.blueprints.paging import page_number
 from marketplace.ids import parse_id
 from marketplace.pagination import Pager
+from marketplace.profiles.finder import search_profiles
 from marketplace.profiles.models import Availability, ProfileStatus
 from marketplace.profiles.operations import ProfileFilters
 from marketplace.search.query import MAX_CHARS
+from marketplace.search.service import search_documents
 
 bp = Blueprint("search", __name__)
 
@@ -43,8 +45,6 @@ ELSEWHERE = (
 def elsewhere(q: str) -> list[dict[str, Any]]:
     """How many collectives, tenders and open offers the reader may see match q, with links
     to their lists (the same visible totals those lists show)."""
-    from marketplace.search.service import search_documents
-
     if not q:
         return []
     found = []
@@ -71,8 +71,6 @@ def read_filters(args) -> ProfileFilters:
 
 @bp.get("/recherche")
 def index():
-    from marketplace.search.service import search_profiles
-
     q = (request.args.get("q") or "")[: MAX_CHARS * 2]
     filters = read_filters(request.args)
     page = page_number(MAX_PAGE, lenient=True)

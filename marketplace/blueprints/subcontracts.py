@@ -14,7 +14,6 @@ from marketplace.profiles.models import Profile
 from marketplace.subcontracting.charts import flow_chart
 from marketplace.subcontracting.figures import cae_figures, cae_records, my_ledger
 from marketplace.subcontracting.forms import MoveForm, PeriodForm, SubcontractForm
-from marketplace.subcontracting.operations import acting_profile
 from marketplace.subcontracting.records import (
     allowed_moves,
     get_subcontract,
@@ -23,6 +22,7 @@ from marketplace.subcontracting.records import (
     transition,
     validate_subcontract_input,
 )
+from marketplace.subcontracting.validation import acting_profile
 from marketplace.visibility import can_view_profile
 
 bp = Blueprint("subcontracts", __name__)

@@ -18,6 +18,8 @@ from flask_login import current_user, login_required
 
 from marketplace.blueprints.outcomes import ANY_REFUSAL, flash_errors, form_errors
 from marketplace.blueprints.paging import page_number
+from marketplace.collectives.queries import collectives_of_member
+from marketplace.collectives.visibility import can_view_collective
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from marketplace.formatting import cents_to_input, parse_euros
@@ -125,8 +127,6 @@ def _save(form: TenderForm, tender):
 
 
 def _form_page(form: TenderForm, tender):
-    from marketplace.collectives.queries import collectives_of_member
-
     form.offer_collectives(collectives_of_member(current_user))
     return render_template("tenders/form.html", form=form, tender=tender)
 
@@ -173,7 +173,6 @@ def _show_page(tender, apply_form=None, status=200):
     viewer_in_team = mine is not None and mine.id in team_ids
     # Suggestions are for the people building the team (one read of the competences for both).
     pool = all_candidates(current_user, tender) if owner or viewer_in_team else None
-    from marketplace.visibility import can_view_collective
 
     collective = tender.collective
     body = render_template(

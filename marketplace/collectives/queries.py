@@ -12,16 +12,17 @@ from sqlalchemy.orm import contains_eager
 from marketplace.accounts.models import User
 from marketplace.caes.models import Cae
 from marketplace.collectives.models import Collective, CollectiveEvent, CollectiveMember
+from marketplace.collectives.search import sector_term
+from marketplace.collectives.visibility import can_view_collective, visible_collectives
 from marketplace.extensions import db
 from marketplace.pagination import paginate
 from marketplace.profiles.models import Profile, ProfileSkill
+from marketplace.search.listing import by_ids, search_list
 from marketplace.skills.models import Skill
+from marketplace.tenders.models import Tender
+from marketplace.tenders.visibility import visible_tenders
 from marketplace.text import clean, fold
-from marketplace.visibility import (
-    profile_row_predicate,
-    profile_visibility_clause,
-    visible_collectives,
-)
+from marketplace.visibility import profile_row_predicate, profile_visibility_clause
 
 
 @dataclass
@@ -74,10 +75,6 @@ def search_collectives(
     viewer: Any, filters: CollectiveFilters, page: int, per_page: int
 ) -> tuple[list[Collective], int]:
     """Full-text search (best first) through the index, rows re-read and re-checked."""
-    from marketplace.search.collective_document import sector_term
-    from marketplace.search.listing import by_ids, search_list
-    from marketplace.visibility import can_view_collective
-
     terms: dict[str, str] = {}
     if filters.sector:
         terms["collective_sector"] = sector_term(fold(filters.sector)[:80]) or "?"
@@ -236,9 +233,6 @@ def collectives_of_member(user: Any) -> list[tuple[int, str]]:
 
 def tenders_of(viewer: Any, collective_id: int, limit: int = 20) -> list:
     """The tenders posted for a collective that this viewer may open, next deadline first."""
-    from marketplace.tenders.models import Tender
-    from marketplace.visibility import visible_tenders
-
     stmt = (
         visible_tenders(viewer)
         .where(Tender.collective_id == collective_id)

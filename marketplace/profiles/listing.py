@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from marketplace.pagination import paginate
+from marketplace.profiles.finder import profile_filter_terms
 from marketplace.profiles.models import Profile
 from marketplace.profiles.operations import ProfileFilters, filtered_profiles
-from marketplace.search.engine import profile_filter_terms
+from marketplace.profiles.search import NAME
 from marketplace.search.listing import by_ids, search_list
-from marketplace.search.profile_document import NAME
 from marketplace.visibility import can_view_profile
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
@@ -24,7 +25,11 @@ from marketplace.profiles.models import (
     ProfileStatus,
 )
 from marketplace.skills.models import Skill, SkillLevel
-from marketplace.skills.operations import get_or_create_certifications, get_or_create_skills
+from marketplace.skills.operations import (
+    get_or_create_certifications,
+    get_or_create_skills,
+    skill_prefix_clause,
+)
 from marketplace.text import clean, clean_multiline, fold, over_limit
 from marketplace.timeutil import utcnow
 from marketplace.visibility import can_view_profile, visible_profiles
@@ -238,7 +243,6 @@ def filtered_profiles(viewer: Any, filters: ProfileFilters):
 
 
 def recent_profiles(limit: int = 6) -> list[Profile]:
-    from flask_login import current_user
 
     stmt = filtered_profiles(current_user, ProfileFilters())
     return list(db.session.scalars(stmt.limit(limit)).unique())
@@ -246,7 +250,6 @@ def recent_profiles(limit: int = 6) -> list[Profile]:
 
 def _skill_counts_stmt(viewer: Any, query: str):
     """Skills matching a prefix that visible profiles declare, with their count (grouped)."""
-    from marketplace.skills.operations import skill_prefix_clause
 
     visible_ids = visible_profiles(viewer).with_only_columns(Profile.id)
     count = func.count(ProfileSkill.profile_id)

@@ -6,7 +6,9 @@ from typing import Any
 
 from marketplace.extensions import db
 from marketplace.pagination import paginate
+from marketplace.search.listing import search_list
 from marketplace.tenders.operations import TenderFilters, filtered_tenders
+from marketplace.tenders.search import NAME
 from marketplace.text import fold
 
 
@@ -19,9 +21,6 @@ def search_tenders(viewer: Any, filters: TenderFilters, page: int, per_page: int
     """
     if not filters.q:
         return paginate(filtered_tenders(viewer, filters), page, per_page)
-    from marketplace.search.listing import search_list
-    from marketplace.search.tender_document import NAME
-
     terms = {}
     if filters.department:
         terms["department"] = filters.department

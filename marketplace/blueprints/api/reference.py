@@ -7,14 +7,14 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from marketplace.accounts.operations import cae_member_counts
-from marketplace.blueprints.api import bp
+from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.pagination import page_args, page_body
 from marketplace.blueprints.api.serializers import cae_json, skill_json
 from marketplace.caes.models import Cae
 from marketplace.extensions import db
 from marketplace.pagination import offset_of
+from marketplace.profiles.finder import visible_skill_counts
 from marketplace.profiles.operations import skill_counts, skill_counts_total
-from marketplace.search.service import visible_skill_counts
 from marketplace.skills.models import Skill
 from marketplace.skills.operations import skill_prefix_clause
 from marketplace.text import clean
