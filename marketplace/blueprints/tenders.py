@@ -48,6 +48,7 @@ from marketplace.tenders.operations import (
     set_team,
     update_tender,
 )
+from marketplace.tenders.schemas import TenderApplicationCreate, TenderCreate, TenderUpdate
 from marketplace.tenders.suggestions import all_candidates, complete_team, suggestions_by_lot
 from marketplace.tenders.team import VAT_PERCENT, team_of
 from marketplace.tenders.timing import countdown
@@ -118,9 +119,9 @@ def _save(form: TenderForm, tender):
     if not form.has_errors:
         try:
             if tender is None:
-                tender = create_tender(current_user, data)
+                tender = create_tender(current_user, TenderCreate.load(data))
             else:
-                update_tender(current_user, tender, data)
+                update_tender(current_user, tender, TenderUpdate.load(data, partial=True))
         except ValidationError as error:
             form.add_domain_errors(error.fields)
             if not error.fields:
@@ -220,15 +221,14 @@ def apply_to(tender_id: int):
     form.lot_ids.choices = [(lot.id, str(lot.number)) for lot in tender.lots]
     form.validate()
     try:
-        apply(
-            current_user,
-            tender,
+        body = TenderApplicationCreate.load(
             {
                 "lot_ids": form.lot_ids.data or [],
                 "role": form.role.data,
                 "message": form.message.data or "",
-            },
+            }
         )
+        apply(current_user, tender, body)
     except ValidationError as error:
         for key, messages in error.fields.items():
             field = form._fields.get(key)
