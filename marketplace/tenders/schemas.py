@@ -327,7 +327,7 @@ def _members(value: Any) -> Any:
 class TenderTeamInput(Nested):
     """The team as shown ({form, lead_profile_id, members}); kind and names are read-only."""
 
-    form: TeamFormInput = None
+    form: TeamFormInput = None  # type: ignore[valid-type]
     lead_profile_id: _id_or(_lead_message) = None  # type: ignore[valid-type]
     members: Annotated[
         list[TenderTeamMemberInput],
@@ -396,7 +396,7 @@ Deadline = Annotated[
         }
     ),
 ]
-SourceUrl = Annotated[
+SourceUrl = Annotated[  # type: ignore[valid-type]
     text(500),
     AfterValidator(_source_url),
     WithJsonSchema(
@@ -418,7 +418,7 @@ class TenderWrite(Schema):
     title: text(200, required=True) = None  # type: ignore[valid-type]
     buyer: Buyer = None  # type: ignore[assignment]
     reference: _nullable_text(120) = None  # type: ignore[valid-type]
-    source_url: SourceUrl = None
+    source_url: SourceUrl = None  # type: ignore[valid-type]
     procedure: _nullable_text(120) = None  # type: ignore[valid-type]
     deadline: Deadline = None  # type: ignore[assignment]
     description: _nullable_text(10_000, multiline=True) = None  # type: ignore[valid-type]
@@ -500,9 +500,9 @@ class TenderUpdate(TenderWrite):
             }
         ),
     ] = None
-    form: TeamFormInput = None
+    form: TeamFormInput = None  # type: ignore[valid-type]
     lead_profile_id: Annotated[
-        _id_or(_lead_message),
+        _id_or(_lead_message),  # type: ignore[valid-type]
         WithJsonSchema({**ID_IN, "description": "A cotraitant of the team."}),
     ] = None
     team: Annotated[
@@ -620,7 +620,7 @@ def _moment(raw: str, end_of_day: bool) -> datetime:
         value = datetime.combine(value.date(), time(23, 59, 59))
     if value.tzinfo is None:
         value = value.replace(tzinfo=PARIS)
-    return as_utc(value)
+    return as_utc(value) or value
 
 
 def _after(value: Any) -> datetime | None:
