@@ -107,36 +107,29 @@ OptionalCents = Annotated[
 ]
 
 
-def _id_or(message_of: Any, *, nullable: bool = False) -> Any:
+def _id_or(message_of: Any) -> Any:
     """An id the client gives; ``message_of()`` is the message otherwise."""
 
-    def check(value: Any) -> int | None:
-        if value is None and nullable:
-            return None
+    def check(value: Any) -> int:
         if not is_id(value):
             raise fail(message_of())
         return int(value)
 
-    schema = {**ID_IN, "type": ["integer", "null"]} if nullable else dict(ID_IN)
-    return Annotated[
-        int | None if nullable else int, BeforeValidator(check), WithJsonSchema(schema)
-    ]
+    return Annotated[int, BeforeValidator(check), WithJsonSchema(dict(ID_IN))]
 
 
-def _team_form(message_of: Any) -> Any:
-    def check(value: Any) -> str | None:
-        if value not in (None, "", *TeamForm.values()):
-            raise fail(message_of())
-        return value or None
-
-    return Annotated[
-        str | None,
-        BeforeValidator(check),
-        WithJsonSchema({"type": ["string", "null"], "enum": [*TeamForm.values(), "", None]}),
-    ]
+def _team_form(value: Any) -> str | None:
+    if value not in (None, "", *TeamForm.values()):
+        raise fail(_("The group is conjoint or solidaire."))
+    return value or None
 
 
-TeamFormInput = _team_form(lambda: _("The group is conjoint or solidaire."))
+#: The group's form; "" or null: not chosen yet.
+TeamFormInput = Annotated[
+    str | None,
+    BeforeValidator(_team_form),
+    WithJsonSchema({"type": ["string", "null"], "enum": [*TeamForm.values(), "", None]}),
+]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -327,7 +320,7 @@ def _members(value: Any) -> Any:
 class TenderTeamInput(Nested):
     """The team as shown ({form, lead_profile_id, members}); kind and names are read-only."""
 
-    form: TeamFormInput = None  # type: ignore[valid-type]
+    form: TeamFormInput = None
     lead_profile_id: _id_or(_lead_message) = None  # type: ignore[valid-type]
     members: Annotated[
         list[TenderTeamMemberInput],
@@ -500,7 +493,7 @@ class TenderUpdate(TenderWrite):
             }
         ),
     ] = None
-    form: TeamFormInput = None  # type: ignore[valid-type]
+    form: TeamFormInput = None
     lead_profile_id: Annotated[
         _id_or(_lead_message),  # type: ignore[valid-type]
         WithJsonSchema({**ID_IN, "description": "A cotraitant of the team."}),
