@@ -52,6 +52,7 @@ from marketplace.tenders.operations import (
     set_team,
     update_tender,
 )
+from marketplace.tenders.schemas import TenderApplicationCreate, TenderCreate, TenderUpdate
 from marketplace.tenders.suggestions import all_candidates, complete_team, suggestions_by_lot
 from marketplace.tenders.team import VAT_PERCENT, team_of
 from marketplace.tenders.timing import countdown
@@ -117,9 +118,9 @@ def _save(form: TenderForm, tender):
     if not form.has_errors:
         with form_errors(form, lambda: _form_page(form, tender), catch=ANY_REFUSAL):
             if tender is None:
-                tender = create_tender(current_user, data)
+                tender = create_tender(current_user, TenderCreate.load(data))
             else:
-                update_tender(current_user, tender, data)
+                update_tender(current_user, tender, TenderUpdate.load(data, partial=True))
     if form.has_errors:
         return _form_page(form, tender), 422
     flash(_("The tender is saved."), "success")
@@ -213,15 +214,14 @@ def apply_to(tender_id: int):
         _refused(url_for("tenders.show", tender_id=tender.id)),
         form_errors(form, lambda: _show_page(tender, form)),  # input first: the same page
     ):
-        apply(
-            current_user,
-            tender,
+        body = TenderApplicationCreate.load(
             {
                 "lot_ids": form.lot_ids.data or [],
                 "role": form.role.data,
                 "message": form.message.data or "",
-            },
+            }
         )
+        apply(current_user, tender, body)
     flash(_("Your application is sent."), "success")
     return redirect(url_for("tenders.show", tender_id=tender.id))
 
