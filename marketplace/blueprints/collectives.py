@@ -27,6 +27,7 @@ from marketplace.collectives.forms import (
     add_domain_errors,
 )
 from marketplace.collectives.models import Collective, JoinPolicy, RequestState, VoteChoice
+from marketplace.collectives.schemas import CollectiveInput, DecisionInput, VoteInput
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.ids import parse_id
@@ -88,7 +89,9 @@ def create():
         form.audience.data, form.join_policy.data = "network", "request"
         return render_template("collectives/form.html", form=form, collective=None, **_labels())
     try:
-        collective = ops.create_collective(current_user, form.collective_data())
+        collective = ops.create_collective(
+            current_user, CollectiveInput.load(form.collective_data())
+        )
     except ValidationError as error:
         add_domain_errors(form, error.fields)
         return render_template(
@@ -115,7 +118,8 @@ def edit(collective_id: int):
         )
     form = CollectiveForm()
     try:
-        ops.update_collective(current_user, collective, form.collective_data())
+        changes = CollectiveInput.load(form.collective_data(), partial=True)
+        ops.update_collective(current_user, collective, changes)
     except ValidationError as error:
         add_domain_errors(form, error.fields)
         return render_template(
@@ -402,7 +406,7 @@ def propose(collective_id: int):
     for name in ("title", "description", "closes_at", "quorum_percent"):
         form[name].errors = []
     try:
-        decision = dec.open_decision(current_user, collective, data)
+        decision = dec.open_decision(current_user, collective, DecisionInput.load(data))
     except PermissionDenied:
         abort(403)
     except ValidationError as error:
@@ -455,7 +459,7 @@ def vote(collective_id: int, decision_id: int):
         abort(404)
     form = VoteForm()
     try:
-        dec.vote(current_user, found, form.choice.data)
+        dec.vote(current_user, found, VoteInput.load({"choice": form.choice.data}).choice)
     except ValidationError as error:
         add_domain_errors(form, error.fields)
         return _decision_page(collective, found, form, 422)
