@@ -29,6 +29,7 @@ from marketplace.errors import DeadlinePassed, NotFound, PermissionDenied, Valid
 from marketplace.extensions import db
 from marketplace.formatting import datetime_short
 from marketplace.statemachine import compare_and_set
+from marketplace.timeutil import PARIS as PARIS  # deadlines are read in Paris time
 from marketplace.timeutil import as_utc, utcnow
 
 
