@@ -406,6 +406,7 @@ def propose(collective_id: int):
     for name in ("title", "description", "closes_at", "quorum_percent"):
         form[name].errors = []
     try:
+        ops.require_coordinator(collective, current_user)  # before the fields, as always
         decision = dec.open_decision(current_user, collective, DecisionInput.load(data))
     except PermissionDenied:
         abort(403)
