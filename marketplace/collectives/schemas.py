@@ -98,7 +98,9 @@ def _region(value: Any) -> str | None:
     return _REGIONS_BY_KEY[fold(value)]
 
 
-CollectiveName = Annotated[
+#: A name: text, at least NAME_MIN characters (checked by CollectiveInput, which knows whether
+#: it creates or changes).
+CollectiveName: Any = Annotated[
     text(LIMITS["name"]),
     WithJsonSchema({"type": "string", "minLength": NAME_MIN, "maxLength": LIMITS["name"]}),
 ]
@@ -116,7 +118,7 @@ class CollectiveInput(Schema):
 
     not_an_object: ClassVar[str] = _l("The collective must be an object.")
 
-    name: CollectiveName = ""
+    name: CollectiveName = ""  # type: ignore[valid-type]
     description: _nullable_text(LIMITS["description"], multiline=True) = ""  # type: ignore[valid-type]
     sector: _nullable_text(LIMITS["sector"]) = ""  # type: ignore[valid-type]
     region: Region = None
