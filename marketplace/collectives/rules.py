@@ -14,6 +14,7 @@ from marketplace.collectives.models import (
     CollectiveMember,
 )
 from marketplace.collectives.schemas import LIMITS
+from marketplace.collectives.visibility import can_view_collective
 from marketplace.errors import (
     NotFound,
     PermissionDenied,
@@ -21,7 +22,6 @@ from marketplace.errors import (
 )
 from marketplace.extensions import db
 from marketplace.text import clean_multiline
-from marketplace.visibility import can_view_collective
 
 
 def _message(value: Any, field: str = "message") -> str:

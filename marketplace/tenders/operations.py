@@ -13,7 +13,11 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
+from marketplace.collectives.models import Collective
+from marketplace.collectives.rules import membership_of
+from marketplace.collectives.visibility import can_view_collective
 from marketplace.errors import (
     Conflict,
     DeadlinePassed,
@@ -23,6 +27,8 @@ from marketplace.errors import (
     ValidationError,
 )
 from marketplace.extensions import db
+from marketplace.profiles.models import Profile
+from marketplace.skills.models import Skill
 from marketplace.skills.operations import get_or_create_skills
 from marketplace.statemachine import change_state
 from marketplace.tenders import notify
@@ -32,11 +38,12 @@ from marketplace.tenders.models import (
     TenderEvent,
     TenderLot,
     TenderMember,
+    tender_lot_skills,
 )
 from marketplace.tenders.validation import validate_application_input, validate_tender_input
+from marketplace.tenders.visibility import can_view_tender, visible_tenders
 from marketplace.text import fold
 from marketplace.timeutil import as_utc, utcnow
-from marketplace.visibility import can_view_tender, visible_tenders
 
 #: The tender's status machine: from → {to: who may make the move}. Only the owner moves it.
 TRANSITIONS: dict[str, dict[str, str]] = {
@@ -75,10 +82,6 @@ def _check_collective(actor: Any, collective_id: int | None) -> None:
     """A tender is posted for a collective only by one of its members (any role)."""
     if collective_id is None:
         return
-    from marketplace.collectives.models import Collective
-    from marketplace.collectives.rules import membership_of
-    from marketplace.visibility import can_view_collective
-
     collective = db.session.get(Collective, collective_id)
     if collective is None or not can_view_collective(actor, collective):
         message = _("This collective does not exist or is not visible to you.")
@@ -433,10 +436,6 @@ def applications_for(viewer: Any, tender: Tender) -> list[TenderApplication]:
     would otherwise load their lots one by one)."""
     if not getattr(viewer, "is_authenticated", False):
         return []
-    from sqlalchemy.orm import selectinload
-
-    from marketplace.profiles.models import Profile
-
     stmt = (
         select(TenderApplication)
         .where(TenderApplication.tender_id == tender.id)
@@ -463,9 +462,6 @@ class TenderFilters:
 
 def filtered_tenders(viewer: Any, filters: TenderFilters, ids: list[int] | None = None):
     """SELECT of visible tenders matching the filters, nearest deadline first."""
-    from marketplace.skills.models import Skill
-    from marketplace.tenders.models import tender_lot_skills
-
     stmt = visible_tenders(viewer)
     if ids is not None:
         stmt = stmt.where(Tender.id.in_(ids))

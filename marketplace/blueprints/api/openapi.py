@@ -6,7 +6,8 @@ from typing import Any
 
 from flask import jsonify
 
-from marketplace.blueprints.api import bp, openapi_subcontracting, spec
+from marketplace.blueprints.api import openapi_subcontracting, spec
+from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.openapi_common import (
     CAE_FILTER,
     ID_OUT,

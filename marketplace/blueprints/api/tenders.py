@@ -9,8 +9,8 @@ from flask import Response, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.blueprints.api import bp
 from marketplace.blueprints.api.auth import rate_limit_key, require_user
+from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.pagination import page_args, page_body
 from marketplace.blueprints.api.profiles import json_object
 from marketplace.blueprints.api.serializers import cae_ref, iso_datetime
@@ -19,6 +19,7 @@ from marketplace.extensions import db, limiter
 from marketplace.geo import normalize_department
 from marketplace.ids import parse_id
 from marketplace.links import base_host, external_url
+from marketplace.pagination import offset_of
 from marketplace.tenders import exports
 from marketplace.tenders.listing import search_tenders
 from marketplace.tenders.models import Tender, TenderApplication, TenderStatus
@@ -202,7 +203,7 @@ def list_applications(tender_id: int):
     user = require_user()
     found = applications_for(user, get_tender(user, tender_id))
     page, per_page = page_args()
-    start = (page - 1) * per_page
+    start = offset_of(page, per_page)
     return jsonify(
         page_body(found[start : start + per_page], len(found), page, per_page, application_json)
     )
@@ -235,7 +236,7 @@ def tender_suggestions(tender_id: int):
         if lot is None:
             raise ValidationError(_("Some filters are not valid."), {"lot": [_("Unknown lot.")]})
     page, per_page = page_args()
-    start = (page - 1) * per_page
+    start = offset_of(page, per_page)
     ranked, total = suggestions(current_user, tender, lot, start, start + per_page)
     return jsonify(page_body(ranked, total, page, per_page, suggestion_json))
 
