@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+import querycount
 from sqlalchemy import text
 
 from marketplace import create_app
@@ -79,6 +80,12 @@ def app(app_config):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as seen: ... → seen.count statements were sent, seen their SQL."""
+    return querycount.count_queries
 
 
 @pytest.fixture
