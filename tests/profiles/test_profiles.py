@@ -15,7 +15,7 @@ from marketplace.profiles.models import Profile, ProfileSkill
 from marketplace.skills.models import Skill
 from tests.conftest import PASSWORD
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CATALOG = ROOT / "translations/fr/LC_MESSAGES/messages.mo"
 
 

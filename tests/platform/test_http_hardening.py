@@ -65,7 +65,7 @@ def test_security_headers_on_pages_and_api(client):
 
 
 def test_no_template_has_inline_scripts_styles_or_handlers():
-    root = Path(__file__).resolve().parent.parent / "templates"
+    root = Path(__file__).resolve().parents[2] / "templates"
     for path in root.rglob("*.html"):
         html = path.read_text()
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
@@ -216,7 +216,7 @@ def test_two_processes_share_a_limit_through_redis(limited, database_url, tmp_pa
             [sys.executable, "-c", SECOND_WORKER, database_url, REDIS_URL, address,
              str(tmp_path / "index2"), "4"],
             capture_output=True, text=True, timeout=60, check=True,
-            cwd=Path(__file__).resolve().parent.parent,
+            cwd=Path(__file__).resolve().parents[2],
         )  # fmt: skip
         second = other.stdout.split()
         assert 429 not in first and "429" not in second, (first, second)
