@@ -2,6 +2,12 @@
 
 SQLite (a file in a temporary folder) by default; PostgreSQL when
 MARKETPLACE_TEST_DATABASE_URL is set (the schema is dropped and created once per run).
+
+The suite runs in parallel (pytest-xdist, `make test`): each worker has its own database (its
+own SQLite file, or `<database>_gw0`, `<database>_gw1`... created next to the given PostgreSQL
+database) and its own temporary folders (indexes, mail); servers the tests start listen on free
+ports. A test file runs whole on one worker, the browser tests together on one (`--dist
+loadgroup`): module-scoped worlds and the one live server are built once.
 """
 
 from __future__ import annotations
@@ -13,7 +19,8 @@ from pathlib import Path
 
 import pytest
 import querycount
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from marketplace import create_app
 from marketplace.extensions import db
@@ -22,12 +29,52 @@ PASSWORD = "Abeilles-Coop-2026"
 _counter = itertools.count(1)
 
 
+def pytest_collection_modifyitems(config, items):
+    """Keep each test file on one worker, and the browser tests together (--dist loadgroup)."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    root = Path(__file__).parent
+    for item in items:
+        path = Path(str(item.path))
+        group = "e2e" if root / "e2e" in path.parents else str(path.relative_to(root))
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
+def _worker_database(url: str) -> str:
+    """The PostgreSQL database of this xdist worker: `<database>_<worker>`, created if missing."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    given = make_url(url)
+    name = f"{given.database}_{worker}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            found = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+            if not found:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return given.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("MARKETPLACE_TEST_DATABASE_URL")
-    if not url:
+    if url:
+        url = _worker_database(url)
+    else:  # the temporary folders are per worker under xdist
         url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "schema"})
+    folder = tmp_path_factory.mktemp("schema")
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "schema",
+            "INDEX_DIR": str(folder / "index"),
+            "MAIL_DIR": str(folder / "mail"),
+        }
+    )
     with app.app_context():
         import marketplace.models  # noqa: F401
 
