@@ -38,7 +38,7 @@ run: install ## Create the database, load demo data on first run, serve http://1
 TEST_WORKERS ?= auto
 
 test: install ## Run the test suite (SQLite; PostgreSQL when MARKETPLACE_TEST_DATABASE_URL is set)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test-e2e: install ## Run the browser tests only (needs /usr/bin/chromium and `npm ci`)
 	$(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)

@@ -6,12 +6,13 @@ MARKETPLACE_TEST_DATABASE_URL is set (the schema is dropped and created once per
 The suite runs in parallel (pytest-xdist, `make test`): each worker has its own database (its
 own SQLite file, or `<database>_gw0`, `<database>_gw1`... created next to the given PostgreSQL
 database) and its own temporary folders (indexes, mail); servers the tests start listen on free
-ports. A test file runs whole on one worker, the browser tests together on one (`--dist
-loadgroup`): module-scoped worlds and the one live server are built once.
+ports. A test file runs whole on one worker (`--dist loadfile`): a module-scoped world is
+built once.
 """
 
 from __future__ import annotations
 
+import contextvars
 import itertools
 import os
 import re
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import pytest
 import querycount
+from flask import Flask, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -27,17 +30,6 @@ from marketplace.extensions import db
 
 PASSWORD = "Abeilles-Coop-2026"
 _counter = itertools.count(1)
-
-
-def pytest_collection_modifyitems(config, items):
-    """Keep each test file on one worker, and the browser tests together (--dist loadgroup)."""
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    root = Path(__file__).parent
-    for item in items:
-        path = Path(str(item.path))
-        group = "e2e" if root / "e2e" in path.parents else str(path.relative_to(root))
-        item.add_marker(pytest.mark.xdist_group(group))
 
 
 def _worker_database(url: str) -> str:
@@ -56,6 +48,29 @@ def _worker_database(url: str) -> str:
     finally:
         admin.dispose()
     return given.set(database=name).render_as_string(hide_password=False)
+
+
+class OwnContextClient(FlaskClient):
+    """A test client whose requests run as a server's do: each in an app context (and so a
+    database session) of its own, never in the context a test holds for its direct database work.
+
+    A test's objects are expired after each request, so that it reads what the request wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+
+@pytest.fixture(scope="session", autouse=True)
+def requests_in_their_own_context():
+    """Every app of the suite gets OwnContextClient as its test client."""
+    previous = Flask.test_client_class
+    Flask.test_client_class = OwnContextClient
+    yield
+    Flask.test_client_class = previous
 
 
 @pytest.fixture(scope="session")

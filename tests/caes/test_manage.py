@@ -334,22 +334,22 @@ def test_decide_needs_csrf_when_enabled(app_config, world):
     def token_in(page: str) -> str:
         return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
-    with app.app_context():
-        client = app.test_client()
-        token = token_in(client.get("/connexion").get_data(as_text=True))
-        signed_in = client.post(
-            "/connexion", data={"email": email, "password": PASSWORD, "csrf_token": token}
-        )
-        assert signed_in.status_code == 302
-        decide = f"/gestion/membres/{target_id}/decision"
-        response = client.post(decide, data={"decision": "verified"})
-        assert response.status_code in (400, 422)
-        assert db.session.get(User, target_id).membership == "pending"
+    client = app.test_client()
+    token = token_in(client.get("/connexion").get_data(as_text=True))
+    signed_in = client.post(
+        "/connexion", data={"email": email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert signed_in.status_code == 302
+    decide = f"/gestion/membres/{target_id}/decision"
+    response = client.post(decide, data={"decision": "verified"})
+    assert response.status_code in (400, 422)
+    assert db.session.get(User, target_id).membership == "pending"
 
-        token = token_in(client.get(members_path).get_data(as_text=True))
-        response = client.post(decide, data={"decision": "verified", "csrf_token": token})
-        assert response.status_code == 302
-        db.session.expire_all()
-        assert db.session.get(User, target_id).membership == "verified"
+    token = token_in(client.get(members_path).get_data(as_text=True))
+    response = client.post(decide, data={"decision": "verified", "csrf_token": token})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, target_id).membership == "verified"
+    with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -13,6 +13,7 @@ import pytest
 from authz_world import PASSWORD
 
 from marketplace import create_app
+from tests.conftest import OwnContextClient
 
 # Redirects --------------------------------------------------------------------------------------
 
@@ -135,9 +136,7 @@ def _address() -> str:
 
 
 def _own_address_client(address: str):
-    from flask.testing import FlaskClient
-
-    class Client(FlaskClient):
+    class Client(OwnContextClient):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self.environ_base["REMOTE_ADDR"] = address
@@ -149,11 +148,10 @@ def _own_address_client(address: str):
                                             ("/mot-de-passe-oublie", 5)])  # fmt: skip
 def test_sign_in_sign_up_and_reset_are_limited(limited, url, limit):
     app = limited()
-    with app.app_context():
-        client = app.test_client()
-        codes = [client.post(url, data={"email": "x@example.org"}).status_code
-                 for _ in range(limit + 1)]  # fmt: skip
-        assert 429 not in codes[:limit] and codes[limit] == 429
+    client = app.test_client()
+    codes = [client.post(url, data={"email": "x@example.org"}).status_code
+             for _ in range(limit + 1)]  # fmt: skip
+    assert 429 not in codes[:limit] and codes[limit] == 429
 
 
 def test_html_and_api_writes_are_limited(limited, make_user, api_token):
