@@ -255,7 +255,20 @@ def components_of(models: set[type[BaseModel]]) -> dict[str, Any]:
     inputs = [(model, "validation") for model in models if not _is_output(model)]
     outputs = [(model, "serialization") for model in models if _is_output(model)]
     _, top = models_json_schema([*inputs, *outputs], ref_template=REF, schema_generator=_Generator)
-    return dict(sorted(top.get("$defs", {}).items()))
+    return {
+        name: _without_defaults(schema) for name, schema in sorted(top.get("$defs", {}).items())
+    }
+
+
+def _without_defaults(node: Any) -> Any:
+    """Pydantic writes a field's Python default (``null`` for a field a PATCH may leave out, ``""``
+    for an empty filter); for a client a field left out is absent, not that value, and OpenAPI
+    validators refuse a default that its own schema does not admit: none are shown."""
+    if isinstance(node, dict):
+        return {key: _without_defaults(value) for key, value in node.items() if key != "default"}
+    if isinstance(node, list):
+        return [_without_defaults(value) for value in node]
+    return node
 
 
 def _is_output(model: type[BaseModel]) -> bool:
