@@ -25,9 +25,9 @@ from marketplace.subcontracting.operations import (
     is_owner,
     respond,
     search_offers,
-    validate_offer_input,
     visible_responses,
 )
+from marketplace.subcontracting.schemas import AcceptInput, OfferInput, OfferResponseInput
 
 bp = Blueprint("offers", __name__, url_prefix="/offres")
 register_domain_errors(bp)
@@ -54,11 +54,12 @@ def new():
         return render_template("offers/new.html", form=form)
     valid = form.validate()
     data = form.data_for_operation()
+    if not valid:  # the budget's own message is the form's; check the other fields too
+        del data["budget_cents"]
     try:
+        body = OfferInput.load(data)
         if valid:
-            offer = create_offer(current_user, data)
-        else:
-            validate_offer_input({k: v for k, v in data.items() if k != "budget_cents"})
+            offer = create_offer(current_user, body)
     except ValidationError as error:
         form.add_domain_errors(error.fields, error.message)
     except PermissionDenied as error:
@@ -106,7 +107,7 @@ def post_response(offer_id: int):
     valid = form.validate()
     try:
         if valid:
-            respond(current_user, offer, form.data_for_operation())
+            respond(current_user, offer, OfferResponseInput.load(form.data_for_operation()))
     except ValidationError as error:
         form.add_domain_errors(error.fields, error.message)
     except (Conflict, PermissionDenied) as error:
@@ -126,7 +127,8 @@ def accept(offer_id: int, response_id: int):
         flash(_("The form has expired. Please send it again."), "error")
         return _show(offer, accept_form=form, status=422)
     try:
-        record = accept_response(current_user, offer, response_id, {"vat_rate": form.vat_rate.data})
+        body = AcceptInput.load({"vat_rate": form.vat_rate.data})
+        record = accept_response(current_user, offer, response_id, body)
     except (ValidationError, Conflict) as error:
         flash(error.message, "error")
         return _show(offer, accept_form=form, status=409 if isinstance(error, Conflict) else 422)

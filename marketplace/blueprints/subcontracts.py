@@ -20,9 +20,10 @@ from marketplace.subcontracting.records import (
     get_subcontract,
     party_of,
     propose_subcontract,
+    subcontract_references,
     transition,
-    validate_subcontract_input,
 )
+from marketplace.subcontracting.schemas import PeriodQuery, SubcontractInput, TransitionInput
 from marketplace.visibility import can_view_profile
 
 bp = Blueprint("subcontracts", __name__)
@@ -63,14 +64,16 @@ def new():
         return _new_page(form)
     form = SubcontractForm()
     valid = form.validate()
+    data = form.data_for_operation()
+    if not valid:  # the amount's own message is the form's; check the other fields too
+        data["amount_cents"] = data["amount_cents"] or 1
     record = None
     try:
+        body = SubcontractInput.load(data)
         if valid:
-            record = propose_subcontract(current_user, form.data_for_operation())
-        else:  # gather the domain errors of the other fields too
-            data = form.data_for_operation()
-            data["amount_cents"] = data["amount_cents"] or 1
-            validate_subcontract_input(current_user, acting_profile(current_user), data)
+            record = propose_subcontract(current_user, body)
+        else:
+            subcontract_references(current_user, acting_profile(current_user), body)
     except ValidationError as error:
         form.add_domain_errors(error.fields, error.message)
     except (Conflict, PermissionDenied) as error:
@@ -117,7 +120,7 @@ def move(record_id: int):
         flash(_("The form has expired. Please send it again."), "error")
         return _show(record, 400)
     try:
-        transition(current_user, record, form.to.data)
+        transition(current_user, record, TransitionInput.load({"to": form.to.data}).to)
     except (Conflict, ValidationError) as error:
         db.session.rollback()
         flash(error.message if isinstance(error, Conflict) else
@@ -131,16 +134,14 @@ def move(record_id: int):
 @login_required
 def figures(cae_id: int):
     form = PeriodForm(formdata=request.args)
-    valid = form.validate()
-    start = form.start.data if valid else None
-    end = form.end.data if valid else None
-    status = 200
-    if start and end and end < start:
-        form.end.errors = [_("The end date cannot be before the start date.")]
-        start = end = None
-        status = 422
-    elif not valid:
-        status = 422
+    start = end = None
+    status = 422
+    if form.validate():
+        try:
+            period = PeriodQuery.load({"from": form.start.data, "to": form.end.data})
+            start, end, status = period.start, period.end, 200
+        except ValidationError as error:
+            form.end.errors = error.fields.get("to", [])
     # The totals count every record of the period; the page lists the latest ones with their
     # parties (the CSV ledger has them all): at 100,000 profiles a CAE has hundreds.
     result = cae_figures(current_user, cae_id, start, end, parties=False)
