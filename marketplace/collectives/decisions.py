@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.accounts.models import User
 from marketplace.collectives.models import Collective, CollectiveMember, Decision, Vote, VoteChoice
 from marketplace.collectives.notify import decision_path, notify
 from marketplace.collectives.rules import _record, _require_coordinator, membership_of
@@ -142,7 +143,6 @@ def _member_count(collective_id: int) -> int:
 
 
 def _member_users(collective_id: int):
-    from marketplace.accounts.models import User
 
     return db.session.scalars(
         select(User)

@@ -23,11 +23,13 @@ from marketplace.subcontracting.models import (
     Subcontract,
     SubcontractEvent,
 )
-from marketplace.subcontracting.operations import acting_profile
+from marketplace.subcontracting.parties import acting_profile
 from marketplace.subcontracting.schemas import SubcontractInput
+from marketplace.subcontracting.visibility import can_view_subcontract, visible_subcontracts
 from marketplace.tenders.models import Tender
+from marketplace.tenders.visibility import can_view_tender
 from marketplace.timeutil import to_paris, utcnow
-from marketplace.visibility import can_view_profile, can_view_subcontract, can_view_tender
+from marketplace.visibility import can_view_profile
 
 CLIENT, SUBCONTRACTOR = "client", "subcontractor"
 EITHER = (CLIENT, SUBCONTRACTOR)
@@ -187,8 +189,6 @@ def transition(actor: Any, record: Subcontract, to: str) -> Subcontract:
 
 def subcontracts_of(viewer: Any, role: str | None = None, status: str | None = None):
     """SELECT of the records the viewer may see, optionally as client/subcontractor only."""
-    from marketplace.visibility import visible_subcontracts
-
     stmt = visible_subcontracts(viewer)
     if role in (CLIENT, SUBCONTRACTOR):
         profile_id = viewer.profile.id if viewer.profile is not None else -1

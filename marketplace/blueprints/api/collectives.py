@@ -8,8 +8,8 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.blueprints.api import bp
 from marketplace.blueprints.api.auth import rate_limit_key, require_user
+from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.errors import ApiError
 from marketplace.blueprints.api.pagination import page_args, page_body
 from marketplace.blueprints.api.serializers import cae_ref, iso_datetime

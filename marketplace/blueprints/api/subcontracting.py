@@ -7,13 +7,13 @@ from typing import Any
 from flask import Response, jsonify, url_for
 from flask_login import current_user
 
-from marketplace.blueprints.api import bp
 from marketplace.blueprints.api.auth import rate_limit_key, require_user
+from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.pagination import page_args, page_body
 from marketplace.blueprints.api.spec import operation
 from marketplace.extensions import limiter
 from marketplace.links import external_url
-from marketplace.profiles.operations import paginate
+from marketplace.pagination import paginate
 from marketplace.subcontracting.figures import cae_figures, ledger_csv
 from marketplace.subcontracting.models import Offer as OfferRow
 from marketplace.subcontracting.models import OfferResponse as ResponseRow
