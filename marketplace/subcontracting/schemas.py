@@ -50,6 +50,7 @@ from marketplace.subcontracting.models import (
     SubcontractStatus,
     VatRate,
 )
+from marketplace.tenders.schemas import CaeRef  # one CaeRef, until caes/schemas.py has it
 from marketplace.text import clean, fold
 
 # ---------------------------------------------------------------------------------------------
@@ -576,13 +577,6 @@ class _Page(Output):
 
 class OfferList(_Page):
     items: list[Offer]
-
-
-class CaeRef(Output):
-    """A CAE named in an answer. Temporary: caes/schemas.py declares the shared one."""
-
-    id: IdOut
-    name: str
 
 
 class SubcontractParty(Output):
