@@ -90,7 +90,7 @@ def profile_row_predicate(viewer: Any) -> Callable[[int, int | None, str, bool],
     """profile_row_visible(viewer, …) for reading thousands of rows: the viewer's facts are
     read once, so each row costs a few comparisons (the tender suggestions check 10,000 rows
     at 100,000 profiles). The one place the row rule is written; profile_row_visible is its
-    form for a single row (tests/test_visibility_rows.py).
+    form for a single row (tests/profiles/test_visibility_rows.py).
     """
     if viewer.is_admin:
         return lambda user_id, cae_id, audience, vouched: True

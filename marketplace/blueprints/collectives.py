@@ -34,6 +34,7 @@ from marketplace.collectives.forms import (
     VoteForm,
 )
 from marketplace.collectives.models import Collective, JoinPolicy, RequestState, VoteChoice
+from marketplace.collectives.schemas import CollectiveInput, DecisionInput, VoteInput
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.ids import parse_id
@@ -98,7 +99,9 @@ def create():
         form_errors(form, lambda: _form_page(form, None)),
         flash_errors(url_for("collectives.index"), catch=(PermissionDenied,)),
     ):
-        collective = ops.create_collective(current_user, form.collective_data())
+        collective = ops.create_collective(
+            current_user, CollectiveInput.load(form.collective_data())
+        )
     flash(_("The collective is created. You are its coordinator."), "success")
     return redirect(url_for("collectives.show", collective_id=collective.id))
 
@@ -115,7 +118,8 @@ def edit(collective_id: int):
         return _form_page(form, collective)
     form = CollectiveForm()
     with form_errors(form, lambda: _form_page(form, collective)):
-        ops.update_collective(current_user, collective, form.collective_data())
+        changes = CollectiveInput.load(form.collective_data(), partial=True)
+        ops.update_collective(current_user, collective, changes)
     flash(_("The collective is saved."), "success")
     return redirect(url_for("collectives.show", collective_id=collective.id))
 
@@ -346,7 +350,8 @@ def propose(collective_id: int):
     for name in ("title", "description", "closes_at", "quorum_percent"):
         form[name].errors = []
     with form_errors(form, lambda: _show_page(collective, decision_form=form)):
-        decision = dec.open_decision(current_user, collective, data)
+        ops.require_coordinator(collective, current_user)  # before the fields, as always
+        decision = dec.open_decision(current_user, collective, DecisionInput.load(data))
     flash(_("The proposal is open to the vote."), "success")
     return redirect(
         url_for("collectives.decision", collective_id=collective.id, decision_id=decision.id)
@@ -388,7 +393,7 @@ def vote(collective_id: int, decision_id: int):
     form = VoteForm()
     page = lambda: _decision_page(collective, found, form)  # noqa: E731
     with form_errors(form, page, status=None, catch=ACTION_REFUSALS):  # 422 or 409
-        dec.vote(current_user, found, form.choice.data)
+        dec.vote(current_user, found, VoteInput.load({"choice": form.choice.data}).choice)
     flash(_("Your vote is recorded. You may change it until the vote closes."), "success")
     return redirect(
         url_for("collectives.decision", collective_id=collective.id, decision_id=found.id)

@@ -8,7 +8,7 @@ queries.json: the queries (accents, case, plurals, typos, trade names and synony
 multi-word, prefixes, with filters), the reader's filters, and the ids of the relevant
 profiles the reader may see (derived from the topics when the set was written).
 
-Used by tests/test_search_relevance.py (floors) and bench/search_bench.py --relevance.
+Used by tests/search/test_search_relevance.py (floors) and bench/search_bench.py --relevance.
 """
 
 from __future__ import annotations

@@ -373,14 +373,10 @@ PATHS: dict[str, Any] = {
 }
 
 
-from marketplace.blueprints.api import (  # noqa: E402
-    openapi_collectives,
-    openapi_trust,
-)
+from marketplace.blueprints.api import openapi_trust  # noqa: E402
 
-for _module in (openapi_collectives, openapi_trust):
-    SCHEMAS.update(_module.schemas())
-    PATHS.update(_module.paths())
+SCHEMAS.update(openapi_trust.schemas())
+PATHS.update(openapi_trust.paths())
 
 
 def document() -> dict[str, Any]:

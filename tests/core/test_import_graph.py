@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "marketplace"
+PACKAGE = Path(__file__).resolve().parents[2] / "marketplace"
 EXCLUDED_PREFIX = "marketplace.blueprints.api.openapi"
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.tenders.models import Tender, TenderApplication
@@ -278,20 +278,15 @@ def test_suggestions_leave_out_accounts_that_cannot_join(app, make_cae, make_use
     assert suggested(post_tender(owner, audience="cae")) == {colleague.profile.id}
 
 
-def test_suggestions_take_a_constant_number_of_queries(app, make_cae, make_user):
+def test_suggestions_take_a_constant_number_of_queries(app, count_queries, make_cae, make_user):
     cae = make_cae()
     owner = make_user(cae)
     tender = post_tender(owner)
 
-    def count_queries(fn) -> int:
-        seen = []
-        listener = lambda *args: seen.append(1)  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+    def queries_of(fn) -> int:
+        with count_queries() as seen:
             fn()
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(seen)
+        return seen.count
 
     def run():
         db.session.expire_all()
@@ -301,10 +296,10 @@ def test_suggestions_take_a_constant_number_of_queries(app, make_cae, make_user)
 
     for n in range(3):
         make_user(make_cae(), skills=[{"name": "Électricité", "level": 1 + n}])
-    few = count_queries(run)
+    few = queries_of(run)
     for _n in range(12):
         make_user(make_cae(), skills=[{"name": "Domotique", "level": 2}])
-    assert count_queries(run) == few
+    assert queries_of(run) == few
 
 
 def test_direct_payment_threshold_is_600_euros_incl_vat():
@@ -454,7 +449,7 @@ def test_an_application_without_a_lot_is_refused_on_the_page(client, make_user, 
 @pytest.mark.parametrize(
     "path", ["/appels-d-offres", "/api/v1/tenders", "/api/v1/tenders?q=médiathèque"]
 )
-def test_tender_lists_make_no_query_per_row(client, make_cae, make_user, path):
+def test_tender_lists_make_no_query_per_row(client, count_queries, make_cae, make_user, path):
     owners = [make_user(make_cae(), department="69") for _ in range(3)]
 
     def tenders(n: int) -> None:
@@ -470,14 +465,9 @@ def test_tender_lists_make_no_query_per_row(client, make_cae, make_user, path):
 
     def statements() -> int:
         client.get(path)
-        seen = []
-        listener = lambda *args: seen.append(1)  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with count_queries() as seen:
             assert client.get(path).status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(seen)
+        return seen.count
 
     tenders(3)
     few = statements()

@@ -25,7 +25,7 @@ from marketplace.search import register_search_cli
 from marketplace.search.changelog import SearchChange
 from marketplace.search.indexer import LOCK_FILE, Indexer, get_indexer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def found(q: str, viewer=None) -> list[int]:

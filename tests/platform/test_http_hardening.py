@@ -13,6 +13,7 @@ import pytest
 from authz_world import PASSWORD
 
 from marketplace import create_app
+from tests.conftest import OwnContextClient
 
 # Redirects --------------------------------------------------------------------------------------
 
@@ -65,7 +66,7 @@ def test_security_headers_on_pages_and_api(client):
 
 
 def test_no_template_has_inline_scripts_styles_or_handlers():
-    root = Path(__file__).resolve().parent.parent / "templates"
+    root = Path(__file__).resolve().parents[2] / "templates"
     for path in root.rglob("*.html"):
         html = path.read_text()
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
@@ -135,9 +136,7 @@ def _address() -> str:
 
 
 def _own_address_client(address: str):
-    from flask.testing import FlaskClient
-
-    class Client(FlaskClient):
+    class Client(OwnContextClient):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self.environ_base["REMOTE_ADDR"] = address
@@ -149,11 +148,10 @@ def _own_address_client(address: str):
                                             ("/mot-de-passe-oublie", 5)])  # fmt: skip
 def test_sign_in_sign_up_and_reset_are_limited(limited, url, limit):
     app = limited()
-    with app.app_context():
-        client = app.test_client()
-        codes = [client.post(url, data={"email": "x@example.org"}).status_code
-                 for _ in range(limit + 1)]  # fmt: skip
-        assert 429 not in codes[:limit] and codes[limit] == 429
+    client = app.test_client()
+    codes = [client.post(url, data={"email": "x@example.org"}).status_code
+             for _ in range(limit + 1)]  # fmt: skip
+    assert 429 not in codes[:limit] and codes[limit] == 429
 
 
 def test_html_and_api_writes_are_limited(limited, make_user, api_token):
@@ -216,7 +214,7 @@ def test_two_processes_share_a_limit_through_redis(limited, database_url, tmp_pa
             [sys.executable, "-c", SECOND_WORKER, database_url, REDIS_URL, address,
              str(tmp_path / "index2"), "4"],
             capture_output=True, text=True, timeout=60, check=True,
-            cwd=Path(__file__).resolve().parent.parent,
+            cwd=Path(__file__).resolve().parents[2],
         )  # fmt: skip
         second = other.stdout.split()
         assert 429 not in first and "429" not in second, (first, second)

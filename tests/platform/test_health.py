@@ -55,8 +55,8 @@ def test_a_database_that_refuses_writes_is_a_503(app, app_config, database_url, 
         options = {"options": "-c default_transaction_read_only=on"}
         config = {**app_config, "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": options}}
     read_only = create_app(config)
+    response = read_only.test_client().get("/healthz")
     with read_only.app_context():
-        response = read_only.test_client().get("/healthz")
         db.session.remove()
         db.engine.dispose()
     assert response.status_code == 503

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "search_corpus"))
+sys.path.insert(0, str(Path(__file__).parents[1] / "search_corpus"))
 import judged
 
 #: Measured on the judged set and set a little below it (see docs/BENCHMARKS.md); a change

@@ -391,7 +391,7 @@ def test_no_invitation_leaves_before_the_commit(app, make_cae, outbox):
 
 # French -----------------------------------------------------------------------------------------
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 OWN_FILES = ("marketplace/members_import.py", "marketplace/cli.py")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from marketplace.collectives import decisions as dec
 from marketplace.collectives import operations as ops
@@ -91,19 +91,11 @@ def test_reading_one_opens_its_page(client, login, make_user):
     assert f"/collectifs/{collective.id}" in response.headers["Location"]
 
 
-def test_the_bell_costs_one_query(client, login, make_user):
+def test_the_bell_costs_one_query(client, count_queries, login, make_user):
     user = make_user()
     login(user)
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with count_queries() as statements:
         client.get("/")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     assert sum("FROM notifications" in s for s in statements) == 1
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.querycount import count_queries
-
 LISTS = [
     "/profils",
     "/recherche?q=menuiserie",
@@ -19,7 +17,7 @@ LISTS = [
 ]
 
 
-def statements(client, path: str) -> int:
+def statements(client, count_queries, path: str) -> int:
     client.get(path)  # warm: index searchers, lazy imports, the first request's set-up
     with count_queries() as seen:
         response = client.get(path)
@@ -28,7 +26,7 @@ def statements(client, path: str) -> int:
 
 
 @pytest.mark.parametrize("path", LISTS)
-def test_list_queries_do_not_grow_with_rows(client, make_cae, make_user, path):
+def test_list_queries_do_not_grow_with_rows(client, count_queries, make_cae, make_user, path):
     caes = [make_cae(f"CAE {i}") for i in range(3)]
 
     def people(n: int, start: int) -> None:
@@ -44,9 +42,9 @@ def test_list_queries_do_not_grow_with_rows(client, make_cae, make_user, path):
             )
 
     people(3, 0)
-    few = statements(client, path)
+    few = statements(client, count_queries, path)
     people(9, 3)
-    many = statements(client, path)
+    many = statements(client, count_queries, path)
     assert few > 0
     assert many == few, f"{path}: {few} statements for 3 rows, {many} for 12"
 
@@ -207,7 +205,7 @@ def _domain_paths(w) -> list[tuple[str, str, bool]]:
     ]
 
 
-def _domain_statements(w) -> dict[tuple[str, str], int]:
+def _domain_statements(w, count_queries) -> dict[tuple[str, str], int]:
     counts = {}
     for who, path, is_api in _domain_paths(w):
         if is_api:
@@ -223,15 +221,15 @@ def _domain_statements(w) -> dict[tuple[str, str], int]:
     return counts
 
 
-def test_domain_pages_do_not_grow_with_rows(domain_world):
+def test_domain_pages_do_not_grow_with_rows(domain_world, count_queries):
     domain_world["grow"](3)
-    few = _domain_statements(domain_world)
+    few = _domain_statements(domain_world, count_queries)
     domain_world["grow"](9)
     listed = domain_world["clients"]["anonymous"].get(
         "/api/v1/me/notifications", headers=domain_world["tokens"]["viewer"]
     )
     assert len(listed.get_json()["items"]) >= 12  # the lists really grew
-    many = _domain_statements(domain_world)
+    many = _domain_statements(domain_world, count_queries)
     # A count may drop (PostgreSQL: a loader batch that is empty with few rows), never grow.
     grown = {key: (few[key], many[key]) for key in few if many[key] > few[key]}
     assert not grown, "statements for 3 rows → 12 rows: " + ", ".join(

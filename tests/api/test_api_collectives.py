@@ -328,9 +328,7 @@ def test_collective_schema_matches(api, client, make_user):
 
 
 @pytest.mark.parametrize("query", ["", "?q=collectif"])
-def test_the_list_makes_no_query_per_collective(client, make_cae, make_user, query):
-    from tests.querycount import count_queries
-
+def test_the_list_makes_no_query_per_collective(client, count_queries, make_cae, make_user, query):
     def collective_with_members(n: int) -> None:
         creator = make_user(
             make_cae(), audience="public", skills=[{"name": "Menuiserie", "level": 2}]

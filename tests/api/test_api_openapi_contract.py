@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-BASELINE = Path(__file__).parent / "data" / "openapi_baseline.json"
+BASELINE = Path(__file__).parent.parent / "data" / "openapi_baseline.json"
 KEPT = ("type", "enum", "maxLength", "minLength", "minimum", "maximum", "format", "const")
 
 

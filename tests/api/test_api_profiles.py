@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from marketplace.extensions import db
 from marketplace.profiles.models import Profile
@@ -472,22 +471,6 @@ def test_patch_profile_rejects_each_bad_field(client, api_token, make_user, payl
 # Queries -------------------------------------------------------------------------------------
 
 
-class QueryCounter:
-    def __init__(self, engine):
-        self.engine = engine
-        self.count = 0
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._count)
-
-    def _count(self, *args, **kwargs):
-        self.count += 1
-
-
 def _rich_profiles(make_cae, make_user, n: int) -> None:
     for i in range(n):
         make_user(
@@ -501,14 +484,14 @@ def _rich_profiles(make_cae, make_user, n: int) -> None:
 
 
 @pytest.mark.parametrize("path", ["/api/v1/profiles?per_page=100", "/api/v1/caes?per_page=100"])
-def test_lists_make_a_constant_number_of_queries(client, make_cae, make_user, path):
+def test_lists_make_a_constant_number_of_queries(client, count_queries, make_cae, make_user, path):
     _rich_profiles(make_cae, make_user, 2)
     db.session.remove()
-    with QueryCounter(db.engine) as few:
+    with count_queries() as few:
         assert client.get(path).status_code == 200
     _rich_profiles(make_cae, make_user, 12)
     db.session.remove()
-    with QueryCounter(db.engine) as many:
+    with count_queries() as many:
         body = client.get(path).get_json()
     assert body["total"] == 14
     assert many.count == few.count

@@ -67,7 +67,7 @@ def test_a_bulk_members_import_refreshes_the_statistics(app, make_cae, tmp_path)
 def test_the_web_worker_freezes_its_start_up_objects(tmp_path):
     """wsgi.py (what gunicorn loads) freezes start-up objects and collects young ones less often:
     a full collection of a worker's heap took 80 ms and was most of a busy page's p95."""
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     env = dict(
         os.environ,
         MARKETPLACE_DATABASE_URL="sqlite:///" + str(tmp_path / "w.sqlite3"),

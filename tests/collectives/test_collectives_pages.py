@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from marketplace.collectives import decisions as dec
 from marketplace.collectives import operations as ops
@@ -193,24 +193,17 @@ def test_only_coordinators_decide_invite_remove_and_propose(client, login, make_
     assert "Ouvrir le vote" not in client.get(url).get_data(as_text=True)
 
 
-def test_the_page_takes_a_constant_number_of_queries(client, login, make_cae, make_user):
+def test_the_page_takes_a_constant_number_of_queries(
+    client, count_queries, login, make_cae, make_user
+):
     creator = make_user(skills=[{"name": "Plomberie", "level": 3}], audience="network")
     collective = _collective(creator, join_policy="open")
     login(creator)
 
     def queries_for_page() -> int:
-        count = 0
-
-        def counter(*_args):
-            nonlocal count
-            count += 1
-
-        event.listen(db.engine, "before_cursor_execute", counter)
-        try:
+        with count_queries() as seen:
             assert client.get(f"/collectifs/{collective.id}").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", counter)
-        return count
+        return seen.count
 
     few = queries_for_page()
     for i in range(6):

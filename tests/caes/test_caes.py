@@ -108,9 +108,7 @@ def test_managers_edit_only_website_sectors_and_description(app, make_cae, make_
         update_cae(make_user(cae), cae, {"description": "Simple membre"})
 
 
-def test_list_caes_counts_verified_members_in_few_queries(app, make_cae, make_user):
-    from sqlalchemy import event
-
+def test_list_caes_counts_verified_members_in_few_queries(app, count_queries, make_cae, make_user):
     alpha = make_cae(name="Alpha")
     beta = make_cae(name="Bêta")
     make_cae(name="Gamma")
@@ -119,16 +117,8 @@ def test_list_caes_counts_verified_members_in_few_queries(app, make_cae, make_us
     make_user(alpha, verified=False)
     make_user(alpha, role="manager")
     make_user(beta)
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_queries() as statements:
         rows = list_caes()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert [(row.cae.name, row.member_count) for row in rows] == [
         ("Alpha", 4),
         ("Bêta", 1),

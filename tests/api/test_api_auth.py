@@ -155,12 +155,12 @@ def test_api_needs_no_csrf_token_with_a_bearer(app_config, make_user, api_token)
     user = make_user()
     token = api_token(user)
     app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    response = app.test_client().patch(
+        "/api/v1/me/profile", json={"headline": "Sans CSRF"}, headers=bearer(token)
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["headline"] == "Sans CSRF"
     with app.app_context():
-        response = app.test_client().patch(
-            "/api/v1/me/profile", json={"headline": "Sans CSRF"}, headers=bearer(token)
-        )
-        assert response.status_code == 200, response.get_data(as_text=True)
-        assert response.get_json()["headline"] == "Sans CSRF"
         db.session.remove()
         db.engine.dispose()
 

@@ -308,23 +308,15 @@ def test_bad_role_changes_write_nothing(client, login, world):
     assert client.post("/gestion/comptes/999999/role", data={"role": "admin"}).status_code == 404
 
 
-def test_history_loads_actors_without_a_query_per_row(app, client, login, world, make_user):
-    from sqlalchemy import event
-
+def test_history_loads_actors_without_a_query_per_row(
+    app, client, count_queries, login, world, make_user
+):
     people = [make_user(world["a"], verified=False) for _ in range(8)]
     login(world["manager_same"])
     for person in people:
         client.post(f"/gestion/membres/{person.id}/decision", data={"decision": "verified"})
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_queries() as statements:
         page = client.get(f"/gestion/caes/{world['a'].id}/historique").get_data(as_text=True)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert page.count(world["manager_same"].display_name) >= 8
     assert len(statements) < 10, statements
 
@@ -342,22 +334,22 @@ def test_decide_needs_csrf_when_enabled(app_config, world):
     def token_in(page: str) -> str:
         return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
-    with app.app_context():
-        client = app.test_client()
-        token = token_in(client.get("/connexion").get_data(as_text=True))
-        signed_in = client.post(
-            "/connexion", data={"email": email, "password": PASSWORD, "csrf_token": token}
-        )
-        assert signed_in.status_code == 302
-        decide = f"/gestion/membres/{target_id}/decision"
-        response = client.post(decide, data={"decision": "verified"})
-        assert response.status_code in (400, 422)
-        assert db.session.get(User, target_id).membership == "pending"
+    client = app.test_client()
+    token = token_in(client.get("/connexion").get_data(as_text=True))
+    signed_in = client.post(
+        "/connexion", data={"email": email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert signed_in.status_code == 302
+    decide = f"/gestion/membres/{target_id}/decision"
+    response = client.post(decide, data={"decision": "verified"})
+    assert response.status_code in (400, 422)
+    assert db.session.get(User, target_id).membership == "pending"
 
-        token = token_in(client.get(members_path).get_data(as_text=True))
-        response = client.post(decide, data={"decision": "verified", "csrf_token": token})
-        assert response.status_code == 302
-        db.session.expire_all()
-        assert db.session.get(User, target_id).membership == "verified"
+    token = token_in(client.get(members_path).get_data(as_text=True))
+    response = client.post(decide, data={"decision": "verified", "csrf_token": token})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, target_id).membership == "verified"
+    with app.app_context():
         db.session.remove()
         db.engine.dispose()

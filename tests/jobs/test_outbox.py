@@ -23,7 +23,7 @@ from marketplace.jobs.models import OutboxMessage
 from marketplace.jobs.outbox import enqueue
 from marketplace.timeutil import utcnow
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def rows() -> list[OutboxMessage]:

@@ -151,13 +151,12 @@ def test_trusted_hosts_come_from_the_environment(app_config, monkeypatch):
     config = {k: v for k, v in app_config.items() if k != "SERVER_NAME"}
     app = create_app(config)
     assert app.config["TRUSTED_HOSTS"] == ["essaim.example.org", ".essaim.example.org"]
-    with app.app_context():
-        client = app.test_client()
-        codes = {
-            origin: client.get("/connexion", base_url=origin).status_code
-            for origin in ("http://localhost", BASE, "https://www.essaim.example.org")
-        }
-        assert codes == {"http://localhost": 400, BASE: 200, "https://www.essaim.example.org": 200}
+    client = app.test_client()
+    codes = {
+        origin: client.get("/connexion", base_url=origin).status_code
+        for origin in ("http://localhost", BASE, "https://www.essaim.example.org")
+    }
+    assert codes == {"http://localhost": 400, BASE: 200, "https://www.essaim.example.org": 200}
     _dispose(app)
 
 
