@@ -26,9 +26,9 @@ from marketplace.subcontracting.operations import (
     is_owner,
     respond,
     search_offers,
-    validate_offer_input,
     visible_responses,
 )
+from marketplace.subcontracting.schemas import AcceptInput, OfferInput, OfferResponseInput
 
 bp = Blueprint("offers", __name__, url_prefix="/offres")
 PER_PAGE = 20
@@ -62,11 +62,12 @@ def new():
     valid = form.validate()
     data = form.data_for_operation()
     page = lambda: render_template("offers/new.html", form=form)  # noqa: E731
+    if not valid:  # the budget's own message is the form's; check the other fields too
+        del data["budget_cents"]
     with form_errors(form, page, catch=(ValidationError, PermissionDenied)):
+        body = OfferInput.load(data)
         if valid:
-            offer = create_offer(current_user, data)
-        else:
-            validate_offer_input({k: v for k, v in data.items() if k != "budget_cents"})
+            offer = create_offer(current_user, body)
     if form.has_errors:
         return render_template("offers/new.html", form=form), 422
     flash(_("Your offer is posted."), "success")
@@ -110,7 +111,7 @@ def post_response(offer_id: int):
     valid = form.validate()
     with form_errors(form, lambda: _show(offer, response_form=form), catch=FORM_REFUSALS):
         if valid:
-            respond(current_user, offer, form.data_for_operation())
+            respond(current_user, offer, OfferResponseInput.load(form.data_for_operation()))
     if form.has_errors:
         return _show(offer, response_form=form, status=422)
     flash(_("Your response is sent."), "success")
@@ -126,7 +127,8 @@ def accept(offer_id: int, response_id: int):
         flash(_("The form has expired. Please send it again."), "error")
         return _show(offer, accept_form=form, status=422)
     with flash_errors(lambda: _show(offer, accept_form=form), status=None):  # 422 or 409
-        record = accept_response(current_user, offer, response_id, {"vat_rate": form.vat_rate.data})
+        body = AcceptInput.load({"vat_rate": form.vat_rate.data})
+        record = accept_response(current_user, offer, response_id, body)
     flash(_("Response accepted: the subcontract is proposed to its author."), "success")
     return redirect(url_for("subcontracts.show", record_id=record.id))
 

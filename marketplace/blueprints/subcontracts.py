@@ -14,15 +14,16 @@ from marketplace.profiles.models import Profile
 from marketplace.subcontracting.charts import flow_chart
 from marketplace.subcontracting.figures import cae_figures, cae_records, my_ledger
 from marketplace.subcontracting.forms import MoveForm, PeriodForm, SubcontractForm
+from marketplace.subcontracting.parties import acting_profile
 from marketplace.subcontracting.records import (
     allowed_moves,
     get_subcontract,
     party_of,
     propose_subcontract,
+    subcontract_references,
     transition,
-    validate_subcontract_input,
 )
-from marketplace.subcontracting.validation import acting_profile
+from marketplace.subcontracting.schemas import PeriodQuery, SubcontractInput, TransitionInput
 from marketplace.visibility import can_view_profile
 
 bp = Blueprint("subcontracts", __name__)
@@ -61,15 +62,17 @@ def new():
         return _new_page(form)
     form = SubcontractForm()
     valid = form.validate()
+    data = form.data_for_operation()
+    if not valid:  # the amount's own message is the form's; check the other fields too
+        data["amount_cents"] = data["amount_cents"] or 1
     record = None
     refusals = (ValidationError, Conflict, PermissionDenied)
     with form_errors(form, lambda: _new_page(form), catch=refusals):
+        body = SubcontractInput.load(data)
         if valid:
-            record = propose_subcontract(current_user, form.data_for_operation())
-        else:  # gather the domain errors of the other fields too
-            data = form.data_for_operation()
-            data["amount_cents"] = data["amount_cents"] or 1
-            validate_subcontract_input(current_user, acting_profile(current_user), data)
+            record = propose_subcontract(current_user, body)
+        else:
+            subcontract_references(current_user, acting_profile(current_user), body)
     if form.has_errors or record is None:
         return _new_page(form), 422
     flash(_("The subcontract is proposed: it counts once the subcontractor accepts it."), "success")
@@ -117,7 +120,7 @@ def move(record_id: int):
         rollback=True,
         message=_move_refusal,
     ):
-        transition(current_user, record, form.to.data)
+        transition(current_user, record, TransitionInput.load({"to": form.to.data}).to)
     flash(_("The record is updated."), "success")
     return redirect(url_for("subcontracts.show", record_id=record_id))
 
@@ -132,16 +135,14 @@ def _move_refusal(error: DomainError) -> str:
 @login_required
 def figures(cae_id: int):
     form = PeriodForm(formdata=request.args)
-    valid = form.validate()
-    start = form.start.data if valid else None
-    end = form.end.data if valid else None
-    status = 200
-    if start and end and end < start:
-        form.end.errors = [_("The end date cannot be before the start date.")]
-        start = end = None
-        status = 422
-    elif not valid:
-        status = 422
+    start = end = None
+    status = 422
+    if form.validate():
+        try:
+            period = PeriodQuery.load({"from": form.start.data, "to": form.end.data})
+            start, end, status = period.start, period.end, 200
+        except ValidationError as error:
+            form.end.errors = error.fields.get("to", [])
     # The totals count every record of the period; the page lists the latest ones with their
     # parties (the CSV ledger has them all): at 100,000 profiles a CAE has hundreds.
     result = cae_figures(current_user, cae_id, start, end, parties=False)

@@ -20,6 +20,12 @@ from marketplace.subcontracting import notify
 from marketplace.subcontracting.models import Offer
 from marketplace.subcontracting.operations import accept_response, create_offer, respond
 from marketplace.subcontracting.records import propose_subcontract, transition
+from marketplace.subcontracting.schemas import (
+    AcceptInput,
+    OfferInput,
+    OfferResponseInput,
+    SubcontractInput,
+)
 from marketplace.timeutil import to_paris, utcnow
 
 SEED = 2026
@@ -117,25 +123,27 @@ def load_subcontracting() -> int:
             skills = [ps.name for ps in owner.profile.skills[:3]]
             offer = create_offer(
                 owner,
-                {
+                OfferInput.load({
                     "title": title, "description": description, "skills": skills,
                     "city": owner.profile.city, "department": owner.profile.department,
                     "starts_on": today + timedelta(days=start_in - 60 * (i % 3)),
                     "ends_on": today + timedelta(days=start_in - 60 * (i % 3) + days),
                     "budget_cents": budget * 100, "audience": "network",
-                },
+                }),
             )  # fmt: skip
             responders = rng.sample(others, k=min(3, len(others)))
             responses = [
-                respond(r, offer, {"message": "Je suis disponible à ces dates et j'ai déjà "
-                                   "réalisé ce type de mission.",
-                                   "price_cents": budget * rng.randint(85, 110)})
+                respond(r, offer, OfferResponseInput.load({
+                    "message": "Je suis disponible à ces dates et j'ai déjà réalisé ce type "
+                               "de mission.",
+                    "price_cents": budget * rng.randint(85, 110)}))
                 for r in responders
             ]  # fmt: skip
             if i % 4 == 3:  # some offers stay open, waiting for their author's choice
                 continue
             chosen = responses[rng.randrange(len(responses))]
-            record = accept_response(owner, offer, chosen.id, {"vat_rate": rng.choice(VAT)})
+            rate = AcceptInput.load({"vat_rate": rng.choice(VAT)})
+            record = accept_response(owner, offer, chosen.id, rate)
             _move(record, owner, chosen.responder.user, PATHS[i % 6])
             created += 1
         for day in range(0, 365, 9):  # a year of records, about one every nine days
@@ -147,12 +155,12 @@ def load_subcontracting() -> int:
             starts_on = today - timedelta(days=day)
             record = propose_subcontract(
                 client,
-                {
+                SubcontractInput.load({
                     "title": title, "subcontractor_profile_id": sub.profile.id,
                     "amount_cents": euros * rng.randint(80, 125) + rng.choice((0, 50, 99)),
                     "vat_rate": rng.choice(VAT), "starts_on": starts_on,
                     "ends_on": starts_on + timedelta(days=rng.randint(1, 15)),
-                },
+                }),
             )  # fmt: skip
             path = PATHS[0] if day > 120 else PATHS[rng.randrange(len(PATHS))]
             _move(record, client, sub, path)

@@ -245,22 +245,6 @@ class CaeFigures:
         ranked = sorted(stats.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0].casefold()))
         return [(name, n, cents) for name, (n, cents) in ranked[:limit]]
 
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "members": self.members,
-            "verified_members": self.verified_members,
-            "profiles_by_status": self.profiles_by_status,
-            "collectives": self.others["collectives"],
-            "tenders": self.others["tenders"],
-            "subcontracts": {
-                "count": len(self.records),
-                "amount_cents": self.amount_cents,
-                "internal_amount_cents": self.internal_amount_cents,
-                "cross_cae_amount_cents": self.cross_cae_amount_cents,
-            },
-            "flows": self.flows(),
-        }
-
 
 def cae_figures(
     actor: Any, cae_id: int, start: date | None, end: date | None, parties: bool = True

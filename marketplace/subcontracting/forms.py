@@ -15,8 +15,15 @@ from marketplace import geo
 from marketplace.audience import Audience
 from marketplace.formatting import parse_euros
 from marketplace.profiles.forms import split_list
+from marketplace.schema import limit_of
 from marketplace.subcontracting.models import VatRate
-from marketplace.subcontracting.validation import LIMITS
+from marketplace.subcontracting.schemas import (
+    FILTER_LIMIT,
+    SKILL_NAME_LIMIT,
+    OfferInput,
+    OfferResponseInput,
+    SubcontractInput,
+)
 
 #: Operation field name → form field name, where they differ.
 FIELD_MAP = {"budget_cents": "budget", "price_cents": "price", "amount_cents": "amount",
@@ -49,14 +56,14 @@ def _euros(field: StringField) -> int | None:
 
 
 class OfferForm(_DomainForm):
-    title = StringField(_l("Title"), render_kw={"maxlength": LIMITS["title"]})
+    title = StringField(_l("Title"), render_kw={"maxlength": limit_of(OfferInput, "title")})
     description = TextAreaField(
-        _l("Description"), render_kw={"maxlength": LIMITS["description"], "rows": 6}
+        _l("Description"), render_kw={"maxlength": limit_of(OfferInput, "description"), "rows": 6}
     )
     skills = StringField(
         _l("Competences"), render_kw={"maxlength": 1000, "list": "skill-suggestions"}
     )
-    city = StringField(_l("City"), render_kw={"maxlength": LIMITS["city"]})
+    city = StringField(_l("City"), render_kw={"maxlength": limit_of(OfferInput, "city")})
     department = SelectField(_l("Department"), validate_choice=False)
     starts_on = DateField(_l("From"), validators=[Optional()])
     ends_on = DateField(_l("To"), validators=[Optional()])
@@ -93,7 +100,9 @@ class OfferForm(_DomainForm):
 
 
 class ResponseForm(_DomainForm):
-    message = TextAreaField(_l("Message"), render_kw={"maxlength": LIMITS["message"], "rows": 5})
+    message = TextAreaField(
+        _l("Message"), render_kw={"maxlength": limit_of(OfferResponseInput, "message"), "rows": 5}
+    )
     price = StringField(
         _l("Your price (€ excl. VAT)"), render_kw={"inputmode": "decimal", "maxlength": 20}
     )
@@ -113,9 +122,10 @@ class SubcontractForm(_DomainForm):
     subcontractor = StringField(
         _l("Subcontractor (profile number)"), render_kw={"inputmode": "numeric", "maxlength": 12}
     )
-    title = StringField(_l("Title"), render_kw={"maxlength": LIMITS["title"]})
+    title = StringField(_l("Title"), render_kw={"maxlength": limit_of(SubcontractInput, "title")})
     description = TextAreaField(
-        _l("Description"), render_kw={"maxlength": LIMITS["description"], "rows": 6}
+        _l("Description"),
+        render_kw={"maxlength": limit_of(SubcontractInput, "description"), "rows": 6},
     )
     amount = StringField(
         _l("Amount (€ excl. VAT)"), render_kw={"inputmode": "decimal", "maxlength": 20}
@@ -157,8 +167,10 @@ class OfferFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Words"), render_kw={"maxlength": 200})
-    skill = StringField(_l("Competence"), render_kw={"maxlength": 120, "list": "skill-suggestions"})
+    q = StringField(_l("Words"), render_kw={"maxlength": FILTER_LIMIT})
+    skill = StringField(
+        _l("Competence"), render_kw={"maxlength": SKILL_NAME_LIMIT, "list": "skill-suggestions"}
+    )
     department = SelectField(_l("Department"), validate_choice=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -169,8 +181,8 @@ class OfferFilterForm(FlaskForm):
         department = self.department.data or ""
         known = {code for code, _label in self.department.choices}
         return {
-            "q": (self.q.data or "").strip()[:200] or None,
-            "skill": (self.skill.data or "").strip()[:120] or None,
+            "q": (self.q.data or "").strip()[:FILTER_LIMIT] or None,
+            "skill": (self.skill.data or "").strip()[:SKILL_NAME_LIMIT] or None,
             "department": department if department and department in known else None,
         }
 

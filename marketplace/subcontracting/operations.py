@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from marketplace.errors import Conflict, NotFound, PermissionDenied
 from marketplace.events import account_deleting
 from marketplace.extensions import db
 from marketplace.geo import normalize_department
@@ -19,45 +19,25 @@ from marketplace.skills.models import Skill
 from marketplace.skills.operations import get_or_create_skills
 from marketplace.statemachine import change_state, hold
 from marketplace.subcontracting import notify
-from marketplace.subcontracting import validation as v
 from marketplace.subcontracting.models import Offer, OfferResponse, OfferSkill
+from marketplace.subcontracting.parties import acting_profile
 from marketplace.subcontracting.records import propose_subcontract
-from marketplace.subcontracting.validation import LIMITS, acting_profile
+from marketplace.subcontracting.schemas import (
+    AcceptInput,
+    OfferInput,
+    OfferResponseInput,
+    SubcontractInput,
+)
 from marketplace.subcontracting.visibility import can_view_offer, visible_offers
 from marketplace.text import clean, fold
 from marketplace.timeutil import utcnow
 
-OFFER_FIELDS = (
-    "title", "description", "skills", "city", "department", "starts_on", "ends_on",
-    "budget_cents", "audience",
-)  # fmt: skip
-RESPONSE_FIELDS = ("message", "price_cents")
 
-
-def validate_offer_input(data: Any) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise ValidationError(_("The offer must be an object."))
-    errors: v.Errors = {}
-    v.unknown_fields(data, OFFER_FIELDS, errors)
-    out: dict[str, Any] = {
-        "title": v.text(data, "title", LIMITS["title"], errors, required=True),
-        "description": v.text(data, "description", LIMITS["description"], errors, multiline=True),
-        "city": v.text(data, "city", LIMITS["city"], errors),
-        "department": v.department(data, errors),
-        "budget_cents": v.amount(data, "budget_cents", errors, required=False),
-        "audience": v.audience(data, errors),
-        "skills": v.skill_names(data, errors),
-    }
-    out["starts_on"], out["ends_on"] = v.dates(data, errors)
-    if errors:
-        raise ValidationError(_("Some fields need your attention."), errors)
-    return out
-
-
-def create_offer(actor: Any, data: Any) -> Offer:
+def create_offer(actor: Any, data: OfferInput | dict[str, Any]) -> Offer:
     owner = acting_profile(actor)
-    values = validate_offer_input(data)
-    names = values.pop("skills")
+    body = data if isinstance(data, OfferInput) else OfferInput.load(data)
+    names = body.skills
+    values = body.model_dump(exclude={"skills"})
     offer = Offer(owner=owner, owner_profile_id=owner.id, status="open", **values)
     records = get_or_create_skills(names)
     offer.skills = [OfferSkill(skill=records[fold(n)], position=i) for i, n in enumerate(names)]
@@ -94,16 +74,9 @@ def close_offer(actor: Any, offer: Offer) -> Offer:
     return offer
 
 
-def respond(actor: Any, offer: Offer, data: Any) -> OfferResponse:
+def respond(actor: Any, offer: Offer, data: OfferResponseInput | dict[str, Any]) -> OfferResponse:
     responder = acting_profile(actor)
-    if not isinstance(data, dict):
-        raise ValidationError(_("The response must be an object."))
-    errors: v.Errors = {}
-    v.unknown_fields(data, RESPONSE_FIELDS, errors)
-    message = v.text(data, "message", LIMITS["message"], errors, multiline=True)
-    price = v.amount(data, "price_cents", errors, required=True)
-    if errors:
-        raise ValidationError(_("Some fields need your attention."), errors)
+    body = data if isinstance(data, OfferResponseInput) else OfferResponseInput.load(data)
     if responder.id == offer.owner_profile_id:
         raise Conflict(_("You cannot answer your own offer."))
     # An acceptance at the same time: the answer comes before it, or is refused after it.
@@ -118,8 +91,8 @@ def respond(actor: Any, offer: Offer, data: Any) -> OfferResponse:
     response = OfferResponse(
         offer_id=offer.id,
         responder_profile_id=responder.id,
-        message=message,
-        price_cents=price,
+        message=body.message,
+        price_cents=body.price_cents,
         status="pending",
     )
     try:
@@ -132,36 +105,32 @@ def respond(actor: Any, offer: Offer, data: Any) -> OfferResponse:
     return response
 
 
-def accept_response(actor: Any, offer: Offer, response_id: int, data: Any = None):
+def accept_response(
+    actor: Any, offer: Offer, response_id: int, data: AcceptInput | dict[str, Any] | None = None
+):
     """The owner accepts one response: a subcontract is proposed, the offer is filled."""
     if not is_owner(actor, offer):
         raise PermissionDenied(_("Only the author of the offer can accept a response."))
     response = db.session.get(OfferResponse, response_id)
     if response is None or response.offer_id != offer.id:
         raise NotFound(_("This response does not exist."))
-    data = data if isinstance(data, dict) else {}
-    errors: v.Errors = {}
-    v.unknown_fields(data, ("vat_rate",), errors)
-    rate = v.vat_rate(data, "vat_rate", errors)
-    if errors:
-        raise ValidationError(_("Some fields need your attention."), errors)
+    body = data if isinstance(data, AcceptInput) else AcceptInput.load(data or {})
     # Two clicks at once (two workers): one fills the offer, the other finds it filled (409).
     filled = Conflict(_("This offer is no longer open."))
     change_state(offer, "status", "open", "filled", filled, updated_at=utcnow())
     db.session.refresh(offer, ["responses"])
-    record = propose_subcontract(
-        actor,
+    proposal = SubcontractInput.load(
         {
             "title": offer.title,
             "description": "\n\n".join(p for p in (offer.description, response.message) if p),
             "subcontractor_profile_id": response.responder_profile_id,
             "amount_cents": response.price_cents,
-            "vat_rate": rate,
+            "vat_rate": body.vat_rate,
             "starts_on": offer.starts_on,
             "ends_on": offer.ends_on,
-        },
-        offer=offer,
+        }
     )
+    record = propose_subcontract(actor, proposal, offer=offer)
     others = []
     for other in offer.responses:
         if other.id == response.id:

@@ -18,15 +18,16 @@ from marketplace.extensions import db
 from marketplace.profiles.models import Profile
 from marketplace.statemachine import change_state, hold
 from marketplace.subcontracting import notify
-from marketplace.subcontracting import validation as v
 from marketplace.subcontracting.models import (
     Offer,
     Subcontract,
     SubcontractEvent,
-    SubcontractStatus,
 )
-from marketplace.subcontracting.validation import LIMITS, acting_profile
+from marketplace.subcontracting.parties import acting_profile
+from marketplace.subcontracting.schemas import SubcontractInput
 from marketplace.subcontracting.visibility import can_view_subcontract, visible_subcontracts
+from marketplace.tenders.models import Tender
+from marketplace.tenders.visibility import can_view_tender
 from marketplace.timeutil import to_paris, utcnow
 from marketplace.visibility import can_view_profile
 
@@ -46,10 +47,6 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
 }
 #: States a record can be superseded from (before work starts, once both agreed).
 SUPERSEDABLE = ("accepted",)
-PROPOSE_FIELDS = (
-    "title", "description", "subcontractor_profile_id", "amount_cents", "vat_rate",
-    "starts_on", "ends_on", "tender_id", "supersedes_id", "client_profile_id",
-)  # fmt: skip
 
 
 def party_of(viewer: Any, record: Subcontract) -> str | None:
@@ -75,10 +72,14 @@ def _record_event(record: Subcontract, frm: str | None, to: str, by: Profile | N
     )
 
 
-def propose_subcontract(actor: Any, data: Any, *, offer: Offer | None = None) -> Subcontract:
+def propose_subcontract(
+    actor: Any, data: SubcontractInput | dict[str, Any], *, offer: Offer | None = None
+) -> Subcontract:
     """The caller is the client; the subcontractor must accept before anything else happens."""
     client = acting_profile(actor)
-    values, subcontractor, tender_id, supersedes = validate_subcontract_input(actor, client, data)
+    body = data if isinstance(data, SubcontractInput) else SubcontractInput.load(data)
+    subcontractor, tender_id, supersedes = subcontract_references(actor, client, body)
+    values = body.values()
     if supersedes is not None:
         if (supersedes.client_profile_id, supersedes.subcontractor_profile_id) != (
             client.id,
@@ -120,47 +121,34 @@ def propose_subcontract(actor: Any, data: Any, *, offer: Offer | None = None) ->
     return record
 
 
-def validate_subcontract_input(actor: Any, client: Profile, data: Any):
-    """Check every field of a proposal; ValidationError with all the fields' messages."""
-    if not isinstance(data, dict):
-        raise ValidationError(_("The subcontract must be an object."))
-    errors: v.Errors = {}
-    v.unknown_fields(data, PROPOSE_FIELDS, errors)
-    values: dict[str, Any] = {
-        "title": v.text(data, "title", LIMITS["title"], errors, required=True),
-        "description": v.text(data, "description", LIMITS["description"], errors, multiline=True),
-        "amount_cents": v.amount(data, "amount_cents", errors, required=True),
-        "vat_rate": v.vat_rate(data, "vat_rate", errors),
-    }
-    values["starts_on"], values["ends_on"] = v.dates(data, errors)
-    if data.get("client_profile_id") not in (None, client.id):
+def subcontract_references(actor: Any, client: Profile, body: SubcontractInput):
+    """The rules of a proposal that need the database: the caller is the client, the
+    subcontractor, tender and earlier version are visible to them. ValidationError with every
+    field's message; else (subcontractor, tender id, earlier version or None)."""
+    errors: dict[str, list[str]] = {}
+    if body.client_profile_id not in (None, client.id):
         errors["client_profile_id"] = [_("You can only propose a subcontract as its client.")]
-    subcontractor = None
-    sub_id = v.profile_id(data, "subcontractor_profile_id", errors)
-    if sub_id is not None:
-        subcontractor = db.session.get(Profile, sub_id)
-        if subcontractor is None or not can_view_profile(actor, subcontractor):
-            errors["subcontractor_profile_id"] = [_("No visible profile has this id.")]
-            subcontractor = None
-        elif subcontractor.id == client.id:
-            errors["subcontractor_profile_id"] = [_("You cannot subcontract work to yourself.")]
-            subcontractor = None
-        elif not subcontractor.user.is_verified:
-            errors["subcontractor_profile_id"] = [
-                _("This person's membership is not verified by their CAE.")
-            ]
-            subcontractor = None
-    tender_id = v.tender_id(actor, data, errors)
+    subcontractor = db.session.get(Profile, body.subcontractor_profile_id)
+    if subcontractor is None or not can_view_profile(actor, subcontractor):
+        errors["subcontractor_profile_id"] = [_("No visible profile has this id.")]
+    elif subcontractor.id == client.id:
+        errors["subcontractor_profile_id"] = [_("You cannot subcontract work to yourself.")]
+    elif not subcontractor.user.is_verified:
+        errors["subcontractor_profile_id"] = [
+            _("This person's membership is not verified by their CAE.")
+        ]
+    if body.tender_id is not None:
+        tender = db.session.get(Tender, body.tender_id)
+        if tender is None or not can_view_tender(actor, tender):
+            errors["tender_id"] = [_("No visible tender has this id.")]
     supersedes = None
-    if data.get("supersedes_id") is not None:
-        old_id = v.profile_id(data, "supersedes_id", errors)
-        supersedes = db.session.get(Subcontract, old_id) if old_id else None
-        if old_id and (supersedes is None or not can_view_subcontract(actor, supersedes)):
+    if body.supersedes_id is not None:
+        supersedes = db.session.get(Subcontract, body.supersedes_id)
+        if supersedes is None or not can_view_subcontract(actor, supersedes):
             errors["supersedes_id"] = [_("No visible subcontract has this id.")]
-            supersedes = None
     if errors:
         raise ValidationError(_("Some fields need your attention."), errors)
-    return values, subcontractor, tender_id, supersedes
+    return subcontractor, body.tender_id, supersedes
 
 
 def get_subcontract(viewer: Any, record_id: int) -> Subcontract:
@@ -170,13 +158,9 @@ def get_subcontract(viewer: Any, record_id: int) -> Subcontract:
     return record
 
 
-def transition(actor: Any, record: Subcontract, to: Any) -> Subcontract:
-    """Move the record to `to` if the table allows it for this person; Conflict otherwise."""
-    if not isinstance(to, str) or to not in SubcontractStatus.values():
-        raise ValidationError(
-            _("Some fields need your attention."),
-            {"to": [_("Choose one of: %(values)s.", values=", ".join(SubcontractStatus.values()))]},
-        )
+def transition(actor: Any, record: Subcontract, to: str) -> Subcontract:
+    """Move the record to `to` (a status, checked by TransitionInput at the edge) if the table
+    allows it for this person; Conflict otherwise."""
     if not can_view_subcontract(actor, record):
         raise NotFound(_("This subcontract does not exist or is not visible to you."))
     frm = record.status

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import jsonify
 
-from marketplace.blueprints.api import openapi_subcontracting, spec
+from marketplace.blueprints.api import spec
 from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.openapi_common import (
     CAE_FILTER,
@@ -397,7 +397,7 @@ def _hand_written() -> dict[str, Any]:
     declared = {(path, method) for path, method, _n, _o in spec.declared_operations()}
     paths = {
         path: {m: op for m, op in item.items() if (path, m) not in declared}
-        for path, item in {**PATHS, **openapi_subcontracting.PATHS}.items()
+        for path, item in PATHS.items()
     }
     return {
         "openapi": "3.1.0",
@@ -416,7 +416,7 @@ def _hand_written() -> dict[str, Any]:
             {"name": "collectives", "description": "Collectives, membership and decisions."},
             {"name": "notifications", "description": "The caller's notifications."},
             {"name": "tenders", "description": "Joint tenders, applications and teams."},
-            openapi_subcontracting.TAG,
+            {"name": "subcontracting", "description": "Offers, subcontract records, CAE figures."},
             {"name": "meta", "description": "This description."},
         ],
         "paths": _with_body_limits({p: item for p, item in paths.items() if item}),
@@ -429,7 +429,7 @@ def _hand_written() -> dict[str, Any]:
                     "Without it, the browser session works for GET requests only.",
                 }
             },
-            "schemas": {**SCHEMAS, **openapi_subcontracting.SCHEMAS},
+            "schemas": SCHEMAS,
             "responses": RESPONSES,
             "parameters": PARAMETERS,
         },

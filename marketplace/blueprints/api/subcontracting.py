@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from flask import Response, jsonify, request, url_for
-from flask_babel import gettext as _
+from flask import Response, jsonify, url_for
 from flask_login import current_user
 
 from marketplace.blueprints.api.auth import rate_limit_key, require_user
 from marketplace.blueprints.api.blueprint import bp
-from marketplace.blueprints.api.errors import ApiError
 from marketplace.blueprints.api.pagination import page_args, page_body
-from marketplace.blueprints.api.profiles import json_object
-from marketplace.blueprints.api.serializers import iso_date, iso_datetime
-from marketplace.errors import ValidationError
+from marketplace.blueprints.api.spec import operation
 from marketplace.extensions import limiter
-from marketplace.geo import normalize_department
 from marketplace.links import external_url
 from marketplace.pagination import paginate
 from marketplace.subcontracting.figures import cae_figures, ledger_csv
-from marketplace.subcontracting.models import (
-    Offer,
-    OfferResponse,
-    Subcontract,
-    SubcontractStatus,
-)
+from marketplace.subcontracting.models import Offer as OfferRow
+from marketplace.subcontracting.models import OfferResponse as ResponseRow
+from marketplace.subcontracting.models import Subcontract as SubcontractRow
 from marketplace.subcontracting.operations import (
     OfferFilters,
     accept_response,
@@ -42,8 +33,24 @@ from marketplace.subcontracting.records import (
     subcontracts_of,
     transition,
 )
-from marketplace.text import clean
+from marketplace.subcontracting.schemas import (
+    AcceptInput,
+    CaeStats,
+    Offer,
+    OfferInput,
+    OfferList,
+    OfferQuery,
+    OfferResponse,
+    OfferResponseInput,
+    PeriodQuery,
+    Subcontract,
+    SubcontractInput,
+    SubcontractList,
+    SubcontractQuery,
+    TransitionInput,
+)
 
+TAG = "subcontracting"
 WRITE_LIMIT = "60 per minute"
 
 
@@ -56,133 +63,155 @@ def _party(profile) -> dict[str, Any]:
     }
 
 
-def offer_json(offer: Offer, responses: list[OfferResponse] | None = None) -> dict[str, Any]:
-    body = {
-        "id": offer.id,
-        "title": offer.title,
-        "description": offer.description or "",
-        "skills": offer.skill_names,
-        "city": offer.city or "",
-        "department": offer.department,
-        "starts_on": iso_date(offer.starts_on),
-        "ends_on": iso_date(offer.ends_on),
-        "budget_cents": offer.budget_cents,
-        "audience": offer.audience,
-        "status": offer.status,
-        "owner": {"profile_id": offer.owner.id, "display_name": offer.owner.display_name},
-        "created_at": iso_datetime(offer.created_at),
-        "url": external_url("offers.show", offer_id=offer.id),
-    }
+def _person(profile) -> dict[str, Any]:
+    return {"profile_id": profile.id, "display_name": profile.display_name}
+
+
+def offer_json(offer: OfferRow, responses: list[ResponseRow] | None = None) -> dict[str, Any]:
+    values: dict[str, Any] = {}
     if responses is not None:
-        body["responses"] = [response_json(r) for r in responses]
-    return body
+        values["responses"] = [response_json(r) for r in responses]
+    return Offer.out(
+        id=offer.id,
+        title=offer.title,
+        description=offer.description or "",
+        skills=offer.skill_names,
+        city=offer.city or "",
+        department=offer.department,
+        starts_on=offer.starts_on,
+        ends_on=offer.ends_on,
+        budget_cents=offer.budget_cents,
+        audience=offer.audience,
+        status=offer.status,
+        owner=_person(offer.owner),
+        created_at=offer.created_at,
+        url=external_url("offers.show", offer_id=offer.id),
+        **values,
+    )
 
 
-def response_json(response: OfferResponse) -> dict[str, Any]:
-    return {
-        "id": response.id,
-        "offer_id": response.offer_id,
-        "responder": {
-            "profile_id": response.responder.id,
-            "display_name": response.responder.display_name,
-        },
-        "message": response.message or "",
-        "price_cents": response.price_cents,
-        "status": response.status,
-        "created_at": iso_datetime(response.created_at),
-    }
+def response_json(response: ResponseRow) -> dict[str, Any]:
+    return OfferResponse.out(
+        id=response.id,
+        offer_id=response.offer_id,
+        responder=_person(response.responder),
+        message=response.message or "",
+        price_cents=response.price_cents,
+        status=response.status,
+        created_at=response.created_at,
+    )
 
 
-def subcontract_json(record: Subcontract) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        "title": record.title,
-        "description": record.description or "",
-        "client": _party(record.client),
-        "subcontractor": _party(record.subcontractor),
-        "client_cae_id": record.client_cae_id,
-        "subcontractor_cae_id": record.subcontractor_cae_id,
-        "amount_cents": record.amount_cents,
-        "vat_rate": record.vat_rate,
-        "vat_cents": record.vat_cents,
-        "total_cents": record.total_cents,
-        "starts_on": iso_date(record.starts_on),
-        "ends_on": iso_date(record.ends_on),
-        "cross_cae": record.cross_cae,
-        "offer_id": record.offer_id,
-        "tender_id": record.tender_id,
-        "supersedes_id": record.supersedes_id,
-        "status": record.status,
-        "history": [
-            {
-                "from": e.from_status,
-                "to": e.to_status,
-                "by_profile_id": e.by_profile_id,
-                "at": iso_datetime(e.at),
-            }
-            for e in record.events
-        ],
-        "url": external_url("subcontracts.show", record_id=record.id),
-    }
+def _move(event) -> dict[str, Any]:
+    return {"from": event.from_status, "to": event.to_status,
+            "by_profile_id": event.by_profile_id, "at": event.at}  # fmt: skip
 
 
-def _arg(name: str) -> str | None:
-    return clean(request.args.get(name))[:200] or None
+def subcontract_json(record: SubcontractRow) -> dict[str, Any]:
+    return Subcontract.out(
+        id=record.id,
+        title=record.title,
+        description=record.description or "",
+        client=_party(record.client),
+        subcontractor=_party(record.subcontractor),
+        client_cae_id=record.client_cae_id,
+        subcontractor_cae_id=record.subcontractor_cae_id,
+        amount_cents=record.amount_cents,
+        vat_rate=record.vat_rate,
+        vat_cents=record.vat_cents,
+        total_cents=record.total_cents,
+        starts_on=record.starts_on,
+        ends_on=record.ends_on,
+        cross_cae=record.cross_cae,
+        offer_id=record.offer_id,
+        tender_id=record.tender_id,
+        supersedes_id=record.supersedes_id,
+        status=record.status,
+        history=[_move(e) for e in record.events],
+        url=external_url("subcontracts.show", record_id=record.id),
+    )
 
 
 # Offers -------------------------------------------------------------------------------------
 
 
 @bp.get("/offers")
-def offers():
-    filters = OfferFilters(q=_arg("q"), skill=_arg("skill"), status=None)
-    if department := _arg("department"):
-        filters.department = normalize_department(department)
-        if filters.department is None:
-            raise ValidationError(
-                _("Some filters are not valid."),
-                {"department": [_("Unknown French department code (e.g. 69, 2A, 974).")]},
-            )
-    if status := _arg("status"):
-        if status not in ("open", "filled", "closed"):
-            raise ValidationError(
-                _("Some filters are not valid."),
-                {"status": [_("Choose one of: %(values)s.", values="open, filled, closed")]},
-            )
-        filters.status = status
+@operation(
+    "listOffers",
+    "Visible offers, most recent first.",
+    tag=TAG,
+    query=OfferQuery,
+    paged=True,
+    ok=(200, OfferList, "A page of offers."),
+    errors=(400, 401, 422),
+)
+def offers(query: OfferQuery):
+    filters = OfferFilters(
+        q=query.q, skill=query.skill, department=query.department, status=query.status
+    )
     page, per_page = page_args()
     items, total = search_offers(current_user, filters, page, per_page)
-    return jsonify(page_body(items, total, page, per_page, offer_json))
+    return page_body(items, total, page, per_page, offer_json)
 
 
 @bp.post("/offers")
 @limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-def post_offer():
-    offer = create_offer(require_user(), json_object())
+@operation(
+    "createOffer",
+    "Post an offer (verified members).",
+    tag=TAG,
+    body=OfferInput,
+    ok=(201, Offer, "The offer."),
+    errors=(400, 401, 403, 422, 429),
+)
+def post_offer(body: OfferInput):
+    offer = create_offer(require_user(), body)
     return _created(offer_json(offer, []), url_for("api.offer", offer_id=offer.id))
 
 
 @bp.get("/offers/<int:offer_id>")
+@operation(
+    "getOffer",
+    "One offer, with the responses the caller may see.",
+    tag=TAG,
+    ok=(200, Offer, "The offer."),
+    errors=(401, 404),
+)
 def offer(offer_id: int):
     found = get_offer(current_user, offer_id)
-    return jsonify(offer_json(found, visible_responses(current_user, found)))
+    return offer_json(found, visible_responses(current_user, found))
 
 
 @bp.post("/offers/<int:offer_id>/responses")
 @limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-def post_response(offer_id: int):
+@operation(
+    "respondToOffer",
+    "Answer an offer with a message and a price; 409 if not open.",
+    tag=TAG,
+    body=OfferResponseInput,
+    ok=(201, OfferResponse, "The response."),
+    errors=(400, 401, 403, 404, 409, 422, 429),
+)
+def post_response(offer_id: int, body: OfferResponseInput):
     user = require_user()
-    response = respond(user, get_offer(user, offer_id), json_object())
+    response = respond(user, get_offer(user, offer_id), body)
     return _created(response_json(response), url_for("api.offer", offer_id=offer_id))
 
 
 @bp.post("/offers/<int:offer_id>/responses/<int:response_id>/accept")
 @limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-def accept(offer_id: int, response_id: int):
+@operation(
+    "acceptOfferResponse",
+    "The owner accepts a response: a subcontract is proposed to its author and the offer "
+    "becomes filled; 409 if not open.",
+    tag=TAG,
+    body=AcceptInput,
+    body_required=False,
+    ok=(201, Subcontract, "The proposed subcontract."),
+    errors=(400, 401, 403, 404, 409, 422, 429),
+)
+def accept(offer_id: int, response_id: int, body: AcceptInput):
     user = require_user()
-    body = request.get_json(silent=True) if request.get_data() else {}
-    if not isinstance(body, dict):
-        raise ApiError(400, "bad_request", _("The request body must be a JSON object."))
     record = accept_response(user, get_offer(user, offer_id), response_id, body)
     return _created(subcontract_json(record), url_for("api.subcontract", record_id=record.id))
 
@@ -191,80 +220,114 @@ def accept(offer_id: int, response_id: int):
 
 
 @bp.get("/subcontracts")
-def subcontracts():
+@operation(
+    "listSubcontracts",
+    "Records one is party to (all of one's CAE for its managers).",
+    tag=TAG,
+    query=SubcontractQuery,
+    paged=True,
+    ok=(200, SubcontractList, "A page of records."),
+    errors=(400, 401, 422),
+)
+def subcontracts(query: SubcontractQuery):
     user = require_user()
-    fields: dict[str, list[str]] = {}
-    role = _arg("role")
-    if role and role not in ("client", "subcontractor"):
-        fields["role"] = [_("Choose one of: %(values)s.", values="client, subcontractor")]
-    status = _arg("status")
-    if status and status not in SubcontractStatus.values():
-        fields["status"] = [
-            _("Choose one of: %(values)s.", values=", ".join(SubcontractStatus.values()))
-        ]
-    if fields:
-        raise ValidationError(_("Some filters are not valid."), fields)
     page, per_page = page_args()
-    items, total = paginate(subcontracts_of(user, role, status), page, per_page)
-    return jsonify(page_body(items, total, page, per_page, subcontract_json))
+    items, total = paginate(subcontracts_of(user, query.role, query.status), page, per_page)
+    return page_body(items, total, page, per_page, subcontract_json)
 
 
 @bp.post("/subcontracts")
 @limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-def post_subcontract():
-    record = propose_subcontract(require_user(), json_object())
+@operation(
+    "createSubcontract",
+    "Propose a record; the caller is the client, the subcontractor accepts.",
+    tag=TAG,
+    body=SubcontractInput,
+    ok=(201, Subcontract, "The proposed record."),
+    errors=(400, 401, 403, 409, 422, 429),
+)
+def post_subcontract(body: SubcontractInput):
+    record = propose_subcontract(require_user(), body)
     return _created(subcontract_json(record), url_for("api.subcontract", record_id=record.id))
 
 
 @bp.get("/subcontracts/<int:record_id>")
+@operation(
+    "getSubcontract",
+    "One record (parties, their CAEs' managers and admins; 404 otherwise).",
+    tag=TAG,
+    ok=(200, Subcontract, "The record."),
+    errors=(401, 404),
+)
 def subcontract(record_id: int):
-    return jsonify(subcontract_json(get_subcontract(require_user(), record_id)))
+    return subcontract_json(get_subcontract(require_user(), record_id))
 
 
 @bp.post("/subcontracts/<int:record_id>/transition")
 @limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-def move_subcontract(record_id: int):
+@operation(
+    "moveSubcontract",
+    "Move the record: the subcontractor accepts, declines, starts, delivers and invoices; the "
+    "client confirms payment; either cancels before work starts.",
+    tag=TAG,
+    body=TransitionInput,
+    ok=(200, Subcontract, "The moved record."),
+    errors=(400, 401, 404, 409, 422, 429),
+)
+def move_subcontract(record_id: int, body: TransitionInput):
     user = require_user()
     record = get_subcontract(user, record_id)
-    data = json_object()
-    return jsonify(subcontract_json(transition(user, record, data.get("to"))))
+    return subcontract_json(transition(user, record, body.to))
 
 
 # A CAE's figures ----------------------------------------------------------------------------
 
 
-def period_args() -> tuple[date | None, date | None]:
-    """?from=YYYY-MM-DD&to=YYYY-MM-DD, both optional and inclusive; 422 when malformed."""
-    fields: dict[str, list[str]] = {}
-    values: list[date | None] = []
-    for name in ("from", "to"):
-        raw = _arg(name)
-        try:
-            values.append(date.fromisoformat(raw) if raw else None)
-        except ValueError:
-            fields[name] = [_("Expected a date (YYYY-MM-DD).")]
-            values.append(None)
-    start, end = values
-    if start and end and end < start:
-        fields["to"] = [_("The end date cannot be before the start date.")]
-    if fields:
-        raise ValidationError(_("Some filters are not valid."), fields)
-    return start, end
-
-
 @bp.get("/caes/<int:cae_id>/stats")
-def cae_stats(cae_id: int):
-    start, end = period_args()
-    figures = cae_figures(require_user(), cae_id, start, end, parties=False)
-    body = figures.as_json()
-    body["from"], body["to"] = iso_date(start), iso_date(end)
-    return jsonify(body)
+@operation(
+    "getCaeStats",
+    "A CAE's figures over a period (its managers and admins).",
+    tag=TAG,
+    description="Subcontract figures count the records with a party in this CAE, except "
+    "declined and cancelled ones; a flow goes from the client's CAE to the subcontractor's "
+    "CAE (internal flows included).",
+    query=PeriodQuery,
+    ok=(200, CaeStats, "The figures."),
+    errors=(401, 403, 404, 422),
+)
+def cae_stats(cae_id: int, query: PeriodQuery):
+    figures = cae_figures(require_user(), cae_id, query.start, query.end, parties=False)
+    return CaeStats.out(
+        members=figures.members,
+        verified_members=figures.verified_members,
+        profiles_by_status=figures.profiles_by_status,
+        collectives=figures.others["collectives"],
+        tenders=figures.others["tenders"],
+        subcontracts={
+            "count": len(figures.records),
+            "amount_cents": figures.amount_cents,
+            "internal_amount_cents": figures.internal_amount_cents,
+            "cross_cae_amount_cents": figures.cross_cae_amount_cents,
+        },
+        flows=figures.flows(),
+        start=query.start,
+        end=query.end,
+    )
 
 
 @bp.get("/caes/<int:cae_id>/subcontracts.csv")
-def cae_ledger_csv(cae_id: int):
-    start, end = period_args()
-    figures = cae_figures(require_user(), cae_id, start, end)
+@operation(
+    "getCaeLedgerCsv",
+    "The CAE's subcontracting ledger for its accounting (same records as the figures): UTF-8 "
+    "with BOM, ';' separator, decimal comma.",
+    tag=TAG,
+    query=PeriodQuery,
+    content_type="text/csv",
+    ok=(200, {"type": "string"}, "The CSV file."),
+    errors=(401, 403, 404, 422),
+)
+def cae_ledger_csv(cae_id: int, query: PeriodQuery):
+    figures = cae_figures(require_user(), cae_id, query.start, query.end)
     name = f"sous-traitances-cae-{cae_id}.csv"
     return Response(
         ledger_csv(figures).encode("utf-8"),
