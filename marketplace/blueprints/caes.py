@@ -30,6 +30,7 @@ from marketplace.caes.operations import (
     list_caes,
     update_cae,
 )
+from marketplace.caes.schemas import CaeInput
 from marketplace.errors import DomainError, NotFound, PermissionDenied
 from marketplace.profiles.operations import ProfileFilters, filtered_profiles, paginate
 
@@ -125,7 +126,7 @@ def new():
     status = 200
     if form.validate_on_submit():
         try:
-            cae = create_cae(current_user, form.data_for(FIELDS))
+            cae = create_cae(current_user, CaeInput.load(form.data_for(FIELDS)))
         except PermissionDenied:
             raise
         except DomainError as error:
@@ -165,7 +166,7 @@ def edit(cae_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            update_cae(current_user, cae, form.data_for(allowed))
+            update_cae(current_user, cae, CaeInput.load(form.data_for(allowed), partial=True))
         except PermissionDenied:
             raise
         except DomainError as error:

@@ -21,8 +21,8 @@ from marketplace.profiles.operations import (
     get_profile,
     paginate,
     update_profile,
-    validate_profile_input,
 )
+from marketplace.profiles.schemas import ProfileUpdate
 
 bp = Blueprint("profiles", __name__, url_prefix="/profils")
 
@@ -92,12 +92,10 @@ def edit():
         return _edit_page(form, profile)
 
     valid = form.validate()
-    data = form.profile_data()
     try:
-        if not valid:
-            validate_profile_input(data)  # gather the domain errors of the other fields too
-        else:
-            update_profile(current_user, profile, data)
+        changes = ProfileUpdate.load(form.profile_data(), partial=True)
+        if valid:  # else the schema's messages join the form's on the other fields
+            update_profile(current_user, profile, changes)
     except ValidationError as error:
         form.add_domain_errors(error.fields)
         if not error.fields:
