@@ -101,7 +101,7 @@ def _skill(item: Any) -> tuple[str, int]:
         raise fail(_("Each name must be at most %(n)d characters.", n=NAME_LIMIT))
     if isinstance(level, bool) or level not in SkillLevel.values():
         raise fail(_("The level of “%(name)s” must be between 1 and 4.", name=name))
-    return name, int(level)
+    return name, int(level or 0)
 
 
 def _skills(value: Any) -> list[tuple[str, int]]:
@@ -157,14 +157,23 @@ DailyRate = Annotated[
 ]
 #: The availability as stored (an empty value is accepted by the lists' filters).
 AVAILABILITY_OUT: dict[str, Any] = {"type": "string", "enum": [*Availability.values(), ""]}
+#: An availability given by the owner (the published enum is the stored one).
+AvailabilityIn: Any = Annotated[choice(Availability), WithJsonSchema(AVAILABILITY_OUT)]
 
 
 # Input ---------------------------------------------------------------------------------------
 
 
+def _without_defaults(schema: dict[str, Any]) -> None:
+    """A field left out is left unchanged (or unfiltered): no default to publish."""
+    for prop in schema.get("properties", {}).values():
+        prop.pop("default", None)
+
+
 class ProfileUpdate(Schema):
     """Any subset of the writable fields; skills replaces the whole list."""
 
+    model_config = ConfigDict(json_schema_extra=_without_defaults)
     not_an_object: ClassVar[str] = _l("The profile must be an object.")
 
     headline: _nullable_text(160) = None  # type: ignore[valid-type]
@@ -175,9 +184,7 @@ class ProfileUpdate(Schema):
     skills: Skills = None  # type: ignore[assignment]
     certifications: _names(MAX_CERTIFICATIONS) = None  # type: ignore[valid-type]
     languages: _names(MAX_LANGUAGES) = None  # type: ignore[valid-type]
-    availability: Annotated[  # type: ignore[valid-type]
-        choice(Availability), WithJsonSchema(AVAILABILITY_OUT)
-    ] = None
+    availability: AvailabilityIn = None  # type: ignore[valid-type]
     available_from: OptionalDate = None
     daily_rate_cents: DailyRate = None
     audience: choice(Audience) = None  # type: ignore[valid-type]
@@ -234,6 +241,7 @@ TextFilter = Annotated[
 class ProfileQuery(Schema):
     """The filters of the list of profiles (an empty value is the filter left out)."""
 
+    model_config = ConfigDict(json_schema_extra=_without_defaults)
     invalid_message: ClassVar[str] = _l("Some filters are not valid.")
 
     q: TextFilter = Field(
