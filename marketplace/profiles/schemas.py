@@ -312,14 +312,24 @@ class Profile(Output):
 
 
 def _profile_then_extra(schema: dict[str, Any]) -> None:
-    """ProfileListItem is published as allOf [Profile, {score, highlights}]."""
-    extra = {
-        "type": "object",
-        "properties": {name: schema["properties"][name] for name in ("score", "highlights")},
-        "required": ["score", "highlights"],
-    }
+    """ProfileListItem is published as allOf [the profile's fields, {score, highlights}]
+    (both open: a closed Profile would refuse the list's two fields)."""
+    extra = ("score", "highlights")
+    properties = schema.pop("properties")
+    required = schema.pop("required")
     schema.clear()
-    schema["allOf"] = [{"$ref": "#/components/schemas/Profile"}, extra]
+    schema["allOf"] = [
+        {
+            "type": "object",
+            "properties": {k: v for k, v in properties.items() if k not in extra},
+            "required": [name for name in required if name not in extra],
+        },
+        {
+            "type": "object",
+            "properties": {name: properties[name] for name in extra},
+            "required": list(extra),
+        },
+    ]
 
 
 class ProfileListItem(Profile):
