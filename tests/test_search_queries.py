@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from marketplace.accounts.models import Anonymous
+from marketplace.profiles.finder import search_profiles
 from marketplace.profiles.operations import ProfileFilters
-from marketplace.search.service import search_profiles
 
 ANON = Anonymous()
 

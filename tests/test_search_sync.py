@@ -18,12 +18,12 @@ from sqlalchemy import func, insert, select, update
 
 from marketplace.accounts.models import Anonymous
 from marketplace.extensions import db
+from marketplace.profiles.finder import search_profiles
 from marketplace.profiles.models import Profile
 from marketplace.profiles.operations import update_profile
 from marketplace.search import register_search_cli
 from marketplace.search.changelog import SearchChange
 from marketplace.search.indexer import LOCK_FILE, Indexer, get_indexer
-from marketplace.search.service import search_profiles
 
 ROOT = Path(__file__).resolve().parent.parent
 

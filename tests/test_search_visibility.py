@@ -11,13 +11,13 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import Anonymous
 from marketplace.extensions import db
+from marketplace.profiles.finder import search_profiles
 from marketplace.profiles.models import Profile
 from marketplace.profiles.operations import ProfileFilters, update_profile
+from marketplace.profiles.search import PROFILE
 from marketplace.search import documents
 from marketplace.search.engine import Scope
 from marketplace.search.indexer import get_indexer
-from marketplace.search.profile_document import PROFILE
-from marketplace.search.service import search_profiles
 from marketplace.visibility import visible_profiles
 
 VIEWERS = (

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace import audit
+from marketplace.accounts.operations import cae_member_counts
 from marketplace.caes.models import Cae
 from marketplace.caes.schemas import CaeInput
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -151,7 +152,6 @@ def list_caes(filters: CaeFilters | Mapping[str, Any] | None = None) -> list[Cae
     filters (sector, name and city) ignore case and accents; they run on the CAEs' rows
     in Python, the directory of CAEs being small (about 155 in France).
     """
-    from marketplace.accounts.operations import cae_member_counts
 
     f = _as_filters(filters)
     stmt = select(Cae)

@@ -7,6 +7,7 @@ owner and title, so a second run adds nothing.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -23,6 +24,7 @@ from marketplace.tenders.operations import (
     decide,
     set_members,
 )
+from marketplace.tenders.schemas import TenderApplicationCreate, TenderCreate
 from marketplace.text import fold
 from marketplace.timeutil import PARIS, utcnow
 
@@ -64,14 +66,18 @@ def _existing(owner: User, title: str) -> Tender | None:
     )
 
 
+def _post(owner: User, data: dict[str, Any]) -> Tender:
+    """Post a tender written as a client would send it (checked by TenderCreate)."""
+    return create_tender(owner, TenderCreate.load(data))
+
+
 def _apply_and_decide(owner, tender, partner, lots, role, share, accept=True) -> None:
     if partner is None:
         return
-    application = apply(
-        partner,
-        tender,
-        {"lot_ids": [lot.id for lot in lots], "role": role, "message": "Disponible pour ce lot."},
+    body = TenderApplicationCreate.load(
+        {"lot_ids": [lot.id for lot in lots], "role": role, "message": "Disponible pour ce lot."}
     )
+    application = apply(partner, tender, body)
     if accept is not None:
         decide(owner, application, accept, share)
 
@@ -88,7 +94,7 @@ def _load(owner: User) -> int:
     created = 0
     title = "Rénovation énergétique du groupe scolaire Pasteur"
     if _existing(owner, title) is None:
-        tender = create_tender(
+        tender = _post(
             owner,
             {
                 "title": title,
@@ -138,7 +144,7 @@ def _load(owner: User) -> int:
         created += 1
     title = "Ateliers numériques pour les agents du Département"
     if _existing(owner, title) is None:
-        tender = create_tender(
+        tender = _post(
             owner,
             {
                 "title": title,
@@ -177,7 +183,7 @@ def _load(owner: User) -> int:
         created += 1
     title = "Site internet de l'office de tourisme"
     if _existing(owner, title) is None:
-        tender = create_tender(
+        tender = _post(
             owner,
             {
                 "title": title,

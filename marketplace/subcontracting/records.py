@@ -25,9 +25,10 @@ from marketplace.subcontracting.models import (
     SubcontractEvent,
     SubcontractStatus,
 )
-from marketplace.subcontracting.operations import LIMITS, acting_profile
+from marketplace.subcontracting.validation import LIMITS, acting_profile
+from marketplace.subcontracting.visibility import can_view_subcontract, visible_subcontracts
 from marketplace.timeutil import to_paris, utcnow
-from marketplace.visibility import can_view_profile, can_view_subcontract
+from marketplace.visibility import can_view_profile
 
 CLIENT, SUBCONTRACTOR = "client", "subcontractor"
 EITHER = (CLIENT, SUBCONTRACTOR)
@@ -204,8 +205,6 @@ def transition(actor: Any, record: Subcontract, to: Any) -> Subcontract:
 
 def subcontracts_of(viewer: Any, role: str | None = None, status: str | None = None):
     """SELECT of the records the viewer may see, optionally as client/subcontractor only."""
-    from marketplace.visibility import visible_subcontracts
-
     stmt = visible_subcontracts(viewer)
     if role in (CLIENT, SUBCONTRACTOR):
         profile_id = viewer.profile.id if viewer.profile is not None else -1

@@ -9,15 +9,31 @@ from typing import Any
 from flask_babel import gettext as _
 
 from marketplace.audience import Audience
+from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
 from marketplace.geo import normalize_department
 from marketplace.ids import is_id, parse_id
+from marketplace.profiles.models import Profile
 from marketplace.subcontracting.models import MAX_AMOUNT_CENTS, VatRate
 from marketplace.tenders.models import Tender
+from marketplace.tenders.visibility import can_view_tender
 from marketplace.text import clean, clean_multiline, fold, over_limit
-from marketplace.visibility import can_view_tender
 
 Errors = dict[str, list[str]]
+
+#: Longest texts of offers, responses and subcontract records (forms use them too).
+LIMITS = {"title": 160, "description": 5000, "city": 120, "message": 3000}
+
+
+def acting_profile(actor: Any) -> Profile:
+    """The profile of a verified person: only they may post, answer or propose."""
+    if not getattr(actor, "is_authenticated", False) or actor.profile is None:
+        raise PermissionDenied(_("Sign in to do this."))
+    if not actor.is_verified:
+        raise PermissionDenied(
+            _("Your CAE must verify your membership before you can subcontract work.")
+        )
+    return actor.profile
 
 
 def unknown_fields(data: dict[str, Any], allowed: tuple[str, ...], errors: Errors) -> None:

@@ -73,8 +73,8 @@ def populate(corpus: dict[str, Any]):
 
 def evaluate(viewer, queries, ids: dict[int, int], cae_ids: dict[str, int], search=None):
     """Run every query as the viewer; precision@10 and recall per query."""
+    from marketplace.profiles.finder import search_profiles
     from marketplace.profiles.operations import ProfileFilters
-    from marketplace.search.service import search_profiles
 
     search = search or search_profiles
     back = {v: k for k, v in ids.items()}

@@ -8,8 +8,8 @@ from flask import jsonify
 
 from marketplace.accounts.export import personal_data
 from marketplace.accounts.schemas import PersonalData
-from marketplace.blueprints.api import bp
 from marketplace.blueprints.api.auth import require_user
+from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.spec import operation
 
 

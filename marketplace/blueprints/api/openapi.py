@@ -6,7 +6,8 @@ from typing import Any
 
 from flask import jsonify
 
-from marketplace.blueprints.api import bp, openapi_subcontracting, spec
+from marketplace.blueprints.api import openapi_subcontracting, spec
+from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.openapi_common import (
     nullable,
 )
@@ -141,18 +142,10 @@ PAGE_PARAMETERS = [
 PATHS: dict[str, Any] = {}
 
 
-from marketplace.blueprints.api import openapi_collectives  # noqa: E402
-
-SCHEMAS.update(openapi_collectives.schemas())
-PATHS.update(openapi_collectives.paths())
-
-
 def document() -> dict[str, Any]:
     """The OpenAPI document: generated from the declared operations and the domains' schemas;
     the operations not declared yet keep their hand-written description until they are."""
-    from marketplace.blueprints.api import openapi_tenders
-
-    old = _hand_written(openapi_tenders)
+    old = _hand_written()
     doc = spec.document(old["info"], old["tags"])
     for path, item in old["paths"].items():
         for method, op in item.items():
@@ -163,11 +156,11 @@ def document() -> dict[str, Any]:
     return doc
 
 
-def _hand_written(openapi_tenders: Any) -> dict[str, Any]:
+def _hand_written() -> dict[str, Any]:
     declared = {(path, method) for path, method, _n, _o in spec.declared_operations()}
     paths = {
         path: {m: op for m, op in item.items() if (path, m) not in declared}
-        for path, item in {**PATHS, **openapi_subcontracting.PATHS, **openapi_tenders.PATHS}.items()
+        for path, item in {**PATHS, **openapi_subcontracting.PATHS}.items()
     }
     return {
         "openapi": "3.1.0",
@@ -199,7 +192,7 @@ def _hand_written(openapi_tenders: Any) -> dict[str, Any]:
                     "Without it, the browser session works for GET requests only.",
                 }
             },
-            "schemas": {**SCHEMAS, **openapi_subcontracting.SCHEMAS, **openapi_tenders.SCHEMAS},
+            "schemas": {**SCHEMAS, **openapi_subcontracting.SCHEMAS},
             "responses": RESPONSES,
             "parameters": PARAMETERS,
         },

@@ -10,8 +10,8 @@ from flask_login import current_user
 
 from marketplace.accounts.models import User
 from marketplace.accounts.schemas import Me
-from marketplace.blueprints.api import bp
 from marketplace.blueprints.api.auth import rate_limit_key, require_user
+from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.errors import ApiError
 from marketplace.blueprints.api.pagination import page_args, page_body
 from marketplace.blueprints.api.spec import operation
@@ -19,6 +19,7 @@ from marketplace.caes.schemas import cae_ref
 from marketplace.errors import NotFound
 from marketplace.extensions import limiter
 from marketplace.links import external_url
+from marketplace.profiles.finder import Hit, search_profiles
 from marketplace.profiles.models import Profile as ProfileRow
 from marketplace.profiles.operations import ProfileFilters, get_profile, update_profile
 from marketplace.profiles.schemas import (
@@ -27,7 +28,6 @@ from marketplace.profiles.schemas import (
     ProfileQuery,
     ProfileUpdate,
 )
-from marketplace.search.service import Hit, search_profiles
 
 
 def _profile_values(profile: ProfileRow) -> dict[str, Any]:

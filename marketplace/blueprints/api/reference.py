@@ -8,14 +8,15 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from marketplace.accounts.operations import cae_member_counts
-from marketplace.blueprints.api import bp
+from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.pagination import page_args, page_body
 from marketplace.blueprints.api.spec import operation
 from marketplace.caes.models import Cae as CaeRow
 from marketplace.caes.schemas import CaeList
 from marketplace.extensions import db
+from marketplace.pagination import offset_of
+from marketplace.profiles.finder import visible_skill_counts
 from marketplace.profiles.operations import skill_counts, skill_counts_total
-from marketplace.search.service import visible_skill_counts
 from marketplace.skills.models import Skill as SkillRow
 from marketplace.skills.operations import skill_prefix_clause
 from marketplace.skills.schemas import SkillList, SkillQuery
@@ -53,7 +54,7 @@ def caes() -> Any:
         select(CaeRow)
         .order_by(CaeRow.name, CaeRow.id)
         .limit(per_page)
-        .offset((page - 1) * per_page)
+        .offset(offset_of(page, per_page))
     ).all()
     counts = cae_member_counts() if rows else {}
     return CaeList.out(
@@ -68,7 +69,7 @@ def _visible_skills(query: str, page: int, per_page: int) -> tuple[list[tuple[Sk
     counts = visible_skill_counts(current_user)
     if counts is None:  # no index on this node yet: count in the database
         total = skill_counts_total(current_user, query)
-        rows = skill_counts(current_user, query, limit=per_page, offset=(page - 1) * per_page)
+        rows = skill_counts(current_user, query, limit=per_page, offset=offset_of(page, per_page))
         return rows, total
     stmt = select(SkillRow)
     if query:

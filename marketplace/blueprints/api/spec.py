@@ -30,6 +30,7 @@ from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
+from marketplace.blueprints.api.auth import require_user
 from marketplace.blueprints.api.errors import ApiError
 from marketplace.blueprints.api.pagination import MAX_PAGE, MAX_PER_PAGE_ASKED
 from marketplace.schema import ID, Output, Schema
@@ -88,6 +89,8 @@ def operation(
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def run(*args: Any, **kwargs: Any) -> Any:
+            if request.method != "GET" and op.security != []:
+                require_user()  # who is asking comes before what they send (401 before 422)
             if op.query is not None:
                 kwargs["query"] = read_query(op.query)
             if op.body is not None:

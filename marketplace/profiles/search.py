@@ -1,11 +1,15 @@
-"""The "profile" document type: what a skill profile puts into the search index."""
+"""The "profile" document type: what a skill profile puts into the search index.
+
+Also the watch shared by the types of rows a profile owns (offers, tenders): when the owner's
+account changes (verified, CAE, closed), their documents are indexed again.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, lazyload
 from whoosh import fields
@@ -17,8 +21,16 @@ from marketplace.profiles.models import (
     ProfileLanguage,
     ProfileSkill,
 )
-from marketplace.search.analysis import exact_analyzer, sections, stem_analyzer
-from marketplace.search.documents import DocumentType, Watch, register, tag
+from marketplace.search.analysis import sections
+from marketplace.search.documents import (
+    DocumentType,
+    RowsById,
+    Watch,
+    owner_fields,
+    register,
+    tag,
+    text_fields,
+)
 from marketplace.text import fold
 
 NAME = "profile"
@@ -35,8 +47,7 @@ EXACT_FIELDS = {"text_x": 1.0}
 FACETS = ("region", "department", "cae", "status", "availability", "skill")
 
 FIELDS: dict[str, fields.FieldType] = {
-    "text": fields.TEXT(analyzer=stem_analyzer(), phrase=False),
-    "text_x": fields.TEXT(analyzer=exact_analyzer(), phrase=False),
+    **text_fields(),
     "department": tag(),
     "region": tag(),
     "status": tag(),
@@ -50,15 +61,6 @@ def load(session: Session, ids: Sequence[int]) -> dict[int, Profile]:
     """The profiles with these ids, their owner, CAE, skills and certifications (4 queries)."""
     stmt = select(Profile).where(Profile.id.in_(list(ids))).options(lazyload(Profile.languages))
     return {p.id: p for p in session.scalars(stmt).unique()}
-
-
-def all_ids(session: Session, after: int, limit: int) -> list[int]:
-    stmt = select(Profile.id).where(Profile.id > after).order_by(Profile.id).limit(limit)
-    return list(session.scalars(stmt))
-
-
-def count(session: Session) -> int:
-    return session.scalar(select(func.count(Profile.id))) or 0
 
 
 def to_document(profile: Profile) -> dict[str, Any]:
@@ -79,11 +81,7 @@ def to_document(profile: Profile) -> dict[str, Any]:
     skill_keys = [ps.skill.key for ps in profile.skills]
     region = profile.region
     return {
-        "audience": profile.audience,
-        "cae_id": str(user.cae_id) if user.cae_id is not None else None,
-        "owner_id": str(user.id),
-        "vouched": "1" if (user.is_active and user.membership == "verified") else "0",
-        "updated": int(profile.updated_at.timestamp() * 1_000_000) if profile.updated_at else 0,
+        **owner_fields(user, profile.audience, profile.updated_at),
         "text": sections(text),
         "text_x": sections(exact),
         "department": profile.department,
@@ -126,14 +124,36 @@ def _profile_ids_of_users(connection: Connection, users: list[Any]) -> list[int]
     return list(connection.execute(select(table.c.id).where(table.c.user_id.in_(ids))).scalars())
 
 
+#: Account columns whose change re-indexes the documents of the rows the person owns.
+OWNER_ATTRIBUTES = frozenset({"membership", "cae_id", "is_active"})
+
+
+def owner_watch(model: Any, doc_type: str) -> Watch:
+    """Re-index the ``model`` rows (owner_profile_id) of the people whose account changed."""
+
+    def doc_ids(connection: Connection, users: list[Any]) -> list[int]:
+        ids = [u.id for u in users if u.id is not None]
+        if not ids:
+            return []
+        rows, profiles = model.__table__, Profile.__table__
+        stmt = (
+            select(rows.c.id)
+            .join(profiles, profiles.c.id == rows.c.owner_profile_id)
+            .where(profiles.c.user_id.in_(ids))
+        )
+        return list(connection.execute(stmt).scalars())
+
+    return Watch(User, doc_type, doc_ids, OWNER_ATTRIBUTES)
+
+
 PROFILE = register(
     DocumentType(
         name=NAME,
         fields=FIELDS,
         load=load,
         to_document=to_document,
-        all_ids=all_ids,
-        count=count,
+        all_ids=RowsById(Profile).all_ids,
+        count=RowsById(Profile).count,
         text_fields=TEXT_FIELDS,
         exact_fields=EXACT_FIELDS,
         facets=FACETS,
@@ -147,7 +167,7 @@ PROFILE = register(
                 User,
                 NAME,
                 _profile_ids_of_users,
-                frozenset({"first_name", "last_name", "membership", "cae_id", "is_active"}),
+                OWNER_ATTRIBUTES | {"first_name", "last_name"},
             ),
         ],
     )

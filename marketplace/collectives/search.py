@@ -1,6 +1,6 @@
 """The "collective" document type: a collective's name, sector, description and competences.
 
-Visibility fields follow marketplace.visibility.can_view_collective: the owner is the
+Visibility fields follow collectives.visibility.can_view_collective: the owner is the
 creator (owner_id), the owner CAE is the creator's CAE at creation (cae_id), and a collective
 is always "vouched" (who may see it depends on its audience alone, besides the privileged).
 """
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -19,8 +19,15 @@ from marketplace.accounts.models import User
 from marketplace.collectives.models import Collective, CollectiveMember
 from marketplace.profiles.models import Profile, ProfileSkill
 from marketplace.search.analysis import sections
-from marketplace.search.documents import DocumentType, Watch, register, tag
-from marketplace.search.profile_document import FIELDS as PROFILE_FIELDS
+from marketplace.search.documents import (
+    DocumentType,
+    RowsById,
+    Watch,
+    register,
+    tag,
+    text_fields,
+    timestamp,
+)
 from marketplace.skills.models import Skill
 
 NAME = "collective"
@@ -31,8 +38,7 @@ RANK = {"cae": 0, "network": 1, "public": 2}
 FACETS = ("collective_sector", "collective_region", "collective_cae")
 
 FIELDS = {
-    "text": PROFILE_FIELDS["text"],
-    "text_x": PROFILE_FIELDS["text_x"],
+    **text_fields(),
     #: Folded sector ("renovation energetique").
     "collective_sector": tag(),
     "collective_region": tag(),
@@ -80,15 +86,6 @@ def load(session: Session, ids: Sequence[int]) -> dict[int, CollectiveRow]:
     return rows
 
 
-def all_ids(session: Session, after: int, limit: int) -> list[int]:
-    stmt = select(Collective.id).where(Collective.id > after).order_by(Collective.id).limit(limit)
-    return list(session.scalars(stmt))
-
-
-def count(session: Session) -> int:
-    return session.scalar(select(func.count(Collective.id))) or 0
-
-
 def to_document(row: CollectiveRow) -> dict[str, Any]:
     c = row.collective
     # A competence is indexed only when every reader of the collective may see a profile
@@ -108,7 +105,7 @@ def to_document(row: CollectiveRow) -> dict[str, Any]:
         "cae_id": str(c.cae_id) if c.cae_id is not None else None,
         "owner_id": str(c.created_by_id) if c.created_by_id is not None else None,
         "vouched": "1",
-        "updated": int(c.updated_at.timestamp() * 1_000_000) if c.updated_at else 0,
+        "updated": timestamp(c.updated_at),
         "text": sections(parts),
         "text_x": sections(parts),
         "collective_sector": sector_term(c.sector_key) or None,
@@ -167,8 +164,8 @@ COLLECTIVE = register(
         fields=FIELDS,
         load=load,
         to_document=to_document,
-        all_ids=all_ids,
-        count=count,
+        all_ids=RowsById(Collective).all_ids,
+        count=RowsById(Collective).count,
         text_fields={"text": 1.0},
         exact_fields={"text_x": 1.0},
         facets=FACETS,
