@@ -39,7 +39,8 @@ from marketplace.extensions import db
 from marketplace.geo import normalize_department
 from marketplace.ids import small_number
 from marketplace.profiles.models import Availability, ProfileStatus
-from marketplace.profiles.operations import update_profile, validate_profile_input
+from marketplace.profiles.operations import update_profile
+from marketplace.profiles.schemas import ProfileUpdate
 from marketplace.skills.models import SkillLevel
 from marketplace.text import clean
 
@@ -265,7 +266,7 @@ def _check_row(line: int, cells: dict[str, str]) -> tuple[_Row | None, list[str]
         if skills is not None:
             profile["skills"] = skills
     try:
-        validate_profile_input(profile)  # update_profile() checks the same data again
+        ProfileUpdate.load(profile, partial=True)  # update_profile() checks it again
     except ValidationError as error:  # lengths, counts: the rules of the profile form
         for column, messages in error.fields.items():
             errors.extend(_field_message(column, message) for message in messages)

@@ -30,6 +30,7 @@ from marketplace.caes.operations import (
     list_caes,
     update_cae,
 )
+from marketplace.caes.schemas import CaeInput
 from marketplace.errors import PermissionDenied
 from marketplace.pagination import Pager, paginate
 from marketplace.profiles.operations import ProfileFilters, filtered_profiles
@@ -91,7 +92,7 @@ def new():
     if form.validate_on_submit():
         with form_errors(form, lambda: render_template("caes/form.html", form=form, cae=None),
                          catch=ACTION_REFUSALS):  # fmt: skip
-            cae = create_cae(current_user, form.data_for(FIELDS))
+            cae = create_cae(current_user, CaeInput.load(form.data_for(FIELDS)))
         flash(_("The CAE %(name)s was added to the directory.", name=cae.name), "success")
         return redirect(url_for("caes.show", cae_id=cae.id))
     if form.is_submitted():
@@ -127,7 +128,7 @@ def edit(cae_id: int):
     if form.validate_on_submit():
         with form_errors(form, lambda: render_template("caes/form.html", form=form, cae=cae),
                          catch=ACTION_REFUSALS):  # fmt: skip
-            update_cae(current_user, cae, form.data_for(allowed))
+            update_cae(current_user, cae, CaeInput.load(form.data_for(allowed), partial=True))
         flash(_("The CAE page was updated."), "success")
         return redirect(url_for("caes.show", cae_id=cae.id))
     if form.is_submitted():

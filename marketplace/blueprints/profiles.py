@@ -22,8 +22,8 @@ from marketplace.profiles.operations import (
     ProfileFilters,
     get_profile,
     update_profile,
-    validate_profile_input,
 )
+from marketplace.profiles.schemas import ProfileUpdate
 
 bp = Blueprint("profiles", __name__, url_prefix="/profils")
 
@@ -87,12 +87,10 @@ def edit():
         return _edit_page(form, profile)
 
     valid = form.validate()
-    data = form.profile_data()
     with form_errors(form, lambda: _edit_page(form, profile)):
-        if not valid:
-            validate_profile_input(data)  # gather the domain errors of the other fields too
-        else:
-            update_profile(current_user, profile, data)
+        changes = ProfileUpdate.load(form.profile_data(), partial=True)
+        if valid:  # else the schema's messages join the form's on the other fields
+            update_profile(current_user, profile, changes)
     if form.has_errors:
         return _edit_page(form, profile), 422
     flash(_("Your profile is saved."), "success")

@@ -10,21 +10,35 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
+from marketplace.caes.schemas import SECTOR_LIMIT, CaeInput
 from marketplace.geo import REGIONS, department_choices
+from marketplace.schema import limit_of
 from marketplace.text import fold
 
 
 class CaeForm(FlaskForm):
     """Everything about a CAE (administrators)."""
 
-    name = StringField(_l("Name"), render_kw={"maxlength": 160, "required": True})
-    city = StringField(_l("City"), render_kw={"maxlength": 120, "autocomplete": "address-level2"})
+    name = StringField(
+        _l("Name"), render_kw={"maxlength": limit_of(CaeInput, "name"), "required": True}
+    )
+    city = StringField(
+        _l("City"),
+        render_kw={"maxlength": limit_of(CaeInput, "city"), "autocomplete": "address-level2"},
+    )
     department = SelectField(_l("Department"), validate_choice=False)
     website = StringField(
-        _l("Website"), render_kw={"maxlength": 255, "inputmode": "url", "placeholder": "https://"}
+        _l("Website"),
+        render_kw={
+            "maxlength": limit_of(CaeInput, "website"),
+            "inputmode": "url",
+            "placeholder": "https://",
+        },
     )
     sectors = StringField(_l("Sectors"), render_kw={"maxlength": 1000})
-    description = TextAreaField(_l("Description"), render_kw={"rows": 8, "maxlength": 5000})
+    description = TextAreaField(
+        _l("Description"), render_kw={"rows": 8, "maxlength": limit_of(CaeInput, "description")}
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,7 +67,7 @@ class CaeFilterForm(FlaskForm):
         csrf = False
 
     region = SelectField(_l("Region"), validate_choice=False)
-    sector = StringField(_l("Sector"), render_kw={"maxlength": 60, "list": "sector-list"})
+    sector = StringField(_l("Sector"), render_kw={"maxlength": SECTOR_LIMIT, "list": "sector-list"})
     q = StringField(_l("Name or city"), render_kw={"maxlength": 100, "type": "search"})
 
     def __init__(self, *args, **kwargs):

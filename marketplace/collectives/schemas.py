@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from marketplace.audience import Audience
+from marketplace.caes.schemas import CaeRef
 from marketplace.collectives.models import (
     CollectiveRole,
     InvitationState,
@@ -179,13 +180,6 @@ class CollectiveQuery(Schema):
     cae: Annotated[int | None, BeforeValidator(_cae_filter), WithJsonSchema(CAE_FILTER)] = Field(
         None, description="Id of a CAE represented among the members."
     )
-
-
-class CaeRef(Output):
-    """A CAE named in an answer (temporary: the CAEs' schemas will declare it)."""
-
-    id: IdOut
-    name: str
 
 
 class CollectiveMember(Output):

@@ -26,7 +26,8 @@ from marketplace import geo
 from marketplace.audience import Audience
 from marketplace.formatting import cents_to_input, parse_euros
 from marketplace.profiles.models import Availability, Profile, ProfileStatus
-from marketplace.profiles.operations import LIMITS, MAX_SKILLS
+from marketplace.profiles.schemas import MAX_SKILLS, NAME_LIMIT, ProfileUpdate
+from marketplace.schema import limit_of
 from marketplace.skills.models import SkillLevel
 
 #: Empty competence rows offered below the existing ones (and added by "add rows").
@@ -63,21 +64,25 @@ def split_list(text: str | None, separators: str = ";\n") -> list[str]:
 class SkillRowForm(Form):
     """One competence: a name and a level (validated by the operation, not here)."""
 
-    name = StringField(_l("Competence"), render_kw={"maxlength": 120, "list": "skill-suggestions"})
+    name = StringField(
+        _l("Competence"), render_kw={"maxlength": NAME_LIMIT, "list": "skill-suggestions"}
+    )
     level = SelectField(_l("Level"), choices=_level_choices, validate_choice=False)
 
 
 class ProfileForm(FlaskForm):
     headline = StringField(
         _l("Headline"),
-        render_kw={"maxlength": LIMITS["headline"]},
+        render_kw={"maxlength": limit_of(ProfileUpdate, "headline")},
         description=_l("In a few words: your trade and what you offer."),
     )
-    bio = TextAreaField(_l("About you"), render_kw={"maxlength": LIMITS["bio"], "rows": 8})
+    bio = TextAreaField(
+        _l("About you"), render_kw={"maxlength": limit_of(ProfileUpdate, "bio"), "rows": 8}
+    )
     skills = FieldList(FormField(SkillRowForm), min_entries=EMPTY_ROWS, max_entries=MAX_ROWS)
     certifications = TextAreaField(_l("Certifications"), render_kw={"rows": 3})
     languages = StringField(_l("Languages"), render_kw={"maxlength": 400})
-    city = StringField(_l("City"), render_kw={"maxlength": LIMITS["city"]})
+    city = StringField(_l("City"), render_kw={"maxlength": limit_of(ProfileUpdate, "city")})
     department = SelectField(_l("Department"), choices=_department_choices, validate_choice=False)
     availability = SelectField(
         _l("Availability"),

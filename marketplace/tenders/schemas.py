@@ -27,6 +27,7 @@ from pydantic import (
 from pydantic import ValidationError as PydanticError
 
 from marketplace.audience import Audience
+from marketplace.caes.schemas import CaeRef
 from marketplace.errors import ValidationError
 from marketplace.geo import normalize_department
 from marketplace.ids import MAX_ID, is_id, parse_id, small_number
@@ -680,13 +681,6 @@ class SuggestionQuery(Schema):
 
 # ---------------------------------------------------------------------------------------------
 # Output
-
-
-class CaeRef(Output):
-    """A CAE named in another object (declared here until the CAEs declare theirs)."""
-
-    id: IdOut
-    name: str
 
 
 Share = Annotated[int | None, Field(ge=0)]

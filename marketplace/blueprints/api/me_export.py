@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import jsonify
 
 from marketplace.accounts.export import personal_data
+from marketplace.accounts.schemas import PersonalData
 from marketplace.blueprints.api.auth import require_user
 from marketplace.blueprints.api.blueprint import bp
+from marketplace.blueprints.api.spec import operation
 
 
 @bp.get("/me/export")
-def export_my_data():
-    response = jsonify(personal_data(require_user()))
+@operation(
+    "exportMyData",
+    "Download every piece of data about the caller (GDPR).",
+    tag="profiles",
+    ok=(200, PersonalData, "The caller's data."),
+    errors=(401,),
+)
+def export_my_data() -> Any:
+    response = jsonify(PersonalData.out(**personal_data(require_user())))
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -9,18 +9,10 @@ from flask import jsonify
 from marketplace.blueprints.api import spec
 from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.openapi_common import (
-    CAE_FILTER,
-    ID_OUT,
-    OPTIONAL_DATE,
-    distinct_items,
-    filter_enum,
     nullable,
-    path_id,
 )
 from marketplace.blueprints.api.pagination import MAX_PAGE, MAX_PER_PAGE_ASKED
-from marketplace.geo import DEPARTMENT_CODES, REGIONS
-from marketplace.profiles.models import Availability, ProfileStatus
-from marketplace.visibility import Audience
+from marketplace.blueprints.api.spec import operation
 
 JSON = "application/json"
 
@@ -73,11 +65,6 @@ def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any
             "schema": schema}  # fmt: skip
 
 
-FACET = _object(
-    {"value": {"type": "string"}, "label": {"type": "string"}, "count": {"type": "integer"}},
-    ["value", "count"],
-)
-
 SCHEMAS: dict[str, Any] = {
     "Error": _object(
         {
@@ -93,125 +80,6 @@ SCHEMAS: dict[str, Any] = {
                 ["code", "message"],
             )
         }
-    ),
-    "CaeRef": _object({"id": ID_OUT, "name": {"type": "string"}}),
-    "Cae": _object(
-        {
-            "id": ID_OUT,
-            "name": {"type": "string"},
-            "city": {"type": "string"},
-            "department": {"type": "string", "examples": ["69", "2A", "974"]},
-            "region": _nullable({"type": "string"}),
-            "website": _nullable({"type": "string", "format": "uri"}),
-            "member_count": {"type": "integer", "description": "Verified, active members."},
-        }
-    ),
-    "Skill": _object(
-        {
-            "id": ID_OUT,
-            "name": {"type": "string"},
-            "profile_count": {
-                "type": "integer",
-                "description": "Profiles visible to the reader that declare this skill.",
-            },
-        }
-    ),
-    "ProfileSkill": _object(
-        {"name": {"type": "string"}, "level": {"type": "integer", "minimum": 1, "maximum": 4}}
-    ),
-    "Profile": _object(
-        {
-            "id": ID_OUT,
-            "display_name": {"type": "string"},
-            "headline": {"type": "string", "maxLength": 160},
-            "bio": {"type": "string", "maxLength": 5000},
-            "cae": _nullable(_ref("CaeRef")),
-            "status": {"type": "string", "enum": list(ProfileStatus.values())},
-            "city": {"type": "string", "maxLength": 120},
-            "department": _nullable({"type": "string", "enum": list(DEPARTMENT_CODES)}),
-            "region": _nullable({"type": "string"}),
-            "skills": {"type": "array", "items": _ref("ProfileSkill")},
-            "certifications": {"type": "array", "items": {"type": "string"}},
-            "languages": {"type": "array", "items": {"type": "string"}},
-            "availability": filter_enum(Availability.values()),
-            "available_from": _nullable({"type": "string", "format": "date"}),
-            "daily_rate_cents": _nullable({"type": "integer", "minimum": 0, "maximum": 1000000}),
-            "audience": {"type": "string", "enum": list(Audience.values())},
-            "updated_at": {"type": "string", "format": "date-time"},
-            "url": {"type": "string", "format": "uri", "description": "The HTML page."},
-        }
-    ),
-    "ProfileListItem": {
-        "allOf": [
-            _ref("Profile"),
-            _object(
-                {
-                    "score": _nullable(
-                        {"type": "number", "description": "Relevance with q (null without)."}
-                    ),
-                    "highlights": {
-                        "type": "object",
-                        "additionalProperties": {"type": "string"},
-                        "description": "field → HTML-escaped excerpt with <mark> around matches.",
-                    },
-                }
-            ),
-        ]
-    },
-    "ProfileUpdate": {
-        "type": "object",
-        "description": "Any subset of the writable fields; skills replaces the whole list.",
-        "additionalProperties": False,
-        "properties": {
-            "headline": _nullable({"type": "string", "maxLength": 160}),
-            "bio": _nullable({"type": "string", "maxLength": 5000}),
-            "status": {"type": "string", "enum": list(ProfileStatus.values())},
-            "city": _nullable({"type": "string", "maxLength": 120}),
-            "department": _nullable({"type": "string", "examples": ["69", "2A", "974"]}),
-            "skills": distinct_items(_ref("ProfileSkill"), 40, "competences"),
-            "certifications": distinct_items({"type": "string", "maxLength": 120}, 20),
-            "languages": distinct_items({"type": "string", "maxLength": 120}, 10),
-            "availability": filter_enum(Availability.values()),
-            "available_from": OPTIONAL_DATE,
-            "daily_rate_cents": _nullable({"type": "integer", "minimum": 0, "maximum": 1000000}),
-            "audience": {"type": "string", "enum": list(Audience.values())},
-        },
-    },
-    "Me": _object(
-        {
-            "id": ID_OUT,
-            "email": {"type": "string", "format": "email"},
-            "first_name": {"type": "string"},
-            "last_name": {"type": "string"},
-            "display_name": {"type": "string"},
-            "role": {"type": "string", "enum": ["member", "manager", "admin"]},
-            "cae": _nullable(_ref("CaeRef")),
-            "membership": {"type": "string", "enum": ["pending", "verified", "refused"]},
-            "locale": _nullable({"type": "string"}),
-            "profile": _nullable(_ref("Profile")),
-        }
-    ),
-    "Facet": FACET,
-    "CaeFacet": _object(
-        {"value": {"type": "integer"}, "label": {"type": "string"}, "count": {"type": "integer"}}
-    ),
-    "CaeList": _list_of("Cae"),
-    "SkillList": _list_of("Skill"),
-    "ProfileList": _list_of(
-        "ProfileListItem",
-        {
-            "facets": _object(
-                {
-                    "region": {"type": "array", "items": _ref("Facet")},
-                    "department": {"type": "array", "items": _ref("Facet")},
-                    "cae": {"type": "array", "items": _ref("CaeFacet")},
-                    "skill": {"type": "array", "items": _ref("Facet")},
-                    "status": {"type": "array", "items": _ref("Facet")},
-                    "availability": {"type": "array", "items": _ref("Facet")},
-                },
-                ["region", "department", "cae", "skill"],
-            )
-        },
     ),
 }
 
@@ -247,11 +115,9 @@ RESPONSES = {
 def _with_body_limits(paths: dict[str, Any]) -> dict[str, Any]:
     """Every operation that takes a body may answer 413 (the app's MAX_CONTENT_LENGTH)."""
     for item in paths.values():
-        for operation in item.values():
-            if "requestBody" in operation:
-                operation["responses"].setdefault(
-                    "413", {"$ref": "#/components/responses/TooLarge"}
-                )
+        for op in item.values():
+            if "requestBody" in op:
+                op["responses"].setdefault("413", {"$ref": "#/components/responses/TooLarge"})
     return paths
 
 
@@ -272,111 +138,8 @@ PAGE_PARAMETERS = [
     {"$ref": "#/components/parameters/per_page"},
 ]
 
-PROFILE_FILTERS = [
-    _query(
-        "q",
-        "Words to find in competences, headline, bio, certifications and names.",
-        {"type": "string"},
-    ),
-    _query("skill", "A competence, by name (case and accents ignored).", {"type": "string"}),
-    _query("department", "French department code.", {"type": "string", "examples": ["69"]}),
-    _query("region", "Region name.", filter_enum(REGIONS)),
-    _query("cae", "CAE id.", CAE_FILTER),
-    _query("status", "Status in the CAE.", filter_enum(ProfileStatus.values())),
-    _query("availability", "Availability.", filter_enum(Availability.values())),
-]
-
-PATHS: dict[str, Any] = {
-    "/caes": {
-        "get": {
-            "operationId": "listCaes",
-            "summary": "The CAE directory, by name.",
-            "tags": ["reference"],
-            "parameters": PAGE_PARAMETERS,
-            "responses": {"200": _ok("CaeList", "A page of CAEs."), **_errors(400, 401)},
-        }
-    },
-    "/skills": {
-        "get": {
-            "operationId": "listSkills",
-            "summary": "Skills autocomplete (prefix, case- and accent-insensitive).",
-            "description": "Counts only the profiles the reader may see; skills declared on no "
-            "visible profile are not listed.",
-            "tags": ["reference"],
-            "parameters": [
-                _query("q", "Prefix to complete.", {"type": "string"}),
-                *PAGE_PARAMETERS,
-            ],
-            "responses": {"200": _ok("SkillList", "A page of skills."), **_errors(400, 401)},
-        }
-    },
-    "/profiles": {
-        "get": {
-            "operationId": "listProfiles",
-            "summary": "Full-text search of visible profiles (best first), or without q the "
-            "most recently updated first; with facets counted over the visible matches.",
-            "tags": ["profiles"],
-            "parameters": [*PROFILE_FILTERS, *PAGE_PARAMETERS],
-            "responses": {
-                "200": _ok("ProfileList", "A page of profiles."),
-                **_errors(400, 401, 422),
-            },
-        }
-    },
-    "/profiles/{profile_id}": {
-        "get": {
-            "operationId": "getProfile",
-            "summary": "One profile (404 when absent or not visible to you).",
-            "tags": ["profiles"],
-            "parameters": [path_id("profile_id")],
-            "responses": {"200": _ok("Profile", "The profile."), **_errors(401, 404)},
-        }
-    },
-    "/me": {
-        "get": {
-            "operationId": "getMe",
-            "summary": "The caller's account, membership and profile.",
-            "tags": ["profiles"],
-            "responses": {"200": _ok("Me", "The caller."), **_errors(401)},
-        }
-    },
-    "/me/profile": {
-        "patch": {
-            "operationId": "updateMyProfile",
-            "summary": "Change any writable field of one's profile (skills replaces the list).",
-            "tags": ["profiles"],
-            "security": [{"bearerAuth": []}],
-            "requestBody": {
-                "required": True,
-                "content": {JSON: {"schema": _ref("ProfileUpdate")}},
-            },
-            "responses": {
-                "200": _ok("Profile", "The updated profile."),
-                **_errors(400, 401, 403, 404, 422, 429),
-            },
-        }
-    },
-    "/openapi.json": {
-        "get": {
-            "operationId": "getOpenApi",
-            "summary": "This description.",
-            "tags": ["meta"],
-            "security": [],
-            "responses": {
-                "200": {
-                    "description": "The OpenAPI 3.1 document.",
-                    "content": {JSON: {"schema": {"type": "object"}}},
-                }
-            },
-        }
-    },
-}
-
-
-from marketplace.blueprints.api import openapi_trust  # noqa: E402
-
-SCHEMAS.update(openapi_trust.schemas())
-PATHS.update(openapi_trust.paths())
+#: The operations not declared yet, by path (their modules add them below).
+PATHS: dict[str, Any] = {}
 
 
 def document() -> dict[str, Any]:
@@ -437,5 +200,12 @@ def _hand_written() -> dict[str, Any]:
 
 
 @bp.get("/openapi.json")
-def openapi_json():
+@operation(
+    "getOpenApi",
+    "This description.",
+    tag="meta",
+    security=[],
+    ok=(200, {"type": "object"}, "The OpenAPI 3.1 document."),
+)
+def openapi_json() -> Any:
     return jsonify(document())

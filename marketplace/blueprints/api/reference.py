@@ -2,56 +2,96 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from typing import Any
+
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from marketplace.accounts.operations import cae_member_counts
 from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.pagination import page_args, page_body
-from marketplace.blueprints.api.serializers import cae_json, skill_json
-from marketplace.caes.models import Cae
+from marketplace.blueprints.api.spec import operation
+from marketplace.caes.models import Cae as CaeRow
+from marketplace.caes.schemas import CaeList
 from marketplace.extensions import db
 from marketplace.pagination import offset_of
 from marketplace.profiles.finder import visible_skill_counts
 from marketplace.profiles.operations import skill_counts, skill_counts_total
-from marketplace.skills.models import Skill
+from marketplace.skills.models import Skill as SkillRow
 from marketplace.skills.operations import skill_prefix_clause
-from marketplace.text import clean
+from marketplace.skills.schemas import SkillList, SkillQuery
 
-#: Longer autocomplete queries cannot match a skill name (120 characters at most).
-MAX_QUERY = 120
+
+def _cae_values(cae: CaeRow, member_count: int) -> dict[str, Any]:
+    return {
+        "id": cae.id,
+        "name": cae.name,
+        "city": cae.city,
+        "department": cae.department,
+        "region": cae.region,
+        "website": cae.website or None,
+        "member_count": member_count,
+    }
+
+
+def _skill_values(skill: SkillRow, profile_count: int) -> dict[str, Any]:
+    return {"id": skill.id, "name": skill.name, "profile_count": profile_count}
 
 
 @bp.get("/caes")
-def caes():
+@operation(
+    "listCaes",
+    "The CAE directory, by name.",
+    tag="reference",
+    paged=True,
+    ok=(200, CaeList, "A page of CAEs."),
+    errors=(400, 401),
+)
+def caes() -> Any:
     page, per_page = page_args()
-    total = db.session.scalar(select(func.count(Cae.id))) or 0
+    total = db.session.scalar(select(func.count(CaeRow.id))) or 0
     rows = db.session.scalars(
-        select(Cae).order_by(Cae.name, Cae.id).limit(per_page).offset(offset_of(page, per_page))
+        select(CaeRow)
+        .order_by(CaeRow.name, CaeRow.id)
+        .limit(per_page)
+        .offset(offset_of(page, per_page))
     ).all()
     counts = cae_member_counts() if rows else {}
-    return jsonify(
-        page_body(rows, total, page, per_page, lambda cae: cae_json(cae, counts.get(cae.id, 0)))
+    return CaeList.out(
+        **page_body(
+            rows, total, page, per_page, lambda cae: _cae_values(cae, counts.get(cae.id, 0))
+        )
     )
 
 
-@bp.get("/skills")
-def skills():
-    page, per_page = page_args()
-    query = clean(request.args.get("q"))[: MAX_QUERY + 1]
-    if len(query) > MAX_QUERY:
-        return jsonify({"items": [], "total": 0, "page": page, "per_page": per_page})
+def _visible_skills(query: str, page: int, per_page: int) -> tuple[list[tuple[SkillRow, int]], int]:
+    """One page of the skills matching the prefix that visible profiles declare, and the total."""
     counts = visible_skill_counts(current_user)
     if counts is None:  # no index on this node yet: count in the database
         total = skill_counts_total(current_user, query)
         rows = skill_counts(current_user, query, limit=per_page, offset=offset_of(page, per_page))
-    else:
-        stmt = select(Skill)
-        if query:
-            stmt = stmt.where(skill_prefix_clause(query))
-        found = [(s, counts[s.key]) for s in db.session.scalars(stmt) if counts.get(s.key)]
-        found.sort(key=lambda row: (-row[1], row[0].key))
-        total = len(found)
-        rows = found[offset_of(page, per_page) : page * per_page]
-    return jsonify(page_body(rows, total, page, per_page, lambda row: skill_json(*row)))
+        return rows, total
+    stmt = select(SkillRow)
+    if query:
+        stmt = stmt.where(skill_prefix_clause(query))
+    found = [(s, counts[s.key]) for s in db.session.scalars(stmt) if counts.get(s.key)]
+    found.sort(key=lambda row: (-row[1], row[0].key))
+    return found[(page - 1) * per_page : page * per_page], len(found)
+
+
+@bp.get("/skills")
+@operation(
+    "listSkills",
+    "Skills autocomplete (prefix, case- and accent-insensitive).",
+    tag="reference",
+    description="Counts only the profiles the reader may see; skills declared on no visible "
+    "profile are not listed.",
+    query=SkillQuery,
+    paged=True,
+    ok=(200, SkillList, "A page of skills."),
+    errors=(400, 401),
+)
+def skills(query: SkillQuery) -> Any:
+    page, per_page = page_args()
+    rows, total = _visible_skills(query.q, page, per_page) if query.can_match else ([], 0)
+    return SkillList.out(**page_body(rows, total, page, per_page, lambda row: _skill_values(*row)))

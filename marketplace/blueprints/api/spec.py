@@ -150,6 +150,14 @@ class _Generator(GenerateJsonSchema):
         out.pop("title", None)
         return out
 
+    def default_schema(self, schema: Any) -> Any:
+        """A field left out is left alone: a null default is not published (it would not fit
+        the field's type, which OpenAPI validators refuse)."""
+        out = super().default_schema(schema)
+        if isinstance(out, dict) and "default" in out and out["default"] is None:
+            out.pop("default")
+        return out
+
 
 def _schema_ref(value: Any, models: set[type[BaseModel]]) -> Any:
     if isinstance(value, type) and issubclass(value, BaseModel):

@@ -1,0 +1,185 @@
+"""The CAEs' shapes: what a CAE's page or the command line sends, what the API answers, and the
+reference to a CAE that other resources embed (CaeRef: profiles, collectives, tenders,
+subcontracting)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, ClassVar
+from urllib.parse import urlsplit
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from pydantic import BeforeValidator, Field, WithJsonSchema
+
+from marketplace.geo import normalize_department
+from marketplace.schema import IdOut, Output, Schema, fail, page_of, text
+from marketplace.text import clean, fold
+
+MAX_SECTORS = 15
+SECTOR_LIMIT = 60
+WEBSITE_LIMIT = 255
+#: Length of the ``sectors`` column, which holds the sectors joined by ';'.
+SECTORS_COLUMN = 500
+
+_BARE_DOMAIN = re.compile(r"^[\w-]+(\.[\w-]+)+(:\d+)?(/\S*)?$")
+_HOST = re.compile(r"^[\w-]+(\.[\w-]+)*$")
+
+
+# Field types ---------------------------------------------------------------------------------
+
+
+def _department(value: Any, *, required: bool) -> str | None:
+    if value is None or value == "":
+        if required:
+            raise fail(_("This field is required."))
+        return None
+    code = normalize_department(value) if isinstance(value, str) else None
+    if code is None:
+        raise fail(_("Unknown French department code (e.g. 69, 2A, 974)."))
+    return code
+
+
+#: A French department code (69, 2A, 974…), normalised; null or an empty string clears it.
+OptionalDepartment = Annotated[
+    str | None,
+    BeforeValidator(lambda value: _department(value, required=False)),
+    WithJsonSchema({"type": ["string", "null"], "examples": ["69", "2A", "974"]}),
+]
+#: A French department code that must be given.
+Department = Annotated[
+    str,
+    BeforeValidator(lambda value: _department(value, required=True)),
+    WithJsonSchema({"type": "string", "minLength": 1, "examples": ["69", "2A", "974"]}),
+]
+
+
+def normalize_website(raw: str) -> str:
+    """'' or an http(s) address; 'www.oxalis.coop' gets https:// in front. ValueError if invalid."""
+    value = raw.strip()
+    if not value:
+        return ""
+    if "://" not in value and _BARE_DOMAIN.match(value):
+        value = "https://" + value
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018 (raises ValueError on a bad port)
+    except ValueError:
+        raise ValueError(raw) from None
+    host = parts.hostname or ""
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not _HOST.match(host)
+        or ("." not in host and host != "localhost")
+        or any(ch.isspace() for ch in value)
+        or parts.username is not None
+    ):
+        raise ValueError(raw)
+    return value
+
+
+def _website(value: Any) -> str | None:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise fail(_("Expected text."))
+    too_long = _("At most %(n)d characters.", n=WEBSITE_LIMIT)
+    if len(value.strip()) > WEBSITE_LIMIT:
+        raise fail(too_long)
+    try:
+        website = normalize_website(value)
+    except ValueError:
+        raise fail(_("Enter a web address starting with http:// or https://.")) from None
+    if len(website) > WEBSITE_LIMIT:
+        raise fail(too_long)
+    return website or None
+
+
+def _sector_names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = value.split(";")
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise fail(_("Give a list of sectors."))
+    names: list[str] = []
+    seen: set[str] = set()
+    for raw in value:
+        name = clean(raw).replace(";", ",")
+        if not name or fold(name) in seen:
+            continue
+        if len(name) > SECTOR_LIMIT:
+            raise fail(_("Each sector must be at most %(n)d characters.", n=SECTOR_LIMIT))
+        seen.add(fold(name))
+        names.append(name)
+    return names
+
+
+def _sectors(value: Any) -> list[str]:
+    """A list of sector names (or text separated by ';'), cleaned and without duplicates."""
+    names = [] if value is None else _sector_names(value)
+    if len(names) > MAX_SECTORS:
+        raise fail(_("At most %(n)d sectors.", n=MAX_SECTORS))
+    if len(";".join(names)) > SECTORS_COLUMN:
+        raise fail(_("The sectors take at most %(n)d characters in all.", n=SECTORS_COLUMN))
+    return names
+
+
+Website = Annotated[
+    str | None,
+    BeforeValidator(_website),
+    WithJsonSchema({"type": ["string", "null"], "format": "uri", "maxLength": WEBSITE_LIMIT}),
+]
+Sectors = Annotated[
+    list[str],
+    BeforeValidator(_sectors),
+    WithJsonSchema(
+        {
+            "type": "array",
+            "items": {"type": "string", "maxLength": SECTOR_LIMIT},
+            "description": f"At most {MAX_SECTORS} distinct sectors (or text separated by ';').",
+        }
+    ),
+]
+
+
+# Input ---------------------------------------------------------------------------------------
+
+
+class CaeInput(Schema):
+    """A CAE of the directory: name and department are needed (except in a partial update)."""
+
+    not_an_object: ClassVar[str] = _l("The CAE must be an object.")
+
+    name: text(160, required=True)  # type: ignore[valid-type]
+    city: text(120) = ""  # type: ignore[valid-type]
+    department: Department
+    website: Website = None
+    sectors: Sectors = []
+    description: text(5000, multiline=True) = ""  # type: ignore[valid-type]
+
+
+# Output --------------------------------------------------------------------------------------
+
+
+class CaeRef(Output):
+    """A CAE named by another resource."""
+
+    id: IdOut
+    name: str
+
+
+class Cae(Output):
+    id: IdOut
+    name: str
+    city: str
+    department: str = Field(examples=["69", "2A", "974"])
+    region: str | None
+    website: Annotated[str, Field(json_schema_extra={"format": "uri"})] | None
+    member_count: int = Field(description="Verified, active members.")
+
+
+CaeList = page_of(Cae, "CaeList")
+
+
+def cae_ref(cae: Any) -> dict[str, Any] | None:
+    """The CaeRef of a CAE row, or None."""
+    return CaeRef.out(id=cae.id, name=cae.name) if cae is not None else None
