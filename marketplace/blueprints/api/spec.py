@@ -150,14 +150,6 @@ class _Generator(GenerateJsonSchema):
         out.pop("title", None)
         return out
 
-    def default_schema(self, schema: Any) -> Any:
-        """A field left out is left alone: a null default is not published (it would not fit
-        the field's type, which OpenAPI validators refuse)."""
-        out = super().default_schema(schema)
-        if isinstance(out, dict) and "default" in out and out["default"] is None:
-            out.pop("default")
-        return out
-
 
 def _schema_ref(value: Any, models: set[type[BaseModel]]) -> Any:
     if isinstance(value, type) and issubclass(value, BaseModel):
@@ -237,19 +229,14 @@ def _operation(
 _RULE_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
-def declared_operations() -> list[tuple[str, str, list[str], Operation]]:
-    """(path, method, path parameter names, declaration) of every declared API route."""
-    return [item for item in _operations(strict=False) if item[3] is not None]
-
-
-def _operations(strict: bool = True) -> list[tuple[str, str, list[str], Operation]]:
+def _operations() -> list[tuple[str, str, list[str], Operation]]:
     found = []
     for rule in current_app.url_map.iter_rules():
         if not rule.rule.startswith(PREFIX + "/"):
             continue
         view = current_app.view_functions[rule.endpoint]
         op: Operation | None = getattr(view, ATTRIBUTE, None)
-        if op is None and strict:
+        if op is None:
             raise LookupError(f"{rule.rule}: the view declares no operation")
         path = _RULE_ARGUMENT.sub(r"{\1}", rule.rule[len(PREFIX) :])
         names = _RULE_ARGUMENT.findall(rule.rule)
@@ -299,11 +286,10 @@ def document(info: dict[str, Any], tags: list[dict[str, str]]) -> dict[str, Any]
     """The OpenAPI 3.1 document of every ``/api/v1`` route."""
     models: set[type[BaseModel]] = {Error}
     paths: dict[str, dict[str, Any]] = {}
-    for path, method, names, op in _operations(strict=False):
-        if op is None:
-            continue
+    for path, method, names, op in _operations():
         paths.setdefault(path, {})[method] = _operation(op, names, method, models)
     schemas = components_of(models)
+    queries: set[str] = set()
     for item in paths.values():
         for op_doc in item.values():
             params = op_doc.get("parameters", [])
@@ -311,10 +297,13 @@ def document(info: dict[str, Any], tags: list[dict[str, str]]) -> dict[str, Any]
             for param in params:
                 if isinstance(param, type):
                     expanded.extend(_query_parameters(param, schemas))
+                    queries.add(param.__name__)
                 else:
                     expanded.append(param)
             if params:
                 op_doc["parameters"] = expanded
+    for name in queries:  # a query schema is published as its parameters only
+        schemas.pop(name)
     return {
         "openapi": "3.1.0",
         "info": info,
