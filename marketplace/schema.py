@@ -38,7 +38,7 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from marketplace.errors import ValidationError
 from marketplace.ids import MAX_ID, is_id
-from marketplace.text import clean, clean_multiline, fold, over_limit
+from marketplace.text import clean, clean_multiline, over_limit
 from marketplace.timeutil import PARIS, as_utc
 
 __all__ = [
@@ -221,43 +221,6 @@ def choice(enum: type[Enum] | Iterable[str], message: str | None = None) -> Any:
     ]
 
 
-def distinct_names(limit: int, *, item_limit: int = 120, what: str = "names") -> Any:
-    """A list of names (or one string separated by ';'), cleaned, empty and repeated entries
-    dropped (case and accents ignored) before counting; at most ``limit``."""
-
-    def check(value: Any) -> list[str]:
-        if value is None:
-            return []
-        if isinstance(value, str):
-            value = value.split(";")
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise fail(_("Give a list of names."))
-        names, seen = [], set()
-        for raw in value:
-            name = clean(raw)
-            if name and fold(name) not in seen:
-                if len(name) > item_limit:
-                    raise fail(_("At most %(n)d characters.", n=item_limit))
-                seen.add(fold(name))
-                names.append(name)
-        if len(names) > limit:
-            raise fail(_("At most %(n)d %(what)s.", n=limit, what=what))
-        return names
-
-    return Annotated[
-        list[str],
-        BeforeValidator(check),
-        WithJsonSchema(
-            {
-                "type": "array",
-                "items": {"type": "string", "maxLength": item_limit},
-                "description": f"At most {limit} distinct {what}; empty and repeated entries are "
-                "dropped before counting (422 beyond).",
-            }
-        ),
-    ]
-
-
 # ---------------------------------------------------------------------------------------------
 # Messages
 
@@ -396,7 +359,6 @@ __all__ += [
     "AfterValidator",
     "Output",
     "choice",
-    "distinct_names",
     "limit_of",
     "page_of",
     "parse_datetime",
