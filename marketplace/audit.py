@@ -5,7 +5,7 @@ account deletions), for admins to read. One row per action, written in the actio
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, select
@@ -13,8 +13,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.dbtypes import UTCDateTime, in_clause
 from marketplace.enums import LabelledEnum
-from marketplace.extensions import db
+from marketplace.extensions import Base, db
 from marketplace.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from marketplace.accounts.models import User
+    from marketplace.caes.models import Cae
 
 
 class AuditAction(LabelledEnum):
@@ -25,7 +29,7 @@ class AuditAction(LabelledEnum):
     ACCOUNT_DELETED = "account_deleted", _l("account deleted")
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Base):
     __tablename__ = "audit_log"
     __table_args__ = (CheckConstraint(in_clause("action", AuditAction.values()), name="action"),)
 
@@ -41,9 +45,9 @@ class AuditEntry(db.Model):
     #: What changed, e.g. "pending → verified" or the fields of a CAE edit.
     detail: Mapped[str] = mapped_column(String(500), default="")
 
-    actor = relationship("User", foreign_keys=[actor_id], lazy="joined")
-    subject = relationship("User", foreign_keys=[subject_id], lazy="joined")
-    cae = relationship("Cae", lazy="joined")
+    actor: Mapped[User | None] = relationship("User", foreign_keys=[actor_id], lazy="joined")
+    subject: Mapped[User | None] = relationship("User", foreign_keys=[subject_id], lazy="joined")
+    cae: Mapped[Cae | None] = relationship("Cae", lazy="joined")
 
 
 def record(actor: Any, action: str, *, subject=None, cae_id=None, detail: str = "") -> None:

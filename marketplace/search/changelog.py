@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from marketplace.dbtypes import UTCDateTime
 from marketplace.events import on_commit
-from marketplace.extensions import db
+from marketplace.extensions import Base
 from marketplace.search import documents
 from marketplace.timeutil import utcnow
 
@@ -29,7 +29,7 @@ _DELETED_KEY = "essaim_search_deleted"
 _SYNC_KEY = "essaim_search_sync"
 
 
-class SearchChange(db.Model):
+class SearchChange(Base):
     """A document that changed; the index follows these rows in id order."""
 
     __tablename__ = "search_changes"
