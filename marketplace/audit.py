@@ -5,12 +5,13 @@ account deletions), for admins to read. One row per action, written in the actio
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace.actors import Viewer
 from marketplace.dbtypes import UTCDateTime, in_clause
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base, db
@@ -50,9 +51,9 @@ class AuditEntry(Base):
     cae: Mapped[Cae | None] = relationship("Cae", lazy="joined")
 
 
-def record(actor: Any, action: str, *, subject=None, cae_id=None, detail: str = "") -> None:
+def record(actor: Viewer, action: str, *, subject=None, cae_id=None, detail: str = "") -> None:
     """Add an entry; flushed with the action, committed or rolled back with it."""
-    actor_id = actor.id if getattr(actor, "is_authenticated", False) else None
+    actor_id = actor.id if actor.is_authenticated else None
     db.session.add(
         AuditEntry(
             actor_id=actor_id,
@@ -64,6 +65,6 @@ def record(actor: Any, action: str, *, subject=None, cae_id=None, detail: str = 
     )
 
 
-def entries(viewer: Any):
+def entries(viewer: Viewer):
     """The newest first; admins only (the caller checks)."""
     return select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())

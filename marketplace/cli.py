@@ -20,6 +20,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from marketplace.actors import SYSTEM
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.maintenance import analyze
@@ -197,7 +198,7 @@ def caes_add(
     for key, value in (("website", website), ("sectors", sectors), ("description", description)):
         if value is not None:
             data[key] = value
-    return str(create_cae(None, data).id)
+    return str(create_cae(SYSTEM, data).id)
 
 
 # users ---------------------------------------------------------------------------------------
@@ -252,7 +253,7 @@ def users_add(
             raise CommandError("aucun mot de passe lu sur l'entrée standard (--password-stdin).")
     default_first, default_last = names_from_email(email)
     user = create_account(
-        None,
+        SYSTEM,
         email=email,
         first_name=first_name if first_name is not None else default_first,
         last_name=last_name if last_name is not None else default_last,
@@ -278,7 +279,7 @@ def users_token(email: str, name: str) -> str:
     user = find_user(email)
     if not user.is_active:
         raise CommandError(f"le compte « {user.email} » est fermé.")
-    _token, clear = create_api_token(None, user, name)
+    _token, clear = create_api_token(SYSTEM, user, name)
     return clear
 
 
@@ -303,10 +304,10 @@ def members_import(file: str, cae_ref: str, verified: bool) -> str:
     cae = find_cae(cae_ref)
     try:
         if file == "-":
-            result = import_members(None, cae, sys.stdin.buffer, verified)
+            result = import_members(SYSTEM, cae, sys.stdin.buffer, verified)
         else:
             with open(file, "rb") as stream:
-                result = import_members(None, cae, stream, verified)
+                result = import_members(SYSTEM, cae, stream, verified)
     except OSError as error:
         raise CommandError(f"impossible de lire « {file} » : {error.strerror or error}.")
     except ImportErrors as error:

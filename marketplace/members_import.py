@@ -32,6 +32,7 @@ from marketplace.accounts.operations import (
     normalize_email,
     update_account,
 )
+from marketplace.actors import SYSTEM, Viewer
 from marketplace.audience import Audience
 from marketplace.caes.models import Cae
 from marketplace.errors import PermissionDenied, ValidationError
@@ -360,15 +361,15 @@ def new_profile_loaded(profile: Any) -> None:
 
 
 def import_members(
-    actor: Any, cae: Cae, stream: IO[bytes] | IO[str] | bytes | str, verified: bool = False
+    actor: Viewer, cae: Cae, stream: IO[bytes] | IO[str] | bytes | str, verified: bool = False
 ) -> ImportResult:
     """Create or update the members of a file; all or nothing (ImportErrors, nothing written).
 
-    actor is None for the command line; otherwise it must manage the CAE. New members get an
+    actor is SYSTEM for the command line; otherwise it must manage the CAE. New members get an
     invitation to choose a password, sent once the caller commits. With ``verified``, new
     members are verified and members still pending become verified.
     """
-    if actor is not None and not actor.manages(cae.id):
+    if actor is not SYSTEM and not actor.manages(cae.id):
         raise PermissionDenied(_("Only the managers of this CAE can do this."))
     rows = check_members(cae, stream)
     result = ImportResult()
@@ -386,7 +387,7 @@ def import_members(
     return result
 
 
-def _write_row(actor: Any, cae: Cae, row: _Row, verified: bool, result: ImportResult) -> None:
+def _write_row(actor: Viewer, cae: Cae, row: _Row, verified: bool, result: ImportResult) -> None:
     profile_data = dict(row.profile)
     user = row.user
     if user is None:
@@ -409,10 +410,10 @@ def _write_row(actor: Any, cae: Cae, row: _Row, verified: bool, result: ImportRe
     else:
         # Permission was checked for the whole CAE above; the person belongs to it.
         update_account(
-            None, user, first_name=row.first_name, last_name=row.last_name, locale=user.locale
+            SYSTEM, user, first_name=row.first_name, last_name=row.last_name, locale=user.locale
         )
         result.updated.append(user)
-        if verified and user.membership == "pending" and getattr(actor, "id", None) != user.id:
+        if verified and user.membership == "pending" and actor.id != user.id:
             change_membership(actor, user, "verified")
             result.verified.append(user)
-    update_profile(actor, user.profile, profile_data)
+    update_profile(actor, user.require_profile(), profile_data)

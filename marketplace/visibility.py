@@ -15,18 +15,24 @@ them yet.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from marketplace.accounts.models import User
+from marketplace.actors import Viewer
 from marketplace.audience import Audience
 from marketplace.profiles.models import Profile
+
+if TYPE_CHECKING:
+    from marketplace.collectives.models import Collective
+    from marketplace.subcontracting.models import Offer, Subcontract
+    from marketplace.tenders.models import Tender
 
 __all__ = ["Audience"]
 
 
-def audience_allows(viewer: Any, audience: str, owner_cae_id: int | None) -> bool:
+def audience_allows(viewer: Viewer, audience: str, owner_cae_id: int | None) -> bool:
     """Whether the audience rule alone lets this viewer see an object of that CAE."""
     if audience == "public":
         return True
@@ -37,7 +43,7 @@ def audience_allows(viewer: Any, audience: str, owner_cae_id: int | None) -> boo
     return audience == "cae" and owner_cae_id is not None and viewer.cae_id == owner_cae_id
 
 
-def audience_clause(viewer: Any, audience_col, owner_cae_col) -> ColumnElement[bool]:
+def audience_clause(viewer: Viewer, audience_col, owner_cae_col) -> ColumnElement[bool]:
     """The SQL form of audience_allows() for list queries."""
     if not viewer.is_verified:
         return audience_col == "public"
@@ -47,7 +53,7 @@ def audience_clause(viewer: Any, audience_col, owner_cae_col) -> ColumnElement[b
     )
 
 
-def _privileged_clause(viewer: Any, owner_user_col, owner_cae_col) -> ColumnElement[bool]:
+def _privileged_clause(viewer: Viewer, owner_user_col, owner_cae_col) -> ColumnElement[bool]:
     if viewer.is_admin:
         return true()
     clauses = []
@@ -65,23 +71,23 @@ def _owner_is_vouched(owner: User) -> bool:
 # Profiles ------------------------------------------------------------------------------------
 
 
-def _owned_visible(viewer: Any, owner: User, audience: str) -> bool:
+def _owned_visible(viewer: Viewer, owner: User, audience: str) -> bool:
     """The rule for an object owned by a person (a profile, an offer, a tender)."""
     return profile_row_visible(viewer, owner.id, owner.cae_id, audience, _owner_is_vouched(owner))
 
 
-def can_view_profile(viewer: Any, profile: Profile) -> bool:
+def can_view_profile(viewer: Viewer, profile: Profile) -> bool:
     return _owned_visible(viewer, profile.user, profile.audience)
 
 
 def profile_row_visible(
-    viewer: Any, user_id: int, cae_id: int | None, audience: str, vouched: bool
+    viewer: Viewer, user_id: int, cae_id: int | None, audience: str, vouched: bool
 ) -> bool:
     """can_view_profile() on plain column values (for reads of many rows in one query)."""
     return profile_row_predicate(viewer)(user_id, cae_id, audience, vouched)
 
 
-def profile_row_predicate(viewer: Any) -> Callable[[int, int | None, str, bool], bool]:
+def profile_row_predicate(viewer: Viewer) -> Callable[[int, int | None, str, bool], bool]:
     """profile_row_visible(viewer, …) for reading thousands of rows: the viewer's facts are
     read once, so each row costs a few comparisons (the tender suggestions check 10,000 rows
     at 100,000 profiles). The one place the row rule is written; profile_row_visible is its
@@ -113,7 +119,7 @@ def profile_row_predicate(viewer: Any) -> Callable[[int, int | None, str, bool],
     return visible
 
 
-def owned_visibility_clause(viewer: Any, audience_col) -> ColumnElement[bool]:
+def owned_visibility_clause(viewer: Viewer, audience_col) -> ColumnElement[bool]:
     """The SQL form of _owned_visible() for a query joined with the owner's User."""
     return or_(
         _privileged_clause(viewer, User.id, User.cae_id),
@@ -125,12 +131,12 @@ def owned_visibility_clause(viewer: Any, audience_col) -> ColumnElement[bool]:
     )
 
 
-def profile_visibility_clause(viewer: Any) -> ColumnElement[bool]:
+def profile_visibility_clause(viewer: Viewer) -> ColumnElement[bool]:
     """Filter for a query over Profile joined with its User."""
     return owned_visibility_clause(viewer, Profile.audience)
 
 
-def visible_profiles(viewer: Any):
+def visible_profiles(viewer: Viewer):
     """SELECT of the profiles this viewer may open (joined with their users)."""
     return select(Profile).join(Profile.user).where(profile_visibility_clause(viewer))
 
@@ -143,7 +149,7 @@ def visible_profiles(viewer: Any):
 # members of its CAE (collectives.operations refuses anyone else).
 
 
-def can_view_collective(viewer: Any, collective) -> bool:
+def can_view_collective(viewer: Viewer, collective: Collective) -> bool:
     if viewer.is_admin or viewer.manages(collective.cae_id):
         return True
     if viewer.is_authenticated and viewer.id == collective.created_by_id:
@@ -151,7 +157,7 @@ def can_view_collective(viewer: Any, collective) -> bool:
     return audience_allows(viewer, collective.audience, collective.cae_id)
 
 
-def collective_visibility_clause(viewer: Any) -> ColumnElement[bool]:
+def collective_visibility_clause(viewer: Viewer) -> ColumnElement[bool]:
     from marketplace.collectives.models import Collective
 
     return or_(
@@ -160,7 +166,7 @@ def collective_visibility_clause(viewer: Any) -> ColumnElement[bool]:
     )
 
 
-def visible_collectives(viewer: Any):
+def visible_collectives(viewer: Viewer):
     """SELECT of the collectives this viewer may open."""
     from marketplace.collectives.models import Collective
 
@@ -170,12 +176,12 @@ def visible_collectives(viewer: Any):
 # Offers (subcontracting) -------------------------------------------------------------------
 
 
-def can_view_offer(viewer: Any, offer) -> bool:
+def can_view_offer(viewer: Viewer, offer: Offer) -> bool:
     """Same rule as profiles, the owner being the offer's author."""
     return _owned_visible(viewer, offer.owner.user, offer.audience)
 
 
-def visible_offers(viewer: Any):
+def visible_offers(viewer: Viewer):
     """SELECT of the offers this viewer may open (joined with their owner's profile and user)."""
     from marketplace.subcontracting.models import Offer
 
@@ -191,21 +197,31 @@ def visible_offers(viewer: Any):
 # Private to the two parties, the managers of their CAEs and admins: no audience.
 
 
-def can_view_subcontract(viewer: Any, record) -> bool:
+def own_profile(viewer: Viewer) -> Profile | None:
+    """The viewer's own profile: only a signed-in person has one."""
+    return viewer.profile if isinstance(viewer, User) else None
+
+
+def _profile_id(viewer: Viewer) -> int | None:
+    profile = own_profile(viewer)
+    return profile.id if profile is not None else None
+
+
+def can_view_subcontract(viewer: Viewer, record: Subcontract) -> bool:
     if not viewer.is_authenticated:
         return False
     if viewer.is_admin or viewer.manages(record.client_cae_id):
         return True
     if viewer.manages(record.subcontractor_cae_id):
         return True
-    profile_id = viewer.profile.id if viewer.profile is not None else None
+    profile_id = _profile_id(viewer)
     return profile_id is not None and profile_id in (
         record.client_profile_id,
         record.subcontractor_profile_id,
     )
 
 
-def subcontract_visibility_clause(viewer: Any) -> ColumnElement[bool]:
+def subcontract_visibility_clause(viewer: Viewer) -> ColumnElement[bool]:
     from marketplace.subcontracting.models import Subcontract
 
     if not viewer.is_authenticated:
@@ -213,10 +229,11 @@ def subcontract_visibility_clause(viewer: Any) -> ColumnElement[bool]:
     if viewer.is_admin:
         return true()
     clauses = []
-    if viewer.profile is not None:
+    profile_id = _profile_id(viewer)
+    if profile_id is not None:
         clauses += [
-            Subcontract.client_profile_id == viewer.profile.id,
-            Subcontract.subcontractor_profile_id == viewer.profile.id,
+            Subcontract.client_profile_id == profile_id,
+            Subcontract.subcontractor_profile_id == profile_id,
         ]
     if viewer.is_manager:
         clauses += [
@@ -226,7 +243,7 @@ def subcontract_visibility_clause(viewer: Any) -> ColumnElement[bool]:
     return or_(*clauses) if clauses else false()
 
 
-def visible_subcontracts(viewer: Any):
+def visible_subcontracts(viewer: Viewer):
     from marketplace.subcontracting.models import Subcontract
 
     return select(Subcontract).where(subcontract_visibility_clause(viewer))
@@ -235,12 +252,12 @@ def visible_subcontracts(viewer: Any):
 # Tenders -------------------------------------------------------------------------------------
 
 
-def can_view_tender(viewer: Any, tender: Any) -> bool:
+def can_view_tender(viewer: Viewer, tender: Tender) -> bool:
     """The owner's CAE rules, as for profiles: a cae tender is for the owner's CAE only."""
     return _owned_visible(viewer, tender.owner.user, tender.audience)
 
 
-def visible_tenders(viewer: Any):
+def visible_tenders(viewer: Viewer):
     """SELECT of the tenders this viewer may open (joined with the owner's profile and user)."""
     from marketplace.tenders.models import Tender
 

@@ -16,6 +16,7 @@ from marketplace.accounts.operations import (
     user_from_api_token,
     user_from_password_token,
 )
+from marketplace.actors import SYSTEM
 from marketplace.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.profiles.operations import ProfileFilters, filtered_profiles, update_profile
@@ -27,7 +28,7 @@ from tests.conftest import PASSWORD
 def test_create_account_hashes_password_and_records_membership(make_cae):
     cae = make_cae()
     user = create_account(
-        None,
+        SYSTEM,
         email="  Alice@Example.ORG ",
         first_name="Alice",
         last_name="Durand",
@@ -50,7 +51,7 @@ def test_create_account_hashes_password_and_records_membership(make_cae):
 def test_weak_passwords_are_refused(make_cae, password):
     with pytest.raises(ValidationError) as info:
         create_account(
-            None,
+            SYSTEM,
             email="alice.durand@example.org",
             first_name="Alice",
             last_name="Durand",
@@ -64,7 +65,7 @@ def test_duplicate_email_is_a_conflict(make_user):
     user = make_user()
     with pytest.raises(Conflict):
         create_account(
-            None,
+            SYSTEM,
             email=user.email.upper(),
             first_name="A",
             last_name="B",

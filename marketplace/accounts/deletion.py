@@ -12,13 +12,13 @@ standing member) and their open offers are closed.
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from marketplace.accounts.models import ApiToken, User
 from marketplace.accounts.passwords import verify_password
+from marketplace.actors import SYSTEM, Viewer
 from marketplace.errors import PermissionDenied, ValidationError
 from marketplace.extensions import db
 
@@ -34,7 +34,7 @@ def _leave_collectives(user: User) -> None:
         select(CollectiveMember).where(CollectiveMember.user_id == user.id)
     ).all()
     for row in rows:
-        collective = db.session.get(Collective, row.collective_id)
+        collective = db.session.get_one(Collective, row.collective_id)
         if row.role == "coordinator":
             others = db.session.scalars(
                 select(CollectiveMember)
@@ -62,11 +62,11 @@ def _close_open_offers(user: User) -> None:
         close_offer(user, offer)
 
 
-def delete_account(actor: Any, user: User, password: str) -> None:
+def delete_account(actor: Viewer, user: User, password: str) -> None:
     """The person deletes their own account, confirming with their password."""
     from marketplace.notifications.models import Notification, NotificationSetting
 
-    if actor is None or not getattr(actor, "is_authenticated", False) or actor.id != user.id:
+    if actor is SYSTEM or not actor.is_authenticated or actor.id != user.id:
         raise PermissionDenied(_("You can only delete your own account."))
     if not isinstance(password, str) or not verify_password(user.password_hash, password):
         raise ValidationError(

@@ -95,6 +95,12 @@ class User(Base):
         """True for admins and for the managers of that CAE."""
         return self.is_admin or (self.is_manager and cae_id is not None and cae_id == self.cae_id)
 
+    def require_profile(self) -> Profile:
+        """The profile made with the account (create_account); only a deleted one has none."""
+        if self.profile is None:
+            raise LookupError(f"{self!r} has no profile")
+        return self.profile
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
 
@@ -115,10 +121,10 @@ class Anonymous:
     display_name = ""
     locale = None
 
-    def get_id(self):
+    def get_id(self) -> None:
         return None
 
-    def manages(self, cae_id):
+    def manages(self, cae_id: int | None) -> bool:
         return False
 
 

@@ -24,6 +24,7 @@ from marketplace.accounts.operations import (
     set_password,
     user_from_password_token,
 )
+from marketplace.actors import SYSTEM
 from marketplace.blueprints.main import safe_next
 from marketplace.caes.models import Cae
 from marketplace.errors import DomainError
@@ -58,7 +59,7 @@ def signup():
         if form.validate() and cae is not None:
             try:
                 user = create_account(
-                    None,
+                    SYSTEM,  # a visitor signs up: the site opens the account
                     email=form.email.data,
                     first_name=form.first_name.data,
                     last_name=form.last_name.data,

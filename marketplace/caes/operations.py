@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace import audit
+from marketplace.actors import SYSTEM, Viewer
 from marketplace.caes.models import Cae
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
@@ -175,9 +176,9 @@ def _apply(cae: Cae, values: dict[str, Any]) -> None:
         setattr(cae, key, ";".join(value) if key == "sectors" else value)
 
 
-def create_cae(actor: Any, data: Mapping[str, Any]) -> Cae:
+def create_cae(actor: Viewer, data: Mapping[str, Any]) -> Cae:
     """Add a CAE to the directory: administrators (or the command line, actor None) only."""
-    if actor is not None and not actor.is_admin:
+    if actor is not SYSTEM and not actor.is_admin:
         raise PermissionDenied(_("Only administrators can add a CAE."))
     values = validate_cae_input(data)
     cae = Cae(name=values["name"], department=values["department"], city="", sectors="")
@@ -189,16 +190,16 @@ def create_cae(actor: Any, data: Mapping[str, Any]) -> Cae:
     return cae
 
 
-def editable_fields(actor: Any, cae: Cae) -> tuple[str, ...]:
+def editable_fields(actor: Viewer, cae: Cae) -> tuple[str, ...]:
     """The fields of this CAE that the actor may change (empty: none)."""
-    if actor is None or actor.is_admin:
+    if actor is SYSTEM or actor.is_admin:
         return FIELDS
     if actor.is_manager and actor.cae_id == cae.id:
         return MANAGER_FIELDS
     return ()
 
 
-def update_cae(actor: Any, cae: Cae, data: Mapping[str, Any]) -> Cae:
+def update_cae(actor: Viewer, cae: Cae, data: Mapping[str, Any]) -> Cae:
     """Change a CAE: administrators change anything, its managers the description,
     website and sectors."""
     allowed = editable_fields(actor, cae)

@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.actors import SYSTEM, Viewer
 from marketplace.collectives.models import Collective, CollectiveMember, Decision, Vote, VoteChoice
 from marketplace.collectives.notify import decision_path, notify
 from marketplace.collectives.rules import _record, _require_coordinator, membership_of
@@ -151,19 +152,17 @@ def _member_users(collective_id: int):
     ).all()
 
 
-def open_decision(actor: Any, collective: Collective, data: dict[str, Any]) -> Decision:
+def open_decision(actor: Viewer, collective: Collective, data: dict[str, Any]) -> Decision:
     """A coordinator puts a proposal to the vote; every member is told."""
     _require_coordinator(collective, actor, _("Only the coordinators open proposals."))
     values = validate_decision_input(data)
-    decision = Decision(
-        collective_id=collective.id, created_by_id=getattr(actor, "id", None), **values
-    )
+    decision = Decision(collective_id=collective.id, created_by_id=actor.id, **values)
     db.session.add(decision)
     db.session.flush()
     _record(collective, "decision_opened", actor, decision_id=decision.id, to_state="open")
     when = datetime_short(decision.closes_at)
     for user in _member_users(collective.id):
-        if actor is not None and user.id == actor.id:
+        if actor is not SYSTEM and user.id == actor.id:
             continue
         notify(
             user,
@@ -184,7 +183,7 @@ def get_decision(collective: Collective, decision_id: int) -> Decision:
     return decision
 
 
-def vote(actor: Any, decision: Decision, choice: Any) -> Vote:
+def vote(actor: Viewer, decision: Decision, choice: Any) -> Vote:
     """Record or replace the actor's vote; one row per person, enforced by the database."""
     if choice not in VoteChoice.values():
         raise ValidationError(
@@ -274,7 +273,7 @@ def ensure_closed(decision: Decision, now: datetime | None = None) -> bool:
     _record(
         collective,
         "decision_closed",
-        None,
+        SYSTEM,
         decision_id=decision.id,
         from_state="open",
         to_state="closed",

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
+from marketplace.actors import SYSTEM, Viewer
 from marketplace.collectives.models import (
     Collective,
     CollectiveMember,
@@ -87,7 +88,7 @@ def _insert_once(row: Any, message: str) -> None:
         raise Conflict(message) from None
 
 
-def _add_member(collective: Collective, user: User, actor: Any, kind: str, **event: Any):
+def _add_member(collective: Collective, user: User, actor: Viewer, kind: str, **event: Any):
     members, _coordinators = _counts(collective)
     # Nobody left: the first to come back looks after the collective.
     role = "coordinator" if members == 0 else "member"
@@ -153,7 +154,7 @@ def get_request(collective: Collective, request_id: int) -> JoinRequest:
 
 
 def decide_request(
-    actor: Any, request: JoinRequest, approve: bool, answer: str = ""
+    actor: Viewer, request: JoinRequest, approve: bool, answer: str = ""
 ) -> JoinRequest:
     """A coordinator approves or refuses a pending request (a history row records it)."""
     collective = request.collective
@@ -170,7 +171,7 @@ def decide_request(
         to_state,
         InvalidTransition(_("This request has already been answered.")),
         decided_at=utcnow(),
-        decided_by_id=getattr(actor, "id", None),
+        decided_by_id=actor.id,
         answer=text,
     )
     event = {"request_id": request.id, "from_state": from_state, "to_state": to_state, "note": text}
@@ -233,7 +234,9 @@ def decided_requests(collective: Collective, limit: int = 20) -> list[JoinReques
 # Invitations ---------------------------------------------------------------------------------
 
 
-def invite(actor: Any, collective: Collective, invitee: User, message: str = "") -> Invitation:
+def invite(
+    actor: Viewer, collective: Collective, invitee: User | None, message: str = ""
+) -> Invitation:
     """A coordinator invites someone who can see the collective."""
     _require_coordinator(collective, actor, _("Only the coordinators invite new members."))
     text = _message(message)
@@ -262,7 +265,7 @@ def invite(actor: Any, collective: Collective, invitee: User, message: str = "")
     invitation = Invitation(
         collective_id=collective.id,
         user_id=invitee.id,
-        invited_by_id=getattr(actor, "id", None),
+        invited_by_id=actor.id,
         message=text,
     )
     _insert_once(invitation, _("This person has already been invited."))
@@ -279,7 +282,7 @@ def invite(actor: Any, collective: Collective, invitee: User, message: str = "")
         invitee,
         "collective.invitation",
         collective_path(collective.id, "invitation"),
-        person=actor.display_name if actor is not None else "Essaim",
+        person=actor.display_name if actor is not SYSTEM else "Essaim",
         collective=collective.name,
     )
     db.session.flush()
@@ -321,7 +324,7 @@ def respond_invitation(actor: User, invitation: Invitation, accept: bool) -> Inv
     return invitation
 
 
-def cancel_invitation(actor: Any, invitation: Invitation) -> Invitation:
+def cancel_invitation(actor: Viewer, invitation: Invitation) -> Invitation:
     collective = invitation.collective
     _require_coordinator(collective, actor)
     if INVITATION_TRANSITIONS.get((invitation.state, "cancelled")) is None:
@@ -386,13 +389,13 @@ def leave(actor: User, collective: Collective) -> None:
     db.session.flush()
 
 
-def remove_member(actor: Any, collective: Collective, user: User) -> None:
+def remove_member(actor: Viewer, collective: Collective, user: User) -> None:
     _require_coordinator(collective, actor, _("Only the coordinators remove members."))
     member = membership_of(collective, user)
     if member is None:
         raise NotFound(_("This person is not a member of the collective."))
-    if actor is not None and user.id == actor.id:
-        leave(actor, collective)
+    if actor is not SYSTEM and user.id == actor.id:
+        leave(user, collective)
         return
     _check_keeps_a_coordinator(collective, member)
     db.session.delete(member)
@@ -402,7 +405,7 @@ def remove_member(actor: Any, collective: Collective, user: User) -> None:
     db.session.flush()
 
 
-def set_role(actor: Any, collective: Collective, user: User, role: str) -> CollectiveMember:
+def set_role(actor: Viewer, collective: Collective, user: User, role: str) -> CollectiveMember:
     _require_coordinator(collective, actor)
     if role not in ("coordinator", "member"):
         raise ValidationError(

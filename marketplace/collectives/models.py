@@ -130,6 +130,12 @@ class CollectiveMember(Base):
 
     user: Mapped[User] = relationship("User", lazy="joined", innerjoin=True)
 
+    if TYPE_CHECKING:
+        #: Not columns: set by queries.members_of() for the viewer (hidden: the viewer may
+        #: not see the person's profile; profile_id: None then).
+        hidden: bool
+        profile_id: int | None
+
 
 class JoinRequest(Base):
     """A request to join a collective ``on request``, decided by a coordinator."""
@@ -230,6 +236,10 @@ class CollectiveEvent(Base):
     actor: Mapped[User | None] = relationship("User", foreign_keys=[actor_id], lazy="joined")
     subject: Mapped[User | None] = relationship("User", foreign_keys=[subject_id], lazy="joined")
     decision: Mapped[Decision | None] = relationship("Decision", lazy="joined")
+
+    if TYPE_CHECKING:
+        #: Not a column: set by queries.activity_of() when the viewer may not see the subject.
+        subject_hidden: bool
 
 
 class Decision(Base):

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from marketplace.accounts.models import User
+from marketplace.actors import Viewer
 from marketplace.audience import Audience
 from marketplace.collectives.membership import (
     INVITATION_TRANSITIONS,
@@ -140,7 +141,7 @@ def create_collective(actor: User, data: dict[str, Any]) -> Collective:
     return collective
 
 
-def update_collective(actor: Any, collective: Collective, data: dict[str, Any]) -> Collective:
+def update_collective(actor: Viewer, collective: Collective, data: dict[str, Any]) -> Collective:
     """Coordinators change the description, audience or join policy."""
     _require_coordinator(collective, actor)
     values = validate_collective_input(data, creating=False)

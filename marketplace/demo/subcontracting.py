@@ -114,12 +114,13 @@ def load_subcontracting() -> int:
         for i, (title, description, start_in, days, budget) in enumerate(OFFERS):
             owner = people[i % len(people)]
             others = [p for p in people if p.id != owner.id]
-            skills = [ps.name for ps in owner.profile.skills[:3]]
+            profile = owner.require_profile()
+            skills = [ps.name for ps in profile.skills[:3]]
             offer = create_offer(
                 owner,
                 {
                     "title": title, "description": description, "skills": skills,
-                    "city": owner.profile.city, "department": owner.profile.department,
+                    "city": profile.city, "department": profile.department,
                     "starts_on": today + timedelta(days=start_in - 60 * (i % 3)),
                     "ends_on": today + timedelta(days=start_in - 60 * (i % 3) + days),
                     "budget_cents": budget * 100, "audience": "network",
@@ -148,7 +149,7 @@ def load_subcontracting() -> int:
             record = propose_subcontract(
                 client,
                 {
-                    "title": title, "subcontractor_profile_id": sub.profile.id,
+                    "title": title, "subcontractor_profile_id": sub.require_profile().id,
                     "amount_cents": euros * rng.randint(80, 125) + rng.choice((0, 50, 99)),
                     "vat_rate": rng.choice(VAT), "starts_on": starts_on,
                     "ends_on": starts_on + timedelta(days=rng.randint(1, 15)),

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
+from marketplace.actors import SYSTEM, Viewer
 from marketplace.audience import Audience
 from marketplace.errors import NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
@@ -71,7 +73,7 @@ def _skills(value: Any, errors: dict[str, list[str]]) -> list[tuple[str, int]]:
             errors["skills"] = [_("Give a list of competences with their level.")]
             return []
         name = clean(item.get("name") if isinstance(item.get("name"), str) else "")
-        level = item.get("level")
+        level: Any = item.get("level")
         if isinstance(level, str) and small_number(level) is not None:
             level = small_number(level)
         if not name:
@@ -166,9 +168,9 @@ def validate_profile_input(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def update_profile(actor: Any, profile: Profile, data: dict[str, Any]) -> Profile:
+def update_profile(actor: Viewer, profile: Profile, data: dict[str, Any]) -> Profile:
     """Apply validated changes; the owner, their CAE's managers and admins may edit."""
-    if actor is not None and not (actor.id == profile.user_id or actor.manages(profile.cae_id)):
+    if actor is not SYSTEM and not (actor.id == profile.user_id or actor.manages(profile.cae_id)):
         raise PermissionDenied(_("You cannot edit this profile."))
     values = validate_profile_input(data)
     for key in ("headline", "bio", "status", "city", "department", "availability",
@@ -182,9 +184,9 @@ def update_profile(actor: Any, profile: Profile, data: dict[str, Any]) -> Profil
             for i, (name, level) in enumerate(values["skills"])
         ]
     if "certifications" in values:
-        records = get_or_create_certifications(values["certifications"])
+        certifications = get_or_create_certifications(values["certifications"])
         profile.certifications = [
-            ProfileCertification(certification=records[fold(name)])
+            ProfileCertification(certification=certifications[fold(name)])
             for name in values["certifications"]
         ]
     if "languages" in values:
@@ -196,7 +198,7 @@ def update_profile(actor: Any, profile: Profile, data: dict[str, Any]) -> Profil
     return profile
 
 
-def get_profile(viewer: Any, profile_id: int) -> Profile:
+def get_profile(viewer: Viewer, profile_id: int) -> Profile:
     """The profile if this viewer may open it; NotFound otherwise (hidden looks absent)."""
     profile = db.session.get(Profile, profile_id)
     if profile is None or not can_view_profile(viewer, profile):
@@ -247,7 +249,7 @@ def _words_clause(q: str):
     return and_(*clauses) if clauses else None
 
 
-def filtered_profiles(viewer: Any, filters: ProfileFilters):
+def filtered_profiles(viewer: Viewer, filters: ProfileFilters):
     """SELECT of visible profiles matching the filters, most recently updated first."""
     stmt = visible_profiles(viewer)
     if filters.q:
@@ -286,7 +288,7 @@ def recent_profiles(limit: int = 6) -> list[Profile]:
     return list(db.session.scalars(stmt.limit(limit)).unique())
 
 
-def _skill_counts_stmt(viewer: Any, query: str):
+def _skill_counts_stmt(viewer: Viewer, query: str):
     """Skills matching a prefix that visible profiles declare, with their count (grouped)."""
     from marketplace.skills.operations import skill_prefix_clause
 
@@ -307,15 +309,16 @@ def _skill_counts_stmt(viewer: Any, query: str):
 
 
 def skill_counts(
-    viewer: Any, query: str, limit: int = 10, offset: int = 0
+    viewer: Viewer, query: str, limit: int = 10, offset: int = 0
 ) -> list[tuple[Skill, int]]:
     """Autocomplete: skills matching a prefix, with how many visible profiles declare each."""
     stmt, count = _skill_counts_stmt(viewer, query)
     stmt = stmt.order_by(count.desc(), Skill.key).limit(limit).offset(offset)
-    return [(skill, n) for skill, n in db.session.execute(stmt).all()]
+    rows = cast("Iterable[tuple[Skill, int]]", db.session.execute(stmt))
+    return [(skill, n) for skill, n in rows]
 
 
-def skill_counts_total(viewer: Any, query: str) -> int:
+def skill_counts_total(viewer: Viewer, query: str) -> int:
     """How many skills skill_counts() would list without a limit (for pagination)."""
     stmt, _count = _skill_counts_stmt(viewer, query)
     return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from whoosh import query as wq
 
 from marketplace import geo
+from marketplace.actors import Viewer
 from marketplace.extensions import db
 from marketplace.profiles.models import Availability, Profile, ProfileStatus
 from marketplace.profiles.operations import ProfileFilters
@@ -87,7 +88,7 @@ IndexResult = DocumentSearch  # the name used by the benchmark
 
 
 def search_documents(
-    viewer: Any,
+    viewer: Viewer,
     doc_type_name: str,
     q: str | None,
     terms: dict[str, str] | None = None,
@@ -114,7 +115,7 @@ def search_documents(
 
 
 def search_profiles(
-    viewer: Any,
+    viewer: Viewer,
     q: str | None,
     filters: ProfileFilters | None = None,
     page: int = 1,
@@ -150,7 +151,7 @@ def search_profiles(
 
 
 def index_search(
-    viewer: Any,
+    viewer: Viewer,
     parsed: ParsedQuery,
     filters: ProfileFilters,
     page: int,
@@ -163,7 +164,7 @@ def index_search(
 
 
 def _search(
-    viewer: Any,
+    viewer: Viewer,
     doc_type: documents.DocumentType,
     parsed: ParsedQuery,
     terms: dict[str, str],
@@ -218,7 +219,7 @@ def _doc_id(key: str) -> int:
     return int(key.split(":", 1)[1])
 
 
-def _load_hits(viewer: Any, ranked: list[tuple[int, float]], built) -> list[Hit]:
+def _load_hits(viewer: Viewer, ranked: list[tuple[int, float]], built) -> list[Hit]:
     """The page's profiles as the database has them now, re-checked with the visibility rule.
 
     Loaded by primary key, then checked with visibility.can_view_profile (the row form of
@@ -334,7 +335,7 @@ def _suggestion(scope: Scope, builder, parsed, allowed, known, total) -> str | N
     return None
 
 
-def visible_skill_counts(viewer: Any) -> Counter | None:
+def visible_skill_counts(viewer: Viewer) -> Counter | None:
     """Per skill key, how many profiles this viewer may see declare it, from the index
     (the visible set and its facet counts are cached per index version); None without an
     index. Used by the skills autocomplete, so that it never counts a hidden profile."""

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.actors import Viewer
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.geo import normalize_department
@@ -21,7 +22,7 @@ from marketplace.subcontracting import validation as v
 from marketplace.subcontracting.models import Offer, OfferResponse, OfferSkill
 from marketplace.text import clean, fold
 from marketplace.timeutil import utcnow
-from marketplace.visibility import can_view_offer, visible_offers
+from marketplace.visibility import can_view_offer, own_profile, visible_offers
 
 OFFER_FIELDS = (
     "title", "description", "skills", "city", "department", "starts_on", "ends_on",
@@ -31,15 +32,16 @@ RESPONSE_FIELDS = ("message", "price_cents")
 LIMITS = {"title": 160, "description": 5000, "city": 120, "message": 3000}
 
 
-def acting_profile(actor: Any) -> Profile:
+def acting_profile(actor: Viewer) -> Profile:
     """The profile of a verified person: only they may post, answer or propose."""
-    if not getattr(actor, "is_authenticated", False) or actor.profile is None:
+    profile = own_profile(actor)
+    if profile is None:
         raise PermissionDenied(_("Sign in to do this."))
     if not actor.is_verified:
         raise PermissionDenied(
             _("Your CAE must verify your membership before you can subcontract work.")
         )
-    return actor.profile
+    return profile
 
 
 def validate_offer_input(data: Any) -> dict[str, Any]:
@@ -62,7 +64,7 @@ def validate_offer_input(data: Any) -> dict[str, Any]:
     return out
 
 
-def create_offer(actor: Any, data: Any) -> Offer:
+def create_offer(actor: Viewer, data: Any) -> Offer:
     owner = acting_profile(actor)
     values = validate_offer_input(data)
     names = values.pop("skills")
@@ -74,27 +76,28 @@ def create_offer(actor: Any, data: Any) -> Offer:
     return offer
 
 
-def get_offer(viewer: Any, offer_id: int) -> Offer:
+def get_offer(viewer: Viewer, offer_id: int) -> Offer:
     offer = db.session.get(Offer, offer_id)
     if offer is None or not can_view_offer(viewer, offer):
         raise NotFound(_("This offer does not exist or is not visible to you."))
     return offer
 
 
-def is_owner(viewer: Any, offer: Offer) -> bool:
+def is_owner(viewer: Viewer, offer: Offer) -> bool:
     return bool(viewer.is_authenticated and viewer.id == offer.owner.user_id)
 
 
-def visible_responses(viewer: Any, offer: Offer) -> list[OfferResponse]:
+def visible_responses(viewer: Viewer, offer: Offer) -> list[OfferResponse]:
     """The owner (and admins) see every response; a responder sees its own."""
     if is_owner(viewer, offer) or viewer.is_admin:
         return list(offer.responses)
-    if not viewer.is_authenticated or viewer.profile is None:
+    profile = own_profile(viewer)
+    if profile is None:
         return []
-    return [r for r in offer.responses if r.responder_profile_id == viewer.profile.id]
+    return [r for r in offer.responses if r.responder_profile_id == profile.id]
 
 
-def close_offer(actor: Any, offer: Offer) -> Offer:
+def close_offer(actor: Viewer, offer: Offer) -> Offer:
     if not is_owner(actor, offer):
         raise PermissionDenied(_("Only the author of the offer can close it."))
     closed = Conflict(_("This offer is no longer open."))
@@ -102,7 +105,7 @@ def close_offer(actor: Any, offer: Offer) -> Offer:
     return offer
 
 
-def respond(actor: Any, offer: Offer, data: Any) -> OfferResponse:
+def respond(actor: Viewer, offer: Offer, data: Any) -> OfferResponse:
     responder = acting_profile(actor)
     if not isinstance(data, dict):
         raise ValidationError(_("The response must be an object."))
@@ -140,7 +143,7 @@ def respond(actor: Any, offer: Offer, data: Any) -> OfferResponse:
     return response
 
 
-def accept_response(actor: Any, offer: Offer, response_id: int, data: Any = None):
+def accept_response(actor: Viewer, offer: Offer, response_id: int, data: Any = None):
     """The owner accepts one response: a subcontract is proposed, the offer is filled."""
     from marketplace.subcontracting.records import propose_subcontract
 
@@ -197,7 +200,7 @@ def _like(raw: str) -> str:
     return "%" + raw.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def filtered_offers(viewer: Any, filters: OfferFilters):
+def filtered_offers(viewer: Viewer, filters: OfferFilters):
     """SELECT of the visible offers matching the filters, most recent first."""
     from sqlalchemy import func, or_
 
@@ -227,7 +230,7 @@ def filtered_offers(viewer: Any, filters: OfferFilters):
 
 
 def search_offers(
-    viewer: Any, filters: OfferFilters, page: int, per_page: int
+    viewer: Viewer, filters: OfferFilters, page: int, per_page: int
 ) -> tuple[list[Offer], int]:
     """One page of visible offers: best first through the search index when words are given,
     most recent first from the database otherwise. Index hits are re-checked against the

@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from marketplace.actors import Viewer
 from marketplace.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.profiles.models import Profile
@@ -27,7 +28,7 @@ from marketplace.subcontracting.models import (
 )
 from marketplace.subcontracting.operations import LIMITS, acting_profile
 from marketplace.timeutil import to_paris, utcnow
-from marketplace.visibility import can_view_profile, can_view_subcontract
+from marketplace.visibility import can_view_profile, can_view_subcontract, own_profile
 
 CLIENT, SUBCONTRACTOR = "client", "subcontractor"
 EITHER = (CLIENT, SUBCONTRACTOR)
@@ -51,18 +52,19 @@ PROPOSE_FIELDS = (
 )  # fmt: skip
 
 
-def party_of(viewer: Any, record: Subcontract) -> str | None:
+def party_of(viewer: Viewer, record: Subcontract) -> str | None:
     """'client', 'subcontractor' or None for anyone else (managers included)."""
-    if not getattr(viewer, "is_authenticated", False) or viewer.profile is None:
+    profile = own_profile(viewer)
+    if profile is None:
         return None
-    if viewer.profile.id == record.client_profile_id:
+    if profile.id == record.client_profile_id:
         return CLIENT
-    if viewer.profile.id == record.subcontractor_profile_id:
+    if profile.id == record.subcontractor_profile_id:
         return SUBCONTRACTOR
     return None
 
 
-def allowed_moves(viewer: Any, record: Subcontract) -> list[str]:
+def allowed_moves(viewer: Viewer, record: Subcontract) -> list[str]:
     """The statuses this viewer may move the record to now (for the buttons of the page)."""
     party = party_of(viewer, record)
     return [to for (frm, to), who in TRANSITIONS.items() if frm == record.status and party in who]
@@ -74,7 +76,7 @@ def _record_event(record: Subcontract, frm: str | None, to: str, by: Profile | N
     )
 
 
-def propose_subcontract(actor: Any, data: Any, *, offer: Offer | None = None) -> Subcontract:
+def propose_subcontract(actor: Viewer, data: Any, *, offer: Offer | None = None) -> Subcontract:
     """The caller is the client; the subcontractor must accept before anything else happens."""
     client = acting_profile(actor)
     values, subcontractor, tender_id, supersedes = validate_subcontract_input(actor, client, data)
@@ -119,7 +121,7 @@ def propose_subcontract(actor: Any, data: Any, *, offer: Offer | None = None) ->
     return record
 
 
-def validate_subcontract_input(actor: Any, client: Profile, data: Any):
+def validate_subcontract_input(actor: Viewer, client: Profile, data: Any):
     """Check every field of a proposal; ValidationError with all the fields' messages."""
     if not isinstance(data, dict):
         raise ValidationError(_("The subcontract must be an object."))
@@ -162,14 +164,14 @@ def validate_subcontract_input(actor: Any, client: Profile, data: Any):
     return values, subcontractor, tender_id, supersedes
 
 
-def get_subcontract(viewer: Any, record_id: int) -> Subcontract:
+def get_subcontract(viewer: Viewer, record_id: int) -> Subcontract:
     record = db.session.get(Subcontract, record_id)
     if record is None or not can_view_subcontract(viewer, record):
         raise NotFound(_("This subcontract does not exist or is not visible to you."))
     return record
 
 
-def transition(actor: Any, record: Subcontract, to: Any) -> Subcontract:
+def transition(actor: Viewer, record: Subcontract, to: Any) -> Subcontract:
     """Move the record to `to` if the table allows it for this person; Conflict otherwise."""
     if not isinstance(to, str) or to not in SubcontractStatus.values():
         raise ValidationError(
@@ -188,7 +190,7 @@ def transition(actor: Any, record: Subcontract, to: Any) -> Subcontract:
     # One winner: the move is made only if the record is still where this request saw it.
     moved = InvalidTransition(_("This record cannot move from this status to that one."))
     change_state(record, "status", frm, to, moved, updated_at=utcnow())
-    profile = actor.profile
+    profile = own_profile(actor)
     _record_event(record, frm, to, profile)
     if to == "accepted" and record.supersedes_id is not None:
         old = db.session.get(Subcontract, record.supersedes_id)
@@ -202,13 +204,14 @@ def transition(actor: Any, record: Subcontract, to: Any) -> Subcontract:
     return record
 
 
-def subcontracts_of(viewer: Any, role: str | None = None, status: str | None = None):
+def subcontracts_of(viewer: Viewer, role: str | None = None, status: str | None = None):
     """SELECT of the records the viewer may see, optionally as client/subcontractor only."""
     from marketplace.visibility import visible_subcontracts
 
     stmt = visible_subcontracts(viewer)
     if role in (CLIENT, SUBCONTRACTOR):
-        profile_id = viewer.profile.id if viewer.profile is not None else -1
+        profile = own_profile(viewer)
+        profile_id = profile.id if profile is not None else -1
         column = Subcontract.subcontractor_profile_id
         if role == CLIENT:
             column = Subcontract.client_profile_id

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from marketplace.actors import Viewer
 from marketplace.extensions import db
 from marketplace.profiles.operations import paginate
 from marketplace.tenders.operations import TenderFilters, filtered_tenders
@@ -13,7 +12,7 @@ from marketplace.text import fold
 MAX_RANKED = 1000
 
 
-def search_tenders(viewer: Any, filters: TenderFilters, page: int, per_page: int):
+def search_tenders(viewer: Viewer, filters: TenderFilters, page: int, per_page: int):
     """One page of visible tenders matching the filters: (tenders, total).
 
     Without words: nearest deadline first, straight from the database. With words: the ids the
