@@ -50,7 +50,7 @@ def prune_command(days: int) -> None:
     from marketplace.extensions import db
     from marketplace.search.changelog import prune
 
-    count = prune(db.session, timedelta(days=days))
+    count = prune(db.session(), timedelta(days=days))
     db.session.commit()
     click.echo(f"{count} change rows deleted.")
 
