@@ -196,6 +196,19 @@ def test_visibility_rule(
         assert listed is expected[name], name
 
 
+def test_system_actor_skips_the_checks_but_sees_as_nobody(make_user, make_cae):
+    """SYSTEM (command line, demo, importer) may edit anyone's profile; it reads as nobody."""
+    owner = make_user(make_cae(), audience="network")
+    with pytest.raises(PermissionDenied):
+        update_profile(make_user(make_cae()), owner.profile, {"headline": "Ébéniste"})
+    update_profile(SYSTEM, owner.profile, {"headline": "Ébéniste"})
+    assert owner.profile.headline == "Ébéniste"
+    assert not can_view_profile(SYSTEM, owner.profile)
+    with pytest.raises(PermissionDenied):
+        create_api_token(make_user(make_cae()), owner, "Script")
+    assert create_api_token(SYSTEM, owner, "Script")[1]
+
+
 def test_unverified_owner_is_hidden_except_from_own_cae_managers(make_user, make_cae):
     cae = make_cae()
     owner = make_user(cae, verified=False, audience="public")
