@@ -39,7 +39,7 @@ from marketplace.errors import PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.geo import normalize_department
 from marketplace.ids import small_number
-from marketplace.profiles.models import Availability, ProfileStatus
+from marketplace.profiles.models import Availability, ProfileStatus, profile_of
 from marketplace.profiles.operations import update_profile, validate_profile_input
 from marketplace.skills.models import SkillLevel
 from marketplace.text import clean
@@ -431,4 +431,4 @@ def _write_row(actor: Viewer, cae: Cae, row: _Row, verified: bool, result: Impor
         if verified and user.membership == "pending" and actor.id != user.id:
             change_membership(actor, user, "verified")
             result.verified.append(user)
-    update_profile(actor, user.require_profile(), profile_data)
+    update_profile(actor, profile_of(user), profile_data)

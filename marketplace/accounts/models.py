@@ -17,7 +17,6 @@ from marketplace.timeutil import utcnow
 
 if TYPE_CHECKING:
     from marketplace.caes.models import Cae
-    from marketplace.profiles.models import Profile
 
 
 class Role(LabelledEnum):
@@ -66,7 +65,10 @@ class User(Base):
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     cae: Mapped[Cae | None] = relationship("Cae", lazy="joined")
-    profile: Mapped[Profile | None] = relationship("Profile", back_populates="user", uselist=False)
+    # Not annotated: Mapped[Profile | None] would import profiles.models, a floor above that
+    # refers to User (an import circle). A typed Profile: profiles.models.profile_of(user), or
+    # visibility.own_profile(viewer).
+    profile = relationship("Profile", back_populates="user", uselist=False)
 
     # Flask-Login
     is_authenticated = True
@@ -94,12 +96,6 @@ class User(Base):
     def manages(self, cae_id: int | None) -> bool:
         """True for admins and for the managers of that CAE."""
         return self.is_admin or (self.is_manager and cae_id is not None and cae_id == self.cae_id)
-
-    def require_profile(self) -> Profile:
-        """The profile made with the account (create_account); only a deleted one has none."""
-        if self.profile is None:
-            raise LookupError(f"{self!r} has no profile")
-        return self.profile
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"

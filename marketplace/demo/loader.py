@@ -31,6 +31,7 @@ from marketplace.demo.subcontracting import load_subcontracting
 from marketplace.demo.tenders import load_demo_tenders
 from marketplace.extensions import db
 from marketplace.members_import import new_profile_loaded
+from marketplace.profiles.models import profile_of
 from marketplace.profiles.operations import update_profile
 from marketplace.skills.operations import get_or_create_certifications, get_or_create_skills
 from marketplace.text import fold
@@ -168,7 +169,7 @@ class _Loader:
             # An administrator of the platform is in no CAE: nobody needs to find them.
             update_profile(
                 SYSTEM,
-                admin.require_profile(),
+                profile_of(admin),
                 {"headline": "Administration d'Essaim", "audience": "cae"},
             )
         for index, (spec, cae) in enumerate(zip(CAES, self.caes, strict=True)):
@@ -183,7 +184,7 @@ class _Loader:
                 title = "Chargée d'accompagnement" if gender == "f" else "Chargé d'accompagnement"
                 update_profile(
                     SYSTEM,
-                    manager.require_profile(),
+                    profile_of(manager),
                     {
                         "headline": f"{title} – équipe d'appui {spec.of}",
                         "bio": (
@@ -210,7 +211,7 @@ class _Loader:
         )  # fmt: skip
         update_profile(
             SYSTEM,
-            user.require_profile(),
+            profile_of(user),
             {
                 "headline": "Thermicienne – audits énergétiques et rénovation globale",
                 "bio": (
@@ -254,10 +255,10 @@ class _Loader:
             password=None,
             verified=False,
         )
-        new_profile_loaded(user.require_profile())
+        new_profile_loaded(profile_of(user))
         data = dict(spec.profile)
         if spec.available_in_days is not None:
             data["available_from"] = utcnow().date() + timedelta(days=spec.available_in_days)
-        update_profile(SYSTEM, user.require_profile(), data)
+        update_profile(SYSTEM, profile_of(user), data)
         if spec.membership != "pending":
             self._decide(user, spec.membership)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import User
 from marketplace.extensions import db
-from marketplace.profiles.models import Profile, ProfileSkill
+from marketplace.profiles.models import Profile, ProfileSkill, profile_of
 from marketplace.skills.models import Skill
 from marketplace.tenders import notify
 from marketplace.tenders.models import Tender
@@ -61,9 +61,7 @@ def _person(
 
 def _existing(owner: User, title: str) -> Tender | None:
     return db.session.scalar(
-        select(Tender).where(
-            Tender.owner_profile_id == owner.require_profile().id, Tender.title == title
-        )
+        select(Tender).where(Tender.owner_profile_id == profile_of(owner).id, Tender.title == title)
     )
 
 
@@ -129,7 +127,7 @@ def _load(owner: User) -> int:
         )
         lots = tender.lots
         mine = {
-            "profile_id": owner.require_profile().id,
+            "profile_id": profile_of(owner).id,
             "lot_ids": [lots[0].id],
             "share_cents": 2_800_000,
         }
@@ -173,7 +171,7 @@ def _load(owner: User) -> int:
             tender,
             [
                 {
-                    "profile_id": owner.require_profile().id,
+                    "profile_id": profile_of(owner).id,
                     "lot_ids": [tender.lots[1].id],
                     "share_cents": 1_500_000,
                 }

@@ -108,6 +108,14 @@ class Profile(Base):
         return [pl.name for pl in self.languages]
 
 
+def profile_of(user: User) -> Profile:
+    """The profile made with the account (create_account); only a deleted account has none."""
+    profile: Profile | None = user.profile
+    if profile is None:
+        raise LookupError(f"{user!r} has no profile")
+    return profile
+
+
 class ProfileSkill(Base):
     __tablename__ = "profile_skills"
     __table_args__ = (CheckConstraint("level BETWEEN 1 AND 4", name="level"),)
