@@ -34,8 +34,11 @@ run: install ## Create the database, load demo data on first run, serve http://1
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# The suite runs on every core (pytest-xdist); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
+
 test: install ## Run the test suite (SQLite; PostgreSQL when MARKETPLACE_TEST_DATABASE_URL is set)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test-e2e: install ## Run the browser tests only (needs /usr/bin/chromium and `npm ci`)
 	$(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)

@@ -162,10 +162,10 @@ def run(n: int, rounds: int, folder: Path, database: str | None = None) -> None:
     from marketplace.accounts.models import Anonymous, User
     from marketplace.actors import SYSTEM
     from marketplace.extensions import db
+    from marketplace.profiles.finder import index_search, search_profiles
     from marketplace.profiles.operations import ProfileFilters, update_profile
     from marketplace.search.indexer import get_indexer
     from marketplace.search.query import parse
-    from marketplace.search.service import index_search, search_profiles
 
     database = database or "sqlite:///" + str(folder / "bench.sqlite3")
     settings = {"DATABASE_URL": database, "INDEX_DIR": str(folder / "index"),

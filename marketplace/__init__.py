@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import Flask
 
+from marketplace.config import load_config
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -18,10 +20,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    from marketplace.config import load_config
-
     app.config.from_mapping(load_config(app.instance_path, config))
 
+    # web and cli are imported here, not above: importing one module of the package (a model,
+    # a migration, a tool) must not load the whole application.
     from marketplace import web
 
     web.init_extensions(app)

@@ -15,7 +15,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from marketplace.cli import CommandError
+from marketplace.clitools import CommandError
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
 

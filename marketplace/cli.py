@@ -1,32 +1,41 @@
 """Command line: `flask --app wsgi <group> <command>` (the contract is in API.md).
 
 Every command runs in the application context given by Flask's CLI, goes through the same
-operations as the interface (actor None: the site's operator), commits once at the end and
+operations as the interface (actor SYSTEM: the site's operator), commits once at the end and
 prints its result only after the commit. Errors go to stderr, in French, with exit code 1 and
 nothing written; never a traceback.
 """
 
 from __future__ import annotations
 
-import functools
-import logging
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
+from flask_migrate.cli import db as db_group
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
+from marketplace.accounts.notify import send_invitation
+from marketplace.accounts.operations import create_account, create_api_token, find_user_by_email
 from marketplace.actors import SYSTEM
-from marketplace.errors import DomainError
+from marketplace.backup import register_backup_cli
+from marketplace.caes import operations as cae_operations
+from marketplace.caes.models import Cae
+from marketplace.clitools import CommandError, transactional
+from marketplace.collectives.decisions import close_due
+from marketplace.demo import load_demo
 from marketplace.extensions import db
+from marketplace.jobs.cli import jobs_cli
 from marketplace.maintenance import analyze
+from marketplace.members_import import ImportErrors, import_members
+from marketplace.notifications import send_digests
+from marketplace.search.cli import register_search_cli
+from marketplace.tenders.cli import notify_due
 from marketplace.text import clean, fold
 
-log = logging.getLogger(__name__)
+__all__ = ["CommandError", "names_from_email", "register_cli", "transactional"]
 
 caes_cli = AppGroup("caes", help="Manage the directory of CAEs.")
 users_cli = AppGroup("users", help="Manage accounts and personal API tokens.")
@@ -36,89 +45,8 @@ notify_cli = AppGroup("notify", help="Notifications for cron: the daily digest, 
 collectives_cli = AppGroup("collectives", help="Collectives: record the closing of votes.")
 
 
-class CommandError(click.ClickException):
-    """A refusal shown as « Erreur : … » on stderr, with optional detail lines; exit code 1."""
-
-    exit_code = 1
-
-    def __init__(self, message: str, details: list[str] | None = None):
-        super().__init__(message)
-        self.details = details or []
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"Erreur : {self.message}", err=True)
-        for line in self.details:
-            click.echo(f"  {line}", err=True)
-
-
-def _domain_error(error: DomainError, labels: dict[str, str]) -> CommandError:
-    details = [
-        f"{labels.get(name, name)} : {message}"
-        for name, messages in error.fields.items()
-        for message in messages
-    ]
-    message = error.message or (details[0] if details else type(error).__name__)
-    details = [line for line in details if not line.endswith(f" : {message}")]
-    if details == [message]:
-        details = []
-    return CommandError(message, details)
-
-
-def transactional(labels: dict[str, str] | None = None) -> Callable:
-    """Run the command in one transaction: commit at the end, roll back on any error.
-
-    The command returns the text to print on stdout; it is printed after the commit.
-    labels maps operation field names to the option names shown in error messages.
-    """
-
-    def decorate(function: Callable[..., str | None]) -> Callable[..., None]:
-        @functools.wraps(function)
-        def wrapper(*args: Any, **kwargs: Any) -> None:
-            try:
-                output = function(*args, **kwargs)
-                db.session.commit()
-            except (click.ClickException, click.exceptions.Exit, click.Abort):
-                _rollback()
-                raise
-            except DomainError as error:
-                _rollback()
-                raise _domain_error(error, labels or {})
-            except SQLAlchemyError as error:
-                _rollback()
-                log.debug("database error", exc_info=True)
-                raise CommandError(_database_message(error))
-            except Exception as error:
-                _rollback()
-                if current_app.debug:  # flask --debug …: show the traceback to the developer
-                    raise
-                raise CommandError(f"erreur inattendue ({type(error).__name__}) : {error}")
-            if output:
-                click.echo(output)
-
-        return wrapper
-
-    return decorate
-
-
-def _rollback() -> None:
-    try:
-        db.session.rollback()
-    except Exception:  # the connection is gone: the transaction is lost anyway
-        log.debug("rollback failed", exc_info=True)
-
-
-def _database_message(error: SQLAlchemyError) -> str:
-    text = str(getattr(error, "orig", error)).strip().splitlines()[0] if str(error) else ""
-    lowered = text.lower()
-    if "no such table" in lowered or ("relation" in lowered and "does not exist" in lowered):
-        return "la base de données n'est pas prête : lancez « flask --app wsgi db upgrade »."
-    return f"erreur de la base de données : {text}"
-
-
 def find_cae(reference: str):
     """A CAE by id or exact name (then by name ignoring case and accents)."""
-    from marketplace.caes.models import Cae
-
     reference = clean(reference)
     if not reference:
         raise CommandError("indiquez la CAE (--cae) par son numéro ou son nom exact.")
@@ -146,8 +74,6 @@ def _id(obj: Any) -> int:
 
 
 def find_user(email: str):
-    from marketplace.accounts.operations import find_user_by_email
-
     user = find_user_by_email(email)
     if user is None:
         raise CommandError(f"aucun compte n'a l'adresse « {clean(email)} ».")
@@ -192,13 +118,11 @@ def caes_add(
     description: str | None,
 ) -> str:
     """Add a CAE to the directory and print its id."""
-    from marketplace.caes.operations import create_cae
-
     data: dict[str, Any] = {"name": name, "city": city, "department": department}
     for key, value in (("website", website), ("sectors", sectors), ("description", description)):
         if value is not None:
             data[key] = value
-    return str(create_cae(SYSTEM, data).id)
+    return str(cae_operations.create_cae(SYSTEM, data).id)
 
 
 # users ---------------------------------------------------------------------------------------
@@ -238,9 +162,6 @@ def users_add(
     Without --password-stdin the person gets an e-mail inviting them to choose a password.
     An administrator may belong to no CAE; everybody else needs --cae.
     """
-    from marketplace.accounts.notify import send_invitation
-    from marketplace.accounts.operations import create_account
-
     cae = find_cae(cae_ref) if cae_ref is not None else None
     if cae is None and role != "admin":
         raise CommandError(
@@ -274,8 +195,6 @@ def users_add(
 @transactional({"name": "--name"})
 def users_token(email: str, name: str) -> str:
     """Create a personal API token and print it alone on stdout (it is shown only once)."""
-    from marketplace.accounts.operations import create_api_token
-
     user = find_user(email)
     if not user.is_active:
         raise CommandError(f"le compte « {user.email} » est fermé.")
@@ -299,8 +218,6 @@ def members_import(file: str, cae_ref: str, verified: bool) -> str:
     An empty cell keeps the current value; for a new member it means status employee,
     availability available and audience network. New members get an invitation e-mail.
     """
-    from marketplace.members_import import ImportErrors, import_members
-
     cae = find_cae(cae_ref)
     try:
         if file == "-":
@@ -334,8 +251,6 @@ def members_import(file: str, cae_ref: str, verified: bool) -> str:
 @transactional()
 def demo_load(if_empty: bool) -> str:
     """Load the demonstration data set (idempotent: a second run adds nothing)."""
-    from marketplace.demo import load_demo
-
     result = load_demo(if_empty=if_empty)
     if result.caes_created or result.users_created:  # a bulk load: planner statistics
         analyze()
@@ -356,8 +271,6 @@ def db_analyze() -> str:
 @transactional()
 def collectives_close_due() -> str:
     """Record the closing of the votes whose time has come and announce their results."""
-    from marketplace.collectives.decisions import close_due
-
     return f"{close_due()} vote(s) clos."
 
 
@@ -365,26 +278,19 @@ def collectives_close_due() -> str:
 @transactional()
 def notify_digest() -> str:
     """Close the votes that are due, then send the daily digest to those who chose it."""
-    from marketplace.collectives.decisions import close_due
-    from marketplace.notifications import send_digests
-
     closed = close_due()
     sent = send_digests()
     return f"{closed} vote(s) clos, {sent} résumé(s) envoyé(s)."
 
 
+notify_cli.add_command(notify_due)  # `notify due` lives beside its domain (tenders)
+db_group.add_command(db_analyze)  # `flask db analyze` beside `db upgrade`
+
+
 def register_cli(app: Flask) -> None:
     """Attach the command groups (each lives beside its domain)."""
-    import marketplace.tenders.cli  # noqa: F401  (adds `notify due` to the notify group)
-    from marketplace.backup import register_backup_cli
-    from marketplace.jobs.cli import jobs_cli
-    from marketplace.search.cli import register_search_cli
-
     for group in (caes_cli, users_cli, members_cli, demo_cli, notify_cli, collectives_cli):
         app.cli.add_command(group)
-    from flask_migrate.cli import db as db_group  # `flask db analyze` beside `db upgrade`
-
-    db_group.add_command(db_analyze)
     register_search_cli(app)
     register_backup_cli(app)
     app.cli.add_command(jobs_cli)

@@ -1,15 +1,29 @@
-"""Run work after the transaction commits (mail, index sync), never before and never on rollback."""
+"""Events of the ground floor: work run after the commit, and the signals between domains.
+
+``on_commit`` runs work after the transaction commits (mail, index sync), never before and never
+on rollback. The signals let a lower domain announce what happens to it while the domains above
+react (they connect receivers; the sender imports none of them). Receivers run in the sender's
+transaction: they flush, never commit.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 
+from blinker import Namespace
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 _KEY = "essaim_after_commit"
+
+signals = Namespace()
+#: A person deletes their account (sender: the User, still whole): each domain lets go of what
+#: they hold in it, acting as them (leave the collectives, close the open offers…).
+account_deleting = signals.signal("account-deleting")
+#: Then each domain deletes what it keeps about the person only (notifications, settings…).
+account_personal_data_deleting = signals.signal("account-personal-data-deleting")
 
 
 def on_commit(session: Session, callback: Callable[[], None]) -> None:

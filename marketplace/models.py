@@ -16,7 +16,7 @@ from marketplace.health import HealthProbe
 from marketplace.jobs.models import OutboxMessage
 from marketplace.notifications.models import Notification, NotificationSetting
 from marketplace.profiles.models import Profile, ProfileCertification, ProfileLanguage, ProfileSkill
-from marketplace.search.changelog import SearchChange
+from marketplace.search.changelog import SearchChange  # also registers the change-log listeners
 from marketplace.skills.models import Certification, Skill
 from marketplace.subcontracting.models import (
     Offer,

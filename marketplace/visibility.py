@@ -10,12 +10,15 @@ own objects, managers see everything that belongs to their CAE, admins see every
 Objects owned by a person whose own membership is not verified (or whose account is closed)
 are shown to nobody else but the managers of that CAE and admins: the CAE has not vouched for
 them yet.
+
+This module holds the audience core and the rule of the objects a person owns (profiles first);
+each domain writes its own rule beside it, from these pieces: collectives/visibility.py,
+subcontracting/visibility.py (offers, records), tenders/visibility.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
@@ -23,11 +26,6 @@ from marketplace.accounts.models import User
 from marketplace.actors import Viewer
 from marketplace.audience import Audience
 from marketplace.profiles.models import Profile
-
-if TYPE_CHECKING:
-    from marketplace.collectives.models import Collective
-    from marketplace.subcontracting.models import Offer, Subcontract
-    from marketplace.tenders.models import Tender
 
 __all__ = ["Audience"]
 
@@ -53,7 +51,8 @@ def audience_clause(viewer: Viewer, audience_col, owner_cae_col) -> ColumnElemen
     )
 
 
-def _privileged_clause(viewer: Viewer, owner_user_col, owner_cae_col) -> ColumnElement[bool]:
+def privileged_clause(viewer: Viewer, owner_user_col, owner_cae_col) -> ColumnElement[bool]:
+    """Admins, the owner and the managers of the owner's CAE (SQL)."""
     if viewer.is_admin:
         return true()
     clauses = []
@@ -71,13 +70,13 @@ def _owner_is_vouched(owner: User) -> bool:
 # Profiles ------------------------------------------------------------------------------------
 
 
-def _owned_visible(viewer: Viewer, owner: User, audience: str) -> bool:
+def owned_visible(viewer: Viewer, owner: User, audience: str) -> bool:
     """The rule for an object owned by a person (a profile, an offer, a tender)."""
     return profile_row_visible(viewer, owner.id, owner.cae_id, audience, _owner_is_vouched(owner))
 
 
 def can_view_profile(viewer: Viewer, profile: Profile) -> bool:
-    return _owned_visible(viewer, profile.user, profile.audience)
+    return owned_visible(viewer, profile.user, profile.audience)
 
 
 def profile_row_visible(
@@ -91,7 +90,7 @@ def profile_row_predicate(viewer: Viewer) -> Callable[[int, int | None, str, boo
     """profile_row_visible(viewer, …) for reading thousands of rows: the viewer's facts are
     read once, so each row costs a few comparisons (the tender suggestions check 10,000 rows
     at 100,000 profiles). The one place the row rule is written; profile_row_visible is its
-    form for a single row (tests/test_visibility_rows.py).
+    form for a single row (tests/profiles/test_visibility_rows.py).
     """
     if viewer.is_admin:
         return lambda user_id, cae_id, audience, vouched: True
@@ -120,9 +119,9 @@ def profile_row_predicate(viewer: Viewer) -> Callable[[int, int | None, str, boo
 
 
 def owned_visibility_clause(viewer: Viewer, audience_col) -> ColumnElement[bool]:
-    """The SQL form of _owned_visible() for a query joined with the owner's User."""
+    """The SQL form of owned_visible() for a query joined with the owner's User."""
     return or_(
-        _privileged_clause(viewer, User.id, User.cae_id),
+        privileged_clause(viewer, User.id, User.cae_id),
         and_(
             User.is_active.is_(True),
             User.membership == "verified",
@@ -141,129 +140,6 @@ def visible_profiles(viewer: Viewer):
     return select(Profile).join(Profile.user).where(profile_visibility_clause(viewer))
 
 
-# Collectives ---------------------------------------------------------------------------------
-#
-# The owner CAE of a collective is its creator's CAE (Collective.cae_id, fixed at creation).
-# The creator, the managers of the owner CAE and admins always see it; everybody else through
-# the audience rule. Members always pass the audience rule: a ``cae`` collective only admits
-# members of its CAE (collectives.operations refuses anyone else).
-
-
-def can_view_collective(viewer: Viewer, collective: Collective) -> bool:
-    if viewer.is_admin or viewer.manages(collective.cae_id):
-        return True
-    if viewer.is_authenticated and viewer.id == collective.created_by_id:
-        return True
-    return audience_allows(viewer, collective.audience, collective.cae_id)
-
-
-def collective_visibility_clause(viewer: Viewer) -> ColumnElement[bool]:
-    from marketplace.collectives.models import Collective
-
-    return or_(
-        _privileged_clause(viewer, Collective.created_by_id, Collective.cae_id),
-        audience_clause(viewer, Collective.audience, Collective.cae_id),
-    )
-
-
-def visible_collectives(viewer: Viewer):
-    """SELECT of the collectives this viewer may open."""
-    from marketplace.collectives.models import Collective
-
-    return select(Collective).where(collective_visibility_clause(viewer))
-
-
-# Offers (subcontracting) -------------------------------------------------------------------
-
-
-def can_view_offer(viewer: Viewer, offer: Offer) -> bool:
-    """Same rule as profiles, the owner being the offer's author."""
-    return _owned_visible(viewer, offer.owner.user, offer.audience)
-
-
-def visible_offers(viewer: Viewer):
-    """SELECT of the offers this viewer may open (joined with their owner's profile and user)."""
-    from marketplace.subcontracting.models import Offer
-
-    return (
-        select(Offer)
-        .join(Profile, Profile.id == Offer.owner_profile_id)
-        .join(User, User.id == Profile.user_id)
-        .where(owned_visibility_clause(viewer, Offer.audience))
-    )
-
-
-# Subcontract records -----------------------------------------------------------------------
-# Private to the two parties, the managers of their CAEs and admins: no audience.
-
-
 def own_profile(viewer: Viewer) -> Profile | None:
     """The viewer's own profile: only a signed-in person has one."""
     return viewer.profile if isinstance(viewer, User) else None
-
-
-def _profile_id(viewer: Viewer) -> int | None:
-    profile = own_profile(viewer)
-    return profile.id if profile is not None else None
-
-
-def can_view_subcontract(viewer: Viewer, record: Subcontract) -> bool:
-    if not viewer.is_authenticated:
-        return False
-    if viewer.is_admin or viewer.manages(record.client_cae_id):
-        return True
-    if viewer.manages(record.subcontractor_cae_id):
-        return True
-    profile_id = _profile_id(viewer)
-    return profile_id is not None and profile_id in (
-        record.client_profile_id,
-        record.subcontractor_profile_id,
-    )
-
-
-def subcontract_visibility_clause(viewer: Viewer) -> ColumnElement[bool]:
-    from marketplace.subcontracting.models import Subcontract
-
-    if not viewer.is_authenticated:
-        return false()
-    if viewer.is_admin:
-        return true()
-    clauses = []
-    profile_id = _profile_id(viewer)
-    if profile_id is not None:
-        clauses += [
-            Subcontract.client_profile_id == profile_id,
-            Subcontract.subcontractor_profile_id == profile_id,
-        ]
-    if viewer.is_manager:
-        clauses += [
-            Subcontract.client_cae_id == viewer.cae_id,
-            Subcontract.subcontractor_cae_id == viewer.cae_id,
-        ]
-    return or_(*clauses) if clauses else false()
-
-
-def visible_subcontracts(viewer: Viewer):
-    from marketplace.subcontracting.models import Subcontract
-
-    return select(Subcontract).where(subcontract_visibility_clause(viewer))
-
-
-# Tenders -------------------------------------------------------------------------------------
-
-
-def can_view_tender(viewer: Viewer, tender: Tender) -> bool:
-    """The owner's CAE rules, as for profiles: a cae tender is for the owner's CAE only."""
-    return _owned_visible(viewer, tender.owner.user, tender.audience)
-
-
-def visible_tenders(viewer: Viewer):
-    """SELECT of the tenders this viewer may open (joined with the owner's profile and user)."""
-    from marketplace.tenders.models import Tender
-
-    return (
-        select(Tender)
-        .join(Profile, Profile.id == Tender.owner_profile_id)
-        .join(User, User.id == Profile.user_id)
-        .where(owned_visibility_clause(viewer, Tender.audience))
-    )

@@ -4,25 +4,59 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, abort, g, has_request_context, render_template, request, session
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    g,
+    has_request_context,
+    render_template,
+    request,
+    session,
+)
 from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.exceptions import HTTPException, SecurityError, default_exceptions
 
-from marketplace import formatting, geo
+import marketplace.models  # noqa: F401  (complete metadata for Alembic and create_all)
+from marketplace import formatting, geo, labels
+from marketplace.accounts.models import Anonymous, User
+from marketplace.blueprints import (
+    accounts,
+    auth,
+    caes,
+    collectives,
+    main,
+    manage,
+    notifications,
+    offers,
+    profiles,
+    search,
+    subcontracts,
+    tenders,
+)
+from marketplace.blueprints.api import bp as api_bp
+from marketplace.blueprints.api.errors import json_error
+from marketplace.collectives.search import COLLECTIVE
+from marketplace.errors import DomainError
 from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
 from marketplace.ids import IdConverter
+from marketplace.notifications import unread_count
+from marketplace.profiles.search import PROFILE
+from marketplace.subcontracting.search import OFFER
+from marketplace.tenders.search import TENDER
 from marketplace.timeutil import utcnow
 
 #: The longest path plus query string served, in bytes; longer answers 414. gunicorn.conf.py
 #: lets request lines of up to 8190 bytes reach the app, so that it answers them itself.
 MAX_URL_LENGTH = 8000
+#: The searchable document types: each domain declares and registers its own (the search engine
+#: imports no domain); importing them here fills the registry before the app serves or indexes.
+DOCUMENT_TYPES = (PROFILE, COLLECTIVE, OFFER, TENDER)
 
 
 def init_extensions(app: Flask) -> None:
-    import marketplace.models  # noqa: F401  (complete metadata for Alembic and create_all)
-
     db.init_app(app)
     migrate.init_app(
         app,
@@ -44,8 +78,6 @@ def init_extensions(app: Flask) -> None:
         default_translation_directories=str(app.root_path + "/../translations"),
     )
 
-    from marketplace.accounts.models import Anonymous, User
-
     login_manager.init_app(app)
     login_manager.anonymous_user = Anonymous
     login_manager.login_view = "auth.login"
@@ -64,8 +96,6 @@ def init_extensions(app: Flask) -> None:
 
 
 def _writes_limit() -> str:
-    from flask import current_app
-
     return current_app.config["RATELIMIT_WRITES"]
 
 
@@ -87,28 +117,10 @@ def select_locale() -> str:
 
 
 def current_app_languages() -> tuple[str, ...]:
-    from flask import current_app
-
     return tuple(current_app.config["LANGUAGES"])
 
 
 def register_blueprints(app: Flask) -> None:
-    from marketplace.blueprints import (
-        accounts,
-        auth,
-        caes,
-        collectives,
-        main,
-        manage,
-        notifications,
-        offers,
-        profiles,
-        search,
-        subcontracts,
-        tenders,
-    )
-    from marketplace.blueprints.api import bp as api_bp
-
     # Every <int:…> of every route: ASCII digits up to ids.MAX_ID, else no match (404).
     app.url_map.converters["int"] = IdConverter
     for blueprint in (main.bp, auth.bp, accounts.bp, caes.bp, manage.bp, profiles.bp,
@@ -189,21 +201,33 @@ def _init_error_pages(app: Flask) -> None:
         db.session.rollback()
         status = error.code or 500
         if wants_json():
-            from marketplace.blueprints.api.errors import json_error
-
             return json_error(status, http_error_code(status), error_message(error))
         if request_ctx.url_adapter is None:  # an untrusted Host: no link can be built
             return render_template("errors/bare.html", message=error_message(error)), status
         template = {403: "403", 404: "404", 429: "429", 500: "500"}.get(status, "generic")
         return render_template(f"errors/{template}.html", error=error), status
 
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        """A refusal no view answered itself: hidden or absent objects are the 404 page,
+        refused actions the 403 page, any other refusal a page with its message. The API
+        answers its own JSON errors first (a blueprint's handler wins over the app's);
+        this one keeps that format for any other path under /api/."""
+        db.session.rollback()
+        if wants_json():
+            from marketplace.blueprints.api.errors import domain_error_response
+
+            return domain_error_response(error)
+        if error.status in (403, 404):
+            return app.handle_http_exception(default_exceptions[error.status]())
+        message = str(error.message) if error.message else None
+        return render_template("errors/generic.html", message=message), error.status
+
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         db.session.rollback()
         app.logger.exception("Unexpected error on %s %s", request.method, request.path)
         if wants_json():
-            from marketplace.blueprints.api.errors import json_error
-
             return json_error(500, "server_error", str(_l("An unexpected error occurred.")))
         if request_ctx.url_adapter is None:
             message = str(_l("An unexpected error occurred."))
@@ -270,16 +294,11 @@ def init_templates(app: Flask) -> None:
     env.filters["region"] = geo.region_of
     env.trim_blocks = True
     env.lstrip_blocks = True
-    from marketplace import labels
-
     # A global too, so that macros imported without context (_macros/ui.html) see it.
     env.globals["labels"] = labels
 
     @app.context_processor
     def globals_for_templates() -> dict[str, Any]:
-        from marketplace import labels
-        from marketplace.notifications import unread_count
-
         return {
             "labels": labels,
             "now": utcnow,

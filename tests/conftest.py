@@ -2,17 +2,28 @@
 
 SQLite (a file in a temporary folder) by default; PostgreSQL when
 MARKETPLACE_TEST_DATABASE_URL is set (the schema is dropped and created once per run).
+
+The suite runs in parallel (pytest-xdist, `make test`): each worker has its own database (its
+own SQLite file, or `<database>_gw0`, `<database>_gw1`... created next to the given PostgreSQL
+database) and its own temporary folders (indexes, mail); servers the tests start listen on free
+ports. A test file runs whole on one worker (`--dist loadfile`): a module-scoped world is
+built once.
 """
 
 from __future__ import annotations
 
+import contextvars
 import itertools
 import os
 import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+import querycount
+from flask import Flask, has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from marketplace import create_app
 from marketplace.actors import SYSTEM
@@ -22,12 +33,64 @@ PASSWORD = "Abeilles-Coop-2026"
 _counter = itertools.count(1)
 
 
+def _worker_database(url: str) -> str:
+    """The PostgreSQL database of this xdist worker: `<database>_<worker>`, created if missing."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    given = make_url(url)
+    name = f"{given.database}_{worker}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            found = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+            if not found:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return given.set(database=name).render_as_string(hide_password=False)
+
+
+class OwnContextClient(FlaskClient):
+    """A test client whose requests run as a server's do: each in an app context (and so a
+    database session) of its own, never in the context a test holds for its direct database work.
+
+    A test's objects are expired after each request, so that it reads what the request wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+
+@pytest.fixture(scope="session", autouse=True)
+def requests_in_their_own_context():
+    """Every app of the suite gets OwnContextClient as its test client."""
+    previous = Flask.test_client_class
+    Flask.test_client_class = OwnContextClient
+    yield
+    Flask.test_client_class = previous
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("MARKETPLACE_TEST_DATABASE_URL")
-    if not url:
+    if url:
+        url = _worker_database(url)
+    else:  # the temporary folders are per worker under xdist
         url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "schema"})
+    folder = tmp_path_factory.mktemp("schema")
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "schema",
+            "INDEX_DIR": str(folder / "index"),
+            "MAIL_DIR": str(folder / "mail"),
+        }
+    )
     with app.app_context():
         import marketplace.models  # noqa: F401
 
@@ -80,6 +143,12 @@ def app(app_config):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as seen: ... → seen.count statements were sent, seen their SQL."""
+    return querycount.count_queries
 
 
 @pytest.fixture

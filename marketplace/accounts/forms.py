@@ -25,6 +25,7 @@ from wtforms.validators import EqualTo, InputRequired, Length
 from wtforms.validators import ValidationError as FieldError
 
 from marketplace.accounts.models import Role
+from marketplace.accounts.operations import normalize_email
 from marketplace.accounts.passwords import MAX_LENGTH, password_problems
 from marketplace.errors import DomainError, ValidationError
 from marketplace.profiles.models import ProfileStatus
@@ -84,7 +85,6 @@ class SignupForm(NewPasswordMixin, FlaskForm):
         return (self.email.data or "", (self.first_name.data or "", self.last_name.data or ""))
 
     def validate_email(self, field) -> None:
-        from marketplace.accounts.operations import normalize_email
 
         try:
             normalize_email(field.data)
@@ -103,7 +103,6 @@ class ForgotForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[_required()], render_kw=EMAIL_ATTRS)
 
     def validate_email(self, field) -> None:
-        from marketplace.accounts.operations import normalize_email
 
         try:
             normalize_email(field.data)

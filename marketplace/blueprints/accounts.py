@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
+    json,
     redirect,
     render_template,
     request,
@@ -15,15 +15,16 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import refresh
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
+from marketplace.accounts.deletion import delete_account
+from marketplace.accounts.export import personal_data
 from marketplace.accounts.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
     SettingsForm,
     TokenForm,
-    apply_errors,
 )
 from marketplace.accounts.models import ApiToken
 from marketplace.accounts.operations import (
@@ -32,7 +33,7 @@ from marketplace.accounts.operations import (
     revoke_api_token,
     update_account,
 )
-from marketplace.errors import DomainError, NotFound
+from marketplace.blueprints.outcomes import ANY_REFUSAL, form_errors
 from marketplace.extensions import db
 
 bp = Blueprint("accounts", __name__, url_prefix="/compte")
@@ -64,7 +65,7 @@ def settings():
     if request.method == "GET":
         return _settings_page(form, password_form)
     if form.validate():
-        try:
+        with form_errors(form, lambda: _settings_page(form, password_form), catch=ANY_REFUSAL):
             update_account(
                 user,
                 user,
@@ -72,14 +73,11 @@ def settings():
                 last_name=form.last_name.data,
                 locale=form.locale.data,
             )
-        except DomainError as error:
-            apply_errors(form, error)
-        else:
-            if user.locale:
-                session["lang"] = user.locale
-                refresh()  # the confirmation already speaks the chosen language
-            flash(_("Your settings are saved."), "success")
-            return redirect(url_for("accounts.settings"))
+        if user.locale:
+            session["lang"] = user.locale
+            refresh()  # the confirmation already speaks the chosen language
+        flash(_("Your settings are saved."), "success")
+        return redirect(url_for("accounts.settings"))
     return _settings_page(form, password_form, 422)
 
 
@@ -89,24 +87,26 @@ def password():
     user = current_user._get_current_object()
     password_form = ChangePasswordForm(user=user)
     if password_form.validate():
-        try:
+        with form_errors(password_form, lambda: _password_page(user, password_form),
+                         catch=ANY_REFUSAL):  # fmt: skip
             change_password(
                 user, user, password_form.current_password.data, password_form.password.data
             )
-        except DomainError as error:
-            apply_errors(password_form, error)
-        else:
-            # The session token changed: every other session is signed out, this one stays.
-            remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-            login_user(user, remember=remember_cookie in request.cookies)
-            flash(
-                _("Your password is changed. Your other sessions have been signed out."),
-                "success",
-            )
-            return redirect(url_for("accounts.settings"))
+        # The session token changed: every other session is signed out, this one stays.
+        remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+        login_user(user, remember=remember_cookie in request.cookies)
+        flash(
+            _("Your password is changed. Your other sessions have been signed out."),
+            "success",
+        )
+        return redirect(url_for("accounts.settings"))
+    return _password_page(user, password_form)
+
+
+def _password_page(user, password_form: ChangePasswordForm, status: int = 422):
     form = SettingsForm(formdata=None, obj=user)
     form.locale.data = user.locale or session.get("lang") or current_app.config["LANGUAGES"][0]
-    return _settings_page(form, password_form, 422)
+    return _settings_page(form, password_form, status)
 
 
 def _tokens_page(form: TokenForm, created: ApiToken | None = None, clear: str | None = None):
@@ -128,23 +128,17 @@ def tokens():
         return _tokens_page(form)
     if form.validate():
         user = current_user._get_current_object()
-        try:
+        with form_errors(form, lambda: _tokens_page(form), catch=ANY_REFUSAL):
             token, clear = create_api_token(user, user, form.name.data or "")
-        except DomainError as error:
-            apply_errors(form, error)
-        else:
-            # Shown once, on this page only: never in a flash or in the session.
-            return _tokens_page(TokenForm(formdata=None), created=token, clear=clear)
+        # Shown once, on this page only: never in a flash or in the session.
+        return _tokens_page(TokenForm(formdata=None), created=token, clear=clear)
     return _tokens_page(form), 422
 
 
 @bp.post("/jetons/<int:token_id>/revoquer")
 @login_required
 def revoke_token(token_id: int):
-    try:
-        token = revoke_api_token(current_user._get_current_object(), token_id)
-    except NotFound:
-        abort(404)
+    token = revoke_api_token(current_user._get_current_object(), token_id)  # NotFound: 404
     flash(_("The token « %(name)s » is revoked.", name=token.name), "success")
     return redirect(url_for("accounts.tokens"))
 
@@ -153,9 +147,6 @@ def revoke_token(token_id: int):
 @login_required
 def export():
     """Download my data (JSON), the same document as GET /api/v1/me/export."""
-    from flask import json
-
-    from marketplace.accounts.export import personal_data
 
     body = json.dumps(personal_data(current_user._get_current_object()), ensure_ascii=False)
     response = current_app.response_class(body, mimetype="application/json")
@@ -168,22 +159,20 @@ def export():
 @login_required
 def delete():
     """Delete my account after confirming the password (records of others stay, anonymised)."""
-    from flask_login import logout_user
-
-    from marketplace.accounts.deletion import delete_account
 
     user = current_user._get_current_object()
     delete_form = DeleteAccountForm()
-    if delete_form.validate():
-        try:
+    with form_errors(delete_form, lambda: _delete_page(user, delete_form), catch=ANY_REFUSAL):
+        if delete_form.validate():
             delete_account(user, user, delete_form.password.data)
-        except DomainError as error:
-            apply_errors(delete_form, error)
-        else:
             logout_user()
             flash(_("Your account is deleted. Thank you for your time on Essaim."), "info")
             return redirect(url_for("main.index"))
+    return _delete_page(user, delete_form)
+
+
+def _delete_page(user, delete_form: DeleteAccountForm, status: int = 422):
     form = SettingsForm(formdata=None, obj=user)
     form.locale.data = user.locale or session.get("lang") or current_app.config["LANGUAGES"][0]
     password_form = ChangePasswordForm(formdata=None, user=user)
-    return _settings_page(form, password_form, 422, delete_form)
+    return _settings_page(form, password_form, status, delete_form)

@@ -14,7 +14,6 @@ from marketplace.accounts.forms import (
     ForgotForm,
     LoginForm,
     SignupForm,
-    apply_errors,
 )
 from marketplace.accounts.models import User
 from marketplace.accounts.operations import (
@@ -26,8 +25,8 @@ from marketplace.accounts.operations import (
 )
 from marketplace.actors import SYSTEM
 from marketplace.blueprints.main import safe_next
+from marketplace.blueprints.outcomes import ANY_REFUSAL, form_errors
 from marketplace.caes.models import Cae
-from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
 
 bp = Blueprint("auth", __name__, url_prefix=None)
@@ -57,7 +56,8 @@ def signup():
     if request.method == "POST":
         cae = db.session.get(Cae, form.cae.data) if form.cae.data else None
         if form.validate() and cae is not None:
-            try:
+            page = lambda: render_template("auth/signup.html", form=form)  # noqa: E731
+            with form_errors(form, page, catch=ANY_REFUSAL):
                 user = create_account(
                     SYSTEM,  # a visitor signs up: the site opens the account
                     email=form.email.data,
@@ -67,19 +67,16 @@ def signup():
                     status=form.status.data,
                     password=form.password.data,
                 )
-            except DomainError as error:
-                apply_errors(form, error)
-            else:
-                login_user(user)
-                flash(
-                    _(
-                        "Welcome to Essaim! Your membership of %(cae)s awaits verification by "
-                        "its support team. Meanwhile, you can complete your profile.",
-                        cae=cae.name,
-                    ),
-                    "success",
-                )
-                return redirect(url_for("profiles.edit"))
+            login_user(user)
+            flash(
+                _(
+                    "Welcome to Essaim! Your membership of %(cae)s awaits verification by "
+                    "its support team. Meanwhile, you can complete your profile.",
+                    cae=cae.name,
+                ),
+                "success",
+            )
+            return redirect(url_for("profiles.edit"))
         if cae is None:
             form.cae.errors = [*form.cae.errors, _("Choose your CAE from the directory.")]
         return render_template("auth/signup.html", form=form), 422
@@ -141,16 +138,14 @@ def _choose_password(token: str, purpose: str):
         return render_template("auth/link_invalid.html", purpose=purpose), 400
     template = "auth/invitation.html" if purpose == "invitation" else "auth/reset.html"
     form = ChoosePasswordForm(user=user)
+    page = lambda: render_template(template, form=form, user=user, token=token)  # noqa: E731
     if request.method == "POST":
         if form.validate():
-            try:
+            with form_errors(form, page, catch=ANY_REFUSAL):
                 set_password(user, form.password.data)
-            except DomainError as error:
-                apply_errors(form, error)
-            else:
-                return _signed_in_after_link(user, purpose)
-        return render_template(template, form=form, user=user, token=token), 422
-    return render_template(template, form=form, user=user, token=token)
+            return _signed_in_after_link(user, purpose)
+        return page(), 422
+    return page()
 
 
 def _signed_in_after_link(user: User, purpose: str):

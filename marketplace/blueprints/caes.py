@@ -14,10 +14,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from werkzeug.exceptions import Forbidden
-from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from marketplace.accounts.operations import cae_member_counts
+from marketplace.blueprints.outcomes import ACTION_REFUSALS, form_errors
+from marketplace.blueprints.paging import page_number
 from marketplace.caes.forms import CaeFilterForm, CaeForm, CaeManagerForm
 from marketplace.caes.models import Cae
 from marketplace.caes.operations import (
@@ -30,43 +30,13 @@ from marketplace.caes.operations import (
     list_caes,
     update_cae,
 )
-from marketplace.errors import DomainError, NotFound, PermissionDenied
-from marketplace.profiles.operations import ProfileFilters, filtered_profiles, paginate
+from marketplace.errors import PermissionDenied
+from marketplace.pagination import Pager, paginate
+from marketplace.profiles.operations import ProfileFilters, filtered_profiles
 
 bp = Blueprint("caes", __name__, url_prefix="/caes")
 
 DIRECTORY_PER_PAGE = 24
-
-
-def register_domain_errors(blueprint: Blueprint) -> None:
-    """Hidden or absent objects answer 404, refused actions 403, with the site's error pages."""
-
-    @blueprint.errorhandler(NotFound)
-    def not_found(_error):
-        return current_app.handle_http_exception(HTTPNotFound())
-
-    @blueprint.errorhandler(PermissionDenied)
-    def forbidden(_error):
-        return current_app.handle_http_exception(Forbidden())
-
-
-register_domain_errors(bp)
-
-
-def page_arg() -> int:
-    page = request.args.get("page", 1, type=int) or 1
-    return max(1, min(page, 100_000))
-
-
-def show_errors(form: FlaskForm, error: DomainError) -> None:
-    """Copy an operation's field errors beside the form's fields (others on top)."""
-    for key, messages in error.fields.items():
-        if key in form:
-            form[key].errors = list(messages)
-        else:
-            form.form_errors.extend(messages)
-    if not error.fields and error.message:
-        form.form_errors.append(error.message)
 
 
 @bp.get("")
@@ -79,16 +49,13 @@ def index():
         department=request.args.get("department") or None,
     )
     rows = list_caes(filters)
-    page = page_arg()
-    start = (page - 1) * DIRECTORY_PER_PAGE
+    pager = Pager(page_number(), DIRECTORY_PER_PAGE, len(rows))
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "caes/index.html",
         form=form,
-        rows=rows[start : start + DIRECTORY_PER_PAGE],
-        total=len(rows),
-        page=page,
-        per_page=DIRECTORY_PER_PAGE,
+        rows=rows[pager.offset : pager.offset + pager.per_page],
+        pager=pager,
         args=args,
         filtered=bool(args),
         sectors=known_sectors(),
@@ -98,7 +65,7 @@ def index():
 @bp.get("/<int:cae_id>")
 def show(cae_id: int):
     cae = get_cae(cae_id)
-    page = page_arg()
+    page = page_number()
     per_page = current_app.config["PER_PAGE"]
     profiles, total = paginate(
         filtered_profiles(current_user, ProfileFilters(cae=cae.id)), page, per_page
@@ -108,9 +75,7 @@ def show(cae_id: int):
         cae=cae,
         member_count=cae_member_counts().get(cae.id, 0),
         profiles=profiles,
-        total=total,
-        page=page,
-        per_page=per_page,
+        pager=Pager(page, per_page, total),
         can_manage=current_user.manages(cae.id),
         can_edit=bool(editable_fields(current_user, cae)),
     )
@@ -124,15 +89,11 @@ def new():
     form = CaeForm()
     status = 200
     if form.validate_on_submit():
-        try:
+        with form_errors(form, lambda: render_template("caes/form.html", form=form, cae=None),
+                         catch=ACTION_REFUSALS):  # fmt: skip
             cae = create_cae(current_user, form.data_for(FIELDS))
-        except PermissionDenied:
-            raise
-        except DomainError as error:
-            show_errors(form, error)
-        else:
-            flash(_("The CAE %(name)s was added to the directory.", name=cae.name), "success")
-            return redirect(url_for("caes.show", cae_id=cae.id))
+        flash(_("The CAE %(name)s was added to the directory.", name=cae.name), "success")
+        return redirect(url_for("caes.show", cae_id=cae.id))
     if form.is_submitted():
         status = 422
     return render_template("caes/form.html", form=form, cae=None), status
@@ -164,15 +125,11 @@ def edit(cae_id: int):
     form = _form_for(cae, allowed)
     status = 200
     if form.validate_on_submit():
-        try:
+        with form_errors(form, lambda: render_template("caes/form.html", form=form, cae=cae),
+                         catch=ACTION_REFUSALS):  # fmt: skip
             update_cae(current_user, cae, form.data_for(allowed))
-        except PermissionDenied:
-            raise
-        except DomainError as error:
-            show_errors(form, error)
-        else:
-            flash(_("The CAE page was updated."), "success")
-            return redirect(url_for("caes.show", cae_id=cae.id))
+        flash(_("The CAE page was updated."), "success")
+        return redirect(url_for("caes.show", cae_id=cae.id))
     if form.is_submitted():
         status = 422
     return render_template("caes/form.html", form=form, cae=cae), status

@@ -7,7 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from marketplace.accounts.models import User
 from marketplace.accounts.operations import find_user_by_email
+from marketplace.blueprints.outcomes import (
+    ACTION_REFUSALS,
+    ANY_REFUSAL,
+    field_messages,
+    flash_errors,
+    form_errors,
+)
 from marketplace.blueprints.paging import page_number
 from marketplace.caes.models import Cae
 from marketplace.collectives import decisions as dec
@@ -24,12 +32,13 @@ from marketplace.collectives.forms import (
     InviteForm,
     JoinForm,
     VoteForm,
-    add_domain_errors,
 )
 from marketplace.collectives.models import Collective, JoinPolicy, RequestState, VoteChoice
-from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
+from marketplace.collectives.schemas import CollectiveInput, DecisionInput, VoteInput
+from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.ids import parse_id
+from marketplace.pagination import Pager
 from marketplace.profiles.models import Profile
 from marketplace.visibility import can_view_profile
 
@@ -39,10 +48,7 @@ PER_PAGE = 20
 
 
 def _visible(collective_id: int) -> Collective:
-    try:
-        return ops.get_collective(current_user, collective_id)
-    except NotFound:
-        abort(404)
+    return ops.get_collective(current_user, collective_id)  # NotFound: the 404 page
 
 
 def _labels() -> dict:
@@ -72,12 +78,14 @@ def index():
         members=members,
         competences=queries.competences_of(current_user, ids),
         mine=queries.my_memberships(current_user),
-        total=total,
-        page=page,
-        per_page=PER_PAGE,
+        pager=Pager(page, PER_PAGE, total),
         args=form.active_args(),
         **_labels(),
     )
+
+
+def _form_page(form: CollectiveForm, collective: Collective | None):
+    return render_template("collectives/form.html", form=form, collective=collective, **_labels())
 
 
 @bp.route("/nouveau", methods=["GET", "POST"])
@@ -86,17 +94,14 @@ def create():
     form = CollectiveForm()
     if request.method == "GET":
         form.audience.data, form.join_policy.data = "network", "request"
-        return render_template("collectives/form.html", form=form, collective=None, **_labels())
-    try:
-        collective = ops.create_collective(current_user, form.collective_data())
-    except ValidationError as error:
-        add_domain_errors(form, error.fields)
-        return render_template(
-            "collectives/form.html", form=form, collective=None, **_labels()
-        ), 422
-    except PermissionDenied as error:
-        flash(error.message, "error")
-        return redirect(url_for("collectives.index"))
+        return _form_page(form, None)
+    with (
+        form_errors(form, lambda: _form_page(form, None)),
+        flash_errors(url_for("collectives.index"), catch=(PermissionDenied,)),
+    ):
+        collective = ops.create_collective(
+            current_user, CollectiveInput.load(form.collective_data())
+        )
     flash(_("The collective is created. You are its coordinator."), "success")
     return redirect(url_for("collectives.show", collective_id=collective.id))
 
@@ -110,17 +115,11 @@ def edit(collective_id: int):
     if request.method == "GET":
         form = CollectiveForm(obj=collective, formdata=None)
         form.region.data = collective.region or ""
-        return render_template(
-            "collectives/form.html", form=form, collective=collective, **_labels()
-        )
+        return _form_page(form, collective)
     form = CollectiveForm()
-    try:
-        ops.update_collective(current_user, collective, form.collective_data())
-    except ValidationError as error:
-        add_domain_errors(form, error.fields)
-        return render_template(
-            "collectives/form.html", form=form, collective=collective, **_labels()
-        ), 422
+    with form_errors(form, lambda: _form_page(form, collective)):
+        changes = CollectiveInput.load(form.collective_data(), partial=True)
+        ops.update_collective(current_user, collective, changes)
     flash(_("The collective is saved."), "success")
     return redirect(url_for("collectives.show", collective_id=collective.id))
 
@@ -177,23 +176,16 @@ def _back(collective: Collective, anchor: str = ""):
     return redirect(url + (f"#{anchor}" if anchor else ""))
 
 
-def _flash_error(error: DomainError) -> None:
-    flash(error.message or _("This is not possible in the current state."), "error")
-
-
 @bp.post("/<int:collective_id>/rejoindre")
 @login_required
 def join(collective_id: int):
     collective = _visible(collective_id)
     form = JoinForm()
-    try:
+    with (
+        form_errors(form, lambda: _show_page(collective, join_form=form)),
+        flash_errors(lambda: _back(collective), catch=(Conflict, PermissionDenied)),
+    ):
         outcome = ops.join(current_user, collective, form.message.data)
-    except ValidationError as error:
-        add_domain_errors(form, error.fields)
-        return _show_page(collective, 422, join_form=form)
-    except (Conflict, PermissionDenied) as error:
-        _flash_error(error)
-        return _back(collective)
     if outcome["state"] == "member":
         flash(_("Welcome to the collective!"), "success")
     else:
@@ -208,16 +200,9 @@ def decide(collective_id: int, request_id: int):
     form = DecideRequestForm()
     if not (form.approve.data or form.refuse.data):
         abort(400)
-    try:
+    with flash_errors(lambda: _back(collective, "demandes")):
         join_request = ops.get_request(collective, request_id)
         ops.decide_request(current_user, join_request, bool(form.approve.data), form.answer.data)
-    except NotFound:
-        abort(404)
-    except PermissionDenied:
-        abort(403)
-    except DomainError as error:
-        _flash_error(error)
-        return _back(collective, "demandes")
     flash(_("Your answer is recorded."), "success")
     return _back(collective, "demandes")
 
@@ -250,26 +235,19 @@ def invite(collective_id: int):
     invitee_profile = invitee.profile if invitee is not None else None
     if invitee_profile is None or not can_view_profile(current_user, invitee_profile):
         invitee = None  # a person one cannot see is no different from an unknown one
-    try:
+    if from_profile is not None:
+        back = lambda: _back_to_profile(profile_id, collective)  # noqa: E731
+        refused = flash_errors(back, catch=(ValidationError, Conflict), message=field_messages)
+    else:
+        back = lambda: _back(collective, "inviter")  # noqa: E731
+        refused = flash_errors(back, catch=(Conflict,))
+    with form_errors(form, lambda: _show_page(collective, invite_form=form)), refused:
         if invitee is None and ops.is_coordinator(collective, current_user):
             raise ValidationError(
                 _("Some fields need your attention."),
                 {"invitee": [_("Nobody with this e-mail can be invited to this collective.")]},
             )
         ops.invite(current_user, collective, invitee, form.message.data or "")
-    except ValidationError as error:
-        if from_profile is not None:
-            flash(" ".join(str(m) for ms in error.fields.values() for m in ms), "error")
-            return _back_to_profile(profile_id, collective)
-        add_domain_errors(form, error.fields)
-        return _show_page(collective, 422, invite_form=form)
-    except PermissionDenied:
-        abort(403)
-    except Conflict as error:
-        _flash_error(error)
-        if from_profile is not None:
-            return _back_to_profile(profile_id, collective)
-        return _back(collective, "inviter")
     flash(_("The invitation is sent."), "success")
     if from_profile is not None:
         return _back_to_profile(profile_id, collective)
@@ -297,14 +275,9 @@ def invite_from_profile():
 def answer_invitation(collective_id: int, invitation_id: int):
     collective = _visible(collective_id)
     form = AnswerInvitationForm()
-    try:
+    with flash_errors(lambda: _back(collective), catch=(*ACTION_REFUSALS, PermissionDenied)):
         invitation = ops.get_invitation(collective, invitation_id)
         ops.respond_invitation(current_user, invitation, accept=bool(form.accept.data))
-    except NotFound:
-        abort(404)
-    except DomainError as error:
-        _flash_error(error)
-        return _back(collective)
     if form.accept.data:
         flash(_("Welcome to the collective!"), "success")
     else:
@@ -317,15 +290,8 @@ def answer_invitation(collective_id: int, invitation_id: int):
 def cancel_invitation(collective_id: int, invitation_id: int):
     collective = _visible(collective_id)
     ActionForm()
-    try:
+    with flash_errors(lambda: _back(collective, "inviter")):
         ops.cancel_invitation(current_user, ops.get_invitation(collective, invitation_id))
-    except NotFound:
-        abort(404)
-    except PermissionDenied:
-        abort(403)
-    except DomainError as error:
-        _flash_error(error)
-        return _back(collective, "inviter")
     flash(_("The invitation is cancelled."), "info")
     return _back(collective, "inviter")
 
@@ -335,17 +301,13 @@ def cancel_invitation(collective_id: int, invitation_id: int):
 def leave(collective_id: int):
     collective = _visible(collective_id)
     ActionForm()
-    try:
+    with flash_errors(lambda: _back(collective, "membres"), catch=ANY_REFUSAL):
         ops.leave(current_user, collective)
-    except DomainError as error:
-        _flash_error(error)
-        return _back(collective, "membres")
     flash(_("You left the collective."), "info")
     return _back(collective)
 
 
 def _member_user(user_id: int):
-    from marketplace.accounts.models import User
 
     user = db.session.get(User, user_id)
     if user is None:
@@ -358,15 +320,8 @@ def _member_user(user_id: int):
 def remove(collective_id: int, user_id: int):
     collective = _visible(collective_id)
     ActionForm()
-    try:
+    with flash_errors(lambda: _back(collective, "membres")):
         ops.remove_member(current_user, collective, _member_user(user_id))
-    except PermissionDenied:
-        abort(403)
-    except NotFound:
-        abort(404)
-    except DomainError as error:
-        _flash_error(error)
-        return _back(collective, "membres")
     flash(_("The member is removed from the collective."), "info")
     return _back(collective, "membres")
 
@@ -376,15 +331,8 @@ def remove(collective_id: int, user_id: int):
 def role(collective_id: int, user_id: int):
     collective = _visible(collective_id)
     ActionForm()
-    try:
+    with flash_errors(lambda: _back(collective, "membres")):
         ops.set_role(current_user, collective, _member_user(user_id), request.form.get("role", ""))
-    except PermissionDenied:
-        abort(403)
-    except NotFound:
-        abort(404)
-    except DomainError as error:
-        _flash_error(error)
-        return _back(collective, "membres")
     flash(_("The role is changed."), "success")
     return _back(collective, "membres")
 
@@ -402,13 +350,9 @@ def propose(collective_id: int):
         data["quorum_percent"] = 0
     for name in ("title", "description", "closes_at", "quorum_percent"):
         form[name].errors = []
-    try:
-        decision = dec.open_decision(current_user, collective, data)
-    except PermissionDenied:
-        abort(403)
-    except ValidationError as error:
-        add_domain_errors(form, error.fields)
-        return _show_page(collective, 422, decision_form=form)
+    with form_errors(form, lambda: _show_page(collective, decision_form=form)):
+        ops.require_coordinator(collective, current_user)  # before the fields, as always
+        decision = dec.open_decision(current_user, collective, DecisionInput.load(data))
     flash(_("The proposal is open to the vote."), "success")
     return redirect(
         url_for("collectives.decision", collective_id=collective.id, decision_id=decision.id)
@@ -439,32 +383,18 @@ def _decision_page(collective: Collective, decision, form: VoteForm | None = Non
 @bp.get("/<int:collective_id>/decisions/<int:decision_id>")
 def decision(collective_id: int, decision_id: int):
     collective = _visible(collective_id)
-    try:
-        found = dec.get_decision(collective, decision_id)
-    except NotFound:
-        abort(404)
-    return _decision_page(collective, found)
+    return _decision_page(collective, dec.get_decision(collective, decision_id))
 
 
 @bp.post("/<int:collective_id>/decisions/<int:decision_id>/vote")
 @login_required
 def vote(collective_id: int, decision_id: int):
     collective = _visible(collective_id)
-    try:
-        found = dec.get_decision(collective, decision_id)
-    except NotFound:
-        abort(404)
+    found = dec.get_decision(collective, decision_id)
     form = VoteForm()
-    try:
-        dec.vote(current_user, found, form.choice.data)
-    except ValidationError as error:
-        add_domain_errors(form, error.fields)
-        return _decision_page(collective, found, form, 422)
-    except PermissionDenied:
-        abort(403)
-    except Conflict as error:
-        form.form_errors.append(error.message)
-        return _decision_page(collective, found, form, 409)
+    page = lambda: _decision_page(collective, found, form)  # noqa: E731
+    with form_errors(form, page, status=None, catch=ACTION_REFUSALS):  # 422 or 409
+        dec.vote(current_user, found, VoteInput.load({"choice": form.choice.data}).choice)
     flash(_("Your vote is recorded. You may change it until the vote closes."), "success")
     return redirect(
         url_for("collectives.decision", collective_id=collective.id, decision_id=found.id)

@@ -16,16 +16,17 @@ from flask import (
 )
 from sqlalchemy import func, select
 
+from marketplace.caes.models import Cae
 from marketplace.extensions import db
 from marketplace.health import database_state
+from marketplace.profiles.operations import recent_profiles
+from marketplace.search.indexer import get_indexer
 
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
 def index():
-    from marketplace.caes.models import Cae
-    from marketplace.profiles.operations import recent_profiles
 
     cae_count = db.session.scalar(select(func.count(Cae.id)))
     return render_template("main/index.html", cae_count=cae_count, profiles=recent_profiles(6))
@@ -45,7 +46,6 @@ def health():
     builds it with `flask search rebuild` before it takes traffic: docs/DEPLOYMENT.md).
     `index_position` is the last change of the shared log this node's index has applied.
     """
-    from marketplace.search.indexer import get_indexer
 
     body: dict = {"status": "ok", "database": database_state(), "index": "ok"}
     state = get_indexer().read_state()

@@ -21,18 +21,18 @@ from marketplace.accounts.management import (
 from marketplace.accounts.models import MembershipState, Role, User
 from marketplace.accounts.notify import send_membership_decision
 from marketplace.accounts.operations import MEMBERSHIP_TRANSITIONS, change_membership, change_role
-from marketplace.blueprints.caes import page_arg, register_domain_errors
+from marketplace.audit import entries
 from marketplace.blueprints.main import safe_next
+from marketplace.blueprints.outcomes import on_refusal
+from marketplace.blueprints.paging import page_number
 from marketplace.caes.forms import AccountSearchForm, DecisionForm
 from marketplace.caes.models import Cae
-from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
+from marketplace.errors import Conflict, DomainError, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.jobs.operations import failed_messages, outbox_counts, requeue
-from marketplace.profiles.operations import paginate
+from marketplace.pagination import Pager, paginate
 
 bp = Blueprint("manage", __name__, url_prefix="/gestion")
-register_domain_errors(bp)
-
 DECISIONS = ("verified", "refused")
 
 
@@ -66,15 +66,17 @@ def _render_members(cae: Cae, state: str, page: int, error: str | None = None, s
             cae=cae,
             state=state,
             people=people,
-            total=total,
-            page=page,
-            per_page=per_page,
+            pager=Pager(page, per_page, total),
             counts=counts,
             transitions=MEMBERSHIP_TRANSITIONS,
             error=error,
         ),
         status,
     )
+
+
+#: Shown on top of the list, with their status; refused actions stay the 403 page.
+LIST_REFUSALS = (ValidationError, Conflict, NotFound)
 
 
 def _message(problem: DomainError) -> str:
@@ -86,7 +88,7 @@ def _message(problem: DomainError) -> str:
 @bp.get("/caes/<int:cae_id>/membres")
 def members(cae_id: int):
     cae = managed_cae(current_user, cae_id)
-    return _render_members(cae, _state_arg(), page_arg())
+    return _render_members(cae, _state_arg(), page_number())
 
 
 @bp.post("/membres/<int:user_id>/decision")
@@ -107,12 +109,13 @@ def decide(user_id: int):
         error = _("The note takes at most %(n)d characters.", n=500)
     if error is None:
         name = person.display_name
-        try:
+        with on_refusal(
+            lambda problem: _render_members(
+                cae, person.membership, 1, _message(problem), problem.status
+            ),
+            catch=LIST_REFUSALS,
+        ):
             change_membership(current_user, person, form.decision.data, form.note.data or "")
-        except PermissionDenied:
-            raise
-        except DomainError as problem:
-            return _render_members(cae, person.membership, 1, _message(problem), problem.status)
         send_membership_decision(person)
         if person.membership == "verified":
             flash(_("The membership of %(name)s is verified.", name=name), "success")
@@ -125,11 +128,11 @@ def decide(user_id: int):
 @bp.get("/caes/<int:cae_id>/historique")
 def history(cae_id: int):
     cae = managed_cae(current_user, cae_id)
-    page = page_arg()
+    page = page_number()
     per_page = current_app.config["PER_PAGE"]
     events, total = paginate(membership_history(current_user, cae.id), page, per_page)
     return render_template(
-        "manage/history.html", cae=cae, events=events, total=total, page=page, per_page=per_page
+        "manage/history.html", cae=cae, events=events, pager=Pager(page, per_page, total)
     )
 
 
@@ -140,7 +143,7 @@ def _render_users(error: str | None = None, status: int = 200, q: str | None = N
     search = AccountSearchForm(request.args)
     if q is not None:
         search.q.data = q
-    page = page_arg()
+    page = page_number()
     per_page = current_app.config["PER_PAGE"]
     users, total = paginate(search_accounts(current_user, search.q.data or ""), page, per_page)
     args = {"q": search.q.data} if search.q.data else {}
@@ -149,9 +152,7 @@ def _render_users(error: str | None = None, status: int = 200, q: str | None = N
             "manage/users.html",
             search=search,
             users=users,
-            total=total,
-            page=page,
-            per_page=per_page,
+            pager=Pager(page, per_page, total),
             args=args,
             role_form=RoleForm(formdata=None),
             error=error,
@@ -163,15 +164,12 @@ def _render_users(error: str | None = None, status: int = 200, q: str | None = N
 @bp.get("/journal")
 def audit_log():
     """What managers and admins did (admins only)."""
-    from marketplace.audit import entries
 
     require_admin(current_user)
-    page = page_arg()
+    page = page_number()
     per_page = current_app.config["PER_PAGE"]
     rows, total = paginate(entries(current_user), page, per_page)
-    return render_template(
-        "manage/audit.html", entries=rows, total=total, page=page, per_page=per_page
-    )
+    return render_template("manage/audit.html", entries=rows, pager=Pager(page, per_page, total))
 
 
 @bp.get("/comptes")
@@ -189,12 +187,8 @@ def set_role(user_id: int):
     form = RoleForm()
     if not form.validate_on_submit():
         return _render_users(_("The form has expired. Please try again."), 422)
-    try:
+    with on_refusal(lambda p: _render_users(_message(p), p.status), catch=LIST_REFUSALS):
         change_role(current_user, person, form.role.data or "")
-    except PermissionDenied:
-        raise
-    except DomainError as problem:
-        return _render_users(_message(problem), problem.status)
     flash(
         _(
             "%(name)s is now: %(role)s.",
@@ -210,16 +204,14 @@ def set_role(user_id: int):
 
 
 def _render_outbox(error: str | None = None, status: int = 200):
-    page = page_arg()
+    page = page_number()
     per_page = current_app.config["PER_PAGE"]
     rows, total = paginate(failed_messages(current_user), page, per_page)
     return (
         render_template(
             "manage/outbox.html",
             messages=rows,
-            total=total,
-            page=page,
-            per_page=per_page,
+            pager=Pager(page, per_page, total),
             counts=outbox_counts(current_user),
             error=error,
         ),
@@ -235,9 +227,7 @@ def outbox():
 
 @bp.post("/courriels/<int:outbox_id>/renvoyer")
 def resend_mail(outbox_id: int):
-    try:
+    with on_refusal(lambda p: _render_outbox(_message(p), p.status), catch=(Conflict,)):
         requeue(current_user, outbox_id)
-    except Conflict as problem:
-        return _render_outbox(_message(problem), problem.status)
     flash(_("The message will be sent again in a moment."), "success")
     return redirect(url_for("manage.outbox"))

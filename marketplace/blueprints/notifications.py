@@ -9,15 +9,17 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField
 
+from marketplace.blueprints.outcomes import form_errors
 from marketplace.blueprints.paging import page_number
-from marketplace.errors import ValidationError
-from marketplace.notifications.models import EmailMode
+from marketplace.extensions import db
+from marketplace.notifications.models import EmailMode, Notification
 from marketplace.notifications.operations import (
     email_mode,
     mark_read,
     notifications_of,
     set_email_mode,
 )
+from marketplace.pagination import Pager
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -45,9 +47,7 @@ def index():
     return render_template(
         "notifications/index.html",
         notifications=items,
-        total=total,
-        page=page,
-        per_page=PER_PAGE,
+        pager=Pager(page, PER_PAGE, total),
         form=MarkReadForm(formdata=None),
     )
 
@@ -64,8 +64,6 @@ def read_all():
 @bp.post("/<int:notification_id>/lue")
 @login_required
 def read_one(notification_id: int):
-    from marketplace.extensions import db
-    from marketplace.notifications.models import Notification
 
     MarkReadForm()
     notification = db.session.get(Notification, notification_id)
@@ -85,10 +83,7 @@ def settings():
     if request.method == "GET":
         form.email.data = email_mode(current_user)
         return render_template("notifications/settings.html", form=form)
-    try:
+    with form_errors(form, lambda: render_template("notifications/settings.html", form=form)):
         set_email_mode(current_user, form.email.data)
-    except ValidationError as error:
-        form.email.errors = list(error.fields.get("email", []))
-        return render_template("notifications/settings.html", form=form), 422
     flash(_("Your notification settings are saved."), "success")
     return redirect(url_for("notifications.settings"))

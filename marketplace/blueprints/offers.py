@@ -6,9 +6,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from marketplace.blueprints.caes import register_domain_errors
+from marketplace.blueprints.outcomes import flash_errors, form_errors
 from marketplace.blueprints.paging import page_number
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
+from marketplace.pagination import Pager
 from marketplace.subcontracting.forms import (
     AcceptForm,
     CloseOfferForm,
@@ -30,8 +31,11 @@ from marketplace.subcontracting.operations import (
 )
 
 bp = Blueprint("offers", __name__, url_prefix="/offres")
-register_domain_errors(bp)
 PER_PAGE = 20
+
+#: What the forms of an offer's page show on top of the form: the offer may have closed,
+#: one may not answer one's own offer.
+FORM_REFUSALS = (ValidationError, Conflict, PermissionDenied)
 
 
 @bp.get("")
@@ -41,9 +45,12 @@ def index():
     filters = OfferFilters(**form.filter_values())
     offers, total = search_offers(current_user, filters, page, PER_PAGE)
     return render_template(
-        "offers/index.html", form=form, offers=offers, total=total, page=page,
-        per_page=PER_PAGE, args=form.active_args(),
-    )  # fmt: skip
+        "offers/index.html",
+        form=form,
+        offers=offers,
+        pager=Pager(page, PER_PAGE, total),
+        args=form.active_args(),
+    )
 
 
 @bp.route("/nouvelle", methods=["GET", "POST"])
@@ -54,15 +61,12 @@ def new():
         return render_template("offers/new.html", form=form)
     valid = form.validate()
     data = form.data_for_operation()
-    try:
+    page = lambda: render_template("offers/new.html", form=form)  # noqa: E731
+    with form_errors(form, page, catch=(ValidationError, PermissionDenied)):
         if valid:
             offer = create_offer(current_user, data)
         else:
             validate_offer_input({k: v for k, v in data.items() if k != "budget_cents"})
-    except ValidationError as error:
-        form.add_domain_errors(error.fields, error.message)
-    except PermissionDenied as error:
-        form.form_errors.append(error.message)
     if form.has_errors:
         return render_template("offers/new.html", form=form), 422
     flash(_("Your offer is posted."), "success")
@@ -104,13 +108,9 @@ def post_response(offer_id: int):
     offer = get_offer(current_user, offer_id)
     form = ResponseForm()
     valid = form.validate()
-    try:
+    with form_errors(form, lambda: _show(offer, response_form=form), catch=FORM_REFUSALS):
         if valid:
             respond(current_user, offer, form.data_for_operation())
-    except ValidationError as error:
-        form.add_domain_errors(error.fields, error.message)
-    except (Conflict, PermissionDenied) as error:
-        form.form_errors.append(error.message)
     if form.has_errors:
         return _show(offer, response_form=form, status=422)
     flash(_("Your response is sent."), "success")
@@ -125,11 +125,8 @@ def accept(offer_id: int, response_id: int):
     if not form.validate():
         flash(_("The form has expired. Please send it again."), "error")
         return _show(offer, accept_form=form, status=422)
-    try:
+    with flash_errors(lambda: _show(offer, accept_form=form), status=None):  # 422 or 409
         record = accept_response(current_user, offer, response_id, {"vat_rate": form.vat_rate.data})
-    except (ValidationError, Conflict) as error:
-        flash(error.message, "error")
-        return _show(offer, accept_form=form, status=409 if isinstance(error, Conflict) else 422)
     flash(_("Response accepted: the subcontract is proposed to its author."), "success")
     return redirect(url_for("subcontracts.show", record_id=record.id))
 
@@ -140,10 +137,7 @@ def close(offer_id: int):
     offer = get_offer(current_user, offer_id)
     if not CloseOfferForm().validate():
         abort(400)
-    try:
+    with flash_errors(lambda: _show(offer), catch=(Conflict,), status=409):
         close_offer(current_user, offer)
-    except Conflict as error:
-        flash(error.message, "error")
-        return _show(offer, status=409)
     flash(_("The offer is closed."), "success")
     return redirect(url_for("offers.show", offer_id=offer.id))

@@ -9,17 +9,18 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from marketplace.blueprints.outcomes import form_errors
 from marketplace.blueprints.paging import page_number
 from marketplace.caes.models import Cae
-from marketplace.errors import NotFound, ValidationError
+from marketplace.collectives.queries import collectives_of_person, coordinated_by
 from marketplace.extensions import db
+from marketplace.pagination import Pager
 from marketplace.profiles.forms import AUDIENCE_HELP, ProfileFilterForm, ProfileForm
+from marketplace.profiles.listing import list_profiles
 from marketplace.profiles.models import Profile
 from marketplace.profiles.operations import (
     ProfileFilters,
-    filtered_profiles,
     get_profile,
-    paginate,
     update_profile,
     validate_profile_input,
 )
@@ -35,26 +36,21 @@ def index():
     form = ProfileFilterForm(caes, formdata=request.args)
     page = page_number()
     filters = ProfileFilters(**form.filter_values())
-    profiles, total = paginate(filtered_profiles(current_user, filters), page, PER_PAGE)
+    profiles, total = list_profiles(current_user, filters, page, PER_PAGE)
     if page > 1 and not profiles:
         abort(404)
     return render_template(
         "profiles/index.html",
         form=form,
         profiles=profiles,
-        total=total,
-        page=page,
-        per_page=PER_PAGE,
+        pager=Pager(page, PER_PAGE, total),
         args=form.active_args(),
     )
 
 
 @bp.get("/<int:profile_id>")
 def show(profile_id: int):
-    try:
-        profile = get_profile(current_user, profile_id)
-    except NotFound:
-        abort(404)
+    profile = get_profile(current_user, profile_id)  # NotFound: the 404 page
     levels = [
         (level, list(rows))
         for level, rows in groupby(
@@ -62,7 +58,6 @@ def show(profile_id: int):
         )
     ]
     is_owner = current_user.is_authenticated and current_user.id == profile.user_id
-    from marketplace.collectives.queries import collectives_of_person, coordinated_by
 
     coordinated = [] if is_owner else coordinated_by(current_user)
     return render_template(
@@ -93,15 +88,11 @@ def edit():
 
     valid = form.validate()
     data = form.profile_data()
-    try:
+    with form_errors(form, lambda: _edit_page(form, profile)):
         if not valid:
             validate_profile_input(data)  # gather the domain errors of the other fields too
         else:
             update_profile(current_user, profile, data)
-    except ValidationError as error:
-        form.add_domain_errors(error.fields)
-        if not error.fields:
-            form.form_errors.append(error.message)
     if form.has_errors:
         return _edit_page(form, profile), 422
     flash(_("Your profile is saved."), "success")

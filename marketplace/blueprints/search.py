@@ -9,10 +9,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from marketplace import geo
+from marketplace.blueprints.paging import page_number
 from marketplace.ids import parse_id
+from marketplace.pagination import Pager
+from marketplace.profiles.finder import search_profiles
 from marketplace.profiles.models import Availability, ProfileStatus
 from marketplace.profiles.operations import ProfileFilters
 from marketplace.search.query import MAX_CHARS
+from marketplace.search.service import search_documents
 
 bp = Blueprint("search", __name__)
 
@@ -41,8 +45,6 @@ ELSEWHERE: tuple[tuple[str, dict[str, str], str, Any], ...] = (
 def elsewhere(q: str) -> list[dict[str, Any]]:
     """How many collectives, tenders and open offers the reader may see match q, with links
     to their lists (the same visible totals those lists show)."""
-    from marketplace.search.service import search_documents
-
     if not q:
         return []
     found = []
@@ -67,19 +69,11 @@ def read_filters(args) -> ProfileFilters:
     return ProfileFilters(skill, department, region, cae, status, availability)
 
 
-def _page(args) -> int:
-    raw = args.get("page", "1")
-    page = parse_id(raw)
-    return min(page, MAX_PAGE) if page is not None else 1
-
-
 @bp.get("/recherche")
 def index():
-    from marketplace.search.service import search_profiles
-
     q = (request.args.get("q") or "")[: MAX_CHARS * 2]
     filters = read_filters(request.args)
-    page = _page(request.args)
+    page = page_number(MAX_PAGE, lenient=True)
     result = search_profiles(current_user, q, filters, page, PER_PAGE)
     clear_args: dict[str, Any] = {"q": result.query} if result.query else {}
     args = dict(clear_args)
@@ -108,6 +102,7 @@ def index():
     return render_template(
         "search/index.html",
         result=result,
+        pager=Pager(result.page, result.per_page, result.total),
         filters=filters,
         args=args,
         facets=facets,

@@ -6,15 +6,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from marketplace.blueprints.caes import register_domain_errors
-from marketplace.errors import Conflict, PermissionDenied, ValidationError
+from marketplace.blueprints.outcomes import flash_errors, form_errors
+from marketplace.errors import Conflict, DomainError, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.ids import parse_id
 from marketplace.profiles.models import Profile
 from marketplace.subcontracting.charts import flow_chart
 from marketplace.subcontracting.figures import cae_figures, cae_records, my_ledger
 from marketplace.subcontracting.forms import MoveForm, PeriodForm, SubcontractForm
-from marketplace.subcontracting.operations import acting_profile
 from marketplace.subcontracting.records import (
     allowed_moves,
     get_subcontract,
@@ -23,11 +22,10 @@ from marketplace.subcontracting.records import (
     transition,
     validate_subcontract_input,
 )
+from marketplace.subcontracting.validation import acting_profile
 from marketplace.visibility import can_view_profile
 
 bp = Blueprint("subcontracts", __name__)
-register_domain_errors(bp)
-
 #: Records listed on a CAE's figures page (the totals count them all; the CSV ledger lists all).
 LATEST_RECORDS = 50
 
@@ -64,17 +62,14 @@ def new():
     form = SubcontractForm()
     valid = form.validate()
     record = None
-    try:
+    refusals = (ValidationError, Conflict, PermissionDenied)
+    with form_errors(form, lambda: _new_page(form), catch=refusals):
         if valid:
             record = propose_subcontract(current_user, form.data_for_operation())
         else:  # gather the domain errors of the other fields too
             data = form.data_for_operation()
             data["amount_cents"] = data["amount_cents"] or 1
             validate_subcontract_input(current_user, acting_profile(current_user), data)
-    except ValidationError as error:
-        form.add_domain_errors(error.fields, error.message)
-    except (Conflict, PermissionDenied) as error:
-        form.form_errors.append(error.message)
     if form.has_errors or record is None:
         return _new_page(form), 422
     flash(_("The subcontract is proposed: it counts once the subcontractor accepts it."), "success")
@@ -116,15 +111,21 @@ def move(record_id: int):
     if not form.validate():
         flash(_("The form has expired. Please send it again."), "error")
         return _show(record, 400)
-    try:
+    with flash_errors(
+        lambda: _show(get_subcontract(current_user, record_id)),
+        status=409,
+        rollback=True,
+        message=_move_refusal,
+    ):
         transition(current_user, record, form.to.data)
-    except (Conflict, ValidationError) as error:
-        db.session.rollback()
-        flash(error.message if isinstance(error, Conflict) else
-              _("This record cannot move from this status to that one."), "error")  # fmt: skip
-        return _show(get_subcontract(current_user, record_id), 409)
     flash(_("The record is updated."), "success")
     return redirect(url_for("subcontracts.show", record_id=record_id))
+
+
+def _move_refusal(error: DomainError) -> str:
+    if isinstance(error, Conflict):
+        return error.message
+    return _("This record cannot move from this status to that one.")
 
 
 @bp.get("/caes/<int:cae_id>/chiffres")

@@ -16,11 +16,15 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from marketplace.blueprints.outcomes import ANY_REFUSAL, flash_errors, form_errors
 from marketplace.blueprints.paging import page_number
-from marketplace.errors import DomainError, NotFound, ValidationError
+from marketplace.collectives.queries import collectives_of_member
+from marketplace.collectives.visibility import can_view_collective
+from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from marketplace.formatting import cents_to_input, parse_euros
 from marketplace.ids import parse_id
+from marketplace.pagination import Pager
 from marketplace.tenders import exports
 from marketplace.tenders.forms import (
     ApplyForm,
@@ -48,6 +52,7 @@ from marketplace.tenders.operations import (
     set_team,
     update_tender,
 )
+from marketplace.tenders.schemas import TenderApplicationCreate, TenderCreate, TenderUpdate
 from marketplace.tenders.suggestions import all_candidates, complete_team, suggestions_by_lot
 from marketplace.tenders.team import VAT_PERCENT, team_of
 from marketplace.tenders.timing import countdown
@@ -62,10 +67,7 @@ def countdown_filter(deadline) -> str:
 
 
 def _tender_or_404(tender_id: int):
-    try:
-        return get_tender(current_user, tender_id)
-    except NotFound:
-        abort(404)
+    return get_tender(current_user, tender_id)  # NotFound: the 404 page
 
 
 @bp.get("")
@@ -80,9 +82,7 @@ def index():
         "tenders/index.html",
         form=form,
         tenders=tenders,
-        total=total,
-        page=page,
-        per_page=PER_PAGE,
+        pager=Pager(page, PER_PAGE, total),
         args=form.active_args(),
     )
 
@@ -116,17 +116,11 @@ def _save(form: TenderForm, tender):
     form.validate()
     data = form.tender_data()
     if not form.has_errors:
-        try:
+        with form_errors(form, lambda: _form_page(form, tender), catch=ANY_REFUSAL):
             if tender is None:
-                tender = create_tender(current_user, data)
+                tender = create_tender(current_user, TenderCreate.load(data))
             else:
-                update_tender(current_user, tender, data)
-        except ValidationError as error:
-            form.add_domain_errors(error.fields)
-            if not error.fields:
-                form.form_errors.append(error.message)
-        except DomainError as error:
-            form.form_errors.append(error.message)
+                update_tender(current_user, tender, TenderUpdate.load(data, partial=True))
     if form.has_errors:
         return _form_page(form, tender), 422
     flash(_("The tender is saved."), "success")
@@ -134,8 +128,6 @@ def _save(form: TenderForm, tender):
 
 
 def _form_page(form: TenderForm, tender):
-    from marketplace.collectives.queries import collectives_of_member
-
     form.offer_collectives(collectives_of_member(current_user))
     return render_template("tenders/form.html", form=form, tender=tender)
 
@@ -182,7 +174,6 @@ def _show_page(tender, apply_form=None, status=200):
     viewer_in_team = mine is not None and mine.id in team_ids
     # Suggestions are for the people building the team (one read of the competences for both).
     pool = all_candidates(current_user, tender) if owner or viewer_in_team else None
-    from marketplace.visibility import can_view_collective
 
     collective = tender.collective
     body = render_template(
@@ -219,26 +210,18 @@ def apply_to(tender_id: int):
     form = ApplyForm()
     form.lot_ids.choices = [(lot.id, str(lot.number)) for lot in tender.lots]
     form.validate()
-    try:
-        apply(
-            current_user,
-            tender,
+    with (
+        _refused(url_for("tenders.show", tender_id=tender.id)),
+        form_errors(form, lambda: _show_page(tender, form)),  # input first: the same page
+    ):
+        body = TenderApplicationCreate.load(
             {
                 "lot_ids": form.lot_ids.data or [],
                 "role": form.role.data,
                 "message": form.message.data or "",
-            },
+            }
         )
-    except ValidationError as error:
-        for key, messages in error.fields.items():
-            field = form._fields.get(key)
-            if field is not None:
-                field.errors = list(field.errors) + [str(m) for m in messages]
-        return _show_page(tender, form, 422)
-    except DomainError as error:
-        g.rollback_only = True
-        flash(error.message, "error")
-        return redirect(url_for("tenders.show", tender_id=tender.id)), 303
+        apply(current_user, tender, body)
     flash(_("Your application is sent."), "success")
     return redirect(url_for("tenders.show", tender_id=tender.id))
 
@@ -260,26 +243,23 @@ def decision(tender_id: int, application_id: int):
         g.rollback_only = True
         flash(_("Enter an amount in euros, e.g. 45000 or 45 000,50."), "error")
         return redirect(url_for("tenders.show", tender_id=tender.id) + "#candidatures"), 303
-    try:
+    with _refused(url_for("tenders.show", tender_id=tender.id) + "#candidatures"):
         decide(current_user, application, bool(form.accept.data), share)
-    except DomainError as error:
-        g.rollback_only = True
-        flash(error.message, "error")
-        return redirect(url_for("tenders.show", tender_id=tender.id) + "#candidatures"), 303
     flash(_("The decision is saved."), "success")
     return redirect(url_for("tenders.show", tender_id=tender.id) + "#equipe")
+
+
+def _refused(target: str):
+    """Any refusal of a tender's action: its message, nothing saved, back to the tender."""
+    return flash_errors(target, catch=ANY_REFUSAL, status=303, rollback=True)
 
 
 def _owner_action(tender_id: int, action):
     tender = _tender_or_404(tender_id)
     if not is_owner(current_user, tender):
         abort(403)
-    try:
+    with _refused(url_for("tenders.show", tender_id=tender_id)):
         action(tender)
-    except DomainError as error:
-        g.rollback_only = True
-        flash(error.message, "error")
-        return redirect(url_for("tenders.show", tender_id=tender_id)), 303
     flash(_("Saved."), "success")
     return redirect(url_for("tenders.show", tender_id=tender_id))
 

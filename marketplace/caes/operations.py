@@ -1,6 +1,6 @@
 """CAEs: validation, creation and edition by admins (and, partly, their managers); the directory.
 
-Operations take the acting user first (None = the command line), flush, never commit.
+Operations take the acting user first (SYSTEM = the command line), flush, never commit.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace import audit
+from marketplace.accounts.operations import cae_member_counts
 from marketplace.actors import SYSTEM, Viewer
 from marketplace.caes.models import Cae
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -177,7 +178,7 @@ def _apply(cae: Cae, values: dict[str, Any]) -> None:
 
 
 def create_cae(actor: Viewer, data: Mapping[str, Any]) -> Cae:
-    """Add a CAE to the directory: administrators (or the command line, actor None) only."""
+    """Add a CAE to the directory: administrators (or the command line, SYSTEM) only."""
     if actor is not SYSTEM and not actor.is_admin:
         raise PermissionDenied(_("Only administrators can add a CAE."))
     values = validate_cae_input(data)
@@ -261,7 +262,6 @@ def list_caes(filters: CaeFilters | Mapping[str, Any] | None = None) -> list[Cae
     filters (sector, name and city) ignore case and accents; they run on the CAEs' rows
     in Python, the directory of CAEs being small (about 155 in France).
     """
-    from marketplace.accounts.operations import cae_member_counts
 
     f = _as_filters(filters)
     stmt = select(Cae)

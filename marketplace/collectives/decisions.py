@@ -14,25 +14,25 @@ UPDATE … WHERE closed_at IS NULL makes sure only one of them announces the res
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.accounts.models import User
 from marketplace.actors import SYSTEM, Viewer
 from marketplace.collectives.models import Collective, CollectiveMember, Decision, Vote, VoteChoice
 from marketplace.collectives.notify import decision_path, notify
 from marketplace.collectives.rules import _record, _require_coordinator, membership_of
+from marketplace.collectives.schemas import DecisionInput
 from marketplace.errors import DeadlinePassed, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.formatting import datetime_short
 from marketplace.statemachine import compare_and_set
-from marketplace.text import clean, clean_multiline
-from marketplace.timeutil import PARIS, as_utc, utcnow
-
-MAX_DURATION = timedelta(days=366)
+from marketplace.timeutil import PARIS as PARIS  # deadlines are read in Paris time
+from marketplace.timeutil import as_utc, utcnow
 
 
 @dataclass
@@ -70,71 +70,6 @@ def is_open(decision: Decision, now: datetime | None = None) -> bool:
     return (now or utcnow()) < as_utc(decision.closes_at)
 
 
-def parse_closes_at(raw: Any) -> datetime:
-    """An ISO 8601 datetime; without an offset it is read in Paris time (deadlines are)."""
-    if isinstance(raw, datetime):
-        value = raw
-    elif isinstance(raw, str) and raw.strip():
-        text = raw.strip()
-        if text.endswith("Z"):
-            text = text[:-1] + "+00:00"
-        try:
-            value = datetime.fromisoformat(text)
-        except ValueError:
-            raise ValueError("bad datetime") from None
-    else:
-        raise ValueError("missing")
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=PARIS)
-    return as_utc(value)
-
-
-def validate_decision_input(data: Any) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise ValidationError(_("The proposal must be an object."))
-    errors: dict[str, list[str]] = {}
-    out: dict[str, Any] = {}
-    for key in data:
-        if key not in ("title", "description", "closes_at", "quorum_percent"):
-            errors[key] = [_("Unknown or read-only field.")]
-    title = data.get("title")
-    if not isinstance(title, str) or not clean(title):
-        errors["title"] = [_("Give the proposal a title.")]
-    elif len(clean(title)) > 200:
-        errors["title"] = [_("At most %(n)d characters.", n=200)]
-    else:
-        out["title"] = clean(title)
-    description = data.get("description") or ""
-    if not isinstance(description, str):
-        errors["description"] = [_("Expected text.")]
-    elif len(clean_multiline(description)) > 5000:
-        errors["description"] = [_("At most %(n)d characters.", n=5000)]
-    else:
-        out["description"] = clean_multiline(description)
-    try:
-        closes_at = parse_closes_at(data.get("closes_at"))
-    except ValueError:
-        errors["closes_at"] = [_("Expected a date and time (e.g. 2026-12-15T18:00:00+01:00).")]
-    else:
-        now = utcnow()
-        if closes_at <= now:
-            errors["closes_at"] = [_("The closing time must be in the future.")]
-        elif closes_at > now + MAX_DURATION:
-            errors["closes_at"] = [_("A vote lasts at most a year.")]
-        else:
-            out["closes_at"] = closes_at
-    quorum = data.get("quorum_percent")
-    if quorum in (None, ""):
-        out["quorum_percent"] = None
-    elif isinstance(quorum, bool) or not isinstance(quorum, int) or not 1 <= quorum <= 100:
-        errors["quorum_percent"] = [_("The quorum is a whole percentage between 1 and 100.")]
-    else:
-        out["quorum_percent"] = quorum
-    if errors:
-        raise ValidationError(_("Some fields need your attention."), errors)
-    return out
-
-
 def _member_count(collective_id: int) -> int:
     stmt = select(func.count(CollectiveMember.id)).where(
         CollectiveMember.collective_id == collective_id
@@ -143,7 +78,6 @@ def _member_count(collective_id: int) -> int:
 
 
 def _member_users(collective_id: int):
-    from marketplace.accounts.models import User
 
     return db.session.scalars(
         select(User)
@@ -152,11 +86,21 @@ def _member_users(collective_id: int):
     ).all()
 
 
-def open_decision(actor: Viewer, collective: Collective, data: dict[str, Any]) -> Decision:
-    """A coordinator puts a proposal to the vote; every member is told."""
+def open_decision(
+    actor: Viewer, collective: Collective, data: DecisionInput | dict[str, Any]
+) -> Decision:
+    """A coordinator puts a proposal to the vote; every member is told. ``data``: a checked
+    DecisionInput, or what to check with it."""
     _require_coordinator(collective, actor, _("Only the coordinators open proposals."))
-    values = validate_decision_input(data)
-    decision = Decision(collective_id=collective.id, created_by_id=actor.id, **values)
+    proposal = data if isinstance(data, DecisionInput) else DecisionInput.load(data)
+    decision = Decision(
+        collective_id=collective.id,
+        created_by_id=actor.id,
+        title=proposal.title,
+        description=proposal.description,
+        closes_at=proposal.closes_at,
+        quorum_percent=proposal.quorum_percent,
+    )
     db.session.add(decision)
     db.session.flush()
     _record(collective, "decision_opened", actor, decision_id=decision.id, to_state="open")

@@ -1,4 +1,5 @@
-"""Forms of the collective pages (validation of content is the operations' job)."""
+"""Forms of the collective pages: rendering and CSRF; their content is checked by the
+schemas (collectives/schemas.py), whose limits the fields show."""
 
 from __future__ import annotations
 
@@ -20,7 +21,14 @@ from wtforms.validators import NumberRange, Optional
 from marketplace import geo
 from marketplace.audience import Audience
 from marketplace.collectives.models import JoinPolicy, VoteChoice
-from marketplace.collectives.operations import LIMITS
+from marketplace.collectives.schemas import (
+    CollectiveInput,
+    DecisionInput,
+    InvitationInput,
+    JoinDecisionInput,
+    JoinInput,
+)
+from marketplace.schema import limit_of
 
 #: The collective pages word the audience more fully than Audience.label ("verified" members).
 AUDIENCE_LABELS = {
@@ -31,15 +39,17 @@ AUDIENCE_LABELS = {
 
 
 class CollectiveForm(FlaskForm):
-    name = StringField(_l("Name"), render_kw={"maxlength": LIMITS["name"], "required": True})
+    name = StringField(
+        _l("Name"), render_kw={"maxlength": limit_of(CollectiveInput, "name"), "required": True}
+    )
     description = TextAreaField(
         _l("Description"),
-        render_kw={"maxlength": LIMITS["description"], "rows": 6},
+        render_kw={"maxlength": limit_of(CollectiveInput, "description"), "rows": 6},
         description=_l("What brings you together, what you do together."),
     )
     sector = StringField(
         _l("Sector"),
-        render_kw={"maxlength": LIMITS["sector"]},
+        render_kw={"maxlength": limit_of(CollectiveInput, "sector")},
         description=_l("e.g. Energy renovation, Training, Digital"),
     )
     region = SelectField(_l("Region"), validate_choice=False)
@@ -89,14 +99,15 @@ class JoinForm(FlaskForm):
     message = TextAreaField(
         _l("Message to the coordinators"),
         id="join-message",
-        render_kw={"maxlength": LIMITS["message"], "rows": 3},
+        render_kw={"maxlength": limit_of(JoinInput, "message"), "rows": 3},
     )
     submit = SubmitField(_l("Join"), id="join-submit")
 
 
 class DecideRequestForm(FlaskForm):
     answer = TextAreaField(
-        _l("Answer (optional)"), render_kw={"maxlength": LIMITS["message"], "rows": 2}
+        _l("Answer (optional)"),
+        render_kw={"maxlength": limit_of(JoinDecisionInput, "answer"), "rows": 2},
     )
     approve = SubmitField(_l("Accept"))
     refuse = SubmitField(_l("Decline"))
@@ -108,7 +119,9 @@ class InviteForm(FlaskForm):
         render_kw={"maxlength": 254, "type": "email", "autocomplete": "off"},
     )
     message = TextAreaField(
-        _l("Message"), id="invite-message", render_kw={"maxlength": LIMITS["message"], "rows": 2}
+        _l("Message"),
+        id="invite-message",
+        render_kw={"maxlength": limit_of(InvitationInput, "message"), "rows": 2},
     )
     submit = SubmitField(_l("Invite"), id="invite-submit")
 
@@ -126,10 +139,14 @@ class ActionForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     title = StringField(
-        _l("Title"), id="decision-title", render_kw={"maxlength": 200, "required": True}
+        _l("Title"),
+        id="decision-title",
+        render_kw={"maxlength": limit_of(DecisionInput, "title"), "required": True},
     )
     description = TextAreaField(
-        _l("What is proposed"), id="decision-description", render_kw={"maxlength": 5000, "rows": 6}
+        _l("What is proposed"),
+        id="decision-description",
+        render_kw={"maxlength": limit_of(DecisionInput, "description"), "rows": 6},
     )
     closes_at = DateTimeLocalField(
         _l("Vote open until (Paris time)"),

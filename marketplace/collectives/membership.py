@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
@@ -17,8 +17,10 @@ from marketplace.actors import SYSTEM, Viewer
 from marketplace.collectives.models import (
     Collective,
     CollectiveMember,
+    Decision,
     Invitation,
     JoinRequest,
+    Vote,
 )
 from marketplace.collectives.notify import collective_path, notify
 from marketplace.collectives.rules import (
@@ -30,6 +32,7 @@ from marketplace.collectives.rules import (
     coordinators,
     membership_of,
 )
+from marketplace.collectives.visibility import can_view_collective
 from marketplace.errors import (
     Conflict,
     InvalidTransition,
@@ -37,10 +40,10 @@ from marketplace.errors import (
     PermissionDenied,
     ValidationError,
 )
+from marketplace.events import account_deleting
 from marketplace.extensions import db
 from marketplace.statemachine import change_state
 from marketplace.timeutil import utcnow
-from marketplace.visibility import can_view_collective
 
 #: (from, to) → who may make the move.
 REQUEST_TRANSITIONS = {
@@ -359,10 +362,6 @@ def pending_invitations(collective: Collective) -> list[Invitation]:
 
 def _drop_open_votes(collective: Collective, user_id: int) -> None:
     """A person who leaves no longer counts in the votes still open."""
-    from sqlalchemy import delete
-
-    from marketplace.collectives.models import Decision, Vote
-
     open_ids = select(Decision.id).where(
         Decision.collective_id == collective.id, Decision.closes_at > utcnow()
     )
@@ -427,3 +426,26 @@ def set_role(actor: Viewer, collective: Collective, user: User, role: str) -> Co
     member.role = role
     db.session.flush()
     return member
+
+
+@account_deleting.connect
+def leave_all(user: User, **_extra: Any) -> None:
+    """The person deletes their account: they leave every collective; a last coordinator hands
+    over to the longest-standing member first."""
+    rows = db.session.scalars(
+        select(CollectiveMember).where(CollectiveMember.user_id == user.id)
+    ).all()
+    for row in rows:
+        collective = db.session.get_one(Collective, row.collective_id)
+        if row.role == "coordinator":
+            others = db.session.scalars(
+                select(CollectiveMember)
+                .where(
+                    CollectiveMember.collective_id == collective.id,
+                    CollectiveMember.user_id != user.id,
+                )
+                .order_by(CollectiveMember.id)
+            ).all()
+            if others and not any(o.role == "coordinator" for o in others):
+                set_role(user, collective, others[0].user, "coordinator")
+        leave(user, collective)

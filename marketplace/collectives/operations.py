@@ -21,7 +21,6 @@ from sqlalchemy import func, or_, select
 
 from marketplace.accounts.models import User
 from marketplace.actors import Viewer
-from marketplace.audience import Audience
 from marketplace.collectives.membership import (
     INVITATION_TRANSITIONS,
     REQUEST_TRANSITIONS,
@@ -45,7 +44,6 @@ from marketplace.collectives.membership import (
 from marketplace.collectives.models import (
     Collective,
     CollectiveMember,
-    JoinPolicy,
 )
 from marketplace.collectives.rules import (
     LIMITS,
@@ -58,76 +56,30 @@ from marketplace.collectives.rules import (
     membership_of,
     require_coordinator,
 )
+from marketplace.collectives.schemas import CollectiveInput
 from marketplace.errors import (
     ValidationError,
 )
 from marketplace.extensions import db
-from marketplace.geo import REGIONS
-from marketplace.text import clean, clean_multiline, fold, over_limit
+from marketplace.text import fold
 from marketplace.timeutil import utcnow
 
-FIELDS = ("name", "description", "sector", "region", "audience", "join_policy")
-_REGIONS_BY_KEY = {fold(name): name for name in REGIONS}
+FIELDS = tuple(CollectiveInput.model_fields)
 
 
-# Validation ----------------------------------------------------------------------------------
-
-
-def validate_collective_input(data: Any, *, creating: bool) -> dict[str, Any]:
-    """Check and normalise the writable fields (all required fields when creating)."""
-    if not isinstance(data, dict):
-        raise ValidationError(_("The collective must be an object."))
-    errors: dict[str, list[str]] = {}
-    out: dict[str, Any] = {}
-    for key in data:
-        if key not in FIELDS:
-            errors[key] = [_("Unknown or read-only field.")]
-    for key in ("name", "description", "sector"):
-        if key not in data:
-            continue
-        value = data[key] if data[key] is not None else ""
-        if not isinstance(value, str):
-            errors[key] = [_("Expected text.")]
-            continue
-        raw, value = value, clean_multiline(value) if key == "description" else clean(value)
-        if over_limit(raw, value, LIMITS[key]):
-            errors[key] = [_("At most %(n)d characters.", n=LIMITS[key])]
-        out[key] = value
-    if creating and not out.get("name") and "name" not in errors:
-        errors["name"] = [_("Give the collective a name.")]
-    elif "name" in out and len(out["name"]) < 3 and "name" not in errors:
-        errors["name"] = [_("At least %(n)d characters.", n=3)]
-    if "region" in data:
-        raw = data["region"]
-        if raw in (None, ""):
-            out["region"] = None
-        elif not isinstance(raw, str) or fold(raw) not in _REGIONS_BY_KEY:
-            errors["region"] = [_("Unknown region.")]
-        else:
-            out["region"] = _REGIONS_BY_KEY[fold(raw)]
-    for key, allowed in (("audience", Audience.values()), ("join_policy", JoinPolicy.values())):
-        if key in data:
-            if data[key] not in allowed:
-                errors[key] = [_("Choose one of: %(values)s.", values=", ".join(allowed))]
-            else:
-                out[key] = data[key]
-    if errors:
-        raise ValidationError(_("Some fields need your attention."), errors)
-    return out
-
-
-def create_collective(actor: User, data: dict[str, Any]) -> Collective:
-    """A new collective; its creator is its first coordinator and its CAE the owner CAE."""
+def create_collective(actor: User, data: CollectiveInput | dict[str, Any]) -> Collective:
+    """A new collective; its creator is its first coordinator and its CAE the owner CAE.
+    ``data``: a checked CollectiveInput, or what to check with it."""
     _require_verified(actor)
-    values = validate_collective_input(data, creating=True)
+    values = data if isinstance(data, CollectiveInput) else CollectiveInput.load(data)
     collective = Collective(
-        name=values["name"],
-        description=values.get("description", ""),
-        sector=values.get("sector", ""),
-        sector_key=sector_key(values.get("sector", "")),
-        region=values.get("region"),
-        audience=values.get("audience", "network"),
-        join_policy=values.get("join_policy", "request"),
+        name=values.name,
+        description=values.description,
+        sector=values.sector,
+        sector_key=sector_key(values.sector),
+        region=values.region,
+        audience=values.audience,
+        join_policy=values.join_policy,
         cae_id=actor.cae_id,
         created_by_id=actor.id,
     )
@@ -141,10 +93,15 @@ def create_collective(actor: User, data: dict[str, Any]) -> Collective:
     return collective
 
 
-def update_collective(actor: Viewer, collective: Collective, data: dict[str, Any]) -> Collective:
-    """Coordinators change the description, audience or join policy."""
+def update_collective(
+    actor: Viewer, collective: Collective, data: CollectiveInput | dict[str, Any]
+) -> Collective:
+    """Coordinators change the description, audience or join policy. ``data``: the fields
+    given, checked by CollectiveInput (partial), or what to check with it."""
     _require_coordinator(collective, actor)
-    values = validate_collective_input(data, creating=False)
+    if not isinstance(data, CollectiveInput):
+        data = CollectiveInput.load(data, partial=True)
+    values = data.given()
     if values.get("audience") == "cae" and collective.audience != "cae":
         outsiders = db.session.scalar(
             select(func.count(CollectiveMember.id))
@@ -208,5 +165,4 @@ __all__ = [
     "respond_invitation",
     "set_role",
     "update_collective",
-    "validate_collective_input",
 ]

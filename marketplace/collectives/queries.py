@@ -13,15 +13,17 @@ from marketplace.accounts.models import User
 from marketplace.actors import Viewer
 from marketplace.caes.models import Cae
 from marketplace.collectives.models import Collective, CollectiveEvent, CollectiveMember
+from marketplace.collectives.search import sector_term
+from marketplace.collectives.visibility import can_view_collective, visible_collectives
 from marketplace.extensions import db
+from marketplace.pagination import paginate
 from marketplace.profiles.models import Profile, ProfileSkill
+from marketplace.search.listing import by_ids, search_list
 from marketplace.skills.models import Skill
+from marketplace.tenders.models import Tender
+from marketplace.tenders.visibility import visible_tenders
 from marketplace.text import clean, fold
-from marketplace.visibility import (
-    profile_row_predicate,
-    profile_visibility_clause,
-    visible_collectives,
-)
+from marketplace.visibility import profile_row_predicate, profile_visibility_clause
 
 
 @dataclass
@@ -74,10 +76,6 @@ def search_collectives(
     viewer: Viewer, filters: CollectiveFilters, page: int, per_page: int
 ) -> tuple[list[Collective], int]:
     """Full-text search (best first) through the index, rows re-read and re-checked."""
-    from marketplace.search import search_documents
-    from marketplace.search.collective_document import sector_term
-    from marketplace.visibility import can_view_collective
-
     terms: dict[str, str] = {}
     if filters.sector:
         terms["collective_sector"] = sector_term(fold(filters.sector)[:80]) or "?"
@@ -85,11 +83,16 @@ def search_collectives(
         terms["collective_region"] = filters.region
     if filters.cae is not None:
         terms["collective_cae"] = str(filters.cae)
-    found = search_documents(viewer, "collective", filters.q, terms, page, per_page)
-    ids = [doc_id for doc_id, _score in found.ranked]
-    rows = {c.id: c for c in db.session.scalars(select(Collective).where(Collective.id.in_(ids)))}
-    items = [rows[i] for i in ids if i in rows and can_view_collective(viewer, rows[i])]
-    return items, found.total
+    return search_list(
+        viewer,
+        "collective",
+        filters.q,
+        terms,
+        page,
+        per_page,
+        by_ids(Collective),
+        can_view_collective,
+    )
 
 
 def list_collectives(
@@ -99,12 +102,6 @@ def list_collectives(
     if filters.q:
         return search_collectives(viewer, filters, page, per_page)
     return paginate(filtered_collectives(viewer, filters), page, per_page)
-
-
-def paginate(stmt: Select, page: int, per_page: int) -> tuple[list[Collective], int]:
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
-    return list(items), total or 0
 
 
 def person_shown(viewer: Viewer) -> Callable[[User, str | None], bool]:
@@ -241,9 +238,6 @@ def collectives_of_member(user: Any) -> list[tuple[int, str]]:
 
 def tenders_of(viewer: Viewer, collective_id: int, limit: int = 20) -> list:
     """The tenders posted for a collective that this viewer may open, next deadline first."""
-    from marketplace.tenders.models import Tender
-    from marketplace.visibility import visible_tenders
-
     stmt = (
         visible_tenders(viewer)
         .where(Tender.collective_id == collective_id)
@@ -312,7 +306,6 @@ __all__ = [
     "filtered_collectives",
     "members_of",
     "my_memberships",
-    "paginate",
     "person_shown",
     "sectors_in_use",
     "tenders_of",

@@ -14,6 +14,8 @@ from marketplace.collectives.models import (
     CollectiveEvent,
     CollectiveMember,
 )
+from marketplace.collectives.schemas import LIMITS
+from marketplace.collectives.visibility import can_view_collective
 from marketplace.errors import (
     NotFound,
     PermissionDenied,
@@ -21,9 +23,6 @@ from marketplace.errors import (
 )
 from marketplace.extensions import db
 from marketplace.text import clean_multiline
-from marketplace.visibility import can_view_collective
-
-LIMITS = {"name": 120, "description": 5000, "sector": 80, "message": 1000}
 
 
 def _message(value: Any, field: str = "message") -> str:

@@ -17,6 +17,7 @@ from marketplace.accounts.models import User
 from marketplace.collectives import decisions as dec
 from marketplace.collectives import operations as ops
 from marketplace.collectives.models import Collective
+from marketplace.collectives.schemas import CollectiveInput, DecisionInput
 from marketplace.demo.generate import PersonSpec
 from marketplace.extensions import db
 from marketplace.notifications import quiet
@@ -116,7 +117,7 @@ def _user(email: str) -> User | None:
 
 def _build(spec: dict, users: list[User]) -> None:
     creator, others = users[0], users[1:]
-    collective = ops.create_collective(creator, spec["data"])
+    collective = ops.create_collective(creator, CollectiveInput.load(spec["data"]))
     for i, person in enumerate(others):
         policy = collective.join_policy
         if policy == "open":
@@ -133,10 +134,10 @@ def _build(spec: dict, users: list[User]) -> None:
     members = [creator, *others]
     later = (utcnow() + timedelta(days=7)).isoformat()
     if spec["closed"]:
-        decision = dec.open_decision(creator, collective, {
+        decision = dec.open_decision(creator, collective, DecisionInput.load({
             "title": spec["closed"], "closes_at": later, "quorum_percent": 50,
             "description": "Proposition discutée lors de notre dernière rencontre.",
-        })  # fmt: skip
+        }))  # fmt: skip
         for i, person in enumerate(members):
             if i % 4 != 3:
                 dec.vote(person, decision, "no" if i % 5 == 4 else "yes")
@@ -145,10 +146,10 @@ def _build(spec: dict, users: list[User]) -> None:
         db.session.flush()
         dec.ensure_closed(decision)
     if spec["open"]:
-        decision = dec.open_decision(creator, collective, {
+        decision = dec.open_decision(creator, collective, DecisionInput.load({
             "title": spec["open"], "closes_at": later,
             "description": "Votez avant la date limite : une personne, une voix.",
-        })  # fmt: skip
+        }))  # fmt: skip
         for person in members[: len(members) // 2]:
             dec.vote(person, decision, "yes")
     db.session.flush()

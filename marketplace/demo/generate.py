@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from marketplace.demo.caes import CAES, DemoCae
@@ -221,7 +221,6 @@ def generate_people(
 
 def _first_cae_requests(batch: list[PersonSpec]) -> list[PersonSpec]:
     """The demo manager has requests to handle: a few pending, one refused in the history."""
-    from dataclasses import replace
 
     pending = sum(1 for p in batch if p.membership == "pending")
     result = list(batch)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -24,6 +25,7 @@ from marketplace.tenders.operations import (
     decide,
     set_members,
 )
+from marketplace.tenders.schemas import TenderApplicationCreate, TenderCreate
 from marketplace.text import fold
 from marketplace.timeutil import PARIS, utcnow
 
@@ -65,14 +67,18 @@ def _existing(owner: User, title: str) -> Tender | None:
     )
 
 
+def _post(owner: User, data: dict[str, Any]) -> Tender:
+    """Post a tender written as a client would send it (checked by TenderCreate)."""
+    return create_tender(owner, TenderCreate.load(data))
+
+
 def _apply_and_decide(owner, tender, partner, lots, role, share, accept=True) -> None:
     if partner is None:
         return
-    application = apply(
-        partner,
-        tender,
-        {"lot_ids": [lot.id for lot in lots], "role": role, "message": "Disponible pour ce lot."},
+    body = TenderApplicationCreate.load(
+        {"lot_ids": [lot.id for lot in lots], "role": role, "message": "Disponible pour ce lot."}
     )
+    application = apply(partner, tender, body)
     if accept is not None:
         decide(owner, application, accept, share)
 
@@ -89,7 +95,7 @@ def _load(owner: User) -> int:
     created = 0
     title = "Rénovation énergétique du groupe scolaire Pasteur"
     if _existing(owner, title) is None:
-        tender = create_tender(
+        tender = _post(
             owner,
             {
                 "title": title,
@@ -143,7 +149,7 @@ def _load(owner: User) -> int:
         created += 1
     title = "Ateliers numériques pour les agents du Département"
     if _existing(owner, title) is None:
-        tender = create_tender(
+        tender = _post(
             owner,
             {
                 "title": title,
@@ -182,7 +188,7 @@ def _load(owner: User) -> int:
         created += 1
     title = "Site internet de l'office de tourisme"
     if _existing(owner, title) is None:
-        tender = create_tender(
+        tender = _post(
             owner,
             {
                 "title": title,

@@ -21,14 +21,16 @@ from typing import Any, cast
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 
 from marketplace.accounts.models import User
 from marketplace.errors import ValidationError
+from marketplace.events import account_personal_data_deleting
 from marketplace.extensions import db
 from marketplace.links import absolute, external_url
 from marketplace.mail import send_mail
 from marketplace.notifications.models import EmailMode, Notification, NotificationSetting
+from marketplace.pagination import offset_of
 from marketplace.timeutil import utcnow
 
 #: kind → the lazily translated sentence (with %(name)s placeholders for the arguments).
@@ -121,7 +123,7 @@ def notifications_of(user: User, page: int, per_page: int) -> tuple[list[Notific
     rows = db.session.scalars(
         base.order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(per_page)
-        .offset((page - 1) * per_page)
+        .offset(offset_of(page, per_page))
     ).all()
     return list(rows), total
 
@@ -187,3 +189,10 @@ def send_digests() -> int:
         setting.digest_sent_at = now
     db.session.flush()
     return len(by_user)
+
+
+@account_personal_data_deleting.connect
+def forget(user: User, **_extra: Any) -> None:
+    """The person deletes their account: their notifications and settings go."""
+    db.session.execute(delete(Notification).where(Notification.user_id == user.id))
+    db.session.execute(delete(NotificationSetting).where(NotificationSetting.user_id == user.id))

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, cast
 
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
@@ -26,7 +27,11 @@ from marketplace.profiles.models import (
     ProfileStatus,
 )
 from marketplace.skills.models import Skill, SkillLevel
-from marketplace.skills.operations import get_or_create_certifications, get_or_create_skills
+from marketplace.skills.operations import (
+    get_or_create_certifications,
+    get_or_create_skills,
+    skill_prefix_clause,
+)
 from marketplace.text import clean, clean_multiline, fold, over_limit
 from marketplace.timeutil import utcnow
 from marketplace.visibility import can_view_profile, visible_profiles
@@ -214,48 +219,13 @@ class ProfileFilters:
     cae: int | None = None
     status: str | None = None
     availability: str | None = None
-    #: Words to find (simple folded LIKE until full-text search replaces it).
+    #: Words to find: through the search index (profiles.listing, search.service), never SQL.
     q: str | None = None
-
-
-def _words_clause(q: str):
-    """Every word of q appears in a competence, certification, the headline, bio, city or name."""
-    from sqlalchemy import and_, or_
-
-    from marketplace.skills.models import Certification
-
-    clauses = []
-    for raw in clean(q).split()[:10]:
-        patterns = set()
-        for variant in (fold(raw), raw.lower()):
-            escaped = variant.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            if escaped:
-                patterns.add(f"%{escaped}%")
-        alternatives = []
-        for pattern in sorted(patterns):
-            skill_ids = select(ProfileSkill.profile_id).join(Skill)
-            cert_ids = select(ProfileCertification.profile_id).join(Certification)
-            alternatives += [
-                Profile.id.in_(skill_ids.where(Skill.key.like(pattern, escape="\\"))),
-                Profile.id.in_(cert_ids.where(Certification.key.like(pattern, escape="\\"))),
-                func.lower(Profile.headline).like(pattern, escape="\\"),
-                func.lower(Profile.bio).like(pattern, escape="\\"),
-                func.lower(Profile.city).like(pattern, escape="\\"),
-                func.lower(User.first_name).like(pattern, escape="\\"),
-                func.lower(User.last_name).like(pattern, escape="\\"),
-            ]
-        if alternatives:
-            clauses.append(or_(*alternatives))
-    return and_(*clauses) if clauses else None
 
 
 def filtered_profiles(viewer: Viewer, filters: ProfileFilters):
     """SELECT of visible profiles matching the filters, most recently updated first."""
-    stmt = visible_profiles(viewer)
-    if filters.q:
-        words = _words_clause(filters.q)
-        if words is not None:
-            stmt = stmt.where(words)
+    stmt = visible_profiles(viewer)  # words (filters.q) are the index's: profiles.listing
     if filters.skill:
         skill_ids = (
             select(ProfileSkill.profile_id).join(Skill).where(Skill.key == fold(filters.skill))
@@ -274,15 +244,7 @@ def filtered_profiles(viewer: Viewer, filters: ProfileFilters):
     return stmt.order_by(Profile.updated_at.desc(), Profile.id.desc())
 
 
-def paginate(stmt, page: int, per_page: int) -> tuple[list, int]:
-    """One page of a SELECT and the total count (two queries, whatever the page size)."""
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique())
-    return items, total or 0
-
-
 def recent_profiles(limit: int = 6) -> list[Profile]:
-    from flask_login import current_user
 
     stmt = filtered_profiles(current_user, ProfileFilters())
     return list(db.session.scalars(stmt.limit(limit)).unique())
@@ -290,7 +252,6 @@ def recent_profiles(limit: int = 6) -> list[Profile]:
 
 def _skill_counts_stmt(viewer: Viewer, query: str):
     """Skills matching a prefix that visible profiles declare, with their count (grouped)."""
-    from marketplace.skills.operations import skill_prefix_clause
 
     visible_ids = visible_profiles(viewer).with_only_columns(Profile.id)
     count = func.count(ProfileSkill.profile_id)

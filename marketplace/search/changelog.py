@@ -12,37 +12,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import cast
 
 from flask import current_app, has_app_context
-from sqlalchemy import BigInteger, CursorResult, Integer, String, Table, delete, event, insert
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import CursorResult, Table, delete, event, insert
+from sqlalchemy.orm import Session
 
-from marketplace.dbtypes import UTCDateTime
 from marketplace.events import on_commit
-from marketplace.extensions import Base
 from marketplace.search import documents
+from marketplace.search.changes import SearchChange
+from marketplace.search.indexer import get_indexer
 from marketplace.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 _DELETED_KEY = "essaim_search_deleted"
 _SYNC_KEY = "essaim_search_sync"
 
-
-class SearchChange(Base):
-    """A document that changed; the index follows these rows in id order."""
-
-    __tablename__ = "search_changes"
-    __table_args__ = {"sqlite_autoincrement": True}
-
-    id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
-    )
-    #: The document type name ("profile").
-    doc_type: Mapped[str] = mapped_column(String(32))
-    doc_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+__all__ = ["SearchChange", "log_changes", "prune"]
 
 
 def log_changes(session: Session, keys: Iterable[tuple[str, int]]) -> int:
@@ -107,8 +94,6 @@ def _sync_after_commit(session: Session) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if not app.config.get("SEARCH_SYNC_ON_COMMIT", True):
         return
-    from marketplace.search.indexer import get_indexer
-
     indexer = get_indexer(app)
     session.info[_SYNC_KEY] = True
     on_commit(session, indexer.sync_after_commit)

@@ -8,6 +8,10 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from marketplace.extensions import db
+from marketplace.search.changelog import prune
+from marketplace.search.indexer import IndexBusy, get_indexer
+
 search_cli = AppGroup("search", help="Maintain this node's full-text search index.")
 
 
@@ -15,8 +19,6 @@ search_cli = AppGroup("search", help="Maintain this node's full-text search inde
 @click.option("--timeout", default=120.0, show_default=True, help="Seconds to wait for the lock.")
 def rebuild_command(timeout: float) -> None:
     """Rebuild the index from the database, with a progress bar."""
-    from marketplace.search.indexer import IndexBusy, get_indexer
-
     indexer = get_indexer()
     total = indexer.total_rows()
     try:
@@ -31,8 +33,6 @@ def rebuild_command(timeout: float) -> None:
 @click.option("--timeout", default=30.0, show_default=True, help="Seconds to wait for the lock.")
 def sync_command(timeout: float) -> None:
     """Apply the change log to this node's index (creating the index if absent)."""
-    from marketplace.search.indexer import IndexBusy, get_indexer
-
     try:
         report = get_indexer().sync(timeout=timeout)
     except IndexBusy:
@@ -47,9 +47,6 @@ def sync_command(timeout: float) -> None:
 @click.option("--days", default=30, show_default=True, type=click.IntRange(min=1))
 def prune_command(days: int) -> None:
     """Delete change-log rows older than DAYS (every node must have synced since)."""
-    from marketplace.extensions import db
-    from marketplace.search.changelog import prune
-
     count = prune(db.session(), timedelta(days=days))
     db.session.commit()
     click.echo(f"{count} change rows deleted.")

@@ -3,8 +3,9 @@
 A document type declares its index fields, how to load a batch of rows by id (one query per
 batch, never one per row), how to turn a row into a document, the visibility fields every
 document carries, its facets, and which model changes must re-index which documents (the
-change log follows these "watches"). Profiles register here now; collectives, tenders and
-offers register their own types in their issues with ``register(DocumentType(...))``.
+change log follows these "watches"). The engine knows no domain: each domain declares its
+type in its own package (profiles/search.py, collectives/search.py, …) and adds it with
+``register(DocumentType(...))``; the application imports these modules when it is built.
 
 Every document carries the common fields below. Visibility mirrors marketplace.visibility:
 ``audience`` (public, network, cae), ``cae_id`` and ``owner_id`` of the owner, and
@@ -19,13 +20,13 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from whoosh import columns, fields, query
 
 from marketplace.actors import Viewer
-from marketplace.search.analysis import ANALYSIS_VERSION
+from marketplace.search.analysis import ANALYSIS_VERSION, exact_analyzer, stem_analyzer
 
 SEP = "\x1f"  # between facet values in the facets column
 MULTI = "\x1e"  # between the values of a multi-valued facet
@@ -36,6 +37,14 @@ def tag() -> fields.FieldType:
     for a lengths file at every posting of an unscored field: this avoids 30 stat() calls per
     document when indexing.)"""
     return fields.KEYWORD(lowercase=False, commas=True, scorable=True)
+
+
+def text_fields() -> dict[str, fields.FieldType]:
+    """The two text fields every type searches: stemmed ("text") and exact words ("text_x")."""
+    return {
+        "text": fields.TEXT(analyzer=stem_analyzer(), phrase=False),
+        "text_x": fields.TEXT(analyzer=exact_analyzer(), phrase=False),
+    }
 
 
 COMMON_FIELDS: dict[str, fields.FieldType] = {
@@ -133,6 +142,43 @@ class DocumentType:
         values["key"] = self.key(doc_id)
         values["doc_type"] = self.name
         return {k: v for k, v in values.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class RowsById:
+    """load, all_ids and count of a type whose documents are the rows of one model, by id."""
+
+    model: Any
+
+    def load(self, session: Session, ids: Sequence[int]) -> dict[int, Any]:
+        stmt = select(self.model).where(self.model.id.in_(list(ids)))
+        rows: Iterable[Any] = session.scalars(stmt).unique()
+        return {row.id: row for row in rows}
+
+    def all_ids(self, session: Session, after: int, limit: int) -> list[int]:
+        column = self.model.id
+        return list(
+            session.scalars(select(column).where(column > after).order_by(column).limit(limit))
+        )
+
+    def count(self, session: Session) -> int:
+        return session.scalar(select(func.count(self.model.id))) or 0
+
+
+def owner_fields(owner: Any, audience: str, updated_at: Any) -> dict[str, Any]:
+    """The visibility fields of a document owned by a person (their account: owner)."""
+    return {
+        "audience": audience,
+        "cae_id": str(owner.cae_id) if owner.cae_id is not None else None,
+        "owner_id": str(owner.id),
+        "vouched": "1" if (owner.is_active and owner.membership == "verified") else "0",
+        "updated": timestamp(updated_at),
+    }
+
+
+def timestamp(moment: Any) -> int:
+    """The "updated" field: microseconds since 1970 (0 when unknown)."""
+    return int(moment.timestamp() * 1_000_000) if moment else 0
 
 
 _REGISTRY: dict[str, DocumentType] = {}

@@ -25,7 +25,6 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from marketplace import geo
 from marketplace.actors import Viewer
 from marketplace.search import documents
 
@@ -341,23 +340,3 @@ class Scope:
 
     def key_of(self, docnum: int) -> str:
         return self.searcher.stored_fields(docnum)["key"]
-
-
-def profile_filter_terms(filters: Any) -> dict[str, str]:
-    """ProfileFilters as index terms (field → value); unknown values match nothing."""
-    from marketplace.search.profile_document import skill_key
-
-    terms: dict[str, str] = {}
-    if filters.skill:
-        terms["skill"] = skill_key(filters.skill)
-    if filters.department:
-        terms["department"] = geo.normalize_department(filters.department) or "?"
-    if filters.region:
-        terms["region"] = filters.region
-    if filters.cae:
-        terms["cae_id"] = str(filters.cae)
-    if filters.status:
-        terms["status"] = filters.status
-    if filters.availability:
-        terms["availability"] = filters.availability
-    return terms

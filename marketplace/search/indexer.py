@@ -35,8 +35,9 @@ from whoosh import index as whoosh_index
 from whoosh import scoring, writing
 from whoosh.searching import Searcher
 
+from marketplace.extensions import db
 from marketplace.search import documents
-from marketplace.search.changelog import SearchChange
+from marketplace.search.changes import SearchChange
 from marketplace.search.engine import SegmentCache
 
 log = logging.getLogger(__name__)
@@ -378,8 +379,6 @@ class Indexer:
 
 def get_indexer(app: Flask | None = None) -> Indexer:
     """The indexer of this application (one per app and index folder)."""
-    from marketplace.extensions import db
-
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     indexer = app.extensions.get("essaim_search")
     if indexer is None:

@@ -169,6 +169,11 @@ class QueryBuilder:
                     break
         return sorted(words, key=lambda w: (edit_distance(w, word), w))[:FUZZY_CAP]
 
+    def _prefix_alternatives(self, word: Token, built: BuiltQuery) -> list[wq.Query]:
+        expansions = self.expand_prefix(word.folded)
+        built.exact.update(w for ws in expansions.values() for w in ws)
+        return self.exact_query(expansions, PREFIX_BOOST)
+
     def exact_query(self, expansions: dict[str, list[str]], boost: float) -> list[wq.Query]:
         return [
             wq.Term(f, w, boost=self.doc_type.exact_fields[f] * boost)
@@ -176,14 +181,20 @@ class QueryBuilder:
             for w in words
         ]
 
-    def build(self, words: list[Token], known: Callable[[str], bool] | None = None) -> BuiltQuery:
+    def build(
+        self,
+        words: list[Token],
+        known: Callable[[str], bool] | None = None,
+        complete_last: bool = False,
+    ) -> BuiltQuery:
         """One clause per word or synonym span (all must match).
 
         ``known(stem)`` says whether the reader can see a document with that stem. A word that
         is neither known nor a synonym is a likely typo: it matches words within its edit
         distance, and its closest known correction is used to look up synonyms (so that
         "graphsite" also finds "infographie"). The last word, when it is not a known word,
-        also matches as a prefix (autocompletion).
+        also matches as a prefix (autocompletion); ``complete_last``: even when it is a known
+        word (a list's filter box, where « rénov » finds « rénovation » beside « Renov »).
         """
         known = known or (lambda _stem: True)
         built = BuiltQuery([])
@@ -192,13 +203,16 @@ class QueryBuilder:
         corrected = list(stems)
         for i, word in enumerate(words):
             alternatives: list[wq.Query] = []
+            completed = (
+                i == len(words) - 1 and len(word.folded) >= PREFIX_MIN and word.folded.isalnum()
+            )
             if self.synonyms.match([word.stem], 0)[0] or known(word.stem):
+                if completed and complete_last:
+                    alternatives += self._prefix_alternatives(word, built)
                 extra.append(alternatives)
                 continue
-            if i == len(words) - 1 and len(word.folded) >= PREFIX_MIN and word.folded.isalnum():
-                expansions = self.expand_prefix(word.folded)
-                alternatives += self.exact_query(expansions, PREFIX_BOOST)
-                built.exact.update(w for ws in expansions.values() for w in ws)
+            if completed:
+                alternatives += self._prefix_alternatives(word, built)
             fuzzy = self.expand_fuzzy(word.folded)
             alternatives += self.exact_query(fuzzy, FUZZY_BOOST)
             candidates = sorted(

@@ -18,6 +18,7 @@ from sqlalchemy.orm import lazyload, raiseload, selectinload
 from marketplace.accounts.models import User
 from marketplace.actors import Viewer
 from marketplace.caes.models import Cae
+from marketplace.collectives.models import CollectiveMember
 from marketplace.csvexport import Figure, csv_document, decimal_comma, french_date
 from marketplace.errors import NotFound, PermissionDenied
 from marketplace.extensions import db
@@ -30,6 +31,7 @@ from marketplace.subcontracting.models import (
     SubcontractStatus,
     vat_cents,
 )
+from marketplace.tenders.models import Tender, TenderMember
 from marketplace.visibility import own_profile
 
 
@@ -146,8 +148,6 @@ def other_figures(cae_id: int) -> dict[str, Any]:
     """The CAE's other cooperation, as it stands today (not limited to the period): the
     collectives its members take part in, and the tenders with one of its members in the
     team (owner included), by status."""
-    from marketplace.collectives.models import CollectiveMember
-    from marketplace.tenders.models import Tender, TenderMember
 
     collectives = db.session.scalar(
         select(func.count(func.distinct(CollectiveMember.collective_id)))
@@ -300,6 +300,7 @@ def cae_figures(
 
 def ledger_csv(figures: CaeFigures) -> str:
     """UTF-8 with BOM, ';' separator, decimal comma, dates dd/mm/yyyy: opens in French Excel."""
+
     rows: list[list[object]] = [[
         _("Date"), _("Record"), _("Title"), _("Client"), _("Client's CAE"), _("Subcontractor"),
         _("Subcontractor's CAE"), _("Amount excl. VAT (€)"), _("VAT rate (%)"), _("VAT (€)"),

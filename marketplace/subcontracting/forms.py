@@ -16,7 +16,7 @@ from marketplace.audience import Audience
 from marketplace.formatting import parse_euros
 from marketplace.profiles.forms import split_list
 from marketplace.subcontracting.models import VatRate
-from marketplace.subcontracting.operations import LIMITS
+from marketplace.subcontracting.validation import LIMITS
 
 #: Operation field name → form field name, where they differ.
 FIELD_MAP = {"budget_cents": "budget", "price_cents": "price", "amount_cents": "amount",

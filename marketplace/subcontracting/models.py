@@ -8,7 +8,7 @@ operations.py), with a history row per move.
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
@@ -268,7 +268,6 @@ class Subcontract(Base):
 
 def vat_cents(amount_cents: int, rate: str) -> int:
     """VAT on an amount, rounded half up to the cent."""
-    from decimal import ROUND_HALF_UP
 
     return int((Decimal(amount_cents) * Decimal(rate) / 100).quantize(0, ROUND_HALF_UP))
 

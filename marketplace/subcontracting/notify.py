@@ -92,6 +92,7 @@ def subcontract_proposed(record) -> None:
 
 def subcontract_moved(record, by_party: str | None) -> None:
     """Tell the other party of a move."""
+
     other = record.client if by_party == "subcontractor" else record.subcontractor
     _tell(
         other,

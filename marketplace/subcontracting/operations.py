@@ -6,42 +6,35 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.accounts.models import User
 from marketplace.actors import Viewer
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from marketplace.events import account_deleting
 from marketplace.extensions import db
 from marketplace.geo import normalize_department
-from marketplace.profiles.models import Profile
+from marketplace.pagination import paginate
+from marketplace.search.listing import by_ids, search_list
 from marketplace.skills.models import Skill
 from marketplace.skills.operations import get_or_create_skills
 from marketplace.statemachine import change_state, hold
 from marketplace.subcontracting import notify
 from marketplace.subcontracting import validation as v
 from marketplace.subcontracting.models import Offer, OfferResponse, OfferSkill
+from marketplace.subcontracting.records import propose_subcontract
+from marketplace.subcontracting.validation import LIMITS, acting_profile
+from marketplace.subcontracting.visibility import can_view_offer, visible_offers
 from marketplace.text import clean, fold
 from marketplace.timeutil import utcnow
-from marketplace.visibility import can_view_offer, own_profile, visible_offers
+from marketplace.visibility import own_profile
 
 OFFER_FIELDS = (
     "title", "description", "skills", "city", "department", "starts_on", "ends_on",
     "budget_cents", "audience",
 )  # fmt: skip
 RESPONSE_FIELDS = ("message", "price_cents")
-LIMITS = {"title": 160, "description": 5000, "city": 120, "message": 3000}
-
-
-def acting_profile(actor: Viewer) -> Profile:
-    """The profile of a verified person: only they may post, answer or propose."""
-    profile = own_profile(actor)
-    if profile is None:
-        raise PermissionDenied(_("Sign in to do this."))
-    if not actor.is_verified:
-        raise PermissionDenied(
-            _("Your CAE must verify your membership before you can subcontract work.")
-        )
-    return profile
 
 
 def validate_offer_input(data: Any) -> dict[str, Any]:
@@ -145,8 +138,6 @@ def respond(actor: Viewer, offer: Offer, data: Any) -> OfferResponse:
 
 def accept_response(actor: Viewer, offer: Offer, response_id: int, data: Any = None):
     """The owner accepts one response: a subcontract is proposed, the offer is filled."""
-    from marketplace.subcontracting.records import propose_subcontract
-
     if not is_owner(actor, offer):
         raise PermissionDenied(_("Only the author of the offer can accept a response."))
     response = db.session.get(OfferResponse, response_id)
@@ -202,8 +193,6 @@ def _like(raw: str) -> str:
 
 def filtered_offers(viewer: Viewer, filters: OfferFilters):
     """SELECT of the visible offers matching the filters, most recent first."""
-    from sqlalchemy import func, or_
-
     stmt = visible_offers(viewer)
     if filters.status:
         stmt = stmt.where(Offer.status == filters.status)
@@ -235,9 +224,6 @@ def search_offers(
     """One page of visible offers: best first through the search index when words are given,
     most recent first from the database otherwise. Index hits are re-checked against the
     database with the visibility rule before they are shown."""
-    from marketplace.profiles.operations import paginate
-    from marketplace.search.service import search_documents
-
     if not clean(filters.q):
         return paginate(filtered_offers(viewer, filters), page, per_page)
     terms: dict[str, str] = {}
@@ -247,8 +233,18 @@ def search_offers(
         terms["skill"] = fold(filters.skill).replace(",", " ")
     if filters.department:
         terms["department"] = normalize_department(filters.department) or filters.department
-    found = search_documents(viewer, "offer", filters.q, terms, page, per_page, suggest=False)
-    ids = [doc_id for doc_id, _score in found.ranked]
-    rows = {o.id: o for o in db.session.scalars(select(Offer).where(Offer.id.in_(ids)))}
-    items = [rows[i] for i in ids if i in rows and can_view_offer(viewer, rows[i])]
-    return items, found.total
+    return search_list(
+        viewer, "offer", filters.q, terms, page, per_page, by_ids(Offer), can_view_offer
+    )
+
+
+@account_deleting.connect
+def close_open_offers(user: User, **_extra: Any) -> None:
+    """The person deletes their account: their open offers are closed."""
+    if user.profile is None:
+        return
+    offers = db.session.scalars(
+        select(Offer).where(Offer.owner_profile_id == user.profile.id, Offer.status == "open")
+    ).all()
+    for offer in offers:
+        close_offer(user, offer)

@@ -26,9 +26,10 @@ from marketplace.subcontracting.models import (
     SubcontractEvent,
     SubcontractStatus,
 )
-from marketplace.subcontracting.operations import LIMITS, acting_profile
+from marketplace.subcontracting.validation import LIMITS, acting_profile
+from marketplace.subcontracting.visibility import can_view_subcontract, visible_subcontracts
 from marketplace.timeutil import to_paris, utcnow
-from marketplace.visibility import can_view_profile, can_view_subcontract, own_profile
+from marketplace.visibility import can_view_profile, own_profile
 
 CLIENT, SUBCONTRACTOR = "client", "subcontractor"
 EITHER = (CLIENT, SUBCONTRACTOR)
@@ -206,8 +207,6 @@ def transition(actor: Viewer, record: Subcontract, to: Any) -> Subcontract:
 
 def subcontracts_of(viewer: Viewer, role: str | None = None, status: str | None = None):
     """SELECT of the records the viewer may see, optionally as client/subcontractor only."""
-    from marketplace.visibility import visible_subcontracts
-
     stmt = visible_subcontracts(viewer)
     if role in (CLIENT, SUBCONTRACTOR):
         profile = own_profile(viewer)

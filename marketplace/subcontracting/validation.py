@@ -8,16 +8,35 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from marketplace.actors import Viewer
 from marketplace.audience import Audience
+from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
 from marketplace.geo import normalize_department
 from marketplace.ids import is_id, parse_id
+from marketplace.profiles.models import Profile
 from marketplace.subcontracting.models import MAX_AMOUNT_CENTS, VatRate
 from marketplace.tenders.models import Tender
+from marketplace.tenders.visibility import can_view_tender
 from marketplace.text import clean, clean_multiline, fold, over_limit
-from marketplace.visibility import can_view_tender
+from marketplace.visibility import own_profile
 
 Errors = dict[str, list[str]]
+
+#: Longest texts of offers, responses and subcontract records (forms use them too).
+LIMITS = {"title": 160, "description": 5000, "city": 120, "message": 3000}
+
+
+def acting_profile(actor: Viewer) -> Profile:
+    """The profile of a verified person: only they may post, answer or propose."""
+    profile = own_profile(actor)
+    if profile is None:
+        raise PermissionDenied(_("Sign in to do this."))
+    if not actor.is_verified:
+        raise PermissionDenied(
+            _("Your CAE must verify your membership before you can subcontract work.")
+        )
+    return profile
 
 
 def unknown_fields(data: dict[str, Any], allowed: tuple[str, ...], errors: Errors) -> None:
@@ -96,7 +115,7 @@ def vat_rate(data: dict[str, Any], key: str, errors: Errors, default: str = "20.
         )
     except (InvalidOperation, ValueError):
         normalized = None
-    if normalized not in VatRate.values():
+    if normalized is None or normalized not in VatRate.values():
         errors[key] = [_("Choose a French VAT rate: 20, 10, 5.5, 2.1 or 0.")]
         return default
     return normalized
@@ -116,7 +135,7 @@ def audience(data: dict[str, Any], errors: Errors, default: str = "network") -> 
     raw = data.get("audience")
     if raw in (None, ""):
         return default
-    if raw not in Audience.values():
+    if not isinstance(raw, str) or raw not in Audience.values():
         errors["audience"] = [_("Choose one of: %(values)s.", values=", ".join(Audience.values()))]
         return default
     return raw
@@ -156,7 +175,7 @@ def profile_id(data: dict[str, Any], key: str, errors: Errors) -> int | None:
     return raw
 
 
-def tender_id(actor: Any, data: dict[str, Any], errors: Errors) -> int | None:
+def tender_id(actor: Viewer, data: dict[str, Any], errors: Errors) -> int | None:
     """The id of a tender the actor may see, or None; a hidden tender reads as a missing one."""
     raw = data.get("tender_id")
     if raw is None:

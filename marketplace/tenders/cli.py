@@ -1,15 +1,16 @@
 """`flask notify due [--days N]`: remind the teams of their tender's deadline (for cron).
 
-A command of the ``notify`` group of marketplace.cli (beside ``notify digest``)."""
+Added to the ``notify`` group by marketplace.cli (beside ``notify digest``)."""
 
 from __future__ import annotations
 
 import click
 
-from marketplace.cli import notify_cli, transactional
+from marketplace.clitools import transactional
+from marketplace.tenders.reminders import send_due_reminders
 
 
-@notify_cli.command("due")
+@click.command("due")
 @click.option(
     "--days",
     default=3,
@@ -20,7 +21,5 @@ from marketplace.cli import notify_cli, transactional
 @transactional()
 def notify_due(days: int) -> str:
     """E-mail the team of each tender whose deadline is near (once per tender)."""
-    from marketplace.tenders.reminders import send_due_reminders
-
     tenders, messages = send_due_reminders(days)
     return f"Rappels envoyés : {tenders} appel(s) d'offres, {messages} message(s)."

@@ -30,8 +30,15 @@ from marketplace import geo
 from marketplace.audience import Audience
 from marketplace.formatting import cents_to_input, parse_euros
 from marketplace.ids import parse_id, small_number
+from marketplace.schema import limit_of
 from marketplace.tenders.models import BuyerKind, Tender, TenderRole, TenderStatus
-from marketplace.tenders.validation import LIMITS, MAX_LOTS
+from marketplace.tenders.schemas import (
+    MAX_LOTS,
+    TenderApplicationCreate,
+    TenderBuyerInput,
+    TenderCreate,
+    TenderLotInput,
+)
 from marketplace.timeutil import PARIS, to_paris
 
 EMPTY_LOTS = 2
@@ -53,7 +60,7 @@ def _euros(raw: str | None, errors: list) -> int | None:
 
 class LotRowForm(Form):
     number = StringField(_l("Number"), render_kw={"inputmode": "numeric", "maxlength": 3})
-    title = StringField(_l("Lot title"), render_kw={"maxlength": LIMITS["lot_title"]})
+    title = StringField(_l("Lot title"), render_kw={"maxlength": limit_of(TenderLotInput, "title")})
     skills = StringField(_l("Required competences"), render_kw={"maxlength": 1000})
     amount = StringField(
         _l("Estimated amount (€ excl. VAT)"), render_kw={"inputmode": "decimal", "maxlength": 20}
@@ -61,27 +68,36 @@ class LotRowForm(Form):
 
 
 class TenderForm(FlaskForm):
-    title = StringField(_l("Title"), render_kw={"maxlength": LIMITS["title"]})
-    buyer_name = StringField(_l("Buyer"), render_kw={"maxlength": LIMITS["buyer_name"]})
+    title = StringField(_l("Title"), render_kw={"maxlength": limit_of(TenderCreate, "title")})
+    buyer_name = StringField(
+        _l("Buyer"), render_kw={"maxlength": limit_of(TenderBuyerInput, "name")}
+    )
     buyer_kind = RadioField(
         _l("Kind of buyer"),
         choices=BuyerKind.choices,
         validate_choice=False,
         default="public",
     )
-    reference = StringField(_l("Reference"), render_kw={"maxlength": LIMITS["reference"]})
-    source_url = StringField(
-        _l("Link to the notice"), render_kw={"maxlength": 500, "inputmode": "url"}
+    reference = StringField(
+        _l("Reference"), render_kw={"maxlength": limit_of(TenderCreate, "reference")}
     )
-    procedure = StringField(_l("Procedure"), render_kw={"maxlength": LIMITS["procedure"]})
+    source_url = StringField(
+        _l("Link to the notice"),
+        render_kw={"maxlength": limit_of(TenderCreate, "source_url"), "inputmode": "url"},
+    )
+    procedure = StringField(
+        _l("Procedure"), render_kw={"maxlength": limit_of(TenderCreate, "procedure")}
+    )
     deadline_date = DateField(_l("Deadline: date"), validators=[Optional()])
     deadline_time = TimeField(_l("Deadline: time (Paris)"), validators=[Optional()])
-    city = StringField(_l("City"), render_kw={"maxlength": LIMITS["city"]})
+    city = StringField(_l("City"), render_kw={"maxlength": limit_of(TenderCreate, "city")})
     department = SelectField(_l("Department"), choices=_department_choices, validate_choice=False)
     estimated_amount = StringField(
         _l("Estimated amount (€ excl. VAT)"), render_kw={"inputmode": "decimal", "maxlength": 20}
     )
-    description = TextAreaField(_l("Description"), render_kw={"rows": 6, "maxlength": 10000})
+    description = TextAreaField(
+        _l("Description"), render_kw={"rows": 6, "maxlength": limit_of(TenderCreate, "description")}
+    )
     audience = RadioField(
         _l("Who may see the tender"),
         choices=Audience.choices,
@@ -227,7 +243,10 @@ class ApplyForm(FlaskForm):
         validate_choice=False,
         default="cotraitant",
     )
-    message = TextAreaField(_l("Message"), render_kw={"rows": 5, "maxlength": LIMITS["message"]})
+    message = TextAreaField(
+        _l("Message"),
+        render_kw={"rows": 5, "maxlength": limit_of(TenderApplicationCreate, "message")},
+    )
     submit = SubmitField(_l("Apply"))
 
 

@@ -13,8 +13,12 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from marketplace.actors import SYSTEM, Viewer
+from marketplace.collectives.models import Collective
+from marketplace.collectives.rules import membership_of
+from marketplace.collectives.visibility import can_view_collective
 from marketplace.errors import (
     Conflict,
     DeadlinePassed,
@@ -25,6 +29,7 @@ from marketplace.errors import (
 )
 from marketplace.extensions import db
 from marketplace.profiles.models import Profile
+from marketplace.skills.models import Skill
 from marketplace.skills.operations import get_or_create_skills
 from marketplace.statemachine import change_state
 from marketplace.tenders import notify
@@ -34,11 +39,13 @@ from marketplace.tenders.models import (
     TenderEvent,
     TenderLot,
     TenderMember,
+    tender_lot_skills,
 )
-from marketplace.tenders.validation import validate_application_input, validate_tender_input
+from marketplace.tenders.schemas import TenderApplicationCreate, TenderCreate, TenderUpdate
+from marketplace.tenders.visibility import can_view_tender, visible_tenders
 from marketplace.text import fold
 from marketplace.timeutil import as_utc, utcnow
-from marketplace.visibility import can_view_tender, own_profile, visible_tenders
+from marketplace.visibility import own_profile
 
 #: The tender's status machine: from → {to: who may make the move}. Only the owner moves it.
 TRANSITIONS: dict[str, dict[str, str]] = {
@@ -77,10 +84,6 @@ def _check_collective(actor: Viewer, collective_id: int | None) -> None:
     """A tender is posted for a collective only by one of its members (any role)."""
     if collective_id is None:
         return
-    from marketplace.collectives.models import Collective
-    from marketplace.collectives.rules import membership_of
-    from marketplace.visibility import can_view_collective
-
     collective = db.session.get(Collective, collective_id)
     if collective is None or not can_view_collective(actor, collective):
         message = _("This collective does not exist or is not visible to you.")
@@ -156,13 +159,13 @@ def _check_shares(tender: Tender, extra: int = 0, replacing: TenderMember | None
         )
 
 
-def create_tender(actor: Viewer, data: dict[str, Any]) -> Tender:
-    """Post a tender; the owner becomes the first member of the team and its lead."""
+def create_tender(actor: Viewer, data: TenderCreate | dict[str, Any]) -> Tender:
+    """Post a tender (checked by TenderCreate); the owner becomes the first member of the team
+    and its lead."""
     profile = _profile_of(actor)
     if not actor.is_verified:
         raise PermissionDenied(_("Your CAE must verify your membership before you can post."))
-    values = validate_tender_input(data, partial=False)
-    values.pop("status", None)  # a new tender is open
+    values = (data if isinstance(data, TenderCreate) else TenderCreate.load(data)).values()
     _check_collective(actor, values.get("collective_id"))
     tender = Tender(owner=profile, status="open", collective_id=values.get("collective_id"))
     for key in SIMPLE_FIELDS:
@@ -180,10 +183,12 @@ def create_tender(actor: Viewer, data: dict[str, Any]) -> Tender:
     return tender
 
 
-def update_tender(actor: Viewer, tender: Tender, data: dict[str, Any]) -> Tender:
-    """Edit (owner): any writable field, lots given whole, a status move, the team's shape."""
+def update_tender(actor: Viewer, tender: Tender, data: TenderUpdate | dict[str, Any]) -> Tender:
+    """Edit (owner): any writable field, lots given whole, a status move, the team's shape
+    (checked by TenderUpdate, the fields given)."""
     _require_owner(actor, tender)
-    values = validate_tender_input(data, partial=True)
+    body = data if isinstance(data, TenderUpdate) else TenderUpdate.load(data, partial=True)
+    values = body.values()
     status = values.pop("status", None)
     content = {k: v for k, v in values.items() if k not in ("form", "lead_profile_id", "members")}
     if content and tender.status not in EDITABLE:
@@ -270,12 +275,14 @@ def change_status(actor: Viewer, tender: Tender, to: str) -> Tender:
     return tender
 
 
-def apply(actor: Viewer, tender: Tender, data: dict[str, Any]) -> TenderApplication:
+def apply(
+    actor: Viewer, tender: Tender, data: TenderApplicationCreate | dict[str, Any]
+) -> TenderApplication:
     """Apply for one or more lots as cotraitant or subcontractor → pending."""
     profile = _profile_of(actor)
     if not actor.is_verified:
         raise PermissionDenied(_("Your CAE must verify your membership before you can apply."))
-    values = validate_application_input(data)
+    body = data if isinstance(data, TenderApplicationCreate) else TenderApplicationCreate.load(data)
     if tender.status != "open":
         raise Conflict(_("This tender no longer takes applications."))
     if deadline_passed(tender):
@@ -291,7 +298,7 @@ def apply(actor: Viewer, tender: Tender, data: dict[str, Any]) -> TenderApplicat
     if existing is not None:
         raise Conflict(_("You have already applied to this tender."))
     lots = {lot.id: lot for lot in tender.lots}
-    if any(i not in lots for i in values["lot_ids"]):
+    if any(i not in lots for i in body.lot_ids):
         raise ValidationError(
             _("Some fields need your attention."),
             {"lot_ids": [_("Choose lots of this tender.")]},
@@ -302,10 +309,10 @@ def apply(actor: Viewer, tender: Tender, data: dict[str, Any]) -> TenderApplicat
             application = TenderApplication(
                 tender_id=tender.id,
                 applicant_profile_id=profile.id,
-                role=values["role"],
-                message=values["message"],
+                role=body.role,
+                message=body.message,
                 state="pending",
-                lots=[lots[i] for i in values["lot_ids"]],
+                lots=[lots[i] for i in body.lot_ids],
             )
             db.session.add(application)
             db.session.flush()
@@ -437,10 +444,6 @@ def applications_for(viewer: Viewer, tender: Tender) -> list[TenderApplication]:
     would otherwise load their lots one by one)."""
     if not viewer.is_authenticated:
         return []
-    from sqlalchemy.orm import selectinload
-
-    from marketplace.profiles.models import Profile
-
     stmt = (
         select(TenderApplication)
         .where(TenderApplication.tender_id == tender.id)
@@ -467,9 +470,6 @@ class TenderFilters:
 
 def filtered_tenders(viewer: Viewer, filters: TenderFilters, ids: list[int] | None = None):
     """SELECT of visible tenders matching the filters, nearest deadline first."""
-    from marketplace.skills.models import Skill
-    from marketplace.tenders.models import tender_lot_skills
-
     stmt = visible_tenders(viewer)
     if ids is not None:
         stmt = stmt.where(Tender.id.in_(ids))

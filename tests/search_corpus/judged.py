@@ -8,7 +8,7 @@ queries.json: the queries (accents, case, plurals, typos, trade names and synony
 multi-word, prefixes, with filters), the reader's filters, and the ids of the relevant
 profiles the reader may see (derived from the topics when the set was written).
 
-Used by tests/test_search_relevance.py (floors) and bench/search_bench.py --relevance.
+Used by tests/search/test_search_relevance.py (floors) and bench/search_bench.py --relevance.
 """
 
 from __future__ import annotations
@@ -74,8 +74,8 @@ def populate(corpus: dict[str, Any]):
 
 def evaluate(viewer, queries, ids: dict[int, int], cae_ids: dict[str, int], search=None):
     """Run every query as the viewer; precision@10 and recall per query."""
+    from marketplace.profiles.finder import search_profiles
     from marketplace.profiles.operations import ProfileFilters
-    from marketplace.search.service import search_profiles
 
     search = search or search_profiles
     back = {v: k for k, v in ids.items()}

@@ -4,15 +4,10 @@ Stateless: a bearer token per request (or the browser session for reading), JSON
 no CSRF token (a browser session cannot write through the API).
 """
 
-from flask import Blueprint
+from marketplace.blueprints.api.blueprint import bp  # first: openapi*.py take it from the package
 
-from marketplace.errors import DomainError
-from marketplace.extensions import csrf
-
-bp = Blueprint("api", __name__)
-csrf.exempt(bp)
-
-from marketplace.blueprints.api import (  # noqa: E402, F401
+# isort: split
+from marketplace.blueprints.api import (  # noqa: F401
     collectives,
     me_export,
     notifications,
@@ -22,15 +17,11 @@ from marketplace.blueprints.api import (  # noqa: E402, F401
     subcontracting,
     tenders,
 )
-from marketplace.blueprints.api.auth import (  # noqa: E402
-    authenticate_request,
-    forget_request_user,
-)
-from marketplace.blueprints.api.errors import (  # noqa: E402
-    ApiError,
-    api_error_response,
-    domain_error_response,
-)
+from marketplace.blueprints.api.auth import authenticate_request, forget_request_user
+from marketplace.blueprints.api.errors import ApiError, api_error_response, domain_error_response
+from marketplace.errors import DomainError
+
+__all__ = ["bp"]
 
 bp.before_request(authenticate_request)
 bp.teardown_request(forget_request_user)

@@ -1,42 +1,53 @@
-"""Collectives and their decisions in the API (see the contract, section Collectives)."""
+"""Collectives and their decisions in the API (see the contract, section Collectives).
+
+Every operation is declared with the shapes of marketplace/collectives/schemas.py: the bodies
+and the filters are checked by them before a view runs, and the answers are built by them.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.blueprints.api import bp
 from marketplace.blueprints.api.auth import rate_limit_key, require_user
-from marketplace.blueprints.api.errors import ApiError
+from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.pagination import page_args, page_body
-from marketplace.blueprints.api.serializers import cae_ref, iso_datetime
+from marketplace.blueprints.api.spec import BEARER, operation
 from marketplace.collectives import decisions as dec
 from marketplace.collectives import operations as ops
 from marketplace.collectives import queries
-from marketplace.collectives.models import Collective, CollectiveMember, Decision
+from marketplace.collectives import schemas as out
+from marketplace.collectives.models import (
+    Collective,
+    CollectiveMember,
+    Decision,
+    Invitation,
+    JoinRequest,
+)
+from marketplace.collectives.schemas import (
+    CollectiveInput,
+    CollectiveQuery,
+    DecisionInput,
+    InvitationAnswer,
+    InvitationInput,
+    JoinDecisionInput,
+    JoinInput,
+    VoteInput,
+)
 from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import db, limiter
-from marketplace.geo import REGIONS
-from marketplace.ids import is_id, parse_id
 from marketplace.links import external_url
 from marketplace.profiles.models import Profile
-from marketplace.text import clean, fold
 from marketplace.visibility import can_view_profile
 
-_REGIONS_BY_KEY = {fold(name): name for name in REGIONS}
 WRITE_LIMIT = "120 per minute"
+TAG = "collectives"
 
 
-def _json_object(optional: bool = False) -> dict[str, Any]:
-    if optional and not request.get_data():
-        return {}
-    data = request.get_json(force=True, silent=True)
-    if not isinstance(data, dict):
-        raise ApiError(400, "bad_request", _("The request body must be a JSON object."))
-    return data
+def cae_ref(cae: Any) -> dict[str, Any] | None:
+    return out.CaeRef.out(id=cae.id, name=cae.name) if cae is not None else None
 
 
 def member_json(member: CollectiveMember) -> dict[str, Any]:
@@ -44,14 +55,14 @@ def member_json(member: CollectiveMember) -> dict[str, Any]:
     ``hidden: true`` and null ``profile_id`` and ``display_name`` (their CAE and role stay)."""
     user = member.user
     hidden = getattr(member, "hidden", True)
-    return {
-        "profile_id": None if hidden else getattr(member, "profile_id", None),
-        "display_name": None if hidden else user.display_name,
-        "hidden": hidden,
-        "cae": cae_ref(user.cae),
-        "role": member.role,
-        "joined_at": iso_datetime(member.joined_at),
-    }
+    return out.CollectiveMember.out(
+        profile_id=None if hidden else getattr(member, "profile_id", None),
+        display_name=None if hidden else user.display_name,
+        hidden=hidden,
+        cae=cae_ref(user.cae),
+        role=member.role,
+        joined_at=member.joined_at,
+    )
 
 
 def collective_json(
@@ -59,24 +70,24 @@ def collective_json(
     members: list[CollectiveMember],
     competences: list[tuple[str, int]],
 ) -> dict[str, Any]:
-    return {
-        "id": collective.id,
-        "name": collective.name,
-        "description": collective.description or "",
-        "sector": collective.sector or "",
-        "region": collective.region,
-        "audience": collective.audience,
-        "join_policy": collective.join_policy,
-        "members": [member_json(m) for m in members],
-        "skills": [name for name, _n in competences],
-        "skill_counts": [{"name": name, "members": n} for name, n in competences],
-        "caes": [cae_ref(c) for c in queries.caes_of(members)],
-        "owner_cae": cae_ref(collective.cae),
-        "member_count": len(members),
-        "created_at": iso_datetime(collective.created_at),
-        "updated_at": iso_datetime(collective.updated_at),
-        "url": external_url("collectives.show", collective_id=collective.id),
-    }
+    return out.Collective.out(
+        id=collective.id,
+        name=collective.name,
+        description=collective.description or "",
+        sector=collective.sector or "",
+        region=collective.region,
+        audience=collective.audience,
+        join_policy=collective.join_policy,
+        members=[member_json(m) for m in members],
+        skills=[name for name, _n in competences],
+        skill_counts=[{"name": name, "members": n} for name, n in competences],
+        caes=[cae_ref(c) for c in queries.caes_of(members)],
+        owner_cae=cae_ref(collective.cae),
+        member_count=len(members),
+        created_at=collective.created_at,
+        updated_at=collective.updated_at,
+        url=external_url("collectives.show", collective_id=collective.id),
+    )
 
 
 def _full(collective: Collective) -> dict[str, Any]:
@@ -88,171 +99,206 @@ def _full(collective: Collective) -> dict[str, Any]:
 def decision_json(decision: Decision) -> dict[str, Any]:
     res = dec.results(decision)
     closed = not dec.is_open(decision)
-    return {
-        "id": decision.id,
-        "collective_id": decision.collective_id,
-        "title": decision.title,
-        "description": decision.description or "",
-        "closes_at": iso_datetime(decision.closes_at),
-        "quorum_percent": decision.quorum_percent,
-        "status": "closed" if closed else "open",
-        "tally": res.tally,
-        "voters": res.voters,
-        "members": res.members,
-        "turnout_percent": res.turnout_percent,
-        "quorum_reached": res.quorum_reached,
-        "outcome": res.outcome if closed else None,
-        "my_vote": dec.my_vote(decision, current_user),
-        "created_at": iso_datetime(decision.created_at),
-        "url": external_url(
+    return out.Decision.out(
+        id=decision.id,
+        collective_id=decision.collective_id,
+        title=decision.title,
+        description=decision.description or "",
+        closes_at=decision.closes_at,
+        quorum_percent=decision.quorum_percent,
+        status="closed" if closed else "open",
+        tally=res.tally,
+        voters=res.voters,
+        members=res.members,
+        turnout_percent=res.turnout_percent,
+        quorum_reached=res.quorum_reached,
+        outcome=res.outcome if closed else None,
+        my_vote=dec.my_vote(decision, current_user),
+        created_at=decision.created_at,
+        url=external_url(
             "collectives.decision", collective_id=decision.collective_id, decision_id=decision.id
         ),
-    }
+    )
 
 
-def _filters() -> queries.CollectiveFilters:
-    fields: dict[str, list[str]] = {}
+def request_json(join_request: JoinRequest) -> dict[str, Any]:
+    person = join_request.user
+    return out.JoinRequest.out(
+        id=join_request.id,
+        collective_id=join_request.collective_id,
+        state=join_request.state,
+        message=join_request.message,
+        answer=join_request.answer,
+        person={
+            "profile_id": person.profile.id if person.profile else None,
+            "display_name": person.display_name,
+            "cae": cae_ref(person.cae),
+        },
+        created_at=join_request.created_at,
+        decided_at=join_request.decided_at,
+    )
 
-    def arg(name: str) -> str | None:
-        return clean(request.args.get(name))[:200] or None
 
-    filters = queries.CollectiveFilters(q=arg("q"), sector=arg("sector"))
-    if region := arg("region"):
-        filters.region = _REGIONS_BY_KEY.get(fold(region))
-        if filters.region is None:
-            fields["region"] = [_("Unknown region.")]
-    if cae := arg("cae"):
-        if (cae_id := parse_id(cae)) is not None:
-            filters.cae = cae_id
-        else:
-            fields["cae"] = [_("Expected the id of a CAE (a whole number).")]
-    if fields:
-        raise ValidationError(_("Some filters are not valid."), fields)
-    return filters
+def invitation_json(invitation: Invitation) -> dict[str, Any]:
+    return out.Invitation.out(
+        id=invitation.id,
+        collective_id=invitation.collective_id,
+        state=invitation.state,
+        invitee_profile_id=invitation.user.profile.id if invitation.user.profile else None,
+        message=invitation.message,
+        created_at=invitation.created_at,
+    )
+
+
+# Collectives ---------------------------------------------------------------------------------
 
 
 @bp.get("/collectives")
-def collectives():
-    filters = _filters()
+@operation(
+    "listCollectives",
+    "Visible collectives, most recently active first.",
+    tag=TAG,
+    query=CollectiveQuery,
+    paged=True,
+    ok=(200, out.CollectiveList, "A page of collectives."),
+    errors=(400, 401, 422),
+)
+def collectives(query: CollectiveQuery) -> Any:
+    filters = queries.CollectiveFilters(
+        q=query.q, sector=query.sector, region=query.region, cae=query.cae
+    )
     page, per_page = page_args()
     items, total = queries.list_collectives(current_user, filters, page, per_page)
     ids = [c.id for c in items]
     members = queries.members_of(current_user, ids)
     competences = queries.competences_of(current_user, ids)
-    return jsonify(
-        page_body(
-            items,
-            total,
-            page,
-            per_page,
-            lambda c: collective_json(c, members[c.id], competences[c.id]),
-        )
+    return page_body(
+        items,
+        total,
+        page,
+        per_page,
+        lambda c: collective_json(c, members[c.id], competences[c.id]),
     )
 
 
 @bp.post("/collectives")
 @limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-def create_collective():
+@operation(
+    "createCollective",
+    "Create a collective; the creator becomes coordinator.",
+    tag=TAG,
+    body=CollectiveInput,
+    ok=(201, out.Collective, "The new collective."),
+    errors=(400, 401, 403, 422, 429),
+)
+def create_collective(body: CollectiveInput) -> Any:
     user = require_user()
-    collective = ops.create_collective(user, _json_object())
-    return jsonify(_full(collective)), 201
+    return _full(ops.create_collective(user, body))
 
 
 @bp.get("/collectives/<int:collective_id>")
-def collective(collective_id: int):
-    return jsonify(_full(ops.get_collective(current_user, collective_id)))
+@operation(
+    "getCollective",
+    "One collective (404 when absent or not visible to you).",
+    tag=TAG,
+    ok=(200, out.Collective, "The collective."),
+    errors=(401, 404),
+)
+def collective(collective_id: int) -> Any:
+    return _full(ops.get_collective(current_user, collective_id))
 
 
 @bp.patch("/collectives/<int:collective_id>")
 @limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-def update_collective(collective_id: int):
+@operation(
+    "updateCollective",
+    "Change a collective (coordinators).",
+    tag=TAG,
+    body=CollectiveInput,
+    partial=True,
+    ok=(200, out.Collective, "The collective."),
+    errors=(400, 401, 403, 404, 422, 429),
+)
+def update_collective(collective_id: int, body: CollectiveInput) -> Any:
     user = require_user()
     found = ops.get_collective(user, collective_id)
-    data = _json_object()
-    ops.update_collective(user, found, data)
-    return jsonify(_full(found))
+    ops.update_collective(user, found, body)
+    return _full(found)
+
+
+# Membership ----------------------------------------------------------------------------------
 
 
 @bp.post("/collectives/<int:collective_id>/join")
 @limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-def join(collective_id: int):
+@operation(
+    "joinCollective",
+    "Join (open) or ask to join (on request); 409 if already a member or pending.",
+    tag=TAG,
+    body=JoinInput,
+    body_required=False,
+    ok=(200, out.JoinResult, "Member, or a pending request."),
+    errors=(400, 401, 403, 404, 409, 422, 429),
+)
+def join(collective_id: int, body: JoinInput) -> Any:
     user = require_user()
     found = ops.get_collective(user, collective_id)
-    data = _json_object(optional=True)
-    outcome = ops.join(user, found, data.get("message"))
+    outcome = ops.join(user, found, body.message)
     if outcome["state"] == "member":
-        return jsonify({"state": "member"})
-    return jsonify({"state": "pending", "request_id": outcome["request"].id})
-
-
-def _request_json(join_request) -> dict[str, Any]:
-    return {
-        "id": join_request.id,
-        "collective_id": join_request.collective_id,
-        "state": join_request.state,
-        "message": join_request.message,
-        "answer": join_request.answer,
-        "person": {
-            "profile_id": join_request.user.profile.id if join_request.user.profile else None,
-            "display_name": join_request.user.display_name,
-            "cae": cae_ref(join_request.user.cae),
-        },
-        "created_at": iso_datetime(join_request.created_at),
-        "decided_at": iso_datetime(join_request.decided_at),
-    }
+        return out.JoinResult.out(state="member")
+    return out.JoinResult.out(state="pending", request_id=outcome["request"].id)
 
 
 @bp.get("/collectives/<int:collective_id>/requests")
-def requests_of(collective_id: int):
+@operation(
+    "listJoinRequests",
+    "Pending requests to join (coordinators).",
+    tag=TAG,
+    security=BEARER,
+    ok=(200, out.JoinRequestList, "The pending requests."),
+    errors=(401, 403, 404),
+)
+def requests_of(collective_id: int) -> Any:
     user = require_user()
     found = ops.get_collective(user, collective_id)
     ops.require_coordinator(found, user, _("Only the coordinators decide on requests."))
     items = ops.pending_requests(found)
-    return jsonify({"items": [_request_json(r) for r in items], "total": len(items)})
-
-
-def _bool(data: dict[str, Any], key: str) -> bool:
-    value = data.get(key)
-    if not isinstance(value, bool):
-        raise ValidationError(
-            _("Some fields need your attention."), {key: [_("Expected true or false.")]}
-        )
-    return value
+    return out.JoinRequestList.out(items=[request_json(r) for r in items], total=len(items))
 
 
 @bp.post("/collectives/<int:collective_id>/requests/<int:request_id>/decision")
 @limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-def decide_request(collective_id: int, request_id: int):
+@operation(
+    "decideJoinRequest",
+    "Approve or refuse a request (coordinators).",
+    tag=TAG,
+    body=JoinDecisionInput,
+    ok=(200, out.JoinRequest, "The decided request."),
+    errors=(400, 401, 403, 404, 409, 422, 429),
+)
+def decide_request(collective_id: int, request_id: int, body: JoinDecisionInput) -> Any:
     user = require_user()
     found = ops.get_collective(user, collective_id)
     join_request = ops.get_request(found, request_id)
-    data = _json_object()
-    approve = _bool(data, "approve")
-    ops.decide_request(user, join_request, approve, data.get("answer"))
-    return jsonify(_request_json(join_request))
-
-
-def _invitation_json(invitation) -> dict[str, Any]:
-    return {
-        "id": invitation.id,
-        "collective_id": invitation.collective_id,
-        "state": invitation.state,
-        "invitee_profile_id": invitation.user.profile.id if invitation.user.profile else None,
-        "message": invitation.message,
-        "created_at": iso_datetime(invitation.created_at),
-    }
+    ops.decide_request(user, join_request, body.approve, body.answer)
+    return request_json(join_request)
 
 
 @bp.post("/collectives/<int:collective_id>/invitations")
 @limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-def invite(collective_id: int):
+@operation(
+    "inviteToCollective",
+    "Invite a person by profile (coordinators).",
+    tag=TAG,
+    body=InvitationInput,
+    ok=(201, out.Invitation, "The invitation."),
+    errors=(400, 401, 403, 404, 409, 422, 429),
+)
+def invite(collective_id: int, body: InvitationInput) -> Any:
     user = require_user()
     found = ops.get_collective(user, collective_id)
-    data = _json_object()
-    profile_id = data.get("invitee_profile_id")
-    profile = None
-    if is_id(profile_id):
-        profile = db.session.get(Profile, profile_id)
+    profile_id = body.invitee_profile_id
+    profile = db.session.get(Profile, profile_id) if profile_id is not None else None
     if profile is None or not can_view_profile(user, profile):
         ops.require_coordinator(found, user, _("Only the coordinators invite new members."))
         raise ValidationError(
@@ -260,76 +306,129 @@ def invite(collective_id: int):
             {"invitee_profile_id": [_("Unknown profile.")]},
         )
     try:
-        invitation = ops.invite(user, found, profile.user, data.get("message") or "")
+        invitation = ops.invite(user, found, profile.user, body.message)
     except ValidationError as error:
         if "invitee" in error.fields:
             error.fields["invitee_profile_id"] = error.fields.pop("invitee")
         raise
-    return jsonify(_invitation_json(invitation)), 201
+    return invitation_json(invitation)
 
 
 @bp.post("/collectives/<int:collective_id>/invitations/<int:invitation_id>/response")
 @limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-def answer_invitation(collective_id: int, invitation_id: int):
+@operation(
+    "answerInvitation",
+    "The invitee accepts or declines.",
+    tag=TAG,
+    body=InvitationAnswer,
+    ok=(200, out.Invitation, "The answered invitation."),
+    errors=(400, 401, 404, 409, 422, 429),
+)
+def answer_invitation(collective_id: int, invitation_id: int, body: InvitationAnswer) -> Any:
     user = require_user()
     found = ops.get_collective(user, collective_id)
     invitation = ops.get_invitation(found, invitation_id)
     if invitation.user_id != user.id:
         raise NotFound(_("This invitation does not exist."))
-    accept = _bool(_json_object(), "accept")
-    ops.respond_invitation(user, invitation, accept)
-    return jsonify(_invitation_json(invitation))
+    ops.respond_invitation(user, invitation, body.accept)
+    return invitation_json(invitation)
 
 
 @bp.post("/collectives/<int:collective_id>/leave")
 @limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-def leave(collective_id: int):
+@operation(
+    "leaveCollective",
+    "Leave; the last coordinator cannot leave while others remain (409).",
+    tag=TAG,
+    ok=(200, out.Left, "Left."),
+    errors=(401, 404, 409, 429),
+)
+def leave(collective_id: int) -> Any:
     user = require_user()
     ops.leave(user, ops.get_collective(user, collective_id))
-    return jsonify({"state": "left"})
+    return out.Left()
 
 
 @bp.delete("/collectives/<int:collective_id>/members/<int:profile_id>")
 @limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-def remove_member(collective_id: int, profile_id: int):
+@operation(
+    "removeCollectiveMember",
+    "Remove a member (coordinators).",
+    tag=TAG,
+    ok=(200, out.Removed, "Removed."),
+    errors=(401, 403, 404, 409, 429),
+)
+def remove_member(collective_id: int, profile_id: int) -> Any:
     user = require_user()
     found = ops.get_collective(user, collective_id)
     profile = db.session.get(Profile, profile_id)
     if profile is None:
         raise NotFound(_("This person is not a member of the collective."))
     ops.remove_member(user, found, profile.user)
-    return jsonify({"state": "removed"})
+    return out.Removed()
+
+
+# Decisions -----------------------------------------------------------------------------------
 
 
 @bp.get("/collectives/<int:collective_id>/decisions")
-def decisions(collective_id: int):
+@operation(
+    "listDecisions",
+    "The collective's decisions, latest closing first.",
+    tag=TAG,
+    ok=(200, out.DecisionList, "The decisions."),
+    errors=(401, 404),
+)
+def decisions(collective_id: int) -> Any:
     found = ops.get_collective(current_user, collective_id)
     items = dec.decisions_of(found)
     for item in items:
         dec.ensure_closed(item)
-    return jsonify({"items": [decision_json(d) for d in items], "total": len(items)})
+    return out.DecisionList.out(items=[decision_json(d) for d in items], total=len(items))
 
 
 @bp.post("/collectives/<int:collective_id>/decisions")
 @limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-def open_decision(collective_id: int):
+@operation(
+    "openDecision",
+    "Put a proposal to the vote (coordinators).",
+    tag=TAG,
+    body=DecisionInput,
+    ok=(201, out.Decision, "The open decision."),
+    errors=(400, 401, 403, 404, 422, 429),
+)
+def open_decision(collective_id: int, body: DecisionInput) -> Any:
     user = require_user()
     found = ops.get_collective(user, collective_id)
-    decision = dec.open_decision(user, found, _json_object())
-    return jsonify(decision_json(decision)), 201
+    return decision_json(dec.open_decision(user, found, body))
 
 
 @bp.get("/collectives/<int:collective_id>/decisions/<int:decision_id>")
-def decision(collective_id: int, decision_id: int):
+@operation(
+    "getDecision",
+    "A decision with its tally, voters and members.",
+    tag=TAG,
+    ok=(200, out.Decision, "The decision."),
+    errors=(401, 404),
+)
+def decision(collective_id: int, decision_id: int) -> Any:
     found = dec.get_decision(ops.get_collective(current_user, collective_id), decision_id)
     dec.ensure_closed(found)
-    return jsonify(decision_json(found))
+    return decision_json(found)
 
 
 @bp.post("/collectives/<int:collective_id>/decisions/<int:decision_id>/vote")
 @limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-def vote(collective_id: int, decision_id: int):
+@operation(
+    "voteOnDecision",
+    "Vote yes, no or abstain (members; voting again replaces one's vote); 409 after closes_at.",
+    tag=TAG,
+    body=VoteInput,
+    ok=(200, out.Decision, "The decision with your vote."),
+    errors=(400, 401, 403, 404, 409, 422, 429),
+)
+def vote(collective_id: int, decision_id: int, body: VoteInput) -> Any:
     user = require_user()
     found = dec.get_decision(ops.get_collective(user, collective_id), decision_id)
-    dec.vote(user, found, _json_object().get("choice"))
-    return jsonify(decision_json(found))
+    dec.vote(user, found, body.choice)
+    return decision_json(found)

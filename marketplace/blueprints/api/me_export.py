@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import jsonify
 
 from marketplace.accounts.export import personal_data
-from marketplace.blueprints.api import bp
 from marketplace.blueprints.api.auth import require_user
+from marketplace.blueprints.api.blueprint import bp
 
 
 @bp.get("/me/export")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from marketplace.blueprints.api import bp
 from marketplace.blueprints.api.auth import rate_limit_key, require_user
+from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.pagination import page_args, page_body
 from marketplace.blueprints.api.spec import operation
 from marketplace.extensions import limiter

@@ -6,7 +6,8 @@ from typing import Any
 
 from flask import jsonify
 
-from marketplace.blueprints.api import bp, openapi_subcontracting, spec
+from marketplace.blueprints.api import openapi_subcontracting, spec
+from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.openapi_common import (
     CAE_FILTER,
     ID_OUT,
@@ -372,22 +373,16 @@ PATHS: dict[str, Any] = {
 }
 
 
-from marketplace.blueprints.api import (  # noqa: E402
-    openapi_collectives,
-    openapi_trust,
-)
+from marketplace.blueprints.api import openapi_trust  # noqa: E402
 
-for _module in (openapi_collectives, openapi_trust):
-    SCHEMAS.update(_module.schemas())
-    PATHS.update(_module.paths())
+SCHEMAS.update(openapi_trust.schemas())
+PATHS.update(openapi_trust.paths())
 
 
 def document() -> dict[str, Any]:
     """The OpenAPI document: generated from the declared operations and the domains' schemas;
     the operations not declared yet keep their hand-written description until they are."""
-    from marketplace.blueprints.api import openapi_tenders
-
-    old = _hand_written(openapi_tenders)
+    old = _hand_written()
     doc = spec.document(old["info"], old["tags"])
     for path, item in old["paths"].items():
         for method, op in item.items():
@@ -398,11 +393,11 @@ def document() -> dict[str, Any]:
     return doc
 
 
-def _hand_written(openapi_tenders: Any) -> dict[str, Any]:
+def _hand_written() -> dict[str, Any]:
     declared = {(path, method) for path, method, _n, _o in spec.declared_operations()}
     paths = {
         path: {m: op for m, op in item.items() if (path, m) not in declared}
-        for path, item in {**PATHS, **openapi_subcontracting.PATHS, **openapi_tenders.PATHS}.items()
+        for path, item in {**PATHS, **openapi_subcontracting.PATHS}.items()
     }
     return {
         "openapi": "3.1.0",
@@ -434,7 +429,7 @@ def _hand_written(openapi_tenders: Any) -> dict[str, Any]:
                     "Without it, the browser session works for GET requests only.",
                 }
             },
-            "schemas": {**SCHEMAS, **openapi_subcontracting.SCHEMAS, **openapi_tenders.SCHEMAS},
+            "schemas": {**SCHEMAS, **openapi_subcontracting.SCHEMAS},
             "responses": RESPONSES,
             "parameters": PARAMETERS,
         },

@@ -8,8 +8,8 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.blueprints.api import bp
 from marketplace.blueprints.api.auth import rate_limit_key, require_user
+from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.errors import ApiError
 from marketplace.blueprints.api.pagination import page_args, page_body
 from marketplace.blueprints.api.serializers import me_json, profile_json
@@ -17,9 +17,9 @@ from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import limiter
 from marketplace.geo import REGIONS, normalize_department
 from marketplace.ids import parse_id
+from marketplace.profiles.finder import Hit, search_profiles
 from marketplace.profiles.models import Availability, ProfileStatus
 from marketplace.profiles.operations import ProfileFilters, get_profile, update_profile
-from marketplace.search.service import Hit, search_profiles
 from marketplace.text import clean, fold
 
 MAX_TEXT_ARG = 200

@@ -28,8 +28,9 @@ from typing import Any
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field
-from pydantic.json_schema import GenerateJsonSchema, models_json_schema
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, models_json_schema
 
+from marketplace.blueprints.api.auth import require_user
 from marketplace.blueprints.api.errors import ApiError
 from marketplace.blueprints.api.pagination import MAX_PAGE, MAX_PER_PAGE_ASKED
 from marketplace.schema import ID, Output, Schema
@@ -49,7 +50,7 @@ ERROR_RESPONSES = {
     422: "Invalid",
     429: "RateLimited",
 }
-BEARER = [{"bearerAuth": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 #: The attribute of a view function that holds its declaration.
 ATTRIBUTE = "__api_operation__"
@@ -88,6 +89,8 @@ def operation(
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def run(*args: Any, **kwargs: Any) -> Any:
+            if request.method != "GET" and op.security != []:
+                require_user()  # who is asking comes before what they send (401 before 422)
             if op.query is not None:
                 kwargs["query"] = read_query(op.query)
             if op.body is not None:
@@ -228,11 +231,13 @@ _RULE_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 def declared_operations() -> list[tuple[str, str, list[str], Operation]]:
     """(path, method, path parameter names, declaration) of every declared API route."""
-    return [item for item in _operations(strict=False) if item[3] is not None]
+    return [(p, m, n, op) for p, m, n, op in _operations(strict=False) if op is not None]
 
 
-def _operations(strict: bool = True) -> list[tuple[str, str, list[str], Operation]]:
-    found = []
+def _operations(strict: bool = True) -> list[tuple[str, str, list[str], Operation | None]]:
+    """(path, method, path parameter names, declaration or None) of every ``/api/v1`` route;
+    ``strict``: a route without a declaration is an error."""
+    found: list[tuple[str, str, list[str], Operation | None]] = []
     for rule in current_app.url_map.iter_rules():
         if not rule.rule.startswith(PREFIX + "/"):
             continue
@@ -249,10 +254,27 @@ def _operations(strict: bool = True) -> list[tuple[str, str, list[str], Operatio
 
 def components_of(models: set[type[BaseModel]]) -> dict[str, Any]:
     """The JSON Schemas of these models (and of every model they use), by name."""
-    inputs = [(model, "validation") for model in models if not _is_output(model)]
-    outputs = [(model, "serialization") for model in models if _is_output(model)]
+    inputs: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        (model, "validation") for model in models if not _is_output(model)
+    ]
+    outputs: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        (model, "serialization") for model in models if _is_output(model)
+    ]
     _, top = models_json_schema([*inputs, *outputs], ref_template=REF, schema_generator=_Generator)
-    return dict(sorted(top.get("$defs", {}).items()))
+    return {
+        name: _without_defaults(schema) for name, schema in sorted(top.get("$defs", {}).items())
+    }
+
+
+def _without_defaults(node: Any) -> Any:
+    """Pydantic writes a field's Python default (``null`` for a field a PATCH may leave out, ``""``
+    for an empty filter); for a client a field left out is absent, not that value, and OpenAPI
+    validators refuse a default that its own schema does not admit: none are shown."""
+    if isinstance(node, dict):
+        return {key: _without_defaults(value) for key, value in node.items() if key != "default"}
+    if isinstance(node, list):
+        return [_without_defaults(value) for value in node]
+    return node
 
 
 def _is_output(model: type[BaseModel]) -> bool:

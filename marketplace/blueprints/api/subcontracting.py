@@ -9,8 +9,8 @@ from flask import Response, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.blueprints.api import bp
 from marketplace.blueprints.api.auth import rate_limit_key, require_user
+from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.errors import ApiError
 from marketplace.blueprints.api.pagination import page_args, page_body
 from marketplace.blueprints.api.profiles import json_object
@@ -19,7 +19,7 @@ from marketplace.errors import ValidationError
 from marketplace.extensions import limiter
 from marketplace.geo import normalize_department
 from marketplace.links import external_url
-from marketplace.profiles.operations import paginate
+from marketplace.pagination import paginate
 from marketplace.subcontracting.figures import cae_figures, ledger_csv
 from marketplace.subcontracting.models import (
     Offer,

@@ -1,0 +1,90 @@
+"""The "tender" document type: what a joint tender puts into the search index."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from whoosh import fields
+
+from marketplace.profiles.search import owner_watch
+from marketplace.search.analysis import sections
+from marketplace.search.documents import (
+    DocumentType,
+    RowsById,
+    Watch,
+    owner_fields,
+    register,
+    tag,
+    text_fields,
+)
+from marketplace.tenders.models import Tender, TenderLot, TenderMember
+
+NAME = "tender"
+WEIGHTS = {
+    "title": 4.0,
+    "skills": 4.0,
+    "lots": 3.0,
+    "buyer": 2.0,
+    "city": 1.5,
+    "reference": 1.5,
+    "description": 1.0,
+}
+
+FIELDS: dict[str, fields.FieldType] = {
+    **text_fields(),
+    "department": tag(),
+    "tender_status": tag(),
+    #: Folded names of the competences the lots require.
+    "tender_skill": tag(),
+}
+
+ROWS = RowsById(Tender)
+
+
+def to_document(tender: Tender) -> dict[str, Any]:
+    skill_names = sorted({s.name for lot in tender.lots for s in lot.skills})
+    skill_keys = sorted({s.key for lot in tender.lots for s in lot.skills})
+    plain = {
+        "title": tender.title,
+        "skills": "\n".join(skill_names),
+        "lots": "\n".join(lot.title for lot in tender.lots),
+        "buyer": tender.buyer_name,
+        "city": tender.city or "",
+        "reference": tender.reference or "",
+        "description": tender.description or "",
+    }
+    return {
+        **owner_fields(tender.owner.user, tender.audience, tender.updated_at),
+        "text": sections([(WEIGHTS[k], v) for k, v in plain.items()]),
+        "text_x": sections([(WEIGHTS[k], v) for k, v in plain.items()]),
+        "department": tender.department,
+        "tender_status": tender.status,
+        "tender_skill": ",".join(k.replace(",", " ") for k in skill_keys) or None,
+        "facets": {
+            "department": tender.department,
+            "status": tender.status,
+            "skill": skill_keys,
+        },
+    }
+
+
+TENDER = register(
+    DocumentType(
+        name=NAME,
+        fields=FIELDS,
+        load=ROWS.load,
+        to_document=to_document,
+        all_ids=ROWS.all_ids,
+        count=ROWS.count,
+        text_fields={"text": 1.0},
+        exact_fields={"text_x": 1.0},
+        facets=("department", "status", "skill"),
+        multi_facets=frozenset({"skill"}),
+        watches=[
+            Watch(Tender, NAME, lambda _c, objs: [o.id for o in objs]),
+            Watch(TenderLot, NAME, lambda _c, objs: [o.tender_id for o in objs]),
+            Watch(TenderMember, NAME, lambda _c, objs: [o.tender_id for o in objs]),
+            owner_watch(Tender, NAME),
+        ],
+    )
+)

@@ -1,0 +1,62 @@
+"""The interface speaks French by default: every message of the code has a French translation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+METHOD_MAP = [
+    ("marketplace/**.py", "python"),
+    ("templates/**.html", "jinja2"),
+    ("templates/**.txt", "jinja2"),
+]
+OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.do"}}
+
+
+def _msgids() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        str(ROOT),
+        METHOD_MAP,
+        options_map=OPTIONS,
+        keywords={
+            "_": None,
+            "gettext": None,
+            "_l": None,
+            "lazy_gettext": None,
+            "ngettext": (1, 2),
+            "lazy_ngettext": (1, 2),
+        },
+    ):
+        msgid = message[0] if isinstance(message, tuple) else message
+        if msgid:
+            found.setdefault(msgid, f"{filename}:{lineno}")
+    return found
+
+
+def test_every_message_has_a_french_translation():
+    with open(ROOT / "translations/fr/LC_MESSAGES/messages.po", "rb") as f:
+        catalog = read_po(f, locale="fr")
+    missing = []
+    for msgid, where in sorted(_msgids().items(), key=lambda kv: kv[1]):
+        message = catalog.get(msgid)
+        strings = message.string if message else None
+        ok = all(strings) if isinstance(strings, tuple | list) else bool(strings)
+        if not ok or (message is not None and message.fuzzy):
+            missing.append(f"{where}: {msgid!r}")
+    assert not missing, f"{len(missing)} messages without French translation:\n" + "\n".join(
+        missing[:50]
+    )
+
+
+def test_home_page_is_french_by_default_and_english_on_request(client):
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="fr">' in page
+    assert "Créer un compte" in page
+    client.post("/langue", data={"lang": "en", "next": "/"})
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert "Create an account" in page
