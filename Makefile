@@ -46,9 +46,10 @@ test-e2e: install ## Run the browser tests only (needs /usr/bin/chromium and `np
 screenshots: install ## Refresh docs/screenshots/ (desktop and phone PNGs of the main pages)
 	E2E_SCREENSHOTS=1 $(BIN)/python -m pytest -q -m e2e tests/e2e/test_screenshots.py
 
-lint: install ## Check style and common mistakes with ruff
+lint: install ## Check style, common mistakes and complexity (ruff) and types (mypy)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install ## Format the code with ruff
 	$(BIN)/ruff check --fix .

@@ -93,6 +93,7 @@ def prepare(n: int, folder: Path, database: str | None, reuse: bool = False):
     from marketplace import create_app
     from marketplace.accounts.models import User
     from marketplace.accounts.operations import create_api_token
+    from marketplace.actors import SYSTEM
     from marketplace.caes.models import Cae
     from marketplace.extensions import db
     from marketplace.maintenance import analyze
@@ -128,7 +129,7 @@ def prepare(n: int, folder: Path, database: str | None, reuse: bool = False):
         cae = db.session.get(Cae, fed.cae_id)
         text = members_csv(1000)
         started = time.perf_counter()
-        result = import_members(None, cae, text, verified=True)
+        result = import_members(SYSTEM, cae, text, verified=True)
         db.session.commit()
         imported = time.perf_counter() - started
         started = time.perf_counter()
@@ -142,7 +143,7 @@ def prepare(n: int, folder: Path, database: str | None, reuse: bool = False):
         for name, user in (("owner", owner), ("manager", manager)):
             signed = serializer.dumps({"_user_id": user.get_id(), "_fresh": True})
             auth[name] = {"Cookie": f"{cookie}={signed}"}
-            _token, clear = create_api_token(None, user, "bench")
+            _token, clear = create_api_token(SYSTEM, user, "bench")
             auth[f"{name} token"] = {"Authorization": f"Bearer {clear}"}
         db.session.commit()
         db.session.remove()

@@ -74,6 +74,7 @@ def prepare(database_url: str, index_dir: str, clients: int) -> list[str]:
     """The schema, a CAE and one verified member with a token per client; the clear tokens."""
     from marketplace import create_app
     from marketplace.accounts.operations import create_account, create_api_token
+    from marketplace.actors import SYSTEM
     from marketplace.caes.models import Cae
     from marketplace.extensions import db
 
@@ -87,11 +88,11 @@ def prepare(database_url: str, index_dir: str, clients: int) -> list[str]:
         db.session.flush()
         tokens = []
         for n in range(clients):
-            user = create_account(None, email=f"charge{n}@example.org", first_name="Charge",
+            user = create_account(SYSTEM, email=f"charge{n}@example.org", first_name="Charge",
                                   last_name=f"N{n}", cae=cae, status="employee",
                                   password="Abeilles-Coop-2026", role="member",
                                   verified=True)  # fmt: skip
-            tokens.append(create_api_token(None, user, "load")[1])
+            tokens.append(create_api_token(SYSTEM, user, "load")[1])
         db.session.commit()
         db.engine.dispose()
     return tokens

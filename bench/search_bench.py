@@ -160,6 +160,7 @@ def row(name: str, values: list[float]) -> str:
 def run(n: int, rounds: int, folder: Path, database: str | None = None) -> None:
     from marketplace import create_app
     from marketplace.accounts.models import Anonymous, User
+    from marketplace.actors import SYSTEM
     from marketplace.extensions import db
     from marketplace.profiles.finder import index_search, search_profiles
     from marketplace.profiles.operations import ProfileFilters, update_profile
@@ -229,7 +230,7 @@ def run(n: int, rounds: int, folder: Path, database: str | None = None) -> None:
         for i in range(20):
             word = f"fraicheur{i}x"
             started = time.perf_counter()
-            update_profile(None, profile, {"headline": f"Menuisier {word}"})
+            update_profile(SYSTEM, profile, {"headline": f"Menuisier {word}"})
             db.session.commit()  # the after-commit sync indexes the change
             hits = search_profiles(member, word).items
             freshness.append((time.perf_counter() - started) * 1000)

@@ -5,16 +5,21 @@ account deletions), for admins to read. One row per action, written in the actio
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace.actors import Viewer
 from marketplace.dbtypes import UTCDateTime, in_clause
 from marketplace.enums import LabelledEnum
-from marketplace.extensions import db
+from marketplace.extensions import Base, db
 from marketplace.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from marketplace.accounts.models import User
+    from marketplace.caes.models import Cae
 
 
 class AuditAction(LabelledEnum):
@@ -25,7 +30,7 @@ class AuditAction(LabelledEnum):
     ACCOUNT_DELETED = "account_deleted", _l("account deleted")
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Base):
     __tablename__ = "audit_log"
     __table_args__ = (CheckConstraint(in_clause("action", AuditAction.values()), name="action"),)
 
@@ -41,14 +46,14 @@ class AuditEntry(db.Model):
     #: What changed, e.g. "pending → verified" or the fields of a CAE edit.
     detail: Mapped[str] = mapped_column(String(500), default="")
 
-    actor = relationship("User", foreign_keys=[actor_id], lazy="joined")
-    subject = relationship("User", foreign_keys=[subject_id], lazy="joined")
-    cae = relationship("Cae", lazy="joined")
+    actor: Mapped[User | None] = relationship("User", foreign_keys=[actor_id], lazy="joined")
+    subject: Mapped[User | None] = relationship("User", foreign_keys=[subject_id], lazy="joined")
+    cae: Mapped[Cae | None] = relationship("Cae", lazy="joined")
 
 
-def record(actor: Any, action: str, *, subject=None, cae_id=None, detail: str = "") -> None:
+def record(actor: Viewer, action: str, *, subject=None, cae_id=None, detail: str = "") -> None:
     """Add an entry; flushed with the action, committed or rolled back with it."""
-    actor_id = actor.id if getattr(actor, "is_authenticated", False) else None
+    actor_id = actor.id if actor.is_authenticated else None
     db.session.add(
         AuditEntry(
             actor_id=actor_id,
@@ -60,6 +65,6 @@ def record(actor: Any, action: str, *, subject=None, cae_id=None, detail: str = 
     )
 
 
-def entries(viewer: Any):
+def entries(viewer: Viewer):
     """The newest first; admins only (the caller checks)."""
     return select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())

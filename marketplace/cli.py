@@ -1,7 +1,7 @@
 """Command line: `flask --app wsgi <group> <command>` (the contract is in API.md).
 
 Every command runs in the application context given by Flask's CLI, goes through the same
-operations as the interface (actor None: the site's operator), commits once at the end and
+operations as the interface (actor SYSTEM: the site's operator), commits once at the end and
 prints its result only after the commit. Errors go to stderr, in French, with exit code 1 and
 nothing written; never a traceback.
 """
@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from marketplace.accounts.notify import send_invitation
 from marketplace.accounts.operations import create_account, create_api_token, find_user_by_email
+from marketplace.actors import SYSTEM
 from marketplace.backup import register_backup_cli
 from marketplace.caes import operations as cae_operations
 from marketplace.caes.models import Cae
@@ -121,7 +122,7 @@ def caes_add(
     for key, value in (("website", website), ("sectors", sectors), ("description", description)):
         if value is not None:
             data[key] = value
-    return str(cae_operations.create_cae(None, data).id)
+    return str(cae_operations.create_cae(SYSTEM, data).id)
 
 
 # users ---------------------------------------------------------------------------------------
@@ -173,7 +174,7 @@ def users_add(
             raise CommandError("aucun mot de passe lu sur l'entrée standard (--password-stdin).")
     default_first, default_last = names_from_email(email)
     user = create_account(
-        None,
+        SYSTEM,
         email=email,
         first_name=first_name if first_name is not None else default_first,
         last_name=last_name if last_name is not None else default_last,
@@ -197,7 +198,7 @@ def users_token(email: str, name: str) -> str:
     user = find_user(email)
     if not user.is_active:
         raise CommandError(f"le compte « {user.email} » est fermé.")
-    _token, clear = create_api_token(None, user, name)
+    _token, clear = create_api_token(SYSTEM, user, name)
     return clear
 
 
@@ -220,10 +221,10 @@ def members_import(file: str, cae_ref: str, verified: bool) -> str:
     cae = find_cae(cae_ref)
     try:
         if file == "-":
-            result = import_members(None, cae, sys.stdin.buffer, verified)
+            result = import_members(SYSTEM, cae, sys.stdin.buffer, verified)
         else:
             with open(file, "rb") as stream:
-                result = import_members(None, cae, stream, verified)
+                result = import_members(SYSTEM, cae, stream, verified)
     except OSError as error:
         raise CommandError(f"impossible de lire « {file} » : {error.strerror or error}.")
     except ImportErrors as error:

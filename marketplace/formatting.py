@@ -49,7 +49,8 @@ def parse_euros(raw: str | None) -> int | None:
         raise ValueError(raw)
     text = text.replace(",", ".")
     amount = Decimal(text)
-    if not amount.is_finite() or amount.as_tuple().exponent < -2:
+    exponent = amount.as_tuple().exponent
+    if not amount.is_finite() or (isinstance(exponent, int) and exponent < -2):
         raise ValueError(raw)
     return int(amount * 100)
 

@@ -16,11 +16,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.dbtypes import UTCDateTime
-from marketplace.extensions import db
+from marketplace.extensions import Base, db
 from marketplace.timeutil import utcnow
 
 
-class HealthProbe(db.Model):
+class HealthProbe(Base):
     """Written by the health check and always rolled back: the table stays empty."""
 
     __tablename__ = "health_probes"

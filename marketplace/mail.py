@@ -87,9 +87,12 @@ def _deliver_smtp(message: EmailMessage, url: str, timeout: float) -> None:
     host = parts.hostname or "localhost"
     secure = parts.scheme == "smtps"
     port = parts.port or (465 if secure else 587)
-    smtp_class = smtplib.SMTP_SSL if secure else smtplib.SMTP
-    kwargs = {"context": _tls_context()} if secure else {}
-    with smtp_class(host, port, timeout=timeout, **kwargs) as smtp:
+    smtp = (
+        smtplib.SMTP_SSL(host, port, timeout=timeout, context=_tls_context())
+        if secure
+        else smtplib.SMTP(host, port, timeout=timeout)
+    )
+    with smtp:
         if not secure and port != 25 and not _loopback(host):
             smtp.starttls(context=_tls_context())
         if parts.username:

@@ -32,13 +32,14 @@ from marketplace.accounts.operations import (
     normalize_email,
     update_account,
 )
+from marketplace.actors import SYSTEM, Viewer
 from marketplace.audience import Audience
 from marketplace.caes.models import Cae
 from marketplace.errors import PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.geo import normalize_department
 from marketplace.ids import small_number
-from marketplace.profiles.models import Availability, ProfileStatus
+from marketplace.profiles.models import Availability, ProfileStatus, profile_of
 from marketplace.profiles.operations import update_profile
 from marketplace.profiles.schemas import ProfileUpdate
 from marketplace.skills.models import SkillLevel
@@ -215,33 +216,41 @@ def _check_name(value: str, column: str, errors: list[str]) -> str:
 
 def _check_row(line: int, cells: dict[str, str]) -> tuple[_Row | None, list[str]]:
     errors: list[str] = []
-    email = ""
-    raw_email = clean(cells["email"])
-    if not raw_email:
-        errors.append(_field_message("email", _("This field is required.")))
-    else:
-        try:
-            email = normalize_email(raw_email)
-        except ValidationError:
-            errors.append(_("invalid e-mail address “%(value)s”.", value=raw_email))
+    email = _check_email(cells["email"], errors)
     first_name = _check_name(cells["first_name"], "first_name", errors)
     last_name = _check_name(cells["last_name"], "last_name", errors)
+    profile = _check_profile(cells, errors)
+    if errors:
+        return None, errors
+    return _Row(line, email, first_name, last_name, profile), []
 
-    profile: dict[str, Any] = {}
-    for column in ("headline", "city", "bio", "certifications"):
-        if cells[column].strip():
-            profile[column] = cells[column]
-    unknown_value = {
-        "status": lambda v, vs: _(
-            "unknown status “%(value)s” (one of: %(values)s).", value=v, values=vs
-        ),
-        "availability": lambda v, vs: _(
-            "unknown availability “%(value)s” (one of: %(values)s).", value=v, values=vs
-        ),
-        "audience": lambda v, vs: _(
-            "unknown audience “%(value)s” (one of: %(values)s).", value=v, values=vs
-        ),
-    }
+
+def _check_email(raw: str, errors: list[str]) -> str:
+    """The normalised e-mail address, or "" with its error appended."""
+    raw_email = clean(raw)
+    if not raw_email:
+        errors.append(_field_message("email", _("This field is required.")))
+        return ""
+    try:
+        return normalize_email(raw_email)
+    except ValidationError:
+        errors.append(_("invalid e-mail address “%(value)s”.", value=raw_email))
+        return ""
+
+
+def _unknown_value(column: str, value: str, allowed: tuple[str, ...]) -> str:
+    values = ", ".join(allowed)
+    if column == "status":
+        return _("unknown status “%(value)s” (one of: %(values)s).", value=value, values=values)
+    if column == "availability":
+        return _(
+            "unknown availability “%(value)s” (one of: %(values)s).", value=value, values=values
+        )
+    return _("unknown audience “%(value)s” (one of: %(values)s).", value=value, values=values)
+
+
+def _check_choices(cells: dict[str, str], profile: dict[str, Any], errors: list[str]) -> None:
+    """Status, availability and audience: one of their values, whatever the case."""
     for column, allowed in (
         ("status", ProfileStatus.values()),
         ("availability", Availability.values()),
@@ -252,9 +261,18 @@ def _check_row(line: int, cells: dict[str, str]) -> tuple[_Row | None, list[str]
             continue
         choice = _choice(value, allowed)
         if choice is None:
-            errors.append(unknown_value[column](value, ", ".join(allowed)))
+            errors.append(_unknown_value(column, value, allowed))
         else:
             profile[column] = choice
+
+
+def _check_profile(cells: dict[str, str], errors: list[str]) -> dict[str, Any]:
+    """The profile data of a row, checked by the rules of the profile form."""
+    profile: dict[str, Any] = {}
+    for column in ("headline", "city", "bio", "certifications"):
+        if cells[column].strip():
+            profile[column] = cells[column]
+    _check_choices(cells, profile, errors)
     if cells["department"].strip():
         code = normalize_department(cells["department"])
         if code is None:
@@ -270,9 +288,7 @@ def _check_row(line: int, cells: dict[str, str]) -> tuple[_Row | None, list[str]
     except ValidationError as error:  # lengths, counts: the rules of the profile form
         for column, messages in error.fields.items():
             errors.extend(_field_message(column, message) for message in messages)
-    if errors:
-        return None, errors
-    return _Row(line, email, first_name, last_name, profile), []
+    return profile
 
 
 def _existing_users(emails: list[str]) -> dict[str, User]:
@@ -361,15 +377,15 @@ def new_profile_loaded(profile: Any) -> None:
 
 
 def import_members(
-    actor: Any, cae: Cae, stream: IO[bytes] | IO[str] | bytes | str, verified: bool = False
+    actor: Viewer, cae: Cae, stream: IO[bytes] | IO[str] | bytes | str, verified: bool = False
 ) -> ImportResult:
     """Create or update the members of a file; all or nothing (ImportErrors, nothing written).
 
-    actor is None for the command line; otherwise it must manage the CAE. New members get an
+    actor is SYSTEM for the command line; otherwise it must manage the CAE. New members get an
     invitation to choose a password, sent once the caller commits. With ``verified``, new
     members are verified and members still pending become verified.
     """
-    if actor is not None and not actor.manages(cae.id):
+    if actor is not SYSTEM and not actor.manages(cae.id):
         raise PermissionDenied(_("Only the managers of this CAE can do this."))
     rows = check_members(cae, stream)
     result = ImportResult()
@@ -387,7 +403,7 @@ def import_members(
     return result
 
 
-def _write_row(actor: Any, cae: Cae, row: _Row, verified: bool, result: ImportResult) -> None:
+def _write_row(actor: Viewer, cae: Cae, row: _Row, verified: bool, result: ImportResult) -> None:
     profile_data = dict(row.profile)
     user = row.user
     if user is None:
@@ -410,10 +426,10 @@ def _write_row(actor: Any, cae: Cae, row: _Row, verified: bool, result: ImportRe
     else:
         # Permission was checked for the whole CAE above; the person belongs to it.
         update_account(
-            None, user, first_name=row.first_name, last_name=row.last_name, locale=user.locale
+            SYSTEM, user, first_name=row.first_name, last_name=row.last_name, locale=user.locale
         )
         result.updated.append(user)
-        if verified and user.membership == "pending" and getattr(actor, "id", None) != user.id:
+        if verified and user.membership == "pending" and actor.id != user.id:
             change_membership(actor, user, "verified")
             result.verified.append(user)
-    update_profile(actor, user.profile, profile_data)
+    update_profile(actor, profile_of(user), profile_data)

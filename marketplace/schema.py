@@ -292,7 +292,7 @@ class Schema(BaseModel):
             raise ValidationError(cls.not_an_object or _("Expected an object."))
         model = cls.partial() if partial else cls
         try:
-            return model.model_validate(data)  # type: ignore[return-value]
+            return model.model_validate(data)
         except PydanticError as error:
             message = cls.invalid_message or _("Some fields need your attention.")
             raise ValidationError(message, field_errors(error)) from None
@@ -308,7 +308,7 @@ class Schema(BaseModel):
         fields: dict[str, Any] = {}
         for name, info in cls.model_fields.items():
             fields[name] = (info.annotation, FieldInfo.merge_field_infos(info, default=None))
-        model = create_model(  # type: ignore[call-overload]
+        model = create_model(
             f"{cls.__name__}Partial", __base__=cls, __module__=cls.__module__, **fields
         )
         return model
@@ -342,7 +342,7 @@ def limit_of(schema: type[BaseModel], name: str) -> int:
 def page_of(item: type[Output], name: str, **extra: Any) -> type[Output]:
     """The page of a list: ``{items, total, page, per_page}`` and any extra fields
     (``unread=(int, Field(ge=0))``)."""
-    model: type[Output] = create_model(  # type: ignore[call-overload]
+    model: type[Output] = create_model(
         name,
         __base__=Output,
         __module__=item.__module__,

@@ -21,9 +21,9 @@ database (SQLite) until it commits, so what it reads afterwards can no longer ch
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import inspect, update
+from sqlalchemy import CursorResult, inspect, update
 from sqlalchemy.sql import ClauseElement
 
 from marketplace.errors import DomainError
@@ -59,7 +59,7 @@ def compare_and_set(row: Any, expected: Mapping[str, Any], values: Mapping[str, 
         .values(dict(values))
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if cast(CursorResult, result).rowcount != 1:
         db.session.expire(row, list({*expected, *values}))
         return False
     computed = [name for name, value in values.items() if _is_expression(value)]

@@ -19,18 +19,18 @@ subcontracting/visibility.py (offers, records), tenders/visibility.py.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from marketplace.accounts.models import User
+from marketplace.actors import Viewer
 from marketplace.audience import Audience
 from marketplace.profiles.models import Profile
 
 __all__ = ["Audience"]
 
 
-def audience_allows(viewer: Any, audience: str, owner_cae_id: int | None) -> bool:
+def audience_allows(viewer: Viewer, audience: str, owner_cae_id: int | None) -> bool:
     """Whether the audience rule alone lets this viewer see an object of that CAE."""
     if audience == "public":
         return True
@@ -41,7 +41,7 @@ def audience_allows(viewer: Any, audience: str, owner_cae_id: int | None) -> boo
     return audience == "cae" and owner_cae_id is not None and viewer.cae_id == owner_cae_id
 
 
-def audience_clause(viewer: Any, audience_col, owner_cae_col) -> ColumnElement[bool]:
+def audience_clause(viewer: Viewer, audience_col, owner_cae_col) -> ColumnElement[bool]:
     """The SQL form of audience_allows() for list queries."""
     if not viewer.is_verified:
         return audience_col == "public"
@@ -51,7 +51,7 @@ def audience_clause(viewer: Any, audience_col, owner_cae_col) -> ColumnElement[b
     )
 
 
-def privileged_clause(viewer: Any, owner_user_col, owner_cae_col) -> ColumnElement[bool]:
+def privileged_clause(viewer: Viewer, owner_user_col, owner_cae_col) -> ColumnElement[bool]:
     """Admins, the owner and the managers of the owner's CAE (SQL)."""
     if viewer.is_admin:
         return true()
@@ -70,23 +70,23 @@ def _owner_is_vouched(owner: User) -> bool:
 # Profiles ------------------------------------------------------------------------------------
 
 
-def owned_visible(viewer: Any, owner: User, audience: str) -> bool:
+def owned_visible(viewer: Viewer, owner: User, audience: str) -> bool:
     """The rule for an object owned by a person (a profile, an offer, a tender)."""
     return profile_row_visible(viewer, owner.id, owner.cae_id, audience, _owner_is_vouched(owner))
 
 
-def can_view_profile(viewer: Any, profile: Profile) -> bool:
+def can_view_profile(viewer: Viewer, profile: Profile) -> bool:
     return owned_visible(viewer, profile.user, profile.audience)
 
 
 def profile_row_visible(
-    viewer: Any, user_id: int, cae_id: int | None, audience: str, vouched: bool
+    viewer: Viewer, user_id: int, cae_id: int | None, audience: str, vouched: bool
 ) -> bool:
     """can_view_profile() on plain column values (for reads of many rows in one query)."""
     return profile_row_predicate(viewer)(user_id, cae_id, audience, vouched)
 
 
-def profile_row_predicate(viewer: Any) -> Callable[[int, int | None, str, bool], bool]:
+def profile_row_predicate(viewer: Viewer) -> Callable[[int, int | None, str, bool], bool]:
     """profile_row_visible(viewer, …) for reading thousands of rows: the viewer's facts are
     read once, so each row costs a few comparisons (the tender suggestions check 10,000 rows
     at 100,000 profiles). The one place the row rule is written; profile_row_visible is its
@@ -118,7 +118,7 @@ def profile_row_predicate(viewer: Any) -> Callable[[int, int | None, str, bool],
     return visible
 
 
-def owned_visibility_clause(viewer: Any, audience_col) -> ColumnElement[bool]:
+def owned_visibility_clause(viewer: Viewer, audience_col) -> ColumnElement[bool]:
     """The SQL form of owned_visible() for a query joined with the owner's User."""
     return or_(
         privileged_clause(viewer, User.id, User.cae_id),
@@ -130,11 +130,16 @@ def owned_visibility_clause(viewer: Any, audience_col) -> ColumnElement[bool]:
     )
 
 
-def profile_visibility_clause(viewer: Any) -> ColumnElement[bool]:
+def profile_visibility_clause(viewer: Viewer) -> ColumnElement[bool]:
     """Filter for a query over Profile joined with its User."""
     return owned_visibility_clause(viewer, Profile.audience)
 
 
-def visible_profiles(viewer: Any):
+def visible_profiles(viewer: Viewer):
     """SELECT of the profiles this viewer may open (joined with their users)."""
     return select(Profile).join(Profile.user).where(profile_visibility_clause(viewer))
+
+
+def own_profile(viewer: Viewer) -> Profile | None:
+    """The viewer's own profile: only a signed-in person has one."""
+    return viewer.profile if isinstance(viewer, User) else None

@@ -137,6 +137,14 @@ def wants_json() -> bool:
 
 def init_request_cycle(app: Flask) -> None:
     """One commit per request, at the edge; errors as French pages or JSON."""
+    _init_request_guards(app)
+    _init_commit_at_the_edge(app)
+    _init_security_headers(app)
+    _init_error_pages(app)
+
+
+def _init_request_guards(app: Flask) -> None:
+    """Before each request: the signed-in user resolved afresh, overlong URLs refused."""
 
     @app.before_request
     def forget_previous_request():
@@ -151,6 +159,10 @@ def init_request_cycle(app: Flask) -> None:
         if length > MAX_URL_LENGTH:
             abort(414)
 
+
+def _init_commit_at_the_edge(app: Flask) -> None:
+    """The one commit of a request, after the view; a rollback for any error status."""
+
     @app.after_request
     def commit_or_rollback(response):
         if response.status_code < 400 and not g.get("rollback_only"):
@@ -163,6 +175,8 @@ def init_request_cycle(app: Flask) -> None:
             db.session.rollback()
         return response
 
+
+def _init_security_headers(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
         headers = response.headers
@@ -177,6 +191,10 @@ def init_request_cycle(app: Flask) -> None:
         if app.config.get("ENV") == "production":
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+
+def _init_error_pages(app: Flask) -> None:
+    """Errors as French pages, or in the JSON error format under /api/."""
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

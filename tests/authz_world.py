@@ -17,6 +17,7 @@ from flask import g
 from sqlalchemy import select, text
 
 from marketplace import create_app
+from marketplace.actors import SYSTEM
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
 
@@ -73,7 +74,7 @@ def _person(cae, first: str, *, role: str = "member", verified: bool = True, aud
     from marketplace.profiles.operations import update_profile
 
     user = create_account(
-        None,
+        SYSTEM,
         email=f"{first.lower()}@example.org",
         first_name=first,
         last_name="Essaim",
@@ -84,7 +85,7 @@ def _person(cae, first: str, *, role: str = "member", verified: bool = True, aud
         verified=verified,
     )
     if user.profile is not None:
-        update_profile(None, user.profile, {
+        update_profile(SYSTEM, user.profile, {
             "audience": audience, "headline": f"{first} au travail", "department": "69",
             "skills": [{"name": "Menuiserie", "level": 3}],
         })  # fmt: skip
@@ -161,7 +162,7 @@ def build_world() -> World:
     db.session.flush()
 
     for name in ROLES[1:]:
-        token, clear = create_api_token(None, u[name], "matrix")
+        token, clear = create_api_token(SYSTEM, u[name], "matrix")
         w.tokens[name] = clear
         if name == "owner":
             w.ids["token_id"] = token.id

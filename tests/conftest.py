@@ -26,6 +26,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from marketplace import create_app
+from marketplace.actors import SYSTEM
 from marketplace.extensions import db
 
 PASSWORD = "Abeilles-Coop-2026"
@@ -185,7 +186,7 @@ def make_user(app, make_cae):
         if cae is None and role != "admin":
             cae = make_cae()
         user = create_account(
-            None,
+            SYSTEM,
             email=email or f"person{n}@example.org",
             first_name=first_name,
             last_name=last_name or f"Martin{n}",
@@ -196,7 +197,7 @@ def make_user(app, make_cae):
             verified=verified,
         )
         if profile:
-            update_profile(None, user.profile, profile)
+            update_profile(SYSTEM, user.profile, profile)
         db.session.commit()
         return user
 
@@ -224,7 +225,7 @@ def api_token(app):
     from marketplace.accounts.operations import create_api_token
 
     def make(user) -> str:
-        _token, clear = create_api_token(None, user, "tests")
+        _token, clear = create_api_token(SYSTEM, user, "tests")
         db.session.commit()
         return clear
 

@@ -13,7 +13,6 @@ signals of marketplace.events (account_deleting, then account_personal_data_dele
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete
@@ -21,6 +20,7 @@ from sqlalchemy import delete
 from marketplace import audit
 from marketplace.accounts.models import ApiToken, User
 from marketplace.accounts.passwords import verify_password
+from marketplace.actors import SYSTEM, Viewer
 from marketplace.errors import PermissionDenied, ValidationError
 from marketplace.events import account_deleting, account_personal_data_deleting
 from marketplace.extensions import db
@@ -29,9 +29,9 @@ DELETED_FIRST_NAME = "Compte"
 DELETED_LAST_NAME = "supprimé"
 
 
-def delete_account(actor: Any, user: User, password: str) -> None:
+def delete_account(actor: Viewer, user: User, password: str) -> None:
     """The person deletes their own account, confirming with their password."""
-    if actor is None or not getattr(actor, "is_authenticated", False) or actor.id != user.id:
+    if actor is SYSTEM or not actor.is_authenticated or actor.id != user.id:
         raise PermissionDenied(_("You can only delete your own account."))
     if not isinstance(password, str) or not verify_password(user.password_hash, password):
         raise ValidationError(

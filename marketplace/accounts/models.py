@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
@@ -11,8 +12,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.dbtypes import UTCDateTime, in_clause
 from marketplace.enums import LabelledEnum
-from marketplace.extensions import db
+from marketplace.extensions import Base
 from marketplace.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from marketplace.caes.models import Cae
 
 
 class Role(LabelledEnum):
@@ -31,7 +35,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-class User(db.Model):
+class User(Base):
     """A person's account. Managers manage the CAE they belong to; admins manage everything."""
 
     __tablename__ = "users"
@@ -60,7 +64,10 @@ class User(db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    cae = relationship("Cae", lazy="joined")
+    cae: Mapped[Cae | None] = relationship("Cae", lazy="joined")
+    # Not annotated: Mapped[Profile | None] would import profiles.models, a floor above that
+    # refers to User (an import circle). A typed Profile: profiles.models.profile_of(user), or
+    # visibility.own_profile(viewer).
     profile = relationship("Profile", back_populates="user", uselist=False)
 
     # Flask-Login
@@ -110,14 +117,14 @@ class Anonymous:
     display_name = ""
     locale = None
 
-    def get_id(self):
+    def get_id(self) -> None:
         return None
 
-    def manages(self, cae_id):
+    def manages(self, cae_id: int | None) -> bool:
         return False
 
 
-class MembershipEvent(db.Model):
+class MembershipEvent(Base):
     """History of a person's membership of their CAE: who moved it, when, from what to what."""
 
     __tablename__ = "membership_events"
@@ -131,11 +138,11 @@ class MembershipEvent(db.Model):
     note: Mapped[str] = mapped_column(String(500), default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    user = relationship("User", foreign_keys=[user_id])
-    actor = relationship("User", foreign_keys=[actor_id])
+    user: Mapped[User] = relationship("User", foreign_keys=[user_id])
+    actor: Mapped[User | None] = relationship("User", foreign_keys=[actor_id])
 
 
-class ApiToken(db.Model):
+class ApiToken(Base):
     """A personal API token; only its SHA-256 is stored, the token is shown once."""
 
     __tablename__ = "api_tokens"
@@ -150,4 +157,4 @@ class ApiToken(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    user = relationship("User")
+    user: Mapped[User] = relationship("User")

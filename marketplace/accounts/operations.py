@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -30,6 +29,7 @@ from marketplace.accounts.passwords import (
     password_problems,
     verify_password,
 )
+from marketplace.actors import SYSTEM, Viewer
 from marketplace.caes.models import Cae
 from marketplace.errors import (
     Conflict,
@@ -83,7 +83,7 @@ def _check_name(fields: dict[str, list[str]], key: str, value: str) -> str:
 
 
 def create_account(
-    actor: Any,
+    actor: Viewer,
     *,
     email: str,
     first_name: str,
@@ -141,8 +141,8 @@ def create_account(
     return user
 
 
-def _may_create_privileged(actor: Any, cae: Cae | None, role: str) -> bool:
-    if actor is None:  # the command line, run by the site's operator
+def _may_create_privileged(actor: Viewer, cae: Cae | None, role: str) -> bool:
+    if actor is SYSTEM:  # the command line, run by the site's operator
         return True
     if actor.is_admin:
         return True
@@ -174,10 +174,10 @@ def set_password(user: User, password: str) -> None:
 
 
 def update_account(
-    actor: Any, user: User, *, first_name: str, last_name: str, locale: str | None
+    actor: Viewer, user: User, *, first_name: str, last_name: str, locale: str | None
 ) -> User:
     """A person edits their own name and interface language."""
-    if actor is not None and actor.id != user.id:
+    if actor is not SYSTEM and actor.id != user.id:
         raise PermissionDenied(_("You can only change your own account."))
     fields: dict[str, list[str]] = {}
     first_name = _check_name(fields, "first_name", first_name)
@@ -194,9 +194,9 @@ def update_account(
     return user
 
 
-def change_password(actor: Any, user: User, current_password: str, new_password: str) -> None:
+def change_password(actor: Viewer, user: User, current_password: str, new_password: str) -> None:
     """Change one's password, knowing the current one; signs out every other session."""
-    if actor is not None and actor.id != user.id:
+    if actor is not SYSTEM and actor.id != user.id:
         raise PermissionDenied(_("You can only change your own password."))
     if not verify_password(user.password_hash, current_password or ""):
         raise ValidationError(
@@ -243,12 +243,12 @@ def user_from_password_token(token: str, purpose: str = "reset") -> User | None:
 # Membership of a CAE ------------------------------------------------------------------------
 
 
-def _record_membership(user: User, actor: Any, from_state: str | None, to_state: str, note: str):
+def _record_membership(user: User, actor: Viewer, from_state: str | None, to_state: str, note: str):
     db.session.add(
         MembershipEvent(
             user_id=user.id,
             cae_id=user.cae_id,
-            actor_id=getattr(actor, "id", None),
+            actor_id=actor.id,
             from_state=from_state,
             to_state=to_state,
             note=note,
@@ -256,13 +256,13 @@ def _record_membership(user: User, actor: Any, from_state: str | None, to_state:
     )
 
 
-def change_membership(actor: Any, user: User, to_state: str, note: str = "") -> User:
+def change_membership(actor: Viewer, user: User, to_state: str, note: str = "") -> User:
     """Verify or refuse a person's membership; managers of their CAE and admins only."""
     if to_state not in MembershipState.values():
         raise ValidationError(fields={"state": [_("Unknown membership state.")]})
-    if actor is not None and not actor.manages(user.cae_id):
+    if actor is not SYSTEM and not actor.manages(user.cae_id):
         raise PermissionDenied(_("Only the managers of this CAE can do this."))
-    if actor is not None and actor.id == user.id:
+    if actor is not SYSTEM and actor.id == user.id:
         raise PermissionDenied(_("You cannot change your own membership."))
     if to_state not in MEMBERSHIP_TRANSITIONS.get(user.membership, set()):
         raise InvalidTransition(_("This membership cannot move to that state."))
@@ -280,15 +280,15 @@ def change_membership(actor: Any, user: User, to_state: str, note: str = "") -> 
     return user
 
 
-def change_role(actor: Any, user: User, role: str) -> User:
+def change_role(actor: Viewer, user: User, role: str) -> User:
     """Admins give and take roles; a manager must belong to a CAE."""
-    if actor is not None and not actor.is_admin:
+    if actor is not SYSTEM and not actor.is_admin:
         raise PermissionDenied(_("Only administrators can change roles."))
     if role not in Role.values():
         raise ValidationError(fields={"role": [_("Choose a role from the list.")]})
     if role == "manager" and user.cae_id is None:
         raise ValidationError(fields={"role": [_("A CAE manager must belong to a CAE.")]})
-    if actor is not None and actor.id == user.id and role != "admin":
+    if actor is not SYSTEM and actor.id == user.id and role != "admin":
         raise Conflict(_("You cannot remove your own administrator role."))
     if role != user.role:
         audit.record(actor, "role", subject=user, cae_id=user.cae_id,
@@ -298,7 +298,7 @@ def change_role(actor: Any, user: User, role: str) -> User:
     return user
 
 
-def pending_members(actor: Any, cae_id: int):
+def pending_members(actor: Viewer, cae_id: int):
     if not actor.manages(cae_id):
         raise PermissionDenied(_("Only the managers of this CAE can do this."))
     return select(User).where(User.cae_id == cae_id, User.membership == "pending")
@@ -311,7 +311,7 @@ def cae_member_counts() -> dict[int, int]:
         .where(User.membership == "verified", User.is_active.is_(True), User.cae_id.is_not(None))
         .group_by(User.cae_id)
     )
-    return dict(rows.all())
+    return {cae_id: n for cae_id, n in rows if cae_id is not None}
 
 
 # API tokens --------------------------------------------------------------------------------
@@ -321,9 +321,9 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_api_token(actor: Any, user: User, name: str) -> tuple[ApiToken, str]:
+def create_api_token(actor: Viewer, user: User, name: str) -> tuple[ApiToken, str]:
     """A new personal token; the clear token is returned once and never stored."""
-    if actor is not None and actor.id != user.id:
+    if actor is not SYSTEM and actor.id != user.id:
         raise PermissionDenied(_("You can only create tokens for yourself."))
     name = clean(name) or _("Personal token")
     if len(name) > 80:
@@ -347,7 +347,7 @@ def user_from_api_token(clear: str) -> User | None:
     return token.user
 
 
-def revoke_api_token(actor: Any, token_id: int) -> ApiToken:
+def revoke_api_token(actor: Viewer, token_id: int) -> ApiToken:
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != actor.id:
         raise NotFound(_("This token does not exist."))

@@ -23,6 +23,7 @@ from marketplace.accounts.operations import (
     set_password,
     user_from_password_token,
 )
+from marketplace.actors import SYSTEM
 from marketplace.blueprints.main import safe_next
 from marketplace.blueprints.outcomes import ANY_REFUSAL, form_errors
 from marketplace.caes.models import Cae
@@ -58,7 +59,7 @@ def signup():
             page = lambda: render_template("auth/signup.html", form=form)  # noqa: E731
             with form_errors(form, page, catch=ANY_REFUSAL):
                 user = create_account(
-                    None,
+                    SYSTEM,  # a visitor signs up: the site opens the account
                     email=form.email.data,
                     first_name=form.first_name.data,
                     last_name=form.last_name.data,

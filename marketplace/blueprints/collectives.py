@@ -232,7 +232,8 @@ def invite(collective_id: int):
         invitee = profile.user if profile is not None else None
     else:
         invitee = find_user_by_email(form.invitee.data or "")
-    if invitee is not None and not can_view_profile(current_user, invitee.profile):
+    invitee_profile = invitee.profile if invitee is not None else None
+    if invitee_profile is None or not can_view_profile(current_user, invitee_profile):
         invitee = None  # a person one cannot see is no different from an unknown one
     if from_profile is not None:
         back = lambda: _back_to_profile(profile_id, collective)  # noqa: E731

@@ -94,6 +94,8 @@ def members(cae_id: int):
 @bp.post("/membres/<int:user_id>/decision")
 def decide(user_id: int):
     person = managed_person(current_user, user_id)
+    cae = person.cae
+    assert cae is not None  # managed_person() answers only people of a CAE
     back = safe_next(request.form.get("next")) or url_for(
         "manage.members", cae_id=person.cae_id, etat=person.membership
     )
@@ -109,7 +111,7 @@ def decide(user_id: int):
         name = person.display_name
         with on_refusal(
             lambda problem: _render_members(
-                person.cae, person.membership, 1, _message(problem), problem.status
+                cae, person.membership, 1, _message(problem), problem.status
             ),
             catch=LIST_REFUSALS,
         ):
@@ -120,7 +122,7 @@ def decide(user_id: int):
         else:
             flash(_("The membership of %(name)s is refused.", name=name), "success")
         return redirect(back)
-    return _render_members(person.cae, person.membership, 1, error, 422)
+    return _render_members(cae, person.membership, 1, error, 422)
 
 
 @bp.get("/caes/<int:cae_id>/historique")

@@ -35,7 +35,7 @@ FACET_TITLES = {
 
 #: The other document types the search page counts, each with the list page that shows them
 #: (and the index terms that list applies by default).
-ELSEWHERE = (
+ELSEWHERE: tuple[tuple[str, dict[str, str], str, Any], ...] = (
     ("collective", {}, "collectives.index", _l("Collectives")),
     ("tender", {}, "tenders.index", _l("Tenders")),
     ("offer", {"offer_status": "open"}, "offers.index", _l("Open offers")),
@@ -75,7 +75,8 @@ def index():
     filters = read_filters(request.args)
     page = page_number(MAX_PAGE, lenient=True)
     result = search_profiles(current_user, q, filters, page, PER_PAGE)
-    args: dict[str, Any] = {"q": result.query} if result.query else {}
+    clear_args: dict[str, Any] = {"q": result.query} if result.query else {}
+    args = dict(clear_args)
     for name in FILTER_NAMES:
         value = getattr(filters, name)
         if value:
@@ -107,6 +108,6 @@ def index():
         facets=facets,
         suggestion_url=suggestion_url,
         active_filters=[n for n in FILTER_NAMES if getattr(filters, n)],
-        clear_url=url_for("search.index", **({"q": result.query} if result.query else {})),
+        clear_url=url_for("search.index", **clear_args),
         elsewhere=elsewhere(result.query),
     )

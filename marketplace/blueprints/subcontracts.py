@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -148,7 +150,7 @@ def figures(cae_id: int):
     result = cae_figures(current_user, cae_id, start, end, parties=False)
     latest = cae_records(result.cae.id, start, end, parties=True, latest=LATEST_RECORDS)
     cross = result.cross_flows()
-    args = {k: v.isoformat() for k, v in (("from", start), ("to", end)) if v}
+    args: dict[str, Any] = {k: v.isoformat() for k, v in (("from", start), ("to", end)) if v}
     return render_template(
         "subcontracts/figures.html",
         form=form,

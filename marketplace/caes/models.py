@@ -8,12 +8,12 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.dbtypes import UTCDateTime
-from marketplace.extensions import db
+from marketplace.extensions import Base
 from marketplace.geo import region_of
 from marketplace.timeutil import utcnow
 
 
-class Cae(db.Model):
+class Cae(Base):
     __tablename__ = "caes"
 
     id: Mapped[int] = mapped_column(primary_key=True)

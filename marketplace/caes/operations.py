@@ -2,7 +2,7 @@
 
 What is written is checked by schemas.CaeInput; the name's uniqueness needs the database.
 
-Operations take the acting user first (None = the command line), flush, never commit.
+Operations take the acting user first (SYSTEM = the command line), flush, never commit.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from marketplace import audit
 from marketplace.accounts.operations import cae_member_counts
+from marketplace.actors import SYSTEM, Viewer
 from marketplace.caes.models import Cae
 from marketplace.caes.schemas import CaeInput
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -66,9 +67,9 @@ def _apply(cae: Cae, values: dict[str, Any]) -> None:
         setattr(cae, key, ";".join(value) if key == "sectors" else value)
 
 
-def create_cae(actor: Any, data: CaeInput | Mapping[str, Any]) -> Cae:
-    """Add a CAE to the directory: administrators (or the command line, actor None) only."""
-    if actor is not None and not actor.is_admin:
+def create_cae(actor: Viewer, data: CaeInput | Mapping[str, Any]) -> Cae:
+    """Add a CAE to the directory: administrators (or the command line, SYSTEM) only."""
+    if actor is not SYSTEM and not actor.is_admin:
         raise PermissionDenied(_("Only administrators can add a CAE."))
     values = _checked(data, partial=False, exclude_id=None)
     cae = Cae(name=values["name"], department=values["department"], city="", sectors="")
@@ -80,16 +81,16 @@ def create_cae(actor: Any, data: CaeInput | Mapping[str, Any]) -> Cae:
     return cae
 
 
-def editable_fields(actor: Any, cae: Cae) -> tuple[str, ...]:
+def editable_fields(actor: Viewer, cae: Cae) -> tuple[str, ...]:
     """The fields of this CAE that the actor may change (empty: none)."""
-    if actor is None or actor.is_admin:
+    if actor is SYSTEM or actor.is_admin:
         return FIELDS
     if actor.is_manager and actor.cae_id == cae.id:
         return MANAGER_FIELDS
     return ()
 
 
-def update_cae(actor: Any, cae: Cae, data: CaeInput | Mapping[str, Any]) -> Cae:
+def update_cae(actor: Viewer, cae: Cae, data: CaeInput | Mapping[str, Any]) -> Cae:
     """Change a CAE: administrators change anything, its managers the description,
     website and sectors."""
     allowed = editable_fields(actor, cae)

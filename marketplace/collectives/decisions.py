@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
+from marketplace.actors import SYSTEM, Viewer
 from marketplace.collectives.models import Collective, CollectiveMember, Decision, Vote, VoteChoice
 from marketplace.collectives.notify import decision_path, notify
 from marketplace.collectives.rules import _record, _require_coordinator, membership_of
@@ -86,7 +87,7 @@ def _member_users(collective_id: int):
 
 
 def open_decision(
-    actor: Any, collective: Collective, data: DecisionInput | dict[str, Any]
+    actor: Viewer, collective: Collective, data: DecisionInput | dict[str, Any]
 ) -> Decision:
     """A coordinator puts a proposal to the vote; every member is told. ``data``: a checked
     DecisionInput, or what to check with it."""
@@ -94,7 +95,7 @@ def open_decision(
     proposal = data if isinstance(data, DecisionInput) else DecisionInput.load(data)
     decision = Decision(
         collective_id=collective.id,
-        created_by_id=getattr(actor, "id", None),
+        created_by_id=actor.id,
         title=proposal.title,
         description=proposal.description,
         closes_at=proposal.closes_at,
@@ -105,7 +106,7 @@ def open_decision(
     _record(collective, "decision_opened", actor, decision_id=decision.id, to_state="open")
     when = datetime_short(decision.closes_at)
     for user in _member_users(collective.id):
-        if actor is not None and user.id == actor.id:
+        if actor is not SYSTEM and user.id == actor.id:
             continue
         notify(
             user,
@@ -126,7 +127,7 @@ def get_decision(collective: Collective, decision_id: int) -> Decision:
     return decision
 
 
-def vote(actor: Any, decision: Decision, choice: Any) -> Vote:
+def vote(actor: Viewer, decision: Decision, choice: Any) -> Vote:
     """Record or replace the actor's vote; one row per person, enforced by the database."""
     if choice not in VoteChoice.values():
         raise ValidationError(
@@ -216,7 +217,7 @@ def ensure_closed(decision: Decision, now: datetime | None = None) -> bool:
     _record(
         collective,
         "decision_closed",
-        None,
+        SYSTEM,
         decision_id=decision.id,
         from_state="open",
         to_state="closed",

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
+from marketplace.actors import SYSTEM, Viewer
 from marketplace.collectives.models import (
     Collective,
     CollectiveMember,
@@ -90,7 +91,7 @@ def _insert_once(row: Any, message: str) -> None:
         raise Conflict(message) from None
 
 
-def _add_member(collective: Collective, user: User, actor: Any, kind: str, **event: Any):
+def _add_member(collective: Collective, user: User, actor: Viewer, kind: str, **event: Any):
     members, _coordinators = _counts(collective)
     # Nobody left: the first to come back looks after the collective.
     role = "coordinator" if members == 0 else "member"
@@ -156,7 +157,7 @@ def get_request(collective: Collective, request_id: int) -> JoinRequest:
 
 
 def decide_request(
-    actor: Any, request: JoinRequest, approve: bool, answer: str = ""
+    actor: Viewer, request: JoinRequest, approve: bool, answer: str = ""
 ) -> JoinRequest:
     """A coordinator approves or refuses a pending request (a history row records it)."""
     collective = request.collective
@@ -173,7 +174,7 @@ def decide_request(
         to_state,
         InvalidTransition(_("This request has already been answered.")),
         decided_at=utcnow(),
-        decided_by_id=getattr(actor, "id", None),
+        decided_by_id=actor.id,
         answer=text,
     )
     event = {"request_id": request.id, "from_state": from_state, "to_state": to_state, "note": text}
@@ -236,7 +237,9 @@ def decided_requests(collective: Collective, limit: int = 20) -> list[JoinReques
 # Invitations ---------------------------------------------------------------------------------
 
 
-def invite(actor: Any, collective: Collective, invitee: User, message: str = "") -> Invitation:
+def invite(
+    actor: Viewer, collective: Collective, invitee: User | None, message: str = ""
+) -> Invitation:
     """A coordinator invites someone who can see the collective."""
     _require_coordinator(collective, actor, _("Only the coordinators invite new members."))
     text = _message(message)
@@ -265,7 +268,7 @@ def invite(actor: Any, collective: Collective, invitee: User, message: str = "")
     invitation = Invitation(
         collective_id=collective.id,
         user_id=invitee.id,
-        invited_by_id=getattr(actor, "id", None),
+        invited_by_id=actor.id,
         message=text,
     )
     _insert_once(invitation, _("This person has already been invited."))
@@ -282,7 +285,7 @@ def invite(actor: Any, collective: Collective, invitee: User, message: str = "")
         invitee,
         "collective.invitation",
         collective_path(collective.id, "invitation"),
-        person=actor.display_name if actor is not None else "Essaim",
+        person=actor.display_name if actor is not SYSTEM else "Essaim",
         collective=collective.name,
     )
     db.session.flush()
@@ -324,7 +327,7 @@ def respond_invitation(actor: User, invitation: Invitation, accept: bool) -> Inv
     return invitation
 
 
-def cancel_invitation(actor: Any, invitation: Invitation) -> Invitation:
+def cancel_invitation(actor: Viewer, invitation: Invitation) -> Invitation:
     collective = invitation.collective
     _require_coordinator(collective, actor)
     if INVITATION_TRANSITIONS.get((invitation.state, "cancelled")) is None:
@@ -385,13 +388,13 @@ def leave(actor: User, collective: Collective) -> None:
     db.session.flush()
 
 
-def remove_member(actor: Any, collective: Collective, user: User) -> None:
+def remove_member(actor: Viewer, collective: Collective, user: User) -> None:
     _require_coordinator(collective, actor, _("Only the coordinators remove members."))
     member = membership_of(collective, user)
     if member is None:
         raise NotFound(_("This person is not a member of the collective."))
-    if actor is not None and user.id == actor.id:
-        leave(actor, collective)
+    if actor is not SYSTEM and user.id == actor.id:
+        leave(user, collective)
         return
     _check_keeps_a_coordinator(collective, member)
     db.session.delete(member)
@@ -401,7 +404,7 @@ def remove_member(actor: Any, collective: Collective, user: User) -> None:
     db.session.flush()
 
 
-def set_role(actor: Any, collective: Collective, user: User, role: str) -> CollectiveMember:
+def set_role(actor: Viewer, collective: Collective, user: User, role: str) -> CollectiveMember:
     _require_coordinator(collective, actor)
     if role not in ("coordinator", "member"):
         raise ValidationError(
@@ -433,7 +436,7 @@ def leave_all(user: User, **_extra: Any) -> None:
         select(CollectiveMember).where(CollectiveMember.user_id == user.id)
     ).all()
     for row in rows:
-        collective = db.session.get(Collective, row.collective_id)
+        collective = db.session.get_one(Collective, row.collective_id)
         if row.role == "coordinator":
             others = db.session.scalars(
                 select(CollectiveMember)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -21,8 +22,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.audience import Audience
 from marketplace.dbtypes import UTCDateTime, in_clause
 from marketplace.enums import LabelledEnum
-from marketplace.extensions import db
+from marketplace.extensions import Base
 from marketplace.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from marketplace.accounts.models import User
+    from marketplace.caes.models import Cae
 
 
 class JoinPolicy(LabelledEnum):
@@ -76,7 +81,7 @@ EVENT_KINDS = (
 )
 
 
-class Collective(db.Model):
+class Collective(Base):
     __tablename__ = "collectives"
     __table_args__ = (
         CheckConstraint(in_clause("audience", Audience.values()), name="audience"),
@@ -104,11 +109,11 @@ class Collective(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    cae = relationship("Cae", lazy="joined")
-    created_by = relationship("User", foreign_keys=[created_by_id])
+    cae: Mapped[Cae | None] = relationship("Cae", lazy="joined")
+    created_by: Mapped[User | None] = relationship("User", foreign_keys=[created_by_id])
 
 
-class CollectiveMember(db.Model):
+class CollectiveMember(Base):
     __tablename__ = "collective_members"
     __table_args__ = (
         UniqueConstraint("collective_id", "user_id"),
@@ -123,10 +128,16 @@ class CollectiveMember(db.Model):
     role: Mapped[str] = mapped_column(String(12), default="member")
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    user = relationship("User", lazy="joined", innerjoin=True)
+    user: Mapped[User] = relationship("User", lazy="joined", innerjoin=True)
+
+    if TYPE_CHECKING:
+        #: Not columns: set by queries.members_of() for the viewer (hidden: the viewer may
+        #: not see the person's profile; profile_id: None then).
+        hidden: bool
+        profile_id: int | None
 
 
-class JoinRequest(db.Model):
+class JoinRequest(Base):
     """A request to join a collective ``on request``, decided by a coordinator."""
 
     __tablename__ = "collective_join_requests"
@@ -156,12 +167,12 @@ class JoinRequest(db.Model):
     #: The coordinator's answer, shown to the person.
     answer: Mapped[str] = mapped_column(String(1000), default="")
 
-    user = relationship("User", foreign_keys=[user_id], lazy="joined", innerjoin=True)
-    decided_by = relationship("User", foreign_keys=[decided_by_id])
-    collective = relationship("Collective")
+    user: Mapped[User] = relationship("User", foreign_keys=[user_id], lazy="joined", innerjoin=True)
+    decided_by: Mapped[User | None] = relationship("User", foreign_keys=[decided_by_id])
+    collective: Mapped[Collective] = relationship("Collective")
 
 
-class Invitation(db.Model):
+class Invitation(Base):
     """A coordinator invites a person, who accepts or declines."""
 
     __tablename__ = "collective_invitations"
@@ -189,12 +200,12 @@ class Invitation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    user = relationship("User", foreign_keys=[user_id], lazy="joined", innerjoin=True)
-    invited_by = relationship("User", foreign_keys=[invited_by_id])
-    collective = relationship("Collective")
+    user: Mapped[User] = relationship("User", foreign_keys=[user_id], lazy="joined", innerjoin=True)
+    invited_by: Mapped[User | None] = relationship("User", foreign_keys=[invited_by_id])
+    collective: Mapped[Collective] = relationship("Collective")
 
 
-class CollectiveEvent(db.Model):
+class CollectiveEvent(Base):
     """The history and activity of a collective: who did what, when, from which state to which."""
 
     __tablename__ = "collective_events"
@@ -222,12 +233,16 @@ class CollectiveEvent(db.Model):
     note: Mapped[str] = mapped_column(String(1000), default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
-    actor = relationship("User", foreign_keys=[actor_id], lazy="joined")
-    subject = relationship("User", foreign_keys=[subject_id], lazy="joined")
-    decision = relationship("Decision", lazy="joined")
+    actor: Mapped[User | None] = relationship("User", foreign_keys=[actor_id], lazy="joined")
+    subject: Mapped[User | None] = relationship("User", foreign_keys=[subject_id], lazy="joined")
+    decision: Mapped[Decision | None] = relationship("Decision", lazy="joined")
+
+    if TYPE_CHECKING:
+        #: Not a column: set by queries.activity_of() when the viewer may not see the subject.
+        subject_hidden: bool
 
 
-class Decision(db.Model):
+class Decision(Base):
     """A proposal put to the vote of the members until closes_at: one person, one vote."""
 
     __tablename__ = "collective_decisions"
@@ -254,11 +269,11 @@ class Decision(db.Model):
     #: How many members the collective had when the vote closed (the turnout's base).
     electorate: Mapped[int | None] = mapped_column(Integer)
 
-    created_by = relationship("User")
-    collective = relationship("Collective")
+    created_by: Mapped[User | None] = relationship("User")
+    collective: Mapped[Collective] = relationship("Collective")
 
 
-class Vote(db.Model):
+class Vote(Base):
     __tablename__ = "collective_votes"
     __table_args__ = (
         UniqueConstraint("decision_id", "user_id"),

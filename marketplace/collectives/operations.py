@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from marketplace.accounts.models import User
+from marketplace.actors import Viewer
 from marketplace.collectives.membership import (
     INVITATION_TRANSITIONS,
     REQUEST_TRANSITIONS,
@@ -93,7 +94,7 @@ def create_collective(actor: User, data: CollectiveInput | dict[str, Any]) -> Co
 
 
 def update_collective(
-    actor: Any, collective: Collective, data: CollectiveInput | dict[str, Any]
+    actor: Viewer, collective: Collective, data: CollectiveInput | dict[str, Any]
 ) -> Collective:
     """Coordinators change the description, audience or join policy. ``data``: the fields
     given, checked by CollectiveInput (partial), or what to check with it."""

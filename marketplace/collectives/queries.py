@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from marketplace.accounts.models import User
+from marketplace.actors import Viewer
 from marketplace.caes.models import Cae
 from marketplace.collectives.models import Collective, CollectiveEvent, CollectiveMember
 from marketplace.collectives.search import sector_term
@@ -39,7 +40,7 @@ def _like(value: str) -> str:
     return f"%{escaped}%"
 
 
-def filtered_collectives(viewer: Any, filters: CollectiveFilters) -> Select:
+def filtered_collectives(viewer: Viewer, filters: CollectiveFilters) -> Select:
     """The visible collectives matching the filters, most recently active first."""
     stmt = visible_collectives(viewer)
     if filters.sector:
@@ -72,7 +73,7 @@ def filtered_collectives(viewer: Any, filters: CollectiveFilters) -> Select:
 
 
 def search_collectives(
-    viewer: Any, filters: CollectiveFilters, page: int, per_page: int
+    viewer: Viewer, filters: CollectiveFilters, page: int, per_page: int
 ) -> tuple[list[Collective], int]:
     """Full-text search (best first) through the index, rows re-read and re-checked."""
     terms: dict[str, str] = {}
@@ -95,7 +96,7 @@ def search_collectives(
 
 
 def list_collectives(
-    viewer: Any, filters: CollectiveFilters, page: int, per_page: int
+    viewer: Viewer, filters: CollectiveFilters, page: int, per_page: int
 ) -> tuple[list[Collective], int]:
     """With words: the search engine, best first; without: the database, latest active first."""
     if filters.q:
@@ -103,7 +104,7 @@ def list_collectives(
     return paginate(filtered_collectives(viewer, filters), page, per_page)
 
 
-def person_shown(viewer: Any) -> Callable[[User, str | None], bool]:
+def person_shown(viewer: Viewer) -> Callable[[User, str | None], bool]:
     """Whether this viewer may see who a member is: the profile rule of visibility.py on the
     member's account and profile audience (no profile: only the privileged see the name)."""
     visible = profile_row_predicate(viewer)
@@ -115,7 +116,7 @@ def person_shown(viewer: Any) -> Callable[[User, str | None], bool]:
     return shown
 
 
-def members_of(viewer: Any, collective_ids: list[int]) -> dict[int, list[CollectiveMember]]:
+def members_of(viewer: Viewer, collective_ids: list[int]) -> dict[int, list[CollectiveMember]]:
     """Members (with their account, CAE and profile) of several collectives: one query.
 
     Each member gets ``hidden``: True when the viewer may not see the person's profile; such a
@@ -141,7 +142,11 @@ def members_of(viewer: Any, collective_ids: list[int]) -> dict[int, list[Collect
     shown = person_shown(viewer)
     result: dict[int, list[CollectiveMember]] = {i: [] for i in collective_ids}
     named: dict[int, list[CollectiveMember]] = {i: [] for i in collective_ids}
-    for member, profile_id, audience in db.session.execute(stmt).unique():
+    rows = cast(
+        "Iterable[tuple[CollectiveMember, int | None, str | None]]",
+        db.session.execute(stmt).unique(),
+    )
+    for member, profile_id, audience in rows:
         member.hidden = not shown(member.user, audience)
         member.profile_id = None if member.hidden else profile_id
         (result if member.hidden else named)[member.collective_id].append(member)
@@ -163,7 +168,7 @@ def caes_of(members: list[CollectiveMember]) -> list[Cae]:
     return sorted(seen.values(), key=lambda c: c.name.casefold())
 
 
-def competences_of(viewer: Any, collective_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
+def competences_of(viewer: Viewer, collective_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
     """What each collective knows how to do: (skill, how many members hold it), one query.
 
     Only the competences of profiles this viewer may see are counted (a hidden profile must
@@ -189,7 +194,7 @@ def competences_of(viewer: Any, collective_ids: list[int]) -> dict[int, list[tup
     return result
 
 
-def activity_of(viewer: Any, collective: Collective, limit: int = 30) -> list[CollectiveEvent]:
+def activity_of(viewer: Viewer, collective: Collective, limit: int = 30) -> list[CollectiveEvent]:
     """New members, decisions and other changes, newest first (one query). Each event gets
     ``subject_hidden`` when the viewer may not see who it is about (as in members_of)."""
     shown = (
@@ -231,7 +236,7 @@ def collectives_of_member(user: Any) -> list[tuple[int, str]]:
     return [(i, name) for i, name in db.session.execute(stmt)]
 
 
-def tenders_of(viewer: Any, collective_id: int, limit: int = 20) -> list:
+def tenders_of(viewer: Viewer, collective_id: int, limit: int = 20) -> list:
     """The tenders posted for a collective that this viewer may open, next deadline first."""
     stmt = (
         visible_tenders(viewer)
@@ -242,13 +247,13 @@ def tenders_of(viewer: Any, collective_id: int, limit: int = 20) -> list:
     return list(db.session.scalars(stmt).unique())
 
 
-def sectors_in_use(viewer: Any) -> list[str]:
+def sectors_in_use(viewer: Viewer) -> list[str]:
     """Distinct sectors of the visible collectives (choices of the filter)."""
     sub = visible_collectives(viewer).where(Collective.sector_key != "").subquery()
     rows = db.session.execute(
         select(func.min(sub.c.sector), sub.c.sector_key).group_by(sub.c.sector_key)
     ).all()
-    return sorted((name for name, _key in rows), key=fold)
+    return sorted((row[0] for row in rows), key=fold)
 
 
 def coordinated_by(user: Any) -> list[Collective]:
@@ -265,14 +270,17 @@ def coordinated_by(user: Any) -> list[Collective]:
     )
 
 
-def collectives_of_person(viewer: Any, user_id: int) -> list[tuple[Collective, str]]:
+def collectives_of_person(viewer: Viewer, user_id: int) -> list[tuple[Collective, str]]:
     """The collectives (visible to viewer) a person belongs to, with their role: one query."""
-    rows = db.session.execute(
-        visible_collectives(viewer)
-        .add_columns(CollectiveMember.role)
-        .join(CollectiveMember, CollectiveMember.collective_id == Collective.id)
-        .where(CollectiveMember.user_id == user_id)
-        .order_by(Collective.name)
+    rows = cast(
+        "Iterable[tuple[Collective, str]]",
+        db.session.execute(
+            visible_collectives(viewer)
+            .add_columns(CollectiveMember.role)
+            .join(CollectiveMember, CollectiveMember.collective_id == Collective.id)
+            .where(CollectiveMember.user_id == user_id)
+            .order_by(Collective.name)
+        ),
     )
     return [(collective, role) for collective, role in rows]
 

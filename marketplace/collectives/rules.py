@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
+from marketplace.actors import SYSTEM, Viewer
 from marketplace.collectives.models import (
     Collective,
     CollectiveEvent,
@@ -41,7 +42,7 @@ def _message(value: Any, field: str = "message") -> str:
 # Reading -------------------------------------------------------------------------------------
 
 
-def get_collective(viewer: Any, collective_id: int) -> Collective:
+def get_collective(viewer: Viewer, collective_id: int) -> Collective:
     """The collective if this viewer may open it; NotFound otherwise (hidden looks absent)."""
     collective = db.session.get(Collective, collective_id)
     if collective is None or not can_view_collective(viewer, collective):
@@ -64,8 +65,8 @@ def is_coordinator(collective: Collective, user: Any) -> bool:
     return member is not None and member.role == "coordinator"
 
 
-def require_coordinator(collective: Collective, actor: Any, message: str | None = None) -> None:
-    if actor is None:  # the command line and the demo act as the site's operator
+def require_coordinator(collective: Collective, actor: Viewer, message: str | None = None) -> None:
+    if actor is SYSTEM:  # the command line and the demo act as the site's operator
         return
     if not is_coordinator(collective, actor):
         raise PermissionDenied(message or _("Only the coordinators of the collective may do this."))
@@ -95,19 +96,19 @@ def _counts(collective: Collective) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def _record(collective: Collective, kind: str, actor: Any, **values: Any) -> CollectiveEvent:
+def _record(collective: Collective, kind: str, actor: Viewer, **values: Any) -> CollectiveEvent:
     event = CollectiveEvent(
         collective_id=collective.id,
         kind=kind,
-        actor_id=getattr(actor, "id", None),
+        actor_id=actor.id,
         **values,
     )
     db.session.add(event)
     return event
 
 
-def _require_verified(actor: Any) -> None:
-    if actor is None or actor.is_admin:
+def _require_verified(actor: Viewer) -> None:
+    if actor is SYSTEM or actor.is_admin:
         return
     if not actor.is_verified:
         raise PermissionDenied(

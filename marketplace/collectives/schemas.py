@@ -119,7 +119,7 @@ class CollectiveInput(Schema):
 
     not_an_object: ClassVar[str] = _l("The collective must be an object.")
 
-    name: CollectiveName = ""  # type: ignore[valid-type]
+    name: CollectiveName = ""
     description: _nullable_text(LIMITS["description"], multiline=True) = ""  # type: ignore[valid-type]
     sector: _nullable_text(LIMITS["sector"]) = ""  # type: ignore[valid-type]
     region: Region = None

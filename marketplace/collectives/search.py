@@ -82,7 +82,8 @@ def load(session: Session, ids: Sequence[int]) -> dict[int, CollectiveRow]:
         .distinct()
     )
     for collective_id, cae_id in caes:
-        rows[collective_id].cae_ids.append(cae_id)
+        if cae_id is not None:  # the query excludes members without a CAE
+            rows[collective_id].cae_ids.append(cae_id)
     return rows
 
 

@@ -8,15 +8,14 @@ members of its CAE (collectives.operations refuses anyone else).
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import ColumnElement, or_, select
 
+from marketplace.actors import Viewer
 from marketplace.collectives.models import Collective
 from marketplace.visibility import audience_allows, audience_clause, privileged_clause
 
 
-def can_view_collective(viewer: Any, collective) -> bool:
+def can_view_collective(viewer: Viewer, collective: Collective) -> bool:
     if viewer.is_admin or viewer.manages(collective.cae_id):
         return True
     if viewer.is_authenticated and viewer.id == collective.created_by_id:
@@ -24,13 +23,13 @@ def can_view_collective(viewer: Any, collective) -> bool:
     return audience_allows(viewer, collective.audience, collective.cae_id)
 
 
-def collective_visibility_clause(viewer: Any) -> ColumnElement[bool]:
+def collective_visibility_clause(viewer: Viewer) -> ColumnElement[bool]:
     return or_(
         privileged_clause(viewer, Collective.created_by_id, Collective.cae_id),
         audience_clause(viewer, Collective.audience, Collective.cae_id),
     )
 
 
-def visible_collectives(viewer: Any):
+def visible_collectives(viewer: Viewer):
     """SELECT of the collectives this viewer may open."""
     return select(Collective).where(collective_visibility_clause(viewer))

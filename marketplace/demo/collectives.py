@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -22,7 +23,7 @@ from marketplace.extensions import db
 from marketplace.notifications import quiet
 from marketplace.timeutil import utcnow
 
-SPECS = (
+SPECS: tuple[dict[str, Any], ...] = (
     {
         "sector_key": "renovation",
         "caes": 3,

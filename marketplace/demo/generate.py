@@ -73,7 +73,7 @@ def split_count(total: int, weights: list[int]) -> list[int]:
 
 
 def _skills(rng: random.Random, trade: Trade, sector: Sector, beginner: bool) -> list[dict]:
-    skills = []
+    skills: list[dict[str, Any]] = []
     for name in trade.skills:
         level = rng.choice((2, 3, 3) if beginner else (3, 4, 4))
         skills.append({"name": name, "level": level})

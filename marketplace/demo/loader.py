@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import User
 from marketplace.accounts.operations import change_membership, create_account
+from marketplace.actors import SYSTEM
 from marketplace.caes.models import Cae
 from marketplace.caes.operations import create_cae
 from marketplace.demo.caes import CAES, DemoCae
@@ -30,6 +31,7 @@ from marketplace.demo.subcontracting import load_subcontracting
 from marketplace.demo.tenders import load_demo_tenders
 from marketplace.extensions import db
 from marketplace.members_import import new_profile_loaded
+from marketplace.profiles.models import profile_of
 from marketplace.profiles.operations import update_profile
 from marketplace.skills.operations import get_or_create_certifications, get_or_create_skills
 from marketplace.text import fold
@@ -100,7 +102,7 @@ def _ensure_caes(result: DemoResult) -> list[Cae]:
         cae = by_key.get(fold(spec.name))
         if cae is None:
             cae = create_cae(
-                None,
+                SYSTEM,
                 {
                     "name": spec.name,
                     "city": spec.city,
@@ -149,7 +151,7 @@ class _Loader:
         return MANAGER_EMAIL if index == 0 else f"appui.{spec.slug}@{DOMAIN}"
 
     def _create(self, **kwargs: Any) -> User:
-        user = create_account(None, **kwargs)
+        user = create_account(SYSTEM, **kwargs)
         self.existing.add(user.email)
         self.result.users_created += 1
         return user
@@ -166,7 +168,9 @@ class _Loader:
             )  # fmt: skip
             # An administrator of the platform is in no CAE: nobody needs to find them.
             update_profile(
-                None, admin.profile, {"headline": "Administration d'Essaim", "audience": "cae"}
+                SYSTEM,
+                profile_of(admin),
+                {"headline": "Administration d'Essaim", "audience": "cae"},
             )
         for index, (spec, cae) in enumerate(zip(CAES, self.caes, strict=True)):
             email = self._staff_email(index, spec)
@@ -179,8 +183,8 @@ class _Loader:
                 )  # fmt: skip
                 title = "Chargée d'accompagnement" if gender == "f" else "Chargé d'accompagnement"
                 update_profile(
-                    None,
-                    manager.profile,
+                    SYSTEM,
+                    profile_of(manager),
                     {
                         "headline": f"{title} – équipe d'appui {spec.of}",
                         "bio": (
@@ -206,8 +210,8 @@ class _Loader:
             status="employee", password=DEMO_PASSWORD, verified=False,
         )  # fmt: skip
         update_profile(
-            None,
-            user.profile,
+            SYSTEM,
+            profile_of(user),
             {
                 "headline": "Thermicienne – audits énergétiques et rénovation globale",
                 "bio": (
@@ -237,7 +241,8 @@ class _Loader:
 
     def _decide(self, user: User, state: str) -> None:
         """The CAE's manager verifies (or refuses) the membership: it shows in the history."""
-        change_membership(self.managers.get(user.cae_id), user, state)
+        manager = self.managers.get(user.cae_id) if user.cae_id is not None else None
+        change_membership(manager or SYSTEM, user, state)
 
     def person(self, spec: PersonSpec) -> None:
         cae = self.caes[spec.cae_index]
@@ -250,10 +255,10 @@ class _Loader:
             password=None,
             verified=False,
         )
-        new_profile_loaded(user.profile)
+        new_profile_loaded(profile_of(user))
         data = dict(spec.profile)
         if spec.available_in_days is not None:
             data["available_from"] = utcnow().date() + timedelta(days=spec.available_in_days)
-        update_profile(None, user.profile, data)
+        update_profile(SYSTEM, profile_of(user), data)
         if spec.membership != "pending":
             self._decide(user, spec.membership)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from marketplace.accounts.models import User
 from marketplace.demo.generate import DOMAIN
 from marketplace.extensions import db
-from marketplace.profiles.models import Profile
+from marketplace.profiles.models import Profile, profile_of
 from marketplace.subcontracting import notify
 from marketplace.subcontracting.models import Offer
 from marketplace.subcontracting.operations import accept_response, create_offer, respond
@@ -120,12 +120,13 @@ def load_subcontracting() -> int:
         for i, (title, description, start_in, days, budget) in enumerate(OFFERS):
             owner = people[i % len(people)]
             others = [p for p in people if p.id != owner.id]
-            skills = [ps.name for ps in owner.profile.skills[:3]]
+            profile = profile_of(owner)
+            skills = [ps.name for ps in profile.skills[:3]]
             offer = create_offer(
                 owner,
                 OfferInput.load({
                     "title": title, "description": description, "skills": skills,
-                    "city": owner.profile.city, "department": owner.profile.department,
+                    "city": profile.city, "department": profile.department,
                     "starts_on": today + timedelta(days=start_in - 60 * (i % 3)),
                     "ends_on": today + timedelta(days=start_in - 60 * (i % 3) + days),
                     "budget_cents": budget * 100, "audience": "network",
@@ -156,7 +157,7 @@ def load_subcontracting() -> int:
             record = propose_subcontract(
                 client,
                 SubcontractInput.load({
-                    "title": title, "subcontractor_profile_id": sub.profile.id,
+                    "title": title, "subcontractor_profile_id": profile_of(sub).id,
                     "amount_cents": euros * rng.randint(80, 125) + rng.choice((0, 50, 99)),
                     "vat_rate": rng.choice(VAT), "starts_on": starts_on,
                     "ends_on": starts_on + timedelta(days=rng.randint(1, 15)),

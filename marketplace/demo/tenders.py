@@ -6,6 +6,7 @@ owner and title, so a second run adds nothing.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import User
 from marketplace.extensions import db
-from marketplace.profiles.models import Profile, ProfileSkill
+from marketplace.profiles.models import Profile, ProfileSkill, profile_of
 from marketplace.skills.models import Skill
 from marketplace.tenders import notify
 from marketplace.tenders.models import Tender
@@ -38,8 +39,8 @@ def _person(
     skill: str,
     *,
     same_cae_as: User | None = None,
-    other_than: set[int] = frozenset(),
-    exclude: set[int] = frozenset(),
+    other_than: Collection[int | None] = frozenset(),
+    exclude: Collection[int] = frozenset(),
 ) -> User | None:
     """A verified person holding this competence (the same one every run: lowest id)."""
     stmt = (
@@ -62,7 +63,7 @@ def _person(
 
 def _existing(owner: User, title: str) -> Tender | None:
     return db.session.scalar(
-        select(Tender).where(Tender.owner_profile_id == owner.profile.id, Tender.title == title)
+        select(Tender).where(Tender.owner_profile_id == profile_of(owner).id, Tender.title == title)
     )
 
 
@@ -131,7 +132,11 @@ def _load(owner: User) -> int:
             },
         )
         lots = tender.lots
-        mine = {"profile_id": owner.profile.id, "lot_ids": [lots[0].id], "share_cents": 2_800_000}
+        mine = {
+            "profile_id": profile_of(owner).id,
+            "lot_ids": [lots[0].id],
+            "share_cents": 2_800_000,
+        }
         set_members(owner, tender, [mine])
         insulator = _person("Isolation thermique", other_than={owner.cae_id})
         _apply_and_decide(owner, tender, insulator, [lots[1]], "cotraitant", 8_500_000)
@@ -172,7 +177,7 @@ def _load(owner: User) -> int:
             tender,
             [
                 {
-                    "profile_id": owner.profile.id,
+                    "profile_id": profile_of(owner).id,
                     "lot_ids": [tender.lots[1].id],
                     "share_cents": 1_500_000,
                 }

@@ -33,7 +33,8 @@ def run_command(once: bool) -> None:
         else:
             run_forever(app, stop)
     except SQLAlchemyError as error:
-        text = str(error.orig if getattr(error, "orig", None) else error).splitlines()[0]
+        orig = getattr(error, "orig", None)
+        text = str(orig if orig else error).splitlines()[0]
         click.echo(f"Erreur : base de données indisponible ({text}).", err=True)
         sys.exit(1)
     finally:

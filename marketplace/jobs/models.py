@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.dbtypes import UTCDateTime, in_clause
 from marketplace.enums import LabelledEnum
-from marketplace.extensions import db
+from marketplace.extensions import Base
 from marketplace.timeutil import utcnow
 
 #: queued → sending (claimed by a worker, under a lease) → sent; or back to queued for a retry,
@@ -23,7 +23,7 @@ class OutboxStatus(LabelledEnum):
     FAILED = "failed"
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Base):
     __tablename__ = "outbox_messages"
     __table_args__ = (
         CheckConstraint(in_clause("status", OutboxStatus.values()), name="status"),

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import CursorResult, Select, func, select, update
 
+from marketplace.actors import Viewer
 from marketplace.errors import Conflict, NotFound, PermissionDenied
 from marketplace.extensions import db
 from marketplace.jobs.models import OutboxMessage
 from marketplace.timeutil import utcnow
 
 
-def _require_admin(actor: Any) -> None:
-    if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_admin", False):
+def _require_admin(actor: Viewer) -> None:
+    if not actor.is_authenticated or not actor.is_admin:
         raise PermissionDenied(_("Only administrators can open this page."))
 
 
-def failed_messages(actor: Any) -> Select:
+def failed_messages(actor: Viewer) -> Select:
     """The messages given up after their last try, newest first (administrators only)."""
     _require_admin(actor)
     return (
@@ -28,7 +29,7 @@ def failed_messages(actor: Any) -> Select:
     )
 
 
-def outbox_counts(actor: Any) -> dict[str, int]:
+def outbox_counts(actor: Viewer) -> dict[str, int]:
     """How many messages are in each status (administrators only)."""
     _require_admin(actor)
     rows = db.session.execute(
@@ -37,7 +38,7 @@ def outbox_counts(actor: Any) -> dict[str, int]:
     return {status: count for status, count in rows}
 
 
-def requeue(actor: Any, message_id: int) -> None:
+def requeue(actor: Viewer, message_id: int) -> None:
     """Send a failed message again: a fresh series of tries, due at once (one winner per race)."""
     _require_admin(actor)
     if db.session.get(OutboxMessage, message_id) is None:
@@ -54,5 +55,5 @@ def requeue(actor: Any, message_id: int) -> None:
         )
         .execution_options(synchronize_session=False)
     )
-    if moved.rowcount != 1:
+    if cast(CursorResult, moved).rowcount != 1:
         raise Conflict(_("Only a message that could not be sent can be sent again."))

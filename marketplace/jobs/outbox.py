@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 from email.utils import make_msgid
+from typing import cast
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import CursorResult, and_, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from marketplace.extensions import db
@@ -68,7 +69,7 @@ def claim(worker: str, lease_seconds: float) -> OutboxMessage | None:
             .execution_options(synchronize_session=False)
         )
         session.commit()
-        if claimed.rowcount == 1:
+        if cast(CursorResult, claimed).rowcount == 1:
             return session.get(M, message_id, populate_existing=True)
     session.rollback()
     return None
@@ -88,7 +89,7 @@ def mark_sent(message: OutboxMessage, worker: str) -> bool:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return done.rowcount == 1
+    return cast(CursorResult, done).rowcount == 1
 
 
 def mark_failed_attempt(

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.dbtypes import UTCDateTime, in_clause
 from marketplace.enums import LabelledEnum
-from marketplace.extensions import db
+from marketplace.extensions import Base
 from marketplace.timeutil import utcnow
 
 
@@ -25,7 +25,7 @@ class EmailMode(LabelledEnum):
     NEVER = "never", _l("never (only in the site)")
 
 
-class Notification(db.Model):
+class Notification(Base):
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
 
@@ -43,7 +43,7 @@ class Notification(db.Model):
     emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class NotificationSetting(db.Model):
+class NotificationSetting(Base):
     """A person's e-mail preference; no row means ``immediately``."""
 
     __tablename__ = "notification_settings"

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 
 from marketplace.accounts.models import User
 from marketplace.errors import ValidationError
@@ -136,7 +136,7 @@ def mark_read(user: User, notification_id: int | None = None) -> int:
     if notification_id is not None:
         stmt = stmt.where(Notification.id == notification_id)
     result = db.session.execute(stmt.values(read_at=utcnow()))
-    return result.rowcount or 0
+    return cast(CursorResult, result).rowcount or 0
 
 
 def set_email_mode(user: User, mode: str) -> NotificationSetting:
@@ -185,7 +185,7 @@ def send_digests() -> int:
         send_mail(user.email, subject, body)
         for notification in notifications:
             notification.emailed_at = now
-        setting = db.session.get(NotificationSetting, user.id)
+        setting = db.session.get_one(NotificationSetting, user.id)
         setting.digest_sent_at = now
     db.session.flush()
     return len(by_user)

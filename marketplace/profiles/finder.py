@@ -17,6 +17,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from marketplace import geo
+from marketplace.actors import Viewer
 from marketplace.caes.models import Cae
 from marketplace.extensions import db
 from marketplace.profiles.models import Availability, Profile, ProfileStatus
@@ -54,7 +55,7 @@ class SearchResult:
 
 
 def search_profiles(
-    viewer: Any,
+    viewer: Viewer,
     q: str | None,
     filters: ProfileFilters | None = None,
     page: int = 1,
@@ -90,7 +91,7 @@ def search_profiles(
 
 
 def index_search(
-    viewer: Any,
+    viewer: Viewer,
     parsed: ParsedQuery,
     filters: ProfileFilters,
     page: int,
@@ -104,7 +105,7 @@ def index_search(
     )
 
 
-def _load_hits(viewer: Any, ranked: list[tuple[int, float]], built) -> list[Hit]:
+def _load_hits(viewer: Viewer, ranked: list[tuple[int, float]], built) -> list[Hit]:
     """The page's profiles as the database has them now, re-checked with the visibility rule.
 
     Loaded by primary key, then checked with visibility.can_view_profile (the row form of
@@ -170,7 +171,7 @@ def _facets(counts: dict[str, Counter]) -> dict[str, list[dict[str, Any]]]:
     return facets
 
 
-def visible_skill_counts(viewer: Any) -> Counter | None:
+def visible_skill_counts(viewer: Viewer) -> Counter | None:
     """Per skill key, how many profiles this viewer may see declare it, from the index
     (the visible set and its facet counts are cached per index version); None without an
     index. Used by the skills autocomplete, so that it never counts a hidden profile."""

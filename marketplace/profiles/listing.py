@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from marketplace.actors import Viewer
 from marketplace.pagination import paginate
 from marketplace.profiles.finder import profile_filter_terms
 from marketplace.profiles.models import Profile
@@ -14,7 +13,7 @@ from marketplace.visibility import can_view_profile
 
 
 def list_profiles(
-    viewer: Any, filters: ProfileFilters, page: int, per_page: int
+    viewer: Viewer, filters: ProfileFilters, page: int, per_page: int
 ) -> tuple[list[Profile], int]:
     """One page of visible profiles and their total. With words: the index, best first (the
     ranking and the French analysis of /recherche, the last word also completed as a

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, SmallInteger, String, Text
@@ -11,9 +12,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.audience import Audience
 from marketplace.dbtypes import UTCDateTime, in_clause
 from marketplace.enums import LabelledEnum
-from marketplace.extensions import db
+from marketplace.extensions import Base
 from marketplace.geo import region_of
 from marketplace.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from marketplace.accounts.models import User
+    from marketplace.skills.models import Certification, Skill
 
 
 class ProfileStatus(LabelledEnum):
@@ -30,7 +35,7 @@ class Availability(LabelledEnum):
     UNAVAILABLE = "unavailable", _l("unavailable")
 
 
-class Profile(db.Model):
+class Profile(Base):
     __tablename__ = "profiles"
     __table_args__ = (
         CheckConstraint(in_clause("status", ProfileStatus.values()), name="status"),
@@ -63,17 +68,19 @@ class Profile(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    user = relationship("User", back_populates="profile", lazy="joined", innerjoin=True)
-    skills = relationship(
+    user: Mapped[User] = relationship(
+        "User", back_populates="profile", lazy="joined", innerjoin=True
+    )
+    skills: Mapped[list[ProfileSkill]] = relationship(
         "ProfileSkill",
         cascade="all, delete-orphan",
         order_by="(ProfileSkill.level.desc(), ProfileSkill.position)",
         lazy="selectin",
     )
-    certifications = relationship(
+    certifications: Mapped[list[ProfileCertification]] = relationship(
         "ProfileCertification", cascade="all, delete-orphan", lazy="selectin"
     )
-    languages = relationship(
+    languages: Mapped[list[ProfileLanguage]] = relationship(
         "ProfileLanguage",
         cascade="all, delete-orphan",
         order_by="ProfileLanguage.position",
@@ -101,7 +108,15 @@ class Profile(db.Model):
         return [pl.name for pl in self.languages]
 
 
-class ProfileSkill(db.Model):
+def profile_of(user: User) -> Profile:
+    """The profile made with the account (create_account); only a deleted account has none."""
+    profile: Profile | None = user.profile
+    if profile is None:
+        raise LookupError(f"{user!r} has no profile")
+    return profile
+
+
+class ProfileSkill(Base):
     __tablename__ = "profile_skills"
     __table_args__ = (CheckConstraint("level BETWEEN 1 AND 4", name="level"),)
 
@@ -116,14 +131,14 @@ class ProfileSkill(db.Model):
     #: Order given by the person, for display.
     position: Mapped[int] = mapped_column(SmallInteger, default=0)
 
-    skill = relationship("Skill", lazy="joined", innerjoin=True)
+    skill: Mapped[Skill] = relationship("Skill", lazy="joined", innerjoin=True)
 
     @property
     def name(self) -> str:
         return self.skill.name
 
 
-class ProfileCertification(db.Model):
+class ProfileCertification(Base):
     __tablename__ = "profile_certifications"
 
     profile_id: Mapped[int] = mapped_column(
@@ -133,10 +148,12 @@ class ProfileCertification(db.Model):
         ForeignKey("certifications.id", ondelete="CASCADE"), primary_key=True, index=True
     )
 
-    certification = relationship("Certification", lazy="joined", innerjoin=True)
+    certification: Mapped[Certification] = relationship(
+        "Certification", lazy="joined", innerjoin=True
+    )
 
 
-class ProfileLanguage(db.Model):
+class ProfileLanguage(Base):
     __tablename__ = "profile_languages"
 
     profile_id: Mapped[int] = mapped_column(

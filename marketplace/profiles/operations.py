@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
+from marketplace.actors import SYSTEM, Viewer
 from marketplace.errors import NotFound, PermissionDenied
 from marketplace.extensions import db
 from marketplace.geo import departments_in, normalize_department
@@ -33,11 +34,11 @@ from marketplace.visibility import can_view_profile, visible_profiles
 
 
 def update_profile(
-    actor: Any, profile: Profile, changes: ProfileUpdate | Mapping[str, Any]
+    actor: Viewer, profile: Profile, changes: ProfileUpdate | Mapping[str, Any]
 ) -> Profile:
     """Apply changes (any subset of ProfileUpdate; a mapping is checked by it first);
     the owner, their CAE's managers and admins may edit."""
-    if actor is not None and not (actor.id == profile.user_id or actor.manages(profile.cae_id)):
+    if actor is not SYSTEM and not (actor.id == profile.user_id or actor.manages(profile.cae_id)):
         raise PermissionDenied(_("You cannot edit this profile."))
     if not isinstance(changes, ProfileUpdate):
         changes = ProfileUpdate.load(changes, partial=True)
@@ -53,9 +54,9 @@ def update_profile(
             for i, (name, level) in enumerate(values["skills"])
         ]
     if "certifications" in values:
-        records = get_or_create_certifications(values["certifications"])
+        certifications = get_or_create_certifications(values["certifications"])
         profile.certifications = [
-            ProfileCertification(certification=records[fold(name)])
+            ProfileCertification(certification=certifications[fold(name)])
             for name in values["certifications"]
         ]
     if "languages" in values:
@@ -67,7 +68,7 @@ def update_profile(
     return profile
 
 
-def get_profile(viewer: Any, profile_id: int) -> Profile:
+def get_profile(viewer: Viewer, profile_id: int) -> Profile:
     """The profile if this viewer may open it; NotFound otherwise (hidden looks absent)."""
     profile = db.session.get(Profile, profile_id)
     if profile is None or not can_view_profile(viewer, profile):
@@ -87,7 +88,7 @@ class ProfileFilters:
     q: str | None = None
 
 
-def filtered_profiles(viewer: Any, filters: ProfileFilters):
+def filtered_profiles(viewer: Viewer, filters: ProfileFilters):
     """SELECT of visible profiles matching the filters, most recently updated first."""
     stmt = visible_profiles(viewer)  # words (filters.q) are the index's: profiles.listing
     if filters.skill:
@@ -114,7 +115,7 @@ def recent_profiles(limit: int = 6) -> list[Profile]:
     return list(db.session.scalars(stmt.limit(limit)).unique())
 
 
-def _skill_counts_stmt(viewer: Any, query: str):
+def _skill_counts_stmt(viewer: Viewer, query: str):
     """Skills matching a prefix that visible profiles declare, with their count (grouped)."""
 
     visible_ids = visible_profiles(viewer).with_only_columns(Profile.id)
@@ -134,15 +135,16 @@ def _skill_counts_stmt(viewer: Any, query: str):
 
 
 def skill_counts(
-    viewer: Any, query: str, limit: int = 10, offset: int = 0
+    viewer: Viewer, query: str, limit: int = 10, offset: int = 0
 ) -> list[tuple[Skill, int]]:
     """Autocomplete: skills matching a prefix, with how many visible profiles declare each."""
     stmt, count = _skill_counts_stmt(viewer, query)
     stmt = stmt.order_by(count.desc(), Skill.key).limit(limit).offset(offset)
-    return [(skill, n) for skill, n in db.session.execute(stmt).all()]
+    rows = cast("Iterable[tuple[Skill, int]]", db.session.execute(stmt))
+    return [(skill, n) for skill, n in rows]
 
 
-def skill_counts_total(viewer: Any, query: str) -> int:
+def skill_counts_total(viewer: Viewer, query: str) -> int:
     """How many skills skill_counts() would list without a limit (for pagination)."""
     stmt, _count = _skill_counts_stmt(viewer, query)
     return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0

@@ -184,7 +184,7 @@ class ProfileUpdate(Schema):
     skills: Skills = None  # type: ignore[assignment]
     certifications: _names(MAX_CERTIFICATIONS) = None  # type: ignore[valid-type]
     languages: _names(MAX_LANGUAGES) = None  # type: ignore[valid-type]
-    availability: AvailabilityIn = None  # type: ignore[valid-type]
+    availability: AvailabilityIn = None
     available_from: OptionalDate = None
     daily_rate_cents: DailyRate = None
     audience: choice(Audience) = None  # type: ignore[valid-type]

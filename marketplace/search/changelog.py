@@ -13,9 +13,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import cast
 
 from flask import current_app, has_app_context
-from sqlalchemy import delete, event, insert
+from sqlalchemy import CursorResult, Table, delete, event, insert
 from sqlalchemy.orm import Session
 
 from marketplace.events import on_commit
@@ -35,7 +36,7 @@ def log_changes(session: Session, keys: Iterable[tuple[str, int]]) -> int:
     """Write change rows for (doc_type, doc_id) pairs in the session's transaction."""
     rows = [{"doc_type": t, "doc_id": int(i), "created_at": utcnow()} for t, i in sorted(set(keys))]
     if rows:
-        session.connection().execute(insert(SearchChange.__table__), rows)
+        session.connection().execute(insert(cast(Table, SearchChange.__table__)), rows)
         _sync_after_commit(session)
     return len(rows)
 
@@ -44,7 +45,7 @@ def prune(session: Session, older_than: timedelta) -> int:
     """Delete change rows older than the given age (every node must have synced by then)."""
     cutoff = utcnow() - older_than
     result = session.execute(delete(SearchChange).where(SearchChange.created_at < cutoff))
-    return result.rowcount or 0
+    return cast(CursorResult, result).rowcount or 0
 
 
 def _keys_for(session: Session, objects: Iterable, check_changed: bool) -> set[tuple[str, int]]:
@@ -90,7 +91,7 @@ def _sync_after_commit(session: Session) -> None:
     """Once per transaction: sync this process's index after the commit."""
     if session.info.get(_SYNC_KEY) or not has_app_context():
         return
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     if not app.config.get("SEARCH_SYNC_ON_COMMIT", True):
         return
     indexer = get_indexer(app)

@@ -8,11 +8,11 @@ from sqlalchemy import BigInteger, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.dbtypes import UTCDateTime
-from marketplace.extensions import db
+from marketplace.extensions import Base
 from marketplace.timeutil import utcnow
 
 
-class SearchChange(db.Model):
+class SearchChange(Base):
     """A document that changed; the index follows these rows in id order."""
 
     __tablename__ = "search_changes"

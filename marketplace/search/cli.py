@@ -47,7 +47,7 @@ def sync_command(timeout: float) -> None:
 @click.option("--days", default=30, show_default=True, type=click.IntRange(min=1))
 def prune_command(days: int) -> None:
     """Delete change-log rows older than DAYS (every node must have synced since)."""
-    count = prune(db.session, timedelta(days=days))
+    count = prune(db.session(), timedelta(days=days))
     db.session.commit()
     click.echo(f"{count} change rows deleted.")
 

@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from whoosh import columns, fields, query
 
+from marketplace.actors import Viewer
 from marketplace.search.analysis import ANALYSIS_VERSION, exact_analyzer, stem_analyzer
 
 SEP = "\x1f"  # between facet values in the facets column
@@ -151,7 +152,8 @@ class RowsById:
 
     def load(self, session: Session, ids: Sequence[int]) -> dict[int, Any]:
         stmt = select(self.model).where(self.model.id.in_(list(ids)))
-        return {row.id: row for row in session.scalars(stmt).unique()}
+        rows: Iterable[Any] = session.scalars(stmt).unique()
+        return {row.id: row for row in rows}
 
     def all_ids(self, session: Session, after: int, limit: int) -> list[int]:
         column = self.model.id
@@ -233,7 +235,7 @@ def watches_by_model() -> dict[type, list[Watch]]:
 # Visibility ---------------------------------------------------------------------------------
 
 
-def visibility_rule(viewer: Any) -> tuple:
+def visibility_rule(viewer: Viewer) -> tuple:
     """The index form of marketplace.visibility (profile_visibility_clause) for any type.
 
     Admins see everything; owners see their own documents; managers see their CAE's; everyone
@@ -258,7 +260,7 @@ def visibility_rule(viewer: Any) -> tuple:
     return ("or", clauses)
 
 
-def visibility_query(viewer: Any) -> query.Query:
+def visibility_query(viewer: Viewer) -> query.Query:
     """The visibility rule as a Whoosh query."""
 
     def build(rule: tuple) -> query.Query:
@@ -273,7 +275,7 @@ def visibility_query(viewer: Any) -> query.Query:
 
 
 def visible_docs(
-    viewer: Any, term_docs: Callable[[str, str], set[int]], all_docs: Callable[[], set[int]]
+    viewer: Viewer, term_docs: Callable[[str, str], set[int]], all_docs: Callable[[], set[int]]
 ) -> set[int]:
     """The visibility rule computed with set operations on (cached) per-term doc sets."""
 
@@ -290,7 +292,7 @@ def visible_docs(
     return compute(visibility_rule(viewer))
 
 
-def viewer_shape(viewer: Any) -> SimpleNamespace:
+def viewer_shape(viewer: Viewer) -> SimpleNamespace:
     """The viewer without their identity: what they see besides their own documents."""
     return SimpleNamespace(
         id=None,
@@ -302,14 +304,14 @@ def viewer_shape(viewer: Any) -> SimpleNamespace:
     )
 
 
-def owner_value(viewer: Any) -> str | None:
+def owner_value(viewer: Viewer) -> str | None:
     """The owner_id value of the viewer's own documents (None for a visitor)."""
     if getattr(viewer, "is_authenticated", False) and getattr(viewer, "id", None) is not None:
         return str(viewer.id)
     return None
 
 
-def visibility_key(viewer: Any) -> tuple:
+def visibility_key(viewer: Viewer) -> tuple:
     """What the visibility filter depends on (to cache it per viewer shape)."""
     if getattr(viewer, "is_admin", False):
         return ("admin",)

@@ -25,6 +25,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from marketplace.actors import Viewer
 from marketplace.search import documents
 
 K1 = 2.0  # weights of words are their place (skill, headline, bio): keep them apart
@@ -122,7 +123,8 @@ class Scope:
             for d in range(leaf.count):
                 values = self.doc_type.decode_facets(column[d])
                 for name in names:
-                    value, known = values.get(name), ids[name]
+                    value: Any = values.get(name)
+                    known = ids[name]
                     if name in self.doc_type.multi_facets:
                         arrays[name].append(tuple(known.setdefault(v, len(known)) for v in value))
                     else:
@@ -154,7 +156,7 @@ class Scope:
 
     # Visibility --------------------------------------------------------------------------
 
-    def allowed(self, viewer: Any, filters: dict[str, str]) -> tuple[list[set[int]], tuple]:
+    def allowed(self, viewer: Viewer, filters: dict[str, str]) -> tuple[list[set[int]], tuple]:
         """Per segment, the visible documents of this type matching every filter
         (field → value); and a key naming this selection. Cached per viewer *shape*; the
         person's own documents that the shape does not cover are added."""
@@ -278,15 +280,15 @@ class Scope:
         if not total:
             return [], 0, counts
         average = self.average_length()
-        scored: list[tuple[float, int]] = []
+        scored: list[tuple[bool, float, int]] = []
         for i, leaf in enumerate(self.leaves):
-            docs = matched[i]
-            if not docs:
+            leaf_docs = matched[i]
+            if not leaf_docs:
                 continue
             norms = self.norms(leaf, average)
-            scores = dict.fromkeys(docs, 0.0)
+            scores = dict.fromkeys(leaf_docs, 0.0)
             for clause, idf in zip(clauses, idfs, strict=True):
-                for d, value in self._tf(clause, leaf, docs, norms).items():
+                for d, value in self._tf(clause, leaf, leaf_docs, norms).items():
                     scores[d] += idf * value
             full = complete[i]
             scored.extend((d in full, score, leaf.offset + d) for d, score in scores.items())
@@ -297,7 +299,7 @@ class Scope:
         """Without a query: every visible document, most recently updated first, and facets."""
 
         def compute():
-            rows = []
+            rows: list[tuple[Any, int]] = []
             for leaf, docs in zip(self.leaves, allowed, strict=True):
                 updated, offset = self.updated(leaf), leaf.offset
                 rows.extend((updated[d], offset + d) for d in docs)

@@ -352,7 +352,7 @@ class Indexer:
 
     def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
         """A value computed once per index version and thread (e.g. a filter's doc set)."""
-        cache: dict = getattr(self._local, "cache", None)
+        cache: dict | None = getattr(self._local, "cache", None)
         if cache is None:
             cache = self._local.cache = {}
         if key not in cache:
@@ -379,10 +379,10 @@ class Indexer:
 
 def get_indexer(app: Flask | None = None) -> Indexer:
     """The indexer of this application (one per app and index folder)."""
-    app = app or current_app._get_current_object()
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     indexer = app.extensions.get("essaim_search")
     if indexer is None:
-        if has_app_context() and current_app._get_current_object() is app:
+        if has_app_context() and current_app._get_current_object() is app:  # type: ignore[attr-defined]
             engine = db.engine
         else:
             with app.app_context():

@@ -17,13 +17,14 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select
 
+from marketplace.actors import Viewer
 from marketplace.extensions import db
 from marketplace.pagination import offset_of
 from marketplace.search.service import search_documents
 
 Row = TypeVar("Row")
 Reload = Callable[[list[int]], Iterable[Row]]
-Visible = Callable[[Any, Row], bool]
+Visible = Callable[[Viewer, Row], bool]
 
 #: The deepest rank read when the database filters the ranked ids again.
 MAX_RANKED = 1000
@@ -31,7 +32,7 @@ MAX_RANKED = 1000
 INDEX_PAGE = 100
 
 
-def by_ids(model: Any) -> Reload:
+def by_ids(model: Any) -> Reload[Any]:
     """Reload rows of a model by primary key (one SELECT … WHERE id IN …)."""
 
     def reload(ids: list[int]) -> Iterable[Any]:
@@ -41,14 +42,14 @@ def by_ids(model: Any) -> Reload:
 
 
 def search_list(
-    viewer: Any,
+    viewer: Viewer,
     doc_type: str,
     q: str | None,
     terms: dict[str, str],
     page: int,
     per_page: int,
-    reload: Reload,
-    visible: Visible | None = None,
+    reload: Reload[Row],
+    visible: Visible[Row] | None = None,
     *,
     exhaustive: bool = False,
     complete_last: bool = False,
@@ -71,7 +72,9 @@ def search_list(
     return reloaded(viewer, ids, reload, visible), found.total
 
 
-def reloaded(viewer: Any, ids: list[int], reload: Reload, visible: Visible | None) -> list[Row]:
+def reloaded(
+    viewer: Viewer, ids: list[int], reload: Reload[Row], visible: Visible[Row] | None
+) -> list[Row]:
     """The rows of these ids as the database has them now, visible ones only, in ids' order."""
     if not ids:
         return []
@@ -80,7 +83,7 @@ def reloaded(viewer: Any, ids: list[int], reload: Reload, visible: Visible | Non
     return [row for row in kept if visible is None or visible(viewer, row)]
 
 
-def _ranked_ids(viewer: Any, doc_type: str, q: str | None, terms: dict[str, str]) -> list[int]:
+def _ranked_ids(viewer: Viewer, doc_type: str, q: str | None, terms: dict[str, str]) -> list[int]:
     ranked: list[int] = []
     index_page = 1
     while len(ranked) < MAX_RANKED:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from whoosh import query as wq
@@ -129,7 +130,7 @@ class QueryBuilder:
     def expand_prefix(self, prefix: str) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
         for f in self.doc_type.exact_fields:
-            words = self.cache(("prefix", f, prefix), lambda f=f: self._prefix_words(f, prefix))
+            words = self.cache(("prefix", f, prefix), partial(self._prefix_words, f, prefix))
             if words:
                 found[f] = words
         return found
@@ -152,7 +153,7 @@ class QueryBuilder:
         found: dict[str, list[str]] = {}
         for f in self.doc_type.exact_fields:
             ranked = self.cache(
-                ("fuzzy", f, word, edits), lambda f=f: self._fuzzy_words(f, word, edits)
+                ("fuzzy", f, word, edits), partial(self._fuzzy_words, f, word, edits)
             )
             if ranked:
                 found[f] = ranked

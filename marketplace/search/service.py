@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 from whoosh import query as wq
 
+from marketplace.actors import Viewer
 from marketplace.pagination import offset_of
 from marketplace.search import documents, synonyms
 from marketplace.search.engine import Scope
@@ -58,7 +58,7 @@ IndexResult = DocumentSearch  # the name used by the benchmark
 
 
 def search_documents(
-    viewer: Any,
+    viewer: Viewer,
     doc_type_name: str,
     q: str | None,
     terms: dict[str, str] | None = None,
@@ -88,7 +88,7 @@ def search_documents(
 
 
 def search_parsed(
-    viewer: Any,
+    viewer: Viewer,
     doc_type: documents.DocumentType,
     parsed: ParsedQuery,
     terms: dict[str, str],

@@ -50,7 +50,7 @@ class SynonymTable:
             line = line.split("#", 1)[0].strip()
             if not line:
                 continue
-            terms = []
+            terms: list[Term] = []
             for raw in line.split("|"):
                 raw = raw.strip()
                 words = tuple(tokens(raw))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.dbtypes import UTCDateTime
 from marketplace.enums import LabelledIntEnum
-from marketplace.extensions import db
+from marketplace.extensions import Base
 from marketplace.timeutil import utcnow
 
 
@@ -23,7 +23,7 @@ class SkillLevel(LabelledIntEnum):
     EXPERT = 4, _l("expert")
 
 
-class Skill(db.Model):
+class Skill(Base):
     __tablename__ = "skills"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,7 +34,7 @@ class Skill(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Certification(db.Model):
+class Certification(Base):
     __tablename__ = "certifications"
 
     id: Mapped[int] = mapped_column(primary_key=True)

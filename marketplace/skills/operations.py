@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 from sqlalchemy import select
 
@@ -13,7 +14,11 @@ from marketplace.text import clean, fold
 MAX_NAME = 120
 
 
-def _get_or_create(model, names: Iterable[str]) -> dict[str, object]:
+#: The shared records keyed by their folded name.
+_Record = TypeVar("_Record", Skill, Certification)
+
+
+def _get_or_create(model: type[_Record], names: Iterable[str]) -> dict[str, _Record]:
     """Map each folded key to its record, creating the missing ones (flush, no commit)."""
     wanted: dict[str, str] = {}
     for raw in names:
@@ -23,7 +28,9 @@ def _get_or_create(model, names: Iterable[str]) -> dict[str, object]:
             wanted[key] = name
     if not wanted:
         return {}
-    found = {r.key: r for r in db.session.scalars(select(model).where(model.key.in_(wanted)))}
+    found: dict[str, _Record] = {
+        r.key: r for r in db.session.scalars(select(model).where(model.key.in_(wanted)))
+    }
     for key, name in wanted.items():
         if key not in found:
             record = model(name=name, key=key)
@@ -33,19 +40,20 @@ def _get_or_create(model, names: Iterable[str]) -> dict[str, object]:
                     db.session.add(record)
                     db.session.flush()
             except Exception:  # IntegrityError on the unique key
-                record = db.session.scalar(select(model).where(model.key == key))
-                if record is None:
+                existing = db.session.scalar(select(model).where(model.key == key))
+                if existing is None:
                     raise
+                record = existing
             found[key] = record
     return found
 
 
 def get_or_create_skills(names: Iterable[str]) -> dict[str, Skill]:
-    return _get_or_create(Skill, names)  # type: ignore[return-value]
+    return _get_or_create(Skill, names)
 
 
 def get_or_create_certifications(names: Iterable[str]) -> dict[str, Certification]:
-    return _get_or_create(Certification, names)  # type: ignore[return-value]
+    return _get_or_create(Certification, names)
 
 
 def find_skill(name: str) -> Skill | None:

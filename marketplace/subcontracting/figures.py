@@ -16,6 +16,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import lazyload, raiseload, selectinload
 
 from marketplace.accounts.models import User
+from marketplace.actors import Viewer
 from marketplace.caes.models import Cae
 from marketplace.collectives.models import CollectiveMember
 from marketplace.csvexport import Figure, csv_document, decimal_comma, french_date
@@ -31,6 +32,7 @@ from marketplace.subcontracting.models import (
     vat_cents,
 )
 from marketplace.tenders.models import Tender, TenderMember
+from marketplace.visibility import own_profile
 
 
 @dataclass
@@ -61,11 +63,12 @@ def totals_by_year(records) -> list[tuple[int, Totals]]:
     return sorted(years.items(), reverse=True)
 
 
-def my_ledger(viewer: Any) -> dict[str, Any]:
+def my_ledger(viewer: Viewer) -> dict[str, Any]:
     """What the viewer gave (as client) and received (as subcontractor)."""
-    if viewer.profile is None:
+    profile = own_profile(viewer)
+    if profile is None:
         return {"given": [], "received": [], "given_years": [], "received_years": []}
-    pid = viewer.profile.id
+    pid = profile.id
     order = (Subcontract.record_date.desc(), Subcontract.id.desc())
     given = list(
         db.session.scalars(
@@ -88,12 +91,12 @@ def my_ledger(viewer: Any) -> dict[str, Any]:
 # A CAE's figures ------------------------------------------------------------------------------
 
 
-def managed_cae_for_figures(actor: Any, cae_id: int) -> Cae:
+def managed_cae_for_figures(actor: Viewer, cae_id: int) -> Cae:
     """The CAE if the actor manages it (or is an admin): absent → NotFound, others → 403."""
     cae = db.session.get(Cae, cae_id)
     if cae is None:
         raise NotFound(_("This CAE does not exist."))
-    if not getattr(actor, "is_authenticated", False) or not actor.manages(cae.id):
+    if not actor.is_authenticated or not actor.manages(cae.id):
         raise PermissionDenied(
             _("Only the managers of this CAE and administrators see its figures.")
         )
@@ -247,7 +250,7 @@ class CaeFigures:
 
 
 def cae_figures(
-    actor: Any, cae_id: int, start: date | None, end: date | None, parties: bool = True
+    actor: Viewer, cae_id: int, start: date | None, end: date | None, parties: bool = True
 ) -> CaeFigures:
     """The CAE's figures; ``parties=False`` when only the totals are needed (no names)."""
     cae = managed_cae_for_figures(actor, cae_id)

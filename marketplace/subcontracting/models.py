@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -26,9 +27,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.audience import Audience
 from marketplace.dbtypes import UTCDateTime, in_clause
 from marketplace.enums import LabelledEnum
-from marketplace.extensions import db
+from marketplace.extensions import Base
 from marketplace.geo import region_of
 from marketplace.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from marketplace.caes.models import Cae
+    from marketplace.profiles.models import Profile
+    from marketplace.skills.models import Skill
 
 
 class OfferStatus(LabelledEnum):
@@ -72,7 +78,7 @@ class VatRate(LabelledEnum):
 MAX_AMOUNT_CENTS = 1_000_000_000
 
 
-class Offer(db.Model):
+class Offer(Base):
     __tablename__ = "offers"
     __table_args__ = (
         CheckConstraint(in_clause("status", OfferStatus.values()), name="status"),
@@ -104,14 +110,14 @@ class Offer(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
-    owner = relationship("Profile", lazy="joined", innerjoin=True)
-    skills = relationship(
+    owner: Mapped[Profile] = relationship("Profile", lazy="joined", innerjoin=True)
+    skills: Mapped[list[OfferSkill]] = relationship(
         "OfferSkill",
         cascade="all, delete-orphan",
         order_by="OfferSkill.position",
         lazy="selectin",
     )
-    responses = relationship(
+    responses: Mapped[list[OfferResponse]] = relationship(
         "OfferResponse",
         back_populates="offer",
         cascade="all, delete-orphan",
@@ -131,7 +137,7 @@ class Offer(db.Model):
         return self.owner.cae_id
 
 
-class OfferSkill(db.Model):
+class OfferSkill(Base):
     __tablename__ = "offer_skills"
 
     offer_id: Mapped[int] = mapped_column(
@@ -142,10 +148,10 @@ class OfferSkill(db.Model):
     )
     position: Mapped[int] = mapped_column(SmallInteger, default=0)
 
-    skill = relationship("Skill", lazy="joined", innerjoin=True)
+    skill: Mapped[Skill] = relationship("Skill", lazy="joined", innerjoin=True)
 
 
-class OfferResponse(db.Model):
+class OfferResponse(Base):
     """An entrepreneur's answer to an offer: a message and a price; one per person and offer."""
 
     __tablename__ = "offer_responses"
@@ -169,11 +175,11 @@ class OfferResponse(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    offer = relationship("Offer", back_populates="responses")
-    responder = relationship("Profile", lazy="joined", innerjoin=True)
+    offer: Mapped[Offer] = relationship("Offer", back_populates="responses")
+    responder: Mapped[Profile] = relationship("Profile", lazy="joined", innerjoin=True)
 
 
-class Subcontract(db.Model):
+class Subcontract(Base):
     """Work given by the client to the subcontractor; amounts frozen once accepted."""
 
     __tablename__ = "subcontracts"
@@ -223,14 +229,20 @@ class Subcontract(db.Model):
 
     # selectin, not joined: a LEFT OUTER JOIN to (profiles JOIN users) makes SQLite materialize
     # every profile of the federation for each list of records (docs/BENCHMARKS.md).
-    client = relationship("Profile", foreign_keys=[client_profile_id], lazy="selectin")
-    subcontractor = relationship(
+    client: Mapped[Profile] = relationship(
+        "Profile", foreign_keys=[client_profile_id], lazy="selectin"
+    )
+    subcontractor: Mapped[Profile] = relationship(
         "Profile", foreign_keys=[subcontractor_profile_id], lazy="selectin"
     )
-    client_cae = relationship("Cae", foreign_keys=[client_cae_id], lazy="joined")
-    subcontractor_cae = relationship("Cae", foreign_keys=[subcontractor_cae_id], lazy="joined")
-    offer = relationship("Offer")
-    events = relationship(
+    client_cae: Mapped[Cae | None] = relationship(
+        "Cae", foreign_keys=[client_cae_id], lazy="joined"
+    )
+    subcontractor_cae: Mapped[Cae | None] = relationship(
+        "Cae", foreign_keys=[subcontractor_cae_id], lazy="joined"
+    )
+    offer: Mapped[Offer | None] = relationship("Offer")
+    events: Mapped[list[SubcontractEvent]] = relationship(
         "SubcontractEvent",
         cascade="all, delete-orphan",
         order_by="SubcontractEvent.id",
@@ -260,7 +272,7 @@ def vat_cents(amount_cents: int, rate: str) -> int:
     return int((Decimal(amount_cents) * Decimal(rate) / 100).quantize(0, ROUND_HALF_UP))
 
 
-class SubcontractEvent(db.Model):
+class SubcontractEvent(Base):
     """One move of a subcontract record: who, when, from what to what (from is None at creation)."""
 
     __tablename__ = "subcontract_events"

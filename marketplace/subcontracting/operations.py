@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.accounts.models import User
+from marketplace.actors import Viewer
 from marketplace.errors import Conflict, NotFound, PermissionDenied
 from marketplace.events import account_deleting
 from marketplace.extensions import db
@@ -31,9 +33,10 @@ from marketplace.subcontracting.schemas import (
 from marketplace.subcontracting.visibility import can_view_offer, visible_offers
 from marketplace.text import clean, fold
 from marketplace.timeutil import utcnow
+from marketplace.visibility import own_profile
 
 
-def create_offer(actor: Any, data: OfferInput | dict[str, Any]) -> Offer:
+def create_offer(actor: Viewer, data: OfferInput | dict[str, Any]) -> Offer:
     owner = acting_profile(actor)
     body = data if isinstance(data, OfferInput) else OfferInput.load(data)
     names = body.skills
@@ -46,27 +49,28 @@ def create_offer(actor: Any, data: OfferInput | dict[str, Any]) -> Offer:
     return offer
 
 
-def get_offer(viewer: Any, offer_id: int) -> Offer:
+def get_offer(viewer: Viewer, offer_id: int) -> Offer:
     offer = db.session.get(Offer, offer_id)
     if offer is None or not can_view_offer(viewer, offer):
         raise NotFound(_("This offer does not exist or is not visible to you."))
     return offer
 
 
-def is_owner(viewer: Any, offer: Offer) -> bool:
+def is_owner(viewer: Viewer, offer: Offer) -> bool:
     return bool(viewer.is_authenticated and viewer.id == offer.owner.user_id)
 
 
-def visible_responses(viewer: Any, offer: Offer) -> list[OfferResponse]:
+def visible_responses(viewer: Viewer, offer: Offer) -> list[OfferResponse]:
     """The owner (and admins) see every response; a responder sees its own."""
     if is_owner(viewer, offer) or viewer.is_admin:
         return list(offer.responses)
-    if not viewer.is_authenticated or viewer.profile is None:
+    profile = own_profile(viewer)
+    if profile is None:
         return []
-    return [r for r in offer.responses if r.responder_profile_id == viewer.profile.id]
+    return [r for r in offer.responses if r.responder_profile_id == profile.id]
 
 
-def close_offer(actor: Any, offer: Offer) -> Offer:
+def close_offer(actor: Viewer, offer: Offer) -> Offer:
     if not is_owner(actor, offer):
         raise PermissionDenied(_("Only the author of the offer can close it."))
     closed = Conflict(_("This offer is no longer open."))
@@ -74,7 +78,9 @@ def close_offer(actor: Any, offer: Offer) -> Offer:
     return offer
 
 
-def respond(actor: Any, offer: Offer, data: OfferResponseInput | dict[str, Any]) -> OfferResponse:
+def respond(
+    actor: Viewer, offer: Offer, data: OfferResponseInput | dict[str, Any]
+) -> OfferResponse:
     responder = acting_profile(actor)
     body = data if isinstance(data, OfferResponseInput) else OfferResponseInput.load(data)
     if responder.id == offer.owner_profile_id:
@@ -106,7 +112,7 @@ def respond(actor: Any, offer: Offer, data: OfferResponseInput | dict[str, Any])
 
 
 def accept_response(
-    actor: Any, offer: Offer, response_id: int, data: AcceptInput | dict[str, Any] | None = None
+    actor: Viewer, offer: Offer, response_id: int, data: AcceptInput | dict[str, Any] | None = None
 ):
     """The owner accepts one response: a subcontract is proposed, the offer is filled."""
     if not is_owner(actor, offer):
@@ -156,7 +162,7 @@ def _like(raw: str) -> str:
     return "%" + raw.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def filtered_offers(viewer: Any, filters: OfferFilters):
+def filtered_offers(viewer: Viewer, filters: OfferFilters):
     """SELECT of the visible offers matching the filters, most recent first."""
     stmt = visible_offers(viewer)
     if filters.status:
@@ -184,7 +190,7 @@ def filtered_offers(viewer: Any, filters: OfferFilters):
 
 
 def search_offers(
-    viewer: Any, filters: OfferFilters, page: int, per_page: int
+    viewer: Viewer, filters: OfferFilters, page: int, per_page: int
 ) -> tuple[list[Offer], int]:
     """One page of visible offers: best first through the search index when words are given,
     most recent first from the database otherwise. Index hits are re-checked against the
@@ -204,7 +210,7 @@ def search_offers(
 
 
 @account_deleting.connect
-def close_open_offers(user: Any, **_extra: Any) -> None:
+def close_open_offers(user: User, **_extra: Any) -> None:
     """The person deletes their account: their open offers are closed."""
     if user.profile is None:
         return

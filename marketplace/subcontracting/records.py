@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from marketplace.actors import Viewer
 from marketplace.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.profiles.models import Profile
@@ -29,7 +30,7 @@ from marketplace.subcontracting.visibility import can_view_subcontract, visible_
 from marketplace.tenders.models import Tender
 from marketplace.tenders.visibility import can_view_tender
 from marketplace.timeutil import to_paris, utcnow
-from marketplace.visibility import can_view_profile
+from marketplace.visibility import can_view_profile, own_profile
 
 CLIENT, SUBCONTRACTOR = "client", "subcontractor"
 EITHER = (CLIENT, SUBCONTRACTOR)
@@ -49,18 +50,19 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
 SUPERSEDABLE = ("accepted",)
 
 
-def party_of(viewer: Any, record: Subcontract) -> str | None:
+def party_of(viewer: Viewer, record: Subcontract) -> str | None:
     """'client', 'subcontractor' or None for anyone else (managers included)."""
-    if not getattr(viewer, "is_authenticated", False) or viewer.profile is None:
+    profile = own_profile(viewer)
+    if profile is None:
         return None
-    if viewer.profile.id == record.client_profile_id:
+    if profile.id == record.client_profile_id:
         return CLIENT
-    if viewer.profile.id == record.subcontractor_profile_id:
+    if profile.id == record.subcontractor_profile_id:
         return SUBCONTRACTOR
     return None
 
 
-def allowed_moves(viewer: Any, record: Subcontract) -> list[str]:
+def allowed_moves(viewer: Viewer, record: Subcontract) -> list[str]:
     """The statuses this viewer may move the record to now (for the buttons of the page)."""
     party = party_of(viewer, record)
     return [to for (frm, to), who in TRANSITIONS.items() if frm == record.status and party in who]
@@ -73,7 +75,7 @@ def _record_event(record: Subcontract, frm: str | None, to: str, by: Profile | N
 
 
 def propose_subcontract(
-    actor: Any, data: SubcontractInput | dict[str, Any], *, offer: Offer | None = None
+    actor: Viewer, data: SubcontractInput | dict[str, Any], *, offer: Offer | None = None
 ) -> Subcontract:
     """The caller is the client; the subcontractor must accept before anything else happens."""
     client = acting_profile(actor)
@@ -121,7 +123,7 @@ def propose_subcontract(
     return record
 
 
-def subcontract_references(actor: Any, client: Profile, body: SubcontractInput):
+def subcontract_references(actor: Viewer, client: Profile, body: SubcontractInput):
     """The rules of a proposal that need the database: the caller is the client, the
     subcontractor, tender and earlier version are visible to them. ValidationError with every
     field's message; else (subcontractor, tender id, earlier version or None)."""
@@ -151,14 +153,14 @@ def subcontract_references(actor: Any, client: Profile, body: SubcontractInput):
     return subcontractor, body.tender_id, supersedes
 
 
-def get_subcontract(viewer: Any, record_id: int) -> Subcontract:
+def get_subcontract(viewer: Viewer, record_id: int) -> Subcontract:
     record = db.session.get(Subcontract, record_id)
     if record is None or not can_view_subcontract(viewer, record):
         raise NotFound(_("This subcontract does not exist or is not visible to you."))
     return record
 
 
-def transition(actor: Any, record: Subcontract, to: str) -> Subcontract:
+def transition(actor: Viewer, record: Subcontract, to: str) -> Subcontract:
     """Move the record to `to` (a status, checked by TransitionInput at the edge) if the table
     allows it for this person; Conflict otherwise."""
     if not can_view_subcontract(actor, record):
@@ -173,7 +175,7 @@ def transition(actor: Any, record: Subcontract, to: str) -> Subcontract:
     # One winner: the move is made only if the record is still where this request saw it.
     moved = InvalidTransition(_("This record cannot move from this status to that one."))
     change_state(record, "status", frm, to, moved, updated_at=utcnow())
-    profile = actor.profile
+    profile = own_profile(actor)
     _record_event(record, frm, to, profile)
     if to == "accepted" and record.supersedes_id is not None:
         old = db.session.get(Subcontract, record.supersedes_id)
@@ -187,11 +189,12 @@ def transition(actor: Any, record: Subcontract, to: str) -> Subcontract:
     return record
 
 
-def subcontracts_of(viewer: Any, role: str | None = None, status: str | None = None):
+def subcontracts_of(viewer: Viewer, role: str | None = None, status: str | None = None):
     """SELECT of the records the viewer may see, optionally as client/subcontractor only."""
     stmt = visible_subcontracts(viewer)
     if role in (CLIENT, SUBCONTRACTOR):
-        profile_id = viewer.profile.id if viewer.profile is not None else -1
+        profile = own_profile(viewer)
+        profile_id = profile.id if profile is not None else -1
         column = Subcontract.subcontractor_profile_id
         if role == CLIENT:
             column = Subcontract.client_profile_id

@@ -560,7 +560,7 @@ class Offer(Output):
     )
 
     @model_serializer(mode="wrap")
-    def _without_absent_responses(self, handler: Any):  # type: ignore[no-untyped-def]
+    def _without_absent_responses(self, handler: Any):
         """The list of offers leaves the responses out (no return type: the document keeps
         the declared fields)."""
         out = handler(self)
@@ -671,7 +671,7 @@ class CaeFlow(Output):
 class CaeStats(Output):
     members: int
     verified_members: int
-    profiles_by_status: CaeProfileCounts  # type: ignore[valid-type]
+    profiles_by_status: CaeProfileCounts
     collectives: int
     tenders: CaeTenderCounts
     subcontracts: CaeSubcontractTotals

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from marketplace.actors import Viewer
 from marketplace.extensions import db
 from marketplace.pagination import paginate
 from marketplace.search.listing import search_list
@@ -12,7 +11,7 @@ from marketplace.tenders.search import NAME
 from marketplace.text import fold
 
 
-def search_tenders(viewer: Any, filters: TenderFilters, page: int, per_page: int):
+def search_tenders(viewer: Viewer, filters: TenderFilters, page: int, per_page: int):
     """One page of visible tenders matching the filters: (tenders, total).
 
     Without words: nearest deadline first, straight from the database. With words: the ids the

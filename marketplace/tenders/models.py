@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
@@ -22,9 +23,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.audience import Audience
 from marketplace.dbtypes import UTCDateTime, in_clause
 from marketplace.enums import LabelledEnum
-from marketplace.extensions import db
+from marketplace.extensions import Base
 from marketplace.geo import region_of
 from marketplace.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from marketplace.accounts.models import User
+    from marketplace.collectives.models import Collective
+    from marketplace.profiles.models import Profile
+    from marketplace.skills.models import Skill
 
 
 class TenderStatus(LabelledEnum):
@@ -81,7 +88,7 @@ class ApplicationState(LabelledEnum):
 MAX_AMOUNT_CENTS = 100_000_000_000  # one billion euros: beyond is a typing mistake
 
 
-class Tender(db.Model):
+class Tender(Base):
     __tablename__ = "tenders"
     __table_args__ = (
         CheckConstraint(in_clause("status", TenderStatus.values()), name="status"),
@@ -130,29 +137,33 @@ class Tender(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
-    owner = relationship("Profile", foreign_keys=[owner_profile_id], lazy="joined", innerjoin=True)
-    collective = relationship("Collective")
-    lots = relationship(
+    owner: Mapped[Profile] = relationship(
+        "Profile", foreign_keys=[owner_profile_id], lazy="joined", innerjoin=True
+    )
+    collective: Mapped[Collective | None] = relationship("Collective")
+    lots: Mapped[list[TenderLot]] = relationship(
         "TenderLot",
         cascade="all, delete-orphan",
         order_by="TenderLot.number",
         lazy="selectin",
         back_populates="tender",
     )
-    members = relationship(
+    members: Mapped[list[TenderMember]] = relationship(
         "TenderMember",
         cascade="all, delete-orphan",
         order_by="TenderMember.id",
         lazy="selectin",
         back_populates="tender",
     )
-    applications = relationship(
+    applications: Mapped[list[TenderApplication]] = relationship(
         "TenderApplication",
         cascade="all, delete-orphan",
         order_by="TenderApplication.id",
         back_populates="tender",
     )
-    events = relationship("TenderEvent", cascade="all, delete-orphan", order_by="TenderEvent.id")
+    events: Mapped[list[TenderEvent]] = relationship(
+        "TenderEvent", cascade="all, delete-orphan", order_by="TenderEvent.id"
+    )
 
     @property
     def region(self) -> str | None:
@@ -165,13 +176,13 @@ class Tender(db.Model):
 
 tender_lot_skills = Table(
     "tender_lot_skills",
-    db.metadata,
+    Base.metadata,
     Column("lot_id", ForeignKey("tender_lots.id", ondelete="CASCADE"), primary_key=True),
     Column("skill_id", ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 
-class TenderLot(db.Model):
+class TenderLot(Base):
     __tablename__ = "tender_lots"
     __table_args__ = (
         UniqueConstraint("tender_id", "number"),
@@ -187,8 +198,8 @@ class TenderLot(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     estimated_amount_cents: Mapped[int | None] = mapped_column(BigInteger)
 
-    tender = relationship("Tender", back_populates="lots")
-    skills = relationship(
+    tender: Mapped[Tender] = relationship("Tender", back_populates="lots")
+    skills: Mapped[list[Skill]] = relationship(
         "Skill", secondary=tender_lot_skills, lazy="selectin", order_by="Skill.key"
     )
 
@@ -199,14 +210,14 @@ class TenderLot(db.Model):
 
 member_lots = Table(
     "tender_member_lots",
-    db.metadata,
+    Base.metadata,
     Column("member_id", ForeignKey("tender_members.id", ondelete="CASCADE"), primary_key=True),
     Column("lot_id", ForeignKey("tender_lots.id", ondelete="CASCADE"), primary_key=True),
 )
 
 application_lots = Table(
     "tender_application_lots",
-    db.metadata,
+    Base.metadata,
     Column(
         "application_id",
         ForeignKey("tender_applications.id", ondelete="CASCADE"),
@@ -216,7 +227,7 @@ application_lots = Table(
 )
 
 
-class TenderMember(db.Model):
+class TenderMember(Base):
     """A person in the team: the owner (first), then every accepted application."""
 
     __tablename__ = "tender_members"
@@ -240,14 +251,14 @@ class TenderMember(db.Model):
     )
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    tender = relationship("Tender", back_populates="members")
-    profile = relationship("Profile", lazy="joined", innerjoin=True)
-    lots = relationship(
+    tender: Mapped[Tender] = relationship("Tender", back_populates="members")
+    profile: Mapped[Profile] = relationship("Profile", lazy="joined", innerjoin=True)
+    lots: Mapped[list[TenderLot]] = relationship(
         "TenderLot", secondary=member_lots, lazy="selectin", order_by="TenderLot.number"
     )
 
 
-class TenderApplication(db.Model):
+class TenderApplication(Base):
     __tablename__ = "tender_applications"
     __table_args__ = (
         UniqueConstraint("tender_id", "applicant_profile_id"),
@@ -269,14 +280,14 @@ class TenderApplication(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    tender = relationship("Tender", back_populates="applications")
-    applicant = relationship("Profile", lazy="joined", innerjoin=True)
-    lots = relationship(
+    tender: Mapped[Tender] = relationship("Tender", back_populates="applications")
+    applicant: Mapped[Profile] = relationship("Profile", lazy="joined", innerjoin=True)
+    lots: Mapped[list[TenderLot]] = relationship(
         "TenderLot", secondary=application_lots, lazy="selectin", order_by="TenderLot.number"
     )
 
 
-class TenderEvent(db.Model):
+class TenderEvent(Base):
     """History of the tender's status and of its applications: who, when, from, to."""
 
     __tablename__ = "tender_events"
@@ -292,4 +303,4 @@ class TenderEvent(db.Model):
     to_state: Mapped[str] = mapped_column(String(12))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    actor = relationship("User")
+    actor: Mapped[User | None] = relationship("User")

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from marketplace.actors import SYSTEM, Viewer
 from marketplace.collectives.models import Collective
 from marketplace.collectives.rules import membership_of
 from marketplace.collectives.visibility import can_view_collective
@@ -44,6 +45,7 @@ from marketplace.tenders.schemas import TenderApplicationCreate, TenderCreate, T
 from marketplace.tenders.visibility import can_view_tender, visible_tenders
 from marketplace.text import fold
 from marketplace.timeutil import as_utc, utcnow
+from marketplace.visibility import own_profile
 
 #: The tender's status machine: from → {to: who may make the move}. Only the owner moves it.
 TRANSITIONS: dict[str, dict[str, str]] = {
@@ -78,7 +80,7 @@ SIMPLE_FIELDS = (
 )
 
 
-def _check_collective(actor: Any, collective_id: int | None) -> None:
+def _check_collective(actor: Viewer, collective_id: int | None) -> None:
     """A tender is posted for a collective only by one of its members (any role)."""
     if collective_id is None:
         return
@@ -86,23 +88,23 @@ def _check_collective(actor: Any, collective_id: int | None) -> None:
     if collective is None or not can_view_collective(actor, collective):
         message = _("This collective does not exist or is not visible to you.")
         raise ValidationError(message, {"collective_id": [message]})
-    if actor is not None and membership_of(collective, actor) is None:
+    if actor is not SYSTEM and membership_of(collective, actor) is None:
         message = _("Only the members of a collective may post a tender for it.")
         raise ValidationError(message, {"collective_id": [message]})
 
 
-def _profile_of(actor: Any):
-    profile = getattr(actor, "profile", None) if getattr(actor, "is_authenticated", False) else None
+def _profile_of(actor: Viewer) -> Profile:
+    profile = own_profile(actor)
     if profile is None:
         raise PermissionDenied(_("Sign in with a profile to do this."))
     return profile
 
 
-def is_owner(actor: Any, tender: Tender) -> bool:
-    return bool(getattr(actor, "is_authenticated", False)) and actor.id == tender.owner.user_id
+def is_owner(actor: Viewer, tender: Tender) -> bool:
+    return actor.is_authenticated and actor.id == tender.owner.user_id
 
 
-def _require_owner(actor: Any, tender: Tender) -> None:
+def _require_owner(actor: Viewer, tender: Tender) -> None:
     if not is_owner(actor, tender):
         raise PermissionDenied(_("Only the person who posted the tender may do this."))
 
@@ -120,11 +122,11 @@ def _lock(tender: Tender) -> None:
     )
 
 
-def _record(actor: Any, tender: Tender, from_state, to_state, application=None) -> None:
+def _record(actor: Viewer, tender: Tender, from_state, to_state, application=None) -> None:
     tender.events.append(
         TenderEvent(
             application_id=application.id if application is not None else None,
-            actor_id=getattr(actor, "id", None),
+            actor_id=actor.id,
             from_state=from_state,
             to_state=to_state,
         )
@@ -157,7 +159,7 @@ def _check_shares(tender: Tender, extra: int = 0, replacing: TenderMember | None
         )
 
 
-def create_tender(actor: Any, data: TenderCreate | dict[str, Any]) -> Tender:
+def create_tender(actor: Viewer, data: TenderCreate | dict[str, Any]) -> Tender:
     """Post a tender (checked by TenderCreate); the owner becomes the first member of the team
     and its lead."""
     profile = _profile_of(actor)
@@ -181,7 +183,7 @@ def create_tender(actor: Any, data: TenderCreate | dict[str, Any]) -> Tender:
     return tender
 
 
-def update_tender(actor: Any, tender: Tender, data: TenderUpdate | dict[str, Any]) -> Tender:
+def update_tender(actor: Viewer, tender: Tender, data: TenderUpdate | dict[str, Any]) -> Tender:
     """Edit (owner): any writable field, lots given whole, a status move, the team's shape
     (checked by TenderUpdate, the fields given)."""
     _require_owner(actor, tender)
@@ -219,7 +221,9 @@ def update_tender(actor: Any, tender: Tender, data: TenderUpdate | dict[str, Any
     return tender
 
 
-def set_team(actor: Any, tender: Tender, form: str | None, lead_profile_id: int | None) -> Tender:
+def set_team(
+    actor: Viewer, tender: Tender, form: str | None, lead_profile_id: int | None
+) -> Tender:
     """Choose the group's form and its mandataire (a cotraitant of the team)."""
     _require_owner(actor, tender)
     if form != tender.form or lead_profile_id != tender.lead_profile_id:
@@ -245,14 +249,14 @@ def _require_team_open(tender: Tender) -> None:
         raise Conflict(_("The team can no longer change once the offer is submitted."))
 
 
-def allowed_moves(actor: Any, tender: Tender) -> list[str]:
+def allowed_moves(actor: Viewer, tender: Tender) -> list[str]:
     """The statuses this person may move the tender to now."""
     if not is_owner(actor, tender):
         return []
     return list(TRANSITIONS[tender.status])
 
 
-def change_status(actor: Any, tender: Tender, to: str) -> Tender:
+def change_status(actor: Viewer, tender: Tender, to: str) -> Tender:
     if to not in TRANSITIONS:
         raise ValidationError(_("Unknown status."), {"status": [_("Unknown status.")]})
     _require_owner(actor, tender)
@@ -272,7 +276,7 @@ def change_status(actor: Any, tender: Tender, to: str) -> Tender:
 
 
 def apply(
-    actor: Any, tender: Tender, data: TenderApplicationCreate | dict[str, Any]
+    actor: Viewer, tender: Tender, data: TenderApplicationCreate | dict[str, Any]
 ) -> TenderApplication:
     """Apply for one or more lots as cotraitant or subcontractor → pending."""
     profile = _profile_of(actor)
@@ -321,7 +325,7 @@ def apply(
     return application
 
 
-def decide(actor: Any, application: TenderApplication, accept: Any, share_cents: Any = None):
+def decide(actor: Viewer, application: TenderApplication, accept: Any, share_cents: Any = None):
     """The owner accepts (with the member's share) or declines a pending application."""
     tender = application.tender
     _require_owner(actor, tender)
@@ -378,7 +382,7 @@ def decide(actor: Any, application: TenderApplication, accept: Any, share_cents:
     return application
 
 
-def set_members(actor: Any, tender: Tender, items: list[dict[str, Any]]) -> None:
+def set_members(actor: Viewer, tender: Tender, items: list[dict[str, Any]]) -> None:
     """Change the lots and shares of members (the owner's own included); all or nothing."""
     _require_owner(actor, tender)
     _lock(tender)
@@ -414,31 +418,31 @@ def set_members(actor: Any, tender: Tender, items: list[dict[str, Any]]) -> None
     db.session.flush()
 
 
-def get_tender(viewer: Any, tender_id: int) -> Tender:
+def get_tender(viewer: Viewer, tender_id: int) -> Tender:
     tender = db.session.get(Tender, tender_id)
     if tender is None or not can_view_tender(viewer, tender):
         raise NotFound(_("This tender does not exist or is not visible to you."))
     return tender
 
 
-def get_application(viewer: Any, tender: Tender, application_id: int) -> TenderApplication:
+def get_application(viewer: Viewer, tender: Tender, application_id: int) -> TenderApplication:
     """An application of the tender, for its owner or its applicant; NotFound otherwise."""
     application = db.session.get(TenderApplication, application_id)
     if application is None or application.tender_id != tender.id:
         raise NotFound(_("This application does not exist."))
-    mine = getattr(viewer, "is_authenticated", False) and application.applicant.user_id == viewer.id
+    mine = viewer.is_authenticated and application.applicant.user_id == viewer.id
     if not (mine or is_owner(viewer, tender)):
         raise NotFound(_("This application does not exist."))
     return application
 
 
-def applications_for(viewer: Any, tender: Tender) -> list[TenderApplication]:
+def applications_for(viewer: Viewer, tender: Tender) -> list[TenderApplication]:
     """Owner: every application; applicant: their own; anyone else: none.
 
     Read in one statement with their lots in a second one, whatever is already in the
     session (populate_existing: applications loaded earlier through the tender's history
     would otherwise load their lots one by one)."""
-    if not getattr(viewer, "is_authenticated", False):
+    if not viewer.is_authenticated:
         return []
     stmt = (
         select(TenderApplication)
@@ -464,7 +468,7 @@ class TenderFilters:
     deadline_before: datetime | None = None
 
 
-def filtered_tenders(viewer: Any, filters: TenderFilters, ids: list[int] | None = None):
+def filtered_tenders(viewer: Viewer, filters: TenderFilters, ids: list[int] | None = None):
     """SELECT of visible tenders matching the filters, nearest deadline first."""
     stmt = visible_tenders(viewer)
     if ids is not None:

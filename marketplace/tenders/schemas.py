@@ -390,7 +390,8 @@ Deadline = Annotated[
         }
     ),
 ]
-SourceUrl = Annotated[  # type: ignore[valid-type]
+#: A web address or none (an alias the type checker reads as Any: text() builds its type).
+SourceUrl: Any = Annotated[
     text(500),
     AfterValidator(_source_url),
     WithJsonSchema(
@@ -412,7 +413,7 @@ class TenderWrite(Schema):
     title: text(200, required=True) = None  # type: ignore[valid-type]
     buyer: Buyer = None  # type: ignore[assignment]
     reference: _nullable_text(120) = None  # type: ignore[valid-type]
-    source_url: SourceUrl = None  # type: ignore[valid-type]
+    source_url: SourceUrl = None
     procedure: _nullable_text(120) = None  # type: ignore[valid-type]
     deadline: Deadline = None  # type: ignore[assignment]
     description: _nullable_text(10_000, multiline=True) = None  # type: ignore[valid-type]

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
+from marketplace.actors import Viewer
 from marketplace.caes.models import Cae
 from marketplace.extensions import db
 from marketplace.geo import region_of
@@ -69,7 +69,7 @@ class Suggestion:
     score: float
 
 
-def _candidates(viewer: Any, tender: Tender, skill_ids: set[int]) -> dict[int, Candidate]:
+def _candidates(viewer: Viewer, tender: Tender, skill_ids: set[int]) -> dict[int, Candidate]:
     """Visible people (not in the team) holding any of these skills.
 
     Two reads that each follow one index whatever the planner knows: the holdings by skill
@@ -138,7 +138,9 @@ def _candidates(viewer: Any, tender: Tender, skill_ids: set[int]) -> dict[int, C
         )
     cae_ids = {c.cae_id for c in found.values() if c.cae_id is not None}
     if cae_ids:
-        names = dict(db.session.execute(select(Cae.id, Cae.name).where(Cae.id.in_(cae_ids))).all())
+        names: dict[int | None, str] = dict(
+            db.session.execute(select(Cae.id, Cae.name).where(Cae.id.in_(cae_ids))).all()
+        )
         for candidate in found.values():
             candidate.cae_name = names.get(candidate.cae_id)
     return found
@@ -193,7 +195,7 @@ def _rank(
 
 
 def suggestions(
-    viewer: Any, tender: Tender, lot=None, start: int = 0, stop: int | None = None
+    viewer: Viewer, tender: Tender, lot=None, start: int = 0, stop: int | None = None
 ) -> tuple[list[Suggestion], int]:
     """Ranked people for one lot, or for all the lots' competences together: the ranks from
     start to stop (all by default) and how many people there are in all."""
@@ -203,7 +205,7 @@ def suggestions(
 
 
 def suggestions_by_lot(
-    viewer: Any, tender: Tender, limit: int = 8, candidates: dict | None = None
+    viewer: Viewer, tender: Tender, limit: int = 8, candidates: dict | None = None
 ) -> dict[int, list[Suggestion]]:
     """For each lot, its best candidates (one read of the competences for all lots)."""
     if candidates is None:
@@ -211,7 +213,7 @@ def suggestions_by_lot(
     return {lot.id: _rank(candidates, tender, [lot], 0, limit)[0] for lot in tender.lots}
 
 
-def all_candidates(viewer: Any, tender: Tender) -> dict[int, Candidate]:
+def all_candidates(viewer: Viewer, tender: Tender) -> dict[int, Candidate]:
     """Everyone the viewer may suggest for any lot (to share between the page's two reads)."""
     return _candidates(viewer, tender, {s.id for lot in tender.lots for s in lot.skills})
 
@@ -225,7 +227,7 @@ class Cover:
     covered_by_team: list[str]
 
 
-def complete_team(viewer: Any, tender: Tender, candidates: dict | None = None) -> Cover:
+def complete_team(viewer: Viewer, tender: Tender, candidates: dict | None = None) -> Cover:
     """Greedy set cover: few people who together hold every competence the team lacks."""
     skills = {s.id: s.name for lot in tender.lots for s in lot.skills}
     team_ids = [m.profile_id for m in tender.members]

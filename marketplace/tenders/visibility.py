@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
+from marketplace.actors import Viewer
 from marketplace.profiles.models import Profile
 from marketplace.tenders.models import Tender
 from marketplace.visibility import owned_visibility_clause, owned_visible
 
 
-def can_view_tender(viewer: Any, tender: Any) -> bool:
+def can_view_tender(viewer: Viewer, tender: Tender) -> bool:
     """The owner's CAE rules, as for profiles: a cae tender is for the owner's CAE only."""
     return owned_visible(viewer, tender.owner.user, tender.audience)
 
 
-def visible_tenders(viewer: Any):
+def visible_tenders(viewer: Viewer):
     """SELECT of the tenders this viewer may open (joined with the owner's profile and user)."""
     return (
         select(Tender)

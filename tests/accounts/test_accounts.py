@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from marketplace.accounts.models import ApiToken, User
 from marketplace.accounts.operations import create_api_token, user_from_api_token
+from marketplace.actors import SYSTEM
 from marketplace.extensions import db
 from tests.conftest import PASSWORD
 
@@ -215,7 +216,7 @@ def test_token_name_too_long_is_refused(client, make_user, login):
 def test_token_can_be_revoked(client, make_user, login):
     user = make_user()
     login(user)
-    token, clear = create_api_token(None, user, "Script")
+    token, clear = create_api_token(SYSTEM, user, "Script")
     db.session.commit()
     token_id = token.id
     response = client.post(f"/compte/jetons/{token_id}/revoquer")
@@ -228,7 +229,7 @@ def test_token_can_be_revoked(client, make_user, login):
 
 def test_someone_elses_token_cannot_be_revoked(client, make_user, login):
     owner = make_user()
-    token, clear = create_api_token(None, owner, "Le sien")
+    token, clear = create_api_token(SYSTEM, owner, "Le sien")
     db.session.commit()
     token_id = token.id
     login(make_user())

@@ -7,6 +7,7 @@ from flask_babel import gettext, ngettext
 from markupsafe import escape
 from sqlalchemy import func, select
 
+from marketplace.actors import SYSTEM
 from marketplace.caes.models import Cae
 from marketplace.caes.operations import create_cae, list_caes, update_cae
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
@@ -35,7 +36,7 @@ VALID = {
 
 
 def test_create_cae_from_the_command_line(app):
-    cae = create_cae(None, {**VALID, "department": "2a", "website": "www.oxalis-scop.fr"})
+    cae = create_cae(SYSTEM, {**VALID, "department": "2a", "website": "www.oxalis-scop.fr"})
     db.session.commit()
     assert cae.id
     assert cae.department == "2A"
@@ -47,7 +48,7 @@ def test_create_cae_from_the_command_line(app):
 
 def test_create_cae_takes_sectors_as_a_list_and_drops_duplicates(app):
     cae = create_cae(
-        None,
+        SYSTEM,
         {"name": "Coopaname", "department": "75", "sectors": ["Bâtiment", "BATIMENT", " ", "Arts"]},
     )
     assert cae.sector_list == ["Bâtiment", "Arts"]
@@ -75,7 +76,7 @@ def test_create_cae_takes_sectors_as_a_list_and_drops_duplicates(app):
 )
 def test_create_cae_validation(app, data, field):
     with pytest.raises(ValidationError) as raised:
-        create_cae(None, {**VALID, **data})
+        create_cae(SYSTEM, {**VALID, **data})
     assert field in raised.value.fields
     assert cae_count() == 0
 
@@ -83,7 +84,7 @@ def test_create_cae_validation(app, data, field):
 def test_names_are_unique_ignoring_case_and_accents(app, make_cae):
     make_cae(name="Élan Créatif")
     with pytest.raises(Conflict) as raised:
-        create_cae(None, {**VALID, "name": "ELAN CREATIF"})
+        create_cae(SYSTEM, {**VALID, "name": "ELAN CREATIF"})
     assert raised.value.fields["name"] == [gettext("A CAE with this name already exists.")]
     assert cae_count() == 1
 

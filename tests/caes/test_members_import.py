@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from marketplace import create_app
 from marketplace.accounts.models import MembershipEvent, User
+from marketplace.actors import SYSTEM
 from marketplace.caes.models import Cae
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
@@ -379,7 +380,7 @@ def test_no_invitation_leaves_before_the_commit(app, make_cae, outbox):
     from marketplace.skills.operations import get_or_create_skills
 
     user = create_account(
-        None, email="a@example.org", first_name="Ana", last_name="Pereira", cae=cae
+        SYSTEM, email="a@example.org", first_name="Ana", last_name="Pereira", cae=cae
     )
     send_invitation(user)
     get_or_create_skills(["Une compétence toute neuve"])  # SAVEPOINT … RELEASE

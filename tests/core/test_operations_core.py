@@ -16,6 +16,7 @@ from marketplace.accounts.operations import (
     user_from_api_token,
     user_from_password_token,
 )
+from marketplace.actors import SYSTEM
 from marketplace.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.profiles.operations import ProfileFilters, filtered_profiles, update_profile
@@ -27,7 +28,7 @@ from tests.conftest import PASSWORD
 def test_create_account_hashes_password_and_records_membership(make_cae):
     cae = make_cae()
     user = create_account(
-        None,
+        SYSTEM,
         email="  Alice@Example.ORG ",
         first_name="Alice",
         last_name="Durand",
@@ -50,7 +51,7 @@ def test_create_account_hashes_password_and_records_membership(make_cae):
 def test_weak_passwords_are_refused(make_cae, password):
     with pytest.raises(ValidationError) as info:
         create_account(
-            None,
+            SYSTEM,
             email="alice.durand@example.org",
             first_name="Alice",
             last_name="Durand",
@@ -64,7 +65,7 @@ def test_duplicate_email_is_a_conflict(make_user):
     user = make_user()
     with pytest.raises(Conflict):
         create_account(
-            None,
+            SYSTEM,
             email=user.email.upper(),
             first_name="A",
             last_name="B",
@@ -193,6 +194,19 @@ def test_visibility_rule(
             p.id for p in db.session.scalars(filtered_profiles(viewer, ProfileFilters())).unique()
         }
         assert listed is expected[name], name
+
+
+def test_system_actor_skips_the_checks_but_sees_as_nobody(make_user, make_cae):
+    """SYSTEM (command line, demo, importer) may edit anyone's profile; it reads as nobody."""
+    owner = make_user(make_cae(), audience="network")
+    with pytest.raises(PermissionDenied):
+        update_profile(make_user(make_cae()), owner.profile, {"headline": "Ébéniste"})
+    update_profile(SYSTEM, owner.profile, {"headline": "Ébéniste"})
+    assert owner.profile.headline == "Ébéniste"
+    assert not can_view_profile(SYSTEM, owner.profile)
+    with pytest.raises(PermissionDenied):
+        create_api_token(make_user(make_cae()), owner, "Script")
+    assert create_api_token(SYSTEM, owner, "Script")[1]
 
 
 def test_unverified_owner_is_hidden_except_from_own_cae_managers(make_user, make_cae):

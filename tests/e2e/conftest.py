@@ -56,6 +56,7 @@ def _extra_accounts() -> None:
     from sqlalchemy import select
 
     from marketplace.accounts.operations import create_account
+    from marketplace.actors import SYSTEM
     from marketplace.caes.models import Cae
     from marketplace.extensions import db
     from marketplace.profiles.operations import update_profile
@@ -67,7 +68,7 @@ def _extra_accounts() -> None:
     )
     for email, first, last, cae, headline in specs:
         user = create_account(
-            None,
+            SYSTEM,
             email=email,
             first_name=first,
             last_name=last,
@@ -76,7 +77,7 @@ def _extra_accounts() -> None:
             verified=True,
         )
         update_profile(
-            None,
+            SYSTEM,
             user.profile,
             {"headline": headline, "audience": "network", "department": cae.department},
         )

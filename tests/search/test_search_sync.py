@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import func, insert, select, update
 
 from marketplace.accounts.models import Anonymous
+from marketplace.actors import SYSTEM
 from marketplace.extensions import db
 from marketplace.profiles.finder import search_profiles
 from marketplace.profiles.models import Profile
@@ -55,7 +56,7 @@ def public_user(make_user):
 def test_change_rows_are_written_in_the_same_transaction(public_user):
     profile = public_user.profile
     before = len(changes())
-    update_profile(None, profile, {"headline": "Tapissière d'ameublement"})
+    update_profile(SYSTEM, profile, {"headline": "Tapissière d'ameublement"})
     assert changes()[before:] == [("profile", profile.id)]  # flushed, not committed
     db.session.rollback()
     assert len(changes()) == before  # the rollback took the change row with it
@@ -65,7 +66,7 @@ def test_change_rows_are_written_in_the_same_transaction(public_user):
 def test_each_watched_model_logs_its_profile(public_user, make_user):
     profile = public_user.profile
     start = len(changes())
-    update_profile(None, profile, {"skills": [{"name": "Tapisserie", "level": 3}]})
+    update_profile(SYSTEM, profile, {"skills": [{"name": "Tapisserie", "level": 3}]})
     db.session.commit()
     assert set(changes()[start:]) == {("profile", profile.id)}
 
@@ -117,7 +118,7 @@ def test_killed_indexing_step_is_caught_up_by_sync(app, public_user, cli, monkey
         raise RuntimeError("the process died between the commit and the index update")
 
     monkeypatch.setattr(Indexer, "sync_after_commit", killed)
-    update_profile(None, public_user.profile, {"headline": "Luthière"})
+    update_profile(SYSTEM, public_user.profile, {"headline": "Luthière"})
     db.session.commit()  # the commit succeeds; the indexing step fails
     assert db.session.get(Profile, public_user.profile.id).headline == "Luthière"
     assert found("luthiere") == []
@@ -236,6 +237,7 @@ WORKER = textwrap.dedent(
     logging.getLogger("marketplace").addHandler(Collect())
     app = create_app(config)
     with app.app_context():
+        from marketplace.actors import SYSTEM
         from marketplace.profiles.models import Profile
         from marketplace.profiles.operations import update_profile
         open(os.path.join(folder, "ready-" + tag), "w").close()
@@ -243,7 +245,7 @@ WORKER = textwrap.dedent(
             time.sleep(0.005)
         for i, profile_id in enumerate(ids):
             profile = db.session.get(Profile, profile_id)
-            update_profile(None, profile, {"headline": f"Motclef{tag}x{i}z parallele"})
+            update_profile(SYSTEM, profile, {"headline": f"Motclef{tag}x{i}z parallele"})
             db.session.commit()
     print(json.dumps(problems))
     sys.exit(1 if problems else 0)

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.accounts.models import Anonymous
+from marketplace.actors import SYSTEM
 from marketplace.extensions import db
 from marketplace.profiles.finder import search_profiles
 from marketplace.profiles.models import Profile
@@ -109,7 +110,7 @@ def test_other_cae_member_learns_nothing_of_a_cae_profile(world, make_user):
     insider = people["member_a"]
     # The cae profile has words nobody else uses.
     owner = db.session.get(Profile, profiles["a_cae"])
-    update_profile(None, owner, {"bio": "Calligraphie ouïghoure et marqueterie byzantine."})
+    update_profile(SYSTEM, owner, {"bio": "Calligraphie ouïghoure et marqueterie byzantine."})
     db.session.commit()
 
     for q in (
@@ -160,7 +161,7 @@ def test_database_recheck_hides_a_profile_the_index_still_shows(app, world):
     app.config["SEARCH_SYNC_ON_COMMIT"] = False
     get_indexer().sync_on_search = False
     profile = db.session.get(Profile, profiles["a_public"])
-    update_profile(None, profile, {"audience": "cae"})
+    update_profile(SYSTEM, profile, {"audience": "cae"})
     db.session.commit()
     result = search_profiles(people["anonymous"], "zellige")
     assert result.items == []  # the index is stale, the database decides
@@ -192,7 +193,7 @@ def test_every_search_surface_hides_a_cae_profile_from_another_cae(
     people, profiles, (cae_a, cae_b) = world
     owner = db.session.get(Profile, profiles["a_cae"])
     skills = [{"name": "Zellige", "level": 4}, {"name": "Byzantinisme", "level": 3}]
-    update_profile(None, owner, {"bio": "Marqueterie byzantine.", "skills": skills})
+    update_profile(SYSTEM, owner, {"bio": "Marqueterie byzantine.", "skills": skills})
     db.session.commit()
     outsider = {"Authorization": f"Bearer {api_token(people['member_b'])}"}
     insider = {"Authorization": f"Bearer {api_token(people['member_a'])}"}

@@ -34,6 +34,7 @@ def populate(corpus: dict[str, Any]):
     Returns (viewer, {corpus id: profile id}, {CAE name: CAE id}).
     """
     from marketplace.accounts.operations import create_account
+    from marketplace.actors import SYSTEM
     from marketplace.caes.models import Cae
     from marketplace.extensions import db
     from marketplace.profiles.operations import update_profile
@@ -47,7 +48,7 @@ def populate(corpus: dict[str, Any]):
     ids = {}
     for p in corpus["profiles"]:
         user = create_account(
-            None,
+            SYSTEM,
             email=f"corpus{p['id']}@example.org",
             first_name=p["first_name"],
             last_name=p["last_name"],
@@ -57,10 +58,10 @@ def populate(corpus: dict[str, Any]):
         )
         fields = ("headline", "bio", "city", "department", "availability", "audience",
                   "skills", "certifications")  # fmt: skip
-        update_profile(None, user.profile, {k: p[k] for k in fields})
+        update_profile(SYSTEM, user.profile, {k: p[k] for k in fields})
         ids[p["id"]] = user.profile.id
     viewer = create_account(
-        None,
+        SYSTEM,
         email="reader@example.org",
         first_name="Lecteur",
         last_name="Juge",

@@ -66,7 +66,7 @@ def require_user() -> User:
     """The signed-in caller, or a 401 JSON error."""
     if not current_user.is_authenticated:
         raise ApiError(401, "unauthorized", _("Authentication is required."))
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+    return current_user._get_current_object()
 
 
 def rate_limit_key() -> str:

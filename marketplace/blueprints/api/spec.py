@@ -28,7 +28,7 @@ from typing import Any
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field
-from pydantic.json_schema import GenerateJsonSchema, models_json_schema
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, models_json_schema
 
 from marketplace.blueprints.api.auth import require_user
 from marketplace.blueprints.api.errors import ApiError
@@ -50,7 +50,7 @@ ERROR_RESPONSES = {
     422: "Invalid",
     429: "RateLimited",
 }
-BEARER = [{"bearerAuth": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 #: The attribute of a view function that holds its declaration.
 ATTRIBUTE = "__api_operation__"
@@ -230,7 +230,7 @@ _RULE_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
 def _operations() -> list[tuple[str, str, list[str], Operation]]:
-    found = []
+    found: list[tuple[str, str, list[str], Operation]] = []
     for rule in current_app.url_map.iter_rules():
         if not rule.rule.startswith(PREFIX + "/"):
             continue
@@ -247,8 +247,12 @@ def _operations() -> list[tuple[str, str, list[str], Operation]]:
 
 def components_of(models: set[type[BaseModel]]) -> dict[str, Any]:
     """The JSON Schemas of these models (and of every model they use), by name."""
-    inputs = [(model, "validation") for model in models if not _is_output(model)]
-    outputs = [(model, "serialization") for model in models if _is_output(model)]
+    inputs: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        (model, "validation") for model in models if not _is_output(model)
+    ]
+    outputs: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        (model, "serialization") for model in models if _is_output(model)
+    ]
     _, top = models_json_schema([*inputs, *outputs], ref_template=REF, schema_generator=_Generator)
     return {
         name: _without_defaults(schema) for name, schema in sorted(top.get("$defs", {}).items())
