@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
+from marketplace.accounts.operations import find_user_by_email
 from marketplace.collectives import decisions as dec
 from marketplace.collectives import operations as ops
 from marketplace.collectives.models import Collective
@@ -52,16 +53,13 @@ def load_collectives(people: Sequence[PersonSpec], member_to_try: str | None = N
             emails = _pick(people, spec["sector_key"], spec["caes"])
             if spec["sector_key"] == "renovation" and member_to_try:
                 emails = [member_to_try, *emails]
-            users = [u for u in (_user(e) for e in emails) if u is not None and u.is_verified]
+            found = (find_user_by_email(e) for e in emails)
+            users = [u for u in found if u is not None and u.is_verified]
             if len(users) < 2:
                 continue
             _build(spec, users)
             created += 1
     return created
-
-
-def _user(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == email))
 
 
 def _build(spec: dict, users: list[User]) -> None:
