@@ -14,69 +14,19 @@ from typing import Any
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
+from marketplace.accounts.operations import find_user_by_email
 from marketplace.collectives import decisions as dec
 from marketplace.collectives import operations as ops
 from marketplace.collectives.models import Collective
 from marketplace.collectives.schemas import CollectiveInput, DecisionInput
+from marketplace.demo.datafiles import read_json
 from marketplace.demo.generate import PersonSpec
 from marketplace.extensions import db
 from marketplace.notifications import quiet
 from marketplace.timeutil import utcnow
 
-SPECS: tuple[dict[str, Any], ...] = (
-    {
-        "sector_key": "renovation",
-        "caes": 3,
-        "data": {
-            "name": "Rénovation énergétique en réseau",
-            "description": (
-                "Thermicien·nes, artisan·es RGE et auditeur·rices de trois CAE : nous partageons "
-                "nos méthodes, suivons l'évolution des normes et des aides, et répondons "
-                "ensemble aux appels d'offres de rénovation globale."
-            ),
-            "sector": "Rénovation énergétique",
-            "region": None,
-            "audience": "network",
-            "join_policy": "request",
-        },
-        "closed": "Adopter une charte commune de l'audit énergétique",
-        "open": "Répondre ensemble à l'appel d'offres de la métropole (lot isolation)",
-    },
-    {
-        "sector_key": "formation",
-        "caes": 4,
-        "data": {
-            "name": "Formateur·rices coopératif·ves",
-            "description": (
-                "Des formateur·rices de plusieurs CAE qui mutualisent leurs supports, "
-                "préparent ensemble Qualiopi et se remplacent en cas d'empêchement."
-            ),
-            "sector": "Formation",
-            "region": None,
-            "audience": "network",
-            "join_policy": "open",
-        },
-        "closed": "Mutualiser un modèle de programme de formation",
-        "open": None,
-    },
-    {
-        "sector_key": "numerique",
-        "caes": 3,
-        "data": {
-            "name": "Studio numérique coopératif",
-            "description": (
-                "Développeur·ses, designers et intégrateur·rices : nous montons des équipes "
-                "pour les sites et applications des associations et des TPE."
-            ),
-            "sector": "Numérique",
-            "region": None,
-            "audience": "public",
-            "join_policy": "invitation",
-        },
-        "closed": None,
-        "open": "Choisir un outil commun de gestion de projet",
-    },
-)
+#: The collectives, from the people of a sector in the first `caes` CAEs (data/collectives.json).
+SPECS: tuple[dict[str, Any], ...] = read_json("collectives.json")
 PER_CAE = 2
 
 
@@ -103,16 +53,13 @@ def load_collectives(people: Sequence[PersonSpec], member_to_try: str | None = N
             emails = _pick(people, spec["sector_key"], spec["caes"])
             if spec["sector_key"] == "renovation" and member_to_try:
                 emails = [member_to_try, *emails]
-            users = [u for u in (_user(e) for e in emails) if u is not None and u.is_verified]
+            found = (find_user_by_email(e) for e in emails)
+            users = [u for u in found if u is not None and u.is_verified]
             if len(users) < 2:
                 continue
             _build(spec, users)
             created += 1
     return created
-
-
-def _user(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == email))
 
 
 def _build(spec: dict, users: list[User]) -> None:

@@ -1,19 +1,26 @@
-"""Trades of the demo's profiles, sector by sector, in the vocabulary of the trades themselves."""
+"""Trades of the demo's profiles, sector by sector, in the vocabulary of the trades themselves.
+
+The table is data/sectors.json: the sectors of manual trades (building, renovation, crafts,
+farming) first, then the others (digital, training, consulting, arts, services).
+"""
 
 from __future__ import annotations
 
-from marketplace.demo.model import Sector, Text, Trade
-from marketplace.demo.sectors_hands import HANDS
-from marketplace.demo.sectors_minds import MINDS
+from typing import Any
 
-SECTORS: dict[str, Sector] = {**HANDS, **MINDS}
+from marketplace.demo.datafiles import read_json
+from marketplace.demo.model import Sector, Text, Trade
+
+
+def _sector(data: dict[str, Any]) -> Sector:
+    return Sector(**{**data, "trades": tuple(Trade(**trade) for trade in data["trades"])})
+
+
+_TABLE = read_json("sectors.json")
+
+SECTORS: dict[str, Sector] = {key: _sector(data) for key, data in _TABLE["sectors"].items()}
 
 #: Backgrounds that suit any trade (people change careers).
-COMMON_BACKGROUNDS: tuple[str, ...] = (
-    "dans le secteur associatif",
-    "dans une collectivité territoriale",
-    "dans la fonction publique",
-    "dans le commerce",
-)
+COMMON_BACKGROUNDS: tuple[str, ...] = _TABLE["common_backgrounds"]
 
 __all__ = ["COMMON_BACKGROUNDS", "SECTORS", "Sector", "Text", "Trade"]

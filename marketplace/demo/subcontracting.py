@@ -13,6 +13,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
+from marketplace.demo.datafiles import read_csv
 from marketplace.demo.generate import DOMAIN
 from marketplace.extensions import db
 from marketplace.profiles.models import Profile, profile_of
@@ -30,33 +31,20 @@ from marketplace.timeutil import to_paris, utcnow
 
 SEED = 2026
 #: (title, description, how many days from now it starts, days of work, budget in euros).
-OFFERS = (
-    ("Renfort pour un chantier d'isolation", "Isolation des combles perdus d'une maison de "
-     "120 m², soufflage de ouate de cellulose.", 20, 3, 1800),
-    ("Un·e électricien·ne pour 3 jours", "Mise aux normes du tableau électrique et des "
-     "prises d'un appartement ancien.", 12, 3, 1500),
-    ("Traduction d'un catalogue en anglais", "Catalogue de 24 pages d'une marque de "
-     "céramique artisanale.", 8, 5, 900),
-    ("Formateur·rice en bureautique pour deux sessions", "Deux journées d'initiation au "
-     "tableur pour une association.", 30, 2, 1200),
-    ("Photographe pour un reportage d'entreprise", "Une demi-journée de prises de vue dans "
-     "un atelier de menuiserie.", 15, 1, 650),
-    ("Remplacement pendant un congé", "Suivi de trois clients en comptabilité pendant "
-     "deux semaines.", 40, 10, 3200),
-    ("Développement d'un petit site vitrine", "Site de cinq pages pour une librairie, "
-     "avec un agenda des rencontres.", 25, 8, 2800),
-    ("Audit énergétique d'une copropriété", "Copropriété de 18 logements, rapport et "
-     "scénarios de travaux.", 35, 6, 4500),
-)  # fmt: skip
+OFFERS: tuple[tuple[str, str, int, int, int], ...] = tuple(
+    (
+        row["title"],
+        row["description"],
+        int(row["starts_in_days"]),
+        int(row["days"]),
+        int(row["budget_euros"]),
+    )
+    for row in read_csv("offers.csv")
+)
 #: Titles of the records that did not come from an offer, with a typical amount in euros.
-WORKS = (
-    ("Pose de menuiseries extérieures", 2400), ("Relecture et correction d'un rapport", 450),
-    ("Animation d'un atelier participatif", 700), ("Maquettage d'une brochure", 980),
-    ("Diagnostic électrique", 380), ("Accompagnement à la création d'un logo", 1150),
-    ("Plomberie d'une salle de bains", 1900), ("Traduction de fiches produits", 620),
-    ("Formation aux gestes et postures", 1300), ("Community management, un mois", 850),
-    ("Étude thermique réglementaire", 1600), ("Montage vidéo d'un film d'atelier", 1450),
-)  # fmt: skip
+WORKS: tuple[tuple[str, int], ...] = tuple(
+    (row["title"], int(row["euros"])) for row in read_csv("works.csv")
+)
 VAT = ("20", "20", "20", "10", "5.5", "0")
 #: How far each record went, in the order of the moves.
 PATHS = (

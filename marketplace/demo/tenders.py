@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
+from marketplace.demo.datafiles import read_json
 from marketplace.extensions import db
 from marketplace.profiles.models import Profile, ProfileSkill, profile_of
 from marketplace.skills.models import Skill
@@ -28,6 +29,11 @@ from marketplace.tenders.operations import (
 from marketplace.tenders.schemas import TenderApplicationCreate, TenderCreate
 from marketplace.text import fold
 from marketplace.timeutil import PARIS, utcnow
+
+#: The tenders as a client posts them (without their deadline), each with the team that forms:
+#: the owner's lots, partners found by competence in the owner's CAE ("same") or in another one
+#: ("other"), who apply and are accepted unless "pending"; then the form and the status moves.
+TENDERS: list[dict[str, Any]] = read_json("tenders.json", tuples=False)
 
 
 def _deadline(days: int):
@@ -93,130 +99,45 @@ def load_demo_tenders(owner: User | None) -> int:
 
 def _load(owner: User) -> int:
     created = 0
-    title = "Rénovation énergétique du groupe scolaire Pasteur"
-    if _existing(owner, title) is None:
-        tender = _post(
-            owner,
-            {
-                "title": title,
-                "buyer": {"name": "Ville de Villeurbanne", "kind": "public"},
-                "reference": "2026-TRX-118",
-                "source_url": "https://www.boamp.fr/",
-                "procedure": "Procédure adaptée (MAPA)",
-                "deadline": _deadline(20),
-                "city": "Villeurbanne",
-                "department": "69",
-                "estimated_amount_cents": 18_000_000,
-                "description": "Audit, isolation et chauffage de l'école Pasteur (3 bâtiments).",
-                "audience": "network",
-                "lots": [
-                    {
-                        "number": 1,
-                        "title": "Audit et maîtrise d'œuvre",
-                        "skills": ["Audit énergétique", "Maîtrise d'œuvre"],
-                        "estimated_amount_cents": 3_000_000,
-                    },
-                    {
-                        "number": 2,
-                        "title": "Isolation",
-                        "skills": ["Isolation thermique"],
-                        "estimated_amount_cents": 9_000_000,
-                    },
-                    {
-                        "number": 3,
-                        "title": "Chauffage",
-                        "skills": ["Pompe à chaleur", "Chauffage"],
-                        "estimated_amount_cents": 6_000_000,
-                    },
-                ],
-            },
-        )
-        lots = tender.lots
+    for spec in TENDERS:
+        if _existing(owner, spec["tender"]["title"]) is None:
+            _build(owner, spec)
+            created += 1
+    return created
+
+
+def _build(owner: User, spec: dict[str, Any]) -> None:
+    """Post the tender, then form its team: the owner's lots, partners who apply, moves."""
+    tender = _post(owner, {**spec["tender"], "deadline": _deadline(spec["deadline_in_days"])})
+    lots = {lot.number: lot for lot in tender.lots}
+    if "owner" in spec:
         mine = {
             "profile_id": profile_of(owner).id,
-            "lot_ids": [lots[0].id],
-            "share_cents": 2_800_000,
+            "lot_ids": [lots[n].id for n in spec["owner"]["lots"]],
+            "share_cents": spec["owner"]["share_cents"],
         }
         set_members(owner, tender, [mine])
-        insulator = _person("Isolation thermique", other_than={owner.cae_id})
-        _apply_and_decide(owner, tender, insulator, [lots[1]], "cotraitant", 8_500_000)
-        heating = _person(
-            "Pompe à chaleur",
-            other_than={owner.cae_id},
-            exclude={insulator.id} if insulator else set(),
+    # Each partner is someone else than the owner and the partners found before.
+    chosen = {owner.id}
+    for wanted in spec.get("partners", ()):
+        partner = _person(
+            wanted["skill"],
+            same_cae_as=owner if wanted["cae"] == "same" else None,
+            other_than={owner.cae_id} if wanted["cae"] == "other" else frozenset(),
+            exclude=chosen,
         )
-        _apply_and_decide(owner, tender, heating, [lots[2]], "cotraitant", None, accept=None)
-        created += 1
-    title = "Ateliers numériques pour les agents du Département"
-    if _existing(owner, title) is None:
-        tender = _post(
-            owner,
-            {
-                "title": title,
-                "buyer": {"name": "Département du Rhône", "kind": "public"},
-                "reference": "FORM-2026-07",
-                "procedure": "Appel d'offres ouvert",
-                "deadline": _deadline(9),
-                "city": "Lyon",
-                "department": "69",
-                "estimated_amount_cents": 4_500_000,
-                "audience": "cae",
-                "description": "Vingt ateliers d'initiation au numérique et à l'accessibilité.",
-                "lots": [
-                    {"number": 1, "title": "Ateliers", "skills": ["Formation"]},
-                    {
-                        "number": 2,
-                        "title": "Accessibilité",
-                        "skills": ["Accessibilité numérique (RGAA)"],
-                    },
-                ],
-            },
-        )
-        set_members(
+        _apply_and_decide(
             owner,
             tender,
-            [
-                {
-                    "profile_id": profile_of(owner).id,
-                    "lot_ids": [tender.lots[1].id],
-                    "share_cents": 1_500_000,
-                }
-            ],
+            partner,
+            [lots[n] for n in wanted["lots"]],
+            wanted["role"],
+            wanted.get("share_cents"),
+            accept=None if wanted.get("pending") else True,
         )
-        trainer = _person("Formation", same_cae_as=owner, exclude={owner.id})
-        _apply_and_decide(owner, tender, trainer, [tender.lots[0]], "cotraitant", 2_500_000)
-        created += 1
-    title = "Site internet de l'office de tourisme"
-    if _existing(owner, title) is None:
-        tender = _post(
-            owner,
-            {
-                "title": title,
-                "buyer": {"name": "Office de tourisme des Monts d'Or", "kind": "public"},
-                "reference": "OT-WEB-2026",
-                "procedure": "Procédure adaptée (MAPA)",
-                "deadline": _deadline(2),
-                "city": "Limonest",
-                "department": "69",
-                "estimated_amount_cents": 2_400_000,
-                "audience": "network",
-                "lots": [
-                    {
-                        "number": 1,
-                        "title": "Conception et développement",
-                        "skills": ["Développement web", "Webdesign"],
-                    }
-                ],
-            },
-        )
-        developer = _person("Développement web", other_than={owner.cae_id})
-        _apply_and_decide(owner, tender, developer, [tender.lots[0]], "cotraitant", 1_600_000)
-        designer = _person(
-            "Webdesign", other_than={owner.cae_id}, exclude={developer.id} if developer else set()
-        )
-        _apply_and_decide(owner, tender, designer, [tender.lots[0]], "subcontractor", 500_000)
-        tender.form = "conjoint"
-        for to in ("team_formed", "submitted", "won"):
-            change_status(owner, tender, to)
-        created += 1
-    return created
+        if partner is not None:
+            chosen.add(partner.id)
+    if "form" in spec:
+        tender.form = spec["form"]
+    for to in spec.get("moves", ()):
+        change_status(owner, tender, to)
