@@ -135,11 +135,10 @@ def _vat_rate(raw: Any) -> str:
         value = Decimal(str(raw).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
         raise refused from None
-    if not value.is_finite() or value != value.quantize(Decimal("0.1")):
-        raise refused
-    if f"{value:.1f}" not in VatRate.values():
-        raise refused
-    return f"{value:.1f}"
+    for rate in VatRate.values():  # compared as numbers: a huge exponent cannot be rounded
+        if value.is_finite() and value == Decimal(rate):
+            return rate
+    raise refused
 
 
 VatRateInput = Annotated[str, BeforeValidator(_vat_rate), WithJsonSchema(VAT_RATE_INPUT)]
