@@ -19,8 +19,9 @@ subcontracting/visibility.py (offers, records), tenders/visibility.py.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
 
 from marketplace.accounts.models import User
 from marketplace.actors import Viewer
@@ -127,6 +128,18 @@ def owned_visibility_clause(viewer: Viewer, audience_col) -> ColumnElement[bool]
             User.membership == "verified",
             audience_clause(viewer, audience_col, User.cae_id),
         ),
+    )
+
+
+def visible_owned(viewer: Viewer, model: Any) -> Select[Any]:
+    """SELECT of the ``model`` rows this viewer may open: rows owned through a profile
+    (``owner_profile_id``) with an ``audience``, such as offers and tenders, joined with the
+    owner's profile and user."""
+    return (
+        select(model)
+        .join(Profile, Profile.id == model.owner_profile_id)
+        .join(User, User.id == Profile.user_id)
+        .where(owned_visibility_clause(viewer, model.audience))
     )
 
 
