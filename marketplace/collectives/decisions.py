@@ -25,9 +25,9 @@ from marketplace.accounts.models import User
 from marketplace.actors import SYSTEM, Viewer
 from marketplace.collectives.models import Collective, CollectiveMember, Decision, Vote, VoteChoice
 from marketplace.collectives.notify import decision_path, notify
-from marketplace.collectives.rules import _record, _require_coordinator, membership_of
+from marketplace.collectives.rules import _record, _require_coordinator, membership_of, row_of
 from marketplace.collectives.schemas import DecisionInput
-from marketplace.errors import DeadlinePassed, NotFound, PermissionDenied, ValidationError
+from marketplace.errors import DeadlinePassed, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.formatting import datetime_short
 from marketplace.statemachine import compare_and_set
@@ -121,10 +121,7 @@ def open_decision(
 
 
 def get_decision(collective: Collective, decision_id: int) -> Decision:
-    decision = db.session.get(Decision, decision_id)
-    if decision is None or decision.collective_id != collective.id:
-        raise NotFound(_("This proposal does not exist."))
-    return decision
+    return row_of(collective, Decision, decision_id, _("This proposal does not exist."))
 
 
 def vote(actor: Viewer, decision: Decision, choice: Any) -> Vote:

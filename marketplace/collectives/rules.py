@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -13,6 +13,9 @@ from marketplace.collectives.models import (
     Collective,
     CollectiveEvent,
     CollectiveMember,
+    Decision,
+    Invitation,
+    JoinRequest,
 )
 from marketplace.collectives.schemas import LIMITS
 from marketplace.collectives.visibility import can_view_collective
@@ -23,6 +26,9 @@ from marketplace.errors import (
 )
 from marketplace.extensions import db
 from marketplace.text import clean_multiline
+from marketplace.visibility import get_visible
+
+_Row = TypeVar("_Row", JoinRequest, Invitation, Decision)
 
 
 def _message(value: Any, field: str = "message") -> str:
@@ -44,10 +50,17 @@ def _message(value: Any, field: str = "message") -> str:
 
 def get_collective(viewer: Viewer, collective_id: int) -> Collective:
     """The collective if this viewer may open it; NotFound otherwise (hidden looks absent)."""
-    collective = db.session.get(Collective, collective_id)
-    if collective is None or not can_view_collective(viewer, collective):
-        raise NotFound(_("This collective does not exist or is not visible to you."))
-    return collective
+    message = _("This collective does not exist or is not visible to you.")
+    return get_visible(viewer, Collective, collective_id, can_view_collective, message)
+
+
+def row_of(collective: Collective, model: type[_Row], row_id: int, message: str) -> _Row:
+    """The ``model`` row (request, invitation, proposal) with this id in this collective;
+    NotFound with ``message`` otherwise."""
+    row = db.session.get(model, row_id)
+    if row is None or row.collective_id != collective.id:
+        raise NotFound(message)
+    return row
 
 
 def membership_of(collective: Collective, user: Any) -> CollectiveMember | None:
