@@ -155,6 +155,20 @@ def join(actor: User, collective: Collective, message: str | None = None) -> dic
     return {"state": "pending", "request": request}
 
 
+def _cancel(
+    actor: Viewer,
+    row: JoinRequest | Invitation,
+    transitions: dict,
+    answered: str,
+    kind: str,
+    **event: Any,
+) -> None:
+    """Withdraw a pending request or cancel a pending invitation; record it as ``kind``."""
+    _answer(row, transitions, "cancelled", answered)
+    _record(row.collective, kind, actor, from_state="pending", to_state="cancelled", **event)
+    db.session.flush()
+
+
 def get_request(collective: Collective, request_id: int) -> JoinRequest:
     return row_of(collective, JoinRequest, request_id, _("This request does not exist."))
 
@@ -198,17 +212,9 @@ def decide_request(
 def cancel_request(actor: User, request: JoinRequest) -> JoinRequest:
     if request.user_id != actor.id:
         raise PermissionDenied(_("Only the person who asked may withdraw a request."))
-    _answer(request, REQUEST_TRANSITIONS, "cancelled", _("This request has already been answered."))
-    _record(
-        request.collective,
-        "request_cancelled",
-        actor,
-        subject_id=actor.id,
-        request_id=request.id,
-        from_state="pending",
-        to_state="cancelled",
-    )
-    db.session.flush()
+    answered = _("This request has already been answered.")
+    event = {"subject_id": actor.id, "request_id": request.id}
+    _cancel(actor, request, REQUEST_TRANSITIONS, answered, "request_cancelled", **event)
     return request
 
 
@@ -319,20 +325,10 @@ def respond_invitation(actor: User, invitation: Invitation, accept: bool) -> Inv
 
 
 def cancel_invitation(actor: Viewer, invitation: Invitation) -> Invitation:
-    collective = invitation.collective
-    _require_coordinator(collective, actor)
+    _require_coordinator(invitation.collective, actor)
     answered = _("This invitation has already been answered.")
-    _answer(invitation, INVITATION_TRANSITIONS, "cancelled", answered)
-    _record(
-        collective,
-        "invitation_cancelled",
-        actor,
-        subject_id=invitation.user_id,
-        invitation_id=invitation.id,
-        from_state="pending",
-        to_state="cancelled",
-    )
-    db.session.flush()
+    event = {"subject_id": invitation.user_id, "invitation_id": invitation.id}
+    _cancel(actor, invitation, INVITATION_TRANSITIONS, answered, "invitation_cancelled", **event)
     return invitation
 
 

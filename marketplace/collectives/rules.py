@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -13,9 +13,6 @@ from marketplace.collectives.models import (
     Collective,
     CollectiveEvent,
     CollectiveMember,
-    Decision,
-    Invitation,
-    JoinRequest,
 )
 from marketplace.collectives.schemas import LIMITS
 from marketplace.collectives.visibility import can_view_collective
@@ -28,7 +25,13 @@ from marketplace.extensions import db
 from marketplace.text import clean_multiline
 from marketplace.visibility import get_visible
 
-_Row = TypeVar("_Row", JoinRequest, Invitation, Decision)
+
+class _InCollective(Protocol):
+    @property
+    def collective_id(self) -> int: ...
+
+
+_Row = TypeVar("_Row", bound=_InCollective)
 
 
 def _message(value: Any, field: str = "message") -> str:
