@@ -19,15 +19,20 @@ subcontracting/visibility.py (offers, records), tenders/visibility.py.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
 
 from marketplace.accounts.models import User
 from marketplace.actors import Viewer
 from marketplace.audience import Audience
+from marketplace.errors import NotFound
+from marketplace.extensions import db
 from marketplace.profiles.models import Profile
 
 __all__ = ["Audience"]
+
+_Row = TypeVar("_Row")
 
 
 def audience_allows(viewer: Viewer, audience: str, owner_cae_id: int | None) -> bool:
@@ -130,6 +135,18 @@ def owned_visibility_clause(viewer: Viewer, audience_col) -> ColumnElement[bool]
     )
 
 
+def visible_owned(viewer: Viewer, model: Any) -> Select[Any]:
+    """SELECT of the ``model`` rows this viewer may open: rows owned through a profile
+    (``owner_profile_id``) with an ``audience``, such as offers and tenders, joined with the
+    owner's profile and user."""
+    return (
+        select(model)
+        .join(Profile, Profile.id == model.owner_profile_id)
+        .join(User, User.id == Profile.user_id)
+        .where(owned_visibility_clause(viewer, model.audience))
+    )
+
+
 def profile_visibility_clause(viewer: Viewer) -> ColumnElement[bool]:
     """Filter for a query over Profile joined with its User."""
     return owned_visibility_clause(viewer, Profile.audience)
@@ -138,6 +155,21 @@ def profile_visibility_clause(viewer: Viewer) -> ColumnElement[bool]:
 def visible_profiles(viewer: Viewer):
     """SELECT of the profiles this viewer may open (joined with their users)."""
     return select(Profile).join(Profile.user).where(profile_visibility_clause(viewer))
+
+
+def get_visible(
+    viewer: Viewer,
+    model: type[_Row],
+    row_id: int,
+    can_view: Callable[[Viewer, _Row], bool],
+    message: str,
+) -> _Row:
+    """The ``model`` row with this id if ``can_view`` lets this viewer open it; NotFound with
+    ``message`` otherwise (a hidden row looks absent)."""
+    row = db.session.get(model, row_id)
+    if row is None or not can_view(viewer, row):
+        raise NotFound(message)
+    return row
 
 
 def own_profile(viewer: Viewer) -> Profile | None:

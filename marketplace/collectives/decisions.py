@@ -25,9 +25,9 @@ from marketplace.accounts.models import User
 from marketplace.actors import SYSTEM, Viewer
 from marketplace.collectives.models import Collective, CollectiveMember, Decision, Vote, VoteChoice
 from marketplace.collectives.notify import decision_path, notify
-from marketplace.collectives.rules import _record, _require_coordinator, membership_of
+from marketplace.collectives.rules import _record, _require_coordinator, membership_of, row_of
 from marketplace.collectives.schemas import DecisionInput
-from marketplace.errors import DeadlinePassed, NotFound, PermissionDenied, ValidationError
+from marketplace.errors import DeadlinePassed, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.formatting import datetime_short
 from marketplace.statemachine import compare_and_set
@@ -86,6 +86,23 @@ def _member_users(collective_id: int):
     ).all()
 
 
+def _tell_members(
+    collective: Collective, decision: Decision, kind: str, skip_id: int | None, **values: Any
+) -> None:
+    """Notify every member of the collective about the decision but ``skip_id`` (its author)."""
+    for user in _member_users(collective.id):
+        if user.id == skip_id:
+            continue
+        notify(
+            user,
+            kind,
+            decision_path(collective.id, decision.id),
+            collective=collective.name,
+            title=decision.title,
+            **values,
+        )
+
+
 def open_decision(
     actor: Viewer, collective: Collective, data: DecisionInput | dict[str, Any]
 ) -> Decision:
@@ -104,27 +121,15 @@ def open_decision(
     db.session.add(decision)
     db.session.flush()
     _record(collective, "decision_opened", actor, decision_id=decision.id, to_state="open")
+    author = None if actor is SYSTEM else actor.id
     when = datetime_short(decision.closes_at)
-    for user in _member_users(collective.id):
-        if actor is not SYSTEM and user.id == actor.id:
-            continue
-        notify(
-            user,
-            "collective.proposal",
-            decision_path(collective.id, decision.id),
-            collective=collective.name,
-            title=decision.title,
-            date=when,
-        )
+    _tell_members(collective, decision, "collective.proposal", author, date=when)
     db.session.flush()
     return decision
 
 
 def get_decision(collective: Collective, decision_id: int) -> Decision:
-    decision = db.session.get(Decision, decision_id)
-    if decision is None or decision.collective_id != collective.id:
-        raise NotFound(_("This proposal does not exist."))
-    return decision
+    return row_of(collective, Decision, decision_id, _("This proposal does not exist."))
 
 
 def vote(actor: Viewer, decision: Decision, choice: Any) -> Vote:
@@ -222,21 +227,14 @@ def ensure_closed(decision: Decision, now: datetime | None = None) -> bool:
         from_state="open",
         to_state="closed",
     )
-    for user in _member_users(collective.id):
-        notify(
-            user,
-            "collective.result",
-            decision_path(collective.id, decision.id),
-            collective=collective.name,
-            title=decision.title,
-            result=_(
-                "%(outcome)s (yes %(yes)d, no %(no)d, abstain %(abstain)d)",
-                outcome=outcome_label(res.outcome),
-                yes=res.yes,
-                no=res.no,
-                abstain=res.abstain,
-            ),
-        )
+    result = _(
+        "%(outcome)s (yes %(yes)d, no %(no)d, abstain %(abstain)d)",
+        outcome=outcome_label(res.outcome),
+        yes=res.yes,
+        no=res.no,
+        abstain=res.abstain,
+    )
+    _tell_members(collective, decision, "collective.result", None, result=result)
     db.session.flush()
     return True
 

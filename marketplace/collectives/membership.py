@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
@@ -31,6 +31,7 @@ from marketplace.collectives.rules import (
     _require_verified,
     coordinators,
     membership_of,
+    row_of,
 )
 from marketplace.collectives.visibility import can_view_collective
 from marketplace.errors import (
@@ -61,23 +62,28 @@ INVITATION_TRANSITIONS = {
 # Joining -------------------------------------------------------------------------------------
 
 
+def _pending(model: type[JoinRequest] | type[Invitation], collective: Collective) -> Select[Any]:
+    """The pending requests or invitations of a collective."""
+    return select(model).where(model.collective_id == collective.id, model.state == "pending")
+
+
 def pending_request_of(collective: Collective, user: Any) -> JoinRequest | None:
     return db.session.scalar(
-        select(JoinRequest).where(
-            JoinRequest.collective_id == collective.id,
-            JoinRequest.user_id == user.id,
-            JoinRequest.state == "pending",
-        )
+        _pending(JoinRequest, collective).where(JoinRequest.user_id == user.id)
     )
 
 
 def pending_invitation_of(collective: Collective, user: Any) -> Invitation | None:
-    return db.session.scalar(
-        select(Invitation).where(
-            Invitation.collective_id == collective.id,
-            Invitation.user_id == user.id,
-            Invitation.state == "pending",
-        )
+    return db.session.scalar(_pending(Invitation, collective).where(Invitation.user_id == user.id))
+
+
+def _answer(row: JoinRequest | Invitation, transitions: dict, to_state: str, answered: str) -> None:
+    """Move a pending request or invitation to ``to_state`` once; InvalidTransition with the
+    message ``answered`` when it was answered already (before or concurrently)."""
+    if transitions.get((row.state, to_state)) is None:
+        raise InvalidTransition(answered)
+    change_state(
+        row, "state", "pending", to_state, InvalidTransition(answered), decided_at=utcnow()
     )
 
 
@@ -149,11 +155,22 @@ def join(actor: User, collective: Collective, message: str | None = None) -> dic
     return {"state": "pending", "request": request}
 
 
+def _cancel(
+    actor: Viewer,
+    row: JoinRequest | Invitation,
+    transitions: dict,
+    answered: str,
+    kind: str,
+    **event: Any,
+) -> None:
+    """Withdraw a pending request or cancel a pending invitation; record it as ``kind``."""
+    _answer(row, transitions, "cancelled", answered)
+    _record(row.collective, kind, actor, from_state="pending", to_state="cancelled", **event)
+    db.session.flush()
+
+
 def get_request(collective: Collective, request_id: int) -> JoinRequest:
-    request = db.session.get(JoinRequest, request_id)
-    if request is None or request.collective_id != collective.id:
-        raise NotFound(_("This request does not exist."))
-    return request
+    return row_of(collective, JoinRequest, request_id, _("This request does not exist."))
 
 
 def decide_request(
@@ -195,30 +212,15 @@ def decide_request(
 def cancel_request(actor: User, request: JoinRequest) -> JoinRequest:
     if request.user_id != actor.id:
         raise PermissionDenied(_("Only the person who asked may withdraw a request."))
-    if REQUEST_TRANSITIONS.get((request.state, "cancelled")) is None:
-        raise InvalidTransition(_("This request has already been answered."))
-    answered = InvalidTransition(_("This request has already been answered."))
-    change_state(request, "state", "pending", "cancelled", answered, decided_at=utcnow())
-    _record(
-        request.collective,
-        "request_cancelled",
-        actor,
-        subject_id=actor.id,
-        request_id=request.id,
-        from_state="pending",
-        to_state="cancelled",
-    )
-    db.session.flush()
+    answered = _("This request has already been answered.")
+    event = {"subject_id": actor.id, "request_id": request.id}
+    _cancel(actor, request, REQUEST_TRANSITIONS, answered, "request_cancelled", **event)
     return request
 
 
 def pending_requests(collective: Collective) -> list[JoinRequest]:
     return list(
-        db.session.scalars(
-            select(JoinRequest)
-            .where(JoinRequest.collective_id == collective.id, JoinRequest.state == "pending")
-            .order_by(JoinRequest.created_at)
-        )
+        db.session.scalars(_pending(JoinRequest, collective).order_by(JoinRequest.created_at))
     )
 
 
@@ -293,10 +295,7 @@ def invite(
 
 
 def get_invitation(collective: Collective, invitation_id: int) -> Invitation:
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.collective_id != collective.id:
-        raise NotFound(_("This invitation does not exist."))
-    return invitation
+    return row_of(collective, Invitation, invitation_id, _("This invitation does not exist."))
 
 
 def respond_invitation(actor: User, invitation: Invitation, accept: bool) -> Invitation:
@@ -304,11 +303,9 @@ def respond_invitation(actor: User, invitation: Invitation, accept: bool) -> Inv
     if invitation.user_id != actor.id:
         raise NotFound(_("This invitation does not exist."))
     to_state = "accepted" if accept else "declined"
-    if INVITATION_TRANSITIONS.get((invitation.state, to_state)) is None:
-        raise InvalidTransition(_("This invitation has already been answered."))
     collective = invitation.collective
-    answered = InvalidTransition(_("This invitation has already been answered."))
-    change_state(invitation, "state", "pending", to_state, answered, decided_at=utcnow())
+    answered = _("This invitation has already been answered.")
+    _answer(invitation, INVITATION_TRANSITIONS, to_state, answered)
     event = {"invitation_id": invitation.id, "from_state": "pending", "to_state": to_state}
     if accept and membership_of(collective, actor) is None:
         _add_member(collective, actor, actor, "invitation_accepted", **event)
@@ -328,32 +325,16 @@ def respond_invitation(actor: User, invitation: Invitation, accept: bool) -> Inv
 
 
 def cancel_invitation(actor: Viewer, invitation: Invitation) -> Invitation:
-    collective = invitation.collective
-    _require_coordinator(collective, actor)
-    if INVITATION_TRANSITIONS.get((invitation.state, "cancelled")) is None:
-        raise InvalidTransition(_("This invitation has already been answered."))
-    answered = InvalidTransition(_("This invitation has already been answered."))
-    change_state(invitation, "state", "pending", "cancelled", answered, decided_at=utcnow())
-    _record(
-        collective,
-        "invitation_cancelled",
-        actor,
-        subject_id=invitation.user_id,
-        invitation_id=invitation.id,
-        from_state="pending",
-        to_state="cancelled",
-    )
-    db.session.flush()
+    _require_coordinator(invitation.collective, actor)
+    answered = _("This invitation has already been answered.")
+    event = {"subject_id": invitation.user_id, "invitation_id": invitation.id}
+    _cancel(actor, invitation, INVITATION_TRANSITIONS, answered, "invitation_cancelled", **event)
     return invitation
 
 
 def pending_invitations(collective: Collective) -> list[Invitation]:
     return list(
-        db.session.scalars(
-            select(Invitation)
-            .where(Invitation.collective_id == collective.id, Invitation.state == "pending")
-            .order_by(Invitation.created_at)
-        )
+        db.session.scalars(_pending(Invitation, collective).order_by(Invitation.created_at))
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -17,7 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from marketplace.audience import Audience
 from marketplace.dbtypes import UTCDateTime, in_clause
@@ -137,72 +137,79 @@ class CollectiveMember(Base):
         profile_id: int | None
 
 
-class JoinRequest(Base):
+class _Answerable:
+    """What a join request and an invitation share: a person, a collective, a message and a
+    state answered once (one pending row per person and collective, double clicks, two tabs).
+
+    ``sort_order`` keeps the columns in the order of the tables the migrations created (at an
+    equal sort_order, the columns of the class come before those of this mixin).
+    """
+
+    __tablename__: str
+    #: The value set of ``state``.
+    STATES: ClassVar[type[LabelledEnum]]
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (
+            CheckConstraint(in_clause("state", cls.STATES.values()), name="state"),
+            Index(
+                f"uq_{cls.__tablename__}_pending",
+                "collective_id",
+                "user_id",
+                unique=True,
+                sqlite_where=text("state = 'pending'"),
+                postgresql_where=text("state = 'pending'"),
+            ),
+        )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collective_id: Mapped[int] = mapped_column(
+        ForeignKey("collectives.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    message: Mapped[str] = mapped_column(String(1000), default="", sort_order=1)
+    state: Mapped[str] = mapped_column(String(12), default="pending", index=True, sort_order=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, sort_order=1)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, sort_order=1)
+
+    @declared_attr
+    def user(cls: type[_Answerable]) -> Mapped[User]:
+        return relationship(
+            "User", foreign_keys=lambda: [cls.user_id], lazy="joined", innerjoin=True
+        )
+
+    @declared_attr
+    def collective(cls) -> Mapped[Collective]:
+        return relationship("Collective")
+
+
+class JoinRequest(_Answerable, Base):
     """A request to join a collective ``on request``, decided by a coordinator."""
 
     __tablename__ = "collective_join_requests"
-    __table_args__ = (
-        CheckConstraint(in_clause("state", RequestState.values()), name="state"),
-        #: One pending request per person and collective (double clicks, two tabs).
-        Index(
-            "uq_collective_join_requests_pending",
-            "collective_id",
-            "user_id",
-            unique=True,
-            sqlite_where=text("state = 'pending'"),
-            postgresql_where=text("state = 'pending'"),
-        ),
-    )
+    STATES = RequestState
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    collective_id: Mapped[int] = mapped_column(
-        ForeignKey("collectives.id", ondelete="CASCADE"), index=True
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), sort_order=2
     )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    message: Mapped[str] = mapped_column(String(1000), default="")
-    state: Mapped[str] = mapped_column(String(12), default="pending", index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: The coordinator's answer, shown to the person.
-    answer: Mapped[str] = mapped_column(String(1000), default="")
+    answer: Mapped[str] = mapped_column(String(1000), default="", sort_order=2)
 
-    user: Mapped[User] = relationship("User", foreign_keys=[user_id], lazy="joined", innerjoin=True)
     decided_by: Mapped[User | None] = relationship("User", foreign_keys=[decided_by_id])
-    collective: Mapped[Collective] = relationship("Collective")
 
 
-class Invitation(Base):
+class Invitation(_Answerable, Base):
     """A coordinator invites a person, who accepts or declines."""
 
     __tablename__ = "collective_invitations"
-    __table_args__ = (
-        CheckConstraint(in_clause("state", InvitationState.values()), name="state"),
-        #: One pending invitation per person and collective.
-        Index(
-            "uq_collective_invitations_pending",
-            "collective_id",
-            "user_id",
-            unique=True,
-            sqlite_where=text("state = 'pending'"),
-            postgresql_where=text("state = 'pending'"),
-        ),
+    STATES = InvitationState
+
+    invited_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), sort_order=1
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    collective_id: Mapped[int] = mapped_column(
-        ForeignKey("collectives.id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    message: Mapped[str] = mapped_column(String(1000), default="")
-    state: Mapped[str] = mapped_column(String(12), default="pending", index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    user: Mapped[User] = relationship("User", foreign_keys=[user_id], lazy="joined", innerjoin=True)
     invited_by: Mapped[User | None] = relationship("User", foreign_keys=[invited_by_id])
-    collective: Mapped[Collective] = relationship("Collective")
 
 
 class CollectiveEvent(Base):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -23,6 +23,15 @@ from marketplace.errors import (
 )
 from marketplace.extensions import db
 from marketplace.text import clean_multiline
+from marketplace.visibility import get_visible
+
+
+class _InCollective(Protocol):
+    @property
+    def collective_id(self) -> int: ...
+
+
+_Row = TypeVar("_Row", bound=_InCollective)
 
 
 def _message(value: Any, field: str = "message") -> str:
@@ -44,10 +53,17 @@ def _message(value: Any, field: str = "message") -> str:
 
 def get_collective(viewer: Viewer, collective_id: int) -> Collective:
     """The collective if this viewer may open it; NotFound otherwise (hidden looks absent)."""
-    collective = db.session.get(Collective, collective_id)
-    if collective is None or not can_view_collective(viewer, collective):
-        raise NotFound(_("This collective does not exist or is not visible to you."))
-    return collective
+    message = _("This collective does not exist or is not visible to you.")
+    return get_visible(viewer, Collective, collective_id, can_view_collective, message)
+
+
+def row_of(collective: Collective, model: type[_Row], row_id: int, message: str) -> _Row:
+    """The ``model`` row (request, invitation, proposal) with this id in this collective;
+    NotFound with ``message`` otherwise."""
+    row = db.session.get(model, row_id)
+    if row is None or row.collective_id != collective.id:
+        raise NotFound(message)
+    return row
 
 
 def membership_of(collective: Collective, user: Any) -> CollectiveMember | None:

@@ -20,10 +20,9 @@ from marketplace.collectives.models import Collective, CollectiveMember
 from marketplace.profiles.models import Profile, ProfileSkill
 from marketplace.search.analysis import sections
 from marketplace.search.documents import (
-    DocumentType,
-    RowsById,
     Watch,
-    register,
+    column_watch,
+    register_rows,
     tag,
     text_fields,
     timestamp,
@@ -159,29 +158,18 @@ def _collectives_of_users(connection: Connection, users: list[Any]) -> list[int]
     return _collectives_of_user_ids(connection, {u.id for u in users if u.id is not None})
 
 
-COLLECTIVE = register(
-    DocumentType(
-        name=NAME,
-        fields=FIELDS,
-        load=load,
-        to_document=to_document,
-        all_ids=RowsById(Collective).all_ids,
-        count=RowsById(Collective).count,
-        text_fields={"text": 1.0},
-        exact_fields={"text_x": 1.0},
-        facets=FACETS,
-        multi_facets=frozenset({"collective_cae"}),
-        watches=[
-            Watch(Collective, NAME, lambda _c, objs: [o.id for o in objs]),
-            Watch(CollectiveMember, NAME, lambda _c, objs: [o.collective_id for o in objs]),
-            Watch(ProfileSkill, NAME, _collectives_of_profiles),
-            Watch(Profile, NAME, _collectives_of_profile_rows, frozenset({"audience"})),
-            Watch(
-                User,
-                NAME,
-                _collectives_of_users,
-                frozenset({"cae_id", "membership", "is_active"}),
-            ),
-        ],
-    )
+COLLECTIVE = register_rows(
+    Collective,
+    name=NAME,
+    fields=FIELDS,
+    load=load,
+    to_document=to_document,
+    facets=FACETS,
+    multi_facets=frozenset({"collective_cae"}),
+    watches=[
+        column_watch(CollectiveMember, NAME, "collective_id"),
+        Watch(ProfileSkill, NAME, _collectives_of_profiles),
+        Watch(Profile, NAME, _collectives_of_profile_rows, frozenset({"audience"})),
+        Watch(User, NAME, _collectives_of_users, frozenset({"cae_id", "membership", "is_active"})),
+    ],
 )

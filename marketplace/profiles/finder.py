@@ -23,11 +23,9 @@ from marketplace.extensions import db
 from marketplace.profiles.models import Availability, Profile, ProfileStatus
 from marketplace.profiles.operations import ProfileFilters
 from marketplace.profiles.search import PROFILE, highlight_texts, skill_key
-from marketplace.search.engine import Scope
 from marketplace.search.highlight import highlight_fields
-from marketplace.search.indexer import get_indexer
 from marketplace.search.query import ParsedQuery, parse
-from marketplace.search.service import DocumentSearch, search_parsed
+from marketplace.search.service import DocumentSearch, fresh_scope, search_parsed
 from marketplace.skills.models import Skill
 from marketplace.visibility import can_view_profile
 
@@ -175,12 +173,9 @@ def visible_skill_counts(viewer: Viewer) -> Counter | None:
     """Per skill key, how many profiles this viewer may see declare it, from the index
     (the visible set and its facet counts are cached per index version); None without an
     index. Used by the skills autocomplete, so that it never counts a hidden profile."""
-    indexer = get_indexer()
-    indexer.ensure_fresh()
-    searcher = indexer.searcher()
-    if searcher is None:
+    scope = fresh_scope(PROFILE)
+    if scope is None:
         return None
-    scope = Scope(indexer, searcher, PROFILE)
     allowed, allowed_key = scope.allowed(viewer, {})
     if not any(allowed):
         return Counter()

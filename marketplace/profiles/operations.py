@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
 from marketplace.actors import SYSTEM, Viewer
-from marketplace.errors import NotFound, PermissionDenied
+from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
 from marketplace.geo import departments_in, normalize_department
 from marketplace.profiles.models import (
@@ -30,7 +30,7 @@ from marketplace.skills.operations import (
 )
 from marketplace.text import fold
 from marketplace.timeutil import utcnow
-from marketplace.visibility import can_view_profile, visible_profiles
+from marketplace.visibility import can_view_profile, get_visible, visible_profiles
 
 
 def update_profile(
@@ -70,10 +70,8 @@ def update_profile(
 
 def get_profile(viewer: Viewer, profile_id: int) -> Profile:
     """The profile if this viewer may open it; NotFound otherwise (hidden looks absent)."""
-    profile = db.session.get(Profile, profile_id)
-    if profile is None or not can_view_profile(viewer, profile):
-        raise NotFound(_("This profile does not exist or is not visible to you."))
-    return profile
+    message = _("This profile does not exist or is not visible to you.")
+    return get_visible(viewer, Profile, profile_id, can_view_profile, message)
 
 
 @dataclass

@@ -23,11 +23,10 @@ from marketplace.profiles.models import (
 )
 from marketplace.search.analysis import sections
 from marketplace.search.documents import (
-    DocumentType,
-    RowsById,
     Watch,
+    column_watch,
     owner_fields,
-    register,
+    register_rows,
     tag,
     text_fields,
 )
@@ -146,29 +145,20 @@ def owner_watch(model: Any, doc_type: str) -> Watch:
     return Watch(User, doc_type, doc_ids, OWNER_ATTRIBUTES)
 
 
-PROFILE = register(
-    DocumentType(
-        name=NAME,
-        fields=FIELDS,
-        load=load,
-        to_document=to_document,
-        all_ids=RowsById(Profile).all_ids,
-        count=RowsById(Profile).count,
-        text_fields=TEXT_FIELDS,
-        exact_fields=EXACT_FIELDS,
-        facets=FACETS,
-        multi_facets=frozenset({"skill"}),
-        watches=[
-            Watch(Profile, NAME, lambda _c, objs: [o.id for o in objs]),
-            Watch(ProfileSkill, NAME, lambda _c, objs: [o.profile_id for o in objs]),
-            Watch(ProfileCertification, NAME, lambda _c, objs: [o.profile_id for o in objs]),
-            Watch(ProfileLanguage, NAME, lambda _c, objs: [o.profile_id for o in objs]),
-            Watch(
-                User,
-                NAME,
-                _profile_ids_of_users,
-                OWNER_ATTRIBUTES | {"first_name", "last_name"},
-            ),
-        ],
-    )
+PROFILE = register_rows(
+    Profile,
+    name=NAME,
+    fields=FIELDS,
+    load=load,
+    to_document=to_document,
+    text_fields=TEXT_FIELDS,
+    exact_fields=EXACT_FIELDS,
+    facets=FACETS,
+    multi_facets=frozenset({"skill"}),
+    watches=[
+        column_watch(ProfileSkill, NAME, "profile_id"),
+        column_watch(ProfileCertification, NAME, "profile_id"),
+        column_watch(ProfileLanguage, NAME, "profile_id"),
+        Watch(User, NAME, _profile_ids_of_users, OWNER_ATTRIBUTES | {"first_name", "last_name"}),
+    ],
 )

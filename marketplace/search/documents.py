@@ -165,6 +165,45 @@ class RowsById:
         return session.scalar(select(func.count(self.model.id))) or 0
 
 
+def column_watch(model: Any, doc_type: str, column: str = "id") -> Watch:
+    """Changes of ``model`` rows re-index the document whose id is their ``column``."""
+    return Watch(model, doc_type, lambda _c, objs: [getattr(o, column) for o in objs])
+
+
+def register_rows(
+    model: Any,
+    *,
+    name: str,
+    fields: dict[str, fields.FieldType],
+    to_document: Callable[[Any], dict[str, Any] | None],
+    facets: tuple[str, ...],
+    multi_facets: frozenset[str],
+    watches: list[Watch],
+    load: Callable[[Session, Sequence[int]], dict[int, Any]] | None = None,
+    text_fields: dict[str, float] | None = None,
+    exact_fields: dict[str, float] | None = None,
+) -> DocumentType:
+    """Register the type whose documents are the rows of ``model``, by id: rebuilds read
+    them in id order (RowsById), text and exact words are searched in "text" and "text_x"
+    unless told otherwise, and any change of a row re-indexes its own document."""
+    rows = RowsById(model)
+    return register(
+        DocumentType(
+            name=name,
+            fields=fields,
+            load=load or rows.load,
+            to_document=to_document,
+            all_ids=rows.all_ids,
+            count=rows.count,
+            text_fields=text_fields or {"text": 1.0},
+            exact_fields=exact_fields or {"text_x": 1.0},
+            facets=facets,
+            multi_facets=multi_facets,
+            watches=[column_watch(model, name), *watches],
+        )
+    )
+
+
 def owner_fields(owner: Any, audience: str, updated_at: Any) -> dict[str, Any]:
     """The visibility fields of a document owned by a person (their account: owner)."""
     return {

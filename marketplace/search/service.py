@@ -87,6 +87,17 @@ def search_documents(
     return found
 
 
+def fresh_scope(doc_type: documents.DocumentType) -> Scope | None:
+    """A scope of this document type over the index brought up to date; None without an
+    index."""
+    indexer = get_indexer()
+    indexer.ensure_fresh()
+    searcher = indexer.searcher()
+    if searcher is None:
+        return None
+    return Scope(indexer, searcher, doc_type)
+
+
 def search_parsed(
     viewer: Viewer,
     doc_type: documents.DocumentType,
@@ -99,12 +110,9 @@ def search_parsed(
 ) -> DocumentSearch:
     """The Whoosh part of a search: visibility filter, query, ranking, facet counts."""
     result = DocumentSearch(counts={name: Counter() for name in doc_type.facets})
-    indexer = get_indexer()
-    indexer.ensure_fresh()
-    searcher = indexer.searcher()
-    if searcher is None:
+    scope = fresh_scope(doc_type)
+    if scope is None:
         return result
-    scope = Scope(indexer, searcher, doc_type)
     allowed, allowed_key = scope.allowed(viewer, terms)
     if not allowed:
         # Nothing visible matches the filters. (An empty allow-set would mean "no filter"
@@ -116,7 +124,7 @@ def search_parsed(
         result.total = len(ordered)
         result.ranked = [(_doc_id(scope.key_of(d)), 0.0) for d in ordered[start:limit]]
         return result
-    builder = QueryBuilder(searcher, doc_type, synonyms.load(), indexer.cached_terms)
+    builder = QueryBuilder(scope.searcher, doc_type, synonyms.load(), scope.indexer.cached_terms)
     seen: dict[str, bool] = {}
 
     def known(stem: str) -> bool:

@@ -33,7 +33,7 @@ from marketplace.subcontracting.schemas import (
 from marketplace.subcontracting.visibility import can_view_offer, visible_offers
 from marketplace.text import clean, fold
 from marketplace.timeutil import utcnow
-from marketplace.visibility import own_profile
+from marketplace.visibility import get_visible, own_profile
 
 
 def create_offer(actor: Viewer, data: OfferInput | dict[str, Any]) -> Offer:
@@ -50,10 +50,8 @@ def create_offer(actor: Viewer, data: OfferInput | dict[str, Any]) -> Offer:
 
 
 def get_offer(viewer: Viewer, offer_id: int) -> Offer:
-    offer = db.session.get(Offer, offer_id)
-    if offer is None or not can_view_offer(viewer, offer):
-        raise NotFound(_("This offer does not exist or is not visible to you."))
-    return offer
+    message = _("This offer does not exist or is not visible to you.")
+    return get_visible(viewer, Offer, offer_id, can_view_offer, message)
 
 
 def is_owner(viewer: Viewer, offer: Offer) -> bool:

@@ -30,7 +30,7 @@ from marketplace.subcontracting.visibility import can_view_subcontract, visible_
 from marketplace.tenders.models import Tender
 from marketplace.tenders.visibility import can_view_tender
 from marketplace.timeutil import to_paris, utcnow
-from marketplace.visibility import can_view_profile, own_profile
+from marketplace.visibility import can_view_profile, get_visible, own_profile
 
 CLIENT, SUBCONTRACTOR = "client", "subcontractor"
 EITHER = (CLIENT, SUBCONTRACTOR)
@@ -154,10 +154,8 @@ def subcontract_references(actor: Viewer, client: Profile, body: SubcontractInpu
 
 
 def get_subcontract(viewer: Viewer, record_id: int) -> Subcontract:
-    record = db.session.get(Subcontract, record_id)
-    if record is None or not can_view_subcontract(viewer, record):
-        raise NotFound(_("This subcontract does not exist or is not visible to you."))
-    return record
+    message = _("This subcontract does not exist or is not visible to you.")
+    return get_visible(viewer, Subcontract, record_id, can_view_subcontract, message)
 
 
 def transition(actor: Viewer, record: Subcontract, to: str) -> Subcontract:

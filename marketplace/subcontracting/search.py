@@ -8,15 +8,7 @@ from whoosh import fields
 
 from marketplace.profiles.search import owner_watch
 from marketplace.search.analysis import sections
-from marketplace.search.documents import (
-    DocumentType,
-    RowsById,
-    Watch,
-    owner_fields,
-    register,
-    tag,
-    text_fields,
-)
+from marketplace.search.documents import column_watch, owner_fields, register_rows, tag, text_fields
 from marketplace.subcontracting.models import Offer, OfferSkill
 
 NAME = "offer"
@@ -32,8 +24,6 @@ FIELDS: dict[str, fields.FieldType] = {
     #: open, filled or closed.
     "offer_status": tag(),
 }
-
-ROWS = RowsById(Offer)
 
 
 def to_document(offer: Offer) -> dict[str, Any]:
@@ -66,22 +56,12 @@ def highlight_texts(offer: Offer) -> dict[str, str]:
     }
 
 
-OFFER = register(
-    DocumentType(
-        name=NAME,
-        fields=FIELDS,
-        load=ROWS.load,
-        to_document=to_document,
-        all_ids=ROWS.all_ids,
-        count=ROWS.count,
-        text_fields={"text": 1.0},
-        exact_fields={"text_x": 1.0},
-        facets=FACETS,
-        multi_facets=frozenset({"skill"}),
-        watches=[
-            Watch(Offer, NAME, lambda _c, objs: [o.id for o in objs]),
-            Watch(OfferSkill, NAME, lambda _c, objs: [o.offer_id for o in objs]),
-            owner_watch(Offer, NAME),
-        ],
-    )
+OFFER = register_rows(
+    Offer,
+    name=NAME,
+    fields=FIELDS,
+    to_document=to_document,
+    facets=FACETS,
+    multi_facets=frozenset({"skill"}),
+    watches=[column_watch(OfferSkill, NAME, "offer_id"), owner_watch(Offer, NAME)],
 )

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, or_, select, true
 
-from marketplace.accounts.models import User
 from marketplace.actors import Viewer
-from marketplace.profiles.models import Profile
 from marketplace.subcontracting.models import Offer, Subcontract
-from marketplace.visibility import own_profile, owned_visibility_clause, owned_visible
+from marketplace.visibility import own_profile, owned_visible, visible_owned
 
 
 def can_view_offer(viewer: Viewer, offer: Offer) -> bool:
@@ -21,12 +19,7 @@ def can_view_offer(viewer: Viewer, offer: Offer) -> bool:
 
 def visible_offers(viewer: Viewer):
     """SELECT of the offers this viewer may open (joined with their owner's profile and user)."""
-    return (
-        select(Offer)
-        .join(Profile, Profile.id == Offer.owner_profile_id)
-        .join(User, User.id == Profile.user_id)
-        .where(owned_visibility_clause(viewer, Offer.audience))
-    )
+    return visible_owned(viewer, Offer)
 
 
 # Subcontract records -----------------------------------------------------------------------

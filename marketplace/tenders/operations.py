@@ -45,7 +45,7 @@ from marketplace.tenders.schemas import TenderApplicationCreate, TenderCreate, T
 from marketplace.tenders.visibility import can_view_tender, visible_tenders
 from marketplace.text import fold
 from marketplace.timeutil import as_utc, utcnow
-from marketplace.visibility import own_profile
+from marketplace.visibility import get_visible, own_profile
 
 #: The tender's status machine: from → {to: who may make the move}. Only the owner moves it.
 TRANSITIONS: dict[str, dict[str, str]] = {
@@ -419,10 +419,8 @@ def set_members(actor: Viewer, tender: Tender, items: list[dict[str, Any]]) -> N
 
 
 def get_tender(viewer: Viewer, tender_id: int) -> Tender:
-    tender = db.session.get(Tender, tender_id)
-    if tender is None or not can_view_tender(viewer, tender):
-        raise NotFound(_("This tender does not exist or is not visible to you."))
-    return tender
+    message = _("This tender does not exist or is not visible to you.")
+    return get_visible(viewer, Tender, tender_id, can_view_tender, message)
 
 
 def get_application(viewer: Viewer, tender: Tender, application_id: int) -> TenderApplication:

@@ -8,15 +8,7 @@ from whoosh import fields
 
 from marketplace.profiles.search import owner_watch
 from marketplace.search.analysis import sections
-from marketplace.search.documents import (
-    DocumentType,
-    RowsById,
-    Watch,
-    owner_fields,
-    register,
-    tag,
-    text_fields,
-)
+from marketplace.search.documents import column_watch, owner_fields, register_rows, tag, text_fields
 from marketplace.tenders.models import Tender, TenderLot, TenderMember
 
 NAME = "tender"
@@ -37,8 +29,6 @@ FIELDS: dict[str, fields.FieldType] = {
     #: Folded names of the competences the lots require.
     "tender_skill": tag(),
 }
-
-ROWS = RowsById(Tender)
 
 
 def to_document(tender: Tender) -> dict[str, Any]:
@@ -68,23 +58,16 @@ def to_document(tender: Tender) -> dict[str, Any]:
     }
 
 
-TENDER = register(
-    DocumentType(
-        name=NAME,
-        fields=FIELDS,
-        load=ROWS.load,
-        to_document=to_document,
-        all_ids=ROWS.all_ids,
-        count=ROWS.count,
-        text_fields={"text": 1.0},
-        exact_fields={"text_x": 1.0},
-        facets=("department", "status", "skill"),
-        multi_facets=frozenset({"skill"}),
-        watches=[
-            Watch(Tender, NAME, lambda _c, objs: [o.id for o in objs]),
-            Watch(TenderLot, NAME, lambda _c, objs: [o.tender_id for o in objs]),
-            Watch(TenderMember, NAME, lambda _c, objs: [o.tender_id for o in objs]),
-            owner_watch(Tender, NAME),
-        ],
-    )
+TENDER = register_rows(
+    Tender,
+    name=NAME,
+    fields=FIELDS,
+    to_document=to_document,
+    facets=("department", "status", "skill"),
+    multi_facets=frozenset({"skill"}),
+    watches=[
+        column_watch(TenderLot, NAME, "tender_id"),
+        column_watch(TenderMember, NAME, "tender_id"),
+        owner_watch(Tender, NAME),
+    ],
 )

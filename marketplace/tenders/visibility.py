@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from marketplace.accounts.models import User
 from marketplace.actors import Viewer
-from marketplace.profiles.models import Profile
 from marketplace.tenders.models import Tender
-from marketplace.visibility import owned_visibility_clause, owned_visible
+from marketplace.visibility import owned_visible, visible_owned
 
 
 def can_view_tender(viewer: Viewer, tender: Tender) -> bool:
@@ -18,9 +14,4 @@ def can_view_tender(viewer: Viewer, tender: Tender) -> bool:
 
 def visible_tenders(viewer: Viewer):
     """SELECT of the tenders this viewer may open (joined with the owner's profile and user)."""
-    return (
-        select(Tender)
-        .join(Profile, Profile.id == Tender.owner_profile_id)
-        .join(User, User.id == Profile.user_id)
-        .where(owned_visibility_clause(viewer, Tender.audience))
-    )
+    return visible_owned(viewer, Tender)
