@@ -37,7 +37,7 @@ from marketplace.blueprints import (
     tenders,
 )
 from marketplace.blueprints.api import bp as api_bp
-from marketplace.blueprints.api.errors import json_error
+from marketplace.blueprints.api.errors import domain_error_response, json_error
 from marketplace.collectives.search import COLLECTIVE
 from marketplace.errors import DomainError
 from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -215,8 +215,6 @@ def _init_error_pages(app: Flask) -> None:
         this one keeps that format for any other path under /api/."""
         db.session.rollback()
         if wants_json():
-            from marketplace.blueprints.api.errors import domain_error_response
-
             return domain_error_response(error)
         if error.status in (403, 404):
             return app.handle_http_exception(default_exceptions[error.status]())
