@@ -228,33 +228,14 @@ def distinct_names(limit: int, *, item_limit: int = 120, what: str = "names") ->
     def check(value: Any) -> list[str]:
         if value is None:
             return []
-        if isinstance(value, str):
-            value = value.split(";")
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise fail(_("Give a list of names."))
-        names, seen = [], set()
-        for raw in value:
-            name = clean(raw)
-            if name and fold(name) not in seen:
-                if len(name) > item_limit:
-                    raise fail(_("At most %(n)d characters.", n=item_limit))
-                seen.add(fold(name))
-                names.append(name)
+        too_long = _("At most %(n)d characters.", n=item_limit)
+        names = unique_names(value, item_limit=item_limit, too_long=too_long)
         if len(names) > limit:
             raise fail(_("At most %(n)d %(what)s.", n=limit, what=what))
         return names
 
     return Annotated[
-        list[str],
-        BeforeValidator(check),
-        WithJsonSchema(
-            {
-                "type": "array",
-                "items": {"type": "string", "maxLength": item_limit},
-                "description": f"At most {limit} distinct {what}; empty and repeated entries are "
-                "dropped before counting (422 beyond).",
-            }
-        ),
+        list[str], BeforeValidator(check), WithJsonSchema(names_schema(limit, item_limit, what))
     ]
 
 
@@ -401,3 +382,52 @@ __all__ += [
     "page_of",
     "parse_datetime",
 ]
+
+
+def nullable_text(limit: int, *, multiline: bool = False, description: str = "") -> Any:
+    """Text as :func:`text` that may also be sent as null (read as an empty string)."""
+    schema: dict[str, Any] = {"type": ["string", "null"], "maxLength": limit}
+    if description:
+        schema["description"] = description
+    return Annotated[text(limit, multiline=multiline), WithJsonSchema(schema)]
+
+
+def unique_names(
+    value: Any,
+    *,
+    item_limit: int,
+    too_long: str,
+    not_a_list: str = "",
+    tidy: Callable[[str], str] = clean,
+    sequences: tuple[type, ...] = (list,),
+) -> list[str]:
+    """The names of a list (or of one string separated by ';'), tidied, the empty and repeated
+    ones (case and accents ignored) dropped; ``too_long`` when one passes ``item_limit``."""
+    if isinstance(value, str):
+        value = value.split(";")
+    if not isinstance(value, sequences) or not all(isinstance(v, str) for v in value):
+        raise fail(not_a_list or _("Give a list of names."))
+    names: list[str] = []
+    seen: set[str] = set()
+    for raw in value:
+        name = tidy(raw)
+        if not name or fold(name) in seen:
+            continue
+        if len(name) > item_limit:
+            raise fail(too_long)
+        seen.add(fold(name))
+        names.append(name)
+    return names
+
+
+def names_schema(limit: int, item_limit: int, what: str = "names") -> dict[str, Any]:
+    """The JSON Schema of at most ``limit`` distinct names."""
+    return {
+        "type": "array",
+        "items": {"type": "string", "maxLength": item_limit},
+        "description": f"At most {limit} distinct {what}; empty and repeated entries are "
+        "dropped before counting (422 beyond).",
+    }
+
+
+__all__ += ["names_schema", "nullable_text", "unique_names"]

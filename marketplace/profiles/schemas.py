@@ -23,8 +23,10 @@ from marketplace.schema import (
     Schema,
     choice,
     fail,
+    names_schema,
+    nullable_text,
     page_of,
-    text,
+    unique_names,
 )
 from marketplace.skills.models import SkillLevel
 from marketplace.text import clean, fold
@@ -44,46 +46,18 @@ _REGIONS_BY_KEY = {fold(name): name for name in REGIONS}
 # Field types ---------------------------------------------------------------------------------
 
 
-def _nullable_text(limit: int, *, multiline: bool = False) -> Any:
-    """Text as :func:`marketplace.schema.text`, where null also clears it."""
-    return Annotated[
-        text(limit, multiline=multiline),
-        WithJsonSchema({"type": ["string", "null"], "maxLength": limit}),
-    ]
-
-
 def _names(limit: int) -> Any:
     """A list of names (or text separated by ';'): cleaned, empty and repeated ones dropped."""
 
     def check(value: Any) -> list[str]:
-        if isinstance(value, str):
-            value = value.split(";")
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise fail(_("Give a list of names."))
-        names, seen = [], set()
-        for raw in value:
-            name = clean(raw)
-            if not name or fold(name) in seen:
-                continue
-            if len(name) > NAME_LIMIT:
-                raise fail(_("Each name must be at most %(n)d characters.", n=NAME_LIMIT))
-            seen.add(fold(name))
-            names.append(name)
+        too_long = _("Each name must be at most %(n)d characters.", n=NAME_LIMIT)
+        names = unique_names(value, item_limit=NAME_LIMIT, too_long=too_long)
         if len(names) > limit:
             raise fail(_("At most %(n)d entries.", n=limit))
         return names
 
     return Annotated[
-        list[str],
-        BeforeValidator(check),
-        WithJsonSchema(
-            {
-                "type": "array",
-                "items": {"type": "string", "maxLength": NAME_LIMIT},
-                "description": f"At most {limit} distinct names; empty and repeated entries are "
-                "dropped before counting (422 beyond).",
-            }
-        ),
+        list[str], BeforeValidator(check), WithJsonSchema(names_schema(limit, NAME_LIMIT))
     ]
 
 
@@ -176,10 +150,10 @@ class ProfileUpdate(Schema):
     model_config = ConfigDict(json_schema_extra=_without_defaults)
     not_an_object: ClassVar[str] = _l("The profile must be an object.")
 
-    headline: _nullable_text(160) = None  # type: ignore[valid-type]
-    bio: _nullable_text(5000, multiline=True) = None  # type: ignore[valid-type]
+    headline: nullable_text(160) = None  # type: ignore[valid-type]
+    bio: nullable_text(5000, multiline=True) = None  # type: ignore[valid-type]
     status: choice(ProfileStatus) = None  # type: ignore[valid-type]
-    city: _nullable_text(120) = None  # type: ignore[valid-type]
+    city: nullable_text(120) = None  # type: ignore[valid-type]
     department: OptionalDepartment = None
     skills: Skills = None  # type: ignore[assignment]
     certifications: _names(MAX_CERTIFICATIONS) = None  # type: ignore[valid-type]

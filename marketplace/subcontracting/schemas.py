@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from marketplace.audience import Audience
+from marketplace.caes.schemas import CaeRef
 from marketplace.errors import ValidationError
 from marketplace.geo import normalize_department
 from marketplace.ids import is_id, parse_id
@@ -41,7 +42,10 @@ from marketplace.schema import (
     Schema,
     choice,
     fail,
+    names_schema,
+    nullable_text,
     text,
+    unique_names,
 )
 from marketplace.subcontracting.models import (
     MAX_AMOUNT_CENTS,
@@ -50,8 +54,7 @@ from marketplace.subcontracting.models import (
     SubcontractStatus,
     VatRate,
 )
-from marketplace.tenders.schemas import CaeRef  # one CaeRef, until caes/schemas.py has it
-from marketplace.text import clean, fold
+from marketplace.text import clean
 
 # ---------------------------------------------------------------------------------------------
 # Limits (forms and templates read them with marketplace.schema.limit_of)
@@ -75,14 +78,6 @@ class PartyRole(StrEnum):
 
 # ---------------------------------------------------------------------------------------------
 # Field types of this domain
-
-
-def _nullable_text(limit: int, *, multiline: bool = False) -> Any:
-    """Text that may also be sent as null (read as an empty string)."""
-    return Annotated[
-        text(limit, multiline=multiline),
-        WithJsonSchema({"type": ["string", "null"], "maxLength": limit}),
-    ]
 
 
 AMOUNT: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": MAX_AMOUNT_CENTS}
@@ -178,12 +173,7 @@ AudienceInput = Annotated[
     ),
 ]
 
-SKILL_NAMES: dict[str, Any] = {
-    "type": "array",
-    "items": {"type": "string", "maxLength": SKILL_NAME_LIMIT},
-    "description": f"At most {MAX_SKILLS} distinct names; empty and repeated entries are "
-    "dropped before counting (422 beyond).",
-}
+SKILL_NAMES = names_schema(MAX_SKILLS, SKILL_NAME_LIMIT)
 
 
 def _skill_names(raw: Any) -> list[str]:
@@ -191,19 +181,8 @@ def _skill_names(raw: Any) -> list[str]:
     dropped (case and accents ignored) before counting."""
     if raw is None or raw == "":
         return []
-    if isinstance(raw, str):
-        raw = raw.split(";")
-    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-        raise fail(_("Give a list of names."))
-    names, seen = [], set()
-    for item in raw:
-        name = clean(item)
-        if not name or fold(name) in seen:
-            continue
-        if len(name) > SKILL_NAME_LIMIT:
-            raise fail(_("Each name must be at most %(n)d characters.", n=SKILL_NAME_LIMIT))
-        seen.add(fold(name))
-        names.append(name)
+    too_long = _("Each name must be at most %(n)d characters.", n=SKILL_NAME_LIMIT)
+    names = unique_names(raw, item_limit=SKILL_NAME_LIMIT, too_long=too_long)
     if len(names) > MAX_SKILLS:
         raise fail(_("At most %(n)d entries.", n=MAX_SKILLS))
     return names
@@ -314,9 +293,9 @@ class OfferInput(_Input):
     """What posting an offer takes (the API, the page, the demo)."""
 
     title: text(TITLE_LIMIT, required=True)  # type: ignore[valid-type]
-    description: _nullable_text(DESCRIPTION_LIMIT, multiline=True) = ""  # type: ignore[valid-type]
+    description: nullable_text(DESCRIPTION_LIMIT, multiline=True) = ""  # type: ignore[valid-type]
     skills: SkillNames = Field(default_factory=list)
-    city: _nullable_text(CITY_LIMIT) = ""  # type: ignore[valid-type]
+    city: nullable_text(CITY_LIMIT) = ""  # type: ignore[valid-type]
     department: Department = None
     starts_on: OptionalDate = None
     ends_on: OptionalDate = Field(default=None, description="On or after starts_on.")
@@ -336,7 +315,7 @@ class OfferInput(_Input):
 class OfferResponseInput(_Input):
     """Answering an offer: a message and a price."""
 
-    message: _nullable_text(MESSAGE_LIMIT, multiline=True) = ""  # type: ignore[valid-type]
+    message: nullable_text(MESSAGE_LIMIT, multiline=True) = ""  # type: ignore[valid-type]
     price_cents: Amount
 
     @classmethod
@@ -354,7 +333,7 @@ class SubcontractInput(_Input):
     """Proposing a subcontract record (the caller is the client)."""
 
     title: text(TITLE_LIMIT, required=True)  # type: ignore[valid-type]
-    description: _nullable_text(DESCRIPTION_LIMIT, multiline=True) = ""  # type: ignore[valid-type]
+    description: nullable_text(DESCRIPTION_LIMIT, multiline=True) = ""  # type: ignore[valid-type]
     subcontractor_profile_id: ProfileId
     client_profile_id: ClientProfileId = None
     amount_cents: Amount

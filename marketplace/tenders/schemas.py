@@ -40,6 +40,7 @@ from marketplace.schema import (
     choice,
     fail,
     field_errors,
+    nullable_text,
     page_of,
     parse_datetime,
     text,
@@ -65,14 +66,6 @@ FILTER_LIMIT = 200
 
 #: An id the client gives (documented without its lower bound, as published).
 ID_IN: dict[str, Any] = {"type": "integer", "format": "int64", "maximum": MAX_ID}
-
-
-def _nullable_text(limit: int, *, multiline: bool = False, description: str = "") -> Any:
-    """Text as :func:`marketplace.schema.text`; null reads as an empty string."""
-    schema: dict[str, Any] = {"type": ["string", "null"], "maxLength": limit}
-    if description:
-        schema["description"] = description
-    return Annotated[text(limit, multiline=multiline), WithJsonSchema(schema)]
 
 
 def _first_message(error: PydanticError) -> str:
@@ -271,6 +264,21 @@ def _share(value: Any) -> int | None:
     return value
 
 
+#: A member's share of the tender in cents (0 or more), null for none.
+ShareCents = Annotated[
+    int | None,
+    BeforeValidator(_share),
+    WithJsonSchema({"type": ["integer", "null"], "minimum": 0}),
+]
+
+
+def _given(data: Any, key: str) -> Any:
+    """The body with ``key`` (null when absent), so that its field says it is missing."""
+    if isinstance(data, dict) and key not in data:
+        return {**data, key: None}
+    return data
+
+
 def _lot_ids(value: Any) -> list[int]:
     if not isinstance(value, list) or not all(is_id(i) for i in value):
         raise fail(_("lot_ids must be a list of lot ids."))
@@ -286,18 +294,12 @@ class TenderTeamMemberInput(Nested):
         BeforeValidator(_lot_ids),
         WithJsonSchema({"type": "array", "items": {"type": "integer", "format": "int64"}}),
     ] = Field(default_factory=list)
-    share_cents: Annotated[
-        int | None,
-        BeforeValidator(_share),
-        WithJsonSchema({"type": ["integer", "null"], "minimum": 0}),
-    ] = None
+    share_cents: ShareCents = None
 
     @model_validator(mode="before")
     @classmethod
     def _profile_given(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "profile_id" not in data:
-            return {**data, "profile_id": None}
-        return data
+        return _given(data, "profile_id")
 
     def change(self) -> dict[str, Any]:
         """What set_members() takes: the profile and the fields that were sent."""
@@ -411,12 +413,12 @@ class TenderWrite(Schema):
 
     title: text(200, required=True) = None  # type: ignore[valid-type]
     buyer: Buyer = None  # type: ignore[assignment]
-    reference: _nullable_text(120) = None  # type: ignore[valid-type]
+    reference: nullable_text(120) = None  # type: ignore[valid-type]
     source_url: SourceUrl = None  # type: ignore[valid-type]
-    procedure: _nullable_text(120) = None  # type: ignore[valid-type]
+    procedure: nullable_text(120) = None  # type: ignore[valid-type]
     deadline: Deadline = None  # type: ignore[assignment]
-    description: _nullable_text(10_000, multiline=True) = None  # type: ignore[valid-type]
-    city: _nullable_text(120) = None  # type: ignore[valid-type]
+    description: nullable_text(10_000, multiline=True) = None  # type: ignore[valid-type]
+    city: nullable_text(120) = None  # type: ignore[valid-type]
     department: Annotated[
         str | None,
         BeforeValidator(_department),
@@ -544,7 +546,7 @@ class TenderApplicationCreate(Schema):
         BeforeValidator(_role),
         WithJsonSchema({"type": "string", "enum": list(TenderRole.values())}),
     ]
-    message: _nullable_text(3000, multiline=True) = Field(default="", validate_default=True)  # type: ignore[valid-type]
+    message: nullable_text(3000, multiline=True) = Field(default="", validate_default=True)  # type: ignore[valid-type]
 
     @model_validator(mode="before")
     @classmethod
@@ -566,18 +568,12 @@ class TenderDecision(Schema):
     model_config = ConfigDict(extra="ignore")
 
     accept: bool
-    share_cents: Annotated[
-        int | None,
-        BeforeValidator(_share),
-        WithJsonSchema({"type": ["integer", "null"], "minimum": 0}),
-    ] = None
+    share_cents: ShareCents = None
 
     @model_validator(mode="before")
     @classmethod
     def _accept_given(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "accept" not in data:
-            return {**data, "accept": None}
-        return data
+        return _given(data, "accept")
 
 
 # ---------------------------------------------------------------------------------------------
