@@ -431,3 +431,16 @@ def names_schema(limit: int, item_limit: int, what: str = "names") -> dict[str, 
 
 
 __all__ += ["names_schema", "nullable_text", "unique_names"]
+
+
+def absent_as_null(data: Any, *keys: str) -> Any:
+    """The body with each of ``keys`` it lacks given as null (for a ``mode="before"`` model
+    validator), so that the field's own check says what is missing."""
+    if isinstance(data, dict):
+        missing = [key for key in keys if key not in data]
+        if missing:
+            return {**data, **dict.fromkeys(missing)}
+    return data
+
+
+__all__ += ["absent_as_null"]

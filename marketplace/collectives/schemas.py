@@ -39,6 +39,7 @@ from marketplace.schema import (
     IdOut,
     Output,
     Schema,
+    absent_as_null,
     choice,
     fail,
     nullable_text,
@@ -124,9 +125,7 @@ class CollectiveInput(Schema):
     def _name_to_check(cls, data: Any) -> Any:
         """A new collective needs a name: it is checked even when left out. (The PATCH form
         of this schema is a subclass: there an absent name is no change.)"""
-        if cls is CollectiveInput and isinstance(data, dict) and "name" not in data:
-            return {**data, "name": None}
-        return data
+        return absent_as_null(data, "name") if cls is CollectiveInput else data
 
     @field_validator("name")
     @classmethod

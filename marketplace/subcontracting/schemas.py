@@ -40,6 +40,7 @@ from marketplace.schema import (
     OptionalDate,
     Output,
     Schema,
+    absent_as_null,
     choice,
     fail,
     names_schema,
@@ -352,9 +353,7 @@ class SubcontractInput(_Input):
     @classmethod
     def _absent_subcontractor(cls, data: Any) -> Any:
         """An absent subcontractor gets the message of a wrong one, as it always had."""
-        if isinstance(data, dict) and "subcontractor_profile_id" not in data:
-            return {**data, "subcontractor_profile_id": None}
-        return data
+        return absent_as_null(data, "subcontractor_profile_id")
 
     @classmethod
     def what(cls) -> str:
@@ -387,9 +386,7 @@ class TransitionInput(_Input):
     @model_validator(mode="before")
     @classmethod
     def _absent_status(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "to" not in data:
-            return {**data, "to": None}
-        return data
+        return absent_as_null(data, "to")
 
 
 # ---------------------------------------------------------------------------------------------

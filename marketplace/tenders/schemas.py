@@ -12,6 +12,7 @@ from datetime import datetime, time
 from typing import Annotated, Any, ClassVar, Self
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from pydantic import (
     AfterValidator,
     BeforeValidator,
@@ -37,6 +38,7 @@ from marketplace.schema import (
     IdOut,
     Output,
     Schema,
+    absent_as_null,
     choice,
     fail,
     field_errors,
@@ -272,13 +274,6 @@ ShareCents = Annotated[
 ]
 
 
-def _given(data: Any, key: str) -> Any:
-    """The body with ``key`` (null when absent), so that its field says it is missing."""
-    if isinstance(data, dict) and key not in data:
-        return {**data, key: None}
-    return data
-
-
 def _lot_ids(value: Any) -> list[int]:
     if not isinstance(value, list) or not all(is_id(i) for i in value):
         raise fail(_("lot_ids must be a list of lot ids."))
@@ -299,7 +294,7 @@ class TenderTeamMemberInput(Nested):
     @model_validator(mode="before")
     @classmethod
     def _profile_given(cls, data: Any) -> Any:
-        return _given(data, "profile_id")
+        return absent_as_null(data, "profile_id")
 
     def change(self) -> dict[str, Any]:
         """What set_members() takes: the profile and the fields that were sent."""
@@ -408,6 +403,7 @@ SourceUrl = Annotated[  # type: ignore[valid-type]
 class TenderWrite(Schema):
     """The fields a client writes on a tender (all optional here)."""
 
+    not_an_object: ClassVar[str] = _l("The tender must be an object.")
     #: Fields whose absence reads as null (so that the message is the field's own).
     given_as_null: ClassVar[tuple[str, ...]] = ()
 
@@ -436,16 +432,7 @@ class TenderWrite(Schema):
     @model_validator(mode="before")
     @classmethod
     def _absent_as_null(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            missing = [k for k in cls.given_as_null if k not in data]
-            return {**data, **dict.fromkeys(missing)}
-        return data
-
-    @classmethod
-    def load(cls, data: Any, *, partial: bool = False) -> Self:
-        if not isinstance(data, dict):
-            raise ValidationError(_("The tender must be an object."))
-        return super().load(data, partial=partial)
+        return absent_as_null(data, *cls.given_as_null)
 
     def values(self) -> dict[str, Any]:
         """What the operations take: the fields sent, the buyer and the team spread out."""
@@ -533,6 +520,7 @@ class TenderApplicationCreate(Schema):
     """Apply for one or more lots, as cotraitant or subcontractor."""
 
     model_config = ConfigDict(extra="ignore")
+    not_an_object: ClassVar[str] = _l("The application must be an object.")
 
     lot_ids: Annotated[
         list[int],
@@ -551,15 +539,7 @@ class TenderApplicationCreate(Schema):
     @model_validator(mode="before")
     @classmethod
     def _absent_as_null(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {"lot_ids": None, "role": None, **data}
-        return data
-
-    @classmethod
-    def load(cls, data: Any, *, partial: bool = False) -> Self:
-        if not isinstance(data, dict):
-            raise ValidationError(_("The application must be an object."))
-        return super().load(data, partial=partial)
+        return absent_as_null(data, "lot_ids", "role")
 
 
 class TenderDecision(Schema):
@@ -573,7 +553,7 @@ class TenderDecision(Schema):
     @model_validator(mode="before")
     @classmethod
     def _accept_given(cls, data: Any) -> Any:
-        return _given(data, "accept")
+        return absent_as_null(data, "accept")
 
 
 # ---------------------------------------------------------------------------------------------
