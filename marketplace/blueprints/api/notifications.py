@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from marketplace.blueprints.api.auth import require_user
 from marketplace.blueprints.api.blueprint import bp
-from marketplace.blueprints.api.pagination import page_args, page_body
+from marketplace.blueprints.api.pagination import paged
 from marketplace.blueprints.api.spec import PAGE_ERRORS, operations_for
 from marketplace.links import absolute
 from marketplace.notifications.models import Notification as NotificationRow
@@ -42,9 +43,7 @@ def notification_json(notification: NotificationRow) -> dict[str, Any]:
 )
 def my_notifications() -> Any:
     user = require_user()
-    page, per_page = page_args()
-    items, total = notifications_of(user, page, per_page)
-    return page_body(items, total, page, per_page, notification_json, unread=unread_count(user))
+    return paged(partial(notifications_of, user), notification_json, unread=unread_count(user))
 
 
 @bp.post("/me/notifications/read")

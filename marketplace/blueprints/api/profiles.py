@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +11,6 @@ from marketplace.accounts.models import User
 from marketplace.accounts.schemas import Me
 from marketplace.blueprints.api.auth import require_user
 from marketplace.blueprints.api.blueprint import bp
-from marketplace.blueprints.api.errors import ApiError
 from marketplace.blueprints.api.pagination import page_args, page_body
 from marketplace.blueprints.api.spec import (
     LIST_ERRORS,
@@ -88,14 +86,6 @@ def _list_item(hit: Hit, ranked: bool) -> dict[str, Any]:
         "score": hit.score if ranked else None,
         "highlights": {name: str(text) for name, text in hit.highlights.items()},
     }
-
-
-def json_object() -> dict[str, Any]:
-    """The request body: a JSON object, or a 400 error (for the views not declared yet)."""
-    data = request.get_json(force=True, silent=True)
-    if not isinstance(data, dict):
-        raise ApiError(400, "bad_request", _("The request body must be a JSON object."))
-    return data
 
 
 @bp.get("/profiles")

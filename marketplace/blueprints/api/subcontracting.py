@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import Response, jsonify, url_for
@@ -9,7 +10,7 @@ from flask_login import current_user
 
 from marketplace.blueprints.api.auth import require_user
 from marketplace.blueprints.api.blueprint import bp
-from marketplace.blueprints.api.pagination import page_args, page_body
+from marketplace.blueprints.api.pagination import paged
 from marketplace.blueprints.api.spec import (
     ACTION_ERRORS,
     CREATE_ERRORS,
@@ -155,9 +156,7 @@ def offers(query: OfferQuery):
     filters = OfferFilters(
         q=query.q, skill=query.skill, department=query.department, status=query.status
     )
-    page, per_page = page_args()
-    items, total = search_offers(current_user, filters, page, per_page)
-    return page_body(items, total, page, per_page, offer_json)
+    return paged(partial(search_offers, current_user, filters), offer_json)
 
 
 @bp.post("/offers")
@@ -228,10 +227,8 @@ def accept(offer_id: int, response_id: int, body: AcceptInput):
     errors=LIST_ERRORS,
 )
 def subcontracts(query: SubcontractQuery):
-    user = require_user()
-    page, per_page = page_args()
-    items, total = paginate(subcontracts_of(user, query.role, query.status), page, per_page)
-    return page_body(items, total, page, per_page, subcontract_json)
+    records = subcontracts_of(require_user(), query.role, query.status)
+    return paged(partial(paginate, records), subcontract_json)
 
 
 @bp.post("/subcontracts")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import Response
@@ -10,7 +11,7 @@ from flask_login import current_user
 
 from marketplace.blueprints.api.auth import require_user
 from marketplace.blueprints.api.blueprint import bp
-from marketplace.blueprints.api.pagination import page_args, page_body
+from marketplace.blueprints.api.pagination import page_args, page_body, paged
 from marketplace.blueprints.api.serializers import cae_ref
 from marketplace.blueprints.api.spec import (
     ACTION_ERRORS,
@@ -154,9 +155,7 @@ def suggestion_json(s: Suggestion) -> dict[str, Any]:
 )
 def tenders(query: TenderQuery) -> Any:
     filters = TenderFilters(**query.model_dump())
-    page, per_page = page_args()
-    items, total = search_tenders(current_user, filters, page, per_page)
-    return page_body(items, total, page, per_page, tender_json)
+    return paged(partial(search_tenders, current_user, filters), tender_json)
 
 
 @bp.post("/tenders")
