@@ -444,3 +444,37 @@ def absent_as_null(data: Any, *keys: str) -> Any:
 
 
 __all__ += ["absent_as_null"]
+
+
+#: How much of a filter's text is read (the rest is cut).
+FILTER_TEXT_LIMIT = 200
+
+
+def filter_text(value: Any) -> str | None:
+    """A filter of a query string: the text cleaned and cut at :data:`FILTER_TEXT_LIMIT`
+    characters; empty (or no text at all) is no filter."""
+    return clean(value)[:FILTER_TEXT_LIMIT] or None if isinstance(value, str) else None
+
+
+#: A text filter of a query string.
+FilterText = Annotated[str | None, BeforeValidator(filter_text), WithJsonSchema({"type": "string"})]
+
+
+def choice_filter(values: tuple[str, ...]) -> Any:
+    """A filter that is one of ``values`` (empty is no filter)."""
+
+    def check(value: Any) -> str | None:
+        if not (value := filter_text(value)):
+            return None
+        if value not in values:
+            raise fail(_("Choose one of: %(values)s.", values=", ".join(values)))
+        return value
+
+    return Annotated[
+        str | None,
+        BeforeValidator(check),
+        WithJsonSchema({"type": "string", "enum": [*values, ""]}),
+    ]
+
+
+__all__ += ["FILTER_TEXT_LIMIT", "FilterText", "choice_filter", "filter_text"]

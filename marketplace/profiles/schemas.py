@@ -3,6 +3,7 @@ the demo), the filters of the list, and what the API answers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, ClassVar
 
 from flask_babel import gettext as _
@@ -17,12 +18,15 @@ from marketplace.profiles.models import Availability, ProfileStatus
 from marketplace.schema import (
     DateOut,
     DateTimeOut,
+    FilterText,
     IdOut,
     OptionalDate,
     Output,
     Schema,
     choice,
+    choice_filter,
     fail,
+    filter_text,
     names_schema,
     nullable_text,
     page_of,
@@ -38,7 +42,6 @@ MAX_LANGUAGES = 10
 NAME_LIMIT = 120
 MAX_DAILY_RATE_CENTS = 1_000_000  # 10 000 € a day: anything above is a typing mistake
 #: Longer values of a text filter are cut (nothing that long can match).
-MAX_FILTER_TEXT = 200
 
 _REGIONS_BY_KEY = {fold(name): name for name in REGIONS}
 
@@ -164,52 +167,27 @@ class ProfileUpdate(Schema):
     audience: choice(Audience) = None  # type: ignore[valid-type]
 
 
-def _text_filter(value: Any) -> str | None:
-    return clean(value)[:MAX_FILTER_TEXT] or None if isinstance(value, str) else None
+def _known_filter(read: Callable[[str], Any], unknown: Callable[[], str]) -> Any:
+    """A filter typed as text and read by ``read``: empty is no filter, unreadable is
+    ``unknown()``."""
 
-
-def _department_filter(value: Any) -> str | None:
-    if not (value := _text_filter(value)):
-        return None
-    if (code := normalize_department(value)) is None:
-        raise fail(_("Unknown French department code (e.g. 69, 2A, 974)."))
-    return code
-
-
-def _region_filter(value: Any) -> str | None:
-    if not (value := _text_filter(value)):
-        return None
-    if (region := _REGIONS_BY_KEY.get(fold(value))) is None:
-        raise fail(_("Unknown region."))
-    return region
-
-
-def _cae_filter(value: Any) -> int | None:
-    if not (value := _text_filter(value)):
-        return None
-    if (cae_id := parse_id(value)) is None:
-        raise fail(_("Expected the id of a CAE (a whole number)."))
-    return cae_id
-
-
-def _choice_filter(values: tuple[str, ...]) -> Any:
-    def check(value: Any) -> str | None:
-        if not (value := _text_filter(value)):
+    def check(value: Any) -> Any:
+        if not (value := filter_text(value)):
             return None
-        if value not in values:
-            raise fail(_("Choose one of: %(values)s.", values=", ".join(values)))
-        return value
+        if (known := read(value)) is None:
+            raise fail(unknown())
+        return known
 
-    return Annotated[
-        str | None,
-        BeforeValidator(check),
-        WithJsonSchema({"type": "string", "enum": [*values, ""]}),
-    ]
+    return check
 
 
-TextFilter = Annotated[
-    str | None, BeforeValidator(_text_filter), WithJsonSchema({"type": "string"})
-]
+_department_filter = _known_filter(
+    normalize_department, lambda: _("Unknown French department code (e.g. 69, 2A, 974).")
+)
+_region_filter = _known_filter(
+    lambda value: _REGIONS_BY_KEY.get(fold(value)), lambda: _("Unknown region.")
+)
+_cae_filter = _known_filter(parse_id, lambda: _("Expected the id of a CAE (a whole number)."))
 
 
 class ProfileQuery(Schema):
@@ -218,11 +196,11 @@ class ProfileQuery(Schema):
     model_config = ConfigDict(json_schema_extra=_without_defaults)
     invalid_message: ClassVar[str] = _l("Some filters are not valid.")
 
-    q: TextFilter = Field(
+    q: FilterText = Field(
         default=None,
         description="Words to find in competences, headline, bio, certifications and names.",
     )
-    skill: TextFilter = Field(
+    skill: FilterText = Field(
         default=None, description="A competence, by name (case and accents ignored)."
     )
     department: Annotated[
@@ -240,10 +218,10 @@ class ProfileQuery(Schema):
         BeforeValidator(_cae_filter),
         WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 999_999_999_999}),
     ] = Field(default=None, description="CAE id.")
-    status: _choice_filter(ProfileStatus.values()) = Field(  # type: ignore[valid-type]
+    status: choice_filter(ProfileStatus.values()) = Field(  # type: ignore[valid-type]
         default=None, description="Status in the CAE."
     )
-    availability: _choice_filter(Availability.values()) = Field(  # type: ignore[valid-type]
+    availability: choice_filter(Availability.values()) = Field(  # type: ignore[valid-type]
         default=None, description="Availability."
     )
 

@@ -33,16 +33,20 @@ from marketplace.geo import normalize_department
 from marketplace.ids import is_id, parse_id
 from marketplace.profiles.models import ProfileStatus
 from marketplace.schema import (
+    FILTER_TEXT_LIMIT,
     ID,
     DateOut,
     DateTimeOut,
+    FilterText,
     IdOut,
     OptionalDate,
     Output,
     Schema,
     absent_as_null,
     choice,
+    choice_filter,
     fail,
+    filter_text,
     names_schema,
     nullable_text,
     text,
@@ -55,7 +59,6 @@ from marketplace.subcontracting.models import (
     SubcontractStatus,
     VatRate,
 )
-from marketplace.text import clean
 
 # ---------------------------------------------------------------------------------------------
 # Limits (forms and templates read them with marketplace.schema.limit_of)
@@ -67,7 +70,7 @@ MESSAGE_LIMIT = 3000
 MAX_SKILLS = 20
 SKILL_NAME_LIMIT = 120
 #: Longest filter value read from a query string (longer ones are cut).
-FILTER_LIMIT = 200
+FILTER_LIMIT = FILTER_TEXT_LIMIT
 
 
 class PartyRole(StrEnum):
@@ -404,29 +407,8 @@ class _Filters(Schema):
             raise ValidationError(_("Some filters are not valid."), error.fields) from None
 
 
-def _filter(raw: Any) -> str | None:
-    return clean(raw if isinstance(raw, str) else "")[:FILTER_LIMIT] or None
-
-
-def _one_of(values: tuple[str, ...]) -> Any:
-    def check(raw: Any) -> str | None:
-        value = _filter(raw)
-        if value is not None and value not in values:
-            raise fail(_("Choose one of: %(values)s.", values=", ".join(values)))
-        return value
-
-    return Annotated[
-        str | None,
-        BeforeValidator(check),
-        WithJsonSchema({"type": "string", "enum": [*values, ""]}),
-    ]
-
-
-FilterText = Annotated[str | None, BeforeValidator(_filter), WithJsonSchema({"type": "string"})]
-
-
 def _department_filter(raw: Any) -> str | None:
-    value = _filter(raw)
+    value = filter_text(raw)
     return _department(value) if value is not None else None
 
 
@@ -440,22 +422,22 @@ class OfferQuery(_Filters):
     department: Annotated[
         str | None, BeforeValidator(_department_filter), WithJsonSchema({"type": "string"})
     ] = Field(default=None, description="French department code.")
-    status: _one_of(OfferStatus.values()) = Field(  # type: ignore[valid-type]
+    status: choice_filter(OfferStatus.values()) = Field(  # type: ignore[valid-type]
         default=None, description="open, filled or closed (all when absent)."
     )
 
 
 class SubcontractQuery(_Filters):
-    role: _one_of(tuple(r.value for r in PartyRole)) = Field(  # type: ignore[valid-type]
+    role: choice_filter(tuple(r.value for r in PartyRole)) = Field(  # type: ignore[valid-type]
         default=None, description="Only as client or as subcontractor."
     )
-    status: _one_of(SubcontractStatus.values()) = Field(  # type: ignore[valid-type]
+    status: choice_filter(SubcontractStatus.values()) = Field(  # type: ignore[valid-type]
         default=None, description="Only this status."
     )
 
 
 def _query_date(raw: Any) -> date | None:
-    value = _filter(raw) if isinstance(raw, str) else raw
+    value = filter_text(raw) if isinstance(raw, str) else raw
     if value is None or isinstance(value, date):
         return value
     try:

@@ -42,6 +42,7 @@ from marketplace.schema import (
     choice,
     fail,
     field_errors,
+    filter_text,
     nullable_text,
     page_of,
     parse_datetime,
@@ -63,8 +64,6 @@ MAX_LOTS = 30
 MAX_LOT_SKILLS = 20
 LOT_TITLE_LIMIT = 200
 SKILL_NAME_LIMIT = 120
-#: A filter's text is cut to this length.
-FILTER_LIMIT = 200
 
 #: An id the client gives (documented without its lower bound, as published).
 ID_IN: dict[str, Any] = {"type": "integer", "format": "int64", "maximum": MAX_ID}
@@ -560,12 +559,8 @@ class TenderDecision(Schema):
 # Query strings
 
 
-def _filter_text(value: Any) -> str | None:
-    return clean(value)[:FILTER_LIMIT] or None if isinstance(value, str) else None
-
-
 def _filter_department(value: Any) -> str | None:
-    if not (raw := _filter_text(value)):
+    if not (raw := filter_text(value)):
         return None
     department = normalize_department(raw)
     if department is None:
@@ -574,7 +569,7 @@ def _filter_department(value: Any) -> str | None:
 
 
 def _filter_status(value: Any) -> str | None:
-    if not (raw := _filter_text(value)):
+    if not (raw := filter_text(value)):
         return None
     if raw not in TenderStatus.values():
         raise fail(_("Choose one of: %(values)s.", values=", ".join(TenderStatus.values())))
@@ -594,12 +589,12 @@ def _moment(raw: str, end_of_day: bool) -> datetime:
 
 
 def _after(value: Any) -> datetime | None:
-    raw = _filter_text(value)
+    raw = filter_text(value)
     return _moment(raw, False) if raw else None
 
 
 def _before(value: Any) -> datetime | None:
-    raw = _filter_text(value)
+    raw = filter_text(value)
     return _moment(raw, True) if raw else None
 
 
@@ -622,9 +617,9 @@ def _filters_loaded(load: Any, data: Any) -> Any:
 class TenderQuery(Schema):
     """The filters of the list of tenders (an empty one is left out)."""
 
-    q: _filter(_filter_text, "Words to find (title, lots, competences, buyer, description).") = None  # type: ignore[valid-type]
+    q: _filter(filter_text, "Words to find (title, lots, competences, buyer, description).") = None  # type: ignore[valid-type]
     department: _filter(_filter_department, "French department code.") = None  # type: ignore[valid-type]
-    skill: _filter(_filter_text, "A competence a lot requires.") = None  # type: ignore[valid-type]
+    skill: _filter(filter_text, "A competence a lot requires.") = None  # type: ignore[valid-type]
     status: _filter(  # type: ignore[valid-type]
         _filter_status, "Status.", {"type": "string", "enum": [*TenderStatus.values(), ""]}
     ) = None
@@ -637,7 +632,7 @@ class TenderQuery(Schema):
 
 
 def _lot_filter(value: Any) -> int | None:
-    if not (raw := _filter_text(value)):
+    if not (raw := filter_text(value)):
         return None
     lot_id = parse_id(raw)
     if lot_id is None:
