@@ -478,3 +478,39 @@ def choice_filter(values: tuple[str, ...]) -> Any:
 
 
 __all__ += ["FILTER_TEXT_LIMIT", "FilterText", "choice_filter", "filter_text"]
+
+
+def known_filter(read: Callable[[str], Any], unknown: Callable[[], str]) -> Callable[[Any], Any]:
+    """A filter typed as text and read by ``read``: empty is no filter; what ``read`` does not
+    know (None) is refused with ``unknown()``."""
+
+    def check(value: Any) -> Any:
+        if not (text_value := filter_text(value)):
+            return None
+        if (known := read(text_value)) is None:
+            raise fail(unknown())
+        return known
+
+    return check
+
+
+__all__ += ["known_filter"]
+
+
+def optional_cents(maximum: int, out_of_range: Callable[[], str]) -> Callable[[Any], int | None]:
+    """A whole number of cents from 0 to ``maximum`` (``out_of_range()`` beyond), or null /
+    "" for none."""
+
+    def check(value: Any) -> int | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise fail(_("Expected a whole number of cents."))
+        if value < 0 or value > maximum:
+            raise fail(out_of_range())
+        return value
+
+    return check
+
+
+__all__ += ["optional_cents"]

@@ -3,7 +3,6 @@ the demo), the filters of the list, and what the API answers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any, ClassVar
 
 from flask_babel import gettext as _
@@ -26,9 +25,10 @@ from marketplace.schema import (
     choice,
     choice_filter,
     fail,
-    filter_text,
+    known_filter,
     names_schema,
     nullable_text,
+    optional_cents,
     page_of,
     unique_names,
 )
@@ -97,14 +97,9 @@ def _skills(value: Any) -> list[tuple[str, int]]:
     return list(result.values())
 
 
-def _daily_rate(value: Any) -> int | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise fail(_("Expected a whole number of cents."))
-    if value < 0 or value > MAX_DAILY_RATE_CENTS:
-        raise fail(_("The daily rate must be between 0 and 10 000 €."))
-    return value
+_daily_rate = optional_cents(
+    MAX_DAILY_RATE_CENTS, lambda: _("The daily rate must be between 0 and 10 000 €.")
+)
 
 
 #: The competences, each {name, level}: (name, level) pairs once checked.
@@ -167,27 +162,13 @@ class ProfileUpdate(Schema):
     audience: choice(Audience) = None  # type: ignore[valid-type]
 
 
-def _known_filter(read: Callable[[str], Any], unknown: Callable[[], str]) -> Any:
-    """A filter typed as text and read by ``read``: empty is no filter, unreadable is
-    ``unknown()``."""
-
-    def check(value: Any) -> Any:
-        if not (value := filter_text(value)):
-            return None
-        if (known := read(value)) is None:
-            raise fail(unknown())
-        return known
-
-    return check
-
-
-_department_filter = _known_filter(
+_department_filter = known_filter(
     normalize_department, lambda: _("Unknown French department code (e.g. 69, 2A, 974).")
 )
-_region_filter = _known_filter(
+_region_filter = known_filter(
     lambda value: _REGIONS_BY_KEY.get(fold(value)), lambda: _("Unknown region.")
 )
-_cae_filter = _known_filter(parse_id, lambda: _("Expected the id of a CAE (a whole number)."))
+_cae_filter = known_filter(parse_id, lambda: _("Expected the id of a CAE (a whole number)."))
 
 
 class ProfileQuery(Schema):

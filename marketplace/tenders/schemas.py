@@ -43,7 +43,9 @@ from marketplace.schema import (
     fail,
     field_errors,
     filter_text,
+    known_filter,
     nullable_text,
+    optional_cents,
     page_of,
     parse_datetime,
     text,
@@ -84,14 +86,9 @@ def _first_error_only(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
         raise fail(_first_message(error)) from None
 
 
-def _optional_cents(value: Any) -> int | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise fail(_("Expected a whole number of cents."))
-    if value < 0 or value > MAX_AMOUNT_CENTS:
-        raise fail(_("The amount must be between 0 and one billion euros."))
-    return value
+_optional_cents = optional_cents(
+    MAX_AMOUNT_CENTS, lambda: _("The amount must be between 0 and one billion euros.")
+)
 
 
 #: An amount in whole cents (0 to one billion euros), or null / "" for none.
@@ -559,13 +556,9 @@ class TenderDecision(Schema):
 # Query strings
 
 
-def _filter_department(value: Any) -> str | None:
-    if not (raw := filter_text(value)):
-        return None
-    department = normalize_department(raw)
-    if department is None:
-        raise fail(_("Unknown French department code (e.g. 69, 2A, 974)."))
-    return department
+_filter_department = known_filter(
+    normalize_department, lambda: _("Unknown French department code (e.g. 69, 2A, 974).")
+)
 
 
 def _filter_status(value: Any) -> str | None:
@@ -631,13 +624,7 @@ class TenderQuery(Schema):
         return _filters_loaded(super().load, data)
 
 
-def _lot_filter(value: Any) -> int | None:
-    if not (raw := filter_text(value)):
-        return None
-    lot_id = parse_id(raw)
-    if lot_id is None:
-        raise fail(_("Unknown lot."))
-    return lot_id
+_lot_filter = known_filter(parse_id, lambda: _("Unknown lot."))
 
 
 class SuggestionQuery(Schema):
