@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField
+from wtforms import RadioField, StringField, TextAreaField
 
 from marketplace.audience import Audience
 
@@ -28,6 +28,11 @@ def place_errors(
 def amount_field(label: Any) -> StringField:
     """An amount in euros as typed (a decimal keypad on phones)."""
     return StringField(label, render_kw={"inputmode": "decimal", "maxlength": 20})
+
+
+def text_area(label: Any, limit: int, rows: int, **options: Any) -> TextAreaField:
+    """Text on several lines, at most ``limit`` characters (read it from the schema)."""
+    return TextAreaField(label, render_kw={"maxlength": limit, "rows": rows}, **options)
 
 
 def radio_field(label: Any, choices: Any, **options: Any) -> RadioField:

@@ -14,7 +14,6 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
 from wtforms.validators import NumberRange, Optional
 
@@ -28,7 +27,7 @@ from marketplace.collectives.schemas import (
     JoinDecisionInput,
     JoinInput,
 )
-from marketplace.formfields import FilterForm, place_errors, radio_field
+from marketplace.formfields import FilterForm, place_errors, radio_field, text_area
 from marketplace.schema import limit_of
 
 #: The collective pages word the audience more fully than Audience.label ("verified" members).
@@ -43,9 +42,10 @@ class CollectiveForm(FlaskForm):
     name = StringField(
         _l("Name"), render_kw={"maxlength": limit_of(CollectiveInput, "name"), "required": True}
     )
-    description = TextAreaField(
+    description = text_area(
         _l("Description"),
-        render_kw={"maxlength": limit_of(CollectiveInput, "description"), "rows": 6},
+        limit_of(CollectiveInput, "description"),
+        6,
         description=_l("What brings you together, what you do together."),
     )
     sector = StringField(
@@ -86,19 +86,14 @@ def add_domain_errors(form: FlaskForm, fields: dict[str, list[str]]) -> None:
 
 
 class JoinForm(FlaskForm):
-    message = TextAreaField(
-        _l("Message to the coordinators"),
-        id="join-message",
-        render_kw={"maxlength": limit_of(JoinInput, "message"), "rows": 3},
+    message = text_area(
+        _l("Message to the coordinators"), limit_of(JoinInput, "message"), 3, id="join-message"
     )
     submit = SubmitField(_l("Join"), id="join-submit")
 
 
 class DecideRequestForm(FlaskForm):
-    answer = TextAreaField(
-        _l("Answer (optional)"),
-        render_kw={"maxlength": limit_of(JoinDecisionInput, "answer"), "rows": 2},
-    )
+    answer = text_area(_l("Answer (optional)"), limit_of(JoinDecisionInput, "answer"), 2)
     approve = SubmitField(_l("Accept"))
     refuse = SubmitField(_l("Decline"))
 
@@ -108,11 +103,7 @@ class InviteForm(FlaskForm):
         _l("E-mail of the person to invite"),
         render_kw={"maxlength": 254, "type": "email", "autocomplete": "off"},
     )
-    message = TextAreaField(
-        _l("Message"),
-        id="invite-message",
-        render_kw={"maxlength": limit_of(InvitationInput, "message"), "rows": 2},
-    )
+    message = text_area(_l("Message"), limit_of(InvitationInput, "message"), 2, id="invite-message")
     submit = SubmitField(_l("Invite"), id="invite-submit")
 
 
@@ -133,10 +124,8 @@ class DecisionForm(FlaskForm):
         id="decision-title",
         render_kw={"maxlength": limit_of(DecisionInput, "title"), "required": True},
     )
-    description = TextAreaField(
-        _l("What is proposed"),
-        id="decision-description",
-        render_kw={"maxlength": limit_of(DecisionInput, "description"), "rows": 6},
+    description = text_area(
+        _l("What is proposed"), limit_of(DecisionInput, "description"), 6, id="decision-description"
     )
     closes_at = DateTimeLocalField(
         _l("Vote open until (Paris time)"),

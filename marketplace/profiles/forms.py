@@ -23,7 +23,7 @@ from wtforms.validators import ValidationError as FieldError
 
 from marketplace import geo
 from marketplace.formatting import cents_to_input, parse_euros
-from marketplace.formfields import FilterForm, amount_field, audience_field, place_errors
+from marketplace.formfields import FilterForm, amount_field, audience_field, place_errors, text_area
 from marketplace.profiles.models import Availability, Profile, ProfileStatus
 from marketplace.profiles.schemas import MAX_SKILLS, NAME_LIMIT, ProfileUpdate
 from marketplace.schema import limit_of
@@ -75,9 +75,7 @@ class ProfileForm(FlaskForm):
         render_kw={"maxlength": limit_of(ProfileUpdate, "headline")},
         description=_l("In a few words: your trade and what you offer."),
     )
-    bio = TextAreaField(
-        _l("About you"), render_kw={"maxlength": limit_of(ProfileUpdate, "bio"), "rows": 8}
-    )
+    bio = text_area(_l("About you"), limit_of(ProfileUpdate, "bio"), 8)
     skills = FieldList(FormField(SkillRowForm), min_entries=EMPTY_ROWS, max_entries=MAX_ROWS)
     certifications = TextAreaField(_l("Certifications"), render_kw={"rows": 3})
     languages = StringField(_l("Languages"), render_kw={"maxlength": 400})

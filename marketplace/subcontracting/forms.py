@@ -7,13 +7,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField
 from wtforms.validators import Optional
 from wtforms.validators import ValidationError as FieldError
 
 from marketplace import geo
 from marketplace.formatting import parse_euros
-from marketplace.formfields import FilterForm, amount_field, audience_field, place_errors
+from marketplace.formfields import FilterForm, amount_field, audience_field, place_errors, text_area
 from marketplace.profiles.forms import split_list
 from marketplace.schema import limit_of
 from marketplace.subcontracting.models import VatRate
@@ -52,9 +52,7 @@ def _euros(field: StringField) -> int | None:
 
 class OfferForm(_DomainForm):
     title = StringField(_l("Title"), render_kw={"maxlength": limit_of(OfferInput, "title")})
-    description = TextAreaField(
-        _l("Description"), render_kw={"maxlength": limit_of(OfferInput, "description"), "rows": 6}
-    )
+    description = text_area(_l("Description"), limit_of(OfferInput, "description"), 6)
     skills = StringField(
         _l("Competences"), render_kw={"maxlength": 1000, "list": "skill-suggestions"}
     )
@@ -88,9 +86,7 @@ class OfferForm(_DomainForm):
 
 
 class ResponseForm(_DomainForm):
-    message = TextAreaField(
-        _l("Message"), render_kw={"maxlength": limit_of(OfferResponseInput, "message"), "rows": 5}
-    )
+    message = text_area(_l("Message"), limit_of(OfferResponseInput, "message"), 5)
     price = amount_field(_l("Your price (€ excl. VAT)"))
 
     def validate_price(self, field: StringField) -> None:
@@ -109,10 +105,7 @@ class SubcontractForm(_DomainForm):
         _l("Subcontractor (profile number)"), render_kw={"inputmode": "numeric", "maxlength": 12}
     )
     title = StringField(_l("Title"), render_kw={"maxlength": limit_of(SubcontractInput, "title")})
-    description = TextAreaField(
-        _l("Description"),
-        render_kw={"maxlength": limit_of(SubcontractInput, "description"), "rows": 6},
-    )
+    description = text_area(_l("Description"), limit_of(SubcontractInput, "description"), 6)
     amount = amount_field(_l("Amount (€ excl. VAT)"))
     vat_rate = SelectField(_l("VAT rate"), choices=VatRate.choices, validate_choice=False)
     starts_on = DateField(_l("From"), validators=[Optional()])

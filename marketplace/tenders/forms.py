@@ -18,7 +18,6 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     SubmitField,
-    TextAreaField,
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -33,6 +32,7 @@ from marketplace.formfields import (
     audience_field,
     place_errors,
     radio_field,
+    text_area,
 )
 from marketplace.ids import parse_id, small_number
 from marketplace.schema import limit_of
@@ -91,9 +91,7 @@ class TenderForm(FlaskForm):
     city = StringField(_l("City"), render_kw={"maxlength": limit_of(TenderCreate, "city")})
     department = SelectField(_l("Department"), choices=_department_choices, validate_choice=False)
     estimated_amount = amount_field(_l("Estimated amount (€ excl. VAT)"))
-    description = TextAreaField(
-        _l("Description"), render_kw={"rows": 6, "maxlength": limit_of(TenderCreate, "description")}
-    )
+    description = text_area(_l("Description"), limit_of(TenderCreate, "description"), 6)
     audience = audience_field(_l("Who may see the tender"), default="network")
     #: One of the poster's collectives (choices set by the view), or "" for none.
     collective = SelectField(
@@ -220,10 +218,7 @@ class MultiCheckboxField(SelectMultipleField):
 class ApplyForm(FlaskForm):
     lot_ids = MultiCheckboxField(_l("Lots"), coerce=int, validate_choice=False)
     role = radio_field(_l("As"), TenderRole.choices, default="cotraitant")
-    message = TextAreaField(
-        _l("Message"),
-        render_kw={"rows": 5, "maxlength": limit_of(TenderApplicationCreate, "message")},
-    )
+    message = text_area(_l("Message"), limit_of(TenderApplicationCreate, "message"), 5)
     submit = SubmitField(_l("Apply"))
 
 
