@@ -399,17 +399,16 @@ def unique_names(
     too_long: str,
     not_a_list: str = "",
     tidy: Callable[[str], str] = clean,
-    sequences: tuple[type, ...] = (list,),
+    sequences: tuple[type[list[Any]] | type[tuple[Any, ...]], ...] = (list,),
 ) -> list[str]:
     """The names of a list (or of one string separated by ';'), tidied, the empty and repeated
     ones (case and accents ignored) dropped; ``too_long`` when one passes ``item_limit``."""
-    if isinstance(value, str):
-        value = value.split(";")
-    if not isinstance(value, sequences) or not all(isinstance(v, str) for v in value):
+    items = value.split(";") if isinstance(value, str) else value
+    if not isinstance(items, sequences) or not all(isinstance(v, str) for v in items):
         raise fail(not_a_list or _("Give a list of names."))
     names: list[str] = []
     seen: set[str] = set()
-    for raw in value:
+    for raw in items:
         name = tidy(raw)
         if not name or fold(name) in seen:
             continue
