@@ -38,7 +38,7 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from marketplace.errors import ValidationError
 from marketplace.ids import MAX_ID, is_id
-from marketplace.text import clean, clean_multiline, over_limit
+from marketplace.text import clean, clean_multiline, fold, over_limit
 from marketplace.timeutil import PARIS, as_utc
 
 __all__ = [
@@ -363,3 +363,134 @@ __all__ += [
     "page_of",
     "parse_datetime",
 ]
+
+
+def nullable_text(limit: int, *, multiline: bool = False, description: str = "") -> Any:
+    """Text as :func:`text` that may also be sent as null (read as an empty string)."""
+    schema: dict[str, Any] = {"type": ["string", "null"], "maxLength": limit}
+    if description:
+        schema["description"] = description
+    return Annotated[text(limit, multiline=multiline), WithJsonSchema(schema)]
+
+
+def unique_names(
+    value: Any,
+    *,
+    item_limit: int,
+    too_long: str,
+    not_a_list: str = "",
+    tidy: Callable[[str], str] = clean,
+    sequences: tuple[type[list[Any]] | type[tuple[Any, ...]], ...] = (list,),
+) -> list[str]:
+    """The names of a list (or of one string separated by ';'), tidied, the empty and repeated
+    ones (case and accents ignored) dropped; ``too_long`` when one passes ``item_limit``."""
+    items = value.split(";") if isinstance(value, str) else value
+    if not isinstance(items, sequences) or not all(isinstance(v, str) for v in items):
+        raise fail(not_a_list or _("Give a list of names."))
+    names: list[str] = []
+    seen: set[str] = set()
+    for raw in items:
+        name = tidy(raw)
+        if not name or fold(name) in seen:
+            continue
+        if len(name) > item_limit:
+            raise fail(too_long)
+        seen.add(fold(name))
+        names.append(name)
+    return names
+
+
+def names_schema(limit: int, item_limit: int, what: str = "names") -> dict[str, Any]:
+    """The JSON Schema of at most ``limit`` distinct names."""
+    return {
+        "type": "array",
+        "items": {"type": "string", "maxLength": item_limit},
+        "description": f"At most {limit} distinct {what}; empty and repeated entries are "
+        "dropped before counting (422 beyond).",
+    }
+
+
+__all__ += ["names_schema", "nullable_text", "unique_names"]
+
+
+def absent_as_null(data: Any, *keys: str) -> Any:
+    """The body with each of ``keys`` it lacks given as null (for a ``mode="before"`` model
+    validator), so that the field's own check says what is missing."""
+    if isinstance(data, dict):
+        missing = [key for key in keys if key not in data]
+        if missing:
+            return {**data, **dict.fromkeys(missing)}
+    return data
+
+
+__all__ += ["absent_as_null"]
+
+
+#: How much of a filter's text is read (the rest is cut).
+FILTER_TEXT_LIMIT = 200
+
+
+def filter_text(value: Any) -> str | None:
+    """A filter of a query string: the text cleaned and cut at :data:`FILTER_TEXT_LIMIT`
+    characters; empty (or no text at all) is no filter."""
+    return clean(value)[:FILTER_TEXT_LIMIT] or None if isinstance(value, str) else None
+
+
+#: A text filter of a query string.
+FilterText = Annotated[str | None, BeforeValidator(filter_text), WithJsonSchema({"type": "string"})]
+
+
+def choice_filter(values: tuple[str, ...]) -> Any:
+    """A filter that is one of ``values`` (empty is no filter)."""
+
+    def check(value: Any) -> str | None:
+        if not (value := filter_text(value)):
+            return None
+        if value not in values:
+            raise fail(_("Choose one of: %(values)s.", values=", ".join(values)))
+        return value
+
+    return Annotated[
+        str | None,
+        BeforeValidator(check),
+        WithJsonSchema({"type": "string", "enum": [*values, ""]}),
+    ]
+
+
+__all__ += ["FILTER_TEXT_LIMIT", "FilterText", "choice_filter", "filter_text"]
+
+
+def known_filter(read: Callable[[str], Any], unknown: Callable[[], str]) -> Callable[[Any], Any]:
+    """A filter typed as text and read by ``read``: empty is no filter; what ``read`` does not
+    know (None) is refused with ``unknown()``."""
+
+    def check(value: Any) -> Any:
+        if not (text_value := filter_text(value)):
+            return None
+        if (known := read(text_value)) is None:
+            raise fail(unknown())
+        return known
+
+    return check
+
+
+__all__ += ["known_filter"]
+
+
+def optional_cents(maximum: int, out_of_range: Callable[[], str]) -> Callable[[Any], int | None]:
+    """A whole number of cents from 0 to ``maximum`` (``out_of_range()`` beyond), or null /
+    "" for none."""
+
+    def check(value: Any) -> int | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise fail(_("Expected a whole number of cents."))
+        if value < 0 or value > maximum:
+            raise fail(out_of_range())
+        return value
+
+    return check
+
+
+__all__ += ["optional_cents"]

@@ -16,7 +16,7 @@ from marketplace.blueprints.outcomes import (
     flash_errors,
     form_errors,
 )
-from marketplace.blueprints.paging import page_number
+from marketplace.blueprints.paging import filtered_page
 from marketplace.caes.models import Cae
 from marketplace.collectives import decisions as dec
 from marketplace.collectives import operations as ops
@@ -38,7 +38,6 @@ from marketplace.collectives.schemas import CollectiveInput, DecisionInput, Vote
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.ids import parse_id
-from marketplace.pagination import Pager
 from marketplace.profiles.models import Profile
 from marketplace.visibility import can_view_profile
 
@@ -64,11 +63,9 @@ def _labels() -> dict:
 def index():
     caes = [(c.id, c.name) for c in db.session.execute(select(Cae.id, Cae.name).order_by(Cae.name))]
     form = CollectiveFilterForm(queries.sectors_in_use(current_user), caes, formdata=request.args)
-    page = page_number()
-    filters = queries.CollectiveFilters(**form.filter_values())
-    items, total = queries.list_collectives(current_user, filters, page, PER_PAGE)
-    if page > 1 and not items:
-        abort(404)
+    items, pager = filtered_page(
+        form, queries.list_collectives, queries.CollectiveFilters, PER_PAGE
+    )
     ids = [c.id for c in items]
     members = queries.members_of(current_user, ids)
     return render_template(
@@ -78,7 +75,7 @@ def index():
         members=members,
         competences=queries.competences_of(current_user, ids),
         mine=queries.my_memberships(current_user),
-        pager=Pager(page, PER_PAGE, total),
+        pager=pager,
         args=form.active_args(),
         **_labels(),
     )

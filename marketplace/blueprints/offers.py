@@ -7,9 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.blueprints.outcomes import flash_errors, form_errors
-from marketplace.blueprints.paging import page_number
+from marketplace.blueprints.paging import filtered_page
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
-from marketplace.pagination import Pager
 from marketplace.subcontracting.forms import (
     AcceptForm,
     CloseOfferForm,
@@ -41,15 +40,11 @@ FORM_REFUSALS = (ValidationError, Conflict, PermissionDenied)
 @bp.get("")
 def index():
     form = OfferFilterForm(formdata=request.args)
-    page = page_number()
-    filters = OfferFilters(**form.filter_values())
-    offers, total = search_offers(current_user, filters, page, PER_PAGE)
+    offers, pager = filtered_page(
+        form, search_offers, OfferFilters, PER_PAGE, past_the_end_404=False
+    )
     return render_template(
-        "offers/index.html",
-        form=form,
-        offers=offers,
-        pager=Pager(page, PER_PAGE, total),
-        args=form.active_args(),
+        "offers/index.html", form=form, offers=offers, pager=pager, args=form.active_args()
     )
 
 

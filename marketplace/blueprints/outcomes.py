@@ -26,6 +26,7 @@ from flask_wtf import FlaskForm
 
 from marketplace.errors import Conflict, DomainError, ValidationError
 from marketplace.extensions import db
+from marketplace.formfields import place_errors
 
 #: What a form re-shows by default: input that does not fit.
 FORM_REFUSALS: tuple[type[DomainError], ...] = (ValidationError,)
@@ -46,12 +47,7 @@ def show_errors(form: FlaskForm, error: DomainError) -> None:
     if place is not None:
         place(dict(error.fields))
     else:
-        for key, messages in error.fields.items():
-            field = form._fields.get(key)
-            if field is None:
-                form.form_errors.extend(str(m) for m in messages)
-            else:
-                field.errors = [*field.errors, *(str(m) for m in messages)]
+        place_errors(form, error.fields)
     if not error.fields and error.message:
         form.form_errors.append(str(error.message))
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import abort, request
+from flask_login import current_user
 
 from marketplace.ids import parse_id
+from marketplace.pagination import Pager
 
 #: Beyond this, an offset overflows PostgreSQL's bigint (and no list is that long).
 MAX_PAGE = 100_000
@@ -23,3 +28,20 @@ def page_number(maximum: int = MAX_PAGE, lenient: bool = False) -> int:
     if page < 1 or page > maximum:
         abort(404)
     return page
+
+
+def filtered_page(
+    form: Any,
+    search: Callable[..., tuple[list[Any], int]],
+    filters: Callable[..., Any],
+    per_page: int,
+    *,
+    past_the_end_404: bool = True,
+) -> tuple[list[Any], Pager]:
+    """One page of a list filtered by what the filter form read from the URL: the rows the
+    reader may see and the pager (a page past the end is a 404 unless told otherwise)."""
+    page = page_number()
+    items, total = search(current_user, filters(**form.filter_values()), page, per_page)
+    if past_the_end_404 and page > 1 and not items:
+        abort(404)
+    return items, Pager(page, per_page, total)

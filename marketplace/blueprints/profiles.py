@@ -10,11 +10,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from marketplace.blueprints.outcomes import form_errors
-from marketplace.blueprints.paging import page_number
+from marketplace.blueprints.paging import filtered_page
 from marketplace.caes.models import Cae
 from marketplace.collectives.queries import collectives_of_person, coordinated_by
 from marketplace.extensions import db
-from marketplace.pagination import Pager
 from marketplace.profiles.forms import AUDIENCE_HELP, ProfileFilterForm, ProfileForm
 from marketplace.profiles.listing import list_profiles
 from marketplace.profiles.models import Profile
@@ -34,17 +33,9 @@ PER_PAGE = 20
 def index():
     caes = [(c.id, c.name) for c in db.session.execute(select(Cae.id, Cae.name).order_by(Cae.name))]
     form = ProfileFilterForm(caes, formdata=request.args)
-    page = page_number()
-    filters = ProfileFilters(**form.filter_values())
-    profiles, total = list_profiles(current_user, filters, page, PER_PAGE)
-    if page > 1 and not profiles:
-        abort(404)
+    profiles, pager = filtered_page(form, list_profiles, ProfileFilters, PER_PAGE)
     return render_template(
-        "profiles/index.html",
-        form=form,
-        profiles=profiles,
-        pager=Pager(page, PER_PAGE, total),
-        args=form.active_args(),
+        "profiles/index.html", form=form, profiles=profiles, pager=pager, args=form.active_args()
     )
 
 

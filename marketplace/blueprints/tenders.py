@@ -17,14 +17,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.blueprints.outcomes import ANY_REFUSAL, flash_errors, form_errors
-from marketplace.blueprints.paging import page_number
+from marketplace.blueprints.paging import filtered_page
 from marketplace.collectives.queries import collectives_of_member
 from marketplace.collectives.visibility import can_view_collective
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from marketplace.formatting import cents_to_input, parse_euros
 from marketplace.ids import parse_id
-from marketplace.pagination import Pager
 from marketplace.tenders import exports
 from marketplace.tenders.forms import (
     ApplyForm,
@@ -73,17 +72,9 @@ def _tender_or_404(tender_id: int):
 @bp.get("")
 def index():
     form = TenderFilterForm(formdata=request.args)
-    page = page_number()
-    filters = TenderFilters(**form.filter_values())
-    tenders, total = search_tenders(current_user, filters, page, PER_PAGE)
-    if page > 1 and not tenders:
-        abort(404)
+    tenders, pager = filtered_page(form, search_tenders, TenderFilters, PER_PAGE)
     return render_template(
-        "tenders/index.html",
-        form=form,
-        tenders=tenders,
-        pager=Pager(page, PER_PAGE, total),
-        args=form.active_args(),
+        "tenders/index.html", form=form, tenders=tenders, pager=pager, args=form.active_args()
     )
 
 

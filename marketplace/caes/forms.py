@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField
 
 from marketplace.caes.schemas import SECTOR_LIMIT, CaeInput
+from marketplace.formfields import text_area
 from marketplace.geo import REGIONS, department_choices
 from marketplace.schema import limit_of
 from marketplace.text import fold
@@ -36,9 +37,7 @@ class CaeForm(FlaskForm):
         },
     )
     sectors = StringField(_l("Sectors"), render_kw={"maxlength": 1000})
-    description = TextAreaField(
-        _l("Description"), render_kw={"rows": 8, "maxlength": limit_of(CaeInput, "description")}
-    )
+    description = text_area(_l("Description"), limit_of(CaeInput, "description"), 8)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

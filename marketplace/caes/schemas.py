@@ -13,8 +13,8 @@ from flask_babel import lazy_gettext as _l
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from marketplace.geo import normalize_department
-from marketplace.schema import IdOut, Output, Schema, fail, page_of, text
-from marketplace.text import clean, fold
+from marketplace.schema import IdOut, Output, Schema, fail, page_of, text, unique_names
+from marketplace.text import clean
 
 MAX_SECTORS = 15
 SECTOR_LIMIT = 60
@@ -96,21 +96,14 @@ def _website(value: Any) -> str | None:
 
 
 def _sector_names(value: Any) -> list[str]:
-    if isinstance(value, str):
-        value = value.split(";")
-    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise fail(_("Give a list of sectors."))
-    names: list[str] = []
-    seen: set[str] = set()
-    for raw in value:
-        name = clean(raw).replace(";", ",")
-        if not name or fold(name) in seen:
-            continue
-        if len(name) > SECTOR_LIMIT:
-            raise fail(_("Each sector must be at most %(n)d characters.", n=SECTOR_LIMIT))
-        seen.add(fold(name))
-        names.append(name)
-    return names
+    return unique_names(
+        value,
+        item_limit=SECTOR_LIMIT,
+        too_long=_("Each sector must be at most %(n)d characters.", n=SECTOR_LIMIT),
+        not_a_list=_("Give a list of sectors."),
+        tidy=lambda raw: clean(raw).replace(";", ","),
+        sequences=(list, tuple),
+    )
 
 
 def _sectors(value: Any) -> list[str]:

@@ -14,7 +14,6 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
 from wtforms.validators import NumberRange, Optional
 
@@ -28,6 +27,7 @@ from marketplace.collectives.schemas import (
     JoinDecisionInput,
     JoinInput,
 )
+from marketplace.formfields import FilterForm, place_errors, radio_field, text_area
 from marketplace.schema import limit_of
 
 #: The collective pages word the audience more fully than Audience.label ("verified" members).
@@ -42,9 +42,10 @@ class CollectiveForm(FlaskForm):
     name = StringField(
         _l("Name"), render_kw={"maxlength": limit_of(CollectiveInput, "name"), "required": True}
     )
-    description = TextAreaField(
+    description = text_area(
         _l("Description"),
-        render_kw={"maxlength": limit_of(CollectiveInput, "description"), "rows": 6},
+        limit_of(CollectiveInput, "description"),
+        6,
         description=_l("What brings you together, what you do together."),
     )
     sector = StringField(
@@ -58,11 +59,7 @@ class CollectiveForm(FlaskForm):
         choices=lambda: list(AUDIENCE_LABELS.items()),
         validate_choice=False,
     )
-    join_policy = RadioField(
-        _l("How people join"),
-        choices=JoinPolicy.choices,
-        validate_choice=False,
-    )
+    join_policy = radio_field(_l("How people join"), JoinPolicy.choices)
     submit = SubmitField(_l("Save the collective"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -85,30 +82,18 @@ class CollectiveForm(FlaskForm):
 
 def add_domain_errors(form: FlaskForm, fields: dict[str, list[str]]) -> None:
     """Put the messages of a ValidationError beside the matching fields."""
-    for key, messages in fields.items():
-        field = form._fields.get(key)
-        if field is None:
-            form.form_errors.extend(str(m) for m in messages)
-            continue
-        if not isinstance(field.errors, list):
-            field.errors = list(field.errors)
-        field.errors.extend(str(m) for m in messages)
+    place_errors(form, fields)
 
 
 class JoinForm(FlaskForm):
-    message = TextAreaField(
-        _l("Message to the coordinators"),
-        id="join-message",
-        render_kw={"maxlength": limit_of(JoinInput, "message"), "rows": 3},
+    message = text_area(
+        _l("Message to the coordinators"), limit_of(JoinInput, "message"), 3, id="join-message"
     )
     submit = SubmitField(_l("Join"), id="join-submit")
 
 
 class DecideRequestForm(FlaskForm):
-    answer = TextAreaField(
-        _l("Answer (optional)"),
-        render_kw={"maxlength": limit_of(JoinDecisionInput, "answer"), "rows": 2},
-    )
+    answer = text_area(_l("Answer (optional)"), limit_of(JoinDecisionInput, "answer"), 2)
     approve = SubmitField(_l("Accept"))
     refuse = SubmitField(_l("Decline"))
 
@@ -118,11 +103,7 @@ class InviteForm(FlaskForm):
         _l("E-mail of the person to invite"),
         render_kw={"maxlength": 254, "type": "email", "autocomplete": "off"},
     )
-    message = TextAreaField(
-        _l("Message"),
-        id="invite-message",
-        render_kw={"maxlength": limit_of(InvitationInput, "message"), "rows": 2},
-    )
+    message = text_area(_l("Message"), limit_of(InvitationInput, "message"), 2, id="invite-message")
     submit = SubmitField(_l("Invite"), id="invite-submit")
 
 
@@ -143,10 +124,8 @@ class DecisionForm(FlaskForm):
         id="decision-title",
         render_kw={"maxlength": limit_of(DecisionInput, "title"), "required": True},
     )
-    description = TextAreaField(
-        _l("What is proposed"),
-        id="decision-description",
-        render_kw={"maxlength": limit_of(DecisionInput, "description"), "rows": 6},
+    description = text_area(
+        _l("What is proposed"), limit_of(DecisionInput, "description"), 6, id="decision-description"
     )
     closes_at = DateTimeLocalField(
         _l("Vote open until (Paris time)"),
@@ -171,15 +150,11 @@ class DecisionForm(FlaskForm):
 
 
 class VoteForm(FlaskForm):
-    choice = RadioField(_l("My choice"), choices=VoteChoice.choices, validate_choice=False)
+    choice = radio_field(_l("My choice"), VoteChoice.choices)
     submit = SubmitField(_l("Vote"))
 
 
-class CollectiveFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    q = StringField(_l("Words"), render_kw={"maxlength": 200})
+class CollectiveFilterForm(FilterForm):
     sector = SelectField(_l("Sector"), validate_choice=False)
     region = SelectField(_l("Region"), validate_choice=False)
     cae = SelectField(_l("CAE represented"), validate_choice=False)
@@ -192,17 +167,10 @@ class CollectiveFilterForm(FlaskForm):
         self.cae.choices = [anything, *((str(i), name) for i, name in caes)]
 
     def filter_values(self) -> dict[str, Any]:
-        def chosen(field: SelectField) -> str | None:
-            value = field.data or ""
-            return value if value and value in {str(k) for k, _ in field.choices} else None
-
-        cae = chosen(self.cae)
+        cae = self.chosen(self.cae)
         return {
-            "q": (self.q.data or "").strip()[:200] or None,
-            "sector": chosen(self.sector),
-            "region": chosen(self.region),
+            "q": self.typed(self.q, 200),
+            "sector": self.chosen(self.sector),
+            "region": self.chosen(self.region),
             "cae": int(cae) if cae else None,
         }
-
-    def active_args(self) -> dict[str, str]:
-        return {k: str(v) for k, v in self.filter_values().items() if v not in (None, "")}

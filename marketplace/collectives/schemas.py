@@ -39,8 +39,10 @@ from marketplace.schema import (
     IdOut,
     Output,
     Schema,
+    absent_as_null,
     choice,
     fail,
+    nullable_text,
     page_of,
     parse_datetime,
     text,
@@ -59,14 +61,6 @@ CAE_FILTER: dict[str, Any] = {"type": "integer", "minimum": 0, "maximum": 999_99
 
 _REGIONS_BY_KEY = {fold(name): name for name in REGIONS}
 _URL = Annotated[str, Field(json_schema_extra={"format": "uri"})]
-
-
-def _nullable_text(limit: int, *, multiline: bool = False) -> Any:
-    """Text that may also be sent as null (read as an empty string)."""
-    return Annotated[
-        text(limit, multiline=multiline),
-        WithJsonSchema({"type": ["string", "null"], "maxLength": limit}),
-    ]
 
 
 def _string(limit: int) -> Any:
@@ -120,8 +114,8 @@ class CollectiveInput(Schema):
     not_an_object: ClassVar[str] = _l("The collective must be an object.")
 
     name: CollectiveName = ""
-    description: _nullable_text(LIMITS["description"], multiline=True) = ""  # type: ignore[valid-type]
-    sector: _nullable_text(LIMITS["sector"]) = ""  # type: ignore[valid-type]
+    description: nullable_text(LIMITS["description"], multiline=True) = ""  # type: ignore[valid-type]
+    sector: nullable_text(LIMITS["sector"]) = ""  # type: ignore[valid-type]
     region: Region = None
     audience: choice(Audience) = Audience.NETWORK.value  # type: ignore[valid-type]
     join_policy: choice(JoinPolicy) = JoinPolicy.REQUEST.value  # type: ignore[valid-type]
@@ -131,9 +125,7 @@ class CollectiveInput(Schema):
     def _name_to_check(cls, data: Any) -> Any:
         """A new collective needs a name: it is checked even when left out. (The PATCH form
         of this schema is a subclass: there an absent name is no change.)"""
-        if cls is CollectiveInput and isinstance(data, dict) and "name" not in data:
-            return {**data, "name": None}
-        return data
+        return absent_as_null(data, "name") if cls is CollectiveInput else data
 
     @field_validator("name")
     @classmethod
@@ -241,7 +233,7 @@ class Body(Schema):
         return _fill_absent(cls, data)
 
 
-Message = _nullable_text(LIMITS["message"], multiline=True)
+Message = nullable_text(LIMITS["message"], multiline=True)
 
 
 def _profile_id(value: Any) -> int | None:
@@ -369,7 +361,7 @@ class DecisionInput(Schema):
         BeforeValidator(_title),
         WithJsonSchema({"type": "string", "maxLength": LIMITS["title"]}),
     ]
-    description: _nullable_text(LIMITS["description"], multiline=True) = ""  # type: ignore[valid-type]
+    description: nullable_text(LIMITS["description"], multiline=True) = ""  # type: ignore[valid-type]
     closes_at: Annotated[
         datetime,
         BeforeValidator(_closes_at),

@@ -8,5 +8,7 @@ from marketplace.notifications.operations import (
     send_digests,
     unread_count,
 )
+from marketplace.notifications.silence import Silence
 
 __all__ = ["notify", "quiet", "register_kind", "send_digests", "site_path", "unread_count"]
+__all__ += ["Silence"]

@@ -13,7 +13,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -23,8 +22,8 @@ from wtforms.validators import Optional
 from wtforms.validators import ValidationError as FieldError
 
 from marketplace import geo
-from marketplace.audience import Audience
 from marketplace.formatting import cents_to_input, parse_euros
+from marketplace.formfields import FilterForm, amount_field, audience_field, place_errors, text_area
 from marketplace.profiles.models import Availability, Profile, ProfileStatus
 from marketplace.profiles.schemas import MAX_SKILLS, NAME_LIMIT, ProfileUpdate
 from marketplace.schema import limit_of
@@ -76,9 +75,7 @@ class ProfileForm(FlaskForm):
         render_kw={"maxlength": limit_of(ProfileUpdate, "headline")},
         description=_l("In a few words: your trade and what you offer."),
     )
-    bio = TextAreaField(
-        _l("About you"), render_kw={"maxlength": limit_of(ProfileUpdate, "bio"), "rows": 8}
-    )
+    bio = text_area(_l("About you"), limit_of(ProfileUpdate, "bio"), 8)
     skills = FieldList(FormField(SkillRowForm), min_entries=EMPTY_ROWS, max_entries=MAX_ROWS)
     certifications = TextAreaField(_l("Certifications"), render_kw={"rows": 3})
     languages = StringField(_l("Languages"), render_kw={"maxlength": 400})
@@ -90,14 +87,8 @@ class ProfileForm(FlaskForm):
         validate_choice=False,
     )
     available_from = DateField(_l("Available from"), validators=[Optional()])
-    daily_rate = StringField(
-        _l("Daily rate (€ excl. VAT)"), render_kw={"inputmode": "decimal", "maxlength": 20}
-    )
-    audience = RadioField(
-        _l("Who may see my profile"),
-        choices=Audience.choices,
-        validate_choice=False,
-    )
+    daily_rate = amount_field(_l("Daily rate (€ excl. VAT)"))
+    audience = audience_field(_l("Who may see my profile"))
     status = SelectField(
         _l("Status in my CAE"),
         choices=ProfileStatus.choices,
@@ -173,30 +164,18 @@ class ProfileForm(FlaskForm):
 
     def add_domain_errors(self, fields: dict[str, list[str]]) -> None:
         """Put the messages of a ValidationError beside the matching fields."""
-        for key, messages in fields.items():
-            if key == "skills":
-                self.skill_errors.extend(str(m) for m in messages)
-                continue
-            field = self._fields.get(FIELD_MAP.get(key, key))
-            if field is None:
-                self.form_errors.extend(str(m) for m in messages)
-                continue
-            if not isinstance(field.errors, list):
-                field.errors = list(field.errors)
-            field.errors.extend(str(m) for m in messages)
+        self.skill_errors.extend(str(m) for m in fields.get("skills", ()))
+        others = {key: messages for key, messages in fields.items() if key != "skills"}
+        place_errors(self, others, FIELD_MAP)
 
     @property
     def has_errors(self) -> bool:
         return bool(self.errors or self.skill_errors or self.form_errors)
 
 
-class ProfileFilterForm(FlaskForm):
+class ProfileFilterForm(FilterForm):
     """The filters of the list: a GET form, every value in the URL."""
 
-    class Meta:
-        csrf = False
-
-    q = StringField(_l("Words"), render_kw={"maxlength": 200})
     skill = StringField(_l("Competence"), render_kw={"maxlength": 120, "list": "skill-suggestions"})
     department = SelectField(_l("Department"), validate_choice=False)
     region = SelectField(_l("Region"), validate_choice=False)
@@ -215,23 +194,13 @@ class ProfileFilterForm(FlaskForm):
 
     def filter_values(self) -> dict[str, Any]:
         """The valid filters as ProfileFilters arguments; unknown values are ignored."""
-
-        def chosen(field: SelectField) -> str | None:
-            value = field.data or ""
-            return value if value and value in {str(k) for k, _ in field.choices} else None
-
-        cae = chosen(self.cae)
+        cae = self.chosen(self.cae)
         return {
-            "q": (self.q.data or "").strip()[:200] or None,
-            "skill": (self.skill.data or "").strip()[:120] or None,
-            "department": chosen(self.department),
-            "region": chosen(self.region),
+            "q": self.typed(self.q, 200),
+            "skill": self.typed(self.skill, 120),
+            "department": self.chosen(self.department),
+            "region": self.chosen(self.region),
             "cae": int(cae) if cae else None,
-            "status": chosen(self.status),
-            "availability": chosen(self.availability),
+            "status": self.chosen(self.status),
+            "availability": self.chosen(self.availability),
         }
-
-    def active_args(self) -> dict[str, str]:
-        """The non-empty filters, for links (pagination) that keep them."""
-        values = self.filter_values()
-        return {k: str(v) for k, v in values.items() if v not in (None, "")}

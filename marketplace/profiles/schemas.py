@@ -17,14 +17,20 @@ from marketplace.profiles.models import Availability, ProfileStatus
 from marketplace.schema import (
     DateOut,
     DateTimeOut,
+    FilterText,
     IdOut,
     OptionalDate,
     Output,
     Schema,
     choice,
+    choice_filter,
     fail,
+    known_filter,
+    names_schema,
+    nullable_text,
+    optional_cents,
     page_of,
-    text,
+    unique_names,
 )
 from marketplace.skills.models import SkillLevel
 from marketplace.text import clean, fold
@@ -36,7 +42,6 @@ MAX_LANGUAGES = 10
 NAME_LIMIT = 120
 MAX_DAILY_RATE_CENTS = 1_000_000  # 10 000 € a day: anything above is a typing mistake
 #: Longer values of a text filter are cut (nothing that long can match).
-MAX_FILTER_TEXT = 200
 
 _REGIONS_BY_KEY = {fold(name): name for name in REGIONS}
 
@@ -44,46 +49,18 @@ _REGIONS_BY_KEY = {fold(name): name for name in REGIONS}
 # Field types ---------------------------------------------------------------------------------
 
 
-def _nullable_text(limit: int, *, multiline: bool = False) -> Any:
-    """Text as :func:`marketplace.schema.text`, where null also clears it."""
-    return Annotated[
-        text(limit, multiline=multiline),
-        WithJsonSchema({"type": ["string", "null"], "maxLength": limit}),
-    ]
-
-
 def _names(limit: int) -> Any:
     """A list of names (or text separated by ';'): cleaned, empty and repeated ones dropped."""
 
     def check(value: Any) -> list[str]:
-        if isinstance(value, str):
-            value = value.split(";")
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise fail(_("Give a list of names."))
-        names, seen = [], set()
-        for raw in value:
-            name = clean(raw)
-            if not name or fold(name) in seen:
-                continue
-            if len(name) > NAME_LIMIT:
-                raise fail(_("Each name must be at most %(n)d characters.", n=NAME_LIMIT))
-            seen.add(fold(name))
-            names.append(name)
+        too_long = _("Each name must be at most %(n)d characters.", n=NAME_LIMIT)
+        names = unique_names(value, item_limit=NAME_LIMIT, too_long=too_long)
         if len(names) > limit:
             raise fail(_("At most %(n)d entries.", n=limit))
         return names
 
     return Annotated[
-        list[str],
-        BeforeValidator(check),
-        WithJsonSchema(
-            {
-                "type": "array",
-                "items": {"type": "string", "maxLength": NAME_LIMIT},
-                "description": f"At most {limit} distinct names; empty and repeated entries are "
-                "dropped before counting (422 beyond).",
-            }
-        ),
+        list[str], BeforeValidator(check), WithJsonSchema(names_schema(limit, NAME_LIMIT))
     ]
 
 
@@ -120,14 +97,9 @@ def _skills(value: Any) -> list[tuple[str, int]]:
     return list(result.values())
 
 
-def _daily_rate(value: Any) -> int | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise fail(_("Expected a whole number of cents."))
-    if value < 0 or value > MAX_DAILY_RATE_CENTS:
-        raise fail(_("The daily rate must be between 0 and 10 000 €."))
-    return value
+_daily_rate = optional_cents(
+    MAX_DAILY_RATE_CENTS, lambda: _("The daily rate must be between 0 and 10 000 €.")
+)
 
 
 #: The competences, each {name, level}: (name, level) pairs once checked.
@@ -176,10 +148,10 @@ class ProfileUpdate(Schema):
     model_config = ConfigDict(json_schema_extra=_without_defaults)
     not_an_object: ClassVar[str] = _l("The profile must be an object.")
 
-    headline: _nullable_text(160) = None  # type: ignore[valid-type]
-    bio: _nullable_text(5000, multiline=True) = None  # type: ignore[valid-type]
+    headline: nullable_text(160) = None  # type: ignore[valid-type]
+    bio: nullable_text(5000, multiline=True) = None  # type: ignore[valid-type]
     status: choice(ProfileStatus) = None  # type: ignore[valid-type]
-    city: _nullable_text(120) = None  # type: ignore[valid-type]
+    city: nullable_text(120) = None  # type: ignore[valid-type]
     department: OptionalDepartment = None
     skills: Skills = None  # type: ignore[assignment]
     certifications: _names(MAX_CERTIFICATIONS) = None  # type: ignore[valid-type]
@@ -190,52 +162,13 @@ class ProfileUpdate(Schema):
     audience: choice(Audience) = None  # type: ignore[valid-type]
 
 
-def _text_filter(value: Any) -> str | None:
-    return clean(value)[:MAX_FILTER_TEXT] or None if isinstance(value, str) else None
-
-
-def _department_filter(value: Any) -> str | None:
-    if not (value := _text_filter(value)):
-        return None
-    if (code := normalize_department(value)) is None:
-        raise fail(_("Unknown French department code (e.g. 69, 2A, 974)."))
-    return code
-
-
-def _region_filter(value: Any) -> str | None:
-    if not (value := _text_filter(value)):
-        return None
-    if (region := _REGIONS_BY_KEY.get(fold(value))) is None:
-        raise fail(_("Unknown region."))
-    return region
-
-
-def _cae_filter(value: Any) -> int | None:
-    if not (value := _text_filter(value)):
-        return None
-    if (cae_id := parse_id(value)) is None:
-        raise fail(_("Expected the id of a CAE (a whole number)."))
-    return cae_id
-
-
-def _choice_filter(values: tuple[str, ...]) -> Any:
-    def check(value: Any) -> str | None:
-        if not (value := _text_filter(value)):
-            return None
-        if value not in values:
-            raise fail(_("Choose one of: %(values)s.", values=", ".join(values)))
-        return value
-
-    return Annotated[
-        str | None,
-        BeforeValidator(check),
-        WithJsonSchema({"type": "string", "enum": [*values, ""]}),
-    ]
-
-
-TextFilter = Annotated[
-    str | None, BeforeValidator(_text_filter), WithJsonSchema({"type": "string"})
-]
+_department_filter = known_filter(
+    normalize_department, lambda: _("Unknown French department code (e.g. 69, 2A, 974).")
+)
+_region_filter = known_filter(
+    lambda value: _REGIONS_BY_KEY.get(fold(value)), lambda: _("Unknown region.")
+)
+_cae_filter = known_filter(parse_id, lambda: _("Expected the id of a CAE (a whole number)."))
 
 
 class ProfileQuery(Schema):
@@ -244,11 +177,11 @@ class ProfileQuery(Schema):
     model_config = ConfigDict(json_schema_extra=_without_defaults)
     invalid_message: ClassVar[str] = _l("Some filters are not valid.")
 
-    q: TextFilter = Field(
+    q: FilterText = Field(
         default=None,
         description="Words to find in competences, headline, bio, certifications and names.",
     )
-    skill: TextFilter = Field(
+    skill: FilterText = Field(
         default=None, description="A competence, by name (case and accents ignored)."
     )
     department: Annotated[
@@ -266,10 +199,10 @@ class ProfileQuery(Schema):
         BeforeValidator(_cae_filter),
         WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 999_999_999_999}),
     ] = Field(default=None, description="CAE id.")
-    status: _choice_filter(ProfileStatus.values()) = Field(  # type: ignore[valid-type]
+    status: choice_filter(ProfileStatus.values()) = Field(  # type: ignore[valid-type]
         default=None, description="Status in the CAE."
     )
-    availability: _choice_filter(Availability.values()) = Field(  # type: ignore[valid-type]
+    availability: choice_filter(Availability.values()) = Field(  # type: ignore[valid-type]
         default=None, description="Availability."
     )
 

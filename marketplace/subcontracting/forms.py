@@ -7,13 +7,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField
 from wtforms.validators import Optional
 from wtforms.validators import ValidationError as FieldError
 
 from marketplace import geo
-from marketplace.audience import Audience
 from marketplace.formatting import parse_euros
+from marketplace.formfields import FilterForm, amount_field, audience_field, place_errors, text_area
 from marketplace.profiles.forms import split_list
 from marketplace.schema import limit_of
 from marketplace.subcontracting.models import VatRate
@@ -34,12 +34,7 @@ class _DomainForm(FlaskForm):
     """A form that shows an operation's ValidationError beside its fields."""
 
     def add_domain_errors(self, fields: dict[str, list[str]], message: str = "") -> None:
-        for key, messages in fields.items():
-            field = self._fields.get(FIELD_MAP.get(key, key))
-            if field is None:
-                self.form_errors.extend(str(m) for m in messages)
-                continue
-            field.errors = [*list(field.errors), *(str(m) for m in messages)]
+        place_errors(self, fields, FIELD_MAP)
         if not fields and message:
             self.form_errors.append(message)
 
@@ -57,9 +52,7 @@ def _euros(field: StringField) -> int | None:
 
 class OfferForm(_DomainForm):
     title = StringField(_l("Title"), render_kw={"maxlength": limit_of(OfferInput, "title")})
-    description = TextAreaField(
-        _l("Description"), render_kw={"maxlength": limit_of(OfferInput, "description"), "rows": 6}
-    )
+    description = text_area(_l("Description"), limit_of(OfferInput, "description"), 6)
     skills = StringField(
         _l("Competences"), render_kw={"maxlength": 1000, "list": "skill-suggestions"}
     )
@@ -67,15 +60,8 @@ class OfferForm(_DomainForm):
     department = SelectField(_l("Department"), validate_choice=False)
     starts_on = DateField(_l("From"), validators=[Optional()])
     ends_on = DateField(_l("To"), validators=[Optional()])
-    budget = StringField(
-        _l("Budget (€ excl. VAT)"), render_kw={"inputmode": "decimal", "maxlength": 20}
-    )
-    audience = RadioField(
-        _l("Who may see this offer"),
-        choices=Audience.choices,
-        validate_choice=False,
-        default="network",
-    )
+    budget = amount_field(_l("Budget (€ excl. VAT)"))
+    audience = audience_field(_l("Who may see this offer"), default="network")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -100,12 +86,8 @@ class OfferForm(_DomainForm):
 
 
 class ResponseForm(_DomainForm):
-    message = TextAreaField(
-        _l("Message"), render_kw={"maxlength": limit_of(OfferResponseInput, "message"), "rows": 5}
-    )
-    price = StringField(
-        _l("Your price (€ excl. VAT)"), render_kw={"inputmode": "decimal", "maxlength": 20}
-    )
+    message = text_area(_l("Message"), limit_of(OfferResponseInput, "message"), 5)
+    price = amount_field(_l("Your price (€ excl. VAT)"))
 
     def validate_price(self, field: StringField) -> None:
         self._price = _euros(field)
@@ -123,13 +105,8 @@ class SubcontractForm(_DomainForm):
         _l("Subcontractor (profile number)"), render_kw={"inputmode": "numeric", "maxlength": 12}
     )
     title = StringField(_l("Title"), render_kw={"maxlength": limit_of(SubcontractInput, "title")})
-    description = TextAreaField(
-        _l("Description"),
-        render_kw={"maxlength": limit_of(SubcontractInput, "description"), "rows": 6},
-    )
-    amount = StringField(
-        _l("Amount (€ excl. VAT)"), render_kw={"inputmode": "decimal", "maxlength": 20}
-    )
+    description = text_area(_l("Description"), limit_of(SubcontractInput, "description"), 6)
+    amount = amount_field(_l("Amount (€ excl. VAT)"))
     vat_rate = SelectField(_l("VAT rate"), choices=VatRate.choices, validate_choice=False)
     starts_on = DateField(_l("From"), validators=[Optional()])
     ends_on = DateField(_l("To"), validators=[Optional()])
@@ -163,10 +140,7 @@ class CloseOfferForm(FlaskForm):
     pass
 
 
-class OfferFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class OfferFilterForm(FilterForm):
     q = StringField(_l("Words"), render_kw={"maxlength": FILTER_LIMIT})
     skill = StringField(
         _l("Competence"), render_kw={"maxlength": SKILL_NAME_LIMIT, "list": "skill-suggestions"}
@@ -178,16 +152,11 @@ class OfferFilterForm(FlaskForm):
         self.department.choices = [("", _l("All")), *geo.department_choices()]
 
     def filter_values(self) -> dict[str, Any]:
-        department = self.department.data or ""
-        known = {code for code, _label in self.department.choices}
         return {
-            "q": (self.q.data or "").strip()[:FILTER_LIMIT] or None,
-            "skill": (self.skill.data or "").strip()[:SKILL_NAME_LIMIT] or None,
-            "department": department if department and department in known else None,
+            "q": self.typed(self.q, FILTER_LIMIT),
+            "skill": self.typed(self.skill, SKILL_NAME_LIMIT),
+            "department": self.chosen(self.department),
         }
-
-    def active_args(self) -> dict[str, str]:
-        return {k: str(v) for k, v in self.filter_values().items() if v}
 
 
 class PeriodForm(FlaskForm):

@@ -6,13 +6,9 @@ e-mail at once or in the daily digest; nothing leaves before the commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-
 from flask_babel import lazy_gettext as _l
 
-from marketplace.notifications import notify, register_kind
+from marketplace.notifications import Silence, notify, register_kind
 from marketplace.notifications import site_path as _path
 from marketplace.profiles.models import Profile
 from marketplace.subcontracting.models import SubcontractStatus
@@ -32,21 +28,13 @@ register_kind(
 )
 register_kind("subcontract.moved", _l("The subcontract “%(title)s” is now: %(status)s."))
 
-_silent: ContextVar[bool] = ContextVar("subcontracting_notify_silent", default=False)
-
-
-@contextmanager
-def silenced() -> Iterator[None]:
-    """No message at all (the demo data loader)."""
-    token = _silent.set(True)
-    try:
-        yield
-    finally:
-        _silent.reset(token)
+_silence = Silence("subcontracting_notify_silent")
+#: No message at all (the demo data loader).
+silenced = _silence.block
 
 
 def _tell(profile: Profile, kind: str, url: str, **args) -> None:
-    if _silent.get():
+    if _silence.on:
         return
     notify(profile.user, kind, url, **args)
 

@@ -27,21 +27,30 @@ from pydantic import (
 )
 
 from marketplace.audience import Audience
+from marketplace.caes.schemas import CaeRef
 from marketplace.errors import ValidationError
 from marketplace.geo import normalize_department
 from marketplace.ids import is_id, parse_id
 from marketplace.profiles.models import ProfileStatus
 from marketplace.schema import (
+    FILTER_TEXT_LIMIT,
     ID,
     DateOut,
     DateTimeOut,
+    FilterText,
     IdOut,
     OptionalDate,
     Output,
     Schema,
+    absent_as_null,
     choice,
+    choice_filter,
     fail,
+    filter_text,
+    names_schema,
+    nullable_text,
     text,
+    unique_names,
 )
 from marketplace.subcontracting.models import (
     MAX_AMOUNT_CENTS,
@@ -50,8 +59,6 @@ from marketplace.subcontracting.models import (
     SubcontractStatus,
     VatRate,
 )
-from marketplace.tenders.schemas import CaeRef  # one CaeRef, until caes/schemas.py has it
-from marketplace.text import clean, fold
 
 # ---------------------------------------------------------------------------------------------
 # Limits (forms and templates read them with marketplace.schema.limit_of)
@@ -63,7 +70,7 @@ MESSAGE_LIMIT = 3000
 MAX_SKILLS = 20
 SKILL_NAME_LIMIT = 120
 #: Longest filter value read from a query string (longer ones are cut).
-FILTER_LIMIT = 200
+FILTER_LIMIT = FILTER_TEXT_LIMIT
 
 
 class PartyRole(StrEnum):
@@ -75,14 +82,6 @@ class PartyRole(StrEnum):
 
 # ---------------------------------------------------------------------------------------------
 # Field types of this domain
-
-
-def _nullable_text(limit: int, *, multiline: bool = False) -> Any:
-    """Text that may also be sent as null (read as an empty string)."""
-    return Annotated[
-        text(limit, multiline=multiline),
-        WithJsonSchema({"type": ["string", "null"], "maxLength": limit}),
-    ]
 
 
 AMOUNT: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": MAX_AMOUNT_CENTS}
@@ -177,12 +176,7 @@ AudienceInput = Annotated[
     ),
 ]
 
-SKILL_NAMES: dict[str, Any] = {
-    "type": "array",
-    "items": {"type": "string", "maxLength": SKILL_NAME_LIMIT},
-    "description": f"At most {MAX_SKILLS} distinct names; empty and repeated entries are "
-    "dropped before counting (422 beyond).",
-}
+SKILL_NAMES = names_schema(MAX_SKILLS, SKILL_NAME_LIMIT)
 
 
 def _skill_names(raw: Any) -> list[str]:
@@ -190,19 +184,8 @@ def _skill_names(raw: Any) -> list[str]:
     dropped (case and accents ignored) before counting."""
     if raw is None or raw == "":
         return []
-    if isinstance(raw, str):
-        raw = raw.split(";")
-    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-        raise fail(_("Give a list of names."))
-    names, seen = [], set()
-    for item in raw:
-        name = clean(item)
-        if not name or fold(name) in seen:
-            continue
-        if len(name) > SKILL_NAME_LIMIT:
-            raise fail(_("Each name must be at most %(n)d characters.", n=SKILL_NAME_LIMIT))
-        seen.add(fold(name))
-        names.append(name)
+    too_long = _("Each name must be at most %(n)d characters.", n=SKILL_NAME_LIMIT)
+    names = unique_names(raw, item_limit=SKILL_NAME_LIMIT, too_long=too_long)
     if len(names) > MAX_SKILLS:
         raise fail(_("At most %(n)d entries.", n=MAX_SKILLS))
     return names
@@ -313,9 +296,9 @@ class OfferInput(_Input):
     """What posting an offer takes (the API, the page, the demo)."""
 
     title: text(TITLE_LIMIT, required=True)  # type: ignore[valid-type]
-    description: _nullable_text(DESCRIPTION_LIMIT, multiline=True) = ""  # type: ignore[valid-type]
+    description: nullable_text(DESCRIPTION_LIMIT, multiline=True) = ""  # type: ignore[valid-type]
     skills: SkillNames = Field(default_factory=list)
-    city: _nullable_text(CITY_LIMIT) = ""  # type: ignore[valid-type]
+    city: nullable_text(CITY_LIMIT) = ""  # type: ignore[valid-type]
     department: Department = None
     starts_on: OptionalDate = None
     ends_on: OptionalDate = Field(default=None, description="On or after starts_on.")
@@ -335,7 +318,7 @@ class OfferInput(_Input):
 class OfferResponseInput(_Input):
     """Answering an offer: a message and a price."""
 
-    message: _nullable_text(MESSAGE_LIMIT, multiline=True) = ""  # type: ignore[valid-type]
+    message: nullable_text(MESSAGE_LIMIT, multiline=True) = ""  # type: ignore[valid-type]
     price_cents: Amount
 
     @classmethod
@@ -353,7 +336,7 @@ class SubcontractInput(_Input):
     """Proposing a subcontract record (the caller is the client)."""
 
     title: text(TITLE_LIMIT, required=True)  # type: ignore[valid-type]
-    description: _nullable_text(DESCRIPTION_LIMIT, multiline=True) = ""  # type: ignore[valid-type]
+    description: nullable_text(DESCRIPTION_LIMIT, multiline=True) = ""  # type: ignore[valid-type]
     subcontractor_profile_id: ProfileId
     client_profile_id: ClientProfileId = None
     amount_cents: Amount
@@ -372,9 +355,7 @@ class SubcontractInput(_Input):
     @classmethod
     def _absent_subcontractor(cls, data: Any) -> Any:
         """An absent subcontractor gets the message of a wrong one, as it always had."""
-        if isinstance(data, dict) and "subcontractor_profile_id" not in data:
-            return {**data, "subcontractor_profile_id": None}
-        return data
+        return absent_as_null(data, "subcontractor_profile_id")
 
     @classmethod
     def what(cls) -> str:
@@ -407,9 +388,7 @@ class TransitionInput(_Input):
     @model_validator(mode="before")
     @classmethod
     def _absent_status(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "to" not in data:
-            return {**data, "to": None}
-        return data
+        return absent_as_null(data, "to")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -427,29 +406,8 @@ class _Filters(Schema):
             raise ValidationError(_("Some filters are not valid."), error.fields) from None
 
 
-def _filter(raw: Any) -> str | None:
-    return clean(raw if isinstance(raw, str) else "")[:FILTER_LIMIT] or None
-
-
-def _one_of(values: tuple[str, ...]) -> Any:
-    def check(raw: Any) -> str | None:
-        value = _filter(raw)
-        if value is not None and value not in values:
-            raise fail(_("Choose one of: %(values)s.", values=", ".join(values)))
-        return value
-
-    return Annotated[
-        str | None,
-        BeforeValidator(check),
-        WithJsonSchema({"type": "string", "enum": [*values, ""]}),
-    ]
-
-
-FilterText = Annotated[str | None, BeforeValidator(_filter), WithJsonSchema({"type": "string"})]
-
-
 def _department_filter(raw: Any) -> str | None:
-    value = _filter(raw)
+    value = filter_text(raw)
     return _department(value) if value is not None else None
 
 
@@ -463,22 +421,22 @@ class OfferQuery(_Filters):
     department: Annotated[
         str | None, BeforeValidator(_department_filter), WithJsonSchema({"type": "string"})
     ] = Field(default=None, description="French department code.")
-    status: _one_of(OfferStatus.values()) = Field(  # type: ignore[valid-type]
+    status: choice_filter(OfferStatus.values()) = Field(  # type: ignore[valid-type]
         default=None, description="open, filled or closed (all when absent)."
     )
 
 
 class SubcontractQuery(_Filters):
-    role: _one_of(tuple(r.value for r in PartyRole)) = Field(  # type: ignore[valid-type]
+    role: choice_filter(tuple(r.value for r in PartyRole)) = Field(  # type: ignore[valid-type]
         default=None, description="Only as client or as subcontractor."
     )
-    status: _one_of(SubcontractStatus.values()) = Field(  # type: ignore[valid-type]
+    status: choice_filter(SubcontractStatus.values()) = Field(  # type: ignore[valid-type]
         default=None, description="Only this status."
     )
 
 
 def _query_date(raw: Any) -> date | None:
-    value = _filter(raw) if isinstance(raw, str) else raw
+    value = filter_text(raw) if isinstance(raw, str) else raw
     if value is None or isinstance(value, date):
         return value
     try:

@@ -14,12 +14,10 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
-    TextAreaField,
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -27,8 +25,15 @@ from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace import geo
-from marketplace.audience import Audience
 from marketplace.formatting import cents_to_input, parse_euros
+from marketplace.formfields import (
+    FilterForm,
+    amount_field,
+    audience_field,
+    place_errors,
+    radio_field,
+    text_area,
+)
 from marketplace.ids import parse_id, small_number
 from marketplace.schema import limit_of
 from marketplace.tenders.models import BuyerKind, Tender, TenderRole, TenderStatus
@@ -62,9 +67,7 @@ class LotRowForm(Form):
     number = StringField(_l("Number"), render_kw={"inputmode": "numeric", "maxlength": 3})
     title = StringField(_l("Lot title"), render_kw={"maxlength": limit_of(TenderLotInput, "title")})
     skills = StringField(_l("Required competences"), render_kw={"maxlength": 1000})
-    amount = StringField(
-        _l("Estimated amount (€ excl. VAT)"), render_kw={"inputmode": "decimal", "maxlength": 20}
-    )
+    amount = amount_field(_l("Estimated amount (€ excl. VAT)"))
 
 
 class TenderForm(FlaskForm):
@@ -72,12 +75,7 @@ class TenderForm(FlaskForm):
     buyer_name = StringField(
         _l("Buyer"), render_kw={"maxlength": limit_of(TenderBuyerInput, "name")}
     )
-    buyer_kind = RadioField(
-        _l("Kind of buyer"),
-        choices=BuyerKind.choices,
-        validate_choice=False,
-        default="public",
-    )
+    buyer_kind = radio_field(_l("Kind of buyer"), BuyerKind.choices, default="public")
     reference = StringField(
         _l("Reference"), render_kw={"maxlength": limit_of(TenderCreate, "reference")}
     )
@@ -92,18 +90,9 @@ class TenderForm(FlaskForm):
     deadline_time = TimeField(_l("Deadline: time (Paris)"), validators=[Optional()])
     city = StringField(_l("City"), render_kw={"maxlength": limit_of(TenderCreate, "city")})
     department = SelectField(_l("Department"), choices=_department_choices, validate_choice=False)
-    estimated_amount = StringField(
-        _l("Estimated amount (€ excl. VAT)"), render_kw={"inputmode": "decimal", "maxlength": 20}
-    )
-    description = TextAreaField(
-        _l("Description"), render_kw={"rows": 6, "maxlength": limit_of(TenderCreate, "description")}
-    )
-    audience = RadioField(
-        _l("Who may see the tender"),
-        choices=Audience.choices,
-        validate_choice=False,
-        default="network",
-    )
+    estimated_amount = amount_field(_l("Estimated amount (€ excl. VAT)"))
+    description = text_area(_l("Description"), limit_of(TenderCreate, "description"), 6)
+    audience = audience_field(_l("Who may see the tender"), default="network")
     #: One of the poster's collectives (choices set by the view), or "" for none.
     collective = SelectField(
         _l("Posted for a collective"),
@@ -210,18 +199,9 @@ class TenderForm(FlaskForm):
         return data
 
     def add_domain_errors(self, fields: dict[str, list[str]]) -> None:
-        for key, messages in fields.items():
-            if key == "lots":
-                self.lot_errors.extend(str(m) for m in messages)
-                continue
-            name = FIELD_MAP.get(key, key)
-            if key == "deadline":
-                name = "deadline_date"
-            field = self._fields.get(name)
-            if field is None:
-                self.form_errors.extend(str(m) for m in messages)
-                continue
-            field.errors = list(field.errors) + [str(m) for m in messages]
+        self.lot_errors.extend(str(m) for m in fields.get("lots", ()))
+        others = {key: messages for key, messages in fields.items() if key != "lots"}
+        place_errors(self, others, {**FIELD_MAP, "deadline": "deadline_date"})
 
     @property
     def has_errors(self) -> bool:
@@ -237,23 +217,13 @@ class MultiCheckboxField(SelectMultipleField):
 
 class ApplyForm(FlaskForm):
     lot_ids = MultiCheckboxField(_l("Lots"), coerce=int, validate_choice=False)
-    role = RadioField(
-        _l("As"),
-        choices=TenderRole.choices,
-        validate_choice=False,
-        default="cotraitant",
-    )
-    message = TextAreaField(
-        _l("Message"),
-        render_kw={"rows": 5, "maxlength": limit_of(TenderApplicationCreate, "message")},
-    )
+    role = radio_field(_l("As"), TenderRole.choices, default="cotraitant")
+    message = text_area(_l("Message"), limit_of(TenderApplicationCreate, "message"), 5)
     submit = SubmitField(_l("Apply"))
 
 
 class DecisionForm(FlaskForm):
-    share = StringField(
-        _l("Share (€ excl. VAT)"), render_kw={"inputmode": "decimal", "maxlength": 20}
-    )
+    share = amount_field(_l("Share (€ excl. VAT)"))
     accept = SubmitField(_l("Accept"))
     decline = SubmitField(_l("Decline"))
 
@@ -270,17 +240,11 @@ class TeamForm(FlaskForm):
 
 class ShareForm(FlaskForm):
     profile_id = HiddenField()
-    share = StringField(
-        _l("Share (€ excl. VAT)"), render_kw={"inputmode": "decimal", "maxlength": 20}
-    )
+    share = amount_field(_l("Share (€ excl. VAT)"))
     submit = SubmitField(_l("Save the share"))
 
 
-class TenderFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    q = StringField(_l("Words"), render_kw={"maxlength": 200})
+class TenderFilterForm(FilterForm):
     department = SelectField(_l("Department"), validate_choice=False)
     skill = StringField(_l("Competence"), render_kw={"maxlength": 120, "list": "skill-suggestions"})
     status = SelectField(_l("Status"), validate_choice=False)
@@ -300,9 +264,9 @@ class TenderFilterForm(FlaskForm):
         after = self.deadline_after.data if not self.deadline_after.errors else None
         before = self.deadline_before.data if not self.deadline_before.errors else None
         return {
-            "q": (self.q.data or "").strip()[:200] or None,
+            "q": self.typed(self.q, 200),
             "department": geo.normalize_department(department) if department else None,
-            "skill": (self.skill.data or "").strip()[:120] or None,
+            "skill": self.typed(self.skill, 120),
             "status": status,
             "deadline_after": datetime.combine(after, time(0, 0), tzinfo=PARIS) if after else None,
             "deadline_before": (

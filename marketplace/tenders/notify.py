@@ -5,15 +5,12 @@ setting, an e-mail at once or in the daily digest; nothing leaves before the com
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from marketplace.formatting import datetime_short
-from marketplace.notifications import notify, register_kind, site_path
+from marketplace.notifications import Silence, notify, register_kind, site_path
 
 register_kind(
     "tender.application",
@@ -32,21 +29,13 @@ register_kind(
     _l("“%(title)s” is cancelled: %(person)s will not answer this tender with the team."),
 )
 
-_silenced: ContextVar[bool] = ContextVar("tender_notifications_silenced", default=False)
-
-
-@contextmanager
-def silenced() -> Iterator[None]:
-    """No message inside this block (the demo data loader)."""
-    token = _silenced.set(True)
-    try:
-        yield
-    finally:
-        _silenced.reset(token)
+_silence = Silence("tender_notifications_silenced")
+#: No message inside this block (the demo data loader).
+silenced = _silence.block
 
 
 def _tell(user: Any, kind: str, tender: Any, **args: Any) -> None:
-    if _silenced.get():
+    if _silence.on:
         return
     notify(user, kind, site_path("tenders.show", tender_id=tender.id), title=tender.title, **args)
 

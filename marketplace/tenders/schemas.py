@@ -12,6 +12,7 @@ from datetime import datetime, time
 from typing import Annotated, Any, ClassVar, Self
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from pydantic import (
     AfterValidator,
     BeforeValidator,
@@ -37,9 +38,14 @@ from marketplace.schema import (
     IdOut,
     Output,
     Schema,
+    absent_as_null,
     choice,
     fail,
     field_errors,
+    filter_text,
+    known_filter,
+    nullable_text,
+    optional_cents,
     page_of,
     parse_datetime,
     text,
@@ -60,19 +66,9 @@ MAX_LOTS = 30
 MAX_LOT_SKILLS = 20
 LOT_TITLE_LIMIT = 200
 SKILL_NAME_LIMIT = 120
-#: A filter's text is cut to this length.
-FILTER_LIMIT = 200
 
 #: An id the client gives (documented without its lower bound, as published).
 ID_IN: dict[str, Any] = {"type": "integer", "format": "int64", "maximum": MAX_ID}
-
-
-def _nullable_text(limit: int, *, multiline: bool = False, description: str = "") -> Any:
-    """Text as :func:`marketplace.schema.text`; null reads as an empty string."""
-    schema: dict[str, Any] = {"type": ["string", "null"], "maxLength": limit}
-    if description:
-        schema["description"] = description
-    return Annotated[text(limit, multiline=multiline), WithJsonSchema(schema)]
 
 
 def _first_message(error: PydanticError) -> str:
@@ -90,14 +86,9 @@ def _first_error_only(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
         raise fail(_first_message(error)) from None
 
 
-def _optional_cents(value: Any) -> int | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise fail(_("Expected a whole number of cents."))
-    if value < 0 or value > MAX_AMOUNT_CENTS:
-        raise fail(_("The amount must be between 0 and one billion euros."))
-    return value
+_optional_cents = optional_cents(
+    MAX_AMOUNT_CENTS, lambda: _("The amount must be between 0 and one billion euros.")
+)
 
 
 #: An amount in whole cents (0 to one billion euros), or null / "" for none.
@@ -271,6 +262,14 @@ def _share(value: Any) -> int | None:
     return value
 
 
+#: A member's share of the tender in cents (0 or more), null for none.
+ShareCents = Annotated[
+    int | None,
+    BeforeValidator(_share),
+    WithJsonSchema({"type": ["integer", "null"], "minimum": 0}),
+]
+
+
 def _lot_ids(value: Any) -> list[int]:
     if not isinstance(value, list) or not all(is_id(i) for i in value):
         raise fail(_("lot_ids must be a list of lot ids."))
@@ -286,18 +285,12 @@ class TenderTeamMemberInput(Nested):
         BeforeValidator(_lot_ids),
         WithJsonSchema({"type": "array", "items": {"type": "integer", "format": "int64"}}),
     ] = Field(default_factory=list)
-    share_cents: Annotated[
-        int | None,
-        BeforeValidator(_share),
-        WithJsonSchema({"type": ["integer", "null"], "minimum": 0}),
-    ] = None
+    share_cents: ShareCents = None
 
     @model_validator(mode="before")
     @classmethod
     def _profile_given(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "profile_id" not in data:
-            return {**data, "profile_id": None}
-        return data
+        return absent_as_null(data, "profile_id")
 
     def change(self) -> dict[str, Any]:
         """What set_members() takes: the profile and the fields that were sent."""
@@ -407,17 +400,18 @@ SourceUrl: Any = Annotated[
 class TenderWrite(Schema):
     """The fields a client writes on a tender (all optional here)."""
 
+    not_an_object: ClassVar[str] = _l("The tender must be an object.")
     #: Fields whose absence reads as null (so that the message is the field's own).
     given_as_null: ClassVar[tuple[str, ...]] = ()
 
     title: text(200, required=True) = None  # type: ignore[valid-type]
     buyer: Buyer = None  # type: ignore[assignment]
-    reference: _nullable_text(120) = None  # type: ignore[valid-type]
+    reference: nullable_text(120) = None  # type: ignore[valid-type]
     source_url: SourceUrl = None
-    procedure: _nullable_text(120) = None  # type: ignore[valid-type]
+    procedure: nullable_text(120) = None  # type: ignore[valid-type]
     deadline: Deadline = None  # type: ignore[assignment]
-    description: _nullable_text(10_000, multiline=True) = None  # type: ignore[valid-type]
-    city: _nullable_text(120) = None  # type: ignore[valid-type]
+    description: nullable_text(10_000, multiline=True) = None  # type: ignore[valid-type]
+    city: nullable_text(120) = None  # type: ignore[valid-type]
     department: Annotated[
         str | None,
         BeforeValidator(_department),
@@ -435,16 +429,7 @@ class TenderWrite(Schema):
     @model_validator(mode="before")
     @classmethod
     def _absent_as_null(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            missing = [k for k in cls.given_as_null if k not in data]
-            return {**data, **dict.fromkeys(missing)}
-        return data
-
-    @classmethod
-    def load(cls, data: Any, *, partial: bool = False) -> Self:
-        if not isinstance(data, dict):
-            raise ValidationError(_("The tender must be an object."))
-        return super().load(data, partial=partial)
+        return absent_as_null(data, *cls.given_as_null)
 
     def values(self) -> dict[str, Any]:
         """What the operations take: the fields sent, the buyer and the team spread out."""
@@ -532,6 +517,7 @@ class TenderApplicationCreate(Schema):
     """Apply for one or more lots, as cotraitant or subcontractor."""
 
     model_config = ConfigDict(extra="ignore")
+    not_an_object: ClassVar[str] = _l("The application must be an object.")
 
     lot_ids: Annotated[
         list[int],
@@ -545,20 +531,12 @@ class TenderApplicationCreate(Schema):
         BeforeValidator(_role),
         WithJsonSchema({"type": "string", "enum": list(TenderRole.values())}),
     ]
-    message: _nullable_text(3000, multiline=True) = Field(default="", validate_default=True)  # type: ignore[valid-type]
+    message: nullable_text(3000, multiline=True) = Field(default="", validate_default=True)  # type: ignore[valid-type]
 
     @model_validator(mode="before")
     @classmethod
     def _absent_as_null(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {"lot_ids": None, "role": None, **data}
-        return data
-
-    @classmethod
-    def load(cls, data: Any, *, partial: bool = False) -> Self:
-        if not isinstance(data, dict):
-            raise ValidationError(_("The application must be an object."))
-        return super().load(data, partial=partial)
+        return absent_as_null(data, "lot_ids", "role")
 
 
 class TenderDecision(Schema):
@@ -567,39 +545,25 @@ class TenderDecision(Schema):
     model_config = ConfigDict(extra="ignore")
 
     accept: bool
-    share_cents: Annotated[
-        int | None,
-        BeforeValidator(_share),
-        WithJsonSchema({"type": ["integer", "null"], "minimum": 0}),
-    ] = None
+    share_cents: ShareCents = None
 
     @model_validator(mode="before")
     @classmethod
     def _accept_given(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "accept" not in data:
-            return {**data, "accept": None}
-        return data
+        return absent_as_null(data, "accept")
 
 
 # ---------------------------------------------------------------------------------------------
 # Query strings
 
 
-def _filter_text(value: Any) -> str | None:
-    return clean(value)[:FILTER_LIMIT] or None if isinstance(value, str) else None
-
-
-def _filter_department(value: Any) -> str | None:
-    if not (raw := _filter_text(value)):
-        return None
-    department = normalize_department(raw)
-    if department is None:
-        raise fail(_("Unknown French department code (e.g. 69, 2A, 974)."))
-    return department
+_filter_department = known_filter(
+    normalize_department, lambda: _("Unknown French department code (e.g. 69, 2A, 974).")
+)
 
 
 def _filter_status(value: Any) -> str | None:
-    if not (raw := _filter_text(value)):
+    if not (raw := filter_text(value)):
         return None
     if raw not in TenderStatus.values():
         raise fail(_("Choose one of: %(values)s.", values=", ".join(TenderStatus.values())))
@@ -619,12 +583,12 @@ def _moment(raw: str, end_of_day: bool) -> datetime:
 
 
 def _after(value: Any) -> datetime | None:
-    raw = _filter_text(value)
+    raw = filter_text(value)
     return _moment(raw, False) if raw else None
 
 
 def _before(value: Any) -> datetime | None:
-    raw = _filter_text(value)
+    raw = filter_text(value)
     return _moment(raw, True) if raw else None
 
 
@@ -647,9 +611,9 @@ def _filters_loaded(load: Any, data: Any) -> Any:
 class TenderQuery(Schema):
     """The filters of the list of tenders (an empty one is left out)."""
 
-    q: _filter(_filter_text, "Words to find (title, lots, competences, buyer, description).") = None  # type: ignore[valid-type]
+    q: _filter(filter_text, "Words to find (title, lots, competences, buyer, description).") = None  # type: ignore[valid-type]
     department: _filter(_filter_department, "French department code.") = None  # type: ignore[valid-type]
-    skill: _filter(_filter_text, "A competence a lot requires.") = None  # type: ignore[valid-type]
+    skill: _filter(filter_text, "A competence a lot requires.") = None  # type: ignore[valid-type]
     status: _filter(  # type: ignore[valid-type]
         _filter_status, "Status.", {"type": "string", "enum": [*TenderStatus.values(), ""]}
     ) = None
@@ -661,13 +625,7 @@ class TenderQuery(Schema):
         return _filters_loaded(super().load, data)
 
 
-def _lot_filter(value: Any) -> int | None:
-    if not (raw := _filter_text(value)):
-        return None
-    lot_id = parse_id(raw)
-    if lot_id is None:
-        raise fail(_("Unknown lot."))
-    return lot_id
+_lot_filter = known_filter(parse_id, lambda: _("Unknown lot."))
 
 
 class SuggestionQuery(Schema):

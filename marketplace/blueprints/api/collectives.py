@@ -11,10 +11,18 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.blueprints.api.auth import rate_limit_key, require_user
+from marketplace.blueprints.api.auth import require_user
 from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.pagination import page_args, page_body
-from marketplace.blueprints.api.spec import BEARER, operation
+from marketplace.blueprints.api.spec import (
+    ACTION_ERRORS,
+    BEARER,
+    CREATE_ERRORS,
+    LIST_ERRORS,
+    READ_ERRORS,
+    UPDATE_ERRORS,
+    operations_for,
+)
 from marketplace.collectives import decisions as dec
 from marketplace.collectives import operations as ops
 from marketplace.collectives import queries
@@ -37,13 +45,15 @@ from marketplace.collectives.schemas import (
     VoteInput,
 )
 from marketplace.errors import NotFound, ValidationError
-from marketplace.extensions import db, limiter
+from marketplace.extensions import db
 from marketplace.links import external_url
 from marketplace.profiles.models import Profile
 from marketplace.visibility import can_view_profile
 
 WRITE_LIMIT = "120 per minute"
 TAG = "collectives"
+
+operation = operations_for(TAG, write_limit=WRITE_LIMIT)
 
 
 def cae_ref(cae: Any) -> dict[str, Any] | None:
@@ -94,6 +104,12 @@ def _full(collective: Collective) -> dict[str, Any]:
     members = queries.members_of(current_user, [collective.id])[collective.id]
     competences = queries.competences_of(current_user, [collective.id])[collective.id]
     return collective_json(collective, members, competences)
+
+
+def _caller_and(collective_id: int) -> tuple[Any, Collective]:
+    """The signed-in caller and the collective they ask about (404 when they may not see it)."""
+    user = require_user()
+    return user, ops.get_collective(user, collective_id)
 
 
 def decision_json(decision: Decision) -> dict[str, Any]:
@@ -157,11 +173,10 @@ def invitation_json(invitation: Invitation) -> dict[str, Any]:
 @operation(
     "listCollectives",
     "Visible collectives, most recently active first.",
-    tag=TAG,
     query=CollectiveQuery,
     paged=True,
     ok=(200, out.CollectiveList, "A page of collectives."),
-    errors=(400, 401, 422),
+    errors=LIST_ERRORS,
 )
 def collectives(query: CollectiveQuery) -> Any:
     filters = queries.CollectiveFilters(
@@ -182,14 +197,12 @@ def collectives(query: CollectiveQuery) -> Any:
 
 
 @bp.post("/collectives")
-@limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-@operation(
+@operation.write(
     "createCollective",
     "Create a collective; the creator becomes coordinator.",
-    tag=TAG,
     body=CollectiveInput,
     ok=(201, out.Collective, "The new collective."),
-    errors=(400, 401, 403, 422, 429),
+    errors=CREATE_ERRORS,
 )
 def create_collective(body: CollectiveInput) -> Any:
     user = require_user()
@@ -200,28 +213,24 @@ def create_collective(body: CollectiveInput) -> Any:
 @operation(
     "getCollective",
     "One collective (404 when absent or not visible to you).",
-    tag=TAG,
     ok=(200, out.Collective, "The collective."),
-    errors=(401, 404),
+    errors=READ_ERRORS,
 )
 def collective(collective_id: int) -> Any:
     return _full(ops.get_collective(current_user, collective_id))
 
 
 @bp.patch("/collectives/<int:collective_id>")
-@limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-@operation(
+@operation.write(
     "updateCollective",
     "Change a collective (coordinators).",
-    tag=TAG,
     body=CollectiveInput,
     partial=True,
     ok=(200, out.Collective, "The collective."),
-    errors=(400, 401, 403, 404, 422, 429),
+    errors=UPDATE_ERRORS,
 )
 def update_collective(collective_id: int, body: CollectiveInput) -> Any:
-    user = require_user()
-    found = ops.get_collective(user, collective_id)
+    user, found = _caller_and(collective_id)
     ops.update_collective(user, found, body)
     return _full(found)
 
@@ -230,19 +239,16 @@ def update_collective(collective_id: int, body: CollectiveInput) -> Any:
 
 
 @bp.post("/collectives/<int:collective_id>/join")
-@limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-@operation(
+@operation.write(
     "joinCollective",
     "Join (open) or ask to join (on request); 409 if already a member or pending.",
-    tag=TAG,
     body=JoinInput,
     body_required=False,
     ok=(200, out.JoinResult, "Member, or a pending request."),
-    errors=(400, 401, 403, 404, 409, 422, 429),
+    errors=ACTION_ERRORS,
 )
 def join(collective_id: int, body: JoinInput) -> Any:
-    user = require_user()
-    found = ops.get_collective(user, collective_id)
+    user, found = _caller_and(collective_id)
     outcome = ops.join(user, found, body.message)
     if outcome["state"] == "member":
         return out.JoinResult.out(state="member")
@@ -253,50 +259,42 @@ def join(collective_id: int, body: JoinInput) -> Any:
 @operation(
     "listJoinRequests",
     "Pending requests to join (coordinators).",
-    tag=TAG,
     security=BEARER,
     ok=(200, out.JoinRequestList, "The pending requests."),
     errors=(401, 403, 404),
 )
 def requests_of(collective_id: int) -> Any:
-    user = require_user()
-    found = ops.get_collective(user, collective_id)
+    user, found = _caller_and(collective_id)
     ops.require_coordinator(found, user, _("Only the coordinators decide on requests."))
     items = ops.pending_requests(found)
     return out.JoinRequestList.out(items=[request_json(r) for r in items], total=len(items))
 
 
 @bp.post("/collectives/<int:collective_id>/requests/<int:request_id>/decision")
-@limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-@operation(
+@operation.write(
     "decideJoinRequest",
     "Approve or refuse a request (coordinators).",
-    tag=TAG,
     body=JoinDecisionInput,
     ok=(200, out.JoinRequest, "The decided request."),
-    errors=(400, 401, 403, 404, 409, 422, 429),
+    errors=ACTION_ERRORS,
 )
 def decide_request(collective_id: int, request_id: int, body: JoinDecisionInput) -> Any:
-    user = require_user()
-    found = ops.get_collective(user, collective_id)
+    user, found = _caller_and(collective_id)
     join_request = ops.get_request(found, request_id)
     ops.decide_request(user, join_request, body.approve, body.answer)
     return request_json(join_request)
 
 
 @bp.post("/collectives/<int:collective_id>/invitations")
-@limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-@operation(
+@operation.write(
     "inviteToCollective",
     "Invite a person by profile (coordinators).",
-    tag=TAG,
     body=InvitationInput,
     ok=(201, out.Invitation, "The invitation."),
-    errors=(400, 401, 403, 404, 409, 422, 429),
+    errors=ACTION_ERRORS,
 )
 def invite(collective_id: int, body: InvitationInput) -> Any:
-    user = require_user()
-    found = ops.get_collective(user, collective_id)
+    user, found = _caller_and(collective_id)
     profile_id = body.invitee_profile_id
     profile = db.session.get(Profile, profile_id) if profile_id is not None else None
     if profile is None or not can_view_profile(user, profile):
@@ -315,18 +313,15 @@ def invite(collective_id: int, body: InvitationInput) -> Any:
 
 
 @bp.post("/collectives/<int:collective_id>/invitations/<int:invitation_id>/response")
-@limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-@operation(
+@operation.write(
     "answerInvitation",
     "The invitee accepts or declines.",
-    tag=TAG,
     body=InvitationAnswer,
     ok=(200, out.Invitation, "The answered invitation."),
     errors=(400, 401, 404, 409, 422, 429),
 )
 def answer_invitation(collective_id: int, invitation_id: int, body: InvitationAnswer) -> Any:
-    user = require_user()
-    found = ops.get_collective(user, collective_id)
+    user, found = _caller_and(collective_id)
     invitation = ops.get_invitation(found, invitation_id)
     if invitation.user_id != user.id:
         raise NotFound(_("This invitation does not exist."))
@@ -335,32 +330,27 @@ def answer_invitation(collective_id: int, invitation_id: int, body: InvitationAn
 
 
 @bp.post("/collectives/<int:collective_id>/leave")
-@limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-@operation(
+@operation.write(
     "leaveCollective",
     "Leave; the last coordinator cannot leave while others remain (409).",
-    tag=TAG,
     ok=(200, out.Left, "Left."),
     errors=(401, 404, 409, 429),
 )
 def leave(collective_id: int) -> Any:
-    user = require_user()
-    ops.leave(user, ops.get_collective(user, collective_id))
+    user, found = _caller_and(collective_id)
+    ops.leave(user, found)
     return out.Left()
 
 
 @bp.delete("/collectives/<int:collective_id>/members/<int:profile_id>")
-@limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-@operation(
+@operation.write(
     "removeCollectiveMember",
     "Remove a member (coordinators).",
-    tag=TAG,
     ok=(200, out.Removed, "Removed."),
     errors=(401, 403, 404, 409, 429),
 )
 def remove_member(collective_id: int, profile_id: int) -> Any:
-    user = require_user()
-    found = ops.get_collective(user, collective_id)
+    user, found = _caller_and(collective_id)
     profile = db.session.get(Profile, profile_id)
     if profile is None:
         raise NotFound(_("This person is not a member of the collective."))
@@ -375,9 +365,8 @@ def remove_member(collective_id: int, profile_id: int) -> Any:
 @operation(
     "listDecisions",
     "The collective's decisions, latest closing first.",
-    tag=TAG,
     ok=(200, out.DecisionList, "The decisions."),
-    errors=(401, 404),
+    errors=READ_ERRORS,
 )
 def decisions(collective_id: int) -> Any:
     found = ops.get_collective(current_user, collective_id)
@@ -388,18 +377,15 @@ def decisions(collective_id: int) -> Any:
 
 
 @bp.post("/collectives/<int:collective_id>/decisions")
-@limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-@operation(
+@operation.write(
     "openDecision",
     "Put a proposal to the vote (coordinators).",
-    tag=TAG,
     body=DecisionInput,
     ok=(201, out.Decision, "The open decision."),
-    errors=(400, 401, 403, 404, 422, 429),
+    errors=UPDATE_ERRORS,
 )
 def open_decision(collective_id: int, body: DecisionInput) -> Any:
-    user = require_user()
-    found = ops.get_collective(user, collective_id)
+    user, found = _caller_and(collective_id)
     return decision_json(dec.open_decision(user, found, body))
 
 
@@ -407,9 +393,8 @@ def open_decision(collective_id: int, body: DecisionInput) -> Any:
 @operation(
     "getDecision",
     "A decision with its tally, voters and members.",
-    tag=TAG,
     ok=(200, out.Decision, "The decision."),
-    errors=(401, 404),
+    errors=READ_ERRORS,
 )
 def decision(collective_id: int, decision_id: int) -> Any:
     found = dec.get_decision(ops.get_collective(current_user, collective_id), decision_id)
@@ -418,17 +403,15 @@ def decision(collective_id: int, decision_id: int) -> Any:
 
 
 @bp.post("/collectives/<int:collective_id>/decisions/<int:decision_id>/vote")
-@limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-@operation(
+@operation.write(
     "voteOnDecision",
     "Vote yes, no or abstain (members; voting again replaces one's vote); 409 after closes_at.",
-    tag=TAG,
     body=VoteInput,
     ok=(200, out.Decision, "The decision with your vote."),
-    errors=(400, 401, 403, 404, 409, 422, 429),
+    errors=ACTION_ERRORS,
 )
 def vote(collective_id: int, decision_id: int, body: VoteInput) -> Any:
-    user = require_user()
-    found = dec.get_decision(ops.get_collective(user, collective_id), decision_id)
+    user, collective = _caller_and(collective_id)
+    found = dec.get_decision(collective, decision_id)
     dec.vote(user, found, body.choice)
     return decision_json(found)

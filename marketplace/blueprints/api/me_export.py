@@ -10,14 +10,15 @@ from marketplace.accounts.export import personal_data
 from marketplace.accounts.schemas import PersonalData
 from marketplace.blueprints.api.auth import require_user
 from marketplace.blueprints.api.blueprint import bp
-from marketplace.blueprints.api.spec import operation
+from marketplace.blueprints.api.spec import operations_for
+
+operation = operations_for("profiles")
 
 
 @bp.get("/me/export")
 @operation(
     "exportMyData",
     "Download every piece of data about the caller (GDPR).",
-    tag="profiles",
     ok=(200, PersonalData, "The caller's data."),
     errors=(401,),
 )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from marketplace.blueprints.api.auth import rate_limit_key, require_user
+from marketplace.blueprints.api.auth import require_user
 from marketplace.blueprints.api.blueprint import bp
-from marketplace.blueprints.api.pagination import page_args, page_body
-from marketplace.blueprints.api.spec import operation
-from marketplace.extensions import limiter
+from marketplace.blueprints.api.pagination import paged
+from marketplace.blueprints.api.spec import PAGE_ERRORS, operations_for
 from marketplace.links import absolute
 from marketplace.notifications.models import Notification as NotificationRow
 from marketplace.notifications.operations import mark_read, notifications_of, unread_count
@@ -18,6 +18,8 @@ from marketplace.notifications.schemas import (
     ReadNotifications,
     ReadResult,
 )
+
+operation = operations_for("notifications", write_limit="120 per minute")
 
 
 def notification_json(notification: NotificationRow) -> dict[str, Any]:
@@ -35,24 +37,19 @@ def notification_json(notification: NotificationRow) -> dict[str, Any]:
 @operation(
     "listMyNotifications",
     "The caller's notifications, newest first, with the unread count.",
-    tag="notifications",
     paged=True,
     ok=(200, NotificationList, "A page of notifications."),
-    errors=(400, 401),
+    errors=PAGE_ERRORS,
 )
 def my_notifications() -> Any:
     user = require_user()
-    page, per_page = page_args()
-    items, total = notifications_of(user, page, per_page)
-    return page_body(items, total, page, per_page, notification_json, unread=unread_count(user))
+    return paged(partial(notifications_of, user), notification_json, unread=unread_count(user))
 
 
 @bp.post("/me/notifications/read")
-@limiter.limit("120 per minute", key_func=rate_limit_key)
-@operation(
+@operation.write(
     "readMyNotifications",
     "Mark one notification ({id}) or all of them (no body) as read.",
-    tag="notifications",
     body=ReadNotifications,
     body_required=False,
     ok=(200, ReadResult, "How many were marked, and how many stay unread."),

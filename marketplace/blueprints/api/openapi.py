@@ -9,7 +9,9 @@ from flask import current_app, jsonify
 
 from marketplace.blueprints.api import spec
 from marketplace.blueprints.api.blueprint import bp
-from marketplace.blueprints.api.spec import operation
+from marketplace.blueprints.api.spec import operations_for
+
+operation = operations_for("meta")
 
 INFO = {
     "title": "Essaim API",
@@ -42,7 +44,6 @@ def document() -> dict[str, Any]:
 @operation(
     "getOpenApi",
     "This description.",
-    tag="meta",
     security=[],
     ok=(200, {"type": "object"}, "The OpenAPI 3.1 document."),
 )

@@ -42,6 +42,18 @@ def page_args() -> tuple[int, int]:
     return page, min(per_page, most)
 
 
+def paged(
+    fetch: Callable[[int, int], tuple[Iterable[Any], int]],
+    serialize: Callable[[Any], dict],
+    **extra: Any,
+) -> dict[str, Any]:
+    """The page the query string asks for: ``fetch(page, per_page)`` gives its rows and the
+    total."""
+    page, per_page = page_args()
+    items, total = fetch(page, per_page)
+    return page_body(items, total, page, per_page, serialize, **extra)
+
+
 def page_body(
     items: Iterable[Any],
     total: int,

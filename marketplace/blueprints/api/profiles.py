@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.accounts.models import User
 from marketplace.accounts.schemas import Me
-from marketplace.blueprints.api.auth import rate_limit_key, require_user
+from marketplace.blueprints.api.auth import require_user
 from marketplace.blueprints.api.blueprint import bp
-from marketplace.blueprints.api.errors import ApiError
 from marketplace.blueprints.api.pagination import page_args, page_body
-from marketplace.blueprints.api.spec import operation
+from marketplace.blueprints.api.spec import (
+    LIST_ERRORS,
+    READ_ERRORS,
+    UPDATE_ERRORS,
+    operations_for,
+)
 from marketplace.caes.schemas import cae_ref
 from marketplace.errors import NotFound
-from marketplace.extensions import limiter
 from marketplace.links import external_url
 from marketplace.profiles.finder import Hit, search_profiles
 from marketplace.profiles.models import Profile as ProfileRow
@@ -28,6 +30,8 @@ from marketplace.profiles.schemas import (
     ProfileQuery,
     ProfileUpdate,
 )
+
+operation = operations_for("profiles", write_limit="60 per minute")
 
 
 def _profile_values(profile: ProfileRow) -> dict[str, Any]:
@@ -84,24 +88,15 @@ def _list_item(hit: Hit, ranked: bool) -> dict[str, Any]:
     }
 
 
-def json_object() -> dict[str, Any]:
-    """The request body: a JSON object, or a 400 error (for the views not declared yet)."""
-    data = request.get_json(force=True, silent=True)
-    if not isinstance(data, dict):
-        raise ApiError(400, "bad_request", _("The request body must be a JSON object."))
-    return data
-
-
 @bp.get("/profiles")
 @operation(
     "listProfiles",
     "Full-text search of visible profiles (best first), or without q the most recently "
     "updated first; with facets counted over the visible matches.",
-    tag="profiles",
     query=ProfileQuery,
     paged=True,
     ok=(200, ProfileList, "A page of profiles."),
-    errors=(400, 401, 422),
+    errors=LIST_ERRORS,
 )
 def profiles(query: ProfileQuery) -> Any:
     """Full-text search (with q) or the latest updated visible profiles, with facets.
@@ -130,9 +125,8 @@ def profiles(query: ProfileQuery) -> Any:
 @operation(
     "getProfile",
     "One profile (404 when absent or not visible to you).",
-    tag="profiles",
     ok=(200, Profile, "The profile."),
-    errors=(401, 404),
+    errors=READ_ERRORS,
 )
 def profile(profile_id: int) -> Any:
     return profile_json(get_profile(current_user, profile_id))
@@ -142,7 +136,6 @@ def profile(profile_id: int) -> Any:
 @operation(
     "getMe",
     "The caller's account, membership and profile.",
-    tag="profiles",
     ok=(200, Me, "The caller."),
     errors=(401,),
 )
@@ -151,15 +144,13 @@ def me() -> Any:
 
 
 @bp.patch("/me/profile")
-@limiter.limit("60 per minute", key_func=rate_limit_key)
-@operation(
+@operation.write(
     "updateMyProfile",
     "Change any writable field of one's profile (skills replaces the list).",
-    tag="profiles",
     body=ProfileUpdate,
     partial=True,
     ok=(200, Profile, "The updated profile."),
-    errors=(400, 401, 403, 404, 422, 429),
+    errors=UPDATE_ERRORS,
 )
 def update_my_profile(body: ProfileUpdate) -> Any:
     user = require_user()

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from marketplace.accounts.operations import cae_member_counts
 from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.pagination import page_args, page_body
-from marketplace.blueprints.api.spec import operation
+from marketplace.blueprints.api.spec import PAGE_ERRORS, operations_for
 from marketplace.caes.models import Cae as CaeRow
 from marketplace.caes.schemas import CaeList
 from marketplace.extensions import db
@@ -20,6 +20,8 @@ from marketplace.profiles.operations import skill_counts, skill_counts_total
 from marketplace.skills.models import Skill as SkillRow
 from marketplace.skills.operations import skill_prefix_clause
 from marketplace.skills.schemas import SkillList, SkillQuery
+
+operation = operations_for("reference")
 
 
 def _cae_values(cae: CaeRow, member_count: int) -> dict[str, Any]:
@@ -42,10 +44,9 @@ def _skill_values(skill: SkillRow, profile_count: int) -> dict[str, Any]:
 @operation(
     "listCaes",
     "The CAE directory, by name.",
-    tag="reference",
     paged=True,
     ok=(200, CaeList, "A page of CAEs."),
-    errors=(400, 401),
+    errors=PAGE_ERRORS,
 )
 def caes() -> Any:
     page, per_page = page_args()
@@ -83,13 +84,12 @@ def _visible_skills(query: str, page: int, per_page: int) -> tuple[list[tuple[Sk
 @operation(
     "listSkills",
     "Skills autocomplete (prefix, case- and accent-insensitive).",
-    tag="reference",
     description="Counts only the profiles the reader may see; skills declared on no visible "
     "profile are not listed.",
     query=SkillQuery,
     paged=True,
     ok=(200, SkillList, "A page of skills."),
-    errors=(400, 401),
+    errors=PAGE_ERRORS,
 )
 def skills(query: SkillQuery) -> Any:
     page, per_page = page_args()

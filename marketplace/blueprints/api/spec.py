@@ -30,9 +30,10 @@ from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, models_json_schema
 
-from marketplace.blueprints.api.auth import require_user
+from marketplace.blueprints.api.auth import rate_limit_key, require_user
 from marketplace.blueprints.api.errors import ApiError
 from marketplace.blueprints.api.pagination import MAX_PAGE, MAX_PER_PAGE_ASKED
+from marketplace.extensions import limiter
 from marketplace.schema import ID, Output, Schema
 
 JSON = "application/json"
@@ -51,6 +52,14 @@ ERROR_RESPONSES = {
     429: "RateLimited",
 }
 BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
+
+#: The sets of error statuses that recur (the document sorts them: the order is free).
+PAGE_ERRORS = (400, 401)
+LIST_ERRORS = (400, 401, 422)
+READ_ERRORS = (401, 404)
+CREATE_ERRORS = (400, 401, 403, 422, 429)
+UPDATE_ERRORS = (400, 401, 403, 404, 422, 429)
+ACTION_ERRORS = (400, 401, 403, 404, 409, 422, 429)
 
 #: The attribute of a view function that holds its declaration.
 ATTRIBUTE = "__api_operation__"
@@ -102,6 +111,36 @@ def operation(
         return run
 
     return decorate
+
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+class Operations:
+    """The declarations of one tag's views: ``operation(...)`` as :func:`operation` without
+    the tag, and ``operation.write(...)`` for a write rate-limited per caller."""
+
+    def __init__(self, tag: str, write_limit: str | None = None) -> None:
+        self.tag = tag
+        self.write_limit = write_limit
+
+    def __call__(self, operation_id: str, summary: str, **options: Any) -> Decorator:
+        return operation(operation_id, summary, tag=self.tag, **options)
+
+    def write(
+        self, operation_id: str, summary: str, *, limit: str | None = None, **options: Any
+    ) -> Decorator:
+        """Declare a write; ``limit`` (else the tag's) is its rate per caller."""
+        declared = self(operation_id, summary, **options)
+        rate = limit or self.write_limit
+        assert rate is not None, "a write has a rate limit"
+        limited = limiter.limit(rate, key_func=rate_limit_key)
+        return lambda view: limited(declared(view))
+
+
+def operations_for(tag: str, write_limit: str | None = None) -> Operations:
+    """The declarations of one module's views: ``operation = operations_for("tenders", ...)``."""
+    return Operations(tag, write_limit)
 
 
 def _respond(result: Any, status: int) -> Any:

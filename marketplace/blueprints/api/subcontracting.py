@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import Response, jsonify, url_for
 from flask_login import current_user
 
-from marketplace.blueprints.api.auth import rate_limit_key, require_user
+from marketplace.blueprints.api.auth import require_user
 from marketplace.blueprints.api.blueprint import bp
-from marketplace.blueprints.api.pagination import page_args, page_body
-from marketplace.blueprints.api.spec import operation
-from marketplace.extensions import limiter
+from marketplace.blueprints.api.pagination import paged
+from marketplace.blueprints.api.spec import (
+    ACTION_ERRORS,
+    CREATE_ERRORS,
+    LIST_ERRORS,
+    READ_ERRORS,
+    operations_for,
+)
 from marketplace.links import external_url
 from marketplace.pagination import paginate
 from marketplace.subcontracting.figures import cae_figures, ledger_csv
@@ -52,6 +58,8 @@ from marketplace.subcontracting.schemas import (
 
 TAG = "subcontracting"
 WRITE_LIMIT = "60 per minute"
+
+operation = operations_for(TAG, write_limit=WRITE_LIMIT)
 
 
 def _party(profile) -> dict[str, Any]:
@@ -139,30 +147,25 @@ def subcontract_json(record: SubcontractRow) -> dict[str, Any]:
 @operation(
     "listOffers",
     "Visible offers, most recent first.",
-    tag=TAG,
     query=OfferQuery,
     paged=True,
     ok=(200, OfferList, "A page of offers."),
-    errors=(400, 401, 422),
+    errors=LIST_ERRORS,
 )
 def offers(query: OfferQuery):
     filters = OfferFilters(
         q=query.q, skill=query.skill, department=query.department, status=query.status
     )
-    page, per_page = page_args()
-    items, total = search_offers(current_user, filters, page, per_page)
-    return page_body(items, total, page, per_page, offer_json)
+    return paged(partial(search_offers, current_user, filters), offer_json)
 
 
 @bp.post("/offers")
-@limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-@operation(
+@operation.write(
     "createOffer",
     "Post an offer (verified members).",
-    tag=TAG,
     body=OfferInput,
     ok=(201, Offer, "The offer."),
-    errors=(400, 401, 403, 422, 429),
+    errors=CREATE_ERRORS,
 )
 def post_offer(body: OfferInput):
     offer = create_offer(require_user(), body)
@@ -173,9 +176,8 @@ def post_offer(body: OfferInput):
 @operation(
     "getOffer",
     "One offer, with the responses the caller may see.",
-    tag=TAG,
     ok=(200, Offer, "The offer."),
-    errors=(401, 404),
+    errors=READ_ERRORS,
 )
 def offer(offer_id: int):
     found = get_offer(current_user, offer_id)
@@ -183,14 +185,12 @@ def offer(offer_id: int):
 
 
 @bp.post("/offers/<int:offer_id>/responses")
-@limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-@operation(
+@operation.write(
     "respondToOffer",
     "Answer an offer with a message and a price; 409 if not open.",
-    tag=TAG,
     body=OfferResponseInput,
     ok=(201, OfferResponse, "The response."),
-    errors=(400, 401, 403, 404, 409, 422, 429),
+    errors=ACTION_ERRORS,
 )
 def post_response(offer_id: int, body: OfferResponseInput):
     user = require_user()
@@ -199,16 +199,14 @@ def post_response(offer_id: int, body: OfferResponseInput):
 
 
 @bp.post("/offers/<int:offer_id>/responses/<int:response_id>/accept")
-@limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-@operation(
+@operation.write(
     "acceptOfferResponse",
     "The owner accepts a response: a subcontract is proposed to its author and the offer "
     "becomes filled; 409 if not open.",
-    tag=TAG,
     body=AcceptInput,
     body_required=False,
     ok=(201, Subcontract, "The proposed subcontract."),
-    errors=(400, 401, 403, 404, 409, 422, 429),
+    errors=ACTION_ERRORS,
 )
 def accept(offer_id: int, response_id: int, body: AcceptInput):
     user = require_user()
@@ -223,25 +221,20 @@ def accept(offer_id: int, response_id: int, body: AcceptInput):
 @operation(
     "listSubcontracts",
     "Records one is party to (all of one's CAE for its managers).",
-    tag=TAG,
     query=SubcontractQuery,
     paged=True,
     ok=(200, SubcontractList, "A page of records."),
-    errors=(400, 401, 422),
+    errors=LIST_ERRORS,
 )
 def subcontracts(query: SubcontractQuery):
-    user = require_user()
-    page, per_page = page_args()
-    items, total = paginate(subcontracts_of(user, query.role, query.status), page, per_page)
-    return page_body(items, total, page, per_page, subcontract_json)
+    records = subcontracts_of(require_user(), query.role, query.status)
+    return paged(partial(paginate, records), subcontract_json)
 
 
 @bp.post("/subcontracts")
-@limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-@operation(
+@operation.write(
     "createSubcontract",
     "Propose a record; the caller is the client, the subcontractor accepts.",
-    tag=TAG,
     body=SubcontractInput,
     ok=(201, Subcontract, "The proposed record."),
     errors=(400, 401, 403, 409, 422, 429),
@@ -255,21 +248,18 @@ def post_subcontract(body: SubcontractInput):
 @operation(
     "getSubcontract",
     "One record (parties, their CAEs' managers and admins; 404 otherwise).",
-    tag=TAG,
     ok=(200, Subcontract, "The record."),
-    errors=(401, 404),
+    errors=READ_ERRORS,
 )
 def subcontract(record_id: int):
     return subcontract_json(get_subcontract(require_user(), record_id))
 
 
 @bp.post("/subcontracts/<int:record_id>/transition")
-@limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-@operation(
+@operation.write(
     "moveSubcontract",
     "Move the record: the subcontractor accepts, declines, starts, delivers and invoices; the "
     "client confirms payment; either cancels before work starts.",
-    tag=TAG,
     body=TransitionInput,
     ok=(200, Subcontract, "The moved record."),
     errors=(400, 401, 404, 409, 422, 429),
@@ -287,7 +277,6 @@ def move_subcontract(record_id: int, body: TransitionInput):
 @operation(
     "getCaeStats",
     "A CAE's figures over a period (its managers and admins).",
-    tag=TAG,
     description="Subcontract figures count the records with a party in this CAE, except "
     "declined and cancelled ones; a flow goes from the client's CAE to the subcontractor's "
     "CAE (internal flows included).",
@@ -320,7 +309,6 @@ def cae_stats(cae_id: int, query: PeriodQuery):
     "getCaeLedgerCsv",
     "The CAE's subcontracting ledger for its accounting (same records as the figures): UTF-8 "
     "with BOM, ';' separator, decimal comma.",
-    tag=TAG,
     query=PeriodQuery,
     content_type="text/csv",
     ok=(200, {"type": "string"}, "The CSV file."),

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import Response
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.blueprints.api.auth import rate_limit_key, require_user
+from marketplace.blueprints.api.auth import require_user
 from marketplace.blueprints.api.blueprint import bp
-from marketplace.blueprints.api.pagination import page_args, page_body
+from marketplace.blueprints.api.pagination import page_args, page_body, paged
 from marketplace.blueprints.api.serializers import cae_ref
-from marketplace.blueprints.api.spec import operation
+from marketplace.blueprints.api.spec import (
+    ACTION_ERRORS,
+    CREATE_ERRORS,
+    LIST_ERRORS,
+    READ_ERRORS,
+    operations_for,
+)
 from marketplace.errors import NotFound, ValidationError
-from marketplace.extensions import db, limiter
+from marketplace.extensions import db
 from marketplace.links import base_host, external_url
 from marketplace.pagination import offset_of
 from marketplace.tenders import exports
@@ -47,7 +54,7 @@ from marketplace.tenders.schemas import (
 from marketplace.tenders.suggestions import Suggestion, suggestions
 from marketplace.tenders.team import team_of
 
-WRITE_ERRORS = (400, 401, 403, 404, 409, 422, 429)
+operation = operations_for("tenders", write_limit="30 per minute")
 
 
 def tender_json(tender: TenderRow) -> dict[str, Any]:
@@ -141,28 +148,23 @@ def suggestion_json(s: Suggestion) -> dict[str, Any]:
 @operation(
     "listTenders",
     "Visible tenders, nearest deadline first (with q: best first).",
-    tag="tenders",
     query=TenderQuery,
     paged=True,
     ok=(200, TenderList, "A page of tenders."),
-    errors=(400, 401, 422),
+    errors=LIST_ERRORS,
 )
 def tenders(query: TenderQuery) -> Any:
     filters = TenderFilters(**query.model_dump())
-    page, per_page = page_args()
-    items, total = search_tenders(current_user, filters, page, per_page)
-    return page_body(items, total, page, per_page, tender_json)
+    return paged(partial(search_tenders, current_user, filters), tender_json)
 
 
 @bp.post("/tenders")
-@limiter.limit("30 per minute", key_func=rate_limit_key)
-@operation(
+@operation.write(
     "createTender",
     "Post a tender; the caller is the owner, the first member of the team and its lead.",
-    tag="tenders",
     body=TenderCreate,
     ok=(201, Tender, "The tender."),
-    errors=(400, 401, 403, 422, 429),
+    errors=CREATE_ERRORS,
 )
 def post_tender(body: TenderCreate) -> Any:
     return tender_json(create_tender(require_user(), body))
@@ -172,25 +174,23 @@ def post_tender(body: TenderCreate) -> Any:
 @operation(
     "getTender",
     "One tender (404 when not visible).",
-    tag="tenders",
     ok=(200, Tender, "The tender."),
-    errors=(401, 404),
+    errors=READ_ERRORS,
 )
 def tender(tender_id: int) -> Any:
     return tender_json(get_tender(current_user, tender_id))
 
 
 @bp.patch("/tenders/<int:tender_id>")
-@limiter.limit("60 per minute", key_func=rate_limit_key)
-@operation(
+@operation.write(
     "updateTender",
     "Edit (owner): fields, lots given whole, status moves (409 when not allowed), "
     "the group's form and lead.",
-    tag="tenders",
     body=TenderUpdate,
     partial=True,
     ok=(200, Tender, "The tender."),
-    errors=WRITE_ERRORS,
+    errors=ACTION_ERRORS,
+    limit="60 per minute",
 )
 def patch_tender(tender_id: int, body: TenderUpdate) -> Any:
     user = require_user()
@@ -198,11 +198,9 @@ def patch_tender(tender_id: int, body: TenderUpdate) -> Any:
 
 
 @bp.post("/tenders/<int:tender_id>/applications")
-@limiter.limit("30 per minute", key_func=rate_limit_key)
-@operation(
+@operation.write(
     "applyToTender",
     "Apply for lots → pending; 409 after the deadline, when not open, or when already applied.",
-    tag="tenders",
     body=TenderApplicationCreate,
     ok=(201, TenderApplication, "The application (state pending)."),
     errors=(400, 401, 404, 409, 422, 429),
@@ -216,7 +214,6 @@ def post_application(tender_id: int, body: TenderApplicationCreate) -> Any:
 @operation(
     "listTenderApplications",
     "The owner sees every application; an applicant only their own.",
-    tag="tenders",
     paged=True,
     ok=(200, TenderApplicationList, "Applications."),
     errors=(400, 401, 404),
@@ -230,14 +227,13 @@ def list_applications(tender_id: int) -> Any:
 
 
 @bp.post("/tenders/<int:tender_id>/applications/<int:application_id>/decision")
-@limiter.limit("60 per minute", key_func=rate_limit_key)
-@operation(
+@operation.write(
     "decideTenderApplication",
     "The owner accepts (with a share) or declines; shares may not exceed the estimate (422).",
-    tag="tenders",
     body=TenderDecision,
     ok=(200, TenderApplication, "The decided application."),
-    errors=WRITE_ERRORS,
+    errors=ACTION_ERRORS,
+    limit="60 per minute",
 )
 def decide_application(tender_id: int, application_id: int, body: TenderDecision) -> Any:
     user = require_user()
@@ -254,7 +250,6 @@ def decide_application(tender_id: int, application_id: int, body: TenderDecision
     "tenderSuggestions",
     "Visible people whose competences cover the lot's skills (or all lots'), "
     "team members left out, best first.",
-    tag="tenders",
     query=SuggestionQuery,
     paged=True,
     ok=(200, TenderSuggestionList, "Ranked people."),
@@ -277,10 +272,9 @@ def tender_suggestions(tender_id: int, query: SuggestionQuery) -> Any:
 @operation(
     "tenderCalendar",
     "The deadline as an iCalendar event.",
-    tag="tenders",
     content_type="text/calendar",
     ok=(200, {"type": "string"}, "RFC 5545 calendar."),
-    errors=(401, 404),
+    errors=READ_ERRORS,
 )
 def tender_calendar(tender_id: int) -> Any:
     tender = get_tender(current_user, tender_id)
