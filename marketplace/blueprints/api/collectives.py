@@ -172,13 +172,13 @@ def invitation_json(invitation: Invitation) -> dict[str, Any]:
 @bp.get("/collectives")
 @operation(
     "listCollectives",
-    "Visible collectives, most recently active first.",
     query=CollectiveQuery,
     paged=True,
     ok=(200, out.CollectiveList, "A page of collectives."),
     errors=LIST_ERRORS,
 )
 def collectives(query: CollectiveQuery) -> Any:
+    """Visible collectives, most recently active first."""
     filters = queries.CollectiveFilters(
         q=query.q, sector=query.sector, region=query.region, cae=query.cae
     )
@@ -199,37 +199,33 @@ def collectives(query: CollectiveQuery) -> Any:
 @bp.post("/collectives")
 @operation.write(
     "createCollective",
-    "Create a collective; the creator becomes coordinator.",
     body=CollectiveInput,
     ok=(201, out.Collective, "The new collective."),
     errors=CREATE_ERRORS,
 )
 def create_collective(body: CollectiveInput) -> Any:
+    """Create a collective; the creator becomes coordinator."""
     user = require_user()
     return _full(ops.create_collective(user, body))
 
 
 @bp.get("/collectives/<int:collective_id>")
-@operation(
-    "getCollective",
-    "One collective (404 when absent or not visible to you).",
-    ok=(200, out.Collective, "The collective."),
-    errors=READ_ERRORS,
-)
+@operation("getCollective", ok=(200, out.Collective, "The collective."), errors=READ_ERRORS)
 def collective(collective_id: int) -> Any:
+    """One collective (404 when absent or not visible to you)."""
     return _full(ops.get_collective(current_user, collective_id))
 
 
 @bp.patch("/collectives/<int:collective_id>")
 @operation.write(
     "updateCollective",
-    "Change a collective (coordinators).",
     body=CollectiveInput,
     partial=True,
     ok=(200, out.Collective, "The collective."),
     errors=UPDATE_ERRORS,
 )
 def update_collective(collective_id: int, body: CollectiveInput) -> Any:
+    """Change a collective (coordinators)."""
     user, found = _caller_and(collective_id)
     ops.update_collective(user, found, body)
     return _full(found)
@@ -241,13 +237,13 @@ def update_collective(collective_id: int, body: CollectiveInput) -> Any:
 @bp.post("/collectives/<int:collective_id>/join")
 @operation.write(
     "joinCollective",
-    "Join (open) or ask to join (on request); 409 if already a member or pending.",
     body=JoinInput,
     body_required=False,
     ok=(200, out.JoinResult, "Member, or a pending request."),
     errors=ACTION_ERRORS,
 )
 def join(collective_id: int, body: JoinInput) -> Any:
+    """Join (open) or ask to join (on request); 409 if already a member or pending."""
     user, found = _caller_and(collective_id)
     outcome = ops.join(user, found, body.message)
     if outcome["state"] == "member":
@@ -258,12 +254,12 @@ def join(collective_id: int, body: JoinInput) -> Any:
 @bp.get("/collectives/<int:collective_id>/requests")
 @operation(
     "listJoinRequests",
-    "Pending requests to join (coordinators).",
     security=BEARER,
     ok=(200, out.JoinRequestList, "The pending requests."),
     errors=(401, 403, 404),
 )
 def requests_of(collective_id: int) -> Any:
+    """Pending requests to join (coordinators)."""
     user, found = _caller_and(collective_id)
     ops.require_coordinator(found, user, _("Only the coordinators decide on requests."))
     items = ops.pending_requests(found)
@@ -273,12 +269,12 @@ def requests_of(collective_id: int) -> Any:
 @bp.post("/collectives/<int:collective_id>/requests/<int:request_id>/decision")
 @operation.write(
     "decideJoinRequest",
-    "Approve or refuse a request (coordinators).",
     body=JoinDecisionInput,
     ok=(200, out.JoinRequest, "The decided request."),
     errors=ACTION_ERRORS,
 )
 def decide_request(collective_id: int, request_id: int, body: JoinDecisionInput) -> Any:
+    """Approve or refuse a request (coordinators)."""
     user, found = _caller_and(collective_id)
     join_request = ops.get_request(found, request_id)
     ops.decide_request(user, join_request, body.approve, body.answer)
@@ -288,12 +284,12 @@ def decide_request(collective_id: int, request_id: int, body: JoinDecisionInput)
 @bp.post("/collectives/<int:collective_id>/invitations")
 @operation.write(
     "inviteToCollective",
-    "Invite a person by profile (coordinators).",
     body=InvitationInput,
     ok=(201, out.Invitation, "The invitation."),
     errors=ACTION_ERRORS,
 )
 def invite(collective_id: int, body: InvitationInput) -> Any:
+    """Invite a person by profile (coordinators)."""
     user, found = _caller_and(collective_id)
     profile_id = body.invitee_profile_id
     profile = db.session.get(Profile, profile_id) if profile_id is not None else None
@@ -315,12 +311,12 @@ def invite(collective_id: int, body: InvitationInput) -> Any:
 @bp.post("/collectives/<int:collective_id>/invitations/<int:invitation_id>/response")
 @operation.write(
     "answerInvitation",
-    "The invitee accepts or declines.",
     body=InvitationAnswer,
     ok=(200, out.Invitation, "The answered invitation."),
     errors=(400, 401, 404, 409, 422, 429),
 )
 def answer_invitation(collective_id: int, invitation_id: int, body: InvitationAnswer) -> Any:
+    """The invitee accepts or declines."""
     user, found = _caller_and(collective_id)
     invitation = ops.get_invitation(found, invitation_id)
     if invitation.user_id != user.id:
@@ -330,13 +326,9 @@ def answer_invitation(collective_id: int, invitation_id: int, body: InvitationAn
 
 
 @bp.post("/collectives/<int:collective_id>/leave")
-@operation.write(
-    "leaveCollective",
-    "Leave; the last coordinator cannot leave while others remain (409).",
-    ok=(200, out.Left, "Left."),
-    errors=(401, 404, 409, 429),
-)
+@operation.write("leaveCollective", ok=(200, out.Left, "Left."), errors=(401, 404, 409, 429))
 def leave(collective_id: int) -> Any:
+    """Leave; the last coordinator cannot leave while others remain (409)."""
     user, found = _caller_and(collective_id)
     ops.leave(user, found)
     return out.Left()
@@ -344,12 +336,10 @@ def leave(collective_id: int) -> Any:
 
 @bp.delete("/collectives/<int:collective_id>/members/<int:profile_id>")
 @operation.write(
-    "removeCollectiveMember",
-    "Remove a member (coordinators).",
-    ok=(200, out.Removed, "Removed."),
-    errors=(401, 403, 404, 409, 429),
+    "removeCollectiveMember", ok=(200, out.Removed, "Removed."), errors=(401, 403, 404, 409, 429)
 )
 def remove_member(collective_id: int, profile_id: int) -> Any:
+    """Remove a member (coordinators)."""
     user, found = _caller_and(collective_id)
     profile = db.session.get(Profile, profile_id)
     if profile is None:
@@ -362,13 +352,9 @@ def remove_member(collective_id: int, profile_id: int) -> Any:
 
 
 @bp.get("/collectives/<int:collective_id>/decisions")
-@operation(
-    "listDecisions",
-    "The collective's decisions, latest closing first.",
-    ok=(200, out.DecisionList, "The decisions."),
-    errors=READ_ERRORS,
-)
+@operation("listDecisions", ok=(200, out.DecisionList, "The decisions."), errors=READ_ERRORS)
 def decisions(collective_id: int) -> Any:
+    """The collective's decisions, latest closing first."""
     found = ops.get_collective(current_user, collective_id)
     items = dec.decisions_of(found)
     for item in items:
@@ -379,24 +365,20 @@ def decisions(collective_id: int) -> Any:
 @bp.post("/collectives/<int:collective_id>/decisions")
 @operation.write(
     "openDecision",
-    "Put a proposal to the vote (coordinators).",
     body=DecisionInput,
     ok=(201, out.Decision, "The open decision."),
     errors=UPDATE_ERRORS,
 )
 def open_decision(collective_id: int, body: DecisionInput) -> Any:
+    """Put a proposal to the vote (coordinators)."""
     user, found = _caller_and(collective_id)
     return decision_json(dec.open_decision(user, found, body))
 
 
 @bp.get("/collectives/<int:collective_id>/decisions/<int:decision_id>")
-@operation(
-    "getDecision",
-    "A decision with its tally, voters and members.",
-    ok=(200, out.Decision, "The decision."),
-    errors=READ_ERRORS,
-)
+@operation("getDecision", ok=(200, out.Decision, "The decision."), errors=READ_ERRORS)
 def decision(collective_id: int, decision_id: int) -> Any:
+    """A decision with its tally, voters and members."""
     found = dec.get_decision(ops.get_collective(current_user, collective_id), decision_id)
     dec.ensure_closed(found)
     return decision_json(found)
@@ -405,12 +387,12 @@ def decision(collective_id: int, decision_id: int) -> Any:
 @bp.post("/collectives/<int:collective_id>/decisions/<int:decision_id>/vote")
 @operation.write(
     "voteOnDecision",
-    "Vote yes, no or abstain (members; voting again replaces one's vote); 409 after closes_at.",
     body=VoteInput,
     ok=(200, out.Decision, "The decision with your vote."),
     errors=ACTION_ERRORS,
 )
 def vote(collective_id: int, decision_id: int, body: VoteInput) -> Any:
+    """Vote yes, no or abstain (members; voting again replaces one's vote); 409 after closes_at."""
     user, collective = _caller_and(collective_id)
     found = dec.get_decision(collective, decision_id)
     dec.vote(user, found, body.choice)

@@ -16,13 +16,9 @@ operation = operations_for("profiles")
 
 
 @bp.get("/me/export")
-@operation(
-    "exportMyData",
-    "Download every piece of data about the caller (GDPR).",
-    ok=(200, PersonalData, "The caller's data."),
-    errors=(401,),
-)
+@operation("exportMyData", ok=(200, PersonalData, "The caller's data."), errors=(401,))
 def export_my_data() -> Any:
+    """Download every piece of data about the caller (GDPR)."""
     response = jsonify(PersonalData.out(**personal_data(require_user())))
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -36,12 +36,12 @@ def notification_json(notification: NotificationRow) -> dict[str, Any]:
 @bp.get("/me/notifications")
 @operation(
     "listMyNotifications",
-    "The caller's notifications, newest first, with the unread count.",
     paged=True,
     ok=(200, NotificationList, "A page of notifications."),
     errors=PAGE_ERRORS,
 )
 def my_notifications() -> Any:
+    """The caller's notifications, newest first, with the unread count."""
     user = require_user()
     return paged(partial(notifications_of, user), notification_json, unread=unread_count(user))
 
@@ -49,14 +49,13 @@ def my_notifications() -> Any:
 @bp.post("/me/notifications/read")
 @operation.write(
     "readMyNotifications",
-    "Mark one notification ({id}) or all of them (no body) as read.",
     body=ReadNotifications,
     body_required=False,
     ok=(200, ReadResult, "How many were marked, and how many stay unread."),
     errors=(400, 401, 422, 429),
 )
 def read_my_notifications(body: ReadNotifications) -> Any:
-    """Mark {"id": n} as read, or every notification without a body."""
+    """Mark one notification ({id}) or all of them (no body) as read."""
     user = require_user()
     marked = mark_read(user, body.id)
     return ReadResult(marked=marked, unread=unread_count(user))

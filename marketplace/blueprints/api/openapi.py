@@ -41,11 +41,7 @@ def document() -> dict[str, Any]:
 
 
 @bp.get("/openapi.json")
-@operation(
-    "getOpenApi",
-    "This description.",
-    security=[],
-    ok=(200, {"type": "object"}, "The OpenAPI 3.1 document."),
-)
+@operation("getOpenApi", security=[], ok=(200, {"type": "object"}, "The OpenAPI 3.1 document."))
 def openapi_json() -> Any:
+    """This description."""
     return jsonify(document())

@@ -91,20 +91,18 @@ def _list_item(hit: Hit, ranked: bool) -> dict[str, Any]:
 @bp.get("/profiles")
 @operation(
     "listProfiles",
-    "Full-text search of visible profiles (best first), or without q the most recently "
-    "updated first; with facets counted over the visible matches.",
     query=ProfileQuery,
     paged=True,
     ok=(200, ProfileList, "A page of profiles."),
     errors=LIST_ERRORS,
 )
 def profiles(query: ProfileQuery) -> Any:
-    """Full-text search (with q) or the latest updated visible profiles, with facets.
-
-    Both go through the search index (search_profiles): visibility is applied in the index
-    query, so totals and facet counts only count what the reader may open, and again against
-    the database for the page's rows.
+    """Full-text search of visible profiles (best first), or without q the most recently updated
+    first; with facets counted over the visible matches.
     """
+    # Both go through the search index (search_profiles): visibility is applied in the index
+    # query, so totals and facet counts only count what the reader may open, and again against
+    # the database for the page's rows.
     filters = ProfileFilters(**query.model_dump())
     page, per_page = page_args()
     result = search_profiles(current_user, filters.q, filters, page, per_page, suggest=False)
@@ -122,37 +120,29 @@ def profiles(query: ProfileQuery) -> Any:
 
 
 @bp.get("/profiles/<int:profile_id>")
-@operation(
-    "getProfile",
-    "One profile (404 when absent or not visible to you).",
-    ok=(200, Profile, "The profile."),
-    errors=READ_ERRORS,
-)
+@operation("getProfile", ok=(200, Profile, "The profile."), errors=READ_ERRORS)
 def profile(profile_id: int) -> Any:
+    """One profile (404 when absent or not visible to you)."""
     return profile_json(get_profile(current_user, profile_id))
 
 
 @bp.get("/me")
-@operation(
-    "getMe",
-    "The caller's account, membership and profile.",
-    ok=(200, Me, "The caller."),
-    errors=(401,),
-)
+@operation("getMe", ok=(200, Me, "The caller."), errors=(401,))
 def me() -> Any:
+    """The caller's account, membership and profile."""
     return me_json(require_user())
 
 
 @bp.patch("/me/profile")
 @operation.write(
     "updateMyProfile",
-    "Change any writable field of one's profile (skills replaces the list).",
     body=ProfileUpdate,
     partial=True,
     ok=(200, Profile, "The updated profile."),
     errors=UPDATE_ERRORS,
 )
 def update_my_profile(body: ProfileUpdate) -> Any:
+    """Change any writable field of one's profile (skills replaces the list)."""
     user = require_user()
     if user.profile is None:
         raise NotFound(_("This profile does not exist or is not visible to you."))

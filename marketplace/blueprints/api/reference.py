@@ -41,14 +41,9 @@ def _skill_values(skill: SkillRow, profile_count: int) -> dict[str, Any]:
 
 
 @bp.get("/caes")
-@operation(
-    "listCaes",
-    "The CAE directory, by name.",
-    paged=True,
-    ok=(200, CaeList, "A page of CAEs."),
-    errors=PAGE_ERRORS,
-)
+@operation("listCaes", paged=True, ok=(200, CaeList, "A page of CAEs."), errors=PAGE_ERRORS)
 def caes() -> Any:
+    """The CAE directory, by name."""
     page, per_page = page_args()
     total = db.session.scalar(select(func.count(CaeRow.id))) or 0
     rows = db.session.scalars(
@@ -83,15 +78,17 @@ def _visible_skills(query: str, page: int, per_page: int) -> tuple[list[tuple[Sk
 @bp.get("/skills")
 @operation(
     "listSkills",
-    "Skills autocomplete (prefix, case- and accent-insensitive).",
-    description="Counts only the profiles the reader may see; skills declared on no visible "
-    "profile are not listed.",
     query=SkillQuery,
     paged=True,
     ok=(200, SkillList, "A page of skills."),
     errors=PAGE_ERRORS,
 )
 def skills(query: SkillQuery) -> Any:
+    """Skills autocomplete (prefix, case- and accent-insensitive).
+
+    Counts only the profiles the reader may see; skills declared on no visible profile are not
+    listed.
+    """
     page, per_page = page_args()
     rows, total = _visible_skills(query.q, page, per_page) if query.can_match else ([], 0)
     return SkillList.out(**page_body(rows, total, page, per_page, lambda row: _skill_values(*row)))

@@ -1,14 +1,13 @@
 """The API's operations, declared once beside their views, and the OpenAPI 3.1 document built
 from them and from the domains' schemas (no path of the document is written by hand).
 
-A view declares what it reads and answers::
+A view declares what it reads and answers; its docstring is the operation's prose (the first
+paragraph its summary, the others its description)::
 
     @bp.post("/collectives")
-    @limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
-    @operation("createCollective", "Create a collective.", tag="collectives",
-               body=CollectiveInput, ok=(201, Collective, "The collective."),
-               errors=(400, 401, 403, 422, 429))
-    def create_collective(body: CollectiveInput): ...
+    @operation.write("createCollective", body=CollectiveInput, ok=(201, Collective), errors=...)
+    def create_collective(body: CollectiveInput):
+        '''Create a collective.'''
 
 The decorator checks the query string (``query=``, passed as ``query``) and the JSON body
 (``body=``, passed as ``body``; ``partial=True`` for a PATCH) with the schemas, so a view only
@@ -19,6 +18,7 @@ parameters (ids) and its view's declaration make one operation.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -70,17 +70,15 @@ class Operation:
     """What one API operation reads and answers."""
 
     operation_id: str
-    summary: str
     tag: str
-    #: The success: (status, schema or raw OpenAPI schema dict or None, description).
-    ok: tuple[int, Any, str] = (200, None, "OK")
+    #: The success: (status, schema or raw OpenAPI schema dict or None[, description]).
+    ok: tuple[Any, ...] = (200, None, "OK")
     errors: tuple[int, ...] = ()
     body: type[Schema] | None = None
     body_required: bool = True
     partial: bool = False
     query: type[Schema] | None = None
     paged: bool = False
-    description: str | None = None
     #: None: a bearer token for a write, anyone for a read; [] public; else as given.
     security: list[dict[str, list[str]]] | None = None
     #: Another type than JSON for the success (text/csv, text/calendar).
@@ -90,10 +88,11 @@ class Operation:
 
 
 def operation(
-    operation_id: str, summary: str, *, tag: str, **options: Any
+    operation_id: str, *, tag: str, **options: Any
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Declare a view's operation; check its query string and body by the declared schemas."""
-    op = Operation(operation_id, summary, tag, **options)
+    """Declare a view's operation; check its query string and body by the declared schemas.
+    The view's docstring is the operation's summary and description (see :func:`prose`)."""
+    op = Operation(operation_id, tag, **options)
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
@@ -124,14 +123,12 @@ class Operations:
         self.tag = tag
         self.write_limit = write_limit
 
-    def __call__(self, operation_id: str, summary: str, **options: Any) -> Decorator:
-        return operation(operation_id, summary, tag=self.tag, **options)
+    def __call__(self, operation_id: str, **options: Any) -> Decorator:
+        return operation(operation_id, tag=self.tag, **options)
 
-    def write(
-        self, operation_id: str, summary: str, *, limit: str | None = None, **options: Any
-    ) -> Decorator:
+    def write(self, operation_id: str, *, limit: str | None = None, **options: Any) -> Decorator:
         """Declare a write; ``limit`` (else the tag's) is its rate per caller."""
-        declared = self(operation_id, summary, **options)
+        declared = self(operation_id, **options)
         rate = limit or self.write_limit
         assert rate is not None, "a write has a rate limit"
         limited = limiter.limit(rate, key_func=rate_limit_key)
@@ -221,9 +218,20 @@ def _query_parameters(schema: type[Schema], components: dict[str, Any]) -> list[
     return parameters
 
 
+def prose(view: Callable[..., Any]) -> tuple[str, str | None]:
+    """A view's summary and description: the paragraphs of its docstring, each on one line; the
+    first is the summary, the others (if any) the description."""
+    doc = inspect.getdoc(view)
+    if not doc:
+        raise LookupError(f"{view.__name__}: an API view's docstring is its operation's summary")
+    paragraphs = [" ".join(part.split()) for part in re.split(r"\n\s*\n", doc) if part.strip()]
+    return paragraphs[0], "\n\n".join(paragraphs[1:]) or None
+
+
 def _responses(op: Operation, models: set[type[BaseModel]]) -> dict[str, Any]:
     responses: dict[str, Any] = {}
-    successes = {op.ok[0]: (op.ok[1], op.ok[2]), **op.also}
+    status, schema, *text = op.ok
+    successes = {status: (schema, text[0] if text else "OK"), **op.also}
     for status, (schema, description) in successes.items():
         entry: dict[str, Any] = {"description": description}
         if schema is not None:
@@ -236,11 +244,13 @@ def _responses(op: Operation, models: set[type[BaseModel]]) -> dict[str, Any]:
 
 
 def _operation(
-    op: Operation, path_names: list[str], method: str, models: set[type[BaseModel]]
+    view: Callable[..., Any], path_names: list[str], method: str, models: set[type[BaseModel]]
 ) -> dict[str, Any]:
-    out: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary}
-    if op.description:
-        out["description"] = op.description
+    op: Operation = getattr(view, ATTRIBUTE)
+    summary, description = prose(view)
+    out: dict[str, Any] = {"operationId": op.operation_id, "summary": summary}
+    if description:
+        out["description"] = description
     out["tags"] = [op.tag]
     security = op.security if op.security is not None else (None if method == "get" else BEARER)
     if security is not None:
@@ -268,19 +278,19 @@ def _operation(
 _RULE_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
-def _operations() -> list[tuple[str, str, list[str], Operation]]:
-    found: list[tuple[str, str, list[str], Operation]] = []
+def _operations() -> list[tuple[str, str, list[str], Callable[..., Any]]]:
+    """(path, method, path parameters, view) of each declared ``/api/v1`` operation."""
+    found: list[tuple[str, str, list[str], Callable[..., Any]]] = []
     for rule in current_app.url_map.iter_rules():
         if not rule.rule.startswith(PREFIX + "/"):
             continue
         view = current_app.view_functions[rule.endpoint]
-        op: Operation | None = getattr(view, ATTRIBUTE, None)
-        if op is None:
+        if getattr(view, ATTRIBUTE, None) is None:
             raise LookupError(f"{rule.rule}: the view declares no operation")
         path = _RULE_ARGUMENT.sub(r"{\1}", rule.rule[len(PREFIX) :])
         names = _RULE_ARGUMENT.findall(rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            found.append((path, method.lower(), names, op))
+            found.append((path, method.lower(), names, view))
     return found
 
 
@@ -329,8 +339,8 @@ def document(info: dict[str, Any], tags: list[dict[str, str]]) -> dict[str, Any]
     """The OpenAPI 3.1 document of every ``/api/v1`` route."""
     models: set[type[BaseModel]] = {Error}
     paths: dict[str, dict[str, Any]] = {}
-    for path, method, names, op in _operations():
-        paths.setdefault(path, {})[method] = _operation(op, names, method, models)
+    for path, method, names, view in _operations():
+        paths.setdefault(path, {})[method] = _operation(view, names, method, models)
     schemas = components_of(models)
     queries: set[str] = set()
     for item in paths.values():

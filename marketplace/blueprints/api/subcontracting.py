@@ -146,13 +146,13 @@ def subcontract_json(record: SubcontractRow) -> dict[str, Any]:
 @bp.get("/offers")
 @operation(
     "listOffers",
-    "Visible offers, most recent first.",
     query=OfferQuery,
     paged=True,
     ok=(200, OfferList, "A page of offers."),
     errors=LIST_ERRORS,
 )
 def offers(query: OfferQuery):
+    """Visible offers, most recent first."""
     filters = OfferFilters(
         q=query.q, skill=query.skill, department=query.department, status=query.status
     )
@@ -161,25 +161,18 @@ def offers(query: OfferQuery):
 
 @bp.post("/offers")
 @operation.write(
-    "createOffer",
-    "Post an offer (verified members).",
-    body=OfferInput,
-    ok=(201, Offer, "The offer."),
-    errors=CREATE_ERRORS,
+    "createOffer", body=OfferInput, ok=(201, Offer, "The offer."), errors=CREATE_ERRORS
 )
 def post_offer(body: OfferInput):
+    """Post an offer (verified members)."""
     offer = create_offer(require_user(), body)
     return _created(offer_json(offer, []), url_for("api.offer", offer_id=offer.id))
 
 
 @bp.get("/offers/<int:offer_id>")
-@operation(
-    "getOffer",
-    "One offer, with the responses the caller may see.",
-    ok=(200, Offer, "The offer."),
-    errors=READ_ERRORS,
-)
+@operation("getOffer", ok=(200, Offer, "The offer."), errors=READ_ERRORS)
 def offer(offer_id: int):
+    """One offer, with the responses the caller may see."""
     found = get_offer(current_user, offer_id)
     return offer_json(found, visible_responses(current_user, found))
 
@@ -187,12 +180,12 @@ def offer(offer_id: int):
 @bp.post("/offers/<int:offer_id>/responses")
 @operation.write(
     "respondToOffer",
-    "Answer an offer with a message and a price; 409 if not open.",
     body=OfferResponseInput,
     ok=(201, OfferResponse, "The response."),
     errors=ACTION_ERRORS,
 )
 def post_response(offer_id: int, body: OfferResponseInput):
+    """Answer an offer with a message and a price; 409 if not open."""
     user = require_user()
     response = respond(user, get_offer(user, offer_id), body)
     return _created(response_json(response), url_for("api.offer", offer_id=offer_id))
@@ -201,14 +194,15 @@ def post_response(offer_id: int, body: OfferResponseInput):
 @bp.post("/offers/<int:offer_id>/responses/<int:response_id>/accept")
 @operation.write(
     "acceptOfferResponse",
-    "The owner accepts a response: a subcontract is proposed to its author and the offer "
-    "becomes filled; 409 if not open.",
     body=AcceptInput,
     body_required=False,
     ok=(201, Subcontract, "The proposed subcontract."),
     errors=ACTION_ERRORS,
 )
 def accept(offer_id: int, response_id: int, body: AcceptInput):
+    """The owner accepts a response: a subcontract is proposed to its author and the offer becomes
+    filled; 409 if not open.
+    """
     user = require_user()
     record = accept_response(user, get_offer(user, offer_id), response_id, body)
     return _created(subcontract_json(record), url_for("api.subcontract", record_id=record.id))
@@ -220,13 +214,13 @@ def accept(offer_id: int, response_id: int, body: AcceptInput):
 @bp.get("/subcontracts")
 @operation(
     "listSubcontracts",
-    "Records one is party to (all of one's CAE for its managers).",
     query=SubcontractQuery,
     paged=True,
     ok=(200, SubcontractList, "A page of records."),
     errors=LIST_ERRORS,
 )
 def subcontracts(query: SubcontractQuery):
+    """Records one is party to (all of one's CAE for its managers)."""
     records = subcontracts_of(require_user(), query.role, query.status)
     return paged(partial(paginate, records), subcontract_json)
 
@@ -234,37 +228,34 @@ def subcontracts(query: SubcontractQuery):
 @bp.post("/subcontracts")
 @operation.write(
     "createSubcontract",
-    "Propose a record; the caller is the client, the subcontractor accepts.",
     body=SubcontractInput,
     ok=(201, Subcontract, "The proposed record."),
     errors=(400, 401, 403, 409, 422, 429),
 )
 def post_subcontract(body: SubcontractInput):
+    """Propose a record; the caller is the client, the subcontractor accepts."""
     record = propose_subcontract(require_user(), body)
     return _created(subcontract_json(record), url_for("api.subcontract", record_id=record.id))
 
 
 @bp.get("/subcontracts/<int:record_id>")
-@operation(
-    "getSubcontract",
-    "One record (parties, their CAEs' managers and admins; 404 otherwise).",
-    ok=(200, Subcontract, "The record."),
-    errors=READ_ERRORS,
-)
+@operation("getSubcontract", ok=(200, Subcontract, "The record."), errors=READ_ERRORS)
 def subcontract(record_id: int):
+    """One record (parties, their CAEs' managers and admins; 404 otherwise)."""
     return subcontract_json(get_subcontract(require_user(), record_id))
 
 
 @bp.post("/subcontracts/<int:record_id>/transition")
 @operation.write(
     "moveSubcontract",
-    "Move the record: the subcontractor accepts, declines, starts, delivers and invoices; the "
-    "client confirms payment; either cancels before work starts.",
     body=TransitionInput,
     ok=(200, Subcontract, "The moved record."),
     errors=(400, 401, 404, 409, 422, 429),
 )
 def move_subcontract(record_id: int, body: TransitionInput):
+    """Move the record: the subcontractor accepts, declines, starts, delivers and invoices; the
+    client confirms payment; either cancels before work starts.
+    """
     user = require_user()
     record = get_subcontract(user, record_id)
     return subcontract_json(transition(user, record, body.to))
@@ -276,15 +267,16 @@ def move_subcontract(record_id: int, body: TransitionInput):
 @bp.get("/caes/<int:cae_id>/stats")
 @operation(
     "getCaeStats",
-    "A CAE's figures over a period (its managers and admins).",
-    description="Subcontract figures count the records with a party in this CAE, except "
-    "declined and cancelled ones; a flow goes from the client's CAE to the subcontractor's "
-    "CAE (internal flows included).",
     query=PeriodQuery,
     ok=(200, CaeStats, "The figures."),
     errors=(401, 403, 404, 422),
 )
 def cae_stats(cae_id: int, query: PeriodQuery):
+    """A CAE's figures over a period (its managers and admins).
+
+    Subcontract figures count the records with a party in this CAE, except declined and cancelled
+    ones; a flow goes from the client's CAE to the subcontractor's CAE (internal flows included).
+    """
     figures = cae_figures(require_user(), cae_id, query.start, query.end, parties=False)
     return CaeStats.out(
         members=figures.members,
@@ -307,14 +299,15 @@ def cae_stats(cae_id: int, query: PeriodQuery):
 @bp.get("/caes/<int:cae_id>/subcontracts.csv")
 @operation(
     "getCaeLedgerCsv",
-    "The CAE's subcontracting ledger for its accounting (same records as the figures): UTF-8 "
-    "with BOM, ';' separator, decimal comma.",
     query=PeriodQuery,
     content_type="text/csv",
     ok=(200, {"type": "string"}, "The CSV file."),
     errors=(401, 403, 404, 422),
 )
 def cae_ledger_csv(cae_id: int, query: PeriodQuery):
+    """The CAE's subcontracting ledger for its accounting (same records as the figures): UTF-8 with
+    BOM, ';' separator, decimal comma.
+    """
     figures = cae_figures(require_user(), cae_id, query.start, query.end)
     name = f"sous-traitances-cae-{cae_id}.csv"
     return Response(

@@ -147,45 +147,36 @@ def suggestion_json(s: Suggestion) -> dict[str, Any]:
 @bp.get("/tenders")
 @operation(
     "listTenders",
-    "Visible tenders, nearest deadline first (with q: best first).",
     query=TenderQuery,
     paged=True,
     ok=(200, TenderList, "A page of tenders."),
     errors=LIST_ERRORS,
 )
 def tenders(query: TenderQuery) -> Any:
+    """Visible tenders, nearest deadline first (with q: best first)."""
     filters = TenderFilters(**query.model_dump())
     return paged(partial(search_tenders, current_user, filters), tender_json)
 
 
 @bp.post("/tenders")
 @operation.write(
-    "createTender",
-    "Post a tender; the caller is the owner, the first member of the team and its lead.",
-    body=TenderCreate,
-    ok=(201, Tender, "The tender."),
-    errors=CREATE_ERRORS,
+    "createTender", body=TenderCreate, ok=(201, Tender, "The tender."), errors=CREATE_ERRORS
 )
 def post_tender(body: TenderCreate) -> Any:
+    """Post a tender; the caller is the owner, the first member of the team and its lead."""
     return tender_json(create_tender(require_user(), body))
 
 
 @bp.get("/tenders/<int:tender_id>")
-@operation(
-    "getTender",
-    "One tender (404 when not visible).",
-    ok=(200, Tender, "The tender."),
-    errors=READ_ERRORS,
-)
+@operation("getTender", ok=(200, Tender, "The tender."), errors=READ_ERRORS)
 def tender(tender_id: int) -> Any:
+    """One tender (404 when not visible)."""
     return tender_json(get_tender(current_user, tender_id))
 
 
 @bp.patch("/tenders/<int:tender_id>")
 @operation.write(
     "updateTender",
-    "Edit (owner): fields, lots given whole, status moves (409 when not allowed), "
-    "the group's form and lead.",
     body=TenderUpdate,
     partial=True,
     ok=(200, Tender, "The tender."),
@@ -193,6 +184,9 @@ def tender(tender_id: int) -> Any:
     limit="60 per minute",
 )
 def patch_tender(tender_id: int, body: TenderUpdate) -> Any:
+    """Edit (owner): fields, lots given whole, status moves (409 when not allowed), the group's form
+    and lead.
+    """
     user = require_user()
     return tender_json(update_tender(user, get_tender(user, tender_id), body))
 
@@ -200,12 +194,12 @@ def patch_tender(tender_id: int, body: TenderUpdate) -> Any:
 @bp.post("/tenders/<int:tender_id>/applications")
 @operation.write(
     "applyToTender",
-    "Apply for lots → pending; 409 after the deadline, when not open, or when already applied.",
     body=TenderApplicationCreate,
     ok=(201, TenderApplication, "The application (state pending)."),
     errors=(400, 401, 404, 409, 422, 429),
 )
 def post_application(tender_id: int, body: TenderApplicationCreate) -> Any:
+    """Apply for lots → pending; 409 after the deadline, when not open, or when already applied."""
     user = require_user()
     return application_json(apply(user, get_tender(user, tender_id), body))
 
@@ -213,12 +207,12 @@ def post_application(tender_id: int, body: TenderApplicationCreate) -> Any:
 @bp.get("/tenders/<int:tender_id>/applications")
 @operation(
     "listTenderApplications",
-    "The owner sees every application; an applicant only their own.",
     paged=True,
     ok=(200, TenderApplicationList, "Applications."),
     errors=(400, 401, 404),
 )
 def list_applications(tender_id: int) -> Any:
+    """The owner sees every application; an applicant only their own."""
     user = require_user()
     found = applications_for(user, get_tender(user, tender_id))
     page, per_page = page_args()
@@ -229,13 +223,13 @@ def list_applications(tender_id: int) -> Any:
 @bp.post("/tenders/<int:tender_id>/applications/<int:application_id>/decision")
 @operation.write(
     "decideTenderApplication",
-    "The owner accepts (with a share) or declines; shares may not exceed the estimate (422).",
     body=TenderDecision,
     ok=(200, TenderApplication, "The decided application."),
     errors=ACTION_ERRORS,
     limit="60 per minute",
 )
 def decide_application(tender_id: int, application_id: int, body: TenderDecision) -> Any:
+    """The owner accepts (with a share) or declines; shares may not exceed the estimate (422)."""
     user = require_user()
     tender = get_tender(user, tender_id)
     application = db.session.get(ApplicationRow, application_id)
@@ -248,14 +242,15 @@ def decide_application(tender_id: int, application_id: int, body: TenderDecision
 @bp.get("/tenders/<int:tender_id>/suggestions")
 @operation(
     "tenderSuggestions",
-    "Visible people whose competences cover the lot's skills (or all lots'), "
-    "team members left out, best first.",
     query=SuggestionQuery,
     paged=True,
     ok=(200, TenderSuggestionList, "Ranked people."),
     errors=(400, 401, 404, 422),
 )
 def tender_suggestions(tender_id: int, query: SuggestionQuery) -> Any:
+    """Visible people whose competences cover the lot's skills (or all lots'), team members left
+    out, best first.
+    """
     tender = get_tender(current_user, tender_id)
     lot = None
     if query.lot is not None:
@@ -271,12 +266,12 @@ def tender_suggestions(tender_id: int, query: SuggestionQuery) -> Any:
 @bp.get("/tenders/<int:tender_id>/calendar.ics")
 @operation(
     "tenderCalendar",
-    "The deadline as an iCalendar event.",
     content_type="text/calendar",
     ok=(200, {"type": "string"}, "RFC 5545 calendar."),
     errors=READ_ERRORS,
 )
 def tender_calendar(tender_id: int) -> Any:
+    """The deadline as an iCalendar event."""
     tender = get_tender(current_user, tender_id)
     url = external_url("tenders.show", tender_id=tender.id)
     body = exports.calendar_ics(tender, url, base_host())
