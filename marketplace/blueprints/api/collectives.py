@@ -15,11 +15,7 @@ from marketplace.blueprints.api.auth import require_user
 from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.pagination import page_args, page_body
 from marketplace.blueprints.api.spec import (
-    ACTION_ERRORS,
     BEARER,
-    CREATE_ERRORS,
-    LIST_ERRORS,
-    READ_ERRORS,
     UPDATE_ERRORS,
     operations_for,
 )
@@ -170,12 +166,8 @@ def invitation_json(invitation: Invitation) -> dict[str, Any]:
 
 
 @bp.get("/collectives")
-@operation(
-    "listCollectives",
-    query=CollectiveQuery,
-    paged=True,
-    ok=(200, out.CollectiveList, "A page of collectives."),
-    errors=LIST_ERRORS,
+@operation.paged(
+    "listCollectives", query=CollectiveQuery, ok=(out.CollectiveList, "A page of collectives.")
 )
 def collectives(query: CollectiveQuery) -> Any:
     """Visible collectives, most recently active first."""
@@ -197,11 +189,8 @@ def collectives(query: CollectiveQuery) -> Any:
 
 
 @bp.post("/collectives")
-@operation.write(
-    "createCollective",
-    body=CollectiveInput,
-    ok=(201, out.Collective, "The new collective."),
-    errors=CREATE_ERRORS,
+@operation.create(
+    "createCollective", body=CollectiveInput, ok=(out.Collective, "The new collective.")
 )
 def create_collective(body: CollectiveInput) -> Any:
     """Create a collective; the creator becomes coordinator."""
@@ -210,20 +199,14 @@ def create_collective(body: CollectiveInput) -> Any:
 
 
 @bp.get("/collectives/<int:collective_id>")
-@operation("getCollective", ok=(200, out.Collective, "The collective."), errors=READ_ERRORS)
+@operation.read("getCollective", ok=(out.Collective, "The collective."))
 def collective(collective_id: int) -> Any:
     """One collective (404 when absent or not visible to you)."""
     return _full(ops.get_collective(current_user, collective_id))
 
 
 @bp.patch("/collectives/<int:collective_id>")
-@operation.write(
-    "updateCollective",
-    body=CollectiveInput,
-    partial=True,
-    ok=(200, out.Collective, "The collective."),
-    errors=UPDATE_ERRORS,
-)
+@operation.update("updateCollective", body=CollectiveInput, ok=(out.Collective, "The collective."))
 def update_collective(collective_id: int, body: CollectiveInput) -> Any:
     """Change a collective (coordinators)."""
     user, found = _caller_and(collective_id)
@@ -235,12 +218,11 @@ def update_collective(collective_id: int, body: CollectiveInput) -> Any:
 
 
 @bp.post("/collectives/<int:collective_id>/join")
-@operation.write(
+@operation.act(
     "joinCollective",
     body=JoinInput,
     body_required=False,
-    ok=(200, out.JoinResult, "Member, or a pending request."),
-    errors=ACTION_ERRORS,
+    ok=(out.JoinResult, "Member, or a pending request."),
 )
 def join(collective_id: int, body: JoinInput) -> Any:
     """Join (open) or ask to join (on request); 409 if already a member or pending."""
@@ -252,10 +234,10 @@ def join(collective_id: int, body: JoinInput) -> Any:
 
 
 @bp.get("/collectives/<int:collective_id>/requests")
-@operation(
+@operation.read(
     "listJoinRequests",
     security=BEARER,
-    ok=(200, out.JoinRequestList, "The pending requests."),
+    ok=(out.JoinRequestList, "The pending requests."),
     errors=(401, 403, 404),
 )
 def requests_of(collective_id: int) -> Any:
@@ -267,11 +249,8 @@ def requests_of(collective_id: int) -> Any:
 
 
 @bp.post("/collectives/<int:collective_id>/requests/<int:request_id>/decision")
-@operation.write(
-    "decideJoinRequest",
-    body=JoinDecisionInput,
-    ok=(200, out.JoinRequest, "The decided request."),
-    errors=ACTION_ERRORS,
+@operation.act(
+    "decideJoinRequest", body=JoinDecisionInput, ok=(out.JoinRequest, "The decided request.")
 )
 def decide_request(collective_id: int, request_id: int, body: JoinDecisionInput) -> Any:
     """Approve or refuse a request (coordinators)."""
@@ -282,11 +261,8 @@ def decide_request(collective_id: int, request_id: int, body: JoinDecisionInput)
 
 
 @bp.post("/collectives/<int:collective_id>/invitations")
-@operation.write(
-    "inviteToCollective",
-    body=InvitationInput,
-    ok=(201, out.Invitation, "The invitation."),
-    errors=ACTION_ERRORS,
+@operation.act(
+    "inviteToCollective", body=InvitationInput, ok=(201, out.Invitation, "The invitation.")
 )
 def invite(collective_id: int, body: InvitationInput) -> Any:
     """Invite a person by profile (coordinators)."""
@@ -309,10 +285,10 @@ def invite(collective_id: int, body: InvitationInput) -> Any:
 
 
 @bp.post("/collectives/<int:collective_id>/invitations/<int:invitation_id>/response")
-@operation.write(
+@operation.act(
     "answerInvitation",
     body=InvitationAnswer,
-    ok=(200, out.Invitation, "The answered invitation."),
+    ok=(out.Invitation, "The answered invitation."),
     errors=(400, 401, 404, 409, 422, 429),
 )
 def answer_invitation(collective_id: int, invitation_id: int, body: InvitationAnswer) -> Any:
@@ -326,7 +302,7 @@ def answer_invitation(collective_id: int, invitation_id: int, body: InvitationAn
 
 
 @bp.post("/collectives/<int:collective_id>/leave")
-@operation.write("leaveCollective", ok=(200, out.Left, "Left."), errors=(401, 404, 409, 429))
+@operation.act("leaveCollective", ok=(out.Left, "Left."), errors=(401, 404, 409, 429))
 def leave(collective_id: int) -> Any:
     """Leave; the last coordinator cannot leave while others remain (409)."""
     user, found = _caller_and(collective_id)
@@ -335,8 +311,8 @@ def leave(collective_id: int) -> Any:
 
 
 @bp.delete("/collectives/<int:collective_id>/members/<int:profile_id>")
-@operation.write(
-    "removeCollectiveMember", ok=(200, out.Removed, "Removed."), errors=(401, 403, 404, 409, 429)
+@operation.act(
+    "removeCollectiveMember", ok=(out.Removed, "Removed."), errors=(401, 403, 404, 409, 429)
 )
 def remove_member(collective_id: int, profile_id: int) -> Any:
     """Remove a member (coordinators)."""
@@ -352,7 +328,7 @@ def remove_member(collective_id: int, profile_id: int) -> Any:
 
 
 @bp.get("/collectives/<int:collective_id>/decisions")
-@operation("listDecisions", ok=(200, out.DecisionList, "The decisions."), errors=READ_ERRORS)
+@operation.read("listDecisions", ok=(out.DecisionList, "The decisions."))
 def decisions(collective_id: int) -> Any:
     """The collective's decisions, latest closing first."""
     found = ops.get_collective(current_user, collective_id)
@@ -376,7 +352,7 @@ def open_decision(collective_id: int, body: DecisionInput) -> Any:
 
 
 @bp.get("/collectives/<int:collective_id>/decisions/<int:decision_id>")
-@operation("getDecision", ok=(200, out.Decision, "The decision."), errors=READ_ERRORS)
+@operation.read("getDecision", ok=(out.Decision, "The decision."))
 def decision(collective_id: int, decision_id: int) -> Any:
     """A decision with its tally, voters and members."""
     found = dec.get_decision(ops.get_collective(current_user, collective_id), decision_id)
@@ -385,12 +361,7 @@ def decision(collective_id: int, decision_id: int) -> Any:
 
 
 @bp.post("/collectives/<int:collective_id>/decisions/<int:decision_id>/vote")
-@operation.write(
-    "voteOnDecision",
-    body=VoteInput,
-    ok=(200, out.Decision, "The decision with your vote."),
-    errors=ACTION_ERRORS,
-)
+@operation.act("voteOnDecision", body=VoteInput, ok=(out.Decision, "The decision with your vote."))
 def vote(collective_id: int, decision_id: int, body: VoteInput) -> Any:
     """Vote yes, no or abstain (members; voting again replaces one's vote); 409 after closes_at."""
     user, collective = _caller_and(collective_id)

@@ -16,7 +16,7 @@ operation = operations_for("profiles")
 
 
 @bp.get("/me/export")
-@operation("exportMyData", ok=(200, PersonalData, "The caller's data."), errors=(401,))
+@operation.read("exportMyData", ok=(PersonalData, "The caller's data."), errors=(401,))
 def export_my_data() -> Any:
     """Download every piece of data about the caller (GDPR)."""
     response = jsonify(PersonalData.out(**personal_data(require_user())))

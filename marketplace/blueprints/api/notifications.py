@@ -8,7 +8,7 @@ from typing import Any
 from marketplace.blueprints.api.auth import require_user
 from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.pagination import paged
-from marketplace.blueprints.api.spec import PAGE_ERRORS, operations_for
+from marketplace.blueprints.api.spec import operations_for
 from marketplace.links import absolute
 from marketplace.notifications.models import Notification as NotificationRow
 from marketplace.notifications.operations import mark_read, notifications_of, unread_count
@@ -34,12 +34,7 @@ def notification_json(notification: NotificationRow) -> dict[str, Any]:
 
 
 @bp.get("/me/notifications")
-@operation(
-    "listMyNotifications",
-    paged=True,
-    ok=(200, NotificationList, "A page of notifications."),
-    errors=PAGE_ERRORS,
-)
+@operation.paged("listMyNotifications", ok=(NotificationList, "A page of notifications."))
 def my_notifications() -> Any:
     """The caller's notifications, newest first, with the unread count."""
     user = require_user()
@@ -47,11 +42,11 @@ def my_notifications() -> Any:
 
 
 @bp.post("/me/notifications/read")
-@operation.write(
+@operation.act(
     "readMyNotifications",
     body=ReadNotifications,
     body_required=False,
-    ok=(200, ReadResult, "How many were marked, and how many stay unread."),
+    ok=(ReadResult, "How many were marked, and how many stay unread."),
     errors=(400, 401, 422, 429),
 )
 def read_my_notifications(body: ReadNotifications) -> Any:

@@ -13,9 +13,6 @@ from marketplace.blueprints.api.auth import require_user
 from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.pagination import page_args, page_body
 from marketplace.blueprints.api.spec import (
-    LIST_ERRORS,
-    READ_ERRORS,
-    UPDATE_ERRORS,
     operations_for,
 )
 from marketplace.caes.schemas import cae_ref
@@ -89,13 +86,7 @@ def _list_item(hit: Hit, ranked: bool) -> dict[str, Any]:
 
 
 @bp.get("/profiles")
-@operation(
-    "listProfiles",
-    query=ProfileQuery,
-    paged=True,
-    ok=(200, ProfileList, "A page of profiles."),
-    errors=LIST_ERRORS,
-)
+@operation.paged("listProfiles", query=ProfileQuery, ok=(ProfileList, "A page of profiles."))
 def profiles(query: ProfileQuery) -> Any:
     """Full-text search of visible profiles (best first), or without q the most recently updated
     first; with facets counted over the visible matches.
@@ -120,27 +111,21 @@ def profiles(query: ProfileQuery) -> Any:
 
 
 @bp.get("/profiles/<int:profile_id>")
-@operation("getProfile", ok=(200, Profile, "The profile."), errors=READ_ERRORS)
+@operation.read("getProfile", ok=(Profile, "The profile."))
 def profile(profile_id: int) -> Any:
     """One profile (404 when absent or not visible to you)."""
     return profile_json(get_profile(current_user, profile_id))
 
 
 @bp.get("/me")
-@operation("getMe", ok=(200, Me, "The caller."), errors=(401,))
+@operation.read("getMe", ok=(Me, "The caller."), errors=(401,))
 def me() -> Any:
     """The caller's account, membership and profile."""
     return me_json(require_user())
 
 
 @bp.patch("/me/profile")
-@operation.write(
-    "updateMyProfile",
-    body=ProfileUpdate,
-    partial=True,
-    ok=(200, Profile, "The updated profile."),
-    errors=UPDATE_ERRORS,
-)
+@operation.update("updateMyProfile", body=ProfileUpdate, ok=(Profile, "The updated profile."))
 def update_my_profile(body: ProfileUpdate) -> Any:
     """Change any writable field of one's profile (skills replaces the list)."""
     user = require_user()

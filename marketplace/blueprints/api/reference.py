@@ -41,7 +41,7 @@ def _skill_values(skill: SkillRow, profile_count: int) -> dict[str, Any]:
 
 
 @bp.get("/caes")
-@operation("listCaes", paged=True, ok=(200, CaeList, "A page of CAEs."), errors=PAGE_ERRORS)
+@operation.paged("listCaes", ok=(CaeList, "A page of CAEs."))
 def caes() -> Any:
     """The CAE directory, by name."""
     page, per_page = page_args()
@@ -76,12 +76,8 @@ def _visible_skills(query: str, page: int, per_page: int) -> tuple[list[tuple[Sk
 
 
 @bp.get("/skills")
-@operation(
-    "listSkills",
-    query=SkillQuery,
-    paged=True,
-    ok=(200, SkillList, "A page of skills."),
-    errors=PAGE_ERRORS,
+@operation.paged(
+    "listSkills", query=SkillQuery, ok=(SkillList, "A page of skills."), errors=PAGE_ERRORS
 )
 def skills(query: SkillQuery) -> Any:
     """Skills autocomplete (prefix, case- and accent-insensitive).

@@ -71,8 +71,8 @@ class Operation:
 
     operation_id: str
     tag: str
-    #: The success: (status, schema or raw OpenAPI schema dict or None[, description]).
-    ok: tuple[Any, ...] = (200, None, "OK")
+    #: The success: (status, schema or raw OpenAPI schema dict or None, description).
+    ok: tuple[int, Any, str] = (200, None, "OK")
     errors: tuple[int, ...] = ()
     body: type[Schema] | None = None
     body_required: bool = True
@@ -117,7 +117,8 @@ Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 class Operations:
     """The declarations of one tag's views: ``operation(...)`` as :func:`operation` without
-    the tag, and ``operation.write(...)`` for a write rate-limited per caller."""
+    the tag, ``operation.write(...)`` for a write rate-limited per caller, and the usual kinds
+    (``read``, ``paged``, ``create``, ``update``, ``act``) with their status and errors."""
 
     def __init__(self, tag: str, write_limit: str | None = None) -> None:
         self.tag = tag
@@ -133,6 +134,36 @@ class Operations:
         assert rate is not None, "a write has a rate limit"
         limited = limiter.limit(rate, key_func=rate_limit_key)
         return lambda view: limited(declared(view))
+
+    def read(self, operation_id: str, *, ok: tuple[Any, ...], **options: Any) -> Decorator:
+        """Declare a read (``ok=(schema, description)``, 200); errors 401, 404 if not given."""
+        options.setdefault("errors", READ_ERRORS)
+        return self(operation_id, ok=_success(200, ok), **options)
+
+    def paged(self, operation_id: str, *, ok: tuple[Any, ...], **options: Any) -> Decorator:
+        """Declare a page of a list (``page``, ``per_page``): 200; errors a list's if not given."""
+        options.setdefault("errors", LIST_ERRORS if "query" in options else PAGE_ERRORS)
+        return self(operation_id, ok=_success(200, ok), paged=True, **options)
+
+    def create(self, operation_id: str, *, ok: tuple[Any, ...], **options: Any) -> Decorator:
+        """Declare a write that creates: 201; errors as a creation's if not given."""
+        options.setdefault("errors", CREATE_ERRORS)
+        return self.write(operation_id, ok=_success(201, ok), **options)
+
+    def update(self, operation_id: str, *, ok: tuple[Any, ...], **options: Any) -> Decorator:
+        """Declare a PATCH (its body partial): 200; errors as an update's if not given."""
+        options.setdefault("errors", UPDATE_ERRORS)
+        return self.write(operation_id, ok=_success(200, ok), partial=True, **options)
+
+    def act(self, operation_id: str, *, ok: tuple[Any, ...], **options: Any) -> Decorator:
+        """Declare an action on an object: 200; errors as an action's if not given."""
+        options.setdefault("errors", ACTION_ERRORS)
+        return self.write(operation_id, ok=_success(200, ok), **options)
+
+
+def _success(status: int, ok: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``(schema, description)`` with the default status, or ``(status, schema, description)``."""
+    return ok if len(ok) == 3 else (status, *ok)
 
 
 def operations_for(tag: str, write_limit: str | None = None) -> Operations:
@@ -230,8 +261,7 @@ def prose(view: Callable[..., Any]) -> tuple[str, str | None]:
 
 def _responses(op: Operation, models: set[type[BaseModel]]) -> dict[str, Any]:
     responses: dict[str, Any] = {}
-    status, schema, *text = op.ok
-    successes = {status: (schema, text[0] if text else "OK"), **op.also}
+    successes = {op.ok[0]: (op.ok[1], op.ok[2]), **op.also}
     for status, (schema, description) in successes.items():
         entry: dict[str, Any] = {"description": description}
         if schema is not None:

@@ -12,10 +12,6 @@ from marketplace.blueprints.api.auth import require_user
 from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.pagination import paged
 from marketplace.blueprints.api.spec import (
-    ACTION_ERRORS,
-    CREATE_ERRORS,
-    LIST_ERRORS,
-    READ_ERRORS,
     operations_for,
 )
 from marketplace.links import external_url
@@ -144,13 +140,7 @@ def subcontract_json(record: SubcontractRow) -> dict[str, Any]:
 
 
 @bp.get("/offers")
-@operation(
-    "listOffers",
-    query=OfferQuery,
-    paged=True,
-    ok=(200, OfferList, "A page of offers."),
-    errors=LIST_ERRORS,
-)
+@operation.paged("listOffers", query=OfferQuery, ok=(OfferList, "A page of offers."))
 def offers(query: OfferQuery):
     """Visible offers, most recent first."""
     filters = OfferFilters(
@@ -160,9 +150,7 @@ def offers(query: OfferQuery):
 
 
 @bp.post("/offers")
-@operation.write(
-    "createOffer", body=OfferInput, ok=(201, Offer, "The offer."), errors=CREATE_ERRORS
-)
+@operation.create("createOffer", body=OfferInput, ok=(Offer, "The offer."))
 def post_offer(body: OfferInput):
     """Post an offer (verified members)."""
     offer = create_offer(require_user(), body)
@@ -170,7 +158,7 @@ def post_offer(body: OfferInput):
 
 
 @bp.get("/offers/<int:offer_id>")
-@operation("getOffer", ok=(200, Offer, "The offer."), errors=READ_ERRORS)
+@operation.read("getOffer", ok=(Offer, "The offer."))
 def offer(offer_id: int):
     """One offer, with the responses the caller may see."""
     found = get_offer(current_user, offer_id)
@@ -178,12 +166,7 @@ def offer(offer_id: int):
 
 
 @bp.post("/offers/<int:offer_id>/responses")
-@operation.write(
-    "respondToOffer",
-    body=OfferResponseInput,
-    ok=(201, OfferResponse, "The response."),
-    errors=ACTION_ERRORS,
-)
+@operation.act("respondToOffer", body=OfferResponseInput, ok=(201, OfferResponse, "The response."))
 def post_response(offer_id: int, body: OfferResponseInput):
     """Answer an offer with a message and a price; 409 if not open."""
     user = require_user()
@@ -192,12 +175,11 @@ def post_response(offer_id: int, body: OfferResponseInput):
 
 
 @bp.post("/offers/<int:offer_id>/responses/<int:response_id>/accept")
-@operation.write(
+@operation.act(
     "acceptOfferResponse",
     body=AcceptInput,
     body_required=False,
     ok=(201, Subcontract, "The proposed subcontract."),
-    errors=ACTION_ERRORS,
 )
 def accept(offer_id: int, response_id: int, body: AcceptInput):
     """The owner accepts a response: a subcontract is proposed to its author and the offer becomes
@@ -212,12 +194,8 @@ def accept(offer_id: int, response_id: int, body: AcceptInput):
 
 
 @bp.get("/subcontracts")
-@operation(
-    "listSubcontracts",
-    query=SubcontractQuery,
-    paged=True,
-    ok=(200, SubcontractList, "A page of records."),
-    errors=LIST_ERRORS,
+@operation.paged(
+    "listSubcontracts", query=SubcontractQuery, ok=(SubcontractList, "A page of records.")
 )
 def subcontracts(query: SubcontractQuery):
     """Records one is party to (all of one's CAE for its managers)."""
@@ -239,17 +217,17 @@ def post_subcontract(body: SubcontractInput):
 
 
 @bp.get("/subcontracts/<int:record_id>")
-@operation("getSubcontract", ok=(200, Subcontract, "The record."), errors=READ_ERRORS)
+@operation.read("getSubcontract", ok=(Subcontract, "The record."))
 def subcontract(record_id: int):
     """One record (parties, their CAEs' managers and admins; 404 otherwise)."""
     return subcontract_json(get_subcontract(require_user(), record_id))
 
 
 @bp.post("/subcontracts/<int:record_id>/transition")
-@operation.write(
+@operation.act(
     "moveSubcontract",
     body=TransitionInput,
-    ok=(200, Subcontract, "The moved record."),
+    ok=(Subcontract, "The moved record."),
     errors=(400, 401, 404, 409, 422, 429),
 )
 def move_subcontract(record_id: int, body: TransitionInput):
@@ -265,11 +243,8 @@ def move_subcontract(record_id: int, body: TransitionInput):
 
 
 @bp.get("/caes/<int:cae_id>/stats")
-@operation(
-    "getCaeStats",
-    query=PeriodQuery,
-    ok=(200, CaeStats, "The figures."),
-    errors=(401, 403, 404, 422),
+@operation.read(
+    "getCaeStats", query=PeriodQuery, ok=(CaeStats, "The figures."), errors=(401, 403, 404, 422)
 )
 def cae_stats(cae_id: int, query: PeriodQuery):
     """A CAE's figures over a period (its managers and admins).
@@ -297,11 +272,11 @@ def cae_stats(cae_id: int, query: PeriodQuery):
 
 
 @bp.get("/caes/<int:cae_id>/subcontracts.csv")
-@operation(
+@operation.read(
     "getCaeLedgerCsv",
     query=PeriodQuery,
     content_type="text/csv",
-    ok=(200, {"type": "string"}, "The CSV file."),
+    ok=({"type": "string"}, "The CSV file."),
     errors=(401, 403, 404, 422),
 )
 def cae_ledger_csv(cae_id: int, query: PeriodQuery):

@@ -15,9 +15,6 @@ from marketplace.blueprints.api.pagination import page_args, page_body, paged
 from marketplace.blueprints.api.serializers import cae_ref
 from marketplace.blueprints.api.spec import (
     ACTION_ERRORS,
-    CREATE_ERRORS,
-    LIST_ERRORS,
-    READ_ERRORS,
     operations_for,
 )
 from marketplace.errors import NotFound, ValidationError
@@ -145,13 +142,7 @@ def suggestion_json(s: Suggestion) -> dict[str, Any]:
 
 
 @bp.get("/tenders")
-@operation(
-    "listTenders",
-    query=TenderQuery,
-    paged=True,
-    ok=(200, TenderList, "A page of tenders."),
-    errors=LIST_ERRORS,
-)
+@operation.paged("listTenders", query=TenderQuery, ok=(TenderList, "A page of tenders."))
 def tenders(query: TenderQuery) -> Any:
     """Visible tenders, nearest deadline first (with q: best first)."""
     filters = TenderFilters(**query.model_dump())
@@ -159,27 +150,24 @@ def tenders(query: TenderQuery) -> Any:
 
 
 @bp.post("/tenders")
-@operation.write(
-    "createTender", body=TenderCreate, ok=(201, Tender, "The tender."), errors=CREATE_ERRORS
-)
+@operation.create("createTender", body=TenderCreate, ok=(Tender, "The tender."))
 def post_tender(body: TenderCreate) -> Any:
     """Post a tender; the caller is the owner, the first member of the team and its lead."""
     return tender_json(create_tender(require_user(), body))
 
 
 @bp.get("/tenders/<int:tender_id>")
-@operation("getTender", ok=(200, Tender, "The tender."), errors=READ_ERRORS)
+@operation.read("getTender", ok=(Tender, "The tender."))
 def tender(tender_id: int) -> Any:
     """One tender (404 when not visible)."""
     return tender_json(get_tender(current_user, tender_id))
 
 
 @bp.patch("/tenders/<int:tender_id>")
-@operation.write(
+@operation.update(
     "updateTender",
     body=TenderUpdate,
-    partial=True,
-    ok=(200, Tender, "The tender."),
+    ok=(Tender, "The tender."),
     errors=ACTION_ERRORS,
     limit="60 per minute",
 )
@@ -205,11 +193,8 @@ def post_application(tender_id: int, body: TenderApplicationCreate) -> Any:
 
 
 @bp.get("/tenders/<int:tender_id>/applications")
-@operation(
-    "listTenderApplications",
-    paged=True,
-    ok=(200, TenderApplicationList, "Applications."),
-    errors=(400, 401, 404),
+@operation.paged(
+    "listTenderApplications", ok=(TenderApplicationList, "Applications."), errors=(400, 401, 404)
 )
 def list_applications(tender_id: int) -> Any:
     """The owner sees every application; an applicant only their own."""
@@ -221,11 +206,10 @@ def list_applications(tender_id: int) -> Any:
 
 
 @bp.post("/tenders/<int:tender_id>/applications/<int:application_id>/decision")
-@operation.write(
+@operation.act(
     "decideTenderApplication",
     body=TenderDecision,
-    ok=(200, TenderApplication, "The decided application."),
-    errors=ACTION_ERRORS,
+    ok=(TenderApplication, "The decided application."),
     limit="60 per minute",
 )
 def decide_application(tender_id: int, application_id: int, body: TenderDecision) -> Any:
@@ -240,11 +224,10 @@ def decide_application(tender_id: int, application_id: int, body: TenderDecision
 
 
 @bp.get("/tenders/<int:tender_id>/suggestions")
-@operation(
+@operation.paged(
     "tenderSuggestions",
     query=SuggestionQuery,
-    paged=True,
-    ok=(200, TenderSuggestionList, "Ranked people."),
+    ok=(TenderSuggestionList, "Ranked people."),
     errors=(400, 401, 404, 422),
 )
 def tender_suggestions(tender_id: int, query: SuggestionQuery) -> Any:
@@ -264,11 +247,8 @@ def tender_suggestions(tender_id: int, query: SuggestionQuery) -> Any:
 
 
 @bp.get("/tenders/<int:tender_id>/calendar.ics")
-@operation(
-    "tenderCalendar",
-    content_type="text/calendar",
-    ok=(200, {"type": "string"}, "RFC 5545 calendar."),
-    errors=READ_ERRORS,
+@operation.read(
+    "tenderCalendar", content_type="text/calendar", ok=({"type": "string"}, "RFC 5545 calendar.")
 )
 def tender_calendar(tender_id: int) -> Any:
     """The deadline as an iCalendar event."""
