@@ -2,10 +2,11 @@
 from them and from the domains' schemas (no path of the document is written by hand).
 
 A view declares what it reads and answers; its docstring is the operation's prose (the first
-paragraph its summary, the others its description)::
+paragraph its summary, the others its description); ``create`` (as ``read``, ``paged``, ``update``,
+``act``) brings its status (201) and errors, which ``errors=`` or ``ok=(status, ...)`` override::
 
     @bp.post("/collectives")
-    @operation.write("createCollective", body=CollectiveInput, ok=(201, Collective), errors=...)
+    @operation.create("createCollective", body=CollectiveInput, ok=(Collective, "The collective."))
     def create_collective(body: CollectiveInput):
         '''Create a collective.'''
 
