@@ -481,8 +481,8 @@ class TenderUpdate(TenderWrite):
         ),
     ] = None
     form: TeamFormInput = None
-    lead_profile_id: Annotated[  # type: ignore[valid-type]
-        _id_or(_lead_message),
+    lead_profile_id: Annotated[
+        _id_or(_lead_message),  # type: ignore[valid-type]
         WithJsonSchema({**ID_IN, "description": "A cotraitant of the team."}),
     ] = None
     team: Annotated[
