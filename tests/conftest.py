@@ -103,10 +103,20 @@ def database_url(tmp_path_factory) -> str:
     return url
 
 
+#: Connections of this worker's database left open in a transaction by the test that just ended
+#: (a client or context it did not close): they would hold TRUNCATE's lock for ever.
+_LEFTOVERS = text(
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
+    " AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'"
+)
+
+
 def _empty_tables() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as conn:
         if db.engine.dialect.name == "postgresql":
+            conn.execute(_LEFTOVERS)
+            conn.execute(text("SET LOCAL lock_timeout = '60s'"))  # fail, never hang
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
             for name in tables:
