@@ -24,6 +24,7 @@ from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import close_all_sessions
 
 from marketplace import create_app
 from marketplace.actors import SYSTEM
@@ -103,19 +104,10 @@ def database_url(tmp_path_factory) -> str:
     return url
 
 
-#: Connections of this worker's database left open in a transaction by the test that just ended
-#: (a client or context it did not close): they would hold TRUNCATE's lock for ever.
-_LEFTOVERS = text(
-    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
-    " AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'"
-)
-
-
 def _empty_tables() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as conn:
         if db.engine.dialect.name == "postgresql":
-            conn.execute(_LEFTOVERS)
             conn.execute(text("SET LOCAL lock_timeout = '60s'"))  # fail, never hang
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
@@ -146,6 +138,9 @@ def app(app_config):
     with app.app_context():
         yield app
         db.session.remove()
+        # A session a test's request or context left open would hold its transaction, and on
+        # PostgreSQL TRUNCATE would wait for it: every session of the process ends here.
+        close_all_sessions()
         _empty_tables()
         db.engine.dispose()
 
