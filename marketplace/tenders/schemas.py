@@ -311,6 +311,9 @@ def _members(value: Any) -> Any:
     return value
 
 
+_LEAD_DOC = WithJsonSchema({**ID_IN, "description": "A cotraitant of the team."})
+
+
 class TenderTeamInput(Nested):
     """The team as shown ({form, lead_profile_id, members}); kind and names are read-only."""
 
@@ -481,10 +484,7 @@ class TenderUpdate(TenderWrite):
         ),
     ] = None
     form: TeamFormInput = None
-    lead_profile_id: Annotated[
-        _id_or(_lead_message),  # type: ignore[valid-type]
-        WithJsonSchema({**ID_IN, "description": "A cotraitant of the team."}),
-    ] = None
+    lead_profile_id: Annotated[_id_or(_lead_message), _LEAD_DOC] = None  # type: ignore[valid-type]
     team: Annotated[
         TenderTeamInput, _object_or(_team_message), WrapValidator(_first_error_only)
     ] = None  # type: ignore[assignment]
