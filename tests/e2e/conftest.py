@@ -160,7 +160,7 @@ class Watched:
             accept_downloads=True,
             **options,
         )
-        self.context.set_default_timeout(10_000)
+        self.context.set_default_timeout(30_000)
         self.context.on("page", self._watch)
 
     def _watch(self, page) -> None:
