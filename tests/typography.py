@@ -26,3 +26,9 @@ def fr(text: str) -> str:
 def plain(text: str) -> str:
     """The text with its no-break spaces as plain spaces (for amounts typed back in a form)."""
     return text.replace(NBSP, " ").replace(NNBSP, " ")
+
+
+def money(text: str) -> str:
+    """An amount as Babel writes it in French: '1 078,00 €' → '1\u202f078,00\u00a0€'."""
+    text = re.sub(r"(?<=\d) (?=\d{3}\b)", NNBSP, text)
+    return text.replace(" €", NBSP + "€")
