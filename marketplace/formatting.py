@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from babel.numbers import format_currency, format_decimal
 from flask_babel import get_locale
 
 from marketplace.timeutil import to_paris
@@ -15,18 +16,31 @@ def _is_english() -> bool:
     return bool(locale and locale.language == "en")
 
 
+def _locale() -> str:
+    """The reader's locale for Babel: French unless the page is in English."""
+    return "en" if _is_english() else "fr_FR"
+
+
 def money(cents: int | None, *, with_cents: bool = True) -> str:
-    """Integer cents to '1 234,56 €' (French) or '€1,234.56' (English)."""
+    """Integer cents to '1 234,56 €' (French, narrow no-break spaces) or '€1,234.56' (English).
+
+    Babel writes the number: the French grouping is a narrow no-break space (U+202F) and the
+    euro sign follows a no-break space, so an amount never breaks across two lines.
+    """
     if cents is None:
         return ""
-    sign = "-" if cents < 0 else ""
-    euros, rest = divmod(abs(int(cents)), 100)
-    if _is_english():
-        text = f"{euros:,}" + (f".{rest:02d}" if with_cents else "")
-        return f"{sign}€{text}"
-    grouped = f"{euros:,}".replace(",", " ")
-    text = grouped + (f",{rest:02d}" if with_cents else "")
-    return f"{sign}{text} €"
+    amount = Decimal(int(cents)) / 100
+    if with_cents:
+        return format_currency(amount, "EUR", locale=_locale())
+    pattern = "¤#,##0" if _is_english() else "#,##0\u00a0¤"
+    return format_currency(amount, "EUR", format=pattern, locale=_locale(), currency_digits=False)
+
+
+def number(value: int | None) -> str:
+    """A count for people: '12 000' in French (narrow no-break space), '12,000' in English."""
+    if value is None:
+        return ""
+    return format_decimal(value, locale=_locale())
 
 
 def cents_to_input(cents: int | None) -> str:

@@ -286,6 +286,7 @@ def init_templates(app: Flask) -> None:
     env = app.jinja_env
     env.add_extension("jinja2.ext.do")
     env.filters["money"] = formatting.money
+    env.filters["number"] = formatting.number
     env.filters["date"] = formatting.date_short
     env.filters["datetime"] = formatting.datetime_short
     env.filters["department"] = geo.department_label

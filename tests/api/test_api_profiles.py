@@ -8,6 +8,7 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.profiles.models import Profile
+from tests import typography
 
 PROFILE_KEYS = {
     "id", "display_name", "headline", "bio", "cae", "status", "city", "department", "region",
@@ -237,7 +238,9 @@ def test_invalid_filters_are_422_with_fields(client, directory):
     assert error["message"] == "Certains filtres ne sont pas valides."
     assert set(error["fields"]) == {"status", "availability", "department", "region", "cae"}
     assert error["fields"]["region"] == ["Région inconnue."]
-    assert error["fields"]["cae"] == ["Attendu : l’identifiant d’une CAE (un nombre entier)."]
+    assert error["fields"]["cae"] == [
+        typography.fr("Attendu : l’identifiant d’une CAE (un nombre entier).")
+    ]
 
 
 # Visibility ----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from tender_helpers import bearer, post, two_lots
 from marketplace.extensions import db
 from marketplace.tenders.models import Tender, TenderEvent
 from marketplace.timeutil import utcnow
+from tests import typography
 
 world = tender_helpers.world  # the fixture
 
@@ -116,7 +117,12 @@ def test_done_when_two_caes_build_a_team(client, world, login):
     sheet = client.get(f"/appels-d-offres/{tender['id']}/fiche-equipe")
     text = sheet.get_data(as_text=True)
     assert sheet.status_code == 200
-    assert "DC1" in text and "60 000,00" in text and "Coop C" in text and "mandataire" in text
+    assert (
+        "DC1" in text
+        and typography.money("60 000,00") in text
+        and "Coop C" in text
+        and "mandataire" in text
+    )
     csv = client.get(f"/appels-d-offres/{tender['id']}/equipe.csv")
     assert csv.mimetype == "text/csv" and csv.data.startswith(b"\xef\xbb\xbf")
     assert "Ines Martin" in csv.get_data(as_text=True) and ";60000,00;" in csv.get_data(

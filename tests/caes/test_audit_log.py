@@ -8,6 +8,7 @@ from marketplace.accounts.operations import change_membership, change_role
 from marketplace.audit import AuditEntry
 from marketplace.caes.operations import update_cae
 from marketplace.extensions import db
+from tests import typography
 
 
 def actions() -> list[tuple[str, int | None, int | None, str]]:
@@ -57,4 +58,4 @@ def test_only_admins_read_the_log(client, make_cae, make_user, login):
     page = client.get("/gestion/journal")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "Noémie" in html and "décision d'adhésion" in html
+    assert "Noémie" in html and typography.fr("décision d'adhésion") in html

@@ -168,7 +168,7 @@ def test_directory_lists_caes_with_their_members(client, directory, make_user):
     assert "Rénovation énergétique" in page
     oxalis = page[page.index("Oxalis</a>") :]
     oxalis = oxalis[: oxalis.index("</article>")]
-    assert str(escape(ngettext("%(num)d verified member", "%(num)d verified members", 2))) in oxalis
+    assert str(escape(ngettext("%(num)s verified member", "%(num)s verified members", 2))) in oxalis
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from marketplace.extensions import db
 from marketplace.members_import import ImportErrors, format_error, import_members
 from marketplace.profiles.models import Profile
 from marketplace.skills.models import Skill
+from tests import typography
 from tests.conftest import links_in
 
 HEADER = (
@@ -434,8 +435,10 @@ def test_errors_read_in_french(app, app_config, tmp_path, write_csv):
         translations_cache.clear()
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "ligne 3 : statut inconnu « foo » (valeurs possibles : project_holder, employee, "
-        "associate).",
-        "ligne 3 : département inconnu « 99 ».",
+        typography.fr(
+            "ligne 3 : statut inconnu « foo » (valeurs possibles : project_holder, employee, "
+            "associate)."
+        ),
+        typography.fr("ligne 3 : département inconnu « 99 »."),
         "Erreur : 2 erreurs : rien n'a été importé.",
     ]

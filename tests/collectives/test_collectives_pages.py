@@ -12,6 +12,7 @@ from marketplace.collectives import operations as ops
 from marketplace.collectives.models import Collective, Decision, JoinRequest
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
+from tests import typography
 
 
 def _collective(creator, **fields) -> Collective:
@@ -264,7 +265,7 @@ def test_coordinator_edits_and_cannot_narrow_to_one_cae_with_outsiders(
     response = client.post(url, data=data)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "Texte tapé" in page and "d'autres CAE" in page.replace("&#39;", "'")
+    assert "Texte tapé" in page and typography.fr("d'autres CAE") in page
     response = client.post(url, data={**data, "audience": "public"})
     assert response.status_code == 302
     db.session.refresh(collective)
@@ -323,7 +324,7 @@ def test_invite_from_a_profile_page(client, login, make_cae, make_user):
     collective = _collective(creator)
     login(creator)
     page = client.get(f"/profils/{guest.profile.id}").get_data(as_text=True)
-    assert "Inviter dans « Rénovateurs du Rhône »" in page
+    assert typography.fr("Inviter dans « Rénovateurs du Rhône »") in page
     response = client.post(
         "/collectifs/inviter", data={"collective_id": collective.id, "profile_id": guest.profile.id}
     )
@@ -348,9 +349,9 @@ def test_coordinator_cancels_an_invitation(client, login, make_user):
     login(guest)
     assert client.post(url).status_code == 403
     login(creator)
-    assert "Annuler l'invitation" in client.get(f"/collectifs/{collective.id}").get_data(
-        as_text=True
-    )
+    assert typography.fr("Annuler l'invitation") in client.get(
+        f"/collectifs/{collective.id}"
+    ).get_data(as_text=True)
     assert client.post(url).status_code == 302
     db.session.refresh(invitation)
     assert invitation.state == "cancelled"

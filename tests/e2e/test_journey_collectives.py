@@ -36,7 +36,7 @@ def test_create_invite_vote(as_person, viewport):
     expect(invitee.locator(".bell-count")).to_contain_text("non lue")
     invitee.locator(".bell").click()
     invitee.get_by_role("button", name=re.compile(re.escape(name))).first.click()
-    invitee.get_by_role("button", name="Accepter l'invitation").click()
+    invitee.get_by_role("button", name="Accepter l’invitation").click()
     expect(invitee.get_by_role("button", name="Quitter le collectif")).to_be_visible()
 
     coordinator.reload()

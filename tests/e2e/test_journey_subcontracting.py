@@ -30,7 +30,7 @@ def test_offer_response_record_paid_figures(as_person, viewport):
     client.get_by_label("Compétences").fill("Charpente")
     client.get_by_label("Budget (€ HT)").fill("5000")
     client.get_by_role("radio", name=re.compile("toutes les CAE")).check()
-    client.get_by_role("button", name="Publier l'offre").click()
+    client.get_by_role("button", name="Publier l’offre").click()
     expect(client.get_by_role("heading", level=1)).to_have_text(title)
     offer_url = client.url
 

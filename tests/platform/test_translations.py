@@ -7,6 +7,9 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from marketplace.formatting import money, number
+from tests.typography import fr
+
 ROOT = Path(__file__).resolve().parents[2]
 METHOD_MAP = [
     ("marketplace/**.py", "python"),
@@ -60,3 +63,23 @@ def test_home_page_is_french_by_default_and_english_on_request(client):
     page = client.get("/").get_data(as_text=True)
     assert '<html lang="en">' in page
     assert "Create an account" in page
+
+
+def test_the_french_catalog_follows_french_typography():
+    """No-break spaces before : ; ! ? and inside « », one apostrophe (’), in every translation."""
+    with open(ROOT / "translations/fr/LC_MESSAGES/messages.po", "rb") as f:
+        catalog = read_po(f, locale="fr")
+    wrong = []
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple | list) else [message.string]
+        wrong.extend(f"{s!r} → {fr(s)!r}" for s in strings if s and fr(s) != s)
+    assert not wrong, f"{len(wrong)} translations to fix:\n" + "\n".join(wrong[:30])
+
+
+def test_amounts_and_counts_are_written_by_babel(app):
+    with app.test_request_context("/"):
+        assert money(123456) == "1\u202f234,56\u00a0€"
+        assert money(100_000_00, with_cents=False) == "100\u202f000\u00a0€"
+        assert number(12_000) == "12\u202f000"

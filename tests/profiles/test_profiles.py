@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from marketplace.extensions import db
 from marketplace.profiles.models import Profile, ProfileSkill
 from marketplace.skills.models import Skill
+from tests import typography
 from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,6 +41,7 @@ FRENCH = _french_catalog()
 
 def said(en: str, fr: str, **values) -> str:
     """The text the French interface shows: French once the catalogs are compiled with it."""
+    fr = typography.fr(fr)
     text = fr if en in FRENCH else en
     if en in FRENCH:
         assert FRENCH[en] == fr, f"catalog says {FRENCH[en]!r}"
@@ -386,7 +388,7 @@ def test_list_keeps_filters_in_the_form_and_shows_empty_state(client, people):
 
 def test_list_count_text(client, people):
     page = client.get("/profils").get_data(as_text=True)
-    assert said("%(num)d profiles", "%(num)d profils", num=3) in page
+    assert said("%(num)s profiles", "%(num)s profils", num=3) in page
 
 
 def test_list_pagination_keeps_filters(client, make_cae, make_user):

@@ -9,6 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
+from tests import typography
+
 
 def propose(client, headers, sub, amount, vat="20", starts_on="2026-03-02", **extra):
     body = {
@@ -174,4 +176,7 @@ def test_the_figures_page_lists_the_latest_records_and_counts_them_all(
     assert 'data-figure="count">4<' in text  # internal, to and from Nantes, and 2027
     listed = [int(i) for i in re.findall(r'href="/sous-traitances/(\d+)"', text)]
     assert listed == [ledger["later"], ledger["from_nantes"]]  # newest first
-    assert "Les 2 dernières des 4 prestations ; le journal CSV les contient toutes." in text
+    assert (
+        typography.fr("Les 2 dernières des 4 prestations ; le journal CSV les contient toutes.")
+        in text
+    )

@@ -13,6 +13,7 @@ from marketplace.extensions import db
 from marketplace.subcontracting.models import Subcontract
 from marketplace.tenders.operations import create_tender
 from marketplace.timeutil import utcnow
+from tests import typography
 
 
 def a_tender(owner, audience: str) -> int:
@@ -61,7 +62,9 @@ def test_a_missing_or_hidden_tender_is_refused_with_its_field(client, people, wh
     answer = propose(client, h["client"], u["sub"], tender_id)
     assert answer.status_code == 422, answer.get_json()
     error = answer.get_json()["error"]
-    assert error["fields"]["tender_id"] == ["Aucun appel d'offres visible n'a ce numéro."]
+    assert error["fields"]["tender_id"] == [
+        typography.fr("Aucun appel d'offres visible n'a ce numéro.")
+    ]
     assert db.session.query(Subcontract).count() == 0
 
 

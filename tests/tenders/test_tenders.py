@@ -15,6 +15,7 @@ from marketplace.tenders.suggestions import complete_team, suggestions_by_lot
 from marketplace.tenders.team import direct_payment, team_of
 from marketplace.tenders.timing import countdown
 from marketplace.timeutil import utcnow
+from tests import typography
 
 
 def tender_data(**extra) -> dict:
@@ -159,7 +160,7 @@ def test_apply_and_decide_through_the_pages(client, make_cae, make_user, login, 
     assert [m.role for m in team.members] == ["lead", "subcontractor"]
     assert team.members[1].share_cents == 100_000 and team.members[1].direct_payment
     html = client.get(f"/appels-d-offres/{tender.id}").get_data(as_text=True)
-    assert "DC4" in html and "paiement direct" in html and "20 %" in html
+    assert "DC4" in html and "paiement direct" in html and typography.fr("20 %") in html
 
 
 def test_status_buttons_move_the_tender(client, make_user, login):
