@@ -143,7 +143,7 @@ class _Importer:
         if notice.is_corrective:
             originals = [self.known[i] for i in notice.linked if i in self.known]
             for original in originals:
-                self._update(original, notice)
+                self._update(original, notice, corrective=True)
             if originals:
                 return None
         existing = self.known.get(notice.idweb)
@@ -167,8 +167,11 @@ class _Importer:
         tender.events.append(TenderEvent(actor_id=None, from_state=None, to_state=tender.status))
         return tender
 
-    def _update(self, tender: Tender, notice: Notice) -> None:
-        self._fill(tender, notice)
+    def _update(self, tender: Tender, notice: Notice, corrective: bool = False) -> None:
+        if corrective:
+            self._correct(tender, notice)
+        else:
+            self._fill(tender, notice)
         if db.session.is_modified(tender) or any(db.session.is_modified(x) for x in tender.lots):
             tender.updated_at = utcnow()
         if notice.cancelled:
@@ -199,6 +202,18 @@ class _Importer:
         if notice.published_on is not None:
             tender.published_on = notice.published_on
         self._set_lots(tender, notice)
+
+    def _correct(self, tender: Tender, notice: Notice) -> None:
+        """A corrective notice changes what it gives (the deadline, most often, or the lots);
+        the original keeps its title, text and link."""
+        if notice.deadline is not None:
+            tender.deadline = notice.deadline
+        if notice.department is not None:
+            tender.department = notice.department
+        if notice.procedure:
+            tender.procedure = notice.procedure
+        if notice.lots:
+            self._set_lots(tender, notice)
 
     def _notice_skills(self, notice: Notice) -> list[str]:
         return self.map.for_descriptors(notice.descriptors) + self.map.for_cpv(notice.cpv)
