@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
@@ -273,8 +274,12 @@ def query_url(base: str, since: date, departments: Iterable[str], offset: int) -
 
 def _get(url: str) -> Any:
     request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
-    with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:  # noqa: S310
-        return json.load(response)
+    try:
+        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:  # noqa: S310
+            return json.load(response)
+    except urllib.error.HTTPError as error:
+        error.close()  # its answer holds the connection
+        raise OSError(f"HTTP {error.code}") from None
 
 
 def fetch_pages(
