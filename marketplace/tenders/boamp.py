@@ -424,7 +424,7 @@ class SkillMap:
     def for_descriptors(self, descriptors: Iterable[tuple[str, str]]) -> list[str]:
         names: list[str] = []
         for code, label in descriptors:
-            names += self.descriptors.get(code, ()) or self.descriptors.get(fold(label), ())
+            names += self.descriptors.get(code, ()) or self.descriptors.get(skill_key(label), ())
         return _distinct(names)
 
     def for_cpv(self, codes: Iterable[str]) -> list[str]:
@@ -438,12 +438,16 @@ class SkillMap:
         return _distinct(names)
 
 
+#: fold() of the few competence names of the table, read thousands of times by an import.
+skill_key = lru_cache(maxsize=4096)(fold)
+
+
 def _distinct(names: list[str]) -> list[str]:
     seen: set[str] = set()
     out = []
     for name in names:
-        if fold(name) not in seen:
-            seen.add(fold(name))
+        if (key := skill_key(name)) not in seen:
+            seen.add(key)
             out.append(name)
     return out
 

@@ -3,8 +3,10 @@
 A notice is a tender with a source (``source_name`` "boamp", ``source_id`` its idweb), no
 owner and no team; verified members see it (tenders/visibility.py) and build their own team's
 tender from it (tenders/notices.py). Importing is idempotent by idweb: a known notice is
-updated in place. Each record is written in its own savepoint: a record that fails is
-reported by its idweb and leaves nothing behind, the others are kept.
+updated in place. Each record is written in a savepoint: a record that fails is
+reported by its idweb and leaves nothing behind, the others are kept. (For speed, records go
+by chunks of 50 in one savepoint; a chunk where one fails is rolled back whole and its records
+written again one savepoint each.)
 
 - A notice whose ``etat`` is ``AVIS_ANNULE`` closes (status cancelled), as does every notice a
   cancellation notice (``nature`` ANNULATION) names in ``annonce_lie``.
@@ -24,7 +26,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -35,9 +37,15 @@ from marketplace.extensions import db
 from marketplace.skills.models import Skill
 from marketplace.skills.operations import get_or_create_skills
 from marketplace.statemachine import compare_and_set
-from marketplace.tenders.boamp import BadRecord, Notice, NoticeLot, SkillMap, parse_record
+from marketplace.tenders.boamp import (
+    BadRecord,
+    Notice,
+    NoticeLot,
+    SkillMap,
+    parse_record,
+    skill_key,
+)
 from marketplace.tenders.models import Tender, TenderEvent, TenderLot
-from marketplace.text import fold
 from marketplace.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -48,6 +56,9 @@ PAGE_SIZE = 100
 #: Opendatasoft serves at most offset + limit ≤ 10,000 records of one query.
 MAX_OFFSET = 10_000
 FETCH_TIMEOUT = 30.0
+#: Records written in one savepoint; when one fails, each of them is written again in a
+#: savepoint of its own, so that a bad record leaves nothing and the others are kept.
+CHUNK = 50
 
 
 @dataclass
@@ -99,8 +110,11 @@ class _Importer:
                 self.report.errors.append((error.idweb, error.message))
         notices.sort(key=_order)
         self._prefetch(notices)
-        for notice in notices:
-            self._one(notice)
+        for start in range(0, len(notices), CHUNK):
+            chunk = notices[start : start + CHUNK]
+            if not self._in_savepoint(chunk):
+                for notice in chunk:  # one failed: each again alone, to keep the others
+                    self._in_savepoint([notice], report_errors=True)
         return self.report
 
     def _prefetch(self, notices: list[Notice]) -> None:
@@ -114,16 +128,27 @@ class _Importer:
         names |= {name for n in notices for lot in n.lots for name in self.map.for_cpv(lot.cpv)}
         self.skills = get_or_create_skills(sorted(names)) if names else {}
 
-    def _one(self, notice: Notice) -> None:
+    def _in_savepoint(self, notices: list[Notice], report_errors: bool = False) -> bool:
+        """Write these notices in one savepoint: all of them, or (False) none, their counts
+        undone too; a failure is reported by its idweb when asked."""
+        report = replace(self.report, errors=list(self.report.errors), new=list(self.report.new))
+        known = dict(self.known)
         try:
             with db.session.begin_nested():
-                created = self._apply(notice)
+                for notice in notices:
+                    self._write(notice)
                 db.session.flush()
         except (SQLAlchemyError, ValueError, TypeError, KeyError) as error:
-            log.warning("BOAMP notice %s skipped", notice.idweb, exc_info=True)
-            message = str(getattr(error, "orig", None) or error).splitlines()[0][:200]
-            self.report.errors.append((notice.idweb, message or type(error).__name__))
-            return
+            self.report, self.known = report, known
+            if report_errors:
+                log.warning("BOAMP notice %s skipped", notices[0].idweb, exc_info=True)
+                message = str(getattr(error, "orig", None) or error).splitlines()[0][:200]
+                self.report.errors.append((notices[0].idweb, message or type(error).__name__))
+            return False
+        return True
+
+    def _write(self, notice: Notice) -> None:
+        created = self._apply(notice)
         if created is not None:
             self.known[notice.idweb] = created
             self.report.created += 1
@@ -163,9 +188,8 @@ class _Importer:
             status="cancelled" if notice.cancelled else "open",
         )
         self._fill(tender, notice)
-        db.session.add(tender)
-        db.session.flush()
         tender.events.append(TenderEvent(actor_id=None, from_state=None, to_state=tender.status))
+        db.session.add(tender)
         return tender
 
     def _update(self, tender: Tender, notice: Notice, corrective: bool = False) -> None:
@@ -230,7 +254,8 @@ class _Importer:
             lot = by_number.pop(data.number, None) or TenderLot(number=data.number)
             lot.title = data.title or f"Lot {data.number}"
             names = self.map.for_cpv(data.cpv) or general
-            skills = [self.skills[fold(name)] for name in names if fold(name) in self.skills]
+            found = (self.skills.get(skill_key(name)) for name in names)
+            skills = [skill for skill in found if skill is not None]
             if [s.id for s in lot.skills] != [s.id for s in skills]:
                 lot.skills = skills
             kept.append(lot)
