@@ -239,3 +239,29 @@ def test_a_pending_account_cannot_open_the_notice_page(client, imported, people,
     assert client.get(f"/appels-d-offres/{notice_id}").status_code == 404
     assert client.post(f"/appels-d-offres/{notice_id}/monter-une-equipe").status_code == 404
     assert "Jean-Moulin" not in client.get("/appels-d-offres").get_data(as_text=True)
+
+
+def test_suggestions_calendar_and_sheet_of_a_notice(client, imported, people, make_user):
+    plumber = make_user(people["member"].cae, first_name="Pia",
+                        skills=[{"name": "Plomberie", "level": 4}])  # fmt: skip
+    headers = bearer(people["tokens"]["other"])
+    notice_id = imported["26-10001"]
+    found = client.get(f"/api/v1/tenders/{notice_id}/suggestions", headers=headers)
+    assert found.status_code == 200
+    assert plumber.profile.id in [s["profile_id"] for s in found.get_json()["items"]]
+    calendar = client.get(f"/api/v1/tenders/{notice_id}/calendar.ics", headers=headers)
+    assert calendar.status_code == 200 and "DTSTART:20310315T110000Z" in calendar.get_data(
+        as_text=True
+    )
+    no_deadline = imported["26-10004"]
+    assert (
+        client.get(f"/api/v1/tenders/{no_deadline}/calendar.ics", headers=headers).status_code
+        == 404
+    )
+    login_client = client
+    with login_client.session_transaction() as session:
+        session["_user_id"] = people["other"].get_id()
+        session["_fresh"] = True
+    assert login_client.get(f"/appels-d-offres/{notice_id}/fiche-equipe").status_code == 200
+    assert login_client.get(f"/appels-d-offres/{notice_id}/equipe.csv").status_code == 200
+    assert login_client.get(f"/appels-d-offres/{notice_id}/modifier").status_code == 403
