@@ -86,17 +86,25 @@ class Notice:
     cpv: list[str]
     lots: list[NoticeLot]
 
+    #: ``nature_libelle``, folded ("avis rectificatif", "resultat de marche"…).
+    nature_label: str = ""
+
     @property
     def is_result(self) -> bool:
-        return self.nature in RESULTS
+        label = self.nature_label
+        return self.nature in RESULTS or "resultat" in label or "attribution" in label
 
     @property
     def is_cancellation(self) -> bool:
-        return self.nature == CANCELLATION and bool(self.linked)
+        return bool(self.linked) and (
+            CANCELLATION in self.nature or "annulation" in self.nature_label
+        )
 
     @property
     def is_corrective(self) -> bool:
-        return self.nature == CORRECTIVE and bool(self.linked)
+        return bool(self.linked) and (
+            CORRECTIVE in self.nature or "rectificatif" in self.nature_label
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -386,6 +394,7 @@ def parse_record(record: Any, position: int) -> Notice:
         deadline=deadline or details.deadline,
         department=_department(record),
         nature=text_of(record.get("nature")).upper(),
+        nature_label=fold(text_of(record.get("nature_libelle"))),
         cancelled=text_of(record.get("etat")).upper() == CANCELLED_STATE,
         linked=[v for v in values_of(record.get("annonce_lie")) if v != idweb],
         descriptors=_descriptors(record),

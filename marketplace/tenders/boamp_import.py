@@ -89,7 +89,7 @@ class ImportReport:
 
 def _order(notice: Notice) -> int:
     """Originals first, then their corrections, then cancellations."""
-    if notice.is_cancellation:
+    if notice.is_cancellation or (notice.cancelled and notice.linked):
         return 2
     return 1 if notice.is_corrective else 0
 
@@ -159,7 +159,10 @@ class _Importer:
         if notice.is_result:
             self.report.ignored += 1
             return None
-        if notice.is_cancellation:
+        linked_known = notice.idweb not in self.known and any(
+            i in self.known for i in notice.linked
+        )
+        if notice.is_cancellation or (notice.cancelled and linked_known):
             originals = [self.known[i] for i in notice.linked if i in self.known]
             if not originals:
                 self.report.ignored += 1

@@ -202,3 +202,23 @@ def test_the_federation_may_point_to_its_own_table(app, tmp_path):
     path.write_text(json.dumps([record]))
     assert run(app, "import-boamp", str(path)).exit_code == 0
     assert notice("26-10099").lots[0].skill_names == ["Plombier·e chauffagiste"]
+
+
+def test_cancellations_said_by_label_or_state_close_what_they_name(app):
+    records = json.loads(Path(RECORDS).read_text())["results"][:3]
+    import_records(records)
+    report = import_records([
+        {"idweb": "26-30001", "objet": "Annulation", "nomacheteur": "Ville",
+         "nature_libelle": "Avis d'annulation", "annonce_lie": "26-10001"},
+        {"idweb": "26-30002", "objet": "Avis annulé", "nomacheteur": "Ville",
+         "nature": "APPEL_OFFRE", "etat": "AVIS_ANNULE", "annonce_lie": ["26-10002"]},
+        {"idweb": "26-30003", "objet": "Résultat", "nomacheteur": "Ville",
+         "nature_libelle": "Résultat de marché", "annonce_lie": ["26-10003"]},
+    ])  # fmt: skip
+    db.session.commit()
+    assert (report.created, report.closed, report.ignored) == (0, 2, 1)
+    assert [notice(i).status for i in ("26-10001", "26-10002", "26-10003")] == [
+        "cancelled",
+        "cancelled",
+        "open",
+    ]
