@@ -505,4 +505,4 @@ def filtered_tenders(viewer: Viewer, filters: TenderFilters, ids: list[int] | No
         stmt = stmt.where(Tender.deadline >= filters.deadline_after)
     if filters.deadline_before:
         stmt = stmt.where(Tender.deadline <= filters.deadline_before)
-    return stmt.order_by(Tender.deadline.is_(None), Tender.deadline, Tender.id)
+    return stmt.order_by(Tender.deadline.asc().nulls_last(), Tender.id)
