@@ -32,7 +32,7 @@ from marketplace.maintenance import analyze
 from marketplace.members_import import ImportErrors, import_members
 from marketplace.notifications import send_digests
 from marketplace.search.cli import register_search_cli
-from marketplace.tenders.cli import notify_due
+from marketplace.tenders.cli import notify_due, tenders_cli
 from marketplace.text import clean, fold
 
 __all__ = ["CommandError", "names_from_email", "register_cli", "transactional"]
@@ -289,7 +289,8 @@ db_group.add_command(db_analyze)  # `flask db analyze` beside `db upgrade`
 
 def register_cli(app: Flask) -> None:
     """Attach the command groups (each lives beside its domain)."""
-    for group in (caes_cli, users_cli, members_cli, demo_cli, notify_cli, collectives_cli):
+    groups = (caes_cli, users_cli, members_cli, demo_cli, notify_cli, collectives_cli, tenders_cli)
+    for group in groups:
         app.cli.add_command(group)
     register_search_cli(app)
     register_backup_cli(app)

@@ -29,6 +29,8 @@ ENV_VARIABLES: dict[str, type] = {
     "JOBS_MAIL_RETRY_SECONDS": float,
     "JOBS_LEASE_SECONDS": float,
     "JOBS_POLL_SECONDS": float,
+    "BOAMP_URL": str,
+    "BOAMP_SKILLS_FILE": str,
 }
 
 #: BASE_URL when none is configured, in development only (what `make run` serves).
@@ -55,6 +57,13 @@ class Defaults:
     JOBS_MAIL_RETRY_SECONDS = 600.0  # first retry; doubles each time (8 tries span about 21 h)
     JOBS_LEASE_SECONDS = 120.0  # a claimed message is taken again after this if its worker died
     JOBS_POLL_SECONDS = 2.0  # how often `flask jobs run` looks for due messages
+    #: The records endpoint of BOAMP's open data (`flask tenders fetch-boamp`).
+    BOAMP_URL = (
+        "https://boamp-datadila.opendatasoft.com/api/explore/v2.1/catalog/datasets/boamp/records"
+    )
+    #: The federation's own table of descriptors and CPV codes → competences (a JSON file
+    #: shaped like marketplace/tenders/data/boamp_skills.json); the packaged one when unset.
+    BOAMP_SKILLS_FILE: str | None = None
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     LANGUAGES = ("fr", "en")

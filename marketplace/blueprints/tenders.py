@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     Response,
@@ -14,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from marketplace.blueprints.outcomes import ANY_REFUSAL, flash_errors, form_errors
@@ -27,6 +30,7 @@ from marketplace.ids import parse_id
 from marketplace.tenders import exports
 from marketplace.tenders.forms import (
     ApplyForm,
+    BuildTeamForm,
     DecisionForm,
     ShareForm,
     StatusForm,
@@ -36,6 +40,7 @@ from marketplace.tenders.forms import (
 )
 from marketplace.tenders.listing import search_tenders
 from marketplace.tenders.models import TenderApplication
+from marketplace.tenders.notices import build_team, team_tender_of
 from marketplace.tenders.operations import (
     TenderFilters,
     allowed_moves,
@@ -51,7 +56,12 @@ from marketplace.tenders.operations import (
     set_team,
     update_tender,
 )
-from marketplace.tenders.schemas import TenderApplicationCreate, TenderCreate, TenderUpdate
+from marketplace.tenders.schemas import (
+    TeamFromNotice,
+    TenderApplicationCreate,
+    TenderCreate,
+    TenderUpdate,
+)
 from marketplace.tenders.suggestions import all_candidates, complete_team, suggestions_by_lot
 from marketplace.tenders.team import VAT_PERCENT, team_of
 from marketplace.tenders.timing import countdown
@@ -69,12 +79,26 @@ def _tender_or_404(tender_id: int):
     return get_tender(current_user, tender_id)  # NotFound: the 404 page
 
 
+#: The tabs of the list: (source filter, label).
+TABS = (("", _l("All")), ("members", _l("Members' tenders")), ("boamp", _l("Public notices")))
+
+
 @bp.get("")
 def index():
     form = TenderFilterForm(formdata=request.args)
     tenders, pager = filtered_page(form, search_tenders, TenderFilters, PER_PAGE)
+    args = form.active_args()
+    others: dict[str, Any] = {k: v for k, v in args.items() if k != "source"}
+    tabs = [
+        {
+            "label": label,
+            "url": url_for("tenders.index", **(others | ({"source": value} if value else {}))),
+            "current": (args.get("source") or "") == value,
+        }
+        for value, label in TABS
+    ]
     return render_template(
-        "tenders/index.html", form=form, tenders=tenders, pager=pager, args=form.active_args()
+        "tenders/index.html", form=form, tenders=tenders, pager=pager, args=args, tabs=tabs
     )
 
 
@@ -126,7 +150,49 @@ def _form_page(form: TenderForm, tender):
 @bp.get("/<int:tender_id>")
 def show(tender_id: int):
     tender = _tender_or_404(tender_id)
+    if tender.is_notice:
+        return _notice_page(tender)
     return _show_page(tender)
+
+
+def _notice_page(notice, form=None, status=200):
+    """A public notice: what it asks, and "Build a team" for a verified member."""
+    mine = team_tender_of(current_user, notice)
+    can_build = (
+        mine is None
+        and current_user.is_authenticated
+        and current_user.is_verified
+        and current_user.profile is not None
+        and notice.status == "open"
+        and not deadline_passed(notice)
+    )
+    body = render_template(
+        "tenders/notice.html",
+        tender=notice,
+        mine=mine,
+        form=(form or BuildTeamForm(formdata=None)) if can_build else None,
+    )
+    return body, status
+
+
+@bp.post("/<int:tender_id>/monter-une-equipe")
+@login_required
+def build(tender_id: int):
+    """ "Build a team": the member's joint tender from a public notice, then its page."""
+    notice = _tender_or_404(tender_id)
+    existing = team_tender_of(current_user, notice)
+    if existing is not None:
+        flash(_("You have already built a team from this notice."), "info")
+        return redirect(url_for("tenders.show", tender_id=existing.id))
+    form = BuildTeamForm()
+    form.validate()
+    with (
+        _refused(url_for("tenders.show", tender_id=notice.id)),
+        form_errors(form, lambda: _notice_page(notice, form)),
+    ):
+        tender = build_team(current_user, notice, TeamFromNotice.load(form.body()))
+    flash(_("Your team's tender is ready: invite partners and complete it."), "success")
+    return redirect(url_for("tenders.show", tender_id=tender.id))
 
 
 def _show_page(tender, apply_form=None, status=200):

@@ -102,5 +102,7 @@ def _sync_after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _reset(session: Session) -> None:
+    if session.in_nested_transaction():  # a SAVEPOINT ended: the transaction goes on
+        return
     session.info.pop(_SYNC_KEY, None)
     session.info.pop(_DELETED_KEY, None)

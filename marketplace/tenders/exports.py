@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask_babel import gettext as _
 
 from marketplace.csvexport import csv_document, decimal_comma
+from marketplace.errors import NotFound
 from marketplace.tenders.models import TeamForm, TeamKind, TeamRole, Tender
 from marketplace.tenders.team import team_of
 from marketplace.timeutil import as_utc, utcnow
@@ -73,8 +74,11 @@ def _stamp(value) -> str:
 
 
 def calendar_ics(tender: Tender, url: str, host: str = "essaim") -> str:
-    """The deadline as a 30-minute VEVENT, times in UTC."""
+    """The deadline as a 30-minute VEVENT, times in UTC (NotFound when there is none: a
+    public notice may give no deadline)."""
     start = as_utc(tender.deadline)
+    if start is None:
+        raise NotFound(_("This notice gives no deadline."))
     summary = _("Deadline: %(title)s", title=tender.title)
     description = (
         _(

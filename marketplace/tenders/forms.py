@@ -128,8 +128,8 @@ class TenderForm(FlaskForm):
             "reference": tender.reference,
             "source_url": tender.source_url or "",
             "procedure": tender.procedure,
-            "deadline_date": local.date(),
-            "deadline_time": local.time().replace(second=0),
+            "deadline_date": local.date() if local else None,
+            "deadline_time": local.time().replace(second=0) if local else None,
             "city": tender.city,
             "department": tender.department or "",
             "estimated_amount": cents_to_input(tender.estimated_amount_cents),
@@ -222,6 +222,21 @@ class ApplyForm(FlaskForm):
     submit = SubmitField(_l("Apply"))
 
 
+class BuildTeamForm(FlaskForm):
+    """ "Build a team" on a public notice (POST, CSRF); the deadline only when it gives none."""
+
+    deadline_date = DateField(_l("Deadline: date"), validators=[Optional()])
+    deadline_time = TimeField(_l("Deadline: time (Paris)"), validators=[Optional()])
+    submit = SubmitField(_l("Build a team"))
+
+    def body(self) -> dict[str, Any]:
+        """What TeamFromNotice takes."""
+        if not self.deadline_date.data:
+            return {}
+        moment = self.deadline_time.data or time(12, 0)
+        return {"deadline": datetime.combine(self.deadline_date.data, moment, tzinfo=PARIS)}
+
+
 class DecisionForm(FlaskForm):
     share = amount_field(_l("Share (€ excl. VAT)"))
     accept = SubmitField(_l("Accept"))
@@ -250,6 +265,8 @@ class TenderFilterForm(FilterForm):
     status = SelectField(_l("Status"), validate_choice=False)
     deadline_after = DateField(_l("Deadline from"), validators=[Optional()])
     deadline_before = DateField(_l("Deadline until"), validators=[Optional()])
+    #: The tab: "members" (the members' tenders), "boamp" (public notices), "" (both).
+    source = HiddenField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -268,6 +285,7 @@ class TenderFilterForm(FilterForm):
             "department": geo.normalize_department(department) if department else None,
             "skill": self.typed(self.skill, 120),
             "status": status,
+            "source": self.source.data if self.source.data in ("boamp", "members") else None,
             "deadline_after": datetime.combine(after, time(0, 0), tzinfo=PARIS) if after else None,
             "deadline_before": (
                 datetime.combine(before, time(23, 59, 59), tzinfo=PARIS) if before else None
@@ -276,6 +294,8 @@ class TenderFilterForm(FilterForm):
 
     def active_args(self) -> dict[str, str]:
         args = {k: (self[k].data or "") for k in ("q", "department", "skill", "status")}
+        if self.source.data in ("boamp", "members"):
+            args["source"] = self.source.data
         for k in ("deadline_after", "deadline_before"):
             if self[k].data and not self[k].errors:
                 args[k] = self[k].data.isoformat()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Column,
+    Date,
     ForeignKey,
     SmallInteger,
     String,
@@ -43,6 +44,12 @@ class TenderStatus(LabelledEnum):
     WON = "won", _l("won")
     LOST = "lost", _l("lost")
     CANCELLED = "cancelled", _lp("tender", "cancelled")
+
+
+class TenderSource(LabelledEnum):
+    """Where an imported public notice comes from (members' own tenders have no source)."""
+
+    BOAMP = "boamp", _l("BOAMP")
 
 
 class BuyerKind(LabelledEnum):
@@ -98,6 +105,20 @@ class Tender(Base):
         CheckConstraint(
             "estimated_amount_cents IS NULL OR estimated_amount_cents >= 0", name="amount"
         ),
+        CheckConstraint(
+            f"source_name IS NULL OR {in_clause('source_name', TenderSource.values())}",
+            name="source_name",
+        ),
+        # A members' tender has an owner and a deadline; only an imported notice may lack them.
+        CheckConstraint(
+            "source_name IS NOT NULL OR (owner_profile_id IS NOT NULL AND deadline IS NOT NULL)",
+            name="owner_or_source",
+        ),
+        CheckConstraint("(source_name IS NULL) = (source_id IS NULL)", name="source_id"),
+        # One row per notice of a source (re-importing updates it).
+        UniqueConstraint("source_name", "source_id"),
+        # One team tender per member built from a notice.
+        UniqueConstraint("notice_id", "owner_profile_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,8 +131,9 @@ class Tender(Base):
     source_url: Mapped[str | None] = mapped_column(String(500))
     #: e.g. "procédure adaptée (MAPA)", "appel d'offres ouvert".
     procedure: Mapped[str] = mapped_column(String(120), default="")
-    #: Deadline for offers, aware UTC (entered and shown in Europe/Paris).
-    deadline: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    #: Deadline for offers, aware UTC (entered and shown in Europe/Paris); None only for an
+    #: imported notice that gives none.
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     city: Mapped[str] = mapped_column(String(120), default="")
     department: Mapped[str | None] = mapped_column(String(3), index=True)
     #: Estimated amount of the whole contract, excluding VAT, in cents.
@@ -119,8 +141,18 @@ class Tender(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     audience: Mapped[str] = mapped_column(String(8), default="network", index=True)
     status: Mapped[str] = mapped_column(String(12), default="open", index=True)
-    owner_profile_id: Mapped[int] = mapped_column(
+    #: The member who posted it; None for an imported public notice (source_name set).
+    owner_profile_id: Mapped[int | None] = mapped_column(
         ForeignKey("profiles.id", ondelete="CASCADE"), index=True
+    )
+    #: An imported public notice: its source ("boamp") and its id there (BOAMP's idweb).
+    source_name: Mapped[str | None] = mapped_column(String(16))
+    source_id: Mapped[str | None] = mapped_column(String(40))
+    #: The day the notice was published by its source (BOAMP's dateparution).
+    published_on: Mapped[date | None] = mapped_column(Date)
+    #: For a members' tender built from a notice ("Monter une équipe"): that notice.
+    notice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tenders.id", ondelete="SET NULL"), index=True
     )
     #: The collective the tender is posted for (its poster is a member of it), if any.
     collective_id: Mapped[int | None] = mapped_column(
@@ -137,8 +169,8 @@ class Tender(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
-    owner: Mapped[Profile] = relationship(
-        "Profile", foreign_keys=[owner_profile_id], lazy="joined", innerjoin=True
+    owner: Mapped[Profile | None] = relationship(
+        "Profile", foreign_keys=[owner_profile_id], lazy="joined"
     )
     collective: Mapped[Collective | None] = relationship("Collective")
     lots: Mapped[list[TenderLot]] = relationship(
@@ -171,7 +203,12 @@ class Tender(Base):
 
     @property
     def owner_cae_id(self) -> int | None:
-        return self.owner.user.cae_id
+        return self.owner.user.cae_id if self.owner is not None else None
+
+    @property
+    def is_notice(self) -> bool:
+        """An imported public notice (no owner, no team): members build teams from it."""
+        return self.source_name is not None
 
 
 tender_lot_skills = Table(

@@ -101,16 +101,27 @@ def _profile_of(actor: Viewer) -> Profile:
 
 
 def is_owner(actor: Viewer, tender: Tender) -> bool:
-    return actor.is_authenticated and actor.id == tender.owner.user_id
+    return actor.is_authenticated and tender.owner is not None and actor.id == tender.owner.user_id
+
+
+def _require_not_notice(tender: Tender) -> None:
+    """A public notice is the buyer's: nobody edits it or joins it (teams are built from it)."""
+    if tender.is_notice:
+        raise Conflict(
+            _("This is a public notice: build your team from it (“Build a team”) instead.")
+        )
 
 
 def _require_owner(actor: Viewer, tender: Tender) -> None:
+    _require_not_notice(tender)
     if not is_owner(actor, tender):
         raise PermissionDenied(_("Only the person who posted the tender may do this."))
 
 
 def deadline_passed(tender: Tender, now: datetime | None = None) -> bool:
-    return as_utc(tender.deadline) <= (now or utcnow())
+    """Whether the deadline is over (a notice that gives none is never past it)."""
+    deadline = as_utc(tender.deadline)
+    return deadline is not None and deadline <= (now or utcnow())
 
 
 def _lock(tender: Tender) -> None:
@@ -283,6 +294,7 @@ def apply(
     if not actor.is_verified:
         raise PermissionDenied(_("Your CAE must verify your membership before you can apply."))
     body = data if isinstance(data, TenderApplicationCreate) else TenderApplicationCreate.load(data)
+    _require_not_notice(tender)
     if tender.status != "open":
         raise Conflict(_("This tender no longer takes applications."))
     if deadline_passed(tender):
@@ -459,6 +471,8 @@ def applications_for(viewer: Viewer, tender: Tender) -> list[TenderApplication]:
 @dataclass
 class TenderFilters:
     q: str | None = None
+    #: "boamp": imported public notices only; "members": the members' own; None: both.
+    source: str | None = None
     department: str | None = None
     skill: str | None = None
     status: str | None = None
@@ -471,6 +485,10 @@ def filtered_tenders(viewer: Viewer, filters: TenderFilters, ids: list[int] | No
     stmt = visible_tenders(viewer)
     if ids is not None:
         stmt = stmt.where(Tender.id.in_(ids))
+    if filters.source == "members":
+        stmt = stmt.where(Tender.source_name.is_(None))
+    elif filters.source:
+        stmt = stmt.where(Tender.source_name == filters.source)
     if filters.department:
         stmt = stmt.where(Tender.department == filters.department)
     if filters.status:
@@ -487,4 +505,4 @@ def filtered_tenders(viewer: Viewer, filters: TenderFilters, ids: list[int] | No
         stmt = stmt.where(Tender.deadline >= filters.deadline_after)
     if filters.deadline_before:
         stmt = stmt.where(Tender.deadline <= filters.deadline_before)
-    return stmt.order_by(Tender.deadline, Tender.id)
+    return stmt.order_by(Tender.deadline.asc().nulls_last(), Tender.id)

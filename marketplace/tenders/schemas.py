@@ -8,7 +8,7 @@ them. :meth:`TenderWrite.values` is what the operations take.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Annotated, Any, ClassVar, Self
 
 from flask_babel import gettext as _
@@ -59,6 +59,7 @@ from marketplace.tenders.models import (
     TenderRole,
     TenderStatus,
 )
+from marketplace.tenders.models import TenderSource as TenderSourceName
 from marketplace.text import clean, fold
 from marketplace.timeutil import PARIS, as_utc, utcnow
 
@@ -539,6 +540,27 @@ class TenderApplicationCreate(Schema):
         return absent_as_null(data, "lot_ids", "role")
 
 
+class TeamFromNotice(Schema):
+    """Build one's team's tender from a public notice: everything is copied from it."""
+
+    model_config = ConfigDict(extra="ignore")
+    not_an_object: ClassVar[str] = _l("The body must be an object.")
+
+    deadline: Annotated[
+        datetime | None,
+        BeforeValidator(lambda v: None if v in (None, "") else _deadline(v)),
+        WithJsonSchema(
+            {
+                "type": ["string", "null"],
+                "format": "date-time",
+                "description": "Only when the notice gives no deadline (Europe/Paris without "
+                "an offset).",
+            }
+        ),
+    ] = None
+    audience: choice(Audience) = None  # type: ignore[valid-type]
+
+
 class TenderDecision(Schema):
     """The owner accepts (with the member's share) or declines an application."""
 
@@ -560,6 +582,17 @@ class TenderDecision(Schema):
 _filter_department = known_filter(
     normalize_department, lambda: _("Unknown French department code (e.g. 69, 2A, 974).")
 )
+
+
+SOURCES = ("boamp", "members")
+
+
+def _filter_source(value: Any) -> str | None:
+    if not (raw := filter_text(value)):
+        return None
+    if raw not in SOURCES:
+        raise fail(_("Choose one of: %(values)s.", values=", ".join(SOURCES)))
+    return raw
 
 
 def _filter_status(value: Any) -> str | None:
@@ -612,6 +645,11 @@ class TenderQuery(Schema):
     """The filters of the list of tenders (an empty one is left out)."""
 
     q: _filter(filter_text, "Words to find (title, lots, competences, buyer, description).") = None  # type: ignore[valid-type]
+    source: _filter(  # type: ignore[valid-type]
+        _filter_source,
+        "boamp: imported public notices; members: the members' own tenders; none: both.",
+        {"type": "string", "enum": [*SOURCES, ""]},
+    ) = None
     department: _filter(_filter_department, "French department code.") = None  # type: ignore[valid-type]
     skill: _filter(filter_text, "A competence a lot requires.") = None  # type: ignore[valid-type]
     status: _filter(  # type: ignore[valid-type]
@@ -663,6 +701,14 @@ class TenderOwner(Output):
     display_name: str
 
 
+class TenderSource(Output):
+    """Where an imported public notice comes from."""
+
+    name: choice(TenderSourceName)  # type: ignore[valid-type]
+    idweb: str
+    url: str | None
+
+
 class TenderTeamMember(Output):
     profile_id: IdOut
     display_name: str
@@ -690,7 +736,9 @@ class Tender(Output):
     reference: str
     source_url: str | None
     procedure: str
-    deadline: DateTimeOut
+    deadline: DateTimeOut | None = Field(
+        description="Null only for an imported notice that gives none."
+    )
     description: str
     city: str
     department: str | None
@@ -698,7 +746,14 @@ class Tender(Output):
     lots: list[TenderLot]
     audience: choice(Audience)  # type: ignore[valid-type]
     status: choice(TenderStatus)  # type: ignore[valid-type]
-    owner: TenderOwner
+    owner: TenderOwner | None = Field(description="Null for an imported public notice.")
+    source: TenderSource | None = Field(
+        description="An imported public notice (BOAMP); null for the members' own tenders."
+    )
+    published_on: date | None = Field(description="The day the notice was published.")
+    notice_id: IdOut | None = Field(
+        description="The public notice this members' tender was built from (POST …/team)."
+    )
     collective_id: IdOut | None
     team: TenderTeam
     updated_at: DateTimeOut

@@ -8,7 +8,14 @@ from whoosh import fields
 
 from marketplace.profiles.search import owner_watch
 from marketplace.search.analysis import sections
-from marketplace.search.documents import column_watch, owner_fields, register_rows, tag, text_fields
+from marketplace.search.documents import (
+    column_watch,
+    owner_fields,
+    register_rows,
+    tag,
+    text_fields,
+    timestamp,
+)
 from marketplace.tenders.models import Tender, TenderLot, TenderMember
 
 NAME = "tender"
@@ -44,7 +51,7 @@ def to_document(tender: Tender) -> dict[str, Any]:
         "description": tender.description or "",
     }
     return {
-        **owner_fields(tender.owner.user, tender.audience, tender.updated_at),
+        **_visibility_fields(tender),
         "text": sections([(WEIGHTS[k], v) for k, v in plain.items()]),
         "text_x": sections([(WEIGHTS[k], v) for k, v in plain.items()]),
         "department": tender.department,
@@ -56,6 +63,20 @@ def to_document(tender: Tender) -> dict[str, Any]:
             "skill": skill_keys,
         },
     }
+
+
+def _visibility_fields(tender: Tender) -> dict[str, Any]:
+    """The owner's fields; an imported notice has no owner: its audience (network) alone
+    decides, as for a vouched owner of no CAE (tenders/visibility.py, can_view_notice)."""
+    if tender.owner is None:
+        return {
+            "audience": "network",
+            "cae_id": None,
+            "owner_id": None,
+            "vouched": "1",
+            "updated": timestamp(tender.updated_at),
+        }
+    return owner_fields(tender.owner.user, tender.audience, tender.updated_at)
 
 
 TENDER = register_rows(

@@ -11,8 +11,11 @@ from marketplace.formatting import datetime_short
 from marketplace.timeutil import as_utc, utcnow
 
 
-def countdown(deadline: datetime, now: datetime | None = None) -> str:
-    """'closes in 3 days', 'closes in 5 hours', 'closes in 20 minutes', 'closed on …'."""
+def countdown(deadline: datetime | None, now: datetime | None = None) -> str:
+    """'closes in 3 days', 'closes in 5 hours', 'closes in 20 minutes', 'closed on …'
+    ('no deadline given' for a public notice that gives none)."""
+    if deadline is None:
+        return _("no deadline given")
     delta = as_utc(deadline) - (now or utcnow())
     seconds = int(delta.total_seconds())
     if seconds <= 0:

@@ -25,6 +25,7 @@ from marketplace.tenders import exports
 from marketplace.tenders.listing import search_tenders
 from marketplace.tenders.models import Tender as TenderRow
 from marketplace.tenders.models import TenderApplication as ApplicationRow
+from marketplace.tenders.notices import build_team, source_of
 from marketplace.tenders.operations import (
     TenderFilters,
     applications_for,
@@ -36,6 +37,7 @@ from marketplace.tenders.operations import (
 )
 from marketplace.tenders.schemas import (
     SuggestionQuery,
+    TeamFromNotice,
     Tender,
     TenderApplication,
     TenderApplicationCreate,
@@ -80,7 +82,12 @@ def tender_json(tender: TenderRow) -> dict[str, Any]:
         ],
         audience=tender.audience,
         status=tender.status,
-        owner={"profile_id": tender.owner.id, "display_name": tender.owner.display_name},
+        owner={"profile_id": tender.owner.id, "display_name": tender.owner.display_name}
+        if tender.owner is not None
+        else None,
+        source=source_of(tender),
+        published_on=tender.published_on,
+        notice_id=tender.notice_id,
         collective_id=tender.collective_id,
         team={
             "form": team.form,
@@ -161,6 +168,25 @@ def post_tender(body: TenderCreate) -> Any:
 def tender(tender_id: int) -> Any:
     """One tender (404 when not visible)."""
     return tender_json(get_tender(current_user, tender_id))
+
+
+@bp.post("/tenders/<int:tender_id>/team")
+@operation.create(
+    "buildTeamFromNotice",
+    body=TeamFromNotice,
+    body_required=False,
+    ok=(Tender, "The caller's new joint tender, built from the notice."),
+    errors=(400, 401, 403, 404, 409, 422, 429),
+)
+def post_team(tender_id: int, body: TeamFromNotice) -> Any:
+    """Build one's team's joint tender from an imported public notice.
+
+    The buyer, reference, deadline, lots (with their competences) and link are copied; the
+    caller is its owner, first member and lead. 409 when the notice is closed, past its
+    deadline, not a notice, or when the caller already built one from it.
+    """
+    user = require_user()
+    return tender_json(build_team(user, get_tender(user, tender_id), body))
 
 
 @bp.patch("/tenders/<int:tender_id>")
