@@ -26,7 +26,7 @@ from marketplace.text import clean, fold
 
 FIELDS = tuple(CaeInput.model_fields)
 #: What the managers of a CAE may change on its page; the rest is for administrators.
-MANAGER_FIELDS = ("website", "sectors", "description")
+MANAGER_FIELDS = ("website", "sectors", "description", "siren")
 
 
 # Checks needing the database -------------------------------------------------------------------
@@ -56,7 +56,15 @@ def _checked(
     values = checked.given()
     if values.get("name") and _name_taken(values["name"], exclude_id):
         raise Conflict(taken_message, {"name": [taken_message]})
+    if values.get("siren") and _siren_taken(values["siren"], exclude_id):
+        message = _("Another CAE already has this SIREN.")
+        raise Conflict(message, {"siren": [message]})
     return values
+
+
+def _siren_taken(siren: str, exclude_id: int | None) -> bool:
+    found = db.session.scalar(select(Cae.id).where(Cae.siren == siren))
+    return found is not None and found != exclude_id
 
 
 # Creation and edition --------------------------------------------------------------------------
