@@ -65,6 +65,8 @@ INTERNAL_TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
 
 def transitions_of(record: Subcontract) -> dict[tuple[str, str], tuple[str, ...]]:
     return INTERNAL_TRANSITIONS if record.internal else TRANSITIONS
+
+
 #: States a record can be superseded from (before work starts, once both agreed).
 SUPERSEDABLE = ("accepted",)
 
@@ -215,6 +217,17 @@ def subcontract_references(actor: Viewer, client: Profile, body: SubcontractInpu
     if errors:
         raise ValidationError(_("Some fields need your attention."), errors)
     return subcontractor, body.tender_id, supersedes
+
+
+def history_names(record: Subcontract) -> dict[int, str]:
+    """The names of the people in the record's history (the parties, and the CAE's managers
+    who recorded a transfer), in one query at most."""
+    names = {p.id: p.display_name for p in (record.client, record.subcontractor)}
+    others = {e.by_profile_id for e in record.events if e.by_profile_id is not None} - set(names)
+    if others:
+        for profile in db.session.scalars(select(Profile).where(Profile.id.in_(others))):
+            names[profile.id] = profile.display_name
+    return names
 
 
 def get_subcontract(viewer: Viewer, record_id: int) -> Subcontract:

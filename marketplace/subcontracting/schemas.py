@@ -115,7 +115,9 @@ OptionalAmount = Annotated[
 
 #: The French VAT rates as a client may write them ("20", 20, "5,5"…); stored as '20.0'. "0"
 #: (an exemption, as the field was used before regimes) stays "0": vat.vat_terms decides.
-_RATE_NUMBERS = [float(r) if "." in r.removesuffix(".0") else int(float(r)) for r in VatRate.values()]
+_RATE_NUMBERS = [
+    float(r) if "." in r.removesuffix(".0") else int(float(r)) for r in VatRate.values()
+]
 VAT_RATE_INPUT: dict[str, Any] = {
     "oneOf": [
         {
@@ -153,9 +155,7 @@ def _vat_rate(raw: Any) -> str | None:
     raise refused
 
 
-VatRateInput = Annotated[
-    str | None, BeforeValidator(_vat_rate), WithJsonSchema(VAT_RATE_INPUT)
-]
+VatRateInput = Annotated[str | None, BeforeValidator(_vat_rate), WithJsonSchema(VAT_RATE_INPUT)]
 
 
 def _vat_regime(raw: Any) -> str | None:

@@ -61,7 +61,7 @@ def vat_terms(
         return regime, None
     if rate in (None, "0"):
         if rate == "0":
-            message = _("A 0 % rate is an exemption: choose the exempt regime.")
+            message = _("A rate of 0 is an exemption: choose the exempt regime.")
             raise ValidationError(_("Some fields need your attention."), {"vat_rate": [message]})
         rate = default_rate(place)
     allowed = rates_for(place)

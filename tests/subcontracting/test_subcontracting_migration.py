@@ -97,6 +97,6 @@ def test_existing_records_become_internal_or_invoices(tmp_path):
                 back = conn.execute(
                     text("SELECT id, vat_rate, status FROM subcontracts ORDER BY id")
                 ).all()
-            assert [tuple(r) for r in back][0] == (1, "0.0", "paid")
+            assert tuple(back[0]) == (1, "0.0", "paid")
             downgrade(revision="base")
             db.engine.dispose()
