@@ -320,12 +320,14 @@ def ledger_csv(figures: CaeFigures) -> str:
     Sales, purchases and internal transfers are told apart by the direction column; internal
     transfers carry no VAT (their VAT cells are empty)."""
 
+    # The first columns keep their places (spreadsheets and imports read them by position);
+    # the kind, direction, SIRENs, regime, mention and invoice come after them.
     rows: list[list[object]] = [[
-        _("Date"), _("Record"), _("Kind"), _("Direction"), _("Title"), _("Client"),
-        _("Client's CAE"), _("Client's CAE SIREN"), _("Subcontractor"), _("Subcontractor's CAE"),
-        _("Subcontractor's CAE SIREN"), _("Amount excl. VAT (€)"), _("VAT regime"),
-        _("VAT rate (%)"), _("VAT (€)"), _("Amount incl. VAT (€)"), _("Legal mention"),
-        _("Invoice number"), _("Invoice date"), _("Status"), _("Between CAEs"),
+        _("Date"), _("Record"), _("Title"), _("Client"), _("Client's CAE"), _("Subcontractor"),
+        _("Subcontractor's CAE"), _("Amount excl. VAT (€)"), _("VAT rate (%)"), _("VAT (€)"),
+        _("Amount incl. VAT (€)"), _("Status"), _("Between CAEs"), _("Kind"), _("Direction"),
+        _("Client's CAE SIREN"), _("Subcontractor's CAE SIREN"), _("VAT regime"),
+        _("Legal mention"), _("Invoice number"), _("Invoice date"),
     ]]  # fmt: skip
     directions = direction_labels()
     for r in figures.records:
@@ -335,24 +337,24 @@ def ledger_csv(figures: CaeFigures) -> str:
         rows.append([
             french_date(r.record_date),
             r.id,
-            SubcontractKind(r.kind).label,
-            directions[direction(r, figures.cae.id)],
             r.title,
             r.client.display_name,
             client_cae.name if client_cae else "",
-            (client_cae.siren or "") if client_cae else "",
             r.subcontractor.display_name,
             sub_cae.name if sub_cae else "",
-            (sub_cae.siren or "") if sub_cae else "",
             decimal_comma(r.amount_cents),
-            VatRegime(r.vat_regime).label if r.vat_regime else "",
             Figure(r.vat_rate.replace(".", ",")) if r.vat_rate else "",
             "" if internal else decimal_comma(vat),
             "" if internal else decimal_comma(r.amount_cents + vat),
+            SubcontractStatus(r.status).label,
+            _("yes") if r.cross_cae else _("no"),
+            SubcontractKind(r.kind).label,
+            directions[direction(r, figures.cae.id)],
+            (client_cae.siren or "") if client_cae else "",
+            (sub_cae.siren or "") if sub_cae else "",
+            VatRegime(r.vat_regime).label if r.vat_regime else "",
             r.legal_mention or "",
             r.invoice_number or "",
             french_date(r.invoice_date) if r.invoice_date else "",
-            SubcontractStatus(r.status).label,
-            _("yes") if r.cross_cae else _("no"),
         ])  # fmt: skip
     return csv_document(rows)
