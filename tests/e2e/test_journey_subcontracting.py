@@ -49,7 +49,10 @@ def test_offer_response_record_paid_figures(as_person, viewport):
     partner.get_by_role("link", name=title).first.click()
     for button in ("Accepter", "Commencer le travail", "Marquer comme livrée"):
         move(partner, button)
+    expect(partner.get_by_role("main")).to_contain_text("TVA facturée")  # between two CAEs
+    partner.get_by_label("Numéro de facture").fill("FA-2026-0917")
     move(partner, "Marquer comme facturée")
+    expect(partner.get_by_role("main")).to_contain_text("FA-2026-0917")
     client.goto(partner.url)
     move(client, "Confirmer le paiement")
     expect(client.get_by_role("main")).to_contain_text("payée")
