@@ -1,4 +1,4 @@
-"""A CAE's SIREN: 9 digits with a valid Luhn key, unique, set by its managers, admins and the CLI."""
+"""A CAE's SIREN: 9 digits with a valid Luhn key, unique, set by its managers, admins, the CLI."""
 
 from __future__ import annotations
 

@@ -10,7 +10,6 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.subcontracting.models import Subcontract
-
 from tests.subcontracting.conftest import auth
 
 
