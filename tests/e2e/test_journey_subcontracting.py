@@ -50,9 +50,10 @@ def test_offer_response_record_paid_figures(as_person, viewport):
     for button in ("Accepter", "Commencer le travail", "Marquer comme livrée"):
         move(partner, button)
     expect(partner.get_by_role("main")).to_contain_text("TVA facturée")  # between two CAEs
-    partner.get_by_label("Numéro de facture").fill("FA-2026-0917")
+    number = f"FA-2026-{viewport}"  # one number per invoice of the partner's CAE
+    partner.get_by_label("Numéro de facture").fill(number)
     move(partner, "Marquer comme facturée")
-    expect(partner.get_by_role("main")).to_contain_text("FA-2026-0917")
+    expect(partner.get_by_role("main")).to_contain_text(number)
     client.goto(partner.url)
     move(client, "Confirmer le paiement")
     expect(client.get_by_role("main")).to_contain_text("payée")
