@@ -73,3 +73,17 @@ def test_cli_caes_add_takes_a_siren(app):
     assert db.session.get(Cae, int(done.stdout)).siren == VALID
     bad = runner.invoke(args=["caes", "add", "Bêta", "--department", "69", "--siren", "123"])
     assert bad.exit_code == 1 and "SIREN" in bad.stderr
+
+
+def test_a_siren_taken_at_the_same_moment_is_a_conflict(app, make_cae, monkeypatch):
+    """Two requests both find the SIREN free: the unique constraint decides, a 409, not a 500."""
+    from marketplace.caes import operations
+
+    make_cae("Alpha", siren=VALID)
+    beta = make_cae("Bêta")
+    monkeypatch.setattr(operations, "_siren_taken", lambda siren, exclude_id: False)
+    with pytest.raises(Conflict):
+        update_cae(SYSTEM, beta, {"siren": VALID})
+    db.session.rollback()  # as the request's edge does after a refusal
+    with pytest.raises(Conflict):
+        create_cae(SYSTEM, {"name": "Gamma", "department": "69", "siren": VALID})
