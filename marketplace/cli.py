@@ -106,9 +106,10 @@ def _title(text: str) -> str:
 @click.option("--website", default=None, help="Web address (https://…).")
 @click.option("--sectors", default=None, help='Sectors separated by ";": "Bâtiment;Formation".')
 @click.option("--description", default=None, help="A short presentation.")
+@click.option("--siren", default=None, help="The CAE's SIREN: 9 digits.")
 @transactional({"name": "NAME", "city": "--city", "department": "--department",
                 "website": "--website", "sectors": "--sectors",
-                "description": "--description"})  # fmt: skip
+                "description": "--description", "siren": "--siren"})  # fmt: skip
 def caes_add(
     name: str,
     city: str,
@@ -116,10 +117,12 @@ def caes_add(
     website: str | None,
     sectors: str | None,
     description: str | None,
+    siren: str | None,
 ) -> str:
     """Add a CAE to the directory and print its id."""
     data: dict[str, Any] = {"name": name, "city": city, "department": department}
-    for key, value in (("website", website), ("sectors", sectors), ("description", description)):
+    for key, value in (("website", website), ("sectors", sectors), ("description", description),
+                       ("siren", siren)):  # fmt: skip
         if value is not None:
             data[key] = value
     return str(cae_operations.create_cae(SYSTEM, data).id)

@@ -14,8 +14,10 @@ from marketplace.skills.models import SkillLevel
 from marketplace.subcontracting.models import (
     OfferStatus,
     ResponseStatus,
+    SubcontractKind,
     SubcontractStatus,
     VatRate,
+    VatRegime,
 )
 from marketplace.tenders.models import (
     ApplicationState,
@@ -61,6 +63,9 @@ SUBCONTRACT_MOVE = {
     SubcontractStatus.DELIVERED.value: _l("Mark as delivered"),
     SubcontractStatus.INVOICED.value: _l("Mark as invoiced"),
     SubcontractStatus.PAID.value: _l("Confirm payment"),
+    SubcontractStatus.TRANSFERRED.value: _l("Record the internal transfer"),
     SubcontractStatus.CANCELLED.value: _l("Cancel"),
 }
 VAT_RATE = VatRate.labels()
+VAT_REGIME = VatRegime.labels()
+SUBCONTRACT_KIND = SubcontractKind.labels()

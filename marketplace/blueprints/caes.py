@@ -112,6 +112,7 @@ def _form_for(cae: Cae, allowed: tuple[str, ...]) -> FlaskForm:
             "website": cae.website or "",
             "sectors": "; ".join(cae.sector_list),
             "description": cae.description or "",
+            "siren": cae.siren or "",
         }
     )
 

@@ -15,6 +15,7 @@ from marketplace.subcontracting.forms import (
     OfferFilterForm,
     OfferForm,
     ResponseForm,
+    vat_values,
 )
 from marketplace.subcontracting.operations import (
     OfferFilters,
@@ -88,7 +89,7 @@ def _show(offer, response_form=None, accept_form=None, status: int = 200):
         is_owner=owner,
         can_respond=can_respond,
         response_form=response_form or ResponseForm(formdata=None),
-        accept_form=accept_form or AcceptForm(formdata=None, vat_rate="20.0"),
+        accept_form=accept_form or AcceptForm(formdata=None),
         close_form=CloseOfferForm(formdata=None),
     ), status
 
@@ -122,7 +123,7 @@ def accept(offer_id: int, response_id: int):
         flash(_("The form has expired. Please send it again."), "error")
         return _show(offer, accept_form=form, status=422)
     with flash_errors(lambda: _show(offer, accept_form=form), status=None):  # 422 or 409
-        body = AcceptInput.load({"vat_rate": form.vat_rate.data})
+        body = AcceptInput.load(vat_values(form.vat_regime.data, form.vat_rate.data))
         record = accept_response(current_user, offer, response_id, body)
     flash(_("Response accepted: the subcontract is proposed to its author."), "success")
     return redirect(url_for("subcontracts.show", record_id=record.id))

@@ -16,10 +16,13 @@ from marketplace.profiles.models import Profile
 from marketplace.subcontracting.charts import flow_chart
 from marketplace.subcontracting.figures import cae_figures, cae_records, my_ledger
 from marketplace.subcontracting.forms import MoveForm, PeriodForm, SubcontractForm
+from marketplace.subcontracting.models import SubcontractKind
 from marketplace.subcontracting.parties import acting_profile
 from marketplace.subcontracting.records import (
     allowed_moves,
     get_subcontract,
+    history_names,
+    kind_between,
     party_of,
     propose_subcontract,
     subcontract_references,
@@ -43,7 +46,7 @@ def index():
 @login_required
 def new():
     if request.method == "GET":
-        form = SubcontractForm(formdata=None, vat_rate="20.0")
+        form = SubcontractForm(formdata=None)
         profile_id = parse_id(request.args.get("profil"))
         if profile_id:
             form.subcontractor.data = str(profile_id)
@@ -56,7 +59,8 @@ def new():
                 title=old.title,
                 description=old.description,
                 amount=f"{old.amount_cents // 100},{old.amount_cents % 100:02d}",
-                vat_rate=old.vat_rate,
+                vat_regime=old.vat_regime or "",
+                vat_rate=old.vat_rate or "",
                 starts_on=old.starts_on,
                 ends_on=old.ends_on,
                 supersedes_id=str(old.id),
@@ -88,17 +92,25 @@ def _new_page(form: SubcontractForm) -> str:
         profile = db.session.get(Profile, profile_id)
         if profile is not None and can_view_profile(current_user, profile):
             subcontractor = profile
-    return render_template("subcontracts/new.html", form=form, subcontractor=subcontractor)
+    me = current_user.profile
+    internal = (
+        subcontractor is not None
+        and me is not None
+        and kind_between(me, subcontractor) == SubcontractKind.INTERNAL.value
+    )
+    return render_template(
+        "subcontracts/new.html", form=form, subcontractor=subcontractor, internal=internal
+    )
 
 
-def _show(record, status: int = 200):
+def _show(record, status: int = 200, move_form: MoveForm | None = None):
     return render_template(
         "subcontracts/show.html",
         record=record,
         party=party_of(current_user, record),
         moves=allowed_moves(current_user, record),
-        move_form=MoveForm(formdata=None),
-        profiles={p.id: p for p in (record.client, record.subcontractor)},
+        move_form=move_form or MoveForm(formdata=None),
+        people=history_names(record),
     ), status
 
 
@@ -122,7 +134,13 @@ def move(record_id: int):
         rollback=True,
         message=_move_refusal,
     ):
-        transition(current_user, record, TransitionInput.load({"to": form.to.data}).to)
+        to = TransitionInput.load({"to": form.to.data}).to
+        # A missing or used invoice number: the page again, the message beside the field.
+        with form_errors(form, lambda: _show(record, 422, form)):
+            number = TransitionInput.load(
+                {"to": to, "invoice_number": form.invoice_number.data or ""}
+            ).invoice_number
+            transition(current_user, record, to, number)
     flash(_("The record is updated."), "success")
     return redirect(url_for("subcontracts.show", record_id=record_id))
 

@@ -38,6 +38,9 @@ class CaeForm(FlaskForm):
     )
     sectors = StringField(_l("Sectors"), render_kw={"maxlength": 1000})
     description = text_area(_l("Description"), limit_of(CaeInput, "description"), 8)
+    siren = StringField(
+        _l("SIREN"), render_kw={"maxlength": 11, "inputmode": "numeric", "autocomplete": "off"}
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,6 +57,7 @@ class CaeManagerForm(FlaskForm):
     website = CaeForm.website
     sectors = CaeForm.sectors
     description = CaeForm.description
+    siren = CaeForm.siren
 
     def data_for(self, names: tuple[str, ...]) -> dict[str, str]:
         return {name: self[name].data or "" for name in names if name in self}

@@ -25,6 +25,8 @@ class Cae(Base):
     #: Sectors the CAE hosts, separated by ';' (e.g. 'Bâtiment;Formation').
     sectors: Mapped[str] = mapped_column(String(500), default="")
     description: Mapped[str] = mapped_column(Text, default="")
+    #: The CAE's SIREN (9 digits, Luhn-checked), printed on its invoices and in the ledgers.
+    siren: Mapped[str | None] = mapped_column(String(9), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property

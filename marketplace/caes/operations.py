@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from marketplace import audit
 from marketplace.accounts.operations import cae_member_counts
@@ -26,7 +27,7 @@ from marketplace.text import clean, fold
 
 FIELDS = tuple(CaeInput.model_fields)
 #: What the managers of a CAE may change on its page; the rest is for administrators.
-MANAGER_FIELDS = ("website", "sectors", "description")
+MANAGER_FIELDS = ("website", "sectors", "description", "siren")
 
 
 # Checks needing the database -------------------------------------------------------------------
@@ -56,7 +57,28 @@ def _checked(
     values = checked.given()
     if values.get("name") and _name_taken(values["name"], exclude_id):
         raise Conflict(taken_message, {"name": [taken_message]})
+    if values.get("siren") and _siren_taken(values["siren"], exclude_id):
+        message = _("Another CAE already has this SIREN.")
+        raise Conflict(message, {"siren": [message]})
     return values
+
+
+def _flush_unique(cae: Cae, *, add: bool = False) -> None:
+    """Write the CAE; a name or SIREN taken at the same moment by another request is a
+    Conflict (the unique constraints decide), not a server error."""
+    try:
+        with db.session.begin_nested():
+            if add:
+                db.session.add(cae)
+            db.session.flush()
+    except IntegrityError:
+        message = _("Another CAE already has this name or SIREN.")
+        raise Conflict(message) from None
+
+
+def _siren_taken(siren: str, exclude_id: int | None) -> bool:
+    found = db.session.scalar(select(Cae.id).where(Cae.siren == siren))
+    return found is not None and found != exclude_id
 
 
 # Creation and edition --------------------------------------------------------------------------
@@ -75,8 +97,7 @@ def create_cae(actor: Viewer, data: CaeInput | Mapping[str, Any]) -> Cae:
     cae = Cae(name=values["name"], department=values["department"], city="", sectors="")
     cae.description = ""
     _apply(cae, values)
-    db.session.add(cae)
-    db.session.flush()
+    _flush_unique(cae, add=True)
     audit.record(actor, "cae_created", cae_id=cae.id, detail=cae.name)
     return cae
 
@@ -105,6 +126,7 @@ def update_cae(actor: Viewer, cae: Cae, data: CaeInput | Mapping[str, Any]) -> C
             )
     values = _checked(data, partial=True, exclude_id=cae.id)
     _apply(cae, values)
+    _flush_unique(cae)
     audit.record(actor, "cae_updated", cae_id=cae.id, detail=", ".join(sorted(values)))
     db.session.flush()
     return cae

@@ -95,6 +95,31 @@ def _website(value: Any) -> str | None:
     return website or None
 
 
+def luhn_valid(digits: str) -> bool:
+    """The Luhn checksum that SIREN numbers carry (INSEE)."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _siren(value: Any) -> str | None:
+    """Nine digits (spaces allowed: '123 456 789') with a valid Luhn key, or nothing."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise fail(_("Expected text."))
+    digits = "".join(value.split())
+    if not digits:
+        return None
+    if len(digits) != 9 or not digits.isascii() or not digits.isdigit():
+        raise fail(_("A SIREN has 9 digits."))
+    if not luhn_valid(digits):
+        raise fail(_("This SIREN is not valid: check its digits."))
+    return digits
+
+
 def _sector_names(value: Any) -> list[str]:
     return unique_names(
         value,
@@ -116,6 +141,17 @@ def _sectors(value: Any) -> list[str]:
     return names
 
 
+Siren = Annotated[
+    str | None,
+    BeforeValidator(_siren),
+    WithJsonSchema(
+        {
+            "type": ["string", "null"],
+            "pattern": "^[0-9 ]*$",
+            "description": "9 digits with a valid Luhn key; unique; null or empty clears it.",
+        }
+    ),
+]
 Website = Annotated[
     str | None,
     BeforeValidator(_website),
@@ -148,6 +184,7 @@ class CaeInput(Schema):
     website: Website = None
     sectors: Sectors = []
     description: text(5000, multiline=True) = ""  # type: ignore[valid-type]
+    siren: Siren = None
 
 
 # Output --------------------------------------------------------------------------------------
@@ -168,6 +205,7 @@ class Cae(Output):
     region: str | None
     website: Annotated[str, Field(json_schema_extra={"format": "uri"})] | None
     member_count: int = Field(description="Verified, active members.")
+    siren: str | None = Field(default=None, description="The CAE's SIREN (9 digits).")
 
 
 CaeList = page_of(Cae, "CaeList")

@@ -27,6 +27,8 @@ class DemoCae:
     sector_weights: dict[str, int]
     #: Regional languages some members speak, with their probability.
     languages: dict[str, float] = field(default_factory=dict)
+    #: A fictional SIREN (9 digits, valid Luhn key), printed in the subcontracting ledger.
+    siren: str = ""
     #: Slug used in the e-mail of its support team's account.
     slug: str = ""
     #: The name with its article, for sentences: "la Ruche Atlantique", "Île Coop Services".

@@ -110,6 +110,7 @@ def _ensure_caes(result: DemoResult) -> list[Cae]:
                     "website": spec.website,
                     "sectors": list(spec.sectors),
                     "description": spec.description,
+                    "siren": spec.siren or None,
                 },
             )
             result.caes_created += 1

@@ -28,7 +28,9 @@ from marketplace.subcontracting.models import (
     UNCOUNTED_STATUSES,
     OfferSkill,
     Subcontract,
+    SubcontractKind,
     SubcontractStatus,
+    VatRegime,
     vat_cents,
 )
 from marketplace.tenders.models import Tender, TenderMember
@@ -171,6 +173,21 @@ def other_figures(cae_id: int) -> dict[str, Any]:
     return {"collectives": collectives or 0, "tenders": tenders}
 
 
+SALE, PURCHASE, TRANSFER = "sale", "purchase", "internal_transfer"
+
+
+def direction(record: Subcontract, cae_id: int) -> str:
+    """What a record is for this CAE: an internal transfer, a sale (its member is the
+    subcontractor, who invoices) or a purchase (its member is the client)."""
+    if record.internal:
+        return TRANSFER
+    return SALE if record.subcontractor_cae_id == cae_id else PURCHASE
+
+
+def direction_labels() -> dict[str, str]:
+    return {SALE: _("sale"), PURCHASE: _("purchase"), TRANSFER: _("internal transfer")}
+
+
 @dataclass
 class CaeFigures:
     cae: Cae
@@ -195,6 +212,21 @@ class CaeFigures:
     @property
     def internal_count(self) -> int:
         return sum(1 for r in self.records if not r.cross_cae)
+
+    @property
+    def internal_transfer_cents(self) -> int:
+        """Internal work: turnover moved inside the CAE, without invoice nor VAT."""
+        return sum(r.amount_cents for r in self.records if r.internal)
+
+    @property
+    def sales_cents(self) -> int:
+        """Invoices of this CAE to other CAEs (its members were the subcontractors)."""
+        return sum(r.amount_cents for r in self.records if direction(r, self.cae.id) == SALE)
+
+    @property
+    def purchases_cents(self) -> int:
+        """Invoices of other CAEs to this one (its members were the clients)."""
+        return sum(r.amount_cents for r in self.records if direction(r, self.cae.id) == PURCHASE)
 
     def flows(self) -> list[dict[str, Any]]:
         """From the client's CAE to the subcontractor's CAE, largest amount first."""
@@ -283,28 +315,46 @@ def cae_figures(
 
 
 def ledger_csv(figures: CaeFigures) -> str:
-    """UTF-8 with BOM, ';' separator, decimal comma, dates dd/mm/yyyy: opens in French Excel."""
+    """UTF-8 with BOM, ';' separator, decimal comma, dates dd/mm/yyyy: opens in French Excel.
 
+    Sales, purchases and internal transfers are told apart by the direction column; internal
+    transfers carry no VAT (their VAT cells are empty)."""
+
+    # The first columns keep their places (spreadsheets and imports read them by position);
+    # the kind, direction, SIRENs, regime, mention and invoice come after them.
     rows: list[list[object]] = [[
         _("Date"), _("Record"), _("Title"), _("Client"), _("Client's CAE"), _("Subcontractor"),
         _("Subcontractor's CAE"), _("Amount excl. VAT (€)"), _("VAT rate (%)"), _("VAT (€)"),
-        _("Amount incl. VAT (€)"), _("Status"), _("Between CAEs"),
+        _("Amount incl. VAT (€)"), _("Status"), _("Between CAEs"), _("Kind"), _("Direction"),
+        _("Client's CAE SIREN"), _("Subcontractor's CAE SIREN"), _("VAT regime"),
+        _("Legal mention"), _("Invoice number"), _("Invoice date"),
     ]]  # fmt: skip
+    directions = direction_labels()
     for r in figures.records:
+        internal = r.internal
         vat = vat_cents(r.amount_cents, r.vat_rate)
+        client_cae, sub_cae = r.client_cae, r.subcontractor_cae
         rows.append([
             french_date(r.record_date),
             r.id,
             r.title,
             r.client.display_name,
-            r.client_cae.name if r.client_cae else "",
+            client_cae.name if client_cae else "",
             r.subcontractor.display_name,
-            r.subcontractor_cae.name if r.subcontractor_cae else "",
+            sub_cae.name if sub_cae else "",
             decimal_comma(r.amount_cents),
-            Figure(r.vat_rate.replace(".", ",")),
-            decimal_comma(vat),
-            decimal_comma(r.amount_cents + vat),
+            Figure(r.vat_rate.replace(".", ",")) if r.vat_rate else "",
+            "" if internal else decimal_comma(vat),
+            "" if internal else decimal_comma(r.amount_cents + vat),
             SubcontractStatus(r.status).label,
             _("yes") if r.cross_cae else _("no"),
+            SubcontractKind(r.kind).label,
+            directions[direction(r, figures.cae.id)],
+            (client_cae.siren or "") if client_cae else "",
+            (sub_cae.siren or "") if sub_cae else "",
+            VatRegime(r.vat_regime).label if r.vat_regime else "",
+            r.legal_mention or "",
+            r.invoice_number or "",
+            french_date(r.invoice_date) if r.invoice_date else "",
         ])  # fmt: skip
     return csv_document(rows)

@@ -16,9 +16,10 @@ from marketplace.formatting import parse_euros
 from marketplace.formfields import FilterForm, amount_field, audience_field, place_errors, text_area
 from marketplace.profiles.forms import split_list
 from marketplace.schema import limit_of
-from marketplace.subcontracting.models import VatRate
+from marketplace.subcontracting.models import VatRate, VatRegime
 from marketplace.subcontracting.schemas import (
     FILTER_LIMIT,
+    INVOICE_NUMBER_LIMIT,
     SKILL_NAME_LIMIT,
     OfferInput,
     OfferResponseInput,
@@ -96,8 +97,36 @@ class ResponseForm(_DomainForm):
         return {"message": self.message.data or "", "price_cents": getattr(self, "_price", None)}
 
 
+def _regime_field() -> SelectField:
+    return SelectField(
+        _l("VAT regime (between two CAEs)"), choices=VatRegime.choices, validate_choice=False
+    )
+
+
+def _rate_choices() -> list[tuple[str, Any]]:
+    return [("", _l("— the normal rate of the place —")), *VatRate.choices()]
+
+
+def _rate_field() -> SelectField:
+    return SelectField(
+        _l("VAT rate (standard regime)"),
+        choices=_rate_choices,
+        validate_choice=False,
+    )
+
+
+def vat_values(regime: str | None, rate: str | None) -> dict[str, Any]:
+    """What the VAT fields send: the rate only under the standard regime (a rate left chosen
+    while another regime is picked is not a contradiction a person meant)."""
+    values: dict[str, Any] = {"vat_regime": regime or None}
+    if (regime or VatRegime.STANDARD.value) == VatRegime.STANDARD.value:
+        values["vat_rate"] = rate or None
+    return values
+
+
 class AcceptForm(_DomainForm):
-    vat_rate = SelectField(_l("VAT rate"), choices=VatRate.choices, validate_choice=False)
+    vat_regime = _regime_field()
+    vat_rate = _rate_field()
 
 
 class SubcontractForm(_DomainForm):
@@ -107,7 +136,8 @@ class SubcontractForm(_DomainForm):
     title = StringField(_l("Title"), render_kw={"maxlength": limit_of(SubcontractInput, "title")})
     description = text_area(_l("Description"), limit_of(SubcontractInput, "description"), 6)
     amount = amount_field(_l("Amount (€ excl. VAT)"))
-    vat_rate = SelectField(_l("VAT rate"), choices=VatRate.choices, validate_choice=False)
+    vat_regime = _regime_field()
+    vat_rate = _rate_field()
     starts_on = DateField(_l("From"), validators=[Optional()])
     ends_on = DateField(_l("To"), validators=[Optional()])
     supersedes_id = HiddenField()
@@ -121,7 +151,7 @@ class SubcontractForm(_DomainForm):
             "title": self.title.data or "",
             "description": self.description.data or "",
             "amount_cents": getattr(self, "_amount", None),
-            "vat_rate": self.vat_rate.data,
+            **vat_values(self.vat_regime.data, self.vat_rate.data),
             "starts_on": self.starts_on.data,
             "ends_on": self.ends_on.data,
         }
@@ -130,10 +160,15 @@ class SubcontractForm(_DomainForm):
         return data
 
 
-class MoveForm(FlaskForm):
-    """One button per allowed move: the target status travels in a hidden field."""
+class MoveForm(_DomainForm):
+    """One button per allowed move: the target status travels in a hidden field; the move to
+    invoiced carries the invoice's number."""
 
     to = HiddenField()
+    invoice_number = StringField(
+        _l("Invoice number"),
+        render_kw={"maxlength": INVOICE_NUMBER_LIMIT, "autocomplete": "off"},
+    )
 
 
 class CloseOfferForm(FlaskForm):

@@ -57,6 +57,7 @@ class SubcontractStatus(LabelledEnum):
     DELIVERED = "delivered", _l("delivered")
     INVOICED = "invoiced", _l("invoiced")
     PAID = "paid", _l("paid")
+    TRANSFERRED = "transferred", _l("transferred")
     CANCELLED = "cancelled", _l("cancelled")
 
 
@@ -64,14 +65,41 @@ class SubcontractStatus(LabelledEnum):
 UNCOUNTED_STATUSES = (SubcontractStatus.DECLINED.value, SubcontractStatus.CANCELLED.value)
 
 
+class SubcontractKind(LabelledEnum):
+    """Work inside one CAE (one legal entity: an internal transfer of turnover, no invoice, no
+    VAT) or between two CAEs (a real invoice with a VAT regime)."""
+
+    INTERNAL = "internal", _l("internal transfer, without VAT")
+    INVOICE = "invoice", _l("invoice between two CAEs")
+
+
+class VatRegime(LabelledEnum):
+    """How VAT applies to an invoice between two CAEs (CAEs are VAT-registered cooperatives)."""
+
+    STANDARD = "standard", _l("VAT charged")
+    REVERSE_CHARGE = "reverse_charge", _l("reverse charge (building work subcontracted)")
+    EXEMPT = "exempt", _l("exempt (professional training)")
+
+
+#: The text the invoice must carry under each regime (French law: kept in French whatever the
+#: reader's language).
+LEGAL_MENTIONS: dict[str, str] = {
+    VatRegime.REVERSE_CHARGE.value: "Autoliquidation (article 283-2 nonies du CGI)",
+    VatRegime.EXEMPT.value: "Exonération de TVA, article 261-4-4° a du CGI",
+}
+
+
 class VatRate(LabelledEnum):
-    """French VAT rates, stored as text so that every database keeps them exact."""
+    """French VAT rates of the standard regime, stored as text so that every database keeps
+    them exact (mainland, overseas and Corsican rates; vat.py says which apply where)."""
 
     STANDARD = "20.0", _l("20 %")
+    CORSICA = "13.0", _l("13 % (Corsica)")
     INTERMEDIATE = "10.0", _l("10 %")
+    OVERSEAS = "8.5", _l("8.5 % (Guadeloupe, Martinique, La Réunion)")
     REDUCED = "5.5", _l("5.5 %")
     SUPER_REDUCED = "2.1", _l("2.1 %")
-    EXEMPT = "0.0", _l("0 % (exempt)")
+    CORSICA_SPECIAL = "0.9", _l("0.9 % (Corsica)")
 
 
 #: 10 000 000,00 €: anything above is a typing mistake.
@@ -185,7 +213,25 @@ class Subcontract(Base):
     __tablename__ = "subcontracts"
     __table_args__ = (
         CheckConstraint(in_clause("status", SubcontractStatus.values()), name="status"),
-        CheckConstraint(in_clause("vat_rate", VatRate.values()), name="vat_rate"),
+        CheckConstraint(in_clause("kind", SubcontractKind.values()), name="kind"),
+        CheckConstraint(
+            f"vat_rate IS NULL OR {in_clause('vat_rate', VatRate.values())}", name="vat_rate"
+        ),
+        CheckConstraint(
+            f"vat_regime IS NULL OR {in_clause('vat_regime', VatRegime.values())}",
+            name="vat_regime",
+        ),
+        # Internal work: no VAT, no invoice, ends at transferred; an invoice: a regime, a rate
+        # for the standard one only, never transferred.
+        CheckConstraint(
+            "(kind = 'internal' AND vat_regime IS NULL AND vat_rate IS NULL"
+            " AND invoice_number IS NULL AND status NOT IN ('invoiced', 'paid'))"
+            " OR (kind = 'invoice' AND vat_regime IS NOT NULL AND status <> 'transferred'"
+            " AND ((vat_regime = 'standard') = (vat_rate IS NOT NULL)))",
+            name="kind_rules",
+        ),
+        #: An invoice number is used once by the CAE that issues it (the subcontractor's).
+        UniqueConstraint("subcontractor_cae_id", "invoice_number"),
         CheckConstraint(
             f"amount_cents > 0 AND amount_cents <= {MAX_AMOUNT_CENTS}", name="amount_cents"
         ),
@@ -206,8 +252,17 @@ class Subcontract(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     #: Amount excluding VAT, in cents.
     amount_cents: Mapped[int] = mapped_column(Integer)
-    #: VAT rate in percent, as text: '20.0', '10.0', '5.5', '2.1' or '0.0'.
-    vat_rate: Mapped[str] = mapped_column(String(4), default="20.0")
+    #: internal (both parties in one CAE) or invoice (between two CAEs); set when proposed.
+    kind: Mapped[str] = mapped_column(String(8), default="invoice")
+    #: standard, reverse_charge or exempt for an invoice; None for internal work.
+    vat_regime: Mapped[str | None] = mapped_column(String(16))
+    #: VAT rate in percent, as text ('20.0', '5.5'…), for the standard regime only.
+    vat_rate: Mapped[str | None] = mapped_column(String(4))
+    #: The number of the subcontractor's CAE's invoice, given when the record is invoiced
+    #: (None for records invoiced before numbers were recorded).
+    invoice_number: Mapped[str | None] = mapped_column(String(40))
+    #: The Paris day the record was marked invoiced.
+    invoice_date: Mapped[date | None] = mapped_column(Date)
     starts_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
     #: The day the record counts for in the ledger and figures: starts_on, or the day proposed.
@@ -254,21 +309,31 @@ class Subcontract(Base):
         return self.client_cae_id != self.subcontractor_cae_id
 
     @property
+    def internal(self) -> bool:
+        return self.kind == SubcontractKind.INTERNAL.value
+
+    @property
     def vat(self) -> Decimal:
-        return Decimal(self.vat_rate)
+        return Decimal(self.vat_rate or "0")
 
     @property
     def vat_cents(self) -> int:
         return vat_cents(self.amount_cents, self.vat_rate)
 
     @property
+    def legal_mention(self) -> str | None:
+        return LEGAL_MENTIONS.get(self.vat_regime or "")
+
+    @property
     def total_cents(self) -> int:
         return self.amount_cents + self.vat_cents
 
 
-def vat_cents(amount_cents: int, rate: str) -> int:
-    """VAT on an amount, rounded half up to the cent."""
+def vat_cents(amount_cents: int, rate: str | None) -> int:
+    """VAT on an amount, rounded half up to the cent (none without a rate)."""
 
+    if rate is None:
+        return 0
     return int((Decimal(amount_cents) * Decimal(rate) / 100).quantize(0, ROUND_HALF_UP))
 
 

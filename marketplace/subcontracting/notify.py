@@ -79,13 +79,19 @@ def subcontract_proposed(record) -> None:
 
 
 def subcontract_moved(record, by_party: str | None) -> None:
-    """Tell the other party of a move."""
+    """Tell the other party of a move (both parties of a move by the CAE's managers)."""
 
-    other = record.client if by_party == "subcontractor" else record.subcontractor
-    _tell(
-        other,
-        "subcontract.moved",
-        _record_path(record),
-        title=record.title,
-        status=SubcontractStatus(record.status).label,
-    )
+    if by_party == "subcontractor":
+        told = [record.client]
+    elif by_party == "client":
+        told = [record.subcontractor]
+    else:
+        told = [record.client, record.subcontractor]
+    for person in told:
+        _tell(
+            person,
+            "subcontract.moved",
+            _record_path(record),
+            title=record.title,
+            status=SubcontractStatus(record.status).label,
+        )

@@ -129,6 +129,7 @@ def accept_response(
             "description": "\n\n".join(p for p in (offer.description, response.message) if p),
             "subcontractor_profile_id": response.responder_profile_id,
             "amount_cents": response.price_cents,
+            "vat_regime": body.vat_regime,
             "vat_rate": body.vat_rate,
             "starts_on": offer.starts_on,
             "ends_on": offer.ends_on,

@@ -1,6 +1,11 @@
 """Subcontract records: proposed by the client, accepted by the subcontractor, then moved along
 TRANSITIONS by the right party only, with one history row per move.
 
+Inside one CAE the record is internal work (``kind`` internal: no VAT, no invoice): it ends at
+``transferred``, a move only that CAE's managers make when they record the internal transfer
+of turnover. Between two CAEs it is an invoice with a VAT regime (vat.py), and reaching
+``invoiced`` needs the invoice's number.
+
 A change after acceptance is a new version: the client proposes a new record with
 ``supersedes_id``; when the subcontractor accepts it, the old one (still ``accepted``, work not
 started) moves to ``cancelled`` in the same transaction. Amounts are never edited in place.
@@ -12,6 +17,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.actors import Viewer
 from marketplace.errors import Conflict, InvalidTransition, NotFound, ValidationError
@@ -23,9 +29,11 @@ from marketplace.subcontracting.models import (
     Offer,
     Subcontract,
     SubcontractEvent,
+    SubcontractKind,
 )
 from marketplace.subcontracting.parties import acting_profile
 from marketplace.subcontracting.schemas import SubcontractInput
+from marketplace.subcontracting.vat import vat_terms
 from marketplace.subcontracting.visibility import can_view_subcontract, visible_subcontracts
 from marketplace.tenders.models import Tender
 from marketplace.tenders.visibility import can_view_tender
@@ -33,9 +41,11 @@ from marketplace.timeutil import to_paris, utcnow
 from marketplace.visibility import can_view_profile, get_visible, own_profile
 
 CLIENT, SUBCONTRACTOR = "client", "subcontractor"
+#: The managers of the CAE of an internal record (not its admins, not other CAEs' managers).
+MANAGER = "manager"
 EITHER = (CLIENT, SUBCONTRACTOR)
 
-#: (from, to) → the parties who may make the move. Nothing else is allowed.
+#: (from, to) → the parties who may make the move on an invoice record. Nothing else is allowed.
 TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("proposed", "accepted"): (SUBCONTRACTOR,),
     ("proposed", "declined"): (SUBCONTRACTOR,),
@@ -46,6 +56,17 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("delivered", "invoiced"): (SUBCONTRACTOR,),
     ("invoiced", "paid"): (CLIENT,),
 }
+#: The same for internal work: no invoice, the CAE's managers record the transfer.
+INTERNAL_TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
+    **{move: who for move, who in TRANSITIONS.items() if move[1] not in ("invoiced", "paid")},
+    ("delivered", "transferred"): (MANAGER,),
+}
+
+
+def transitions_of(record: Subcontract) -> dict[tuple[str, str], tuple[str, ...]]:
+    return INTERNAL_TRANSITIONS if record.internal else TRANSITIONS
+
+
 #: States a record can be superseded from (before work starts, once both agreed).
 SUPERSEDABLE = ("accepted",)
 
@@ -62,10 +83,28 @@ def party_of(viewer: Viewer, record: Subcontract) -> str | None:
     return None
 
 
+def roles_of(viewer: Viewer, record: Subcontract) -> set[str]:
+    """The party the viewer is, and ``manager`` for the managers of an internal record's CAE."""
+    roles = {party} if (party := party_of(viewer, record)) else set()
+    if (
+        record.internal
+        and viewer.is_authenticated
+        and viewer.is_manager
+        and viewer.cae_id is not None
+        and viewer.cae_id == record.client_cae_id
+    ):
+        roles.add(MANAGER)
+    return roles
+
+
 def allowed_moves(viewer: Viewer, record: Subcontract) -> list[str]:
     """The statuses this viewer may move the record to now (for the buttons of the page)."""
-    party = party_of(viewer, record)
-    return [to for (frm, to), who in TRANSITIONS.items() if frm == record.status and party in who]
+    roles = roles_of(viewer, record)
+    return [
+        to
+        for (frm, to), who in transitions_of(record).items()
+        if frm == record.status and roles.intersection(who)
+    ]
 
 
 def _record_event(record: Subcontract, frm: str | None, to: str, by: Profile | None) -> None:
@@ -81,6 +120,8 @@ def propose_subcontract(
     client = acting_profile(actor)
     body = data if isinstance(data, SubcontractInput) else SubcontractInput.load(data)
     subcontractor, tender_id, supersedes = subcontract_references(actor, client, body)
+    kind = kind_between(client, subcontractor)
+    regime, rate = vat_terms(kind, body.vat_regime, body.vat_rate, place_of(body, offer, client))
     values = body.values()
     if supersedes is not None:
         if (supersedes.client_profile_id, supersedes.subcontractor_profile_id) != (
@@ -110,6 +151,9 @@ def propose_subcontract(
         client_cae_id=client.user.cae_id,
         subcontractor_cae_id=subcontractor.user.cae_id,
         status="proposed",
+        kind=kind,
+        vat_regime=regime,
+        vat_rate=rate,
         offer_id=offer.id if offer is not None else None,
         tender_id=tender_id,
         supersedes_id=supersedes.id if supersedes is not None else None,
@@ -121,6 +165,28 @@ def propose_subcontract(
     db.session.flush()
     notify.subcontract_proposed(record)
     return record
+
+
+def kind_between(client: Profile, subcontractor: Profile) -> str:
+    """Internal when both parties belong to the same CAE (one legal entity), else an invoice."""
+    client_cae, sub_cae = client.user.cae_id, subcontractor.user.cae_id
+    if client_cae is not None and client_cae == sub_cae:
+        return SubcontractKind.INTERNAL.value
+    return SubcontractKind.INVOICE.value
+
+
+def place_of(body: SubcontractInput, offer: Offer | None, client: Profile) -> str | None:
+    """Where the work is done, for the VAT rates: the offer's or the tender's department, else
+    the department of the client's CAE (a service between businesses is taxed where its buyer
+    is established, CGI art. 259); None when unknown."""
+    if offer is not None and offer.department:
+        return offer.department
+    if body.tender_id is not None:
+        tender = db.session.get(Tender, body.tender_id)
+        if tender is not None and tender.department:
+            return tender.department
+    cae = client.user.cae
+    return cae.department if cae is not None else None
 
 
 def subcontract_references(actor: Viewer, client: Profile, body: SubcontractInput):
@@ -153,26 +219,53 @@ def subcontract_references(actor: Viewer, client: Profile, body: SubcontractInpu
     return subcontractor, body.tender_id, supersedes
 
 
+def history_names(record: Subcontract) -> dict[int, str]:
+    """The names of the people in the record's history (the parties, and the CAE's managers
+    who recorded a transfer), in one query at most."""
+    names = {p.id: p.display_name for p in (record.client, record.subcontractor)}
+    others = {e.by_profile_id for e in record.events if e.by_profile_id is not None} - set(names)
+    if others:
+        for profile in db.session.scalars(select(Profile).where(Profile.id.in_(others))):
+            names[profile.id] = profile.display_name
+    return names
+
+
 def get_subcontract(viewer: Viewer, record_id: int) -> Subcontract:
     message = _("This subcontract does not exist or is not visible to you.")
     return get_visible(viewer, Subcontract, record_id, can_view_subcontract, message)
 
 
-def transition(actor: Viewer, record: Subcontract, to: str) -> Subcontract:
-    """Move the record to `to` (a status, checked by TransitionInput at the edge) if the table
-    allows it for this person; Conflict otherwise."""
+def transition(
+    actor: Viewer, record: Subcontract, to: str, invoice_number: str = ""
+) -> Subcontract:
+    """Move the record to `to` (a status, checked by TransitionInput at the edge) if its kind's
+    table allows it for this person; Conflict otherwise. Moving an invoice to invoiced needs
+    the invoice's number (ValidationError without it), and records the day."""
     if not can_view_subcontract(actor, record):
         raise NotFound(_("This subcontract does not exist or is not visible to you."))
     frm = record.status
-    who = TRANSITIONS.get((frm, to))
+    who = transitions_of(record).get((frm, to))
     if who is None:
+        if record.internal and to in ("invoiced", "paid"):
+            raise InvalidTransition(
+                _("Work inside one CAE is not invoiced: its managers record the transfer.")
+            )
         raise InvalidTransition(_("This record cannot move from this status to that one."))
-    party = party_of(actor, record)
-    if party not in who:
+    roles = roles_of(actor, record)
+    if not roles.intersection(who):
+        if MANAGER in who:
+            raise InvalidTransition(_("Only the managers of the CAE record an internal transfer."))
         raise InvalidTransition(_("This move is not yours to make on this record."))
+    extra: dict[str, Any] = {}
+    if to == "invoiced":
+        extra = _invoice_values(record, invoice_number)
     # One winner: the move is made only if the record is still where this request saw it.
     moved = InvalidTransition(_("This record cannot move from this status to that one."))
-    change_state(record, "status", frm, to, moved, updated_at=utcnow())
+    try:
+        with db.session.begin_nested():
+            change_state(record, "status", frm, to, moved, updated_at=utcnow(), **extra)
+    except IntegrityError:  # the same number given at the same time for another record
+        raise _number_taken() from None
     profile = own_profile(actor)
     _record_event(record, frm, to, profile)
     if to == "accepted" and record.supersedes_id is not None:
@@ -183,8 +276,31 @@ def transition(actor: Viewer, record: Subcontract, to: str) -> Subcontract:
         change_state(old, "status", SUPERSEDABLE, "cancelled", replaced, updated_at=utcnow())
         _record_event(old, "accepted", "cancelled", profile)
     db.session.flush()
-    notify.subcontract_moved(record, party)
+    notify.subcontract_moved(record, party_of(actor, record))
     return record
+
+
+def _number_taken() -> ValidationError:
+    message = _("Your CAE already used this invoice number for another record.")
+    return ValidationError(_("Some fields need your attention."), {"invoice_number": [message]})
+
+
+def _invoice_values(record: Subcontract, invoice_number: str) -> dict[str, Any]:
+    """The invoice's number (required, unused by the issuing CAE) and today's date."""
+    number = (invoice_number or "").strip()
+    if not number:
+        message = _("Give the number of the invoice to mark the record invoiced.")
+        raise ValidationError(_("Some fields need your attention."), {"invoice_number": [message]})
+    taken = db.session.scalar(
+        select(Subcontract.id).where(
+            Subcontract.subcontractor_cae_id == record.subcontractor_cae_id,
+            Subcontract.invoice_number == number,
+            Subcontract.id != record.id,
+        )
+    )
+    if taken is not None:
+        raise _number_taken()
+    return {"invoice_number": number, "invoice_date": to_paris(utcnow()).date()}
 
 
 def subcontracts_of(viewer: Viewer, role: str | None = None, status: str | None = None):

@@ -56,8 +56,10 @@ from marketplace.subcontracting.models import (
     MAX_AMOUNT_CENTS,
     OfferStatus,
     ResponseStatus,
+    SubcontractKind,
     SubcontractStatus,
     VatRate,
+    VatRegime,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -111,36 +113,71 @@ OptionalAmount = Annotated[
     WithJsonSchema({**AMOUNT, "type": ["integer", "null"]}),
 ]
 
-#: The French VAT rates as a client may write them ("20", 20, "5,5"…); stored as '20.0'.
+#: The French VAT rates as a client may write them ("20", 20, "5,5"…); stored as '20.0'. "0"
+#: (an exemption, as the field was used before regimes) stays "0": vat.vat_terms decides.
+_RATE_NUMBERS = [
+    float(r) if "." in r.removesuffix(".0") else int(float(r)) for r in VatRate.values()
+]
 VAT_RATE_INPUT: dict[str, Any] = {
     "oneOf": [
-        {"type": "string", "enum": ["20", "10", "5.5", "2.1", "0", *VatRate.values(), ""]},
-        {"type": "number", "enum": [20, 10, 5.5, 2.1, 0]},
+        {
+            "type": "string",
+            "enum": [*(r.removesuffix(".0") for r in VatRate.values()), "0", *VatRate.values(),
+                     "0.0", ""],
+        },
+        {"type": "number", "enum": [*_RATE_NUMBERS, 0]},
         {"type": "null"},
     ],
-    "default": VatRate.STANDARD.value,
-    "description": "Null or an empty string: 20.0.",
-}
+    "description": "Only for an invoice under the standard regime (null otherwise); absent: "
+    "the normal rate of the place (20.0, 8.5 overseas). Internal work carries no VAT.",
+}  # fmt: skip
 
 
-def _vat_rate(raw: Any) -> str:
-    """'20', '20.0', 20, 5.5, '5,5' → the stored form ('20.0', '5.5'); other rates refused."""
+def _vat_rate(raw: Any) -> str | None:
+    """'20', '20.0', 20, 5.5, '5,5' → the stored form ('20.0', '5.5'); 0 → '0'; other rates
+    refused; nothing given → None."""
     if raw is None or raw == "":
-        return VatRate.STANDARD.value
-    refused = fail(_("Choose a French VAT rate: 20, 10, 5.5, 2.1 or 0."))
+        return None
+    refused = fail(_("Choose a French VAT rate: 20, 13, 10, 8.5, 5.5, 2.1 or 0.9."))
     if isinstance(raw, bool) or not isinstance(raw, str | int | float):
         raise refused
     try:
         value = Decimal(str(raw).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
         raise refused from None
+    if not value.is_finite():
+        raise refused
+    if value == 0:
+        return "0"
     for rate in VatRate.values():  # compared as numbers: a huge exponent cannot be rounded
-        if value.is_finite() and value == Decimal(rate):
+        if value == Decimal(rate):
             return rate
     raise refused
 
 
-VatRateInput = Annotated[str, BeforeValidator(_vat_rate), WithJsonSchema(VAT_RATE_INPUT)]
+VatRateInput = Annotated[str | None, BeforeValidator(_vat_rate), WithJsonSchema(VAT_RATE_INPUT)]
+
+
+def _vat_regime(raw: Any) -> str | None:
+    if raw is None or raw == "":
+        return None
+    if raw not in VatRegime.values():
+        raise fail(_("Choose one of: %(values)s.", values=", ".join(VatRegime.values())))
+    return str(raw)
+
+
+VatRegimeInput = Annotated[
+    str | None,
+    BeforeValidator(_vat_regime),
+    WithJsonSchema(
+        {
+            "type": ["string", "null"],
+            "enum": [*VatRegime.values(), None],
+            "description": "For an invoice between two CAEs (standard when absent); ignored "
+            "for internal work.",
+        }
+    ),
+]
 
 
 def _department(raw: Any) -> str | None:
@@ -327,9 +364,10 @@ class OfferResponseInput(_Input):
 
 
 class AcceptInput(_Input):
-    """Accepting a response: the VAT rate of the subcontract it proposes."""
+    """Accepting a response: the VAT terms of the subcontract it proposes (for an invoice)."""
 
-    vat_rate: VatRateInput = VatRate.STANDARD.value
+    vat_regime: VatRegimeInput = None
+    vat_rate: VatRateInput = None
 
 
 class SubcontractInput(_Input):
@@ -340,7 +378,8 @@ class SubcontractInput(_Input):
     subcontractor_profile_id: ProfileId
     client_profile_id: ClientProfileId = None
     amount_cents: Amount
-    vat_rate: VatRateInput = VatRate.STANDARD.value
+    vat_regime: VatRegimeInput = None
+    vat_rate: VatRateInput = None
     starts_on: OptionalDate = None
     ends_on: OptionalDate = None
     tender_id: TenderId = None
@@ -364,7 +403,7 @@ class SubcontractInput(_Input):
     def values(self) -> dict[str, Any]:
         """The columns of the record it proposes."""
         return self.model_dump(
-            include={"title", "description", "amount_cents", "vat_rate", "starts_on", "ends_on"}
+            include={"title", "description", "amount_cents", "starts_on", "ends_on"}
         )
 
 
@@ -374,8 +413,12 @@ def _status_to(raw: Any) -> str:
     return raw
 
 
+INVOICE_NUMBER_LIMIT = 40
+
+
 class TransitionInput(_Input):
-    """A move of a record: the status it goes to (other fields are ignored)."""
+    """A move of a record: the status it goes to, with the invoice's number when an invoice
+    record moves to invoiced (other fields are ignored)."""
 
     model_config = ConfigDict(extra="ignore", strict=True, populate_by_name=True)
 
@@ -384,6 +427,9 @@ class TransitionInput(_Input):
         BeforeValidator(_status_to),
         WithJsonSchema({"type": "string", "enum": list(SubcontractStatus.values())}),
     ]
+    invoice_number: nullable_text(INVOICE_NUMBER_LIMIT) = Field(  # type: ignore[valid-type]
+        default="", description="Required to move an invoice record to invoiced."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -577,7 +623,20 @@ class Subcontract(Output):
     amount_cents: Annotated[
         int, _out({**AMOUNT, "description": "Excluding VAT; frozen once accepted."})
     ]
-    vat_rate: choice(VatRate)  # type: ignore[valid-type]
+    kind: choice(SubcontractKind)  # type: ignore[valid-type]
+    vat_regime: Annotated[
+        str | None,
+        _out({"type": ["string", "null"], "enum": [*VatRegime.values(), None],
+              "description": "For an invoice; null for internal work."}),
+    ]  # fmt: skip
+    vat_rate: Annotated[
+        str | None,
+        _out({"type": ["string", "null"], "enum": [*VatRate.values(), None],
+              "description": "For the standard regime; null otherwise."}),
+    ]  # fmt: skip
+    legal_mention: str | None = Field(description="The text the invoice must carry, if any.")
+    invoice_number: str | None
+    invoice_date: DateOut | None = Field(description="The day it was marked invoiced.")
     vat_cents: int = Field(description="VAT, rounded half up to the cent.")
     total_cents: int = Field(description="Including VAT.")
     starts_on: DateOut | None
@@ -616,6 +675,13 @@ class CaeSubcontractTotals(Output):
     amount_cents: int
     internal_amount_cents: int
     cross_cae_amount_cents: int
+    internal_transfer_cents: int = Field(description="Internal work inside this CAE.")
+    sales_to_other_caes_cents: int = Field(
+        description="Work this CAE's members did for clients of other CAEs."
+    )
+    purchases_from_other_caes_cents: int = Field(
+        description="Work this CAE's members gave to members of other CAEs."
+    )
 
 
 class CaeFlow(Output):

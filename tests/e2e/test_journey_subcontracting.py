@@ -49,7 +49,11 @@ def test_offer_response_record_paid_figures(as_person, viewport):
     partner.get_by_role("link", name=title).first.click()
     for button in ("Accepter", "Commencer le travail", "Marquer comme livrée"):
         move(partner, button)
+    expect(partner.get_by_role("main")).to_contain_text("TVA facturée")  # between two CAEs
+    number = f"FA-2026-{viewport}"  # one number per invoice of the partner's CAE
+    partner.get_by_label("Numéro de facture").fill(number)
     move(partner, "Marquer comme facturée")
+    expect(partner.get_by_role("main")).to_contain_text(number)
     client.goto(partner.url)
     move(client, "Confirmer le paiement")
     expect(client.get_by_role("main")).to_contain_text("payée")

@@ -117,16 +117,25 @@ def test_offer_to_paid_by_the_right_people_only(client, people, outbox):
         ("client", "cancelled", 409),  # work has started
         ("sub", "delivered", 200),
         ("client", "invoiced", 409),
-        ("sub", "invoiced", 200),
+        ("sub", "invoiced", 422),  # without the invoice's number
+        ("sub", "transferred", 409),  # only internal work is transferred
+        ("sub", ("invoiced", "FA-2026-0042"), 200),
         ("sub", "paid", 409),  # the client confirms payment
         ("client", "paid", 200),
         ("client", "cancelled", 409),
     ]
     for who, to, status in steps:
-        answer = client.post(move, json={"to": to}, headers=h[who])
+        to, number = to if isinstance(to, tuple) else (to, None)
+        body = {"to": to} if number is None else {"to": to, "invoice_number": number}
+        answer = client.post(move, json=body, headers=h[who])
         assert answer.status_code == status, (who, to, answer.get_json())
+        if status == 422:
+            assert "invoice_number" in answer.get_json()["error"]["fields"]
     final = client.get(f"/api/v1/subcontracts/{record['id']}", headers=h["sub"]).get_json()
     assert final["status"] == "paid"
+    assert final["kind"] == "invoice" and final["vat_regime"] == "standard"
+    assert final["invoice_number"] == "FA-2026-0042" and final["invoice_date"]
+    assert final["legal_mention"] is None
     assert [(e["from"], e["to"]) for e in final["history"]] == [
         (None, "proposed"),
         ("proposed", "accepted"),

@@ -28,15 +28,17 @@ def propose(client, headers, sub, amount, vat="20", starts_on="2026-03-02", **ex
 
 def move(client, headers, record_id, *statuses):
     for to in statuses:
+        body = {"to": to, "invoice_number": f"F-{record_id}"} if to == "invoiced" else {"to": to}
         answer = client.post(
-            f"/api/v1/subcontracts/{record_id}/transition", json={"to": to}, headers=headers
+            f"/api/v1/subcontracts/{record_id}/transition", json=body, headers=headers
         )
         assert answer.status_code == 200, answer.get_json()
 
 
 @pytest.fixture
 def ledger(client, people):
-    """Records of Lyon: internal, to Nantes, from Nantes, declined, cancelled, out of period."""
+    """Records of Lyon: internal (no VAT, whatever was sent), to Nantes, from Nantes, declined,
+    cancelled, out of period."""
     h, u = people["h"], people["users"]
     ids = {
         "internal": propose(client, h["client"], u["colleague"], 123_456, "5.5"),
@@ -70,6 +72,9 @@ def test_stats_add_up_to_the_records(client, people, ledger):
         "amount_cents": 123_456 + 200_001 + 99_999,
         "internal_amount_cents": 123_456,
         "cross_cae_amount_cents": 200_001 + 99_999,
+        "internal_transfer_cents": 123_456,
+        "sales_to_other_caes_cents": 99_999,  # Lyon's member worked for Nantes' client
+        "purchases_from_other_caes_cents": 200_001,
     }
     flows = {
         (f["from_cae_id"], f["to_cae_id"]): (f["count"], f["amount_cents"]) for f in body["flows"]
@@ -141,12 +146,15 @@ def test_csv_opens_in_a_french_spreadsheet_and_adds_up(client, people, ledger):
         header.index("Montant TTC (€)"),
     )
     assert sum(_cents(line[ht]) for line in lines) == 123_456 + 200_001 + 99_999
-    for line in lines:
-        assert _cents(line[ht]) + _cents(line[tva]) == _cents(line[ttc])
-        assert "." not in line[ht]
     internal = next(line for line in lines if line[ht] == "1234,56")
-    assert internal[tva] == "67,90"  # 5,5 % of 1 234,56 € = 67,9008 → 67,90
+    assert internal[tva] == internal[ttc] == ""  # work inside one CAE carries no VAT
     assert internal[0] == "02/03/2026"
+    for line in lines:
+        assert "." not in line[ht]
+        if line is not internal:
+            assert _cents(line[ht]) + _cents(line[tva]) == _cents(line[ttc])
+    from_nantes = next(line for line in lines if line[ht] == "999,99")
+    assert from_nantes[tva] == "100,00"  # 10 % of 999,99 € = 99,999 → 100,00
     statuses = {line[header.index("Statut")] for line in lines}
     assert statuses == {"en cours", "payée", "proposée"}
 

@@ -85,20 +85,25 @@ def test_the_whole_journey_in_the_pages(app, login, people):
     wrong = owner.post(url + "/etat", data={"to": "paid"})
     assert wrong.status_code == 409
     assert "ne peut pas passer" in wrong.get_data(as_text=True)
-    for who, to in [
-        (helper, "accepted"),
-        (helper, "in_progress"),
-        (helper, "delivered"),
-        (helper, "invoiced"),
-        (owner, "paid"),
-    ]:
+    for who, to in [(helper, "accepted"), (helper, "in_progress"), (helper, "delivered")]:
         moved = who.post(url + "/etat", data={"to": to})
         assert moved.status_code == 302, (to, moved.get_data(as_text=True)[:500])
+    # Invoiced only with the invoice's number: the page again, the message beside the field.
+    page = helper.get(url).get_data(as_text=True)
+    assert 'name="invoice_number"' in page and "Numéro de facture" in page
+    missing = helper.post(url + "/etat", data={"to": "invoiced", "invoice_number": "  "})
+    assert missing.status_code == 422
+    assert "Indiquez le numéro de la facture" in missing.get_data(as_text=True)
+    invoiced = helper.post(url + "/etat", data={"to": "invoiced", "invoice_number": "FA-2026-17"})
+    assert invoiced.status_code == 302
+    assert owner.post(url + "/etat", data={"to": "paid"}).status_code == 302
     db.session.expire_all()
     record = db.session.get(Subcontract, record.id)
     assert record.status == "paid" and len(record.events) == 6
+    assert record.invoice_number == "FA-2026-17" and record.invoice_date is not None
     history = owner.get(url).get_data(as_text=True)
     assert "facturée → payée" in history
+    assert "FA-2026-17" in history and "TVA facturée" in history
 
     ledger = helper.get("/sous-traitances").get_data(as_text=True)
     assert typography.money("980,00 €") in ledger

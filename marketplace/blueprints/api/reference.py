@@ -33,6 +33,7 @@ def _cae_values(cae: CaeRow, member_count: int) -> dict[str, Any]:
         "region": cae.region,
         "website": cae.website or None,
         "member_count": member_count,
+        "siren": cae.siren,
     }
 
 

@@ -121,7 +121,12 @@ def subcontract_json(record: SubcontractRow) -> dict[str, Any]:
         client_cae_id=record.client_cae_id,
         subcontractor_cae_id=record.subcontractor_cae_id,
         amount_cents=record.amount_cents,
+        kind=record.kind,
+        vat_regime=record.vat_regime,
         vat_rate=record.vat_rate,
+        legal_mention=record.legal_mention,
+        invoice_number=record.invoice_number,
+        invoice_date=record.invoice_date,
         vat_cents=record.vat_cents,
         total_cents=record.total_cents,
         starts_on=record.starts_on,
@@ -233,10 +238,14 @@ def subcontract(record_id: int):
 def move_subcontract(record_id: int, body: TransitionInput):
     """Move the record: the subcontractor accepts, declines, starts, delivers and invoices; the
     client confirms payment; either cancels before work starts.
+
+    Internal work (both parties in one CAE) is not invoiced: after delivery the managers of that
+    CAE move it to transferred. An invoice record moves to invoiced with its `invoice_number`
+    (422 without it).
     """
     user = require_user()
     record = get_subcontract(user, record_id)
-    return subcontract_json(transition(user, record, body.to))
+    return subcontract_json(transition(user, record, body.to, body.invoice_number))
 
 
 # A CAE's figures ----------------------------------------------------------------------------
@@ -251,6 +260,8 @@ def cae_stats(cae_id: int, query: PeriodQuery):
 
     Subcontract figures count the records with a party in this CAE, except declined and cancelled
     ones; a flow goes from the client's CAE to the subcontractor's CAE (internal flows included).
+    Internal transfers, sales to other CAEs (this CAE's members were the subcontractors) and
+    purchases from them (its members were the clients) are kept apart.
     """
     figures = cae_figures(require_user(), cae_id, query.start, query.end, parties=False)
     return CaeStats.out(
@@ -264,6 +275,9 @@ def cae_stats(cae_id: int, query: PeriodQuery):
             "amount_cents": figures.amount_cents,
             "internal_amount_cents": figures.internal_amount_cents,
             "cross_cae_amount_cents": figures.cross_cae_amount_cents,
+            "internal_transfer_cents": figures.internal_transfer_cents,
+            "sales_to_other_caes_cents": figures.sales_cents,
+            "purchases_from_other_caes_cents": figures.purchases_cents,
         },
         flows=figures.flows(),
         start=query.start,
@@ -282,6 +296,9 @@ def cae_stats(cae_id: int, query: PeriodQuery):
 def cae_ledger_csv(cae_id: int, query: PeriodQuery):
     """The CAE's subcontracting ledger for its accounting (same records as the figures): UTF-8 with
     BOM, ';' separator, decimal comma.
+
+    Each line says its kind and direction (sale, purchase or internal transfer), the invoice's
+    number and date, the VAT regime and mention, and both CAEs' SIREN.
     """
     figures = cae_figures(require_user(), cae_id, query.start, query.end)
     name = f"sous-traitances-cae-{cae_id}.csv"
