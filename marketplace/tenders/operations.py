@@ -34,6 +34,7 @@ from marketplace.skills.operations import get_or_create_skills
 from marketplace.statemachine import change_state
 from marketplace.tenders import notify
 from marketplace.tenders.models import (
+    TWO_PHASE_PROCEDURES,
     Tender,
     TenderApplication,
     TenderEvent,
@@ -71,6 +72,7 @@ SIMPLE_FIELDS = (
     "reference",
     "source_url",
     "procedure",
+    "procedure_kind",
     "deadline",
     "city",
     "department",
@@ -118,7 +120,16 @@ def _lock(tender: Tender) -> None:
     re-read what the checks depend on: two decisions at once cannot both fit under the estimate."""
     db.session.execute(select(Tender.id).where(Tender.id == tender.id).with_for_update())
     db.session.refresh(
-        tender, ["status", "deadline", "estimated_amount_cents", "lead_profile_id", "members"]
+        tender,
+        [
+            "status",
+            "deadline",
+            "procedure_kind",
+            "applications_deadline",
+            "estimated_amount_cents",
+            "lead_profile_id",
+            "members",
+        ],
     )
 
 
@@ -143,20 +154,60 @@ def _set_lots(tender: Tender, lots: list[dict[str, Any]]) -> None:
         lot.title = data["title"]
         lot.estimated_amount_cents = data["estimated_amount_cents"]
         lot.skills = [records[fold(name)] for name in data["skills"]]
+        _set_lot_vat(lot, data.get("vat_regime"), data.get("vat_rate"))
         kept.append(lot)
     tender.lots = kept
 
 
-def _check_shares(tender: Tender, extra: int = 0, replacing: TenderMember | None = None) -> None:
-    """The shares of the team may not exceed the tender's estimated amount."""
-    if tender.estimated_amount_cents is None:
-        return
-    total = extra + sum(m.share_cents or 0 for m in tender.members if m is not replacing)
-    if total > tender.estimated_amount_cents:
-        raise ValidationError(
-            _("The shares of the team would exceed the estimated amount of the tender."),
-            {"share_cents": [_("The shares of the team would exceed the estimated amount.")]},
+def _set_lot_vat(lot: TenderLot, regime: str | None, rate: str | None) -> None:
+    """A lot's VAT: what is given, else what it had (standard at 20 % for a new lot); a rate
+    alone means the standard regime; reverse charge and exemption have no rate."""
+    if regime is None:
+        regime = "standard" if rate is not None else (lot.vat_regime or "standard")
+    if regime != "standard":
+        rate = None
+    elif rate is None:
+        rate = lot.vat_rate if lot.vat_regime in (None, "standard") and lot.vat_rate else "20.0"
+    lot.vat_regime, lot.vat_rate = regime, rate
+
+
+def _set_procedure(tender: Tender, values: dict[str, Any]) -> None:
+    """The kind of procedure and, in two phases, the applications' deadline: before the offers'
+    deadline, in the future when changed; neither changes once the applications are in."""
+    kind = values.get("procedure_kind", tender.procedure_kind)
+    given = values.get("applications_deadline")
+    moment = values.get("applications_deadline", tender.applications_deadline)
+    changed = kind != tender.procedure_kind or (
+        "applications_deadline" in values and _moment_changed(tender, moment)
+    )
+    if changed and tender.id is not None and applications_closed(tender):
+        raise Conflict(
+            _(
+                "The applications were handed in: the procedure and its applications' deadline "
+                "can no longer change."
+            )
         )
+    if kind not in TWO_PHASE_PROCEDURES:
+        if given is not None:
+            message = _("Only a procedure in two phases has an applications' deadline.")
+            raise ValidationError(message, {"applications_deadline": [message]})
+        moment = None
+    elif moment is not None:
+        if _moment_changed(tender, moment) and as_utc(moment) <= utcnow():
+            message = _("The applications' deadline must be in the future.")
+            raise ValidationError(message, {"applications_deadline": [message]})
+        if as_utc(moment) > as_utc(values.get("deadline", tender.deadline)):
+            message = _("Applications are due before the offers' deadline.")
+            raise ValidationError(message, {"applications_deadline": [message]})
+    tender.procedure_kind = kind
+    tender.applications_deadline = moment
+
+
+def _moment_changed(tender: Tender, moment: datetime | None) -> bool:
+    before = tender.applications_deadline
+    if before is None or moment is None:
+        return before is not moment
+    return as_utc(before) != as_utc(moment)
 
 
 def create_tender(actor: Viewer, data: TenderCreate | dict[str, Any]) -> Tender:
@@ -173,6 +224,7 @@ def create_tender(actor: Viewer, data: TenderCreate | dict[str, Any]) -> Tender:
             setattr(tender, key, values[key])
     tender.audience = values.get("audience", "network")
     tender.form = values.get("form")
+    _set_procedure(tender, values)
     db.session.add(tender)
     _set_lots(tender, values["lots"])
     tender.members = [TenderMember(profile=profile, role="cotraitant")]
@@ -198,11 +250,11 @@ def update_tender(actor: Viewer, tender: Tender, data: TenderUpdate | dict[str, 
         tender.collective_id = values["collective_id"]
     if "deadline" in values and values["deadline"] != tender.deadline:
         tender.reminder_sent_at = None  # a new deadline deserves its own reminder
+    if "procedure_kind" in values or "applications_deadline" in values or "deadline" in values:
+        _set_procedure(tender, values)
     for key in SIMPLE_FIELDS:
         if key in values:
             setattr(tender, key, values[key])
-    if "estimated_amount_cents" in values:
-        _check_shares(tender)
     if "lots" in values:
         _set_lots(tender, values["lots"])
     if "members" in values:
@@ -242,9 +294,22 @@ def set_team(
     return tender
 
 
+def applications_closed(tender: Tender, now: datetime | None = None) -> bool:
+    """The team is fixed: the applications' deadline of a two-phase procedure has passed (or,
+    in one phase, the offers' deadline, when application and offer are handed in together)."""
+    return as_utc(tender.team_fixed_at) <= (now or utcnow())
+
+
 def _require_team_open(tender: Tender) -> None:
     if deadline_passed(tender):
         raise DeadlinePassed(_("The deadline has passed: the team can no longer change."))
+    if applications_closed(tender):
+        raise DeadlinePassed(
+            _(
+                "The applications were handed in (procedure in two phases): the team is fixed "
+                "and can no longer change."
+            )
+        )
     if tender.status not in EDITABLE:
         raise Conflict(_("The team can no longer change once the offer is submitted."))
 
@@ -287,6 +352,13 @@ def apply(
         raise Conflict(_("This tender no longer takes applications."))
     if deadline_passed(tender):
         raise DeadlinePassed(_("The deadline has passed: applications are closed."))
+    if applications_closed(tender):
+        raise DeadlinePassed(
+            _(
+                "The applications were handed in (procedure in two phases): the team is fixed "
+                "and takes no more applications."
+            )
+        )
     if any(m.profile_id == profile.id for m in tender.members):
         raise Conflict(_("You are already in the team."))
     existing = db.session.scalar(
@@ -357,14 +429,13 @@ def decide(actor: Viewer, application: TenderApplication, accept: Any, share_cen
     # The tender's row lock first (PostgreSQL), as every change of its team takes it; then one
     # winner: the application is decided only if it is still pending. The tender is re-read
     # after that write (on SQLite the write lock is held from there on), so that two
-    # acceptances at once cannot both fit under the estimate.
+    # acceptances at once are counted one after the other.
     _lock(tender)
     decided = InvalidTransition(_("This application has already been decided."))
     change_state(application, "state", frm, to, decided, decided_at=utcnow())
     _lock(tender)
     _require_team_open(tender)
     if accept:
-        _check_shares(tender, share_cents or 0)
         application.share_cents = share_cents
         tender.members.append(
             TenderMember(
@@ -382,38 +453,43 @@ def decide(actor: Viewer, application: TenderApplication, accept: Any, share_cen
     return application
 
 
+def _check_member_item(tender: Tender, members: dict, lots: dict, item: dict[str, Any]) -> None:
+    def refuse(message: str) -> ValidationError:
+        return ValidationError(_("Some fields need your attention."), {"team": [message]})
+
+    member = members.get(item["profile_id"])
+    if member is None:
+        raise refuse(_("This person is not in the team."))
+    if any(i not in lots for i in item.get("lot_ids", [])):
+        raise refuse(_("Choose lots of this tender."))
+    boss_id = item.get("works_for_profile_id")
+    if boss_id is not None:
+        boss = members.get(boss_id)
+        if member.role != "subcontractor":
+            raise refuse(_("Only a subcontractor works for another member."))
+        if boss is None or boss.role == "subcontractor":
+            raise refuse(_("A subcontractor works for the lead or a cotraitant of the team."))
+
+
 def set_members(actor: Viewer, tender: Tender, items: list[dict[str, Any]]) -> None:
-    """Change the lots and shares of members (the owner's own included); all or nothing."""
+    """Change the lots, shares and, for subcontractors, the member they work for (the owner's
+    own included); all or nothing. Shares above the estimate are a warning (team.py), not a
+    refusal."""
     _require_owner(actor, tender)
     _lock(tender)
     _require_team_open(tender)
     members = {m.profile_id: m for m in tender.members}
     lots = {lot.id: lot for lot in tender.lots}
-    shares = {pid: m.share_cents for pid, m in members.items()}
     for item in items:
-        if item["profile_id"] not in members:
-            raise ValidationError(
-                _("Some fields need your attention."),
-                {"team": [_("This person is not in the team.")]},
-            )
-        if any(i not in lots for i in item.get("lot_ids", [])):
-            raise ValidationError(
-                _("Some fields need your attention."), {"team": [_("Choose lots of this tender.")]}
-            )
-        if "share_cents" in item:
-            shares[item["profile_id"]] = item["share_cents"]
-    total = sum(v or 0 for v in shares.values())
-    if tender.estimated_amount_cents is not None and total > tender.estimated_amount_cents:
-        raise ValidationError(
-            _("The shares of the team would exceed the estimated amount of the tender."),
-            {"share_cents": [_("The shares of the team would exceed the estimated amount.")]},
-        )
+        _check_member_item(tender, members, lots, item)
     for item in items:
         member = members[item["profile_id"]]
         if "lot_ids" in item:
             member.lots = [lots[i] for i in item["lot_ids"]]
         if "share_cents" in item:
             member.share_cents = item["share_cents"]
+        if "works_for_profile_id" in item:
+            member.works_for_profile_id = item["works_for_profile_id"]
     tender.updated_at = utcnow()
     db.session.flush()
 

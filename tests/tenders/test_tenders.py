@@ -303,9 +303,13 @@ def test_suggestions_take_a_constant_number_of_queries(app, count_queries, make_
 
 
 def test_direct_payment_threshold_is_600_euros_incl_vat():
-    assert direct_payment("subcontractor", 50_000)  # 500 € HT = 600 € TTC
+    assert direct_payment("subcontractor", 50_000)  # 500 € HT = 600 € TTC at 20 %
     assert not direct_payment("subcontractor", 49_999)
     assert not direct_payment("cotraitant", 1_000_000)
+    assert direct_payment("subcontractor", 54_546, "10.0")  # 600,01 € TTC at 10 %
+    assert not direct_payment("subcontractor", 54_544, "10.0")  # 599,98 €
+    assert direct_payment("subcontractor", 60_000, "0")  # reverse charge: TTC = HT, ≥ 600
+    assert not direct_payment("subcontractor", 59_999, "0")
 
 
 def test_countdown_in_words(app):
@@ -387,9 +391,11 @@ def test_owner_sets_lots_and_share_of_a_member(client, make_user, login):
         f"/appels-d-offres/{tender.id}/part",
         data={"profile_id": str(owner.profile.id), "share": "60 000"},
     )
-    assert over.status_code == 303
+    assert over.status_code == 302  # above the estimate: saved, with a warning on the page
     db.session.expire_all()
-    assert db.session.get(Tender, tender.id).members[0].share_cents == 200_050
+    assert db.session.get(Tender, tender.id).members[0].share_cents == 6_000_000
+    page = client.get(f"/appels-d-offres/{tender.id}").get_data(as_text=True)
+    assert "À vérifier" in page and "L2152-3" in page
 
 
 @pytest.mark.parametrize("role", ["manager", "admin", "same_cae"])
