@@ -39,7 +39,6 @@ from marketplace.tenders.models import TenderApplication
 from marketplace.tenders.operations import (
     TenderFilters,
     allowed_moves,
-    applications_closed,
     applications_for,
     apply,
     change_status,
@@ -51,6 +50,7 @@ from marketplace.tenders.operations import (
     set_team,
     update_tender,
 )
+from marketplace.tenders.procedure import applications_closed
 from marketplace.tenders.schemas import TenderApplicationCreate, TenderCreate, TenderUpdate
 from marketplace.tenders.suggestions import all_candidates, complete_team, suggestions_by_lot
 from marketplace.tenders.team import all_warnings, team_of

@@ -34,7 +34,6 @@ from marketplace.skills.operations import get_or_create_skills
 from marketplace.statemachine import change_state
 from marketplace.tenders import notify
 from marketplace.tenders.models import (
-    TWO_PHASE_PROCEDURES,
     Tender,
     TenderApplication,
     TenderEvent,
@@ -42,6 +41,7 @@ from marketplace.tenders.models import (
     TenderMember,
     tender_lot_skills,
 )
+from marketplace.tenders.procedure import applications_closed, set_lot_vat, set_procedure
 from marketplace.tenders.schemas import TenderApplicationCreate, TenderCreate, TenderUpdate
 from marketplace.tenders.visibility import can_view_tender, visible_tenders
 from marketplace.text import fold
@@ -154,60 +154,9 @@ def _set_lots(tender: Tender, lots: list[dict[str, Any]]) -> None:
         lot.title = data["title"]
         lot.estimated_amount_cents = data["estimated_amount_cents"]
         lot.skills = [records[fold(name)] for name in data["skills"]]
-        _set_lot_vat(lot, data.get("vat_regime"), data.get("vat_rate"))
+        set_lot_vat(lot, data.get("vat_regime"), data.get("vat_rate"))
         kept.append(lot)
     tender.lots = kept
-
-
-def _set_lot_vat(lot: TenderLot, regime: str | None, rate: str | None) -> None:
-    """A lot's VAT: what is given, else what it had (standard at 20 % for a new lot); a rate
-    alone means the standard regime; reverse charge and exemption have no rate."""
-    if regime is None:
-        regime = "standard" if rate is not None else (lot.vat_regime or "standard")
-    if regime != "standard":
-        rate = None
-    elif rate is None:
-        rate = lot.vat_rate if lot.vat_regime in (None, "standard") and lot.vat_rate else "20.0"
-    lot.vat_regime, lot.vat_rate = regime, rate
-
-
-def _set_procedure(tender: Tender, values: dict[str, Any]) -> None:
-    """The kind of procedure and, in two phases, the applications' deadline: before the offers'
-    deadline, in the future when changed; neither changes once the applications are in."""
-    kind = values.get("procedure_kind", tender.procedure_kind)
-    given = values.get("applications_deadline")
-    moment = values.get("applications_deadline", tender.applications_deadline)
-    changed = kind != tender.procedure_kind or (
-        "applications_deadline" in values and _moment_changed(tender, moment)
-    )
-    if changed and tender.id is not None and applications_closed(tender):
-        raise Conflict(
-            _(
-                "The applications were handed in: the procedure and its applications' deadline "
-                "can no longer change."
-            )
-        )
-    if kind not in TWO_PHASE_PROCEDURES:
-        if given is not None:
-            message = _("Only a procedure in two phases has an applications' deadline.")
-            raise ValidationError(message, {"applications_deadline": [message]})
-        moment = None
-    elif moment is not None:
-        if _moment_changed(tender, moment) and as_utc(moment) <= utcnow():
-            message = _("The applications' deadline must be in the future.")
-            raise ValidationError(message, {"applications_deadline": [message]})
-        if as_utc(moment) > as_utc(values.get("deadline", tender.deadline)):
-            message = _("Applications are due before the offers' deadline.")
-            raise ValidationError(message, {"applications_deadline": [message]})
-    tender.procedure_kind = kind
-    tender.applications_deadline = moment
-
-
-def _moment_changed(tender: Tender, moment: datetime | None) -> bool:
-    before = tender.applications_deadline
-    if before is None or moment is None:
-        return before is not moment
-    return as_utc(before) != as_utc(moment)
 
 
 def create_tender(actor: Viewer, data: TenderCreate | dict[str, Any]) -> Tender:
@@ -224,7 +173,7 @@ def create_tender(actor: Viewer, data: TenderCreate | dict[str, Any]) -> Tender:
             setattr(tender, key, values[key])
     tender.audience = values.get("audience", "network")
     tender.form = values.get("form")
-    _set_procedure(tender, values)
+    set_procedure(tender, values)
     db.session.add(tender)
     _set_lots(tender, values["lots"])
     tender.members = [TenderMember(profile=profile, role="cotraitant")]
@@ -251,7 +200,7 @@ def update_tender(actor: Viewer, tender: Tender, data: TenderUpdate | dict[str, 
     if "deadline" in values and values["deadline"] != tender.deadline:
         tender.reminder_sent_at = None  # a new deadline deserves its own reminder
     if "procedure_kind" in values or "applications_deadline" in values or "deadline" in values:
-        _set_procedure(tender, values)
+        set_procedure(tender, values)
     for key in SIMPLE_FIELDS:
         if key in values:
             setattr(tender, key, values[key])
@@ -292,12 +241,6 @@ def set_team(
     tender.updated_at = utcnow()
     db.session.flush()
     return tender
-
-
-def applications_closed(tender: Tender, now: datetime | None = None) -> bool:
-    """The team is fixed: the applications' deadline of a two-phase procedure has passed (or,
-    in one phase, the offers' deadline, when application and offer are handed in together)."""
-    return as_utc(tender.team_fixed_at) <= (now or utcnow())
 
 
 def _require_team_open(tender: Tender) -> None:
