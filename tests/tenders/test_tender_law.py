@@ -331,3 +331,17 @@ def test_thresholds_in_force_follow_their_dates(app):
     assert on_the_day["formalised_supplies_services_central"] == 14_000_000
     assert on_the_day["formalised_works"] == 540_400_000
     assert "formalised_works" not in amounts(date(2028, 1, 1))  # the next values are not known
+
+
+def test_direct_payment_says_the_same_in_french_and_english(client, world):
+    """« à partir de 600 € TTC » (≥), never "above": the two languages agree."""
+    tender = post(client, world["tokens"]["owner"], two_lots())
+    join(client, world, tender, "insulator", [tender["lots"][0]["id"]], "subcontractor", 50_000)
+    french = " ".join(read(client, world, tender)["team"]["explanation"])
+    assert "atteint 600 € TTC (500,00 € HT, 600,00 € TTC" in french
+    world["owner"].locale = "en"
+    db.session.commit()
+    english = " ".join(read(client, world, tender)["team"]["explanation"])
+    assert "reaches 600 € incl. VAT (€500.00 excl. VAT, €600.00 incl. VAT" in english
+    for text in (french, english):
+        assert "R2193-10" in text and "L2193-4" in text

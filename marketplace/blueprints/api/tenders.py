@@ -212,7 +212,10 @@ def tender(tender_id: int) -> Any:
 )
 def patch_tender(tender_id: int, body: TenderUpdate) -> Any:
     """Edit (owner): fields, lots given whole, status moves (409 when not allowed), the group's form
-    and lead.
+    and lead, members' lots, shares and the cotraitant a subcontractor works for.
+
+    Changes of the team, of the procedure and of its applications' deadline answer 409 once the team
+    is fixed (``team_fixed_at``). Shares above the estimate are returned in ``warnings``.
     """
     user = require_user()
     return tender_json(update_tender(user, get_tender(user, tender_id), body))
@@ -252,7 +255,9 @@ def list_applications(tender_id: int) -> Any:
     limit="60 per minute",
 )
 def decide_application(tender_id: int, application_id: int, body: TenderDecision) -> Any:
-    """The owner accepts (with a share) or declines; shares may not exceed the estimate (422)."""
+    """The owner accepts (with a share) or declines; shares above the estimate are a warning
+    (``warnings``), not a refusal; 409 once the team is fixed.
+    """
     user = require_user()
     tender = get_tender(user, tender_id)
     application = db.session.get(ApplicationRow, application_id)
