@@ -34,7 +34,9 @@ from marketplace.timeutil import PARIS, utcnow
 
 #: The tenders as a client posts them (without their deadline), each with the team that forms:
 #: the owner's lots, partners found by competence in the owner's CAE ("same") or in another one
-#: ("other"), who apply and are accepted unless "pending"; then the form and the status moves.
+#: ("other"), who apply and are accepted unless "pending" (a subcontractor "works_for" the owner
+#: or the partner at that index); then the form and the status moves. "applications_in_days":
+#: the applications' deadline of a two-phase procedure.
 TENDERS: list[dict[str, Any]] = read_json("tenders.json", tuples=False)
 
 

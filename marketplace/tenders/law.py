@@ -186,13 +186,24 @@ def _form_words(form: str | None, public: bool) -> str:
 
 def _timing(tender: Any, public: bool) -> list[str]:
     if tender.two_phase and tender.applications_deadline is not None:
-        text = _(
-            "Procedure in two phases: the team is fixed when the applications are handed in "
-            "(%(date)s, Paris time), not at the offers' deadline. Nobody joins or leaves it "
-            "after that.",
-            date=datetime_short(tender.applications_deadline),
-        )
-        return [text + (" (R2142-26)" if public else "")]
+        when = datetime_short(tender.applications_deadline)
+        if public:
+            return [
+                _(
+                    "Procedure in two phases: the team is fixed when the applications are handed "
+                    "in (%(date)s, Paris time), not at the offers' deadline (R2142-26). Nobody "
+                    "joins or leaves it after that.",
+                    date=when,
+                )
+            ]
+        return [
+            _(
+                "Procedure in two phases: the team is fixed when the applications are handed in "
+                "(%(date)s, Paris time), not at the offers' deadline. Nobody joins or leaves it "
+                "after that.",
+                date=when,
+            )
+        ]
     if tender.two_phase:
         return [
             _(
@@ -223,6 +234,13 @@ def _forms(team: Any, public: bool) -> list[str]:
             _(
                 "Forms: the CAE applies alone, with a DC1 (or a DUME) signed by its legal "
                 "representative and its DC2."
+            )
+        ]
+    if not team.groupement:
+        return [
+            _(
+                "Forms: each CAE applies alone for its own lots, with a DC1 (or a DUME) signed by "
+                "its legal representative and its DC2."
             )
         ]
     return [

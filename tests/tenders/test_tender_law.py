@@ -149,7 +149,9 @@ def test_two_caes_on_two_lots_do_not_form_a_groupement(client, world, login):
     team = read(client, world, tender)["team"]
     assert team["kind"] == "multi_cae"
     assert [x["shape"] for x in team["lots"]] == ["single_candidate", "single_candidate"]
-    assert "ne forment pas, de ce seul fait, un groupement" in " ".join(team["explanation"])
+    said = " ".join(team["explanation"])
+    assert "ne forment pas, de ce seul fait, un groupement" in said
+    assert "chaque CAE candidate seule pour ses propres lots" in said and "mandataire" not in said
     join(client, world, tender, "insulator", [lot2], "cotraitant", 100_000)
     team = read(client, world, tender)["team"]
     assert [x["shape"] for x in team["lots"]] == ["single_candidate", "groupement"]
