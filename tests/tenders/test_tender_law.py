@@ -185,6 +185,8 @@ def test_a_single_cae_team_uses_no_groupement_words(client, world, make_user, ap
         assert "cotraitant" not in lowered and "responsable du dossier" in lowered
         assert "partage interne" in lowered
     assert "(DC4)" not in sheet
+    applications = page.split('id="candidatures"')[1].split("</section>")[0].lower()
+    assert "partage interne" in applications and "cotraitant" not in applications
 
 
 # ---------------------------------------------------------------------------------------------
