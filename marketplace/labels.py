@@ -22,6 +22,8 @@ from marketplace.subcontracting.models import (
 from marketplace.tenders.models import (
     ApplicationState,
     BuyerKind,
+    LotVat,
+    ProcedureKind,
     TeamForm,
     TeamKind,
     TeamRole,
@@ -47,6 +49,8 @@ TENDER_MOVE = {
     TenderStatus.CANCELLED.value: _l("Cancel the tender"),
 }
 BUYER_KIND = BuyerKind.labels()
+PROCEDURE_KIND = ProcedureKind.labels()
+LOT_VAT = LotVat.labels()
 TEAM_ROLE = TeamRole.labels()
 APPLY_ROLE = TenderRole.labels()
 TEAM_KIND = TeamKind.labels()

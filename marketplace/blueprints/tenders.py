@@ -27,7 +27,7 @@ from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from marketplace.formatting import cents_to_input, parse_euros
 from marketplace.ids import parse_id
-from marketplace.tenders import exports
+from marketplace.tenders import exports, law
 from marketplace.tenders.forms import (
     ApplyForm,
     BuildTeamForm,
@@ -56,6 +56,7 @@ from marketplace.tenders.operations import (
     set_team,
     update_tender,
 )
+from marketplace.tenders.procedure import applications_closed
 from marketplace.tenders.schemas import (
     TeamFromNotice,
     TenderApplicationCreate,
@@ -63,7 +64,8 @@ from marketplace.tenders.schemas import (
     TenderUpdate,
 )
 from marketplace.tenders.suggestions import all_candidates, complete_team, suggestions_by_lot
-from marketplace.tenders.team import VAT_PERCENT, team_of
+from marketplace.tenders.team import all_warnings, team_of
+from marketplace.tenders.thresholds import thresholds_in_force
 from marketplace.tenders.timing import countdown
 
 bp = Blueprint("tenders", __name__, url_prefix="/appels-d-offres")
@@ -144,7 +146,9 @@ def _save(form: TenderForm, tender):
 
 def _form_page(form: TenderForm, tender):
     form.offer_collectives(collectives_of_member(current_user))
-    return render_template("tenders/form.html", form=form, tender=tender)
+    return render_template(
+        "tenders/form.html", form=form, tender=tender, thresholds=thresholds_in_force()
+    )
 
 
 @bp.get("/<int:tender_id>")
@@ -204,7 +208,7 @@ def _show_page(tender, apply_form=None, status=200):
     can_apply = (
         mine is not None
         and tender.status == "open"
-        and not deadline_passed(tender)
+        and not applications_closed(tender)
         and mine.id not in team_ids
         and not any(a.applicant_profile_id == mine.id for a in tender.applications)
     )
@@ -228,6 +232,9 @@ def _show_page(tender, apply_form=None, status=200):
             ("conjoint", _("conjoint")),
             ("solidaire", _("solidaire")),
         ]
+        team_form.lead_profile_id.label.text = (
+            _("Mandataire") if team.groupement else _("Person in charge of the bid")
+        )
     viewer_in_team = mine is not None and mine.id in team_ids
     # Suggestions are for the people building the team (one read of the competences for both).
     pool = all_candidates(current_user, tender) if owner or viewer_in_team else None
@@ -248,12 +255,13 @@ def _show_page(tender, apply_form=None, status=200):
         status_form=StatusForm(formdata=None),
         share_form=ShareForm(formdata=None),
         moves=allowed_moves(current_user, tender),
-        frozen=deadline_passed(tender),
+        frozen=applications_closed(tender),
+        warnings=all_warnings(current_user, tender, team),
+        law=law,
         by_lot=suggestions_by_lot(current_user, tender, candidates=pool)
         if pool is not None
         else {},
         cover=complete_team(current_user, tender, candidates=pool) if pool is not None else None,
-        vat_percent=VAT_PERCENT,
         cents_to_input=cents_to_input,
         applied={a.applicant_profile_id for a in tender.applications if a.state == "pending"},
     )
@@ -354,8 +362,10 @@ def share(tender_id: int):
             raise ValidationError(_("Enter an amount in euros, e.g. 45000 or 45 000,50.")) from None
         profile_id = parse_id(form.profile_id.data) or 0
         lot_ids = [i for i in map(parse_id, request.form.getlist("lot_ids")) if i is not None]
-        set_members(current_user, tender, [{"profile_id": profile_id, "share_cents": cents,
-                                            "lot_ids": lot_ids}])  # fmt: skip
+        item = {"profile_id": profile_id, "share_cents": cents, "lot_ids": lot_ids}
+        if "works_for_profile_id" in request.form:
+            item["works_for_profile_id"] = parse_id(request.form["works_for_profile_id"])
+        set_members(current_user, tender, [item])
 
     return _owner_action(tender_id, act)
 
@@ -363,8 +373,13 @@ def share(tender_id: int):
 @bp.get("/<int:tender_id>/fiche-equipe")
 def sheet(tender_id: int):
     tender = _tender_or_404(tender_id)
+    team = team_of(tender)
     return render_template(
-        "tenders/sheet.html", tender=tender, team=team_of(tender), vat_percent=VAT_PERCENT
+        "tenders/sheet.html",
+        tender=tender,
+        team=team,
+        law=law,
+        warnings=all_warnings(current_user, tender, team),
     )
 
 

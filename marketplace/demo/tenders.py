@@ -1,4 +1,6 @@
-"""Demo joint tenders: one won, one open with a half-built team across CAEs, one within one CAE.
+"""Demo joint tenders: one won, one open with a half-built team across CAEs, one within one CAE
+(with an internal split), one for a private buyer (law of 1975), one restricted procedure (the
+team is fixed at the applications' deadline); lots carry the VAT of their trade.
 
 Made through the tender operations (post, apply, decide, move); a tender is found again by its
 owner and title, so a second run adds nothing.
@@ -32,7 +34,9 @@ from marketplace.timeutil import PARIS, utcnow
 
 #: The tenders as a client posts them (without their deadline), each with the team that forms:
 #: the owner's lots, partners found by competence in the owner's CAE ("same") or in another one
-#: ("other"), who apply and are accepted unless "pending"; then the form and the status moves.
+#: ("other"), who apply and are accepted unless "pending" (a subcontractor "works_for" the owner
+#: or the partner at that index); then the form and the status moves. "applications_in_days":
+#: the applications' deadline of a two-phase procedure.
 TENDERS: list[dict[str, Any]] = read_json("tenders.json", tuples=False)
 
 
@@ -78,6 +82,17 @@ def _post(owner: User, data: dict[str, Any]) -> Tender:
     return create_tender(owner, TenderCreate.load(data))
 
 
+def _works_for(owner, tender, partner, boss, found) -> None:
+    """A subcontractor works for the owner ("owner") or for the partner found at that index."""
+    if boss is None:
+        return
+    target = owner if boss == "owner" else found[boss]
+    if target is None or not any(m.profile_id == partner.profile.id for m in tender.members):
+        return
+    change = {"profile_id": profile_of(partner).id, "works_for_profile_id": profile_of(target).id}
+    set_members(owner, tender, [change])
+
+
 def _apply_and_decide(owner, tender, partner, lots, role, share, accept=True) -> None:
     if partner is None:
         return
@@ -108,7 +123,10 @@ def _load(owner: User) -> int:
 
 def _build(owner: User, spec: dict[str, Any]) -> None:
     """Post the tender, then form its team: the owner's lots, partners who apply, moves."""
-    tender = _post(owner, {**spec["tender"], "deadline": _deadline(spec["deadline_in_days"])})
+    data = {**spec["tender"], "deadline": _deadline(spec["deadline_in_days"])}
+    if "applications_in_days" in spec:
+        data["applications_deadline"] = _deadline(spec["applications_in_days"])
+    tender = _post(owner, data)
     lots = {lot.number: lot for lot in tender.lots}
     if "owner" in spec:
         mine = {
@@ -119,6 +137,7 @@ def _build(owner: User, spec: dict[str, Any]) -> None:
         set_members(owner, tender, [mine])
     # Each partner is someone else than the owner and the partners found before.
     chosen = {owner.id}
+    found: list[User | None] = []
     for wanted in spec.get("partners", ()):
         partner = _person(
             wanted["skill"],
@@ -135,8 +154,10 @@ def _build(owner: User, spec: dict[str, Any]) -> None:
             wanted.get("share_cents"),
             accept=None if wanted.get("pending") else True,
         )
+        found.append(partner)
         if partner is not None:
             chosen.add(partner.id)
+            _works_for(owner, tender, partner, wanted.get("works_for"), found)
     if "form" in spec:
         tender.form = spec["form"]
     for to in spec.get("moves", ()):

@@ -8,35 +8,75 @@ from flask_babel import gettext as _
 
 from marketplace.csvexport import csv_document, decimal_comma
 from marketplace.errors import NotFound
-from marketplace.tenders.models import TeamForm, TeamKind, TeamRole, Tender
+from marketplace.tenders import law
+from marketplace.tenders.models import TeamForm, TeamKind, Tender
 from marketplace.tenders.team import team_of
 from marketplace.timeutil import as_utc, utcnow
 
 
 def team_csv(tender: Tender) -> str:
-    """The team, one member a row: UTF-8 with a BOM, ';' separated, decimal comma."""
+    """The team, one member a row: UTF-8 with a BOM, ';' separated, decimal comma. The words
+    follow the team (no groupement vocabulary for one CAE) and the buyer's law."""
     team = team_of(tender)
+    public = tender.buyer_kind == "public"
     rows: list[list[object]] = [
-        [_("Member"), _("CAE"), _("Role"), _("Lots"), _("Share excl. VAT (€)"), _("Direct payment")]
+        [
+            _("Member"),
+            _("CAE"),
+            _("Role"),
+            _("Works for"),
+            _("Lots"),
+            _("Share excl. VAT (€)"),
+            _("Share incl. VAT (€)"),
+            _("VAT"),
+            _("Direct payment"),
+        ]
     ]
     for member in team.members:
+        boss = team.member(member.works_for_profile_id)
         rows.append(
             [
                 member.profile.display_name,
                 member.cae.name if member.cae else "",
-                TeamRole(member.role).label,
+                law.role_label(member, team),
+                boss.profile.display_name if boss else "",
                 ", ".join(f"{lot.number}. {lot.title}" for lot in member.lots),
                 decimal_comma(member.share_cents),
+                decimal_comma(member.share_incl_vat_cents),
+                law.vat_words(member) if member.share_incl_vat_cents is not None else "",
                 _("yes") if member.direct_payment else "",
             ]
         )
     rows += [
         [],
+        [
+            _("Law that applies"),
+            _("Code de la commande publique")
+            if public
+            else _("Law 75-1334 of 31 December 1975 on subcontracting"),
+        ],
         [_("Candidate"), TeamKind(team.kind).label],
-        [_("Form of the group"), TeamForm.labels().get(team.form, "") if team.form else ""],
+    ]
+    if team.groupement:
+        rows.append(
+            [
+                _("Form of the groupement"),
+                TeamForm.labels().get(team.form, "") if team.form else _("not chosen"),
+            ]
+        )
+    if not team.single_cae:
+        rows += [
+            [_("Lot %(n)d", n=shape.lot.number), law.shape_label(shape)]
+            for shape in team.lots
+            if shape.lot is not None
+        ]
+    rows += [
         [_("Estimated amount excl. VAT (€)"), decimal_comma(tender.estimated_amount_cents)],
         [_("Total of the shares excl. VAT (€)"), decimal_comma(team.shares_total_cents)],
+        [],
+        [_("What applies")],
     ]
+    rows += [[line] for line in team.explanation]
     return csv_document(rows)
 
 

@@ -36,7 +36,15 @@ from marketplace.formfields import (
 )
 from marketplace.ids import parse_id, small_number
 from marketplace.schema import limit_of
-from marketplace.tenders.models import BuyerKind, Tender, TenderRole, TenderStatus
+from marketplace.tenders.models import (
+    BuyerKind,
+    LotVat,
+    LotVatRate,
+    ProcedureKind,
+    Tender,
+    TenderRole,
+    TenderStatus,
+)
 from marketplace.tenders.schemas import (
     MAX_LOTS,
     TenderApplicationCreate,
@@ -48,11 +56,35 @@ from marketplace.timeutil import PARIS, to_paris
 
 EMPTY_LOTS = 2
 MAX_ROWS = MAX_LOTS + EMPTY_LOTS
-FIELD_MAP = {"estimated_amount_cents": "estimated_amount", "buyer": "buyer_name"}
+FIELD_MAP = {
+    "estimated_amount_cents": "estimated_amount",
+    "buyer": "buyer_name",
+    "deadline": "deadline_date",
+    "applications_deadline": "applications_date",
+}
 
 
 def _department_choices() -> list[tuple[str, Any]]:
     return [("", _l("— department —")), *geo.department_choices()]
+
+
+def _lot_vat_choices() -> list[tuple[str, Any]]:
+    """One choice per rate, then reverse charge and exemption (regimes without a rate)."""
+    rates = [(value, _l("VAT %(rate)s", rate=label)) for value, label in LotVatRate.choices()]
+    regimes = [(v, label) for v, label in LotVat.choices() if v != "standard"]
+    return rates + regimes
+
+
+def _lot_vat(value: str | None) -> dict[str, Any]:
+    if value in LotVatRate.values():
+        return {"vat_regime": "standard", "vat_rate": value}
+    if value in LotVat.values():
+        return {"vat_regime": value, "vat_rate": None}
+    return {"vat_regime": None, "vat_rate": None}
+
+
+def _procedure_choices() -> list[tuple[str, Any]]:
+    return [("", _l("— not said —")), *ProcedureKind.choices()]
 
 
 def _euros(raw: str | None, errors: list) -> int | None:
@@ -68,6 +100,9 @@ class LotRowForm(Form):
     title = StringField(_l("Lot title"), render_kw={"maxlength": limit_of(TenderLotInput, "title")})
     skills = StringField(_l("Required competences"), render_kw={"maxlength": 1000})
     amount = amount_field(_l("Estimated amount (€ excl. VAT)"))
+    vat = SelectField(
+        _l("VAT of the lot"), choices=_lot_vat_choices, default="20.0", validate_choice=False
+    )
 
 
 class TenderForm(FlaskForm):
@@ -86,6 +121,11 @@ class TenderForm(FlaskForm):
     procedure = StringField(
         _l("Procedure"), render_kw={"maxlength": limit_of(TenderCreate, "procedure")}
     )
+    procedure_kind = SelectField(
+        _l("Kind of procedure"), choices=_procedure_choices, validate_choice=False, default=""
+    )
+    applications_date = DateField(_l("Applications due: date"), validators=[Optional()])
+    applications_time = TimeField(_l("Applications due: time (Paris)"), validators=[Optional()])
     deadline_date = DateField(_l("Deadline: date"), validators=[Optional()])
     deadline_time = TimeField(_l("Deadline: time (Paris)"), validators=[Optional()])
     city = StringField(_l("City"), render_kw={"maxlength": limit_of(TenderCreate, "city")})
@@ -111,12 +151,14 @@ class TenderForm(FlaskForm):
     @classmethod
     def for_tender(cls, tender: Tender) -> TenderForm:
         local = to_paris(tender.deadline)
+        applications = to_paris(tender.applications_deadline)
         rows = [
             {
                 "number": str(lot.number),
                 "title": lot.title,
                 "skills": "; ".join(lot.skill_names),
                 "amount": cents_to_input(lot.estimated_amount_cents),
+                "vat": lot.vat_rate if lot.vat_regime == "standard" else lot.vat_regime,
             }
             for lot in tender.lots
         ]
@@ -128,6 +170,9 @@ class TenderForm(FlaskForm):
             "reference": tender.reference,
             "source_url": tender.source_url or "",
             "procedure": tender.procedure,
+            "procedure_kind": tender.procedure_kind or "",
+            "applications_date": applications.date() if applications else None,
+            "applications_time": applications.time().replace(second=0) if applications else None,
             "deadline_date": local.date() if local else None,
             "deadline_time": local.time().replace(second=0) if local else None,
             "city": tender.city,
@@ -151,7 +196,9 @@ class TenderForm(FlaskForm):
 
     def add_empty_rows(self, count: int = EMPTY_LOTS) -> None:
         for _ in range(max(0, min(count, MAX_ROWS - len(self.lots.entries)))):
-            self.lots.append_entry({"number": "", "title": "", "skills": "", "amount": ""})
+            self.lots.append_entry(
+                {"number": "", "title": "", "skills": "", "amount": "", "vat": "20.0"}
+            )
 
     def tender_data(self) -> dict[str, Any]:
         """What create_tender()/update_tender() take; amounts the form refused are marked."""
@@ -161,6 +208,7 @@ class TenderForm(FlaskForm):
             "reference": self.reference.data or "",
             "source_url": self.source_url.data or "",
             "procedure": self.procedure.data or "",
+            "procedure_kind": self.procedure_kind.data or None,
             "city": self.city.data or "",
             "department": self.department.data or None,
             "description": self.description.data or "",
@@ -173,6 +221,12 @@ class TenderForm(FlaskForm):
             data["deadline"] = datetime.combine(self.deadline_date.data, moment, tzinfo=PARIS)
         else:
             data["deadline"] = None
+        data["applications_deadline"] = None
+        if self.applications_date.data:
+            moment = self.applications_time.data or time(12, 0)
+            data["applications_deadline"] = datetime.combine(
+                self.applications_date.data, moment, tzinfo=PARIS
+            )
         errors: list = []
         data["estimated_amount_cents"] = _euros(self.estimated_amount.data, errors)
         if errors:
@@ -193,6 +247,7 @@ class TenderForm(FlaskForm):
                     "title": form.title.data or "",
                     "skills": form.skills.data or "",
                     "estimated_amount_cents": amount,
+                    **_lot_vat(form.vat.data),
                 }
             )
         data["lots"] = lots
@@ -201,7 +256,11 @@ class TenderForm(FlaskForm):
     def add_domain_errors(self, fields: dict[str, list[str]]) -> None:
         self.lot_errors.extend(str(m) for m in fields.get("lots", ()))
         others = {key: messages for key, messages in fields.items() if key != "lots"}
-        place_errors(self, others, {**FIELD_MAP, "deadline": "deadline_date"})
+        place_errors(
+            self,
+            others,
+            FIELD_MAP,
+        )
 
     @property
     def has_errors(self) -> bool:

@@ -57,6 +57,42 @@ class BuyerKind(LabelledEnum):
     PRIVATE = "private", _l("private buyer")
 
 
+class ProcedureKind(LabelledEnum):
+    """How the buyer consults (Code de la commande publique, L2120-1 and following)."""
+
+    ADAPTED = "adapted", _l("adapted procedure (MAPA)")
+    OPEN = "open", _l("open call for tenders")
+    RESTRICTED = "restricted", _l("restricted call for tenders (two phases)")
+    NEGOTIATED = "negotiated", _l("negotiated procedure (two phases)")
+    COMPETITIVE_DIALOGUE = "competitive_dialogue", _l("competitive dialogue (two phases)")
+    PRIVATE = "private", _l("private consultation")
+
+
+#: Procedures in two phases: applications first (the team is fixed then), offers later.
+TWO_PHASE_PROCEDURES = frozenset({"restricted", "negotiated", "competitive_dialogue"})
+
+
+class LotVat(LabelledEnum):
+    """The VAT of a lot's work: a standard rate, or reverse charge (building work subcontracted,
+    art. 283-2 nonies CGI: invoiced and paid excluding VAT), or an exemption (art. 261 CGI)."""
+
+    STANDARD = "standard", _l("VAT at a rate")
+    REVERSE_CHARGE = "reverse_charge", _l("reverse charge (building work subcontracted)")
+    EXEMPT = "exempt", _l("exempt from VAT")
+
+
+class LotVatRate(LabelledEnum):
+    """French VAT rates (mainland, overseas departments, Corsica), stored as exact text."""
+
+    STANDARD = "20.0", _l("20 %")
+    CORSICA = "13.0", _l("13 % (Corsica)")
+    INTERMEDIATE = "10.0", _l("10 %")
+    OVERSEAS = "8.5", _l("8.5 % (Guadeloupe, Martinique, La Réunion)")
+    REDUCED = "5.5", _l("5.5 %")
+    SUPER_REDUCED = "2.1", _l("2.1 %")
+    CORSICA_SPECIAL = "0.9", _l("0.9 % (Corsica)")
+
+
 class TeamForm(LabelledEnum):
     """The legal form of a groupement."""
 
@@ -80,10 +116,11 @@ class TeamRole(LabelledEnum):
 
 
 class TeamKind(LabelledEnum):
-    """Who the candidate is, worked out from the team (not stored)."""
+    """How many CAEs are candidates, worked out from the team (not stored). Whether they form a
+    groupement is a question per lot (team.py)."""
 
     SINGLE_CAE = "single_cae", _l("one CAE (a single candidate)")
-    MULTI_CAE = "multi_cae", _l("a groupement of CAEs")
+    MULTI_CAE = "multi_cae", _l("several CAEs")
 
 
 class ApplicationState(LabelledEnum):
@@ -102,6 +139,10 @@ class Tender(Base):
         CheckConstraint(in_clause("buyer_kind", BuyerKind.values()), name="buyer_kind"),
         CheckConstraint(in_clause("audience", Audience.values()), name="audience"),
         CheckConstraint(f"form IS NULL OR {in_clause('form', TeamForm.values())}", name="form"),
+        CheckConstraint(
+            f"procedure_kind IS NULL OR {in_clause('procedure_kind', ProcedureKind.values())}",
+            name="procedure_kind",
+        ),
         CheckConstraint(
             "estimated_amount_cents IS NULL OR estimated_amount_cents >= 0", name="amount"
         ),
@@ -131,6 +172,11 @@ class Tender(Base):
     source_url: Mapped[str | None] = mapped_column(String(500))
     #: e.g. "procédure adaptée (MAPA)", "appel d'offres ouvert".
     procedure: Mapped[str] = mapped_column(String(120), default="")
+    #: The kind of procedure (ProcedureKind); None when not said.
+    procedure_kind: Mapped[str | None] = mapped_column(String(24))
+    #: Two-phase procedures: when applications are due (aware UTC); the team is fixed then
+    #: (R2142-26), before the offers' deadline.
+    applications_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Deadline for offers, aware UTC (entered and shown in Europe/Paris); None only for an
     #: imported notice that gives none.
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -210,6 +256,18 @@ class Tender(Base):
         """An imported public notice (no owner, no team): members build teams from it."""
         return self.source_name is not None
 
+    @property
+    def two_phase(self) -> bool:
+        return self.procedure_kind in TWO_PHASE_PROCEDURES
+
+    @property
+    def team_fixed_at(self) -> datetime | None:
+        """When the team is fixed: the applications' deadline of a two-phase procedure, else
+        the offers' deadline (applications and offers are handed in together)."""
+        if self.two_phase and self.applications_deadline is not None:
+            return self.applications_deadline
+        return self.deadline
+
 
 tender_lot_skills = Table(
     "tender_lot_skills",
@@ -227,6 +285,12 @@ class TenderLot(Base):
         CheckConstraint(
             "estimated_amount_cents IS NULL OR estimated_amount_cents >= 0", name="amount"
         ),
+        CheckConstraint(in_clause("vat_regime", LotVat.values()), name="vat_regime"),
+        CheckConstraint(
+            f"vat_rate IS NULL OR (vat_regime = 'standard' AND "
+            f"{in_clause('vat_rate', LotVatRate.values())})",
+            name="vat_rate",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -234,6 +298,13 @@ class TenderLot(Base):
     number: Mapped[int] = mapped_column(SmallInteger)
     title: Mapped[str] = mapped_column(String(200))
     estimated_amount_cents: Mapped[int | None] = mapped_column(BigInteger)
+    #: standard (with vat_rate), reverse_charge (paid excluding VAT) or exempt.
+    vat_regime: Mapped[str] = mapped_column(
+        String(16), default="standard", server_default="standard"
+    )
+    #: The rate of a standard regime, as exact text ("20.0"); always None for the other
+    #: regimes; None on a standard lot reads as 20 % (a lot written without it).
+    vat_rate: Mapped[str | None] = mapped_column(String(4))
 
     tender: Mapped[Tender] = relationship("Tender", back_populates="lots")
     skills: Mapped[list[Skill]] = relationship(
@@ -281,15 +352,22 @@ class TenderMember(Base):
         ForeignKey("profiles.id", ondelete="CASCADE"), index=True
     )
     role: Mapped[str] = mapped_column(String(16), default="cotraitant")
-    #: This member's share of the contract, excluding VAT, in cents (None: not set yet).
+    #: This member's share of the contract, excluding VAT, in cents (None: not set yet). A
+    #: subcontractor's share is counted inside the share of the cotraitant it works for.
     share_cents: Mapped[int | None] = mapped_column(BigInteger)
+    #: A subcontractor: the cotraitant it works for (None: the lead).
+    works_for_profile_id: Mapped[int | None] = mapped_column(
+        ForeignKey("profiles.id", ondelete="SET NULL")
+    )
     application_id: Mapped[int | None] = mapped_column(
         ForeignKey("tender_applications.id", ondelete="SET NULL")
     )
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     tender: Mapped[Tender] = relationship("Tender", back_populates="members")
-    profile: Mapped[Profile] = relationship("Profile", lazy="joined", innerjoin=True)
+    profile: Mapped[Profile] = relationship(
+        "Profile", foreign_keys=[profile_id], lazy="joined", innerjoin=True
+    )
     lots: Mapped[list[TenderLot]] = relationship(
         "TenderLot", secondary=member_lots, lazy="selectin", order_by="TenderLot.number"
     )

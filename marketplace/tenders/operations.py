@@ -41,6 +41,7 @@ from marketplace.tenders.models import (
     TenderMember,
     tender_lot_skills,
 )
+from marketplace.tenders.procedure import applications_closed, set_lot_vat, set_procedure
 from marketplace.tenders.schemas import TenderApplicationCreate, TenderCreate, TenderUpdate
 from marketplace.tenders.visibility import can_view_tender, visible_tenders
 from marketplace.text import fold
@@ -71,6 +72,7 @@ SIMPLE_FIELDS = (
     "reference",
     "source_url",
     "procedure",
+    "procedure_kind",
     "deadline",
     "city",
     "department",
@@ -129,7 +131,16 @@ def _lock(tender: Tender) -> None:
     re-read what the checks depend on: two decisions at once cannot both fit under the estimate."""
     db.session.execute(select(Tender.id).where(Tender.id == tender.id).with_for_update())
     db.session.refresh(
-        tender, ["status", "deadline", "estimated_amount_cents", "lead_profile_id", "members"]
+        tender,
+        [
+            "status",
+            "deadline",
+            "procedure_kind",
+            "applications_deadline",
+            "estimated_amount_cents",
+            "lead_profile_id",
+            "members",
+        ],
     )
 
 
@@ -154,20 +165,9 @@ def _set_lots(tender: Tender, lots: list[dict[str, Any]]) -> None:
         lot.title = data["title"]
         lot.estimated_amount_cents = data["estimated_amount_cents"]
         lot.skills = [records[fold(name)] for name in data["skills"]]
+        set_lot_vat(lot, data.get("vat_regime"), data.get("vat_rate"))
         kept.append(lot)
     tender.lots = kept
-
-
-def _check_shares(tender: Tender, extra: int = 0, replacing: TenderMember | None = None) -> None:
-    """The shares of the team may not exceed the tender's estimated amount."""
-    if tender.estimated_amount_cents is None:
-        return
-    total = extra + sum(m.share_cents or 0 for m in tender.members if m is not replacing)
-    if total > tender.estimated_amount_cents:
-        raise ValidationError(
-            _("The shares of the team would exceed the estimated amount of the tender."),
-            {"share_cents": [_("The shares of the team would exceed the estimated amount.")]},
-        )
 
 
 def create_tender(actor: Viewer, data: TenderCreate | dict[str, Any]) -> Tender:
@@ -184,6 +184,7 @@ def create_tender(actor: Viewer, data: TenderCreate | dict[str, Any]) -> Tender:
             setattr(tender, key, values[key])
     tender.audience = values.get("audience", "network")
     tender.form = values.get("form")
+    set_procedure(tender, values)
     db.session.add(tender)
     _set_lots(tender, values["lots"])
     tender.members = [TenderMember(profile=profile, role="cotraitant")]
@@ -209,11 +210,11 @@ def update_tender(actor: Viewer, tender: Tender, data: TenderUpdate | dict[str, 
         tender.collective_id = values["collective_id"]
     if "deadline" in values and values["deadline"] != tender.deadline:
         tender.reminder_sent_at = None  # a new deadline deserves its own reminder
+    if "procedure_kind" in values or "applications_deadline" in values or "deadline" in values:
+        set_procedure(tender, values)
     for key in SIMPLE_FIELDS:
         if key in values:
             setattr(tender, key, values[key])
-    if "estimated_amount_cents" in values:
-        _check_shares(tender)
     if "lots" in values:
         _set_lots(tender, values["lots"])
     if "members" in values:
@@ -256,6 +257,13 @@ def set_team(
 def _require_team_open(tender: Tender) -> None:
     if deadline_passed(tender):
         raise DeadlinePassed(_("The deadline has passed: the team can no longer change."))
+    if applications_closed(tender):
+        raise DeadlinePassed(
+            _(
+                "The applications were handed in (procedure in two phases): the team is fixed "
+                "and can no longer change."
+            )
+        )
     if tender.status not in EDITABLE:
         raise Conflict(_("The team can no longer change once the offer is submitted."))
 
@@ -299,6 +307,13 @@ def apply(
         raise Conflict(_("This tender no longer takes applications."))
     if deadline_passed(tender):
         raise DeadlinePassed(_("The deadline has passed: applications are closed."))
+    if applications_closed(tender):
+        raise DeadlinePassed(
+            _(
+                "The applications were handed in (procedure in two phases): the team is fixed "
+                "and takes no more applications."
+            )
+        )
     if any(m.profile_id == profile.id for m in tender.members):
         raise Conflict(_("You are already in the team."))
     existing = db.session.scalar(
@@ -369,14 +384,13 @@ def decide(actor: Viewer, application: TenderApplication, accept: Any, share_cen
     # The tender's row lock first (PostgreSQL), as every change of its team takes it; then one
     # winner: the application is decided only if it is still pending. The tender is re-read
     # after that write (on SQLite the write lock is held from there on), so that two
-    # acceptances at once cannot both fit under the estimate.
+    # acceptances at once are counted one after the other.
     _lock(tender)
     decided = InvalidTransition(_("This application has already been decided."))
     change_state(application, "state", frm, to, decided, decided_at=utcnow())
     _lock(tender)
     _require_team_open(tender)
     if accept:
-        _check_shares(tender, share_cents or 0)
         application.share_cents = share_cents
         tender.members.append(
             TenderMember(
@@ -394,38 +408,43 @@ def decide(actor: Viewer, application: TenderApplication, accept: Any, share_cen
     return application
 
 
+def _check_member_item(tender: Tender, members: dict, lots: dict, item: dict[str, Any]) -> None:
+    def refuse(message: str) -> ValidationError:
+        return ValidationError(_("Some fields need your attention."), {"team": [message]})
+
+    member = members.get(item["profile_id"])
+    if member is None:
+        raise refuse(_("This person is not in the team."))
+    if any(i not in lots for i in item.get("lot_ids", [])):
+        raise refuse(_("Choose lots of this tender."))
+    boss_id = item.get("works_for_profile_id")
+    if boss_id is not None:
+        boss = members.get(boss_id)
+        if member.role != "subcontractor":
+            raise refuse(_("Only a subcontractor works for another member."))
+        if boss is None or boss.role == "subcontractor":
+            raise refuse(_("A subcontractor works for the lead or a cotraitant of the team."))
+
+
 def set_members(actor: Viewer, tender: Tender, items: list[dict[str, Any]]) -> None:
-    """Change the lots and shares of members (the owner's own included); all or nothing."""
+    """Change the lots, shares and, for subcontractors, the member they work for (the owner's
+    own included); all or nothing. Shares above the estimate are a warning (team.py), not a
+    refusal."""
     _require_owner(actor, tender)
     _lock(tender)
     _require_team_open(tender)
     members = {m.profile_id: m for m in tender.members}
     lots = {lot.id: lot for lot in tender.lots}
-    shares = {pid: m.share_cents for pid, m in members.items()}
     for item in items:
-        if item["profile_id"] not in members:
-            raise ValidationError(
-                _("Some fields need your attention."),
-                {"team": [_("This person is not in the team.")]},
-            )
-        if any(i not in lots for i in item.get("lot_ids", [])):
-            raise ValidationError(
-                _("Some fields need your attention."), {"team": [_("Choose lots of this tender.")]}
-            )
-        if "share_cents" in item:
-            shares[item["profile_id"]] = item["share_cents"]
-    total = sum(v or 0 for v in shares.values())
-    if tender.estimated_amount_cents is not None and total > tender.estimated_amount_cents:
-        raise ValidationError(
-            _("The shares of the team would exceed the estimated amount of the tender."),
-            {"share_cents": [_("The shares of the team would exceed the estimated amount.")]},
-        )
+        _check_member_item(tender, members, lots, item)
     for item in items:
         member = members[item["profile_id"]]
         if "lot_ids" in item:
             member.lots = [lots[i] for i in item["lot_ids"]]
         if "share_cents" in item:
             member.share_cents = item["share_cents"]
+        if "works_for_profile_id" in item:
+            member.works_for_profile_id = item["works_for_profile_id"]
     tender.updated_at = utcnow()
     db.session.flush()
 

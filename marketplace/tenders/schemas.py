@@ -9,7 +9,8 @@ them. :meth:`TenderWrite.values` is what the operations take.
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Annotated, Any, ClassVar, Self
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -53,6 +54,9 @@ from marketplace.schema import (
 from marketplace.tenders.models import (
     ApplicationState,
     BuyerKind,
+    LotVat,
+    LotVatRate,
+    ProcedureKind,
     TeamForm,
     TeamKind,
     TeamRole,
@@ -122,6 +126,53 @@ TeamFormInput = Annotated[
     str | None,
     BeforeValidator(_team_form),
     WithJsonSchema({"type": ["string", "null"], "enum": [*TeamForm.values(), "", None]}),
+]
+
+
+def nullable_choice(enum: Any, message_of: Any, description: str = "") -> Any:
+    """One of an enum's values, or null / "" for none (a value not said)."""
+    values = list(enum.values())
+
+    def check(value: Any) -> str | None:
+        if value in (None, ""):
+            return None
+        if value not in values:
+            raise fail(message_of())
+        return value
+
+    schema: dict[str, Any] = {"type": ["string", "null"], "enum": [*values, "", None]}
+    if description:
+        schema["description"] = description
+    return Annotated[str | None, BeforeValidator(check), WithJsonSchema(schema)]
+
+
+def _vat_rate(value: Any) -> str | None:
+    """A French VAT rate given as text or number ("5.5", 5.5, "20"), kept as exact text."""
+    if value in (None, ""):
+        return None
+    try:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise InvalidOperation
+        rate = Decimal(str(value).replace(",", ".").strip())
+    except InvalidOperation:
+        rate = None
+    for known in LotVatRate.values():
+        if rate is not None and Decimal(known) == rate:
+            return known
+    raise fail(_("Choose a French VAT rate: %(values)s.", values=", ".join(LotVatRate.values())))
+
+
+#: A lot's VAT rate (standard regime only); null: kept, or 20 % for a new lot.
+VatRateInput = Annotated[
+    str | None,
+    BeforeValidator(_vat_rate),
+    WithJsonSchema(
+        {
+            "type": ["string", "number", "null"],
+            "enum": [*LotVatRate.values(), None],
+            "description": "With vat_regime standard; null for reverse_charge and exempt.",
+        }
+    ),
 ]
 
 
@@ -201,6 +252,13 @@ class TenderLotInput(Nested):
         ),
     ] = Field(default_factory=list, validate_default=True)
     estimated_amount_cents: OptionalCents = None
+    vat_regime: nullable_choice(  # type: ignore[valid-type]
+        LotVat,
+        lambda: _("The VAT of a lot is standard, reverse_charge or exempt."),
+        "reverse_charge: building work subcontracted (art. 283-2 nonies CGI), paid excluding "
+        "VAT. Null: kept (standard for a new lot).",
+    ) = None
+    vat_rate: VatRateInput = None
 
     @field_validator("title", mode="before")
     @classmethod
@@ -277,6 +335,12 @@ def _lot_ids(value: Any) -> list[int]:
     return sorted(set(value))
 
 
+def _works_for(value: Any) -> int | None:
+    if value is not None and not is_id(value):
+        raise fail(_("Expected the id of a team member's profile."))
+    return value
+
+
 class TenderTeamMemberInput(Nested):
     """The lots and share of a member already in the team."""
 
@@ -287,6 +351,17 @@ class TenderTeamMemberInput(Nested):
         WithJsonSchema({"type": "array", "items": {"type": "integer", "format": "int64"}}),
     ] = Field(default_factory=list)
     share_cents: ShareCents = None
+    works_for_profile_id: Annotated[
+        int | None,
+        BeforeValidator(_works_for),
+        WithJsonSchema(
+            {
+                **ID_IN,
+                "type": ["integer", "null"],
+                "description": "A subcontractor: the cotraitant it works for (null: the lead).",
+            }
+        ),
+    ] = None
 
     @model_validator(mode="before")
     @classmethod
@@ -297,7 +372,7 @@ class TenderTeamMemberInput(Nested):
         """What set_members() takes: the profile and the fields that were sent."""
         return {"profile_id": self.profile_id} | {
             name: getattr(self, name)
-            for name in ("lot_ids", "share_cents")
+            for name in ("lot_ids", "share_cents", "works_for_profile_id")
             if name in self.model_fields_set
         }
 
@@ -350,6 +425,15 @@ def _deadline(value: Any) -> datetime:
     if deadline <= utcnow():
         raise fail(_("The deadline must be in the future."))
     return deadline
+
+
+def _applications_deadline(value: Any) -> datetime | None:
+    if value in (None, ""):
+        return None
+    try:
+        return parse_datetime(value)
+    except (ValueError, TypeError):
+        raise fail(_("Give the date and time applications are due (ISO 8601).")) from None
 
 
 def _department(value: Any) -> str | None:
@@ -413,6 +497,24 @@ class TenderWrite(Schema):
     reference: nullable_text(120) = None  # type: ignore[valid-type]
     source_url: SourceUrl = None
     procedure: nullable_text(120) = None  # type: ignore[valid-type]
+    procedure_kind: nullable_choice(  # type: ignore[valid-type]
+        ProcedureKind,
+        lambda: _("Choose one of: %(values)s.", values=", ".join(ProcedureKind.values())),
+        "restricted, negotiated and competitive_dialogue are in two phases: the team is fixed "
+        "at applications_deadline.",
+    ) = None
+    applications_deadline: Annotated[
+        datetime | None,
+        BeforeValidator(_applications_deadline),
+        WithJsonSchema(
+            {
+                "type": ["string", "null"],
+                "format": "date-time",
+                "description": "Two-phase procedures: when applications are due (before the "
+                "deadline; a new value must be in the future). Without an offset: Paris time.",
+            }
+        ),
+    ] = None
     deadline: Deadline = None  # type: ignore[assignment]
     description: nullable_text(10_000, multiline=True) = None  # type: ignore[valid-type]
     city: nullable_text(120) = None  # type: ignore[valid-type]
@@ -694,6 +796,8 @@ class TenderLot(Output):
     title: str
     skills: Annotated[list[str], Field(json_schema_extra={"minItems": 1})]
     estimated_amount_cents: Share
+    vat_regime: choice(LotVat)  # type: ignore[valid-type]
+    vat_rate: str | None = Field(description='The rate of a standard regime ("20.0").')
 
 
 class TenderOwner(Output):
@@ -717,8 +821,32 @@ class TenderTeamMember(Output):
     lot_ids: list[IdOut]
     share_cents: Share
     direct_payment: bool = Field(
-        description="A subcontractor from 600 € incl. VAT (share × 1.2, VAT at 20 %)."
+        description="A subcontractor of a public buyer, from another CAE than the cotraitant it "
+        "works for, whose share reaches 600 € incl. VAT (R2193-10), VAT of its lots: paid "
+        "directly by the buyer once accepted with its payment terms approved."
     )
+    works_for_profile_id: IdOut | None = Field(
+        description="A subcontractor: the cotraitant it works for (its share counts inside "
+        "that cotraitant's); null for the lead and the cotraitants."
+    )
+    internal_split: bool = Field(
+        description="A subcontractor of the same CAE as the cotraitant it works for: work shared "
+        "inside one company, not a subcontract (no DC4, no direct payment)."
+    )
+    share_incl_vat_cents: Share = Field(
+        description="The share including the VAT of the member's lots (reverse charge and "
+        "exemption: the share itself)."
+    )
+
+
+class TenderLotShape(Output):
+    """Each lot is its own contract: who the candidate is on it."""
+
+    lot_id: IdOut
+    number: Annotated[int, Field(ge=1)]
+    shape: Literal["single_candidate", "groupement", "no_candidate"]
+    form: choice(TeamForm) | None  # type: ignore[valid-type]
+    cae_ids: list[IdOut]
 
 
 class TenderTeam(Output):
@@ -726,7 +854,23 @@ class TenderTeam(Output):
     lead_profile_id: IdOut | None
     kind: choice(TeamKind)  # type: ignore[valid-type]
     members: list[TenderTeamMember]
-    shares_total_cents: Annotated[int, Field(ge=0)]
+    shares_total_cents: Annotated[int, Field(ge=0)] = Field(
+        description="The lead's and the cotraitants' shares (subcontractors' count inside them)."
+    )
+    lots: list[TenderLotShape]
+    explanation: list[str] = Field(description="What the law says of this team, in words.")
+
+
+class TenderWarning(Output):
+    """Something to check; nothing was refused."""
+
+    code: Literal[
+        "shares_above_estimate",
+        "subcontracted_above_share",
+        "cae_in_two_teams",
+        "mandataire_of_two_groupements",
+    ]
+    message: str
 
 
 class Tender(Output):
@@ -736,6 +880,11 @@ class Tender(Output):
     reference: str
     source_url: str | None
     procedure: str
+    procedure_kind: choice(ProcedureKind) | None  # type: ignore[valid-type]
+    applications_deadline: DateTimeOut | None
+    team_fixed_at: DateTimeOut | None = Field(
+        description="When the team is fixed: applications_deadline in two phases, else deadline."
+    )
     deadline: DateTimeOut | None = Field(
         description="Null only for an imported notice that gives none."
     )
@@ -756,6 +905,7 @@ class Tender(Output):
     )
     collective_id: IdOut | None
     team: TenderTeam
+    warnings: list[TenderWarning]
     updated_at: DateTimeOut
     url: Annotated[str, Field(json_schema_extra={"format": "uri"})]
 
@@ -781,6 +931,10 @@ class TenderApplication(Output):
     share_cents: Share
     created_at: DateTimeOut
     decided_at: DateTimeOut | None
+    warnings: list[TenderWarning] = Field(
+        default_factory=list,
+        description="A decision's answer: what to check in the team now (nothing was refused).",
+    )
 
 
 TenderApplicationList = page_of(TenderApplication, "TenderApplicationList")

@@ -38,6 +38,11 @@ TENDER_KEYS = {
     "team",
     "updated_at",
     "url",
+    # added by the law review: the procedure, when the team is fixed, what to check
+    "procedure_kind",
+    "applications_deadline",
+    "team_fixed_at",
+    "warnings",
 }
 
 
@@ -140,7 +145,7 @@ def test_done_when_two_caes_build_a_team(client, world, login):
     assert "\n" not in text.replace("\r\n", "")
 
 
-def test_shares_may_not_exceed_the_estimate(client, world):
+def test_shares_above_the_estimate_are_a_warning(client, world):
     t = world["tokens"]
     tender = post(client, t["owner"], two_lots(estimated_amount_cents=100_000))
     url = f"/api/v1/tenders/{tender['id']}/applications"
@@ -154,16 +159,25 @@ def test_shares_may_not_exceed_the_estimate(client, world):
         json={"accept": True, "share_cents": 100_001},
         headers=bearer(t["owner"]),
     )
-    assert too_much.status_code == 422
-    assert "share_cents" in too_much.get_json()["error"]["fields"]
+    assert too_much.status_code == 200  # the estimate is not the buyer's budget
+    assert [w["code"] for w in too_much.get_json()["warnings"]] == ["shares_above_estimate"]
+    body = client.get(f"/api/v1/tenders/{tender['id']}", headers=bearer(t["owner"])).get_json()
+    assert body["team"]["shares_total_cents"] == 100_001
+    assert body["warnings"][0]["code"] == "shares_above_estimate"
+    assert "L2152-3" in body["warnings"][0]["message"]
+    other = client.post(
+        url,
+        json={"lot_ids": [tender["lots"][1]["id"]], "role": "cotraitant"},
+        headers=bearer(t["joiner"]),
+    ).get_json()["id"]
     negative = client.post(
-        f"{url}/{rid}/decision",
+        f"{url}/{other}/decision",
         json={"accept": True, "share_cents": -1},
         headers=bearer(t["owner"]),
     )
     assert negative.status_code == 422
     listed = client.get(url, headers=bearer(t["owner"])).get_json()
-    assert listed["items"][0]["state"] == "pending"  # nothing changed
+    assert [a["state"] for a in listed["items"]] == ["accepted", "pending"]
 
 
 def test_decision_by_someone_else_is_refused(client, world):
@@ -421,7 +435,13 @@ def test_patch_the_team_as_shown(client, world):
         headers=bearer(t["owner"]),
         json={"team": {"members": [{"profile_id": me, "share_cents": 600_000}]}},
     )
-    assert too_much.status_code == 422
+    assert too_much.status_code == 200  # above the estimate: a warning
+    assert [w["code"] for w in too_much.get_json()["warnings"]] == ["shares_above_estimate"]
+    client.patch(
+        url,
+        headers=bearer(t["owner"]),
+        json={"team": {"members": [{"profile_id": me, "share_cents": 400_000}]}},
+    )
     stranger = client.patch(
         url,
         headers=bearer(t["owner"]),
@@ -512,7 +532,8 @@ def test_a_subcontractor_of_another_cae_does_not_make_a_groupement(client, world
     assert {m["role"] for m in team["members"]} == {"lead", "subcontractor"}
     login(world["owner"])
     page = client.get(f"/appels-d-offres/{tender['id']}").get_data(as_text=True)
-    assert "une seule entreprise répond" in page and "cela ne forme pas un groupement" in page
+    assert "Une seule candidate" in page and "cela ne forme pas un groupement" in page
+    assert "groupement" not in page.split("cela ne forme pas")[0].split('id="equipe"')[1]
     team = join(t["joiner"], lots[1], "cotraitant", 200_000)["team"]  # CAE C
     assert team["kind"] == "multi_cae"
 

@@ -14,7 +14,7 @@ from marketplace.tenders.operations import apply, create_tender, decide
 from marketplace.tenders.suggestions import complete_team, suggestions_by_lot
 from marketplace.tenders.team import direct_payment, team_of
 from marketplace.tenders.timing import countdown
-from marketplace.timeutil import utcnow
+from marketplace.timeutil import as_utc, utcnow
 from tests import typography
 
 
@@ -160,7 +160,7 @@ def test_apply_and_decide_through_the_pages(client, make_cae, make_user, login, 
     assert [m.role for m in team.members] == ["lead", "subcontractor"]
     assert team.members[1].share_cents == 100_000 and team.members[1].direct_payment
     html = client.get(f"/appels-d-offres/{tender.id}").get_data(as_text=True)
-    assert "DC4" in html and "paiement direct" in html and typography.fr("20 %") in html
+    assert "DC4" in html and "paiement direct" in html and typography.fr("TVA à 20 %") in html
 
 
 def test_status_buttons_move_the_tender(client, make_user, login):
@@ -304,9 +304,13 @@ def test_suggestions_take_a_constant_number_of_queries(app, count_queries, make_
 
 
 def test_direct_payment_threshold_is_600_euros_incl_vat():
-    assert direct_payment("subcontractor", 50_000)  # 500 € HT = 600 € TTC
+    assert direct_payment("subcontractor", 50_000)  # 500 € HT = 600 € TTC at 20 %
     assert not direct_payment("subcontractor", 49_999)
     assert not direct_payment("cotraitant", 1_000_000)
+    assert direct_payment("subcontractor", 54_546, "10.0")  # 600,01 € TTC at 10 %
+    assert not direct_payment("subcontractor", 54_544, "10.0")  # 599,98 €
+    assert direct_payment("subcontractor", 60_000, "0")  # reverse charge: TTC = HT, ≥ 600
+    assert not direct_payment("subcontractor", 59_999, "0")
 
 
 def test_countdown_in_words(app):
@@ -342,13 +346,27 @@ def test_demo_tenders_are_loaded_once(app, outbox):
     load_demo(count=120)
     db.session.commit()
     tenders = list(db.session.scalars(select(Tender).order_by(Tender.id)))
-    assert [t.status for t in tenders] == ["open", "open", "won"]
-    kinds = [team_of(t).kind for t in tenders]
-    assert kinds[0] == "multi_cae" and kinds[1] == "single_cae"
+    assert [t.status for t in tenders] == ["open", "open", "won", "open", "open"]
+    teams = [team_of(t) for t in tenders]
+    assert teams[0].kind == "multi_cae" and teams[1].kind == "single_cae"
     assert any(a.state == "pending" for a in tenders[0].applications)
+    # The law's cases: lots with the VAT of their trade, an internal split inside one CAE, a
+    # subcontractor working for a cotraitant, a private buyer, a restricted procedure.
+    assert [lot.vat_regime for lot in tenders[0].lots] == [
+        "standard",
+        "reverse_charge",
+        "reverse_charge",
+    ]
+    assert tenders[1].lots[0].vat_regime == "exempt"
+    assert any(m.internal_split for m in teams[1].subcontractors)
+    won = teams[2]
+    assert all(m.works_for_profile_id != won.lead_profile_id for m in won.subcontractors)
+    assert tenders[3].buyer_kind == "private" and "75-1334" in " ".join(teams[3].explanation)
+    assert tenders[4].procedure_kind == "restricted" and tenders[4].applications_deadline
+    assert as_utc(tenders[4].team_fixed_at) < as_utc(tenders[4].deadline)
     load_demo(count=120)
     db.session.commit()
-    assert db.session.query(Tender).count() == 3
+    assert db.session.query(Tender).count() == 5
     assert outbox() == []
 
 
@@ -388,9 +406,11 @@ def test_owner_sets_lots_and_share_of_a_member(client, make_user, login):
         f"/appels-d-offres/{tender.id}/part",
         data={"profile_id": str(owner.profile.id), "share": "60 000"},
     )
-    assert over.status_code == 303
+    assert over.status_code == 302  # above the estimate: saved, with a warning on the page
     db.session.expire_all()
-    assert db.session.get(Tender, tender.id).members[0].share_cents == 200_050
+    assert db.session.get(Tender, tender.id).members[0].share_cents == 6_000_000
+    page = client.get(f"/appels-d-offres/{tender.id}").get_data(as_text=True)
+    assert "À vérifier" in page and "L2152-3" in page
 
 
 @pytest.mark.parametrize("role", ["manager", "admin", "same_cae"])

@@ -22,6 +22,7 @@ from marketplace.extensions import db
 from marketplace.links import base_host, external_url
 from marketplace.pagination import offset_of
 from marketplace.tenders import exports
+from marketplace.tenders.law import Warning
 from marketplace.tenders.listing import search_tenders
 from marketplace.tenders.models import Tender as TenderRow
 from marketplace.tenders.models import TenderApplication as ApplicationRow
@@ -51,12 +52,13 @@ from marketplace.tenders.schemas import (
     TenderUpdate,
 )
 from marketplace.tenders.suggestions import Suggestion, suggestions
-from marketplace.tenders.team import team_of
+from marketplace.tenders.team import TeamView, all_warnings, contract_peers, team_of
 
 operation = operations_for("tenders", write_limit="30 per minute")
 
 
-def tender_json(tender: TenderRow) -> dict[str, Any]:
+def tender_json(tender: TenderRow, peers: list[TenderRow] | None = None) -> dict[str, Any]:
+    """The tender; ``peers``: the other teams for the same contract (read when not given)."""
     team = team_of(tender)
     return Tender.out(
         id=tender.id,
@@ -65,6 +67,9 @@ def tender_json(tender: TenderRow) -> dict[str, Any]:
         reference=tender.reference or "",
         source_url=tender.source_url,
         procedure=tender.procedure or "",
+        procedure_kind=tender.procedure_kind,
+        applications_deadline=tender.applications_deadline,
+        team_fixed_at=tender.team_fixed_at,
         deadline=tender.deadline,
         description=tender.description or "",
         city=tender.city or "",
@@ -77,6 +82,8 @@ def tender_json(tender: TenderRow) -> dict[str, Any]:
                 "title": lot.title,
                 "skills": lot.skill_names,
                 "estimated_amount_cents": lot.estimated_amount_cents,
+                "vat_regime": lot.vat_regime,
+                "vat_rate": (lot.vat_rate or "20.0") if lot.vat_regime == "standard" else None,
             }
             for lot in tender.lots
         ],
@@ -89,27 +96,59 @@ def tender_json(tender: TenderRow) -> dict[str, Any]:
         published_on=tender.published_on,
         notice_id=tender.notice_id,
         collective_id=tender.collective_id,
-        team={
-            "form": team.form,
-            "lead_profile_id": team.lead_profile_id,
-            "kind": team.kind,
-            "members": [
-                {
-                    "profile_id": m.profile.id,
-                    "display_name": m.profile.display_name,
-                    "cae": cae_ref(m.cae),
-                    "role": m.role,
-                    "lot_ids": [lot.id for lot in m.lots],
-                    "share_cents": m.share_cents,
-                    "direct_payment": m.direct_payment,
-                }
-                for m in team.members
-            ],
-            "shares_total_cents": team.shares_total_cents,
-        },
+        team=_team_json(team),
+        warnings=_warnings_json(all_warnings(current_user, tender, team, peers)),
         updated_at=tender.updated_at,
         url=external_url("tenders.show", tender_id=tender.id),
     )
+
+
+def _team_json(team: TeamView) -> dict[str, Any]:
+    return {
+        "form": team.form,
+        "lead_profile_id": team.lead_profile_id,
+        "kind": team.kind,
+        "members": [
+            {
+                "profile_id": m.profile.id,
+                "display_name": m.profile.display_name,
+                "cae": cae_ref(m.cae),
+                "role": m.role,
+                "lot_ids": [lot.id for lot in m.lots],
+                "share_cents": m.share_cents,
+                "direct_payment": m.direct_payment,
+                "works_for_profile_id": m.works_for_profile_id,
+                "internal_split": m.internal_split,
+                "share_incl_vat_cents": m.share_incl_vat_cents,
+            }
+            for m in team.members
+        ],
+        "shares_total_cents": team.shares_total_cents,
+        "lots": [
+            {
+                "lot_id": shape.lot.id,
+                "number": shape.lot.number,
+                "shape": shape.shape,
+                "form": shape.form,
+                "cae_ids": [c.id for c in shape.caes if c is not None],
+            }
+            for shape in team.lots
+            if shape.lot is not None
+        ],
+        "explanation": team.explanation,
+    }
+
+
+def _warnings_json(warnings: list[Warning]) -> list[dict[str, str]]:
+    return [{"code": w.code, "message": w.message} for w in warnings]
+
+
+def _tender_page(filters: TenderFilters, page: int, per_page: int) -> tuple[list[dict], int]:
+    """A page of tenders, the other teams for their contracts read once for the page."""
+    rows, total = search_tenders(current_user, filters, page, per_page)
+    rows = list(rows)
+    peers = contract_peers(current_user, rows)
+    return [tender_json(t, peers.get(t.id, [])) for t in rows], total
 
 
 def application_json(application: ApplicationRow) -> dict[str, Any]:
@@ -153,7 +192,7 @@ def suggestion_json(s: Suggestion) -> dict[str, Any]:
 def tenders(query: TenderQuery) -> Any:
     """Visible tenders, nearest deadline first (with q: best first)."""
     filters = TenderFilters(**query.model_dump())
-    return paged(partial(search_tenders, current_user, filters), tender_json)
+    return paged(partial(_tender_page, filters), lambda item: item)
 
 
 @bp.post("/tenders")
@@ -199,7 +238,10 @@ def post_team(tender_id: int, body: TeamFromNotice) -> Any:
 )
 def patch_tender(tender_id: int, body: TenderUpdate) -> Any:
     """Edit (owner): fields, lots given whole, status moves (409 when not allowed), the group's form
-    and lead.
+    and lead, members' lots, shares and the cotraitant a subcontractor works for.
+
+    Changes of the team, of the procedure and of its applications' deadline answer 409 once the team
+    is fixed (``team_fixed_at``). Shares above the estimate are returned in ``warnings``.
     """
     user = require_user()
     return tender_json(update_tender(user, get_tender(user, tender_id), body))
@@ -239,14 +281,18 @@ def list_applications(tender_id: int) -> Any:
     limit="60 per minute",
 )
 def decide_application(tender_id: int, application_id: int, body: TenderDecision) -> Any:
-    """The owner accepts (with a share) or declines; shares may not exceed the estimate (422)."""
+    """The owner accepts (with a share) or declines; shares above the estimate are a warning
+    (``warnings``), not a refusal; 409 once the team is fixed.
+    """
     user = require_user()
     tender = get_tender(user, tender_id)
     application = db.session.get(ApplicationRow, application_id)
     if application is None or application.tender_id != tender.id:
         raise NotFound(_("This application does not exist."))
     decide(user, application, body.accept, body.share_cents)
-    return application_json(application)
+    out = application_json(application)
+    out["warnings"] = _warnings_json(all_warnings(user, tender, team_of(tender)))
+    return out
 
 
 @bp.get("/tenders/<int:tender_id>/suggestions")
