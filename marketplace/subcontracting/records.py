@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.actors import Viewer
+from marketplace.approvals import subcontracts as signoff
 from marketplace.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.profiles.models import Profile
@@ -119,6 +120,7 @@ def propose_subcontract(
     _record_event(record, None, "proposed", client)
     db.session.add(record)
     db.session.flush()
+    signoff.on_subcontract_move(actor, record, "proposed")
     notify.subcontract_proposed(record)
     return record
 
@@ -170,6 +172,7 @@ def transition(actor: Viewer, record: Subcontract, to: str) -> Subcontract:
     party = party_of(actor, record)
     if party not in who:
         raise InvalidTransition(_("This move is not yours to make on this record."))
+    signoff.on_subcontract_move(actor, record, to)  # the CAEs' approval of a large invoice
     # One winner: the move is made only if the record is still where this request saw it.
     moved = InvalidTransition(_("This record cannot move from this status to that one."))
     change_state(record, "status", frm, to, moved, updated_at=utcnow())

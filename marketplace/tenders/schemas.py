@@ -27,6 +27,7 @@ from pydantic import (
 )
 from pydantic import ValidationError as PydanticError
 
+from marketplace.approvals.schemas import TenderApproval
 from marketplace.audience import Audience
 from marketplace.caes.schemas import CaeRef
 from marketplace.errors import ValidationError
@@ -701,6 +702,10 @@ class Tender(Output):
     owner: TenderOwner
     collective_id: IdOut | None
     team: TenderTeam
+    #: Where each CAE of the team stands in signing the offer (null in lists).
+    approvals: list[TenderApproval] | None = Field(
+        default=None, description="Each CAE of the team and its approval; null in lists."
+    )
     updated_at: DateTimeOut
     url: Annotated[str, Field(json_schema_extra={"format": "uri"})]
 

@@ -9,6 +9,7 @@ from flask import Response
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from marketplace.approvals.tenders import signatures
 from marketplace.blueprints.api.auth import require_user
 from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.pagination import page_args, page_body, paged
@@ -54,7 +55,21 @@ from marketplace.tenders.team import team_of
 operation = operations_for("tenders", write_limit="30 per minute")
 
 
-def tender_json(tender: TenderRow) -> dict[str, Any]:
+def approvals_json(tender: TenderRow) -> list[dict[str, Any]]:
+    """Each CAE of the team and where it stands in signing the offer."""
+    return [
+        {
+            "cae": cae_ref(s.cae),
+            "state": s.state,
+            "approval_id": s.approval.id if s.approval is not None else None,
+            "comment": s.approval.comment if s.approval is not None else "",
+        }
+        for s in signatures(tender)
+    ]
+
+
+def tender_json(tender: TenderRow, *, signed: bool = False) -> dict[str, Any]:
+    """The tender; ``signed``: with its CAEs' approvals (one tender; lists leave them null)."""
     team = team_of(tender)
     return Tender.out(
         id=tender.id,
@@ -100,6 +115,7 @@ def tender_json(tender: TenderRow) -> dict[str, Any]:
             ],
             "shares_total_cents": team.shares_total_cents,
         },
+        approvals=approvals_json(tender) if signed else None,
         updated_at=tender.updated_at,
         url=external_url("tenders.show", tender_id=tender.id),
     )
@@ -153,14 +169,14 @@ def tenders(query: TenderQuery) -> Any:
 @operation.create("createTender", body=TenderCreate, ok=(Tender, "The tender."))
 def post_tender(body: TenderCreate) -> Any:
     """Post a tender; the caller is the owner, the first member of the team and its lead."""
-    return tender_json(create_tender(require_user(), body))
+    return tender_json(create_tender(require_user(), body), signed=True)
 
 
 @bp.get("/tenders/<int:tender_id>")
 @operation.read("getTender", ok=(Tender, "The tender."))
 def tender(tender_id: int) -> Any:
     """One tender (404 when not visible)."""
-    return tender_json(get_tender(current_user, tender_id))
+    return tender_json(get_tender(current_user, tender_id), signed=True)
 
 
 @bp.patch("/tenders/<int:tender_id>")
@@ -176,7 +192,7 @@ def patch_tender(tender_id: int, body: TenderUpdate) -> Any:
     and lead.
     """
     user = require_user()
-    return tender_json(update_tender(user, get_tender(user, tender_id), body))
+    return tender_json(update_tender(user, get_tender(user, tender_id), body), signed=True)
 
 
 @bp.post("/tenders/<int:tender_id>/applications")
