@@ -71,7 +71,7 @@ def status_proposed(profile: Any, status_label: Any) -> None:
         notify(
             manager,
             "status.proposed",
-            site_path("manage.statuses"),
+            site_path("manage.statuses_page"),
             person=profile.display_name,
             status=status_label,
         )

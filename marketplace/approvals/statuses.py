@@ -68,10 +68,10 @@ def _add_years(day: date, years: int) -> date:
 def associate_due(cesa_started_on: date, cape_started_on: date | None = None) -> date:
     """The day by which an entrepreneur·e salarié·e must become associé·e: three years after the
     CESA began, less the CAPE time before it (L7331-3)."""
-    due = _add_years(cesa_started_on, ASSOCIATE_WITHIN_YEARS)
     if cape_started_on is not None and cape_started_on < cesa_started_on:
-        due -= min(cesa_started_on - cape_started_on, due - cesa_started_on)
-    return due
+        # Three years from the CESA, less the CAPE time: three years from the CAPE's start.
+        return max(cesa_started_on, _add_years(cape_started_on, ASSOCIATE_WITHIN_YEARS))
+    return _add_years(cesa_started_on, ASSOCIATE_WITHIN_YEARS)
 
 
 def _managed_profile(actor: Viewer, profile_id: int) -> Profile:
