@@ -37,9 +37,9 @@ from marketplace.tenders.models import (
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "Cae",
     "CaeApproval",
     "CaeApprovalSetting",
-    "Cae",
     "Certification",
     "Collective",
     "CollectiveEvent",

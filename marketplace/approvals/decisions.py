@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+
 from marketplace.actors import Viewer
 from marketplace.approvals import subcontracts, tenders
 from marketplace.approvals.models import CaeApproval
@@ -39,19 +41,19 @@ def subjects_of(approvals: list[CaeApproval]) -> dict[tuple[str, int], Subject]:
     record_ids = [a.subject_id for a in approvals if a.subject_kind == subcontracts.KIND]
     if tender_ids:
         rows = db.session.execute(
-            db.select(Tender.id, Tender.title).where(Tender.id.in_(tender_ids))
-        )
+            select(Tender.id, Tender.title).where(Tender.id.in_(tender_ids))
+        ).tuples()
         for tid, title in rows:
             result[(tenders.KIND, tid)] = Subject(
                 tenders.KIND, tid, title, "tenders.show", {"tender_id": tid}
             )
     if record_ids:
-        rows = db.session.execute(
-            db.select(Subcontract.id, Subcontract.title, Subcontract.amount_cents).where(
+        records = db.session.execute(
+            select(Subcontract.id, Subcontract.title, Subcontract.amount_cents).where(
                 Subcontract.id.in_(record_ids)
             )
-        )
-        for rid, title, amount in rows:
+        ).tuples()
+        for rid, title, amount in records:
             result[(subcontracts.KIND, rid)] = Subject(
                 subcontracts.KIND, rid, title, "subcontracts.show", {"record_id": rid}, amount
             )

@@ -7,8 +7,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, Text
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.dbtypes import UTCDateTime, in_clause
@@ -60,9 +67,7 @@ class CaeApproval(Base):
     state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     #: For a tender: the fingerprint of the team the CAE approved (another team voids it).
     team_key: Mapped[str | None] = mapped_column(String(64))
-    requested_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -84,9 +89,7 @@ class CaeApprovalSetting(Base):
         ),
     )
 
-    cae_id: Mapped[int] = mapped_column(
-        ForeignKey("caes.id", ondelete="CASCADE"), primary_key=True
-    )
+    cae_id: Mapped[int] = mapped_column(ForeignKey("caes.id", ondelete="CASCADE"), primary_key=True)
     #: Excluding VAT, in cents; None: no approval needed.
     invoice_threshold_cents: Mapped[int | None] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -19,9 +19,7 @@ register_kind(
 )
 register_kind("approval.approved", _l("%(cae)s approved “%(title)s”."))
 register_kind("approval.refused", _l("%(cae)s refused “%(title)s”: %(comment)s"))
-register_kind(
-    "status.proposed", _l("%(person)s proposes a change of status: %(status)s.")
-)
+register_kind("status.proposed", _l("%(person)s proposes a change of status: %(status)s."))
 register_kind("status.confirmed", _l("Your CAE confirmed your status: %(status)s."))
 register_kind("status.refused", _l("Your CAE did not confirm the status you proposed: %(status)s."))
 
@@ -81,4 +79,6 @@ def status_decided(profile: Any, confirmed: bool, status_label: Any) -> None:
     if _silence.on:
         return
     kind = "status.confirmed" if confirmed else "status.refused"
-    notify(profile.user, kind, site_path("profiles.show", profile_id=profile.id), status=status_label)
+    notify(
+        profile.user, kind, site_path("profiles.show", profile_id=profile.id), status=status_label
+    )

@@ -96,9 +96,7 @@ def _start_date(status: str, started_on: Any) -> date | None:
         raise ValidationError(message, {"started_on": [message]}) from None
 
 
-def decide_status(
-    actor: Viewer, profile_id: int, confirm: bool, started_on: Any = None
-) -> Profile:
+def decide_status(actor: Viewer, profile_id: int, confirm: bool, started_on: Any = None) -> Profile:
     """A manager of the person's CAE confirms the proposed status (with the start date of the
     CAPE or the CESA it begins) or refuses it. One winner: the proposal read is the one
     decided."""

@@ -63,9 +63,7 @@ def on_subcontract_move(actor: Viewer, record: Subcontract, to: str) -> None:
                 notify.approval_requested(cae, WHAT, record.title)
     elif to == "accepted":
         rows = approvals_of(KIND, record.id)
-        missing = [
-            c.name for c in caes if rows.get(c.id) is None or rows[c.id].state != "approved"
-        ]
+        missing = [c.name for c in caes if rows.get(c.id) is None or rows[c.id].state != "approved"]
         if missing:
             raise Conflict(
                 _(

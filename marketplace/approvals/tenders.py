@@ -126,9 +126,7 @@ def require_approved(tender: Tender) -> None:
         )
 
 
-def decide_tender(
-    actor: Viewer, approval: CaeApproval, approve: Any, comment: Any
-) -> CaeApproval:
+def decide_tender(actor: Viewer, approval: CaeApproval, approve: Any, comment: Any) -> CaeApproval:
     """A manager of the CAE approves the current team or refuses it (saying why)."""
     text = check_decision(approve, comment)
     tender = db.session.get(Tender, approval.subject_id)

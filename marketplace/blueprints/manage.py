@@ -246,7 +246,7 @@ def resend_mail(outbox_id: int):
     return redirect(url_for("manage.outbox"))
 
 
-# The CAE's sign-off: approvals (managers of the CAE, admins) ----------------------------------------
+# The CAE's sign-off: approvals (managers of the CAE, admins) ----------------------------------
 
 
 def _own_cae() -> Cae | None:
@@ -262,9 +262,7 @@ def _render_approvals(error: str | None = None, status: int = 200, typed: dict |
     recent_stmt = db.select(CaeApproval).where(CaeApproval.state != "pending")
     if mine is not None:
         recent_stmt = recent_stmt.where(CaeApproval.cae_id.in_(mine))
-    recent = list(
-        db.session.scalars(recent_stmt.order_by(CaeApproval.decided_at.desc()).limit(20))
-    )
+    recent = list(db.session.scalars(recent_stmt.order_by(CaeApproval.decided_at.desc()).limit(20)))
     cae = _own_cae()
     threshold_form = ThresholdForm(formdata=None)
     if cae is not None:

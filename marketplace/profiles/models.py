@@ -58,7 +58,7 @@ class Profile(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     headline: Mapped[str] = mapped_column(String(160), default="")
     bio: Mapped[str] = mapped_column(Text, default="")
-    #: project_holder (CAPE), employee (CESA) or associate (ESA).
+    #: project_holder (CAPE), employee (CESA) or associate (CESA and a partner of the CAE).
     status: Mapped[str] = mapped_column(String(16), default="employee", index=True)
     #: A status the person proposed, until the CAE's managers confirm or refuse it
     #: (approvals/statuses.py); ``status`` stays the confirmed one.

@@ -226,7 +226,6 @@ class Profile(Output):
         str | None,
         WithJsonSchema({"type": ["string", "null"], "enum": [*ProfileStatus.values(), None]}),
     ] = Field(
-        default=None,
         description="A status the person proposed, awaiting their CAE's confirmation (shown to "
         "the person and their CAE's managers; null otherwise). `status` is the confirmed one.",
     )

@@ -704,7 +704,7 @@ class Tender(Output):
     team: TenderTeam
     #: Where each CAE of the team stands in signing the offer (null in lists).
     approvals: list[TenderApproval] | None = Field(
-        default=None, description="Each CAE of the team and its approval; null in lists."
+        description="Each CAE of the team and its approval; null in lists."
     )
     updated_at: DateTimeOut
     url: Annotated[str, Field(json_schema_extra={"format": "uri"})]

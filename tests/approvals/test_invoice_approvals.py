@@ -61,7 +61,9 @@ def test_the_threshold_is_set_by_the_cae_s_managers(client, people):
     assert _threshold(client, people["lyon"], h["lyon_manager"], -5).status_code == 422
     saved = _threshold(client, people["lyon"], h["lyon_manager"], 100_000)
     assert saved.status_code == 200 and saved.get_json()["invoice_threshold_cents"] == 100_000
-    read = client.get(f"/api/v1/caes/{people['lyon'].id}/approval-settings", headers=h["lyon_manager"])
+    read = client.get(
+        f"/api/v1/caes/{people['lyon'].id}/approval-settings", headers=h["lyon_manager"]
+    )
     assert read.get_json() == {"cae_id": people["lyon"].id, "invoice_threshold_cents": 100_000}
     cleared = _threshold(client, people["lyon"], h["lyon_manager"], None)
     assert cleared.get_json()["invoice_threshold_cents"] is None
@@ -93,13 +95,17 @@ def test_both_caes_over_their_threshold_approve_before_acceptance(client, people
 
     by_record = {i["subject"]["id"]: i["id"] for i in lyon}
     ok = client.post(
-        f"/api/v1/approvals/{by_record[middle]}/decision", json={"approve": True}, headers=h["lyon_manager"]
+        f"/api/v1/approvals/{by_record[middle]}/decision",
+        json={"approve": True},
+        headers=h["lyon_manager"],
     )
     assert ok.status_code == 200
     assert _accept(client, people, middle).status_code == 200
 
     client.post(
-        f"/api/v1/approvals/{by_record[large]}/decision", json={"approve": True}, headers=h["lyon_manager"]
+        f"/api/v1/approvals/{by_record[large]}/decision",
+        json={"approve": True},
+        headers=h["lyon_manager"],
     )
     still = _accept(client, people, large)
     assert still.status_code == 409 and "Coop Nantes" in still.get_json()["error"]["message"]

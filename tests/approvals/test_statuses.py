@@ -41,9 +41,10 @@ def test_a_member_proposes_and_the_status_stays_confirmed_until_a_manager_confir
     assert patched.status_code == 200
     body = patched.get_json()
     assert (body["status"], body["status_proposed"]) == ("employee", "associate")
-    assert db.session.query(Notification).filter_by(
-        user_id=manager.id, kind="status.proposed"
-    ).count() == 1
+    assert (
+        db.session.query(Notification).filter_by(user_id=manager.id, kind="status.proposed").count()
+        == 1
+    )
     # Others see the confirmed status only.
     seen = client.get(f"/api/v1/profiles/{member.profile.id}", headers=h["r"]).get_json()
     assert (seen["status"], seen["status_proposed"]) == ("employee", None)
@@ -104,7 +105,10 @@ def test_the_managers_page_confirms_and_lists_who_must_become_associate(
     later = make_user(cae, first_name="Zoé", status="employee")
     sooner = make_user(cae, first_name="Ana", status="employee")
     unknown = make_user(cae, first_name="Bob", status="employee")
-    sooner.profile.cesa_started_on, sooner.profile.cape_started_on = date(2025, 1, 1), date(2024, 1, 1)
+    sooner.profile.cesa_started_on, sooner.profile.cape_started_on = (
+        date(2025, 1, 1),
+        date(2024, 1, 1),
+    )
     later.profile.cesa_started_on = date(2025, 1, 1)
     proposer = make_user(cae, first_name="Eve", status="project_holder")
     proposer.profile.status_proposed = "employee"

@@ -41,7 +41,9 @@ def _join(client, world, tender, token_name, lot_index, role="cotraitant", share
 
 def _move(client, world, tender, to):
     return client.patch(
-        f"/api/v1/tenders/{tender['id']}", json={"status": to}, headers=bearer(world["tokens"]["owner"])
+        f"/api/v1/tenders/{tender['id']}",
+        json={"status": to},
+        headers=bearer(world["tokens"]["owner"]),
     )
 
 
@@ -81,7 +83,9 @@ def test_every_cae_of_the_team_signs_before_the_offer_is_submitted(client, world
     assert "Coop A" in message and "Coop B" in message
 
     mine_a = _pending(client, a, managers["a"][1])
-    assert [(i["subject"]["kind"], i["subject"]["id"]) for i in mine_a] == [("tender", tender["id"])]
+    assert [(i["subject"]["kind"], i["subject"]["id"]) for i in mine_a] == [
+        ("tender", tender["id"])
+    ]
     assert _decide(client, mine_a[0]["id"], managers["a"][1]).status_code == 200
     still = _move(client, world, tender, "submitted")
     assert still.status_code == 409
@@ -107,7 +111,7 @@ def test_every_cae_of_the_team_signs_before_the_offer_is_submitted(client, world
 
 
 def test_a_refusal_says_why_and_a_changed_team_voids_an_approval(client, world, managers):
-    a, b, c = world["caes"]
+    a, b, _c = world["caes"]
     tender = post(client, world["tokens"]["owner"], two_lots())
     _join(client, world, tender, "insulator", 0)
     _move(client, world, tender, "team_formed")
@@ -150,7 +154,7 @@ def test_a_refusal_says_why_and_a_changed_team_voids_an_approval(client, world, 
 def test_only_the_cae_s_managers_and_admins_see_and_decide(
     client, world, managers, make_user, api_token
 ):
-    a, b, c = world["caes"]
+    a, _b, _c = world["caes"]
     tender = post(client, world["tokens"]["owner"], two_lots())
     _move(client, world, tender, "team_formed")
     approval = _pending(client, a, managers["a"][1])[0]["id"]

@@ -97,9 +97,7 @@ def cae_approvals(cae_id: int, query: ApprovalQuery) -> Any:
 
 
 @bp.post("/approvals/<int:approval_id>/decision")
-@operation.act(
-    "decideApproval", body=ApprovalDecisionInput, ok=(Approval, "The decided approval.")
-)
+@operation.act("decideApproval", body=ApprovalDecisionInput, ok=(Approval, "The decided approval."))
 def decide_approval(approval_id: int, body: ApprovalDecisionInput) -> Any:
     """Approve, or refuse with a comment (the managers of that CAE and admins; 404 for others;
     409 when already decided or no longer awaited).
