@@ -42,7 +42,7 @@ def subjects_of(approvals: list[CaeApproval]) -> dict[tuple[str, int], Subject]:
     if tender_ids:
         rows = db.session.execute(
             select(Tender.id, Tender.title).where(Tender.id.in_(tender_ids))
-        ).tuples()
+        )
         for tid, title in rows:
             result[(tenders.KIND, tid)] = Subject(
                 tenders.KIND, tid, title, "tenders.show", {"tender_id": tid}
@@ -52,7 +52,7 @@ def subjects_of(approvals: list[CaeApproval]) -> dict[tuple[str, int], Subject]:
             select(Subcontract.id, Subcontract.title, Subcontract.amount_cents).where(
                 Subcontract.id.in_(record_ids)
             )
-        ).tuples()
+        )
         for rid, title, amount in records:
             result[(subcontracts.KIND, rid)] = Subject(
                 subcontracts.KIND, rid, title, "subcontracts.show", {"record_id": rid}, amount

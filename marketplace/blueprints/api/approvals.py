@@ -136,7 +136,7 @@ def approval_settings(cae_id: int) -> Any:
 @operation.update(
     "setCaeApprovalSettings", body=ApprovalSettingsInput, ok=(ApprovalSettings, "The rule.")
 )
-def put_approval_settings(cae_id: int, body: ApprovalSettingsInput) -> Any:
+def patch_approval_settings(cae_id: int, body: ApprovalSettingsInput) -> Any:
     """Set the amount (HT, cents; null: none) above which an invoice record between CAEs needs
     this CAE's approval (its managers and admins).
     """
