@@ -40,9 +40,7 @@ def subjects_of(approvals: list[CaeApproval]) -> dict[tuple[str, int], Subject]:
     tender_ids = [a.subject_id for a in approvals if a.subject_kind == tenders.KIND]
     record_ids = [a.subject_id for a in approvals if a.subject_kind == subcontracts.KIND]
     if tender_ids:
-        rows = db.session.execute(
-            select(Tender.id, Tender.title).where(Tender.id.in_(tender_ids))
-        )
+        rows = db.session.execute(select(Tender.id, Tender.title).where(Tender.id.in_(tender_ids)))
         for tid, title in rows:
             result[(tenders.KIND, tid)] = Subject(
                 tenders.KIND, tid, title, "tenders.show", {"tender_id": tid}

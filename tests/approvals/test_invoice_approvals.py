@@ -122,6 +122,23 @@ def test_both_caes_over_their_threshold_approve_before_acceptance(client, people
     assert row.comment == "Montant à revoir"
 
 
+def test_the_record_page_shows_its_sign_off(client, people, login):
+    h = people["h"]
+    _threshold(client, people["nantes"], h["nantes_manager"], 0)
+    record = _propose(client, people, 10_000)
+    nantes = client.get(
+        f"/api/v1/caes/{people['nantes'].id}/approvals?state=pending", headers=h["nantes_manager"]
+    ).get_json()["items"]
+    client.post(
+        f"/api/v1/approvals/{nantes[0]['id']}/decision",
+        json={"approve": False, "comment": "Devis à revoir"},
+        headers=h["nantes_manager"],
+    )
+    login(people["users"]["client"])
+    html = client.get(f"/sous-traitances/{record}").get_data(as_text=True)
+    assert "Coop Nantes" in html and "Devis à revoir" in html
+
+
 def test_work_inside_one_cae_is_never_asked(client, people):
     h = people["h"]
     _threshold(client, people["lyon"], h["lyon_manager"], 0)
