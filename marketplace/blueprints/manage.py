@@ -25,11 +25,11 @@ from marketplace.approvals import statuses
 from marketplace.approvals.decisions import decide as decide_approval
 from marketplace.approvals.decisions import subjects_of
 from marketplace.approvals.forms import ApprovalDecisionForm, StatusDecisionForm, ThresholdForm
-from marketplace.approvals.models import CaeApproval, SubjectKind
+from marketplace.approvals.models import SubjectKind
 from marketplace.approvals.operations import (
     get_approval,
     invoice_threshold,
-    managed_cae_ids,
+    recently_decided,
     set_invoice_threshold,
     waiting_for,
 )
@@ -258,11 +258,7 @@ def _render_approvals(error: str | None = None, status: int = 200, typed: dict |
     page = page_number()
     per_page = current_app.config["PER_PAGE"]
     rows, total = paginate(waiting_for(current_user), page, per_page)
-    mine = managed_cae_ids(current_user)
-    recent_stmt = db.select(CaeApproval).where(CaeApproval.state != "pending")
-    if mine is not None:
-        recent_stmt = recent_stmt.where(CaeApproval.cae_id.in_(mine))
-    recent = list(db.session.scalars(recent_stmt.order_by(CaeApproval.decided_at.desc()).limit(20)))
+    recent = recently_decided(current_user)
     cae = _own_cae()
     threshold_form = ThresholdForm(formdata=None)
     if cae is not None:
