@@ -6,7 +6,8 @@ Create Date: 2026-12-07 06:33:26.118647
 
 Adds the CAEs' approvals and their threshold for invoice records, the approval events of a
 tender's history (tender_events.approval_id), and on profiles the status a member proposed with
-the CAPE and CESA start dates. Existing statuses are the confirmed ones: nothing to move.
+the CAPE and CESA start dates. Existing statuses are the confirmed ones; the CAEs of teams
+already formed are asked for their approval.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -54,6 +55,16 @@ def upgrade():
     with op.batch_alter_table('cae_approvals', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cae_approvals_cae_id'), ['cae_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_cae_approvals_state'), ['state'], unique=False)
+
+    # Teams already formed have their CAEs asked (their managers find them on their page), so
+    # that the new rule (every CAE approves before the offer is submitted) can be met.
+    op.execute(
+        "INSERT INTO cae_approvals (cae_id, subject_kind, subject_id, state, requested_at, comment) "
+        "SELECT DISTINCT u.cae_id, 'tender', t.id, 'pending', t.updated_at, '' "
+        "FROM tenders t JOIN tender_members m ON m.tender_id = t.id "
+        "JOIN profiles p ON p.id = m.profile_id JOIN users u ON u.id = p.user_id "
+        "WHERE t.status = 'team_formed' AND u.cae_id IS NOT NULL"
+    )
 
     with op.batch_alter_table('profiles', schema=None) as batch_op:
         batch_op.add_column(sa.Column('status_proposed', sa.String(length=16), nullable=True))
