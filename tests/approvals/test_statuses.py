@@ -116,6 +116,7 @@ def test_the_managers_page_confirms_and_lists_who_must_become_associate(
     manager = make_user(cae, role="manager")
     login(manager)
 
+    assert 'href="/gestion/statuts"' in client.get("/gestion").get_data(as_text=True)
     page = client.get("/gestion/statuts")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
