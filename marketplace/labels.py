@@ -7,6 +7,7 @@ gathers them under the names the templates use, plus the labels of the buttons t
 from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import MembershipState, Role
+from marketplace.approvals.models import ApprovalState, ApprovalView
 from marketplace.audience import Audience
 from marketplace.audit import AuditAction
 from marketplace.profiles.models import Availability, ProfileStatus
@@ -32,6 +33,8 @@ from marketplace.tenders.models import (
 )
 
 STATUS = ProfileStatus.labels()
+APPROVAL = ApprovalState.labels()
+APPROVAL_VIEW = ApprovalView.labels()
 AVAILABILITY = Availability.labels()
 AUDIENCE = Audience.labels()
 LEVEL = SkillLevel.labels()

@@ -1,6 +1,7 @@
 """Import every model so that metadata is complete (Alembic, create_all, tests)."""
 
 from marketplace.accounts.models import ApiToken, MembershipEvent, User
+from marketplace.approvals.models import CaeApproval, CaeApprovalSetting
 from marketplace.audit import AuditEntry
 from marketplace.caes.models import Cae
 from marketplace.collectives.models import (
@@ -37,6 +38,8 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Cae",
+    "CaeApproval",
+    "CaeApprovalSetting",
     "Certification",
     "Collective",
     "CollectiveEvent",

@@ -95,6 +95,7 @@ def _person(cae, first: str, *, role: str = "member", verified: bool = True, aud
 def build_world() -> World:
     """The people of the matrix and one object of each kind, all visible to CAE A only."""
     from marketplace.accounts.operations import create_api_token
+    from marketplace.approvals.tenders import request_approvals
     from marketplace.caes.models import Cae
     from marketplace.collectives import decisions
     from marketplace.collectives import membership as cm
@@ -160,6 +161,10 @@ def build_world() -> World:
         "ends_on": today + timedelta(days=3),
     })  # fmt: skip
     db.session.flush()
+    # The CAE is asked to sign the team; the owner proposes a change of status.
+    approval = request_approvals(SYSTEM, tender)[0]
+    u["owner"].profile.status_proposed = "associate"
+    db.session.flush()
 
     for name in ROLES[1:]:
         token, clear = create_api_token(SYSTEM, u[name], "matrix")
@@ -179,6 +184,7 @@ def build_world() -> World:
         application_id=application.id, lot_id=tender.lots[0].id, offer_id=offer.id,
         response_id=response.id,
         record_id=record.id, notification_id=notification_id or 0, outbox_id=failed_mail.id,
+        approval_id=approval.id,
     )  # fmt: skip
     return w
 

@@ -21,6 +21,18 @@ from marketplace.accounts.management import (
 from marketplace.accounts.models import MembershipState, Role, User
 from marketplace.accounts.notify import send_membership_decision
 from marketplace.accounts.operations import MEMBERSHIP_TRANSITIONS, change_membership, change_role
+from marketplace.approvals import statuses
+from marketplace.approvals.decisions import decide as decide_approval
+from marketplace.approvals.decisions import subjects_of
+from marketplace.approvals.forms import ApprovalDecisionForm, StatusDecisionForm, ThresholdForm
+from marketplace.approvals.models import SubjectKind
+from marketplace.approvals.operations import (
+    get_approval,
+    invoice_threshold,
+    recently_decided,
+    set_invoice_threshold,
+    waiting_for,
+)
 from marketplace.audit import entries
 from marketplace.blueprints.main import safe_next
 from marketplace.blueprints.outcomes import on_refusal
@@ -29,6 +41,7 @@ from marketplace.caes.forms import AccountSearchForm, DecisionForm
 from marketplace.caes.models import Cae
 from marketplace.errors import Conflict, DomainError, NotFound, ValidationError
 from marketplace.extensions import db
+from marketplace.formatting import cents_to_input, parse_euros
 from marketplace.jobs.operations import failed_messages, outbox_counts, requeue
 from marketplace.pagination import Pager, paginate
 
@@ -231,3 +244,133 @@ def resend_mail(outbox_id: int):
         requeue(current_user, outbox_id)
     flash(_("The message will be sent again in a moment."), "success")
     return redirect(url_for("manage.outbox"))
+
+
+# The CAE's sign-off: approvals (managers of the CAE, admins) ----------------------------------
+
+
+def _own_cae() -> Cae | None:
+    """The CAE a manager acts for (admins: none; they decide for every CAE)."""
+    return current_user.cae if current_user.is_manager and not current_user.is_admin else None
+
+
+def _render_approvals(error: str | None = None, status: int = 200, typed: dict | None = None):
+    page = page_number()
+    per_page = current_app.config["PER_PAGE"]
+    rows, total = paginate(waiting_for(current_user), page, per_page)
+    recent = recently_decided(current_user)
+    cae = _own_cae()
+    threshold_form = ThresholdForm(formdata=None)
+    if cae is not None:
+        threshold = invoice_threshold(cae.id)
+        threshold_form.threshold.data = cents_to_input(threshold) if threshold is not None else ""
+    return (
+        render_template(
+            "manage/approvals.html",
+            approvals=rows,
+            recent=recent,
+            subjects=subjects_of([*rows, *recent]),
+            kinds=SubjectKind,
+            pager=Pager(page, per_page, total),
+            cae=cae,
+            threshold_form=threshold_form,
+            error=error,
+            typed=typed or {},
+        ),
+        status,
+    )
+
+
+@bp.get("/approbations")
+def approvals():
+    """What awaits the CAE's approval (a tender's offer, an invoice record), oldest first."""
+    return _render_approvals()
+
+
+@bp.post("/approbations/<int:approval_id>")
+def decide_approval_view(approval_id: int):
+    approval = get_approval(current_user, approval_id)
+    form = ApprovalDecisionForm()
+    if not form.validate_on_submit():
+        return _render_approvals(_("The form has expired. Please try again."), 422)
+    if form.decision.data not in ("approve", "refuse"):
+        return _render_approvals(_("Choose to approve or to refuse."), 422)
+    typed = {approval.id: form.comment.data or ""}
+    with on_refusal(lambda p: _render_approvals(_message(p), p.status, typed), LIST_REFUSALS):
+        decide_approval(
+            current_user, approval, form.decision.data == "approve", form.comment.data or ""
+        )
+    if approval.state == "approved":
+        flash(_("Approved: the people concerned are told."), "success")
+    else:
+        flash(_("Refused: the people concerned are told, with your comment."), "success")
+    return redirect(url_for("manage.approvals"))
+
+
+@bp.post("/approbations/seuil")
+def set_threshold():
+    cae = _own_cae()
+    if cae is None:
+        raise NotFound(_("This CAE does not exist or is not visible to you."))
+    form = ThresholdForm()
+    if not form.validate_on_submit():
+        return _render_approvals(_("The form has expired. Please try again."), 422)
+    try:
+        cents = parse_euros(form.threshold.data)
+    except (ValueError, ArithmeticError):
+        return _render_approvals(_("Type an amount in euros, e.g. 5 000 or 5000,00."), 422)
+    with on_refusal(lambda p: _render_approvals(_message(p), p.status), LIST_REFUSALS):
+        set_invoice_threshold(current_user, cae, cents)
+    flash(_("The rule for invoice records is saved."), "success")
+    return redirect(url_for("manage.approvals"))
+
+
+# Statuses: proposals to confirm, who must become associé·e ---------------------------------------
+
+
+def _status_cae() -> Cae:
+    """The manager's CAE; an admin names one with ?cae= (or the form's cae)."""
+    cae = _own_cae()
+    if cae is not None:
+        return cae
+    raw = request.values.get("cae", "")
+    cae = db.session.get(Cae, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    if cae is None or not current_user.manages(cae.id):
+        raise NotFound(_("This CAE does not exist or is not visible to you."))
+    return cae
+
+
+def _render_statuses(cae: Cae, error: str | None = None, status: int = 200):
+    return (
+        render_template(
+            "manage/statuses.html",
+            cae=cae,
+            proposals=statuses.proposals(current_user, cae.id),
+            due=statuses.associates_due(current_user, cae.id),
+            form=StatusDecisionForm(formdata=None),
+            error=error,
+        ),
+        status,
+    )
+
+
+@bp.get("/statuts")
+def statuses_page():
+    """Status changes to confirm, and who must become associé·e (L7331-3), soonest first."""
+    return _render_statuses(_status_cae())
+
+
+@bp.post("/statuts/<int:profile_id>")
+def decide_status(profile_id: int):
+    cae = _status_cae()
+    form = StatusDecisionForm()
+    if not form.validate_on_submit():
+        return _render_statuses(cae, _("The form has expired or the date is not valid."), 422)
+    if form.decision.data not in ("confirm", "refuse"):
+        return _render_statuses(cae, _("Choose to confirm or to refuse."), 422)
+    with on_refusal(lambda p: _render_statuses(cae, _message(p), p.status), LIST_REFUSALS):
+        profile = statuses.decide_status(
+            current_user, profile_id, form.decision.data == "confirm", form.started_on.data
+        )
+    flash(_("The status of %(name)s is saved.", name=profile.display_name), "success")
+    return redirect(url_for("manage.statuses_page", cae=cae.id))

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from marketplace.approvals.operations import approvals_of
 from marketplace.blueprints.outcomes import flash_errors, form_errors
 from marketplace.errors import Conflict, DomainError, PermissionDenied, ValidationError
 from marketplace.extensions import db
@@ -111,6 +112,7 @@ def _show(record, status: int = 200, move_form: MoveForm | None = None):
         moves=allowed_moves(current_user, record),
         move_form=move_form or MoveForm(formdata=None),
         people=history_names(record),
+        sign_offs=list(approvals_of("subcontract", record.id).values()),
     ), status
 
 

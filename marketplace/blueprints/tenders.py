@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from marketplace.approvals.tenders import request_approvals, signatures
 from marketplace.blueprints.outcomes import ANY_REFUSAL, flash_errors, form_errors
 from marketplace.blueprints.paging import filtered_page
 from marketplace.collectives.queries import collectives_of_member
@@ -264,6 +265,9 @@ def _show_page(tender, apply_form=None, status=200):
         cover=complete_team(current_user, tender, candidates=pool) if pool is not None else None,
         cents_to_input=cents_to_input,
         applied={a.applicant_profile_id for a in tender.applications if a.state == "pending"},
+        signatures=signatures(tender)
+        if owner or viewer_in_team or current_user.manages(tender.owner_cae_id)
+        else None,
     )
     return body, status
 
@@ -334,6 +338,13 @@ def _owner_action(tender_id: int, action):
 def status(tender_id: int):
     form = StatusForm()
     return _owner_action(tender_id, lambda t: change_status(current_user, t, form.to.data or ""))
+
+
+@bp.post("/<int:tender_id>/approbations")
+@login_required
+def ask_approvals(tender_id: int):
+    """The owner asks the team's CAEs again (after a refusal or a change of the team)."""
+    return _owner_action(tender_id, lambda t: request_approvals(current_user, t))
 
 
 @bp.post("/<int:tender_id>/equipe")

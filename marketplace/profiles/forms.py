@@ -120,7 +120,8 @@ class ProfileForm(FlaskForm):
             "available_from": profile.available_from,
             "daily_rate": cents_to_input(profile.daily_rate_cents),
             "audience": profile.audience,
-            "status": profile.status,
+            # A proposed status stays proposed when the rest of the profile is saved.
+            "status": profile.status_proposed or profile.status,
         }
         return cls(formdata=None, data=data)
 

@@ -25,8 +25,8 @@ class ProfileStatus(LabelledEnum):
     """The entrepreneur's status in the CAE."""
 
     PROJECT_HOLDER = "project_holder", _l("project holder (CAPE)")
-    EMPLOYEE = "employee", _l("employee-entrepreneur (CESA)")
-    ASSOCIATE = "associate", _l("associate entrepreneur (ESA)")
+    EMPLOYEE = "employee", _l("salaried entrepreneur (CESA)")
+    ASSOCIATE = "associate", _l("salaried associate entrepreneur")
 
 
 class Availability(LabelledEnum):
@@ -39,6 +39,10 @@ class Profile(Base):
     __tablename__ = "profiles"
     __table_args__ = (
         CheckConstraint(in_clause("status", ProfileStatus.values()), name="status"),
+        CheckConstraint(
+            f"status_proposed IS NULL OR {in_clause('status_proposed', ProfileStatus.values())}",
+            name="status_proposed",
+        ),
         CheckConstraint(in_clause("availability", Availability.values()), name="availability"),
         CheckConstraint(in_clause("audience", Audience.values()), name="audience"),
         CheckConstraint(
@@ -54,8 +58,15 @@ class Profile(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     headline: Mapped[str] = mapped_column(String(160), default="")
     bio: Mapped[str] = mapped_column(Text, default="")
-    #: project_holder (CAPE), employee (CESA) or associate (ESA).
+    #: project_holder (CAPE), employee (CESA) or associate (CESA and a partner of the CAE).
     status: Mapped[str] = mapped_column(String(16), default="employee", index=True)
+    #: A status the person proposed, until the CAE's managers confirm or refuse it
+    #: (approvals/statuses.py); ``status`` stays the confirmed one.
+    status_proposed: Mapped[str | None] = mapped_column(String(16), index=True)
+    status_proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Start of the CAPE contract and of the CESA, as the CAE's managers confirmed them.
+    cape_started_on: Mapped[date | None] = mapped_column(Date)
+    cesa_started_on: Mapped[date | None] = mapped_column(Date)
     city: Mapped[str] = mapped_column(String(120), default="")
     department: Mapped[str | None] = mapped_column(String(3), index=True)
     availability: Mapped[str] = mapped_column(String(12), default="available", index=True)

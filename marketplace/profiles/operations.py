@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
 from marketplace.actors import SYSTEM, Viewer
+from marketplace.approvals import statuses
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
 from marketplace.geo import departments_in, normalize_department
@@ -43,7 +44,9 @@ def update_profile(
     if not isinstance(changes, ProfileUpdate):
         changes = ProfileUpdate.load(changes, partial=True)
     values = changes.given()
-    for key in ("headline", "bio", "status", "city", "department", "availability",
+    if "status" in values:  # a member proposes, the CAE's managers confirm
+        statuses.set_status(actor, profile, values["status"])
+    for key in ("headline", "bio", "city", "department", "availability",
                 "available_from", "daily_rate_cents", "audience"):  # fmt: skip
         if key in values:
             setattr(profile, key, values[key])

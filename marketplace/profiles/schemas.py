@@ -222,6 +222,13 @@ class Profile(Output):
     bio: str = Field(json_schema_extra={"maxLength": 5000})
     cae: CaeRef | None
     status: choice(ProfileStatus)  # type: ignore[valid-type]
+    status_proposed: Annotated[
+        str | None,
+        WithJsonSchema({"type": ["string", "null"], "enum": [*ProfileStatus.values(), None]}),
+    ] = Field(
+        description="A status the person proposed, awaiting their CAE's confirmation (shown to "
+        "the person and their CAE's managers; null otherwise). `status` is the confirmed one.",
+    )
     city: str = Field(json_schema_extra={"maxLength": 120})
     department: Annotated[
         str | None,

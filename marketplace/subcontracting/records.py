@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.actors import Viewer
+from marketplace.approvals import subcontracts as signoff
 from marketplace.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.profiles.models import Profile
@@ -163,6 +164,7 @@ def propose_subcontract(
     _record_event(record, None, "proposed", client)
     db.session.add(record)
     db.session.flush()
+    signoff.on_subcontract_move(actor, record, "proposed")
     notify.subcontract_proposed(record)
     return record
 
@@ -256,6 +258,7 @@ def transition(
         if MANAGER in who:
             raise InvalidTransition(_("Only the managers of the CAE record an internal transfer."))
         raise InvalidTransition(_("This move is not yours to make on this record."))
+    signoff.on_subcontract_move(actor, record, to)  # the CAEs' approval of a large invoice
     extra: dict[str, Any] = {}
     if to == "invoiced":
         extra = _invoice_values(record, invoice_number)

@@ -413,6 +413,10 @@ class TenderEvent(Base):
     application_id: Mapped[int | None] = mapped_column(
         ForeignKey("tender_applications.id", ondelete="CASCADE")
     )
+    #: Set when the event is a CAE's approval of the team (requested, approved, refused).
+    approval_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cae_approvals.id", ondelete="CASCADE")
+    )
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     from_state: Mapped[str | None] = mapped_column(String(12))
     to_state: Mapped[str] = mapped_column(String(12))

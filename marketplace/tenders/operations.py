@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from marketplace.actors import SYSTEM, Viewer
+from marketplace.approvals import tenders as signoff
 from marketplace.collectives.models import Collective
 from marketplace.collectives.rules import membership_of
 from marketplace.collectives.visibility import can_view_collective
@@ -284,11 +285,13 @@ def change_status(actor: Viewer, tender: Tender, to: str) -> Tender:
         raise InvalidTransition(_("This tender cannot move from this status to that one."))
     if to == "open" and deadline_passed(tender):
         raise DeadlinePassed(_("The deadline has passed: the tender cannot reopen."))
+    signoff.on_status_change(actor, tender, to)  # the CAEs sign before the offer is submitted
     # One winner: the move is made only if the tender is still where this request saw it.
     moved = InvalidTransition(_("This tender cannot move from this status to that one."))
     change_state(tender, "status", frm, to, moved, updated_at=utcnow())
     _record(actor, tender, frm, to)
     db.session.flush()
+    signoff.after_status_change(actor, tender, to)
     if to == "cancelled":
         notify.tender_cancelled(tender)
     return tender

@@ -28,6 +28,7 @@ from pydantic import (
 )
 from pydantic import ValidationError as PydanticError
 
+from marketplace.approvals.schemas import TenderApproval
 from marketplace.audience import Audience
 from marketplace.caes.schemas import CaeRef
 from marketplace.errors import ValidationError
@@ -906,6 +907,10 @@ class Tender(Output):
     collective_id: IdOut | None
     team: TenderTeam
     warnings: list[TenderWarning]
+    #: Where each CAE of the team stands in signing the offer (null in lists).
+    approvals: list[TenderApproval] | None = Field(
+        description="Each CAE of the team and its approval; null in lists."
+    )
     updated_at: DateTimeOut
     url: Annotated[str, Field(json_schema_extra={"format": "uri"})]
 

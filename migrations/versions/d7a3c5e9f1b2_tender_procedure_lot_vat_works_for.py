@@ -17,7 +17,7 @@ from marketplace.dbtypes import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = "d7a3c5e9f1b2"
-down_revision = 'd7a3c5e9b2f4'
+down_revision = "d7a3c5e9b2f4"
 branch_labels = None
 depends_on = None
 

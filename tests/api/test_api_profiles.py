@@ -11,7 +11,8 @@ from marketplace.profiles.models import Profile
 from tests import typography
 
 PROFILE_KEYS = {
-    "id", "display_name", "headline", "bio", "cae", "status", "city", "department", "region",
+    "id", "display_name", "headline", "bio", "cae", "status", "status_proposed", "city",
+    "department", "region",
     "skills", "certifications", "languages", "availability", "available_from",
     "daily_rate_cents", "audience", "updated_at", "url",
 }  # fmt: skip
@@ -71,6 +72,7 @@ def test_profile_shape(client, make_cae, make_user):
         "bio": "Audits et rénovation.",
         "cae": {"id": cae.id, "name": "Coop Rhône"},
         "status": "associate",
+        "status_proposed": None,
         "city": "Lyon",
         "department": "69",
         "region": "Auvergne-Rhône-Alpes",
@@ -393,11 +395,14 @@ def test_patch_profile(client, api_token, make_user):
     ]
     assert body["certifications"] == ["RGE"] and body["languages"] == ["Français"]
     assert body["daily_rate_cents"] == 38000 and body["available_from"] == "2027-01-15"
+    # The status is a contract the CAE holds: the member's change is a proposal, and `status`
+    # stays the confirmed one until a manager of the CAE confirms it.
     assert (body["availability"], body["audience"], body["status"]) == (
         "partial",
         "public",
-        "associate",
+        "employee",
     )
+    assert body["status_proposed"] == "associate"
     # Stored: GET /me and the public list agree; skills replaced the old list.
     me = client.get("/api/v1/me", headers=headers).get_json()
     assert me["profile"]["skills"] == body["skills"]

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 import tender_helpers
-from tender_helpers import bearer, post, two_lots
+from tender_helpers import bearer, post, sign, two_lots
 
 from marketplace.extensions import db
 from marketplace.tenders.models import Tender, TenderEvent
@@ -36,6 +36,7 @@ TENDER_KEYS = {
     "notice_id",
     "collective_id",
     "team",
+    "approvals",
     "updated_at",
     "url",
     # added by the law review: the procedure, when the team is fixed, what to check
@@ -225,13 +226,19 @@ def test_status_machine_and_history(client, world):
     url = f"/api/v1/tenders/{tender['id']}"
     assert client.patch(url, json={"status": "won"}, headers=bearer(t["owner"])).status_code == 409
     for to in ("team_formed", "submitted", "won"):
+        if to == "submitted":
+            sign(tender["id"])  # the CAE approved the team
         r = client.patch(url, json={"status": to}, headers=bearer(t["owner"]))
         assert r.status_code == 200 and r.get_json()["status"] == to
     assert (
         client.patch(url, json={"status": "cancelled"}, headers=bearer(t["owner"])).status_code
         == 409
     )
-    events = db.session.query(TenderEvent).filter_by(application_id=None).order_by(TenderEvent.id)
+    events = (
+        db.session.query(TenderEvent)
+        .filter_by(application_id=None, approval_id=None)
+        .order_by(TenderEvent.id)
+    )
     assert [(e.from_state, e.to_state) for e in events] == [
         (None, "open"),
         ("open", "team_formed"),
@@ -500,6 +507,8 @@ def test_cae_figures_count_collectives_and_tenders(client, world, make_user, api
     assert stats["collectives"] == 1
     assert stats["tenders"] == {"open": 1, "won": 0, "lost": 0}
     for status in ("team_formed", "submitted", "won"):
+        if status == "submitted":
+            sign(tender["id"])
         moved = client.patch(
             f"/api/v1/tenders/{tender['id']}", json={"status": status}, headers=bearer(t["owner"])
         )

@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 import race_server
 from sqlalchemy import func, select, update
+from tender_helpers import sign
 
 from marketplace.accounts.models import MembershipEvent, User
 from marketplace.collectives import decisions as dec
@@ -219,6 +220,8 @@ def test_moving_a_tender_at_once_makes_one_move(server, people):
     tender = _tender(server, people)
     path, h = f"/tenders/{tender['id']}", people["h"]["owner"]
     for status in ("team_formed", "submitted"):
+        if status == "submitted":
+            sign(tender["id"])  # the CAE approved the team
         moved = server.request("PATCH", "/api/v1" + path, body={"status": status}, headers=h)
         assert moved.status == 200, moved.body[:300]
     calls = [api("PATCH", path, h, {"status": "won"}) for _ in range(3)]

@@ -123,7 +123,8 @@ def test_edit_happy_path_saves_and_normalises(client, make_user, login):
     db.session.expire_all()
     profile = db.session.get(Profile, user.profile.id)
     assert profile.headline == "Thermicienne, audit et rénovation énergétique"
-    assert profile.status == "associate"
+    # A member proposes a status; it is confirmed by the CAE's managers (approvals/statuses.py).
+    assert (profile.status, profile.status_proposed) == ("employee", "associate")
     assert [(ps.skill.key, ps.level) for ps in profile.skills] == [
         ("renovation energetique", 4),
         ("audit thermique", 3),

@@ -27,6 +27,7 @@ TAGS = [
     {"name": "notifications", "description": "The caller's notifications."},
     {"name": "tenders", "description": "Joint tenders, applications and teams."},
     {"name": "subcontracting", "description": "Offers, subcontract records, CAE figures."},
+    {"name": "approvals", "description": "The CAE's sign-off: approvals and statuses."},
     {"name": "meta", "description": "This description."},
 ]
 

@@ -31,6 +31,13 @@ from marketplace.profiles.schemas import (
 operation = operations_for("profiles", write_limit="60 per minute")
 
 
+def _sees_proposal(profile: ProfileRow) -> bool:
+    """A proposed status is for the person and their CAE's managers (and admins)."""
+    if profile.status_proposed is None or not current_user.is_authenticated:
+        return False
+    return current_user.id == profile.user_id or current_user.manages(profile.user.cae_id)
+
+
 def _profile_values(profile: ProfileRow) -> dict[str, Any]:
     """A profile's fields; relies on the models' eager loading (no query per profile in lists)."""
     user = profile.user
@@ -41,6 +48,7 @@ def _profile_values(profile: ProfileRow) -> dict[str, Any]:
         "bio": profile.bio or "",
         "cae": cae_ref(user.cae),
         "status": profile.status,
+        "status_proposed": profile.status_proposed if _sees_proposal(profile) else None,
         "city": profile.city or "",
         "department": profile.department,
         "region": profile.region,

@@ -9,6 +9,7 @@ from flask import Response
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from marketplace.approvals.tenders import signatures
 from marketplace.blueprints.api.auth import require_user
 from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.pagination import page_args, page_body, paged
@@ -57,8 +58,24 @@ from marketplace.tenders.team import TeamView, all_warnings, contract_peers, tea
 operation = operations_for("tenders", write_limit="30 per minute")
 
 
-def tender_json(tender: TenderRow, peers: list[TenderRow] | None = None) -> dict[str, Any]:
-    """The tender; ``peers``: the other teams for the same contract (read when not given)."""
+def approvals_json(tender: TenderRow) -> list[dict[str, Any]]:
+    """Each CAE of the team and where it stands in signing the offer."""
+    return [
+        {
+            "cae": cae_ref(s.cae),
+            "state": s.state,
+            "approval_id": s.approval.id if s.approval is not None else None,
+            "comment": s.approval.comment if s.approval is not None else "",
+        }
+        for s in signatures(tender)
+    ]
+
+
+def tender_json(
+    tender: TenderRow, peers: list[TenderRow] | None = None, *, signed: bool = False
+) -> dict[str, Any]:
+    """The tender; ``peers``: the other teams for the same contract (read when not given);
+    ``signed``: with its CAEs' approvals (one tender; lists leave them null)."""
     team = team_of(tender)
     return Tender.out(
         id=tender.id,
@@ -98,6 +115,7 @@ def tender_json(tender: TenderRow, peers: list[TenderRow] | None = None) -> dict
         collective_id=tender.collective_id,
         team=_team_json(team),
         warnings=_warnings_json(all_warnings(current_user, tender, team, peers)),
+        approvals=approvals_json(tender) if signed else None,
         updated_at=tender.updated_at,
         url=external_url("tenders.show", tender_id=tender.id),
     )
@@ -199,14 +217,14 @@ def tenders(query: TenderQuery) -> Any:
 @operation.create("createTender", body=TenderCreate, ok=(Tender, "The tender."))
 def post_tender(body: TenderCreate) -> Any:
     """Post a tender; the caller is the owner, the first member of the team and its lead."""
-    return tender_json(create_tender(require_user(), body))
+    return tender_json(create_tender(require_user(), body), signed=True)
 
 
 @bp.get("/tenders/<int:tender_id>")
 @operation.read("getTender", ok=(Tender, "The tender."))
 def tender(tender_id: int) -> Any:
     """One tender (404 when not visible)."""
-    return tender_json(get_tender(current_user, tender_id))
+    return tender_json(get_tender(current_user, tender_id), signed=True)
 
 
 @bp.post("/tenders/<int:tender_id>/team")
@@ -244,7 +262,7 @@ def patch_tender(tender_id: int, body: TenderUpdate) -> Any:
     is fixed (``team_fixed_at``). Shares above the estimate are returned in ``warnings``.
     """
     user = require_user()
-    return tender_json(update_tender(user, get_tender(user, tender_id), body))
+    return tender_json(update_tender(user, get_tender(user, tender_id), body), signed=True)
 
 
 @bp.post("/tenders/<int:tender_id>/applications")
