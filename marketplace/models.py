@@ -3,6 +3,7 @@
 from marketplace.accounts.models import ApiToken, MembershipEvent, User
 from marketplace.audit import AuditEntry
 from marketplace.caes.models import Cae
+from marketplace.conversations.models import Block, Conversation, Message, Participant, Report
 from marketplace.collectives.models import (
     Collective,
     CollectiveEvent,
@@ -29,11 +30,18 @@ from marketplace.tenders.models import (
     Tender,
     TenderApplication,
     TenderEvent,
+    TenderInvitation,
     TenderLot,
     TenderMember,
 )
 
 __all__ = [
+    "TenderInvitation",
+    "Report",
+    "Participant",
+    "Message",
+    "Conversation",
+    "Block",
     "ApiToken",
     "AuditEntry",
     "Cae",
