@@ -75,11 +75,11 @@ def create(tender_id: int):
     return redirect(back, 303)
 
 
-@bp.get("/<int:tender_id>/invitations/<int:invitation_id>")
+@bp.get("/<int:tender_id>/invitations/<int:tender_invitation_id>")
 @login_required
-def show(tender_id: int, invitation_id: int):
+def show(tender_id: int, tender_invitation_id: int):
     tender = get_tender(current_user, tender_id)
-    invitation = ops.get_invitation(current_user, tender, invitation_id)
+    invitation = ops.get_invitation(current_user, tender, tender_invitation_id)
     return render_template(
         "conversations/tender_invitation.html",
         tender=tender,
@@ -91,14 +91,14 @@ def show(tender_id: int, invitation_id: int):
     )
 
 
-@bp.post("/<int:tender_id>/invitations/<int:invitation_id>/reponse")
+@bp.post("/<int:tender_id>/invitations/<int:tender_invitation_id>/reponse")
 @login_required
-def answer(tender_id: int, invitation_id: int):
+def answer(tender_id: int, tender_invitation_id: int):
     tender = get_tender(current_user, tender_id)
-    invitation = ops.get_invitation(current_user, tender, invitation_id)
+    invitation = ops.get_invitation(current_user, tender, tender_invitation_id)
     ActionForm()
     accept = request.form.get("accept") is not None
-    back = url_for("tender_invitations.show", tender_id=tender.id, invitation_id=invitation.id)
+    back = url_for("tender_invitations.show", tender_id=tender.id, tender_invitation_id=invitation.id)
     with flash_errors(back, catch=ANY_REFUSAL, status=303, rollback=True):
         ops.respond(current_user, invitation, accept)
     if accept:

@@ -85,7 +85,9 @@ def invitation_sent(tender: Any, invitation: Any) -> None:
     notify(
         invitation.invitee.user,
         "tender.invitation",
-        site_path("tender_invitations.show", tender_id=tender.id, invitation_id=invitation.id),
+        site_path(
+            "tender_invitations.show", tender_id=tender.id, tender_invitation_id=invitation.id
+        ),
         person=tender.owner.display_name,
         title=tender.title,
         lots=lots,

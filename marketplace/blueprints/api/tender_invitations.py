@@ -50,17 +50,17 @@ def invite_to_tender(tender_id: int, body: TenderInvitationCreate) -> Any:
     return invitation_json(ops.invite(user, get_tender(user, tender_id), body))
 
 
-@bp.post("/tenders/<int:tender_id>/invitations/<int:invitation_id>/response")
+@bp.post("/tenders/<int:tender_id>/invitations/<int:tender_invitation_id>/response")
 @operation.act(
     "answerTenderInvitation",
     body=TenderInvitationAnswer,
     ok=(TenderInvitation, "The answered invitation."),
 )
-def answer_tender_invitation(tender_id: int, invitation_id: int, body: TenderInvitationAnswer) -> Any:
+def answer_tender_invitation(tender_id: int, tender_invitation_id: int, body: TenderInvitationAnswer) -> Any:
     """The invitee accepts (they join the team on those lots, as with an accepted application)
     or declines; 409 when already answered or the team can no longer change."""
     user = require_user()
     tender = get_tender(user, tender_id)
-    invitation = ops.get_invitation(user, tender, invitation_id)
+    invitation = ops.get_invitation(user, tender, tender_invitation_id)
     ops.respond(user, invitation, body.accept)
     return invitation_json(invitation)
