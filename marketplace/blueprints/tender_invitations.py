@@ -3,7 +3,7 @@ a message); the invitee answers from the invitation's page, where the notificati
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -16,11 +16,26 @@ from marketplace.profiles.models import Profile
 from marketplace.tenders import invitations as ops
 from marketplace.tenders.forms import ApplyForm
 from marketplace.tenders.invitation_schemas import TenderInvitationCreate
-from marketplace.tenders.models import InvitationState, Tender, TenderRole
+from marketplace.tenders.models import InvitationState, Tender, TenderInvitation, TenderRole
 from marketplace.tenders.operations import get_tender, is_owner
 from marketplace.visibility import can_view_profile
 
 bp = Blueprint("tender_invitations", __name__, url_prefix="/appels-d-offres")
+
+
+@bp.app_template_global("tender_invitations")
+def tender_invitations(tender: Tender) -> list[TenderInvitation]:
+    """The invitations of a tender this reader may see (owner: all; invitee: theirs), read
+    once per request whatever the number of suggestions that ask."""
+    cache = g.setdefault("tender_invitations", {})
+    if tender.id not in cache:
+        cache[tender.id] = ops.invitations_for(current_user, tender)
+    return cache[tender.id]
+
+
+@bp.app_template_global("invited_profiles")
+def invited_profiles(tender: Tender) -> set[int]:
+    return {i.invitee_profile_id for i in tender_invitations(tender)}
 
 
 def _invite_page(tender: Tender, profile: Profile, form: ApplyForm):

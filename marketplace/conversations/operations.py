@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.accounts.export import register_section
 from marketplace.accounts.models import User
 from marketplace.actors import Viewer
 from marketplace.collectives.models import Collective
@@ -326,3 +327,41 @@ def unblock(actor: Viewer, conversation: Conversation) -> None:
 
 def blocked_by_me(actor: Viewer, conversation: Conversation) -> bool:
     return any(is_blocked(actor.id, p.user_id) for p in others(conversation, actor))  # type: ignore[arg-type]
+
+
+def export_of(user: User) -> list[dict[str, Any]]:
+    """The person's conversations for "download my data": each with its subject, the other
+    participants' names and every message (theirs and the others')."""
+    conversations = db.session.scalars(
+        select(Conversation)
+        .join(Participant, Participant.conversation_id == Conversation.id)
+        .where(Participant.user_id == user.id)
+        .order_by(Conversation.id)
+    ).all()
+    ids = [c.id for c in conversations]
+    messages: dict[int, list[Message]] = {i: [] for i in ids}
+    if ids:
+        for message in db.session.scalars(
+            select(Message).where(Message.conversation_id.in_(ids)).order_by(Message.id)
+        ):
+            messages[message.conversation_id].append(message)
+    return [
+        {
+            "id": c.id,
+            "subject": c.subject,
+            "about": {"type": c.about_type, "id": c.about_id} if c.about_type else None,
+            "participants": [p.user.display_name for p in c.participants],
+            "messages": [
+                {
+                    "author": m.author.display_name if m.author else None,
+                    "body": m.body,
+                    "sent_at": m.sent_at.isoformat(),
+                }
+                for m in messages[c.id]
+            ],
+        }
+        for c in conversations
+    ]
+
+
+register_section("conversations", export_of)
