@@ -3,7 +3,6 @@
 from marketplace.accounts.models import ApiToken, MembershipEvent, User
 from marketplace.audit import AuditEntry
 from marketplace.caes.models import Cae
-from marketplace.conversations.models import Block, Conversation, Message, Participant, Report
 from marketplace.collectives.models import (
     Collective,
     CollectiveEvent,
@@ -13,6 +12,7 @@ from marketplace.collectives.models import (
     JoinRequest,
     Vote,
 )
+from marketplace.conversations.models import Block, Conversation, Message, Participant, Report
 from marketplace.health import HealthProbe
 from marketplace.jobs.models import OutboxMessage
 from marketplace.notifications.models import Notification, NotificationSetting
@@ -36,34 +36,33 @@ from marketplace.tenders.models import (
 )
 
 __all__ = [
-    "TenderInvitation",
-    "Report",
-    "Participant",
-    "Message",
-    "Conversation",
-    "Block",
     "ApiToken",
     "AuditEntry",
+    "Block",
     "Cae",
     "Certification",
     "Collective",
     "CollectiveEvent",
     "CollectiveMember",
+    "Conversation",
     "Decision",
     "HealthProbe",
     "Invitation",
     "JoinRequest",
     "MembershipEvent",
+    "Message",
     "Notification",
     "NotificationSetting",
     "Offer",
     "OfferResponse",
     "OfferSkill",
     "OutboxMessage",
+    "Participant",
     "Profile",
     "ProfileCertification",
     "ProfileLanguage",
     "ProfileSkill",
+    "Report",
     "SearchChange",
     "Skill",
     "Subcontract",
@@ -71,6 +70,7 @@ __all__ = [
     "Tender",
     "TenderApplication",
     "TenderEvent",
+    "TenderInvitation",
     "TenderLot",
     "TenderMember",
     "User",

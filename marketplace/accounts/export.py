@@ -7,9 +7,9 @@ session token) never leave the database.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import or_, select

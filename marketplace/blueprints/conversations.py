@@ -88,14 +88,15 @@ def contact_url(profile_id: int | None, about: str | None = None, about_id: int 
 def about_link(conversation: Conversation) -> tuple[str, str] | None:
     """(label, url) of what the conversation is about, when the reader may still see it."""
     row = ops.about_object(current_user, conversation.about_type, conversation.about_id)
-    if row is None or conversation.about_type is None:
+    if row is None or conversation.about_type is None or conversation.about_id is None:
         return None
     endpoint, arg = ABOUT_ENDPOINTS[conversation.about_type]
     kind = AboutType.label_of(conversation.about_type)
     label = f"{kind} « {ops.about_label(row, conversation.about_type)} »"
     if conversation.about_lot:
         label += ", " + _("lot %(n)d", n=conversation.about_lot)
-    return label, url_for(endpoint, **{arg: conversation.about_id})
+    values: dict[str, Any] = {arg: conversation.about_id}
+    return label, url_for(endpoint, **values)
 
 
 @bp.get("")
@@ -137,7 +138,9 @@ def _new_page(form: NewConversationForm, profile: Profile, about: dict[str, Any]
     about_row = ops.about_object(current_user, about["type"], about["id"]) if about else None
     about_text = None
     if about_row is not None and about is not None:
-        about_text = f"{AboutType.label_of(about['type'])} « {ops.about_label(about_row, about['type'])} »"
+        about_text = (
+            f"{AboutType.label_of(about['type'])} « {ops.about_label(about_row, about['type'])} »"
+        )
         if about.get("lot"):
             about_text += ", " + _("lot %(n)d", n=about["lot"])
     return render_template(

@@ -113,7 +113,9 @@ def answer(tender_id: int, tender_invitation_id: int):
     invitation = ops.get_invitation(current_user, tender, tender_invitation_id)
     ActionForm()
     accept = request.form.get("accept") is not None
-    back = url_for("tender_invitations.show", tender_id=tender.id, tender_invitation_id=invitation.id)
+    back = url_for(
+        "tender_invitations.show", tender_id=tender.id, tender_invitation_id=invitation.id
+    )
     with flash_errors(back, catch=ANY_REFUSAL, status=303, rollback=True):
         ops.respond(current_user, invitation, accept)
     if accept:

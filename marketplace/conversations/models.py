@@ -102,9 +102,7 @@ class Participant(Base):
     last_read_message_id: Mapped[int | None] = mapped_column(Integer)
     last_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    conversation: Mapped[Conversation] = relationship(
-        "Conversation", back_populates="participants"
-    )
+    conversation: Mapped[Conversation] = relationship("Conversation", back_populates="participants")
     user: Mapped[User] = relationship("User", lazy="joined", innerjoin=True)
 
 
@@ -113,9 +111,7 @@ class Message(Base):
     __table_args__ = (Index("ix_messages_conversation_id_id", "conversation_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    conversation_id: Mapped[int] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE")
-    )
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     #: None only if the account row itself went (a deleted account keeps its renamed row).
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
@@ -135,9 +131,7 @@ class Block(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     blocker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    blocked_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), index=True
-    )
+    blocked_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     #: The conversation it was made from.
     conversation_id: Mapped[int | None] = mapped_column(
         ForeignKey("conversations.id", ondelete="SET NULL")
@@ -163,9 +157,7 @@ class Report(Base):
     state: Mapped[str] = mapped_column(String(8), default="open", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    reviewed_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     message: Mapped[Message] = relationship("Message", lazy="joined", innerjoin=True)
     reporter: Mapped[User | None] = relationship("User", foreign_keys=[reporter_id])

@@ -42,4 +42,9 @@ def new_message(recipient: Any, author: Any, conversation_id: int, body: str) ->
 
 
 def reported(admin: Any, reporter: Any) -> None:
-    notify(admin, "message.report", site_path("conversations.reports_page"), person=reporter.display_name)
+    notify(
+        admin,
+        "message.report",
+        site_path("conversations.reports_page"),
+        person=reporter.display_name,
+    )

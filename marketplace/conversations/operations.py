@@ -89,10 +89,13 @@ def _check_about(actor: Viewer, about: AboutInput | None) -> Any:
     if row is None:
         message = _("This object does not exist or is not visible to you.")
         raise ValidationError(_("Some fields need your attention."), {"about": [message]})
-    if about.lot is not None and about.type == "tender":
-        if all(lot.number != about.lot for lot in row.lots):
-            message = _("Choose a lot of this tender.")
-            raise ValidationError(_("Some fields need your attention."), {"about": [message]})
+    if (
+        about.lot is not None
+        and about.type == "tender"
+        and all(lot.number != about.lot for lot in row.lots)
+    ):
+        message = _("Choose a lot of this tender.")
+        raise ValidationError(_("Some fields need your attention."), {"about": [message]})
     return row
 
 
@@ -152,7 +155,7 @@ def _post(actor: Viewer, conversation: Conversation, text: str) -> Message:
             participant.last_read_at = now
         else:
             # Counted by the database: two messages at once both count.
-            participant.unread = Participant.unread + 1  # type: ignore[assignment]
+            participant.unread = Participant.unread + 1
     db.session.flush()
     for participant in conversation.participants:
         if participant.user_id != actor.id:
@@ -189,7 +192,9 @@ def reply_refusal(actor: Viewer, conversation: Conversation) -> str | None:
     return None
 
 
-def reply(actor: Viewer, conversation: Conversation, data: MessageInput | dict[str, Any]) -> Message:
+def reply(
+    actor: Viewer, conversation: Conversation, data: MessageInput | dict[str, Any]
+) -> Message:
     """A participant writes in the conversation."""
     participant_of(conversation, actor.id)
     body = data if isinstance(data, MessageInput) else MessageInput.load(data)

@@ -89,6 +89,8 @@ def review(actor: Viewer, report_id: int) -> Report:
     done = InvalidTransition(_("This report has already been reviewed."))
     if TRANSITIONS.get((row.state, "closed")) is None:
         raise done
-    change_state(row, "state", "open", "closed", done, reviewed_at=utcnow(), reviewed_by_id=actor.id)
+    change_state(
+        row, "state", "open", "closed", done, reviewed_at=utcnow(), reviewed_by_id=actor.id
+    )
     db.session.flush()
     return row

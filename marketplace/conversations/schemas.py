@@ -97,9 +97,7 @@ class ConversationDetail(Conversation):
     messages: list[Message]
 
 
-ConversationList = page_of(
-    Conversation, "ConversationList", unread_total=(int, Field(ge=0))
-)
+ConversationList = page_of(Conversation, "ConversationList", unread_total=(int, Field(ge=0)))
 
 
 class Blocked(Output):
@@ -118,13 +116,13 @@ class Report(Output):
 
 
 __all__: list[Any] = [
+    "LIMITS",
     "AboutInput",
     "Blocked",
     "Conversation",
     "ConversationDetail",
     "ConversationInput",
     "ConversationList",
-    "LIMITS",
     "Message",
     "MessageInput",
     "Report",

@@ -4,10 +4,10 @@ unread counts, blocks and reports."""
 from __future__ import annotations
 
 import pytest
+from tender_helpers import bearer
 
 from marketplace.conversations.models import Message, Participant
 from marketplace.extensions import db
-from tests.tender_helpers import bearer
 
 
 @pytest.fixture
@@ -194,7 +194,10 @@ def test_report_tells_the_admins_who_see_that_message_only(client, people, login
     assert "Message injurieux" in html and "Insultes" in html
     assert "Premier message, anodin." not in html
     assert client.get(f"/messages/{cid}").status_code == 404
-    assert client.get(f"/api/v1/conversations/{cid}", headers=bearer(tokens["admin"])).status_code == 404
+    assert (
+        client.get(f"/api/v1/conversations/{cid}", headers=bearer(tokens["admin"])).status_code
+        == 404
+    )
 
 
 def test_reports_page_is_for_admins_only(client, people, login):
@@ -211,7 +214,11 @@ def test_about_an_object_must_be_visible(client, people):
     about = {"type": "profile", "id": users["carla"].profile.id}
     ok = _start(client, tokens["alice"], users["bruno"], about=about)
     assert ok.status_code == 201
-    assert ok.get_json()["about"] == {"type": "profile", "id": users["carla"].profile.id, "lot": None}
+    assert ok.get_json()["about"] == {
+        "type": "profile",
+        "id": users["carla"].profile.id,
+        "lot": None,
+    }
 
 
 def test_unread_counter_counts_in_the_database(client, people):

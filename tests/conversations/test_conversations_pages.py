@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from marketplace.conversations import operations as ops
-from tests.conftest import PASSWORD
 from marketplace.extensions import db
+from tests.conftest import PASSWORD
 
 
 @pytest.fixture
@@ -60,12 +60,15 @@ def test_empty_reply_keeps_the_page_with_422(client, login, pair):
 def test_text_only_links_made_clickable_safely(client, login, pair):
     alice, bruno = pair
     login(alice)
-    body = '<script>alert(1)</script> voir https://exemple.fr/devis?a=1&b=2. et javascript:alert(2)'
+    body = "<script>alert(1)</script> voir https://exemple.fr/devis?a=1&b=2. et javascript:alert(2)"
     location = _write(client, bruno, body=body).headers["Location"]
     html = client.get(location).get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
-    assert '<a href="https://exemple.fr/devis?a=1&amp;b=2" rel="nofollow noopener noreferrer ugc">' in html
+    assert (
+        '<a href="https://exemple.fr/devis?a=1&amp;b=2" rel="nofollow noopener noreferrer ugc">'
+        in html
+    )
     assert 'href="javascript' not in html
 
 

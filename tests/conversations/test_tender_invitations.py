@@ -4,13 +4,16 @@ team on those lots, as an accepted application does."""
 from __future__ import annotations
 
 import pytest
+import tender_helpers
+from tender_helpers import bearer, post, two_lots
 
 from marketplace.extensions import db
 from marketplace.tenders.models import TenderInvitation
-from tests.tender_helpers import bearer, post, two_lots, world  # noqa: F401
+
+world = tender_helpers.world  # the fixture
 
 
-def _invite(client, world, who="insulator", lots=None, role="cotraitant", token="owner"):
+def _invite(client, world, who="insulator", lots=None, role="cotraitant", token="owner"):  # noqa: S107 (a name, not a secret)
     tender = post(client, world["tokens"]["owner"], two_lots())
     lot_ids = lots or [tender["lots"][0]["id"]]
     response = client.post(
@@ -123,9 +126,9 @@ def test_only_the_owner_invites_and_only_the_invitee_answers(client, world):
 
 
 def test_invalid_lots_and_role_are_422(client, world):
-    tender, response = _invite(client, world, lots=[999_999])
+    _tender, response = _invite(client, world, lots=[999_999])
     assert response.status_code == 422
-    tender, response = _invite(client, world, role="lead")
+    _tender, response = _invite(client, world, role="lead")
     assert response.status_code == 422
 
 

@@ -56,7 +56,9 @@ def invite_to_tender(tender_id: int, body: TenderInvitationCreate) -> Any:
     body=TenderInvitationAnswer,
     ok=(TenderInvitation, "The answered invitation."),
 )
-def answer_tender_invitation(tender_id: int, tender_invitation_id: int, body: TenderInvitationAnswer) -> Any:
+def answer_tender_invitation(
+    tender_id: int, tender_invitation_id: int, body: TenderInvitationAnswer
+) -> Any:
     """The invitee accepts (they join the team on those lots, as with an accepted application)
     or declines; 409 when already answered or the team can no longer change."""
     user = require_user()
