@@ -92,7 +92,7 @@ def about_link(conversation: Conversation) -> tuple[str, str] | None:
         return None
     endpoint, arg = ABOUT_ENDPOINTS[conversation.about_type]
     kind = AboutType.label_of(conversation.about_type)
-    label = f"{kind} « {ops.about_label(row, conversation.about_type)} »"
+    label = f"{kind} «\u00a0{ops.about_label(row, conversation.about_type)}\u00a0»"
     if conversation.about_lot:
         label += ", " + _("lot %(n)d", n=conversation.about_lot)
     values: dict[str, Any] = {arg: conversation.about_id}
@@ -138,9 +138,8 @@ def _new_page(form: NewConversationForm, profile: Profile, about: dict[str, Any]
     about_row = ops.about_object(current_user, about["type"], about["id"]) if about else None
     about_text = None
     if about_row is not None and about is not None:
-        about_text = (
-            f"{AboutType.label_of(about['type'])} « {ops.about_label(about_row, about['type'])} »"
-        )
+        name = ops.about_label(about_row, about["type"])
+        about_text = f"{AboutType.label_of(about['type'])} «\u00a0{name}\u00a0»"
         if about.get("lot"):
             about_text += ", " + _("lot %(n)d", n=about["lot"])
     return render_template(
