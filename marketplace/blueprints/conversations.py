@@ -191,6 +191,10 @@ def _thread_page(conversation: Conversation, form: ReplyForm | None = None):
         messages=messages,
         earlier=earlier,
         others=ops.others(conversation, current_user),
+        names={p.user_id: p.user.display_name for p in conversation.participants},
+        report_url=url_for(
+            "conversations.report", conversation_id=conversation.id, message_id=1
+        ).removesuffix("/1"),
         profiles=ops.profile_ids([conversation]),
         about=about_link(conversation),
         form=form or ReplyForm(formdata=None),

@@ -19,6 +19,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import raiseload
 
 from marketplace.accounts.export import register_section
 from marketplace.accounts.models import User
@@ -210,7 +211,12 @@ def messages_of(
     conversation: Conversation, before_id: int | None = None, limit: int | None = None
 ) -> list[Message]:
     """The messages, oldest first: all of them, or the ``limit`` latest (before ``before_id``)."""
-    stmt = select(Message).where(Message.conversation_id == conversation.id)
+    # Authors are the participants, already loaded: no join to users (and their CAE) per message.
+    stmt = (
+        select(Message)
+        .where(Message.conversation_id == conversation.id)
+        .options(raiseload(Message.author))
+    )
     if before_id is not None:
         stmt = stmt.where(Message.id < before_id)
     if limit is None:

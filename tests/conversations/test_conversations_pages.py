@@ -178,10 +178,15 @@ def test_new_conversations_are_rate_limited(app_config, make_cae, make_user, log
     app = create_app(
         {**app_config, "RATELIMIT_ENABLED": True, "CONVERSATIONS_NEW_LIMIT": "2 per hour"}
     )
-    with app.app_context():
-        alice = make_user(first_name="Alice")
-        people = [make_user(first_name=f"R{n}") for n in range(3)]
-        client = app.test_client()
-        login(alice, the_client=client)
-        codes = [_write(client, p).status_code for p in people]
+    try:
+        with app.app_context():
+            alice = make_user(first_name="Alice")
+            people = [make_user(first_name=f"R{n}") for n in range(3)]
+            client = app.test_client()
+            login(alice, the_client=client)
+            codes = [_write(client, p).status_code for p in people]
+    finally:
+        with app.app_context():  # its connections end here, not at garbage collection
+            db.session.remove()
+            db.engine.dispose()
     assert codes == [303, 303, 429]
