@@ -12,8 +12,9 @@ from marketplace.extensions import db
 
 @pytest.fixture
 def people(make_cae, make_user, api_token):
-    a, b = make_cae("Coop A"), make_cae("Coop B")
+    a, b, c = make_cae("Coop A"), make_cae("Coop B"), make_cae("Coop C")
     people = {
+        "dora": make_user(c, first_name="Dora"),
         "alice": make_user(a, first_name="Alice"),
         "bruno": make_user(b, first_name="Bruno"),
         "carla": make_user(b, first_name="Carla"),
@@ -109,7 +110,7 @@ def test_hidden_recipient_is_404_pending_sender_403_empty_body_422(client, peopl
     assert db.session.query(Message).count() == 0
 
 
-@pytest.mark.parametrize("reader", ["carla", "manager_a", "manager_b", "admin", "pending"])
+@pytest.mark.parametrize("reader", ["carla", "dora", "manager_a", "manager_b", "admin", "pending"])
 def test_only_participants_read_a_conversation(client, people, reader):
     users, tokens = people
     cid = _start(client, tokens["alice"], users["bruno"]).get_json()["id"]

@@ -4,6 +4,7 @@ header's count, safe links, e-mails through the outbox, deletion and export."""
 from __future__ import annotations
 
 import pytest
+from tender_helpers import bearer, post, two_lots
 
 from marketplace.conversations import operations as ops
 from marketplace.extensions import db
@@ -190,3 +191,18 @@ def test_new_conversations_are_rate_limited(app_config, make_cae, make_user, log
             db.session.remove()
             db.engine.dispose()
     assert codes == [303, 303, 429]
+
+
+def test_a_conversation_about_a_tender_lot_says_so_and_links_back(client, login, pair, api_token):
+    alice, bruno = pair
+    tender = post(client, api_token(alice), two_lots())
+    client.get("/deconnexion")
+    login(bruno)
+    location = _write(client, alice, subject="", sujet=f"tender:{tender['id']}", lot=2)
+    assert location.status_code == 303, location.get_data(as_text=True)[:500]
+    html = client.get(location.headers["Location"]).get_data(as_text=True)
+    assert f'href="/appels-d-offres/{tender["id"]}"' in html
+    assert "lot 2" in html and "l’appel d’offres" in html
+    inbox = client.get("/api/v1/conversations", headers=bearer(api_token(bruno))).get_json()
+    assert inbox["items"][0]["about"] == {"type": "tender", "id": tender["id"], "lot": 2}
+    assert inbox["items"][0]["subject"] == tender["title"]
