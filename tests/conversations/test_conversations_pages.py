@@ -206,3 +206,63 @@ def test_a_conversation_about_a_tender_lot_says_so_and_links_back(client, login,
     inbox = client.get("/api/v1/conversations", headers=bearer(api_token(bruno))).get_json()
     assert inbox["items"][0]["about"] == {"type": "tender", "id": tender["id"], "lot": 2}
     assert inbox["items"][0]["subject"] == tender["title"]
+
+
+def test_block_and_report_from_the_thread(client, login, make_user, pair):
+    alice, bruno = pair
+    admin = make_user(role="admin", first_name="Ada")
+    login(alice)
+    location = _write(client, bruno, body="Bonjour").headers["Location"]
+    client.post("/deconnexion")
+    login(bruno)
+    conversation_id = int(location.rsplit("/", 1)[1])
+    message_id = ops.messages_of(ops.get_conversation(bruno, conversation_id))[0].id
+    reported = client.post(f"{location}/signaler/{message_id}", data={"reason": "Démarchage"})
+    assert reported.status_code == 303
+    assert client.post(f"{location}/bloquer").status_code == 303
+    assert "Accepter de nouveau" in client.get(location).get_data(as_text=True)
+    client.post("/deconnexion")
+    login(alice)
+    refused = client.post(location, data={"body": "Encore moi"})
+    assert refused.status_code == 303  # back to the thread, with the reason
+    assert "n’accepte pas vos messages" in client.get(location).get_data(as_text=True)
+    client.post("/deconnexion")
+    login(admin)
+    page = client.get("/messages/signalements").get_data(as_text=True)
+    assert "Démarchage" in page
+    report_id = int(page.split('action="/messages/signalements/')[1].split('"')[0])
+    assert client.post(f"/messages/signalements/{report_id}").status_code == 303
+    again = client.post(f"/messages/signalements/{report_id}")
+    assert again.status_code == 303
+    assert "Démarchage" not in client.get("/messages/signalements").get_data(as_text=True)
+    assert "Démarchage" in client.get("/messages/signalements?etat=closed").get_data(as_text=True)
+
+
+def test_profile_list_offers_contact_and_collective_invitation(client, login, pair):
+    from marketplace.collectives import operations as co
+
+    alice, bruno = pair
+    co.create_collective(alice, {"name": "Plombiers associés", "join_policy": "invitation"})
+    db.session.commit()
+    login(alice)
+    page = client.get("/profils").get_data(as_text=True)
+    assert f"/messages/nouveau?profil={bruno.profile.id}" in page
+    assert f"/messages/nouveau?profil={alice.profile.id}" not in page  # not to oneself
+    profile_page = client.get(f"/profils/{bruno.profile.id}").get_data(as_text=True)
+    assert (
+        "Inviter dans « Plombiers associés »" in profile_page
+        or "Plombiers associés" in profile_page
+    )
+
+
+def test_search_results_offer_contact_and_collective_invitation(client, login, pair):
+    from marketplace.collectives import operations as co
+
+    alice, bruno = pair
+    co.create_collective(alice, {"name": "Plombiers associés", "join_policy": "invitation"})
+    db.session.commit()
+    login(alice)
+    page = client.get("/recherche?q=plomberie").get_data(as_text=True)
+    assert f"/messages/nouveau?profil={bruno.profile.id}" in page
+    assert f'name="profile_id" value="{bruno.profile.id}"' in page
+    assert f'name="profile_id" value="{alice.profile.id}"' not in page
