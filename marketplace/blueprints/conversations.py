@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
@@ -67,10 +67,13 @@ def linkify(text: str) -> Markup:
     return Markup(_URL.sub(link, escaped).replace("\n", "<br>\n"))  # noqa: S704 (escaped above)
 
 
-@bp.app_template_global("unread_messages")
-def unread_messages() -> int:
-    """The header's count: one indexed query, for signed-in people only."""
-    return ops.unread_total(current_user)
+@bp.app_template_global("header_counts")
+def header_counts() -> tuple[int, int]:
+    """The header's (unread notifications, unread messages): one statement, for signed-in
+    people only, read once per request."""
+    if "header_counts" not in g:
+        g.header_counts = ops.header_counts(current_user)
+    return g.header_counts
 
 
 @bp.app_template_global("contact_url")

@@ -32,6 +32,7 @@ from marketplace.conversations.schemas import AboutInput, ConversationInput, Mes
 from marketplace.conversations.visibility import can_view_conversation
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
+from marketplace.notifications.models import Notification
 from marketplace.pagination import offset_of
 from marketplace.profiles.models import Profile
 from marketplace.subcontracting.models import Offer, Subcontract
@@ -296,6 +297,25 @@ def unread_total(viewer: Any) -> int:
         Participant.user_id == viewer.id, Participant.unread > 0
     )
     return int(db.session.scalar(stmt) or 0)
+
+
+def header_counts(viewer: Any) -> tuple[int, int]:
+    """(unread notifications, unread messages) in one statement of two indexed sub-queries:
+    the header of every page shows both and costs a single round trip."""
+    if not getattr(viewer, "is_authenticated", False):
+        return 0, 0
+    notifications = (
+        select(func.count(Notification.id))
+        .where(Notification.user_id == viewer.id, Notification.read_at.is_(None))
+        .scalar_subquery()
+    )
+    messages = (
+        select(func.coalesce(func.sum(Participant.unread), 0))
+        .where(Participant.user_id == viewer.id, Participant.unread > 0)
+        .scalar_subquery()
+    )
+    row = db.session.execute(select(notifications, messages)).one()
+    return int(row[0] or 0), int(row[1] or 0)
 
 
 def unread_for(viewer: Viewer, conversation: Conversation) -> int:

@@ -125,6 +125,9 @@ def test_header_unread_count_is_one_query(app, client, login, pair, count_querie
         with count_queries() as seen:
             assert ops.unread_total(current_user) == 1
         assert seen.count == 1
+        with count_queries() as seen:
+            assert ops.header_counts(current_user) == (1, 1)  # the bell and the messages
+        assert seen.count == 1
 
 
 def test_inbox_and_thread_have_no_query_per_row(app, client, login, make_user, pair, count_queries):
