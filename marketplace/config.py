@@ -47,6 +47,7 @@ class Defaults:
     RATELIMIT_STORAGE_URL = "memory://"
     RATELIMIT_ENABLED = True
     RATELIMIT_WRITES = "300 per minute;3000 per hour"  # every POST/PATCH/DELETE, per address
+    CONVERSATIONS_NEW_LIMIT = "20 per hour;50 per day"  # conversations one person may start
     MAIL_URL: str | None = None
     MAIL_FROM = "Essaim <ne-pas-repondre@essaim.invalid>"
     BASE_URL: str | None = None  # DEVELOPMENT_BASE_URL in development; required in production

@@ -13,6 +13,7 @@ from marketplace.collectives.models import (
     JoinRequest,
     Vote,
 )
+from marketplace.conversations.models import Block, Conversation, Message, Participant, Report
 from marketplace.health import HealthProbe
 from marketplace.jobs.models import OutboxMessage
 from marketplace.notifications.models import Notification, NotificationSetting
@@ -30,6 +31,7 @@ from marketplace.tenders.models import (
     Tender,
     TenderApplication,
     TenderEvent,
+    TenderInvitation,
     TenderLot,
     TenderMember,
 )
@@ -37,6 +39,7 @@ from marketplace.tenders.models import (
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "Block",
     "Cae",
     "CaeApproval",
     "CaeApprovalSetting",
@@ -44,21 +47,25 @@ __all__ = [
     "Collective",
     "CollectiveEvent",
     "CollectiveMember",
+    "Conversation",
     "Decision",
     "HealthProbe",
     "Invitation",
     "JoinRequest",
     "MembershipEvent",
+    "Message",
     "Notification",
     "NotificationSetting",
     "Offer",
     "OfferResponse",
     "OfferSkill",
     "OutboxMessage",
+    "Participant",
     "Profile",
     "ProfileCertification",
     "ProfileLanguage",
     "ProfileSkill",
+    "Report",
     "SearchChange",
     "Skill",
     "Subcontract",
@@ -66,6 +73,7 @@ __all__ = [
     "Tender",
     "TenderApplication",
     "TenderEvent",
+    "TenderInvitation",
     "TenderLot",
     "TenderMember",
     "User",

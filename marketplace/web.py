@@ -27,6 +27,7 @@ from marketplace.blueprints import (
     auth,
     caes,
     collectives,
+    conversations,
     main,
     manage,
     notifications,
@@ -34,6 +35,7 @@ from marketplace.blueprints import (
     profiles,
     search,
     subcontracts,
+    tender_invitations,
     tenders,
 )
 from marketplace.blueprints.api import bp as api_bp
@@ -125,7 +127,7 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     for blueprint in (main.bp, auth.bp, accounts.bp, caes.bp, manage.bp, profiles.bp,
                       collectives.bp, notifications.bp, offers.bp, subcontracts.bp,
-                      tenders.bp):  # fmt: skip
+                      tenders.bp, conversations.bp, tender_invitations.bp):  # fmt: skip
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(search.bp)

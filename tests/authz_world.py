@@ -100,10 +100,13 @@ def build_world() -> World:
     from marketplace.collectives import decisions
     from marketplace.collectives import membership as cm
     from marketplace.collectives import operations as co
+    from marketplace.conversations import operations as conversations
+    from marketplace.conversations import reports
     from marketplace.jobs.outbox import enqueue
     from marketplace.notifications.models import Notification
     from marketplace.subcontracting.operations import create_offer, respond
     from marketplace.subcontracting.records import propose_subcontract
+    from marketplace.tenders.invitations import invite as invite_to_tender
     from marketplace.tenders.operations import apply, create_tender
 
     a = Cae(name="Coop A", department="69", city="Lyon")
@@ -160,6 +163,15 @@ def build_world() -> World:
         "amount_cents": 50_000, "vat_rate": "20.0", "starts_on": today,
         "ends_on": today + timedelta(days=3),
     })  # fmt: skip
+    conversation = conversations.start(u["owner"], {
+        "to_profile_id": u["sub"].profile.id, "subject": "Pose", "body": "Bonjour Samir",
+    })  # fmt: skip
+    message = conversations.reply(u["sub"], conversation, {"body": "Bonjour Olga"})
+    report = reports.report(u["owner"], conversation, {"message_id": message.id})
+    tender_invitation = invite_to_tender(u["owner"], tender, {
+        "profile_id": u["invitee"].profile.id, "lot_ids": [tender.lots[0].id],
+        "role": "subcontractor",
+    })  # fmt: skip
     db.session.flush()
     # The CAE is asked to sign the team; the owner proposes a change of status.
     approval = request_approvals(SYSTEM, tender)[0]
@@ -185,6 +197,8 @@ def build_world() -> World:
         response_id=response.id,
         record_id=record.id, notification_id=notification_id or 0, outbox_id=failed_mail.id,
         approval_id=approval.id,
+        conversation_id=conversation.id, message_id=message.id, report_id=report.id,
+        tender_invitation_id=tender_invitation.id,
     )  # fmt: skip
     return w
 

@@ -7,6 +7,7 @@ session token) never leave the database.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -19,6 +20,13 @@ from marketplace.timeutil import utcnow
 
 #: Columns never exported.
 SECRET_COLUMNS = {"password_hash", "session_token", "token_hash"}
+#: Sections a domain adds to the export (name → the person's data), for what the schema alone
+#: cannot tell: e.g. the conversations, with the messages the others wrote to the person.
+SECTIONS: dict[str, Callable[[User], Any]] = {}
+
+
+def register_section(name: str, build: Callable[[User], Any]) -> None:
+    SECTIONS[name] = build
 
 
 def _value(value: Any) -> Any:
@@ -61,4 +69,6 @@ def personal_data(user: User) -> dict[str, Any]:
         rows = _rows(table, or_(*clauses))
         if rows:
             data[table.name] = rows
+    for name, build in SECTIONS.items():
+        data[name] = build(user)
     return data

@@ -50,6 +50,12 @@ def _visible(collective_id: int) -> Collective:
     return ops.get_collective(current_user, collective_id)  # NotFound: the 404 page
 
 
+@bp.app_template_global("coordinated_collectives")
+def coordinated_collectives() -> list[Collective]:
+    """The collectives the reader coordinates (to invite people from search results)."""
+    return queries.coordinated_by(current_user)
+
+
 def _labels() -> dict:
     return {
         "audience_labels": AUDIENCE_LABELS,

@@ -423,3 +423,51 @@ class TenderEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     actor: Mapped[User | None] = relationship("User")
+
+
+class InvitationState(LabelledEnum):
+    PENDING = "pending", _l("pending")
+    ACCEPTED = "accepted", _l("accepted")
+    DECLINED = "declined", _l("declined")
+
+
+invitation_lots = Table(
+    "tender_invitation_lots",
+    Base.metadata,
+    Column(
+        "invitation_id",
+        ForeignKey("tender_invitations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("lot_id", ForeignKey("tender_lots.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class TenderInvitation(Base):
+    """The owner asks a person (from the suggestions) to join the team on some lots; the
+    invitee accepts (they join the team as with an accepted application) or declines."""
+
+    __tablename__ = "tender_invitations"
+    __table_args__ = (
+        UniqueConstraint("tender_id", "invitee_profile_id"),
+        CheckConstraint(in_clause("role", TenderRole.values()), name="role"),
+        CheckConstraint(in_clause("state", InvitationState.values()), name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id", ondelete="CASCADE"), index=True)
+    invitee_profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
+    )
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    role: Mapped[str] = mapped_column(String(16))
+    message: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    tender: Mapped[Tender] = relationship("Tender")
+    invitee: Mapped[Profile] = relationship("Profile", lazy="joined", innerjoin=True)
+    lots: Mapped[list[TenderLot]] = relationship(
+        "TenderLot", secondary=invitation_lots, lazy="selectin", order_by="TenderLot.number"
+    )

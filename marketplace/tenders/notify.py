@@ -66,3 +66,39 @@ def tender_cancelled(tender: Any) -> None:
     people += [a.applicant for a in tender.applications if a.state == "pending"]
     for profile in people:
         _tell(profile.user, "tender.cancelled", tender, person=tender.owner.display_name)
+
+
+register_kind(
+    "tender.invitation",
+    _l("%(person)s invites you to join the team of “%(title)s” (lots: %(lots)s)."),
+)
+register_kind(
+    "tender.invitation_answered",
+    _l("%(person)s answered your invitation to “%(title)s”: %(answer)s."),
+)
+
+
+def invitation_sent(tender: Any, invitation: Any) -> None:
+    if _silence.on:
+        return
+    lots = ", ".join(str(lot.number) for lot in invitation.lots)
+    notify(
+        invitation.invitee.user,
+        "tender.invitation",
+        site_path(
+            "tender_invitations.show", tender_id=tender.id, tender_invitation_id=invitation.id
+        ),
+        person=tender.owner.display_name,
+        title=tender.title,
+        lots=lots,
+    )
+
+
+def invitation_answered(tender: Any, invitation: Any, answer: str) -> None:
+    _tell(
+        tender.owner.user,
+        "tender.invitation_answered",
+        tender,
+        person=invitation.invitee.display_name,
+        answer=answer,
+    )

@@ -142,6 +142,24 @@ def _data_set(client, make_cae, make_user, api_token) -> str:
             "amount_cents": 50_000,
         },
     )
+    conversation = _post(
+        client,
+        token,
+        "/conversations",
+        {"to_profile_id": neighbour.profile.id, "subject": "Fenêtres", "body": "Bonjour Omar"},
+    )
+    _post(
+        client,
+        neighbour_token,
+        f"/conversations/{conversation['id']}/messages",
+        {"body": "Bonjour Maud"},
+    )
+    _post(
+        client,
+        token,
+        f"/tenders/{tender['id']}/invitations",
+        {"profile_id": colleague.profile.id, "lot_ids": lot_ids[1:], "role": "subcontractor"},
+    )
     return token
 
 

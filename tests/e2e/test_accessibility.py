@@ -28,6 +28,8 @@ MEMBER_PAGES = {
     "subcontracts": "/sous-traitances",
     "subcontract": "/sous-traitances/{subcontract}",
     "notifications": "/notifications",
+    "messages": "/messages",
+    "write": "/messages/nouveau?profil={profile}",
 }
 MANAGER_PAGES = {
     "figures": "/caes/{cae}/chiffres",

@@ -10,12 +10,14 @@ from marketplace.blueprints.api.blueprint import bp  # first: openapi*.py take i
 from marketplace.blueprints.api import (  # noqa: F401
     approvals,
     collectives,
+    conversations,
     me_export,
     notifications,
     openapi,
     profiles,
     reference,
     subcontracting,
+    tender_invitations,
     tenders,
 )
 from marketplace.blueprints.api.auth import authenticate_request, forget_request_user

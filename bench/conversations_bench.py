@@ -1,0 +1,153 @@
+"""Conversations benchmark: the inbox and a thread of 200 messages with a million messages.
+
+    .venv/bin/python -m bench.conversations_bench [--messages 1000000] [--people 5000]
+                                                  [--rounds 50] [--database URL]
+
+Generates people, conversations between them and messages with bulk inserts (a SQLite file in
+a temporary folder unless --database is given), gives the reader 60 conversations, one of them
+a thread of 200 messages, then measures through the Flask test client, signed in as the reader:
+the inbox (/messages), the thread (/messages/<id>), GET /api/v1/conversations, and the header's
+unread count alone. Prints p50/p95 in milliseconds and the SQL statements of each page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from bench.search_bench import percentile
+
+
+def generate(people: int, messages: int, reader_threads: int = 60) -> tuple[int, int]:
+    """Bulk rows: people (user 1 is the reader), conversations of two, their messages.
+    Returns (the reader's id, the id of their 200-message thread)."""
+    from sqlalchemy import insert
+
+    from marketplace.accounts.models import User
+    from marketplace.caes.models import Cae
+    from marketplace.conversations.models import Conversation, Message, Participant
+    from marketplace.extensions import db
+    from marketplace.profiles.models import Profile
+    from marketplace.timeutil import utcnow
+
+    rng = random.Random(7)
+    now = utcnow()
+    db.session.execute(insert(Cae), [{"name": f"CAE {i}", "department": "69", "city": "Lyon"}
+                                     for i in range(1, 51)])  # fmt: skip
+    db.session.execute(insert(User), [
+        {"email": f"p{i}@example.org", "first_name": f"Prénom{i}", "last_name": f"Nom{i}",
+         "cae_id": 1 + i % 50, "membership": "verified", "role": "member"}
+        for i in range(1, people + 1)
+    ])  # fmt: skip
+    db.session.execute(insert(Profile), [{"user_id": i} for i in range(1, people + 1)])
+    per_thread = 20
+    threads = max(reader_threads + 1, (messages - 200) // per_thread)
+    conversations, participants = [], []
+    for c in range(1, threads + 1):
+        a = 1 if c <= reader_threads else rng.randint(2, people)
+        b = rng.randint(2, people)
+        while b == a:
+            b = rng.randint(2, people)
+        at = now - timedelta(minutes=threads - c)
+        conversations.append({"subject": f"Sujet {c}", "created_at": at, "last_message_at": at})
+        participants += [
+            {"conversation_id": c, "user_id": a, "last_message_at": at, "unread": 0},
+            {"conversation_id": c, "user_id": b, "last_message_at": at, "unread": c % 3},
+        ]
+    db.session.execute(insert(Conversation), conversations)
+    db.session.execute(insert(Participant), participants)
+    body = "Bonjour, je reviens vers vous pour le chantier de la semaine prochaine. " * 2
+    batch: list[dict[str, Any]] = []
+    written = 0
+    # The reader's thread of 200 messages first, then the rest spread over every conversation.
+    for n in range(200):
+        batch.append({"conversation_id": 1, "author_id": 1 if n % 2 else 2, "body": body,
+                      "sent_at": now - timedelta(seconds=200 - n)})  # fmt: skip
+    while written + len(batch) < messages:
+        c = rng.randint(2, threads)
+        batch.append({"conversation_id": c, "author_id": None, "body": body, "sent_at": now})
+        if len(batch) >= 20_000:
+            db.session.execute(insert(Message), batch)
+            written += len(batch)
+            batch = []
+    if batch:
+        db.session.execute(insert(Message), batch)
+    db.session.commit()
+    return 1, 1
+
+
+def measure(client: Any, path: str, rounds: int) -> list[float]:
+    timings = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        response = client.get(path)
+        timings.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    return timings
+
+
+def run(args: argparse.Namespace, folder: Path) -> None:
+    from sqlalchemy import event
+
+    from marketplace import create_app
+    from marketplace.accounts.models import User
+    from marketplace.conversations.operations import unread_total
+    from marketplace.extensions import db
+    from marketplace.maintenance import analyze
+
+    url = args.database or "sqlite:///" + str(folder / "bench.sqlite3")
+    app = create_app({
+        "DATABASE_URL": url, "INDEX_DIR": str(folder / "index"), "SECRET_KEY": "bench",
+        "RATELIMIT_ENABLED": False, "MAIL_DIR": str(folder / "mail"), "SERVER_NAME": "localhost",
+        "WTF_CSRF_ENABLED": False,
+    })  # fmt: skip
+    with app.app_context():
+        db.create_all()
+        started = time.perf_counter()
+        reader_id, thread_id = generate(args.people, args.messages)
+        print(f"generated {args.messages:,} messages in {time.perf_counter() - started:.0f} s")
+        analyze()
+        reader = db.session.get(User, reader_id)
+        session_id = reader.get_id()
+        statements: list[str] = []
+        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = session_id
+            session["_fresh"] = True
+        for name, path in (
+            ("inbox", "/messages"),
+            ("thread of 200", f"/messages/{thread_id}"),
+            ("API inbox", "/api/v1/conversations"),
+        ):
+            measure(client, path, 3)  # warm up
+            statements.clear()
+            client.get(path)
+            count = len(statements)
+            timings = measure(client, path, args.rounds)
+            print(f"{name:>14}: p50 {statistics.median(timings):6.1f} ms  "
+                  f"p95 {percentile(timings, 95):6.1f} ms  {count} statements")  # fmt: skip
+        statements.clear()
+        unread_total(reader)
+        print(f"{'unread count':>14}: {len(statements)} statement")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--people", type=int, default=5000)
+    parser.add_argument("--rounds", type=int, default=50)
+    parser.add_argument("--database", help="an empty database (default: a SQLite file)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        run(args, Path(folder))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Private conversations between members, with blocks and reports."""

@@ -1,0 +1,174 @@
+"""Tender invitations: the owner asks a person (from the suggestions) to join the team on some
+lots with a role; the invitee accepts (they join the team exactly as with an accepted
+application) or declines.
+
+``INVITATION_TRANSITIONS``: pending → accepted or declined, by the invitee. The answer is a
+compare-and-set from ``pending`` (one winner), taken after the tender's row lock, as every
+change of the team.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.actors import Viewer
+from marketplace.errors import (
+    Conflict,
+    DeadlinePassed,
+    InvalidTransition,
+    NotFound,
+    ValidationError,
+)
+from marketplace.extensions import db
+from marketplace.profiles.models import Profile
+from marketplace.statemachine import change_state
+from marketplace.tenders import notify
+from marketplace.tenders.invitation_schemas import TenderInvitationCreate
+from marketplace.tenders.models import Tender, TenderApplication, TenderInvitation, TenderMember
+from marketplace.tenders.operations import (
+    _lock,
+    _require_owner,
+    _require_team_open,
+    deadline_passed,
+    is_owner,
+)
+from marketplace.tenders.visibility import can_view_tender
+from marketplace.timeutil import utcnow
+from marketplace.visibility import can_view_profile, own_profile
+
+#: from → {to: who may make the move}.
+INVITATION_TRANSITIONS: dict[str, dict[str, str]] = {
+    "pending": {"accepted": "invitee", "declined": "invitee"},
+    "accepted": {},
+    "declined": {},
+}
+
+
+def _invalid(field: str, message: str) -> ValidationError:
+    return ValidationError(_("Some fields need your attention."), {field: [message]})
+
+
+def invite(
+    actor: Viewer, tender: Tender, data: TenderInvitationCreate | dict[str, Any]
+) -> TenderInvitation:
+    """The owner invites a person they may see to some lots (one invitation per person)."""
+    _require_owner(actor, tender)
+    body = data if isinstance(data, TenderInvitationCreate) else TenderInvitationCreate.load(data)
+    profile = db.session.get(Profile, body.profile_id)
+    if profile is None or not profile.user.is_active or not can_view_profile(actor, profile):
+        raise NotFound(_("This profile does not exist or is not visible to you."))
+    if tender.status != "open":
+        raise Conflict(_("This tender no longer takes new members."))
+    if deadline_passed(tender):
+        raise DeadlinePassed(_("The deadline has passed: the team can no longer change."))
+    if any(m.profile_id == profile.id for m in tender.members):
+        raise Conflict(_("This person is already in the team."))
+    if not profile.user.is_verified or not can_view_tender(profile.user, tender):
+        raise _invalid("profile_id", _("This person cannot see this tender."))
+    if _invitation_of(tender, profile.id) is not None:
+        raise Conflict(_("This person has already been invited."))
+    applied = db.session.scalar(
+        select(TenderApplication.id).where(
+            TenderApplication.tender_id == tender.id,
+            TenderApplication.applicant_profile_id == profile.id,
+        )
+    )
+    if applied is not None:
+        raise Conflict(_("This person has already applied: answer their application."))
+    lots = {lot.id: lot for lot in tender.lots}
+    if any(i not in lots for i in body.lot_ids):
+        raise _invalid("lot_ids", _("Choose lots of this tender."))
+    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a double click: the unique constraint decides
+            invitation = TenderInvitation(
+                tender_id=tender.id,
+                invitee_profile_id=profile.id,
+                invited_by_id=actor.id,
+                role=body.role,
+                message=body.message,
+                state="pending",
+                lots=[lots[i] for i in body.lot_ids],
+            )
+            db.session.add(invitation)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(_("This person has already been invited.")) from None
+    notify.invitation_sent(tender, invitation)
+    db.session.flush()
+    return invitation
+
+
+def _invitation_of(tender: Tender, profile_id: int) -> TenderInvitation | None:
+    return db.session.scalar(
+        select(TenderInvitation).where(
+            TenderInvitation.tender_id == tender.id,
+            TenderInvitation.invitee_profile_id == profile_id,
+        )
+    )
+
+
+def get_invitation(viewer: Viewer, tender: Tender, invitation_id: int) -> TenderInvitation:
+    """An invitation of the tender, for its owner or its invitee; NotFound otherwise."""
+    invitation = db.session.get(TenderInvitation, invitation_id)
+    if invitation is None or invitation.tender_id != tender.id:
+        raise NotFound(_("This invitation does not exist."))
+    mine = viewer.is_authenticated and invitation.invitee.user_id == viewer.id
+    if not (mine or is_owner(viewer, tender)):
+        raise NotFound(_("This invitation does not exist."))
+    return invitation
+
+
+def respond(actor: Viewer, invitation: TenderInvitation, accept: bool) -> TenderInvitation:
+    """The invitee accepts (they join the team on those lots, with that role) or declines."""
+    if not actor.is_authenticated or invitation.invitee.user_id != actor.id:
+        raise NotFound(_("This invitation does not exist."))
+    tender = invitation.tender
+    to = "accepted" if accept else "declined"
+    answered = InvalidTransition(_("This invitation has already been answered."))
+    if to not in INVITATION_TRANSITIONS[invitation.state]:
+        raise answered
+    if accept:
+        _require_team_open(tender)
+    # As a decision on an application: the tender's row first, then one winner from pending,
+    # then the team re-read (SQLite holds its write lock from the compare-and-set on).
+    _lock(tender)
+    change_state(invitation, "state", "pending", to, answered, decided_at=utcnow())
+    if accept:
+        _lock(tender)
+        _require_team_open(tender)
+        if any(m.profile_id == invitation.invitee_profile_id for m in tender.members):
+            raise Conflict(_("You are already in the team."))
+        tender.members.append(
+            TenderMember(
+                profile=invitation.invitee,
+                role=invitation.role,
+                share_cents=None,
+                lots=list(invitation.lots),
+            )
+        )
+        tender.updated_at = utcnow()
+    db.session.flush()
+    notify.invitation_answered(tender, invitation, _("accepted") if accept else _("declined"))
+    return invitation
+
+
+def invitations_for(viewer: Viewer, tender: Tender) -> list[TenderInvitation]:
+    """Owner: every invitation of the tender; invitee: theirs; anyone else: none."""
+    if not viewer.is_authenticated:
+        return []
+    stmt = (
+        select(TenderInvitation)
+        .where(TenderInvitation.tender_id == tender.id)
+        .order_by(TenderInvitation.id)
+    )
+    if not is_owner(viewer, tender):
+        profile = own_profile(viewer)
+        if profile is None:
+            return []
+        stmt = stmt.where(TenderInvitation.invitee_profile_id == profile.id)
+    return list(db.session.scalars(stmt))

@@ -1,0 +1,174 @@
+"""Tender invitations: the owner asks a suggested person; the invitee's acceptance joins the
+team on those lots, as an accepted application does."""
+
+from __future__ import annotations
+
+import pytest
+import tender_helpers
+from tender_helpers import bearer, post, two_lots
+
+from marketplace.extensions import db
+from marketplace.tenders.models import TenderInvitation
+
+world = tender_helpers.world  # the fixture
+
+
+def _invite(client, world, who="insulator", lots=None, role="cotraitant", token="owner"):  # noqa: S107 (a name, not a secret)
+    tender = post(client, world["tokens"]["owner"], two_lots())
+    lot_ids = lots or [tender["lots"][0]["id"]]
+    response = client.post(
+        f"/api/v1/tenders/{tender['id']}/invitations",
+        json={
+            "profile_id": world[who].profile.id,
+            "lot_ids": lot_ids,
+            "role": role,
+            "message": "Rejoins-nous pour l'isolation",
+        },
+        headers=bearer(world["tokens"][token]),
+    )
+    return tender, response
+
+
+def test_invite_and_accept_joins_the_team(client, world):
+    tender, response = _invite(client, world)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    invitation = response.get_json()
+    assert invitation["state"] == "pending"
+    assert invitation["id"]
+
+    notes = client.get(
+        "/api/v1/me/notifications", headers=bearer(world["tokens"]["insulator"])
+    ).get_json()
+    assert notes["items"][0]["kind"] == "tender.invitation"
+    assert f"/invitations/{invitation['id']}" in notes["items"][0]["url"]
+
+    answer = client.post(
+        f"/api/v1/tenders/{tender['id']}/invitations/{invitation['id']}/response",
+        json={"accept": True},
+        headers=bearer(world["tokens"]["insulator"]),
+    )
+    assert answer.status_code == 200
+    assert answer.get_json()["state"] == "accepted"
+    team = client.get(
+        f"/api/v1/tenders/{tender['id']}", headers=bearer(world["tokens"]["owner"])
+    ).get_json()["team"]
+    member = [m for m in team["members"] if m["profile_id"] == world["insulator"].profile.id]
+    assert member and member[0]["role"] == "cotraitant"
+    assert member[0]["lot_ids"] == [tender["lots"][0]["id"]]
+
+    again = client.post(
+        f"/api/v1/tenders/{tender['id']}/invitations/{invitation['id']}/response",
+        json={"accept": False},
+        headers=bearer(world["tokens"]["insulator"]),
+    )
+    assert again.status_code == 409
+
+
+def test_decline_leaves_the_team_as_it_was(client, world):
+    tender, response = _invite(client, world, role="subcontractor")
+    iid = response.get_json()["id"]
+    answer = client.post(
+        f"/api/v1/tenders/{tender['id']}/invitations/{iid}/response",
+        json={"accept": False},
+        headers=bearer(world["tokens"]["insulator"]),
+    )
+    assert answer.get_json()["state"] == "declined"
+    team = client.get(
+        f"/api/v1/tenders/{tender['id']}", headers=bearer(world["tokens"]["owner"])
+    ).get_json()["team"]
+    assert world["insulator"].profile.id not in {m["profile_id"] for m in team["members"]}
+
+
+def test_hidden_profile_is_404_and_twice_is_409(client, world):
+    tender, hidden = _invite(client, world, who="hidden")
+    assert hidden.status_code == 404
+    first = client.post(
+        f"/api/v1/tenders/{tender['id']}/invitations",
+        json={"profile_id": world["joiner"].profile.id, "lot_ids": [tender["lots"][1]["id"]],
+              "role": "cotraitant", "message": ""},
+        headers=bearer(world["tokens"]["owner"]),
+    )  # fmt: skip
+    assert first.status_code == 201
+    second = client.post(
+        f"/api/v1/tenders/{tender['id']}/invitations",
+        json={"profile_id": world["joiner"].profile.id, "lot_ids": [tender["lots"][1]["id"]],
+              "role": "cotraitant", "message": ""},
+        headers=bearer(world["tokens"]["owner"]),
+    )  # fmt: skip
+    assert second.status_code == 409
+    in_team = client.post(
+        f"/api/v1/tenders/{tender['id']}/invitations",
+        json={"profile_id": world["owner"].profile.id, "lot_ids": [tender["lots"][1]["id"]],
+              "role": "cotraitant", "message": ""},
+        headers=bearer(world["tokens"]["owner"]),
+    )  # fmt: skip
+    assert in_team.status_code == 409
+
+
+def test_only_the_owner_invites_and_only_the_invitee_answers(client, world):
+    tender, response = _invite(client, world, token="owner")
+    iid = response.get_json()["id"]
+    other = client.post(
+        f"/api/v1/tenders/{tender['id']}/invitations",
+        json={"profile_id": world["joiner"].profile.id, "lot_ids": [tender["lots"][1]["id"]],
+              "role": "cotraitant", "message": ""},
+        headers=bearer(world["tokens"]["insulator"]),
+    )  # fmt: skip
+    assert other.status_code == 403
+    for who in ("owner", "joiner"):
+        answer = client.post(
+            f"/api/v1/tenders/{tender['id']}/invitations/{iid}/response",
+            json={"accept": True},
+            headers=bearer(world["tokens"][who]),
+        )
+        assert answer.status_code == 404
+    assert db.session.get(TenderInvitation, iid).state == "pending"
+
+
+def test_invalid_lots_and_role_are_422(client, world):
+    _tender, response = _invite(client, world, lots=[999_999])
+    assert response.status_code == 422
+    _tender, response = _invite(client, world, role="lead")
+    assert response.status_code == 422
+
+
+def test_pages_invite_from_suggestion_and_answer_from_notification(client, login, world):
+    tender = post(client, world["tokens"]["owner"], two_lots())
+    login(world["owner"])
+    page = client.get(f"/appels-d-offres/{tender['id']}").get_data(as_text=True)
+    invite_url = f"/appels-d-offres/{tender['id']}/inviter?profil={world['insulator'].profile.id}"
+    assert invite_url in page
+    form = client.get(invite_url)
+    assert form.status_code == 200
+    refused = client.post(invite_url, data={"role": "cotraitant", "message": "Viens"})
+    assert refused.status_code == 422
+    assert "Viens" in refused.get_data(as_text=True)
+    sent = client.post(
+        invite_url,
+        data={"lot_ids": str(tender["lots"][0]["id"]), "role": "cotraitant", "message": "Viens"},
+    )
+    assert sent.status_code == 303
+    client.post("/deconnexion")
+
+    login(world["insulator"])
+    notes = client.get(
+        "/api/v1/me/notifications", headers=bearer(world["tokens"]["insulator"])
+    ).get_json()
+    url = notes["items"][0]["url"]
+    invitation_page = client.get(url)
+    assert invitation_page.status_code == 200
+    assert "Viens" in invitation_page.get_data(as_text=True)
+    answered = client.post(url + "/reponse", data={"accept": "1"})
+    assert answered.status_code == 303
+    team = client.get(
+        f"/api/v1/tenders/{tender['id']}", headers=bearer(world["tokens"]["owner"])
+    ).get_json()["team"]
+    assert world["insulator"].profile.id in {m["profile_id"] for m in team["members"]}
+
+
+@pytest.mark.parametrize("who", ["joiner", "hidden"])
+def test_an_invitation_is_404_to_others(client, login, world, who):
+    tender, response = _invite(client, world)
+    iid = response.get_json()["id"]
+    login(world[who])
+    assert client.get(f"/appels-d-offres/{tender['id']}/invitations/{iid}").status_code == 404
