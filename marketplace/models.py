@@ -17,6 +17,8 @@ from marketplace.jobs.models import OutboxMessage
 from marketplace.notifications.models import Notification, NotificationSetting
 from marketplace.profiles.models import Profile, ProfileCertification, ProfileLanguage, ProfileSkill
 from marketplace.search.changelog import SearchChange  # also registers the change-log listeners
+from marketplace.search.concepts import SearchConcept
+from marketplace.search.misses import SearchMiss
 from marketplace.skills.models import Certification, Skill
 from marketplace.subcontracting.models import (
     Offer,
@@ -57,6 +59,8 @@ __all__ = [
     "ProfileLanguage",
     "ProfileSkill",
     "SearchChange",
+    "SearchConcept",
+    "SearchMiss",
     "Skill",
     "Subcontract",
     "SubcontractEvent",

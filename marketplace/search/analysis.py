@@ -151,6 +151,42 @@ def stems(text: str) -> list[str]:
     return [t.stem for t in tokens(text)]
 
 
+# What a person types, beyond the indexed text ---------------------------------------------
+
+#: Words of a request that carry no weight in a query (folded): filler verbs and politeness
+#: around a need (« je cherche », « besoin de », « qui peut faire »). Dropped from a query,
+#: never from the indexed text, unless the query holds nothing else.
+_FILLER_TEXT = """
+    cherche cherches cherchons cherchez chercher recherche recherchons recherchez rechercher
+    besoin besoins faut falloir voudrais voudrions voulons veux veut vouloir souhaite
+    souhaitons souhaiterais souhaiterions aimerais aimerions peux pouvez pourriez pourrait
+    pouvoir puisse faire fais fait refaire quelqu'un quelqu'une quelque quelques personne
+    svp stp merci bonjour bonsoir urgent urgence rapidement vite possible besoin idee
+    trouver trouve prestataire prestataires professionnel professionnelle pro quoi comment
+    aider mien mienne notre nos mon ma mes ai avons avez j'ai realiser realise
+    propose proposer proposez cherchant capable capables sachant sait savoir
+    need looking someone who can help please
+"""
+FILLER_WORDS = frozenset(_FILLER_TEXT.split())
+
+
+@lru_cache(maxsize=50_000)
+def lemma_stem(folded: str, raw: str) -> str:
+    """The stem of a word's dictionary form (« carrelons » → carreler, « taillées » →
+    tailler), from simplemma's French data; the word's own stem when it knows no lemma."""
+    import simplemma  # loaded on first use: its data takes a moment to read
+
+    word = strip_elision(raw).lower()
+    try:
+        lemma = simplemma.lemmatize(word, lang="fr")
+    except (ValueError, KeyError):  # pragma: no cover - a word simplemma cannot read
+        return stem(folded)
+    folded_lemma = fold(lemma)
+    if not folded_lemma or not folded_lemma.isalpha():
+        return stem(folded)
+    return stem(folded_lemma)
+
+
 # Whoosh analyzers ---------------------------------------------------------------------------
 
 _SECTION = re.compile("\x01([0-9.]+)\x02|" + WORD_PATTERN)
