@@ -2,12 +2,19 @@
 
 The raw text never reaches Whoosh's query parser: it is cut to MAX_CHARS characters and
 MAX_WORDS words and analysed like the indexed text, so quotes, parentheses, AND/OR/NOT and
-wildcards are plain punctuation or words, and nothing can fail or explode. Each word (or
-multi-word synonym) becomes one clause; every clause must match (AND), with an OR fallback
-when nothing matches them all. A clause matches the word's stem in the weighted text fields,
-the other terms of its synonym group (slightly lower), typos within an edit distance scaled to
-the word's length, and for the last word, words starting with it (autocompletion). Prefix and
-fuzzy expansions are capped, so a query stays cheap whatever the index holds.
+wildcards are plain punctuation or words, and nothing can fail or explode. Filler words of a
+request (« je cherche », « besoin de », « qui peut faire ») are dropped. Each word (or
+multi-word synonym or concept) becomes one clause. A clause matches the word's stem in the
+weighted text fields, the other terms of its synonym group (slightly lower), the competences
+its concept ties it to (concepts.py), typos within an edit distance scaled to the word's
+length, and for the last word, words starting with it (autocompletion). A word no document
+holds is first brought to its dictionary form (analysis.lemma_stem: « carrelons » →
+carreler, which the synonym table ties to carrelage and carreleur). Prefix and fuzzy
+expansions are capped, so a query stays cheap whatever the index holds.
+
+How the clauses combine is the service's choice (service.search_parsed): a short query needs
+every clause (AND); a sentence (SENTENCE_CLAUSES clauses or more) needs any, ranked by how
+much of it a document matches (engine.Scope.run).
 """
 
 from __future__ import annotations
@@ -21,7 +28,8 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from marketplace.search.analysis import Token, stem, tokens
+from marketplace.search.analysis import FILLER_WORDS, Token, lemma_stem, stem, tokens
+from marketplace.search.concepts import Concept, ConceptTable
 from marketplace.search.documents import DocumentType
 from marketplace.search.synonyms import SynonymTable
 
@@ -33,6 +41,8 @@ FUZZY_CAP = 12  # most words a typo expands to, per field
 SYNONYM_BOOST = 0.7
 PREFIX_BOOST = 0.5
 FUZZY_BOOST = 0.4
+CONCEPT_BOOST = 0.8  # a competence a concept ties a word to, beside the word itself
+SENTENCE_CLAUSES = 3  # from this many clauses, a query is a sentence: any clause may match
 _OPERATORS = {"AND", "OR", "NOT", "ET", "OU", "SAUF"}
 
 
@@ -82,9 +92,13 @@ def parse(raw: str | None) -> ParsedQuery:
         seen.add(token.folded)
         words.append(token)
         raw_words.append(surface)
-        if len(words) >= MAX_WORDS:
+        if len(words) >= MAX_WORDS * 2:
             break
-    return ParsedQuery(text, words, raw_words)
+    kept = [i for i, w in enumerate(words) if w.folded not in FILLER_WORDS]
+    if kept and len(kept) < len(words):  # a query of filler words only keeps them
+        words = [words[i] for i in kept]
+        raw_words = [raw_words[i] for i in kept]
+    return ParsedQuery(text, words[:MAX_WORDS], raw_words[:MAX_WORDS])
 
 
 @dataclass
@@ -92,6 +106,16 @@ class BuiltQuery:
     clauses: list[wq.Query]
     stems: set[str] = field(default_factory=set)  # to highlight
     exact: set[str] = field(default_factory=set)  # prefix and typo expansions, to highlight
+    #: Per clause, how much it counts in a sentence's coverage (a typo's guess counts less).
+    weights: list[float] = field(default_factory=list)
+    #: The concepts used: (competence, the words of the query that called it).
+    concepts: list[tuple[str, str]] = field(default_factory=list)
+    #: Set by the search: no document matched every clause, those shown match some.
+    partial: bool = False
+
+    @property
+    def sentence(self) -> bool:
+        return len(self.clauses) >= SENTENCE_CLAUSES
 
     def all_of(self) -> wq.Query:
         return self.clauses[0] if len(self.clauses) == 1 else wq.And(self.clauses)
@@ -186,29 +210,45 @@ class QueryBuilder:
         words: list[Token],
         known: Callable[[str], bool] | None = None,
         complete_last: bool = False,
+        *,
+        concepts: ConceptTable | None = None,
+        raw_words: list[str] | None = None,
     ) -> BuiltQuery:
-        """One clause per word or synonym span (all must match).
+        """One clause per word, or per synonym or concept span.
 
         ``known(stem)`` says whether the reader can see a document with that stem. A word that
-        is neither known nor a synonym is a likely typo: it matches words within its edit
-        distance, and its closest known correction is used to look up synonyms (so that
-        "graphsite" also finds "infographie"). The last word, when it is not a known word,
-        also matches as a prefix (autocompletion); ``complete_last``: even when it is a known
-        word (a list's filter box, where « rénov » finds « rénovation » beside « Renov »).
+        is neither known nor a synonym nor a concept is first brought to its lemma (its
+        dictionary form, from ``raw_words``: the words as typed); failing that, it is a likely
+        typo: it matches words within its edit distance, and its closest known correction is
+        used to look up synonyms (so that "graphsite" also finds "infographie"). The last
+        word, when it is not a known word, also matches as a prefix (autocompletion);
+        ``complete_last``: even when it is a known word (a list's filter box, where « rénov »
+        finds « rénovation » beside « Renov »).
         """
         known = known or (lambda _stem: True)
+        concepts = concepts or ConceptTable([])
+        raw_words = raw_words or [w.folded for w in words]
         built = BuiltQuery([])
         stems = [w.stem for w in words]
         extra: list[list[wq.Query]] = []  # prefix and typo alternatives of each word
         corrected = list(stems)
+
+        def resolved(s: str) -> bool:
+            return bool(self.synonyms.match([s], 0)[0] or concepts.match([s], 0)[0] or known(s))
+
         for i, word in enumerate(words):
             alternatives: list[wq.Query] = []
             completed = (
                 i == len(words) - 1 and len(word.folded) >= PREFIX_MIN and word.folded.isalnum()
             )
-            if self.synonyms.match([word.stem], 0)[0] or known(word.stem):
+            if resolved(word.stem):
                 if completed and complete_last:
                     alternatives += self._prefix_alternatives(word, built)
+                extra.append(alternatives)
+                continue
+            lemma = lemma_stem(word.folded, raw_words[i]) if word.folded.isalpha() else word.stem
+            if lemma != word.stem and resolved(lemma):
+                stems[i] = corrected[i] = lemma
                 extra.append(alternatives)
                 continue
             if completed:
@@ -227,22 +267,52 @@ class QueryBuilder:
             extra.append(alternatives)
         i = 0
         while i < len(words):
-            n, groups = self.synonyms.match(corrected, i)
-            width = max(n, 1)
+            width, groups, found = self._span(corrected, i, concepts)
             typed = []
             for j in range(i, i + width):
                 options = [self.stem_query(stems[j]), *extra[j]]
                 typed.append(options[0] if len(options) == 1 else wq.Or(options))
                 built.stems.add(stems[j])
             alternatives = [typed[0] if width == 1 else wq.And(typed)]
-            boost = (
-                SYNONYM_BOOST if corrected[i : i + width] == stems[i : i + width] else FUZZY_BOOST
-            )
+            exact = corrected[i : i + width] == stems[i : i + width]
+            boost = SYNONYM_BOOST if exact else FUZZY_BOOST
             for group in groups:
                 for term in group.terms:
                     if term.key != tuple(stems[i : i + width]):
                         alternatives.append(self.words_query(term.key, boost))
                         built.stems.update(term.key)
+            phrase = " ".join(raw_words[i : i + width])
+            for concept in found:
+                alternatives += self._concept_alternatives(concept, exact, built)
+                built.concepts.append((concept.skill, phrase))
             built.clauses.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
+            built.weights.append(1.0 if exact or groups or found else FUZZY_BOOST)
             i += width
         return built
+
+    def _span(
+        self, stems: list[str], i: int, concepts: ConceptTable
+    ) -> tuple[int, list, list[Concept]]:
+        """The words from stems[i] that make one clause: the longest synonym or concept
+        phrase there (both when they are as long), or the word alone."""
+        n_synonym, groups = self.synonyms.match(stems, i)
+        n_concept, found = concepts.match(stems, i)
+        width = max(n_synonym, n_concept, 1)
+        return (
+            width,
+            groups if n_synonym == width else [],
+            found if n_concept == width else [],
+        )
+
+    def _concept_alternatives(
+        self, concept: Concept, exact: bool, built: BuiltQuery
+    ) -> list[wq.Query]:
+        """The competence's name (all its words) and its synonyms."""
+        boost = CONCEPT_BOOST if exact else FUZZY_BOOST
+        keys = {concept.skill_stems}
+        n, groups = self.synonyms.match(list(concept.skill_stems), 0)
+        if n == len(concept.skill_stems):
+            keys.update(term.key for group in groups for term in group.terms)
+        for key in keys:
+            built.stems.update(key)
+        return [self.words_query(key, boost) for key in sorted(keys)]

@@ -17,7 +17,7 @@ from whoosh import query as wq
 
 from marketplace.actors import Viewer
 from marketplace.pagination import offset_of
-from marketplace.search import documents, synonyms
+from marketplace.search import concepts, documents, misses, synonyms
 from marketplace.search.engine import Scope
 from marketplace.search.indexer import get_indexer
 from marketplace.search.query import (
@@ -33,6 +33,9 @@ SUGGEST_BELOW = 3  # look for a "did you mean" when a query finds fewer results
 RELAX_BELOW = 10  # fewer matches of every word: also show those matching the rarest words
 RELAX_SHARE = 0.5  # … holding at least this share of the query's idf (the rarer words)
 MAX_RANKED = 10_000  # deepest result ranked; pages beyond are empty
+SENTENCE_KEEP = 0.5  # a sentence keeps the documents holding half the best coverage found
+#: The document type whose searches that find nothing are counted (misses.py): the people.
+MISSES_TYPE = "profile"
 
 
 @dataclass
@@ -132,21 +135,39 @@ def search_parsed(
             seen[stem] = scope.visible_hits(builder.stem_query(stem), allowed) > 0
         return seen[stem]
 
-    result.built = builder.build(parsed.words, known, complete_last)
-    clauses = result.built.clauses
-    ranked, result.total, result.counts = scope.run(clauses, allowed, limit)
-    if result.total == 0 and len(clauses) > 1:
-        ranked, result.total, result.counts = scope.run(clauses, allowed, limit, every=False)
-        result.partial = result.total > 0
-    elif result.total < RELAX_BELOW and len(clauses) > 1:
-        # Few documents have every word: add those that have its rarest words, below them.
-        ranked, result.total, result.counts = scope.run(
-            clauses, allowed, limit, every=False, min_share=RELAX_SHARE
-        )
+    table = concepts.current()
+    result.built = built = builder.build(
+        parsed.words, known, complete_last, concepts=table, raw_words=parsed.raw_words
+    )
+    ranked, result.total, result.counts = _ranked(scope, built, allowed, limit)
+    result.partial = result.total > 0 and built.partial
     result.ranked = [(_doc_id(scope.key_of(d)), score) for d, score in ranked[start:limit]]
     if suggest and result.total < SUGGEST_BELOW:
         result.suggestion = _suggestion(scope, builder, parsed, allowed, known, result.total)
+    if not result.total and doc_type.name == MISSES_TYPE and page == 1 and not terms:
+        misses.record_miss(parsed.text)
     return result
+
+
+def _ranked(scope: Scope, built: BuiltQuery, allowed: list[set[int]], limit: int):
+    """A sentence: any clause, by coverage. A short query: every clause; when nothing has
+    them all, any (by coverage); when few have them all, also those holding its rarest
+    words, below them."""
+    clauses, weights = built.clauses, built.weights
+    if built.sentence:
+        return scope.run(
+            clauses, allowed, limit, every=False, weights=weights, keep=SENTENCE_KEEP
+        )
+    found = scope.run(clauses, allowed, limit)
+    built.partial = False
+    if found[1] == 0 and len(clauses) > 1:
+        found = scope.run(clauses, allowed, limit, every=False, weights=weights)
+        built.partial = True
+    elif found[1] < RELAX_BELOW and len(clauses) > 1:
+        found = scope.run(
+            clauses, allowed, limit, every=False, min_share=RELAX_SHARE, weights=weights
+        )
+    return found
 
 
 def _doc_id(key: str) -> int:
@@ -193,7 +214,7 @@ def _suggestion(scope: Scope, builder, parsed, allowed, known, total) -> str | N
     if not changed:
         return None
     suggestion = " ".join(corrected)
-    check = builder.build(parse(suggestion).words, known)
+    check = builder.build(parse(suggestion).words, known, concepts=concepts.current())
     wanted = max(total, 1)
     if scope.visible_hits(check.all_of(), allowed, stop=wanted) >= wanted:
         return suggestion
