@@ -166,8 +166,25 @@ _FILLER_TEXT = """
     aider mien mienne notre nos mon ma mes ai avons avez j'ai realiser realise
     propose proposer proposez cherchant capable capables sachant sait savoir
     need looking someone who can help please
+    obtenir etablir mettre remettre installer mise placer place avoir
+    un deux trois quatre cinq six dix premier premiere
+    petit petite petits petites grand grande grands grandes nouveau nouvelle nouveaux
+    vieux vieil vieille vieilles bon bonne bons bonnes mieux meilleur
+    jour jours semaine semaines mois an ans annee annees hiver printemps automne
+    avant apres bientot demain prochain prochaine prochains chaque entierement
 """
 FILLER_WORDS = frozenset(_FILLER_TEXT.split())
+
+#: Words that set the scene of a need rather than say it (« pour notre association », « dans
+#: ma maison »): they count in a query, with CONTEXT_WEIGHT of a word's weight.
+_CONTEXT_TEXT = """
+    maison maisons appartement appartements logement logements domicile entreprise entreprises
+    societe societes association associations structure structures projet projets client
+    clients local locaux bureau bureaux equipe equipes activite activites famille
+    particulier particuliers commune mairie ville village boutique magasin
+"""
+CONTEXT_WORDS = frozenset(_CONTEXT_TEXT.split())
+CONTEXT_WEIGHT = 0.3
 
 
 @lru_cache(maxsize=50_000)

@@ -127,6 +127,9 @@ class ConceptTable:
                 return n, found
         return 0, []
 
+    def lookup(self, key: tuple[str, ...]) -> list[Concept]:
+        return self._by_key.get(key, [])
+
     def skills(self) -> dict[str, str]:
         """Folded competence name → as written, for every competence of the table."""
         return {fold(c.skill): c.skill for c in self.concepts}

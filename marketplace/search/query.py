@@ -28,7 +28,15 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from marketplace.search.analysis import FILLER_WORDS, Token, lemma_stem, stem, tokens
+from marketplace.search.analysis import (
+    CONTEXT_WEIGHT,
+    CONTEXT_WORDS,
+    FILLER_WORDS,
+    Token,
+    lemma_stem,
+    stem,
+    tokens,
+)
 from marketplace.search.concepts import Concept, ConceptTable
 from marketplace.search.documents import DocumentType
 from marketplace.search.synonyms import SynonymTable
@@ -42,8 +50,11 @@ SYNONYM_BOOST = 0.7
 PREFIX_BOOST = 0.5
 FUZZY_BOOST = 0.4
 CONCEPT_BOOST = 0.8  # a competence a concept ties a word to, beside the word itself
+CONCEPT_BELOW = 1  # in a short query, concepts widen a clause matching fewer documents
 SENTENCE_CLAUSES = 3  # from this many clauses, a query is a sentence: any clause may match
+SENTENCE_WORDS = 5  # … or from this many words typed (stop and filler words included)
 _OPERATORS = {"AND", "OR", "NOT", "ET", "OU", "SAUF"}
+_TYPED_WORD = re.compile(r"[^\W\d_]+")
 
 
 def max_edits(word: str) -> int:
@@ -75,6 +86,7 @@ class ParsedQuery:
     text: str  # the cleaned text, as shown back to the reader
     words: list[Token]
     raw_words: list[str]  # the words as typed, aligned with words
+    typed: int = 0  # how many words were typed, stop and filler words included
 
 
 def parse(raw: str | None) -> ParsedQuery:
@@ -92,13 +104,9 @@ def parse(raw: str | None) -> ParsedQuery:
         seen.add(token.folded)
         words.append(token)
         raw_words.append(surface)
-        if len(words) >= MAX_WORDS * 2:
+        if sum(w.folded not in FILLER_WORDS for w in words) >= MAX_WORDS:
             break
-    kept = [i for i, w in enumerate(words) if w.folded not in FILLER_WORDS]
-    if kept and len(kept) < len(words):  # a query of filler words only keeps them
-        words = [words[i] for i in kept]
-        raw_words = [raw_words[i] for i in kept]
-    return ParsedQuery(text, words[:MAX_WORDS], raw_words[:MAX_WORDS])
+    return ParsedQuery(text, words, raw_words, len(_TYPED_WORD.findall(text)))
 
 
 @dataclass
@@ -112,10 +120,8 @@ class BuiltQuery:
     concepts: list[tuple[str, str]] = field(default_factory=list)
     #: Set by the search: no document matched every clause, those shown match some.
     partial: bool = False
-
-    @property
-    def sentence(self) -> bool:
-        return len(self.clauses) >= SENTENCE_CLAUSES
+    #: A sentence: any clause may match, ranked by how much of the query a document holds.
+    sentence: bool = False
 
     def all_of(self) -> wq.Query:
         return self.clauses[0] if len(self.clauses) == 1 else wq.And(self.clauses)
@@ -213,6 +219,8 @@ class QueryBuilder:
         *,
         concepts: ConceptTable | None = None,
         raw_words: list[str] | None = None,
+        hits: Callable[[wq.Query], int] | None = None,
+        typed_words: int = 0,
     ) -> BuiltQuery:
         """One clause per word, or per synonym or concept span.
 
@@ -224,6 +232,11 @@ class QueryBuilder:
         word, when it is not a known word, also matches as a prefix (autocompletion);
         ``complete_last``: even when it is a known word (a list's filter box, where « rénov »
         finds « rénovation » beside « Renov »).
+
+        Concepts widen every clause of a sentence; in a short query, only a clause whose own
+        words ``hits(query)`` counts fewer than CONCEPT_BELOW visible documents for (so that
+        a precise trade word keeps its precision, and a need's word nobody writes still finds
+        the competence).
         """
         known = known or (lambda _stem: True)
         concepts = concepts or ConceptTable([])
@@ -236,8 +249,14 @@ class QueryBuilder:
         def resolved(s: str) -> bool:
             return bool(self.synonyms.match([s], 0)[0] or concepts.match([s], 0)[0] or known(s))
 
+        filler = [w.folded in FILLER_WORDS for w in words]
+        if all(filler):  # a query of filler words only keeps them
+            filler = [False] * len(words)
         for i, word in enumerate(words):
             alternatives: list[wq.Query] = []
+            if filler[i]:
+                extra.append(alternatives)
+                continue
             completed = (
                 i == len(words) - 1 and len(word.folded) >= PREFIX_MIN and word.folded.isalnum()
             )
@@ -265,9 +284,18 @@ class QueryBuilder:
                     corrected[i] = stem(candidate)
                     break
             extra.append(alternatives)
+        widened = self._concepts_by_word(corrected, concepts, raw_words)
+        spans = []
         i = 0
         while i < len(words):
-            width, groups, found = self._span(corrected, i, concepts)
+            n, groups = self.synonyms.match(corrected, i)
+            width = max(n, 1)
+            found = [c for j in range(i, i + width) for c in widened[j]]
+            if not (width == 1 and filler[i] and not groups and not found):
+                spans.append((i, width, groups, found))  # filler words count only in a phrase
+            i += width
+        sentence = len(spans) >= SENTENCE_CLAUSES or typed_words >= SENTENCE_WORDS
+        for i, width, groups, found in spans:
             typed = []
             for j in range(i, i + width):
                 options = [self.stem_query(stems[j]), *extra[j]]
@@ -281,28 +309,44 @@ class QueryBuilder:
                     if term.key != tuple(stems[i : i + width]):
                         alternatives.append(self.words_query(term.key, boost))
                         built.stems.update(term.key)
-            phrase = " ".join(raw_words[i : i + width])
-            for concept in found:
+            if found and not sentence and hits is not None:
+                own = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+                if hits(own) >= CONCEPT_BELOW:
+                    found = []
+            skills: set[str] = set()
+            for concept, phrase in found:
+                if concept.skill in skills:
+                    continue
+                skills.add(concept.skill)
                 alternatives += self._concept_alternatives(concept, exact, built)
-                built.concepts.append((concept.skill, phrase))
-            built.clauses.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
-            built.weights.append(1.0 if exact or groups or found else FUZZY_BOOST)
-            i += width
+                if (concept.skill, phrase) not in built.concepts:
+                    built.concepts.append((concept.skill, phrase))
+            weight = 1.0 if exact or groups or found else FUZZY_BOOST
+            if width == 1 and words[i].folded in CONTEXT_WORDS and not found:
+                weight = CONTEXT_WEIGHT
+            clause = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+            if weight < 1.0 and sentence:
+                clause = wq.Or([clause], boost=weight)
+            built.clauses.append(clause)
+            built.weights.append(weight)
+        built.sentence = sentence
         return built
 
-    def _span(
-        self, stems: list[str], i: int, concepts: ConceptTable
-    ) -> tuple[int, list, list[Concept]]:
-        """The words from stems[i] that make one clause: the longest synonym or concept
-        phrase there (both when they are as long), or the word alone."""
-        n_synonym, groups = self.synonyms.match(stems, i)
-        n_concept, found = concepts.match(stems, i)
-        width = max(n_synonym, n_concept, 1)
-        return (
-            width,
-            groups if n_synonym == width else [],
-            found if n_concept == width else [],
-        )
+    @staticmethod
+    def _concepts_by_word(
+        stems: list[str], concepts: ConceptTable, raw_words: list[str]
+    ) -> list[list[tuple[Concept, str]]]:
+        """Per word, the concepts of every phrase of the query that holds it, with the
+        phrase as typed: « fiche de paie » widens both « fiche » and « paie » to Paie."""
+        widened: list[list[tuple[Concept, str]]] = [[] for _ in stems]
+        for start in range(len(stems)):
+            for n in range(min(concepts.max_words, len(stems) - start), 0, -1):
+                found = concepts.lookup(tuple(stems[start : start + n]))
+                if found:
+                    phrase = " ".join(raw_words[start : start + n])
+                    for j in range(start, start + n):
+                        widened[j] += [(c, phrase) for c in found]
+        return widened
 
     def _concept_alternatives(
         self, concept: Concept, exact: bool, built: BuiltQuery

@@ -21,6 +21,7 @@ from marketplace.search import concepts, documents, misses, synonyms
 from marketplace.search.engine import Scope
 from marketplace.search.indexer import get_indexer
 from marketplace.search.query import (
+    CONCEPT_BELOW,
     BuiltQuery,
     ParsedQuery,
     QueryBuilder,
@@ -33,7 +34,7 @@ SUGGEST_BELOW = 3  # look for a "did you mean" when a query finds fewer results
 RELAX_BELOW = 10  # fewer matches of every word: also show those matching the rarest words
 RELAX_SHARE = 0.5  # … holding at least this share of the query's idf (the rarer words)
 MAX_RANKED = 10_000  # deepest result ranked; pages beyond are empty
-SENTENCE_KEEP = 0.5  # a sentence keeps the documents holding half the best coverage found
+SENTENCE_KEEP = 0.4  # a sentence keeps the documents holding 40 % of the best coverage found
 #: The document type whose searches that find nothing are counted (misses.py): the people.
 MISSES_TYPE = "profile"
 
@@ -137,7 +138,13 @@ def search_parsed(
 
     table = concepts.current()
     result.built = built = builder.build(
-        parsed.words, known, complete_last, concepts=table, raw_words=parsed.raw_words
+        parsed.words,
+        known,
+        complete_last,
+        concepts=table,
+        raw_words=parsed.raw_words,
+        hits=lambda q: scope.visible_hits(q, allowed, stop=CONCEPT_BELOW),
+        typed_words=parsed.typed,
     )
     ranked, result.total, result.counts = _ranked(scope, built, allowed, limit)
     result.partial = result.total > 0 and built.partial
