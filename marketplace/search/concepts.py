@@ -191,6 +191,13 @@ def find_skill(name: str) -> str | None:
     return load_file().skills().get(key)
 
 
+def skill_names() -> list[str]:
+    """Every competence a concept may name: the skills table's and the concept file's."""
+    names = {fold(n): n for n in load_file().skills().values()}
+    names.update((fold(n), n) for n in db.session.scalars(select(_SKILLS.c.name)))
+    return sorted(names.values(), key=fold)
+
+
 def add_concept(actor: Viewer, phrase: str, skill: str) -> tuple[SearchConcept | None, bool]:
     """Tie a phrase to a competence; (the row, created). Adding a pair again changes nothing
     (the row, or None when the data file already holds it, with created False)."""

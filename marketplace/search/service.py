@@ -16,6 +16,8 @@ from functools import lru_cache
 from whoosh import query as wq
 
 from marketplace.actors import Viewer
+from marketplace.search.analysis import lemma_stem, tokens
+from marketplace.text import fold as text_fold
 from marketplace.pagination import offset_of
 from marketplace.search import concepts, documents, misses, synonyms
 from marketplace.search.engine import Scope
@@ -226,3 +228,33 @@ def _suggestion(scope: Scope, builder, parsed, allowed, known, total) -> str | N
     if scope.visible_hits(check.all_of(), allowed, stop=wanted) >= wanted:
         return suggestion
     return None
+
+
+def related_competences(q: str | None, limit: int = 5) -> list[str]:
+    """Competences a query that found nothing may have meant (« Vouliez-vous dire … »):
+    those whose name or one of whose concept phrases holds a word of the query, its lemma,
+    or a word within its typo distance. Best first (most words shared)."""
+    parsed = parse(q)
+    if not parsed.words:
+        return []
+    table = concepts.current()
+    wanted: list[tuple[str, str]] = []  # (folded, stem) of the query's words and lemmas
+    for word, raw in zip(parsed.words, parsed.raw_words, strict=True):
+        wanted.append((word.folded, word.stem))
+        if word.folded.isalpha():
+            wanted.append((word.folded, lemma_stem(word.folded, raw)))
+    scores: Counter = Counter()
+    names = {text_fold(n): n for n in concepts.skill_names()}
+    for concept in table.concepts:
+        if any(s in concept.key for _f, s in wanted):
+            scores[concept.skill] += 1
+    for name in names.values():
+        words = [t for t in tokens(name)]
+        for folded, stem_ in wanted:
+            edits = max_edits(folded)
+            if any(
+                t.stem == stem_ or (edits and edit_distance(t.folded, folded) <= edits)
+                for t in words
+            ):
+                scores[name] += 2
+    return [name for name, _n in sorted(scores.items(), key=lambda x: (-x[1], x[0]))[:limit]]
