@@ -19,6 +19,7 @@ from sqlalchemy import select, text
 from marketplace import create_app
 from marketplace.actors import SYSTEM
 from marketplace.extensions import db
+from marketplace.search.concepts import add_concept
 from marketplace.timeutil import utcnow
 
 PASSWORD = "Abeilles-Coop-2026"
@@ -168,6 +169,7 @@ def build_world() -> World:
             w.ids["token_id"] = token.id
     failed_mail = enqueue("adam@example.org", "Bienvenue", "Bonjour")
     failed_mail.status, failed_mail.attempts, failed_mail.last_error = "failed", 8, "refusé"
+    concept, _created = add_concept(SYSTEM, "fenêtres sur mesure", "Menuiserie")
     db.session.flush()
     notification_id = db.session.scalar(
         select(Notification.id).where(Notification.user_id == u["owner"].id).limit(1)
@@ -179,6 +181,7 @@ def build_world() -> World:
         application_id=application.id, lot_id=tender.lots[0].id, offer_id=offer.id,
         response_id=response.id,
         record_id=record.id, notification_id=notification_id or 0, outbox_id=failed_mail.id,
+        concept_id=concept.id if concept else 0,
     )  # fmt: skip
     return w
 

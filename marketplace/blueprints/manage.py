@@ -268,8 +268,11 @@ def add_search_concept():
         return _render_concepts(form, 400)
     with form_errors(form, lambda: _render_concepts(form)):
         row, created = search_concepts.add_concept(current_user, form.phrase.data, form.skill.data)
-    if created:
-        flash(_("« %(phrase)s » now finds %(skill)s.", phrase=form.phrase.data, skill=row.skill), "success")
+    if created and row is not None:
+        flash(
+            _("« %(phrase)s » now finds %(skill)s.", phrase=form.phrase.data, skill=row.skill),
+            "success",
+        )
     else:
         flash(_("This phrase was already tied to this competence."), "info")
     return redirect(url_for("manage.search_concepts_page"))

@@ -155,9 +155,7 @@ _cache = _Cache()
 def current() -> ConceptTable:
     """The data file's concepts and the administrators', as the database has them now."""
     version = tuple(
-        db.session.execute(
-            select(func.count(SearchConcept.id), func.max(SearchConcept.id))
-        ).one()
+        db.session.execute(select(func.count(SearchConcept.id), func.max(SearchConcept.id))).one()
     )
     with _cache.lock:
         if _cache.table is not None and _cache.version == version:
@@ -193,8 +191,10 @@ def find_skill(name: str) -> str | None:
 
 def skill_names() -> list[str]:
     """Every competence a concept may name: the skills table's and the concept file's."""
-    names = {fold(n): n for n in load_file().skills().values()}
-    names.update((fold(n), n) for n in db.session.scalars(select(_SKILLS.c.name)))
+    names: dict[str, str] = {fold(n): n for n in load_file().skills().values()}
+    rows = db.session.execute(select(_SKILLS.c.name)).all()
+    written = [str(row[0]) for row in rows]
+    names.update((fold(n), n) for n in written)
     return sorted(names.values(), key=fold)
 
 

@@ -130,6 +130,18 @@ class BuiltQuery:
         return self.clauses[0] if len(self.clauses) == 1 else wq.Or(self.clauses)
 
 
+@dataclass
+class _Draft:
+    """The words of a query while its clauses are built."""
+
+    words: list[Token]
+    raw: list[str]  # as typed
+    stems: list[str]  # what each word matches (its lemma when only that is known)
+    corrected: list[str]  # the same, with typos corrected: for looking up synonyms
+    filler: list[bool]
+    extra: list[list[wq.Query]] = field(default_factory=list)  # prefix and typo alternatives
+
+
 class QueryBuilder:
     def __init__(
         self,
@@ -240,97 +252,112 @@ class QueryBuilder:
         """
         known = known or (lambda _stem: True)
         concepts = concepts or ConceptTable([])
-        raw_words = raw_words or [w.folded for w in words]
         built = BuiltQuery([])
-        stems = [w.stem for w in words]
-        extra: list[list[wq.Query]] = []  # prefix and typo alternatives of each word
-        corrected = list(stems)
+        filler = [w.folded in FILLER_WORDS for w in words]
+        if all(filler):  # a query of filler words only keeps them
+            filler = [False] * len(words)
+        draft = _Draft(
+            words,
+            raw_words or [w.folded for w in words],
+            [w.stem for w in words],
+            [w.stem for w in words],
+            filler,
+        )
 
         def resolved(s: str) -> bool:
             return bool(self.synonyms.match([s], 0)[0] or concepts.match([s], 0)[0] or known(s))
 
-        filler = [w.folded in FILLER_WORDS for w in words]
-        if all(filler):  # a query of filler words only keeps them
-            filler = [False] * len(words)
-        for i, word in enumerate(words):
-            alternatives: list[wq.Query] = []
-            if filler[i]:
-                extra.append(alternatives)
-                continue
-            completed = (
-                i == len(words) - 1 and len(word.folded) >= PREFIX_MIN and word.folded.isalnum()
-            )
-            if resolved(word.stem):
-                if completed and complete_last:
-                    alternatives += self._prefix_alternatives(word, built)
-                extra.append(alternatives)
-                continue
-            lemma = lemma_stem(word.folded, raw_words[i]) if word.folded.isalpha() else word.stem
-            if lemma != word.stem and resolved(lemma):
-                stems[i] = corrected[i] = lemma
-                extra.append(alternatives)
-                continue
-            if completed:
+        for i in range(len(words)):
+            draft.extra.append(self._word(draft, i, known, resolved, complete_last, built))
+        spans = self._spans(draft, concepts)
+        built.sentence = len(spans) >= SENTENCE_CLAUSES or typed_words >= SENTENCE_WORDS
+        for span in spans:
+            self._clause(draft, span, built, hits)
+        return built
+
+    def _word(self, draft: _Draft, i: int, known, resolved, complete_last, built) -> list[wq.Query]:
+        """The prefix and typo alternatives of a word (a lemma may replace its stem)."""
+        word = draft.words[i]
+        alternatives: list[wq.Query] = []
+        if draft.filler[i]:
+            return alternatives
+        last = i == len(draft.words) - 1
+        completed = last and len(word.folded) >= PREFIX_MIN and word.folded.isalnum()
+        if resolved(word.stem):
+            if completed and complete_last:
                 alternatives += self._prefix_alternatives(word, built)
-            fuzzy = self.expand_fuzzy(word.folded)
-            alternatives += self.exact_query(fuzzy, FUZZY_BOOST)
-            candidates = sorted(
-                {w for ws in fuzzy.values() for w in ws},
-                key=lambda c: (edit_distance(c, word.folded), c),
-            )
-            built.exact.update(candidates)
-            for candidate in candidates[:3]:
-                if known(stem(candidate)):
-                    corrected[i] = stem(candidate)
-                    break
-            extra.append(alternatives)
-        widened = self._concepts_by_word(corrected, concepts, raw_words)
+            return alternatives
+        if word.folded.isalpha():
+            lemma = lemma_stem(word.folded, draft.raw[i])
+            if lemma != word.stem and resolved(lemma):
+                draft.stems[i] = draft.corrected[i] = lemma
+                return alternatives
+        if completed:
+            alternatives += self._prefix_alternatives(word, built)
+        fuzzy = self.expand_fuzzy(word.folded)
+        alternatives += self.exact_query(fuzzy, FUZZY_BOOST)
+        candidates = sorted(
+            {w for ws in fuzzy.values() for w in ws},
+            key=lambda c: (edit_distance(c, word.folded), c),
+        )
+        built.exact.update(candidates)
+        for candidate in candidates[:3]:
+            if known(stem(candidate)):
+                draft.corrected[i] = stem(candidate)
+                break
+        return alternatives
+
+    def _spans(self, draft: _Draft, concepts: ConceptTable) -> list[tuple[int, int, list, list]]:
+        """(start, width, synonym groups, concepts) of each clause: a synonym phrase or one
+        word; a filler word counts only inside a synonym or concept phrase."""
+        widened = self._concepts_by_word(draft.corrected, concepts, draft.raw)
         spans = []
         i = 0
-        while i < len(words):
-            n, groups = self.synonyms.match(corrected, i)
+        while i < len(draft.words):
+            n, groups = self.synonyms.match(draft.corrected, i)
             width = max(n, 1)
             found = [c for j in range(i, i + width) for c in widened[j]]
-            if not (width == 1 and filler[i] and not groups and not found):
-                spans.append((i, width, groups, found))  # filler words count only in a phrase
+            if not (width == 1 and draft.filler[i] and not groups and not found):
+                spans.append((i, width, groups, found))
             i += width
-        sentence = len(spans) >= SENTENCE_CLAUSES or typed_words >= SENTENCE_WORDS
-        for i, width, groups, found in spans:
-            typed = []
-            for j in range(i, i + width):
-                options = [self.stem_query(stems[j]), *extra[j]]
-                typed.append(options[0] if len(options) == 1 else wq.Or(options))
-                built.stems.add(stems[j])
-            alternatives = [typed[0] if width == 1 else wq.And(typed)]
-            exact = corrected[i : i + width] == stems[i : i + width]
-            boost = SYNONYM_BOOST if exact else FUZZY_BOOST
-            for group in groups:
-                for term in group.terms:
-                    if term.key != tuple(stems[i : i + width]):
-                        alternatives.append(self.words_query(term.key, boost))
-                        built.stems.update(term.key)
-            if found and not sentence and hits is not None:
-                own = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
-                if hits(own) >= CONCEPT_BELOW:
-                    found = []
-            skills: set[str] = set()
-            for concept, phrase in found:
-                if concept.skill in skills:
-                    continue
+        return spans
+
+    def _clause(self, draft: _Draft, span, built: BuiltQuery, hits) -> None:
+        """One clause: the words typed (and their typos), their synonyms, their concepts."""
+        i, width, groups, found = span
+        stems = draft.stems
+        typed = []
+        for j in range(i, i + width):
+            options = [self.stem_query(stems[j]), *draft.extra[j]]
+            typed.append(options[0] if len(options) == 1 else wq.Or(options))
+            built.stems.add(stems[j])
+        alternatives = [typed[0] if width == 1 else wq.And(typed)]
+        exact = draft.corrected[i : i + width] == stems[i : i + width]
+        boost = SYNONYM_BOOST if exact else FUZZY_BOOST
+        for group in groups:
+            for term in group.terms:
+                if term.key != tuple(stems[i : i + width]):
+                    alternatives.append(self.words_query(term.key, boost))
+                    built.stems.update(term.key)
+        if found and not built.sentence and hits is not None:
+            own = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+            if hits(own) >= CONCEPT_BELOW:
+                found = []
+        skills: set[str] = set()
+        for concept, phrase in found:
+            if concept.skill not in skills:
                 skills.add(concept.skill)
                 alternatives += self._concept_alternatives(concept, exact, built)
-                if (concept.skill, phrase) not in built.concepts:
-                    built.concepts.append((concept.skill, phrase))
-            weight = 1.0 if exact or groups or found else FUZZY_BOOST
-            if width == 1 and words[i].folded in CONTEXT_WORDS and not found:
-                weight = CONTEXT_WEIGHT
-            clause = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
-            if weight < 1.0 and sentence:
-                clause = wq.Or([clause], boost=weight)
-            built.clauses.append(clause)
-            built.weights.append(weight)
-        built.sentence = sentence
-        return built
+            if (concept.skill, phrase) not in built.concepts:
+                built.concepts.append((concept.skill, phrase))
+        weight = 1.0 if exact or groups or found else FUZZY_BOOST
+        if width == 1 and draft.words[i].folded in CONTEXT_WORDS and not found:
+            weight = CONTEXT_WEIGHT
+        clause = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+        if weight < 1.0 and built.sentence:
+            clause = wq.Or([clause], boost=weight)
+        built.clauses.append(clause)
+        built.weights.append(weight)
 
     @staticmethod
     def _concepts_by_word(

@@ -16,10 +16,9 @@ from functools import lru_cache
 from whoosh import query as wq
 
 from marketplace.actors import Viewer
-from marketplace.search.analysis import lemma_stem, tokens
-from marketplace.text import fold as text_fold
 from marketplace.pagination import offset_of
 from marketplace.search import concepts, documents, misses, synonyms
+from marketplace.search.analysis import lemma_stem, tokens
 from marketplace.search.engine import Scope
 from marketplace.search.indexer import get_indexer
 from marketplace.search.query import (
@@ -31,6 +30,7 @@ from marketplace.search.query import (
     max_edits,
     parse,
 )
+from marketplace.text import fold as text_fold
 
 SUGGEST_BELOW = 3  # look for a "did you mean" when a query finds fewer results
 RELAX_BELOW = 10  # fewer matches of every word: also show those matching the rarest words
@@ -164,9 +164,7 @@ def _ranked(scope: Scope, built: BuiltQuery, allowed: list[set[int]], limit: int
     words, below them."""
     clauses, weights = built.clauses, built.weights
     if built.sentence:
-        return scope.run(
-            clauses, allowed, limit, every=False, weights=weights, keep=SENTENCE_KEEP
-        )
+        return scope.run(clauses, allowed, limit, every=False, weights=weights, keep=SENTENCE_KEEP)
     found = scope.run(clauses, allowed, limit)
     built.partial = False
     if found[1] == 0 and len(clauses) > 1:
