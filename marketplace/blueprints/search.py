@@ -112,6 +112,8 @@ def index():
         elsewhere=elsewhere(result.query),
         related=[
             {"name": name, "url": url_for("search.index", q=name)}
-            for name in (related_competences(result.query) if not result.total else [])
+            for name in (
+                related_competences(current_user, result.query) if not result.total else []
+            )
         ],
     )

@@ -344,10 +344,11 @@ class QueryBuilder:
             if hits(own) >= CONCEPT_BELOW:
                 found = []
         skills: set[str] = set()
-        for concept, phrase in found:
-            if concept.skill not in skills:
-                skills.add(concept.skill)
-                alternatives += self._concept_alternatives(concept, exact, built)
+        for concept, phrase in found:  # the longest phrase of a competence comes first
+            if concept.skill in skills:
+                continue
+            skills.add(concept.skill)
+            alternatives += self._concept_alternatives(concept, exact, built)
             if (concept.skill, phrase) not in built.concepts:
                 built.concepts.append((concept.skill, phrase))
         weight = 1.0 if exact or groups or found else FUZZY_BOOST

@@ -228,26 +228,26 @@ def _suggestion(scope: Scope, builder, parsed, allowed, known, total) -> str | N
     return None
 
 
-def related_competences(q: str | None, limit: int = 5) -> list[str]:
+def related_competences(viewer: Viewer, q: str | None, limit: int = 5) -> list[str]:
     """Competences a query that found nothing may have meant (« Vouliez-vous dire … »):
     those whose name or one of whose concept phrases holds a word of the query, its lemma,
-    or a word within its typo distance. Best first (most words shared)."""
+    or a word within its typo distance — and that a profile the viewer may see holds (so a
+    suggestion always finds someone, and never reveals a hidden profile). Best first."""
     parsed = parse(q)
-    if not parsed.words:
+    scope = fresh_scope(documents.get(MISSES_TYPE)) if parsed.words else None
+    if scope is None:
         return []
-    table = concepts.current()
     wanted: list[tuple[str, str]] = []  # (folded, stem) of the query's words and lemmas
     for word, raw in zip(parsed.words, parsed.raw_words, strict=True):
         wanted.append((word.folded, word.stem))
         if word.folded.isalpha():
             wanted.append((word.folded, lemma_stem(word.folded, raw)))
     scores: Counter = Counter()
-    names = {text_fold(n): n for n in concepts.skill_names()}
-    for concept in table.concepts:
+    for concept in concepts.current().concepts:
         if any(s in concept.key for _f, s in wanted):
             scores[concept.skill] += 1
-    for name in names.values():
-        words = [t for t in tokens(name)]
+    for name in concepts.skill_names():
+        words = list(tokens(name))
         for folded, stem_ in wanted:
             edits = max_edits(folded)
             if any(
@@ -255,4 +255,16 @@ def related_competences(q: str | None, limit: int = 5) -> list[str]:
                 for t in words
             ):
                 scores[name] += 2
-    return [name for name, _n in sorted(scores.items(), key=lambda x: (-x[1], x[0]))[:limit]]
+    allowed, _key = scope.allowed(viewer, {})
+    builder = QueryBuilder(scope.searcher, scope.doc_type, synonyms.load())
+    typed = tuple(w.stem for w in parsed.words)
+    found = []
+    for name, _n in sorted(scores.items(), key=lambda x: (-x[1], text_fold(x[0]))):
+        stems = concepts.skill_stems(name)
+        if stems == typed:
+            continue
+        if scope.visible_hits(builder.words_query(stems), allowed):
+            found.append(name)
+            if len(found) >= limit:
+                break
+    return found
