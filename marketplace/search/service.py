@@ -237,6 +237,25 @@ def related_competences(viewer: Viewer, q: str | None, limit: int = 5) -> list[s
     scope = fresh_scope(documents.get(MISSES_TYPE)) if parsed.words else None
     if scope is None:
         return []
+    scores = _related_scores(parsed)
+    allowed, _key = scope.allowed(viewer, {})
+    builder = QueryBuilder(scope.searcher, scope.doc_type, synonyms.load())
+    typed = tuple(w.stem for w in parsed.words)
+    found = []
+    for name, _n in sorted(scores.items(), key=lambda x: (-x[1], text_fold(x[0]))):
+        stems = concepts.skill_stems(name)
+        if stems == typed:
+            continue
+        if scope.visible_hits(builder.words_query(stems), allowed):
+            found.append(name)
+            if len(found) >= limit:
+                break
+    return found
+
+
+def _related_scores(parsed: ParsedQuery) -> Counter:
+    """Competence → how much it shares with the query: 1 per concept phrase holding one of
+    its words (or lemmas), 2 per word of its name equal to one or within typo distance."""
     wanted: list[tuple[str, str]] = []  # (folded, stem) of the query's words and lemmas
     for word, raw in zip(parsed.words, parsed.raw_words, strict=True):
         wanted.append((word.folded, word.stem))
@@ -255,16 +274,4 @@ def related_competences(viewer: Viewer, q: str | None, limit: int = 5) -> list[s
                 for t in words
             ):
                 scores[name] += 2
-    allowed, _key = scope.allowed(viewer, {})
-    builder = QueryBuilder(scope.searcher, scope.doc_type, synonyms.load())
-    typed = tuple(w.stem for w in parsed.words)
-    found = []
-    for name, _n in sorted(scores.items(), key=lambda x: (-x[1], text_fold(x[0]))):
-        stems = concepts.skill_stems(name)
-        if stems == typed:
-            continue
-        if scope.visible_hits(builder.words_query(stems), allowed):
-            found.append(name)
-            if len(found) >= limit:
-                break
-    return found
+    return scores
