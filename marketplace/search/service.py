@@ -18,7 +18,7 @@ from whoosh import query as wq
 from marketplace.actors import Viewer
 from marketplace.pagination import offset_of
 from marketplace.search import concepts, documents, misses, synonyms
-from marketplace.search.analysis import lemma_stem, tokens
+from marketplace.search.analysis import FILLER_WORDS, lemma_stem, tokens
 from marketplace.search.engine import Scope
 from marketplace.search.indexer import get_indexer
 from marketplace.search.query import (
@@ -200,7 +200,7 @@ def _suggestion(scope: Scope, builder, parsed, allowed, known, total) -> str | N
     changed = False
     for i, word in enumerate(parsed.words):
         edits = max_edits(word.folded)
-        if not edits or known(word.stem):
+        if not edits or known(word.stem) or word.folded in FILLER_WORDS:
             continue
         candidates = set()
         for words in builder.expand_fuzzy(word.folded).values():
