@@ -87,13 +87,13 @@ def concepts_list_command() -> None:
 
 
 @search_cli.command("misses")
-@click.option("--days", default=30, show_default=True, type=click.IntRange(min=1, max=90))
+@click.option("--days", default=30, show_default=True, type=click.IntRange(min=1))
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1))
 def misses_command(days: int, limit: int) -> None:
     """The searches of the last DAYS days that found nothing, most frequent first."""
     rows = misses.top_misses(SYSTEM, days=days, limit=limit)
     if not rows:
-        click.echo("No search found nothing.")
+        click.echo("Every search found something.")
     for query, count in rows:
         click.echo(f"{count}\t{query}")
 

@@ -221,9 +221,10 @@ def test_searches_that_find_nothing_are_counted_by_their_text_only(client, netwo
     for q in ("Vitraux  anciens", "vitraux anciens", "vitraux ANCIENS!"):
         assert client.get("/recherche", query_string={"q": q}).status_code == 200
     client.get("/api/v1/profiles", query_string={"q": "graphisme"})  # found: not counted
+    assert client.get("/api/v1/profiles", query_string={"q": "Vitraux anciens"}).status_code == 200
     client.get("/recherche", query_string={"q": "vitraux anciens", "department": "69"})
     rows = db.session.execute(select(misses.SearchMiss.query, misses.SearchMiss.count)).all()
-    assert rows == [("vitraux anciens", 3)]
+    assert rows == [("vitraux anciens", 4)]
     columns = set(misses.SearchMiss.__table__.columns.keys())
     assert columns == {"id", "day", "query", "count"}  # never who typed it
 
