@@ -20,6 +20,7 @@ Also: the time from a commit to the change being searchable. Prints Markdown tab
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import resource
@@ -137,6 +138,31 @@ def reset_sequences() -> None:
     db.session.commit()
 
 
+#: Needs typed as sentences of about ten words (issue 25: p95 ≤ 60 ms at 12,000 profiles).
+SENTENCES = [
+    "je cherche quelqu'un pour refaire la toiture de notre vieille grange",
+    "besoin d'une personne capable de poser du carrelage dans la salle de bain",
+    "qui pourrait nous aider à tenir la comptabilité et les déclarations de TVA",
+    "nous voulons un nouveau logo et une charte graphique pour la boutique",
+    "former nos salariés aux gestes de premiers secours avant la fin du mois",
+    "installer des panneaux solaires sur le toit de la maison cet été",
+    "une aide pour tondre la pelouse et tailler les haies chaque semaine",
+    "développer une application mobile pour les clients de notre coopérative agricole",
+    "traduire le site internet de notre association en anglais et en espagnol",
+    "trouver un photographe pour les portraits de l'équipe et les photos produits",
+]
+
+
+def timed_sentences(fn, rounds: int) -> list[float]:
+    values = []
+    for _ in range(rounds):
+        for q in SENTENCES:
+            start = time.perf_counter()
+            fn(q, {})
+            values.append((time.perf_counter() - start) * 1000)
+    return values
+
+
 AUTOCOMPLETE = ["ré", "réno", "plomb", "graph", "form", "dév", "elec", "menuis", "photo", "co"]
 
 
@@ -215,6 +241,9 @@ def run(n: int, rounds: int, folder: Path, database: str | None = None) -> None:
                 raw_p95 = percentile(raw_values, 95)
             print(row(f"raw index search ({label})", raw_values))
             print(row(f"search_profiles ({label})", timed(service, rounds)))
+            timed_sentences(raw, 1)
+            print(row(f"raw index search, sentences ({label})", timed_sentences(raw, rounds)))
+            print(row(f"search_profiles, sentences ({label})", timed_sentences(service, rounds)))
         client = app.test_client()
         for path in ("/recherche", "/api/v1/profiles"):
 
@@ -282,6 +311,10 @@ def relevance() -> None:
             rows = judged.evaluate(viewer, queries, ids, cae_ids)
             n = len(corpus["profiles"])
             print(f"\n## Relevance on the judged set ({n} profiles, {len(queries)} queries)\n")
+            print(judged.markdown(rows))
+            sentences = json.loads((judged.FOLDER / "sentences.json").read_text("utf-8"))
+            rows = judged.evaluate(viewer, sentences, ids, cae_ids)
+            print(f"\n### Needs typed as sentences ({len(sentences)})\n")
             print(judged.markdown(rows))
 
 

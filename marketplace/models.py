@@ -19,6 +19,8 @@ from marketplace.jobs.models import OutboxMessage
 from marketplace.notifications.models import Notification, NotificationSetting
 from marketplace.profiles.models import Profile, ProfileCertification, ProfileLanguage, ProfileSkill
 from marketplace.search.changelog import SearchChange  # also registers the change-log listeners
+from marketplace.search.concepts import SearchConcept
+from marketplace.search.misses import SearchMiss
 from marketplace.skills.models import Certification, Skill
 from marketplace.subcontracting.models import (
     Offer,
@@ -67,6 +69,8 @@ __all__ = [
     "ProfileSkill",
     "Report",
     "SearchChange",
+    "SearchConcept",
+    "SearchMiss",
     "Skill",
     "Subcontract",
     "SubcontractEvent",

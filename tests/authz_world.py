@@ -19,6 +19,7 @@ from sqlalchemy import select, text
 from marketplace import create_app
 from marketplace.actors import SYSTEM
 from marketplace.extensions import db
+from marketplace.search.concepts import add_concept
 from marketplace.timeutil import utcnow
 
 PASSWORD = "Abeilles-Coop-2026"
@@ -185,6 +186,7 @@ def build_world() -> World:
             w.ids["token_id"] = token.id
     failed_mail = enqueue("adam@example.org", "Bienvenue", "Bonjour")
     failed_mail.status, failed_mail.attempts, failed_mail.last_error = "failed", 8, "refusé"
+    concept, _created = add_concept(SYSTEM, "fenêtres sur mesure", "Menuiserie")
     db.session.flush()
     notification_id = db.session.scalar(
         select(Notification.id).where(Notification.user_id == u["owner"].id).limit(1)
@@ -199,6 +201,7 @@ def build_world() -> World:
         approval_id=approval.id,
         conversation_id=conversation.id, message_id=message.id, report_id=report.id,
         tender_invitation_id=tender_invitation.id,
+        concept_id=concept.id if concept else 0,
     )  # fmt: skip
     return w
 

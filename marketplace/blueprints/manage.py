@@ -35,7 +35,7 @@ from marketplace.approvals.operations import (
 )
 from marketplace.audit import entries
 from marketplace.blueprints.main import safe_next
-from marketplace.blueprints.outcomes import on_refusal
+from marketplace.blueprints.outcomes import form_errors, on_refusal
 from marketplace.blueprints.paging import page_number
 from marketplace.caes.forms import AccountSearchForm, DecisionForm
 from marketplace.caes.models import Cae
@@ -44,6 +44,9 @@ from marketplace.extensions import db
 from marketplace.formatting import cents_to_input, parse_euros
 from marketplace.jobs.operations import failed_messages, outbox_counts, requeue
 from marketplace.pagination import Pager, paginate
+from marketplace.search import concepts as search_concepts
+from marketplace.search import misses as search_misses
+from marketplace.search.forms import ConceptForm, DeleteForm, MissLinkForm
 
 bp = Blueprint("manage", __name__, url_prefix="/gestion")
 DECISIONS = ("verified", "refused")
@@ -374,3 +377,95 @@ def decide_status(profile_id: int):
         )
     flash(_("The status of %(name)s is saved.", name=profile.display_name), "success")
     return redirect(url_for("manage.statuses_page", cae=cae.id))
+
+
+# The search's concept table and the searches that found nothing (admins) ------------------------
+
+
+def _render_concepts(form: ConceptForm | None = None, status: int = 200):
+    require_admin(current_user)
+    return (
+        render_template(
+            "manage/search_concepts.html",
+            form=form or ConceptForm(),
+            delete_form=DeleteForm(),
+            added=search_concepts.added_concepts(current_user),
+            table=search_concepts.every_concept(current_user),
+            skills=search_concepts.skill_names(),
+        ),
+        status,
+    )
+
+
+@bp.get("/recherche/concepts")
+def search_concepts_page():
+    """The concept table: the words of needs tied to competences (admins)."""
+    return _render_concepts()
+
+
+@bp.post("/recherche/concepts")
+def add_search_concept():
+    require_admin(current_user)
+    form = ConceptForm()
+    if not form.validate_on_submit():
+        return _render_concepts(form, 400)
+    with form_errors(form, lambda: _render_concepts(form)):
+        row, created = search_concepts.add_concept(current_user, form.phrase.data, form.skill.data)
+    if created and row is not None:
+        flash(
+            _("« %(phrase)s » now finds %(skill)s.", phrase=form.phrase.data, skill=row.skill),
+            "success",
+        )
+    else:
+        flash(_("This phrase was already tied to this competence."), "info")
+    return redirect(url_for("manage.search_concepts_page"))
+
+
+@bp.post("/recherche/concepts/<int:concept_id>/supprimer")
+def delete_search_concept(concept_id: int):
+    require_admin(current_user)
+    if not DeleteForm().validate_on_submit():
+        return _render_concepts(status=400)
+    search_concepts.delete_concept(current_user, concept_id)
+    flash(_("The concept was removed."), "success")
+    return redirect(url_for("manage.search_concepts_page"))
+
+
+def _render_misses(form: MissLinkForm | None = None, status: int = 200):
+    require_admin(current_user)
+    return (
+        render_template(
+            "manage/search_misses.html",
+            rows=search_misses.top_misses(current_user, days=MISSES_DAYS),
+            days=MISSES_DAYS,
+            form=form,
+            skills=search_concepts.skill_names(),
+        ),
+        status,
+    )
+
+
+MISSES_DAYS = 30
+
+
+@bp.get("/recherche/sans-resultat")
+def search_misses_page():
+    """The most frequent searches of the month that found nothing (admins)."""
+    return _render_misses()
+
+
+@bp.post("/recherche/sans-resultat")
+def link_search_miss():
+    """« Link to a competence »: the miss becomes a concept, and leaves the list."""
+    require_admin(current_user)
+    form = MissLinkForm()
+    if not form.validate_on_submit():
+        return _render_misses(form, 400)
+    with form_errors(form, lambda: _render_misses(form)):
+        row, _created = search_concepts.add_concept(
+            current_user, form.phrase.data or "", form.skill.data or ""
+        )
+    search_misses.forget(current_user, form.phrase.data or "")
+    skill = row.skill if row is not None else form.skill.data
+    flash(_("« %(phrase)s » now finds %(skill)s.", phrase=form.phrase.data, skill=skill), "success")
+    return redirect(url_for("manage.search_misses_page"))

@@ -16,7 +16,7 @@ from marketplace.profiles.finder import search_profiles
 from marketplace.profiles.models import Availability, ProfileStatus
 from marketplace.profiles.operations import ProfileFilters
 from marketplace.search.query import MAX_CHARS
-from marketplace.search.service import search_documents
+from marketplace.search.service import related_competences, search_documents
 
 bp = Blueprint("search", __name__)
 
@@ -110,4 +110,10 @@ def index():
         active_filters=[n for n in FILTER_NAMES if getattr(filters, n)],
         clear_url=url_for("search.index", **clear_args),
         elsewhere=elsewhere(result.query),
+        related=[
+            {"name": name, "url": url_for("search.index", q=name)}
+            for name in (
+                related_competences(current_user, result.query) if not result.total else []
+            )
+        ],
     )

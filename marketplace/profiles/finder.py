@@ -23,7 +23,7 @@ from marketplace.extensions import db
 from marketplace.profiles.models import Availability, Profile, ProfileStatus
 from marketplace.profiles.operations import ProfileFilters
 from marketplace.profiles.search import PROFILE, highlight_texts, skill_key
-from marketplace.search.highlight import highlight_fields
+from marketplace.search.highlight import concept_reasons, highlight_fields
 from marketplace.search.query import ParsedQuery, parse
 from marketplace.search.service import DocumentSearch, fresh_scope, search_parsed
 from marketplace.skills.models import Skill
@@ -124,6 +124,9 @@ def _load_hits(viewer: Viewer, ranked: list[tuple[int, float]], built) -> list[H
             marks = highlight_fields(
                 highlight_texts(profile), built.stems, built.exact, {"bio": BIO_FRAGMENT}
             )
+            why = concept_reasons(built.concepts, (ps.skill.name for ps in profile.skills))
+            if why is not None:
+                marks["concepts"] = why  # « Graphisme, pour « logo » »
         hits.append(Hit(profile, round(score, 4), marks))
     return hits
 

@@ -279,7 +279,11 @@ class ProfileListItem(Profile):
 
     score: float | None = Field(description="Relevance with q (null without).")
     highlights: dict[str, str] = Field(
-        description="field → HTML-escaped excerpt with <mark> around matches."
+        description=(
+            "field → HTML-escaped excerpt with <mark> around matches; `concepts`: why a "
+            "word of q found this profile's competence (« <mark>Graphisme</mark>, pour "
+            "« logo » »)."
+        )
     )
 
 

@@ -151,6 +151,59 @@ def stems(text: str) -> list[str]:
     return [t.stem for t in tokens(text)]
 
 
+# What a person types, beyond the indexed text ---------------------------------------------
+
+#: Words of a request that carry no weight in a query (folded): filler verbs and politeness
+#: around a need (« je cherche », « besoin de », « qui peut faire »). Dropped from a query,
+#: never from the indexed text, unless the query holds nothing else.
+_FILLER_TEXT = """
+    cherche cherches cherchons cherchez chercher recherche recherchons recherchez rechercher
+    besoin besoins faut falloir voudrais voudrions voulons veux veut vouloir souhaite
+    souhaitons souhaiterais souhaiterions aimerais aimerions peux pouvez pourriez pourrait
+    pouvoir puisse faire fais fait refaire quelqu'un quelqu'une quelque quelques personne
+    svp stp merci bonjour bonsoir urgent urgence rapidement vite possible besoin idee
+    trouver trouve prestataire prestataires professionnel professionnelle pro quoi comment
+    aider mien mienne notre nos mon ma mes ai avons avez j'ai realiser realise
+    propose proposer proposez cherchant capable capables sachant sait savoir
+    need looking someone who can help please
+    obtenir etablir mettre remettre installer mise placer place avoir
+    un deux trois quatre cinq six dix premier premiere
+    petit petite petits petites grand grande grands grandes nouveau nouvelle nouveaux
+    vieux vieil vieille vieilles bon bonne bons bonnes mieux meilleur
+    jour jours semaine semaines mois an ans annee annees hiver printemps automne
+    avant apres bientot demain prochain prochaine prochains chaque entierement
+"""
+FILLER_WORDS = frozenset(_FILLER_TEXT.split())
+
+#: Words that set the scene of a need rather than say it (« pour notre association », « dans
+#: ma maison »): they count in a query, with CONTEXT_WEIGHT of a word's weight.
+_CONTEXT_TEXT = """
+    maison maisons appartement appartements logement logements domicile entreprise entreprises
+    societe societes association associations structure structures projet projets client
+    clients local locaux bureau bureaux equipe equipes activite activites famille
+    particulier particuliers commune mairie ville village boutique magasin
+"""
+CONTEXT_WORDS = frozenset(_CONTEXT_TEXT.split())
+CONTEXT_WEIGHT = 0.3
+
+
+@lru_cache(maxsize=50_000)
+def lemma_stem(folded: str, raw: str) -> str:
+    """The stem of a word's dictionary form (« carrelons » → carreler, « taillées » →
+    tailler), from simplemma's French data; the word's own stem when it knows no lemma."""
+    import simplemma  # loaded on first use: its data takes a moment to read
+
+    word = strip_elision(raw).lower()
+    try:
+        lemma = simplemma.lemmatize(word, lang="fr")
+    except (ValueError, KeyError):  # pragma: no cover - a word simplemma cannot read
+        return stem(folded)
+    folded_lemma = fold(lemma)
+    if not folded_lemma or not folded_lemma.isalpha():
+        return stem(folded)
+    return stem(folded_lemma)
+
+
 # Whoosh analyzers ---------------------------------------------------------------------------
 
 _SECTION = re.compile("\x01([0-9.]+)\x02|" + WORD_PATTERN)

@@ -1,4 +1,5 @@
-"""`flask search rebuild | sync | prune`: maintain this node's index."""
+"""`flask search rebuild | sync | prune`: maintain this node's index; `flask search concepts
+add | list` and `flask search misses`: the concept table and the searches that found nothing."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from marketplace.actors import SYSTEM
+from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.search import concepts, misses
 from marketplace.search.changelog import prune
 from marketplace.search.indexer import IndexBusy, get_indexer
 
@@ -50,6 +54,48 @@ def prune_command(days: int) -> None:
     count = prune(db.session(), timedelta(days=days))
     db.session.commit()
     click.echo(f"{count} change rows deleted.")
+
+
+@search_cli.group("concepts")
+def concepts_group() -> None:
+    """The concept table: words of a need tied to competences."""
+
+
+@concepts_group.command("add")
+@click.argument("phrase")
+@click.option("--skill", required=True, help="The competence, by its name.")
+def concepts_add_command(phrase: str, skill: str) -> None:
+    """Tie PHRASE to a competence; searches use it at once, without a rebuild."""
+    try:
+        row, created = concepts.add_concept(SYSTEM, phrase, skill)
+    except DomainError as problem:
+        details = "; ".join(m for ms in problem.fields.values() for m in ms)
+        raise click.ClickException(details or str(problem))
+    db.session.commit()
+    written = row.skill if row is not None else concepts.find_skill(skill)
+    if created:
+        click.echo(f"« {phrase} » → {written}")
+    else:
+        click.echo(f"« {phrase} » → {written} (already in the table)")
+
+
+@concepts_group.command("list")
+def concepts_list_command() -> None:
+    """Print the table: competence, phrase and where it comes from (file or admin)."""
+    for concept in concepts.every_concept(SYSTEM):
+        click.echo(f"{concept.skill}\t{concept.phrase}\t{concept.source}")
+
+
+@search_cli.command("misses")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(min=1))
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1))
+def misses_command(days: int, limit: int) -> None:
+    """The searches of the last DAYS days that found nothing, most frequent first."""
+    rows = misses.top_misses(SYSTEM, days=days, limit=limit)
+    if not rows:
+        click.echo("Every search found something.")
+    for query, count in rows:
+        click.echo(f"{count}\t{query}")
 
 
 def register_search_cli(app: Flask) -> None:

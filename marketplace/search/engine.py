@@ -31,6 +31,7 @@ from marketplace.search import documents
 K1 = 2.0  # weights of words are their place (skill, headline, bio): keep them apart
 B = 0.5  # a long bio is only mildly penalised
 TEXT_FIELD_LENGTH = "text"  # the field whose length normalises scores
+COVERAGE_STEPS = 4  # coverage ranks in quarters of the query (then BM25 inside a quarter)
 
 
 class SegmentCache:
@@ -247,40 +248,45 @@ class Scope:
         limit: int,
         every: bool = True,
         min_share: float = 0.0,
+        *,
+        weights: list[float] | None = None,
+        keep: float = 0.0,
     ):
         """Visible documents matching every clause (or any, with every=False), ranked by
         BM25: the sum over clauses of the clause's idf times its best weighted tf. A clause's
         idf counts the documents matching any of its alternatives, so that a rare synonym
-        does not outweigh the word typed. With every=False and ``min_share``, a document must
-        match clauses holding at least that share of the query's idf (the rare words), and
-        documents matching every clause rank first. Returns ([(docnum, score)], total, facets)."""
+        does not outweigh the word typed.
+
+        With every=False, documents rank first by their *coverage*: the share of the query's
+        idf (times each clause's weight) held by the clauses they match, counted over the
+        clauses some visible document matches (a word nobody wrote does not count), in steps
+        of COVERAGE_STEPS; then by BM25. So the documents matching most of a need, and its
+        rarest words, come first, and those matching every clause before all. ``min_share``:
+        a document must hold at least that share of the coverage; ``keep``: at least that
+        share of the best coverage found (a sentence never comes back empty because one of
+        its words is unknown). Returns ([(docnum, score)], total, facets)."""
         per_clause = [[self.docs(c, leaf) for leaf in self.leaves] for c in clauses]
+        weights = weights or [1.0] * len(clauses)
         idfs = []
         for docs in per_clause:
             frequency = sum(len(d) for d in docs) or 1
             idfs.append(math.log(1 + (self.doc_count - frequency + 0.5) / (frequency + 0.5)))
-        matched, complete = [], []
+        matched: list[set[int]] = []
+        covered: list[dict[int, float]] = []
         for i in range(len(self.leaves)):
             sets = sorted((docs[i] for docs in per_clause), key=len)
             found = (set.intersection if every else set.union)(*sets) if sets else set()
             found &= allowed[i]
-            full = found if every else (set.intersection(*sets) & found if sets else set())
-            if not every and min_share > 0 and found - full:
-                needed = min_share * sum(idfs)
-                found = full | {
-                    d
-                    for d in found - full
-                    if sum(idf for docs, idf in zip(per_clause, idfs, strict=True) if d in docs[i])
-                    >= needed
-                }
             matched.append(found)
-            complete.append(full)
+            covered.append({})
+        if not every:
+            matched, covered = self._coverage(per_clause, idfs, weights, matched, min_share, keep)
         total = sum(len(m) for m in matched)
         counts = self.count_facets(matched)
         if not total:
             return [], 0, counts
         average = self.average_length()
-        scored: list[tuple[bool, float, int]] = []
+        scored: list[tuple[float, float, int]] = []
         for i, leaf in enumerate(self.leaves):
             leaf_docs = matched[i]
             if not leaf_docs:
@@ -290,10 +296,35 @@ class Scope:
             for clause, idf in zip(clauses, idfs, strict=True):
                 for d, value in self._tf(clause, leaf, leaf_docs, norms).items():
                     scores[d] += idf * value
-            full = complete[i]
-            scored.extend((d in full, score, leaf.offset + d) for d, score in scores.items())
+            shares = covered[i]
+            scored.extend(
+                (shares.get(d, 1.0), score, leaf.offset + d) for d, score in scores.items()
+            )
         best = heapq.nlargest(limit, scored, key=lambda item: (item[0], item[1], -item[2]))
-        return [(docnum, score) for _full, score, docnum in best], total, counts
+        return [(docnum, score) for _share, score, docnum in best], total, counts
+
+    def _coverage(self, per_clause, idfs, weights, matched, min_share, keep):
+        """Per segment, the documents kept and their coverage step (see run)."""
+        parts = [idf * w for idf, w in zip(idfs, weights, strict=True)]
+        present = [
+            any(docs[i] & matched[i] for i in range(len(self.leaves))) for docs in per_clause
+        ]
+        whole = sum(p for p, here in zip(parts, present, strict=True) if here) or 1.0
+        shares: list[dict[int, float]] = []
+        for i, found in enumerate(matched):
+            share = dict.fromkeys(found, 0.0)
+            for docs, part in zip(per_clause, parts, strict=True):
+                for d in docs[i] & found:
+                    share[d] += part
+            shares.append(share)
+        best = max((v for share in shares for v in share.values()), default=0.0)
+        floor = max(min_share * whole, keep * best) - 1e-9
+        kept, steps = [], []
+        for share in shares:
+            docs = {d for d, v in share.items() if v >= floor}
+            kept.append(docs)
+            steps.append({d: math.floor(share[d] / whole * COVERAGE_STEPS + 1e-9) for d in docs})
+        return kept, steps
 
     def browse(self, allowed: list[set[int]], key: tuple) -> tuple[list[int], dict[str, Counter]]:
         """Without a query: every visible document, most recently updated first, and facets."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from marketplace.search.analysis import Token, tokens
@@ -69,3 +70,23 @@ def highlight_fields(
         if marked is not None:
             result[name] = marked
     return result
+
+
+def concept_reasons(used: Iterable[tuple[str, str]], skill_names: Iterable[str]) -> Markup | None:
+    """Why a result was found through the concept table, for the competences it holds:
+    « <mark>Graphisme</mark>, pour « logo » » (several joined by « ; »), or None."""
+    from marketplace.search.concepts import skill_stems
+
+    held = {skill_stems(name): name for name in skill_names}
+    reasons: list[str] = []
+    for skill, phrase in used:
+        name = held.get(skill_stems(skill))
+        if name is None:
+            continue
+        # The competence's place holds a marker the translation cannot contain; the text
+        # around it is escaped, then the marked (escaped) name takes its place.
+        text = str(escape(_("%(skill)s, for « %(phrase)s »", skill="\x00", phrase=phrase)))
+        reason = text.replace("\x00", "<mark>" + str(escape(name)) + "</mark>")
+        if reason not in reasons:
+            reasons.append(reason)
+    return Markup(" ; ".join(reasons)) if reasons else None  # noqa: S704 (escaped above)

@@ -2,12 +2,19 @@
 
 The raw text never reaches Whoosh's query parser: it is cut to MAX_CHARS characters and
 MAX_WORDS words and analysed like the indexed text, so quotes, parentheses, AND/OR/NOT and
-wildcards are plain punctuation or words, and nothing can fail or explode. Each word (or
-multi-word synonym) becomes one clause; every clause must match (AND), with an OR fallback
-when nothing matches them all. A clause matches the word's stem in the weighted text fields,
-the other terms of its synonym group (slightly lower), typos within an edit distance scaled to
-the word's length, and for the last word, words starting with it (autocompletion). Prefix and
-fuzzy expansions are capped, so a query stays cheap whatever the index holds.
+wildcards are plain punctuation or words, and nothing can fail or explode. Filler words of a
+request (« je cherche », « besoin de », « qui peut faire ») are dropped. Each word (or
+multi-word synonym or concept) becomes one clause. A clause matches the word's stem in the
+weighted text fields, the other terms of its synonym group (slightly lower), the competences
+its concept ties it to (concepts.py), typos within an edit distance scaled to the word's
+length, and for the last word, words starting with it (autocompletion). A word no document
+holds is first brought to its dictionary form (analysis.lemma_stem: « carrelons » →
+carreler, which the synonym table ties to carrelage and carreleur). Prefix and fuzzy
+expansions are capped, so a query stays cheap whatever the index holds.
+
+How the clauses combine is the service's choice (service.search_parsed): a short query needs
+every clause (AND); a sentence (SENTENCE_CLAUSES clauses or more) needs any, ranked by how
+much of it a document matches (engine.Scope.run).
 """
 
 from __future__ import annotations
@@ -21,7 +28,16 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from marketplace.search.analysis import Token, stem, tokens
+from marketplace.search.analysis import (
+    CONTEXT_WEIGHT,
+    CONTEXT_WORDS,
+    FILLER_WORDS,
+    Token,
+    lemma_stem,
+    stem,
+    tokens,
+)
+from marketplace.search.concepts import Concept, ConceptTable
 from marketplace.search.documents import DocumentType
 from marketplace.search.synonyms import SynonymTable
 
@@ -33,7 +49,12 @@ FUZZY_CAP = 12  # most words a typo expands to, per field
 SYNONYM_BOOST = 0.7
 PREFIX_BOOST = 0.5
 FUZZY_BOOST = 0.4
+CONCEPT_BOOST = 0.8  # a competence a concept ties a word to, beside the word itself
+CONCEPT_BELOW = 1  # in a short query, concepts widen a clause matching fewer documents
+SENTENCE_CLAUSES = 3  # from this many clauses, a query is a sentence: any clause may match
+SENTENCE_WORDS = 5  # … or from this many words typed (stop and filler words included)
 _OPERATORS = {"AND", "OR", "NOT", "ET", "OU", "SAUF"}
+_TYPED_WORD = re.compile(r"[^\W\d_]+")
 
 
 def max_edits(word: str) -> int:
@@ -65,6 +86,7 @@ class ParsedQuery:
     text: str  # the cleaned text, as shown back to the reader
     words: list[Token]
     raw_words: list[str]  # the words as typed, aligned with words
+    typed: int = 0  # how many words were typed, stop and filler words included
 
 
 def parse(raw: str | None) -> ParsedQuery:
@@ -82,9 +104,9 @@ def parse(raw: str | None) -> ParsedQuery:
         seen.add(token.folded)
         words.append(token)
         raw_words.append(surface)
-        if len(words) >= MAX_WORDS:
+        if sum(w.folded not in FILLER_WORDS for w in words) >= MAX_WORDS:
             break
-    return ParsedQuery(text, words, raw_words)
+    return ParsedQuery(text, words, raw_words, len(_TYPED_WORD.findall(text)))
 
 
 @dataclass
@@ -92,12 +114,32 @@ class BuiltQuery:
     clauses: list[wq.Query]
     stems: set[str] = field(default_factory=set)  # to highlight
     exact: set[str] = field(default_factory=set)  # prefix and typo expansions, to highlight
+    #: Per clause, how much it counts in a sentence's coverage (a typo's guess counts less).
+    weights: list[float] = field(default_factory=list)
+    #: The concepts used: (competence, the words of the query that called it).
+    concepts: list[tuple[str, str]] = field(default_factory=list)
+    #: Set by the search: no document matched every clause, those shown match some.
+    partial: bool = False
+    #: A sentence: any clause may match, ranked by how much of the query a document holds.
+    sentence: bool = False
 
     def all_of(self) -> wq.Query:
         return self.clauses[0] if len(self.clauses) == 1 else wq.And(self.clauses)
 
     def any_of(self) -> wq.Query:
         return self.clauses[0] if len(self.clauses) == 1 else wq.Or(self.clauses)
+
+
+@dataclass
+class _Draft:
+    """The words of a query while its clauses are built."""
+
+    words: list[Token]
+    raw: list[str]  # as typed
+    stems: list[str]  # what each word matches (its lemma when only that is known)
+    corrected: list[str]  # the same, with typos corrected: for looking up synonyms
+    filler: list[bool]
+    extra: list[list[wq.Query]] = field(default_factory=list)  # prefix and typo alternatives
 
 
 class QueryBuilder:
@@ -186,63 +228,163 @@ class QueryBuilder:
         words: list[Token],
         known: Callable[[str], bool] | None = None,
         complete_last: bool = False,
+        *,
+        concepts: ConceptTable | None = None,
+        raw_words: list[str] | None = None,
+        hits: Callable[[wq.Query], int] | None = None,
+        typed_words: int = 0,
     ) -> BuiltQuery:
-        """One clause per word or synonym span (all must match).
+        """One clause per word, or per synonym or concept span.
 
         ``known(stem)`` says whether the reader can see a document with that stem. A word that
-        is neither known nor a synonym is a likely typo: it matches words within its edit
-        distance, and its closest known correction is used to look up synonyms (so that
-        "graphsite" also finds "infographie"). The last word, when it is not a known word,
-        also matches as a prefix (autocompletion); ``complete_last``: even when it is a known
-        word (a list's filter box, where « rénov » finds « rénovation » beside « Renov »).
+        is neither known nor a synonym nor a concept is first brought to its lemma (its
+        dictionary form, from ``raw_words``: the words as typed); failing that, it is a likely
+        typo: it matches words within its edit distance, and its closest known correction is
+        used to look up synonyms (so that "graphsite" also finds "infographie"). The last
+        word, when it is not a known word, also matches as a prefix (autocompletion);
+        ``complete_last``: even when it is a known word (a list's filter box, where « rénov »
+        finds « rénovation » beside « Renov »).
+
+        Concepts widen every clause of a sentence; in a short query, only a clause whose own
+        words ``hits(query)`` counts fewer than CONCEPT_BELOW visible documents for (so that
+        a precise trade word keeps its precision, and a need's word nobody writes still finds
+        the competence).
         """
         known = known or (lambda _stem: True)
+        concepts = concepts or ConceptTable([])
         built = BuiltQuery([])
-        stems = [w.stem for w in words]
-        extra: list[list[wq.Query]] = []  # prefix and typo alternatives of each word
-        corrected = list(stems)
-        for i, word in enumerate(words):
-            alternatives: list[wq.Query] = []
-            completed = (
-                i == len(words) - 1 and len(word.folded) >= PREFIX_MIN and word.folded.isalnum()
-            )
-            if self.synonyms.match([word.stem], 0)[0] or known(word.stem):
-                if completed and complete_last:
-                    alternatives += self._prefix_alternatives(word, built)
-                extra.append(alternatives)
-                continue
-            if completed:
-                alternatives += self._prefix_alternatives(word, built)
-            fuzzy = self.expand_fuzzy(word.folded)
-            alternatives += self.exact_query(fuzzy, FUZZY_BOOST)
-            candidates = sorted(
-                {w for ws in fuzzy.values() for w in ws},
-                key=lambda c: (edit_distance(c, word.folded), c),
-            )
-            built.exact.update(candidates)
-            for candidate in candidates[:3]:
-                if known(stem(candidate)):
-                    corrected[i] = stem(candidate)
-                    break
-            extra.append(alternatives)
-        i = 0
-        while i < len(words):
-            n, groups = self.synonyms.match(corrected, i)
-            width = max(n, 1)
-            typed = []
-            for j in range(i, i + width):
-                options = [self.stem_query(stems[j]), *extra[j]]
-                typed.append(options[0] if len(options) == 1 else wq.Or(options))
-                built.stems.add(stems[j])
-            alternatives = [typed[0] if width == 1 else wq.And(typed)]
-            boost = (
-                SYNONYM_BOOST if corrected[i : i + width] == stems[i : i + width] else FUZZY_BOOST
-            )
-            for group in groups:
-                for term in group.terms:
-                    if term.key != tuple(stems[i : i + width]):
-                        alternatives.append(self.words_query(term.key, boost))
-                        built.stems.update(term.key)
-            built.clauses.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
-            i += width
+        filler = [w.folded in FILLER_WORDS for w in words]
+        if all(filler):  # a query of filler words only keeps them
+            filler = [False] * len(words)
+        draft = _Draft(
+            words,
+            raw_words or [w.folded for w in words],
+            [w.stem for w in words],
+            [w.stem for w in words],
+            filler,
+        )
+
+        def resolved(s: str) -> bool:
+            return bool(self.synonyms.match([s], 0)[0] or concepts.match([s], 0)[0] or known(s))
+
+        for i in range(len(words)):
+            draft.extra.append(self._word(draft, i, known, resolved, complete_last, built))
+        spans = self._spans(draft, concepts)
+        built.sentence = len(spans) >= SENTENCE_CLAUSES or typed_words >= SENTENCE_WORDS
+        for span in spans:
+            self._clause(draft, span, built, hits)
         return built
+
+    def _word(self, draft: _Draft, i: int, known, resolved, complete_last, built) -> list[wq.Query]:
+        """The prefix and typo alternatives of a word (a lemma may replace its stem)."""
+        word = draft.words[i]
+        alternatives: list[wq.Query] = []
+        if draft.filler[i]:
+            return alternatives
+        last = i == len(draft.words) - 1
+        completed = last and len(word.folded) >= PREFIX_MIN and word.folded.isalnum()
+        if resolved(word.stem):
+            if completed and complete_last:
+                alternatives += self._prefix_alternatives(word, built)
+            return alternatives
+        if word.folded.isalpha():
+            lemma = lemma_stem(word.folded, draft.raw[i])
+            if lemma != word.stem and resolved(lemma):
+                draft.stems[i] = draft.corrected[i] = lemma
+                return alternatives
+        if completed:
+            alternatives += self._prefix_alternatives(word, built)
+        fuzzy = self.expand_fuzzy(word.folded)
+        alternatives += self.exact_query(fuzzy, FUZZY_BOOST)
+        candidates = sorted(
+            {w for ws in fuzzy.values() for w in ws},
+            key=lambda c: (edit_distance(c, word.folded), c),
+        )
+        built.exact.update(candidates)
+        for candidate in candidates[:3]:
+            if known(stem(candidate)):
+                draft.corrected[i] = stem(candidate)
+                break
+        return alternatives
+
+    def _spans(self, draft: _Draft, concepts: ConceptTable) -> list[tuple[int, int, list, list]]:
+        """(start, width, synonym groups, concepts) of each clause: a synonym phrase or one
+        word; a filler word counts only inside a synonym or concept phrase."""
+        widened = self._concepts_by_word(draft.corrected, concepts, draft.raw)
+        spans = []
+        i = 0
+        while i < len(draft.words):
+            n, groups = self.synonyms.match(draft.corrected, i)
+            width = max(n, 1)
+            found = [c for j in range(i, i + width) for c in widened[j]]
+            if not (width == 1 and draft.filler[i] and not groups and not found):
+                spans.append((i, width, groups, found))
+            i += width
+        return spans
+
+    def _clause(self, draft: _Draft, span, built: BuiltQuery, hits) -> None:
+        """One clause: the words typed (and their typos), their synonyms, their concepts."""
+        i, width, groups, found = span
+        stems = draft.stems
+        typed = []
+        for j in range(i, i + width):
+            options = [self.stem_query(stems[j]), *draft.extra[j]]
+            typed.append(options[0] if len(options) == 1 else wq.Or(options))
+            built.stems.add(stems[j])
+        alternatives = [typed[0] if width == 1 else wq.And(typed)]
+        exact = draft.corrected[i : i + width] == stems[i : i + width]
+        boost = SYNONYM_BOOST if exact else FUZZY_BOOST
+        for group in groups:
+            for term in group.terms:
+                if term.key != tuple(stems[i : i + width]):
+                    alternatives.append(self.words_query(term.key, boost))
+                    built.stems.update(term.key)
+        if found and not built.sentence and hits is not None:
+            own = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+            if hits(own) >= CONCEPT_BELOW:
+                found = []
+        skills: set[str] = set()
+        for concept, phrase in found:  # the longest phrase of a competence comes first
+            if concept.skill in skills:
+                continue
+            skills.add(concept.skill)
+            alternatives += self._concept_alternatives(concept, exact, built)
+            if (concept.skill, phrase) not in built.concepts:
+                built.concepts.append((concept.skill, phrase))
+        weight = 1.0 if exact or groups or found else FUZZY_BOOST
+        if width == 1 and draft.words[i].folded in CONTEXT_WORDS and not found:
+            weight = CONTEXT_WEIGHT
+        clause = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+        if weight < 1.0 and built.sentence:
+            clause = wq.Or([clause], boost=weight)
+        built.clauses.append(clause)
+        built.weights.append(weight)
+
+    @staticmethod
+    def _concepts_by_word(
+        stems: list[str], concepts: ConceptTable, raw_words: list[str]
+    ) -> list[list[tuple[Concept, str]]]:
+        """Per word, the concepts of every phrase of the query that holds it, with the
+        phrase as typed: « fiche de paie » widens both « fiche » and « paie » to Paie."""
+        widened: list[list[tuple[Concept, str]]] = [[] for _ in stems]
+        for start in range(len(stems)):
+            for n in range(min(concepts.max_words, len(stems) - start), 0, -1):
+                found = concepts.lookup(tuple(stems[start : start + n]))
+                if found:
+                    phrase = " ".join(raw_words[start : start + n])
+                    for j in range(start, start + n):
+                        widened[j] += [(c, phrase) for c in found]
+        return widened
+
+    def _concept_alternatives(
+        self, concept: Concept, exact: bool, built: BuiltQuery
+    ) -> list[wq.Query]:
+        """The competence's name (all its words) and its synonyms."""
+        boost = CONCEPT_BOOST if exact else FUZZY_BOOST
+        keys = {concept.skill_stems}
+        n, groups = self.synonyms.match(list(concept.skill_stems), 0)
+        if n == len(concept.skill_stems):
+            keys.update(term.key for group in groups for term in group.terms)
+        for key in keys:
+            built.stems.update(key)
+        return [self.words_query(key, boost) for key in sorted(keys)]

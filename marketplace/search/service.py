@@ -17,10 +17,12 @@ from whoosh import query as wq
 
 from marketplace.actors import Viewer
 from marketplace.pagination import offset_of
-from marketplace.search import documents, synonyms
+from marketplace.search import concepts, documents, misses, synonyms
+from marketplace.search.analysis import FILLER_WORDS, lemma_stem, tokens
 from marketplace.search.engine import Scope
 from marketplace.search.indexer import get_indexer
 from marketplace.search.query import (
+    CONCEPT_BELOW,
     BuiltQuery,
     ParsedQuery,
     QueryBuilder,
@@ -28,11 +30,15 @@ from marketplace.search.query import (
     max_edits,
     parse,
 )
+from marketplace.text import fold as text_fold
 
 SUGGEST_BELOW = 3  # look for a "did you mean" when a query finds fewer results
 RELAX_BELOW = 10  # fewer matches of every word: also show those matching the rarest words
 RELAX_SHARE = 0.5  # … holding at least this share of the query's idf (the rarer words)
 MAX_RANKED = 10_000  # deepest result ranked; pages beyond are empty
+SENTENCE_KEEP = 0.4  # a sentence keeps the documents holding 40 % of the best coverage found
+#: The document type whose searches that find nothing are counted (misses.py): the people.
+MISSES_TYPE = "profile"
 
 
 @dataclass
@@ -132,21 +138,43 @@ def search_parsed(
             seen[stem] = scope.visible_hits(builder.stem_query(stem), allowed) > 0
         return seen[stem]
 
-    result.built = builder.build(parsed.words, known, complete_last)
-    clauses = result.built.clauses
-    ranked, result.total, result.counts = scope.run(clauses, allowed, limit)
-    if result.total == 0 and len(clauses) > 1:
-        ranked, result.total, result.counts = scope.run(clauses, allowed, limit, every=False)
-        result.partial = result.total > 0
-    elif result.total < RELAX_BELOW and len(clauses) > 1:
-        # Few documents have every word: add those that have its rarest words, below them.
-        ranked, result.total, result.counts = scope.run(
-            clauses, allowed, limit, every=False, min_share=RELAX_SHARE
-        )
+    table = concepts.current()
+    result.built = built = builder.build(
+        parsed.words,
+        known,
+        complete_last,
+        concepts=table,
+        raw_words=parsed.raw_words,
+        hits=lambda q: scope.visible_hits(q, allowed, stop=CONCEPT_BELOW),
+        typed_words=parsed.typed,
+    )
+    ranked, result.total, result.counts = _ranked(scope, built, allowed, limit)
+    result.partial = result.total > 0 and built.partial
     result.ranked = [(_doc_id(scope.key_of(d)), score) for d, score in ranked[start:limit]]
     if suggest and result.total < SUGGEST_BELOW:
         result.suggestion = _suggestion(scope, builder, parsed, allowed, known, result.total)
+    if not result.total and doc_type.name == MISSES_TYPE and page == 1 and not terms:
+        misses.record_miss(parsed.text)
     return result
+
+
+def _ranked(scope: Scope, built: BuiltQuery, allowed: list[set[int]], limit: int):
+    """A sentence: any clause, by coverage. A short query: every clause; when nothing has
+    them all, any (by coverage); when few have them all, also those holding its rarest
+    words, below them."""
+    clauses, weights = built.clauses, built.weights
+    if built.sentence:
+        return scope.run(clauses, allowed, limit, every=False, weights=weights, keep=SENTENCE_KEEP)
+    found = scope.run(clauses, allowed, limit)
+    built.partial = False
+    if found[1] == 0 and len(clauses) > 1:
+        found = scope.run(clauses, allowed, limit, every=False, weights=weights)
+        built.partial = True
+    elif found[1] < RELAX_BELOW and len(clauses) > 1:
+        found = scope.run(
+            clauses, allowed, limit, every=False, min_share=RELAX_SHARE, weights=weights
+        )
+    return found
 
 
 def _doc_id(key: str) -> int:
@@ -172,7 +200,7 @@ def _suggestion(scope: Scope, builder, parsed, allowed, known, total) -> str | N
     changed = False
     for i, word in enumerate(parsed.words):
         edits = max_edits(word.folded)
-        if not edits or known(word.stem):
+        if not edits or known(word.stem) or word.folded in FILLER_WORDS:
             continue
         candidates = set()
         for words in builder.expand_fuzzy(word.folded).values():
@@ -193,8 +221,57 @@ def _suggestion(scope: Scope, builder, parsed, allowed, known, total) -> str | N
     if not changed:
         return None
     suggestion = " ".join(corrected)
-    check = builder.build(parse(suggestion).words, known)
+    check = builder.build(parse(suggestion).words, known, concepts=concepts.current())
     wanted = max(total, 1)
     if scope.visible_hits(check.all_of(), allowed, stop=wanted) >= wanted:
         return suggestion
     return None
+
+
+def related_competences(viewer: Viewer, q: str | None, limit: int = 5) -> list[str]:
+    """Competences a query that found nothing may have meant (« Vouliez-vous dire … »):
+    those whose name or one of whose concept phrases holds a word of the query, its lemma,
+    or a word within its typo distance — and that a profile the viewer may see holds (so a
+    suggestion always finds someone, and never reveals a hidden profile). Best first."""
+    parsed = parse(q)
+    scope = fresh_scope(documents.get(MISSES_TYPE)) if parsed.words else None
+    if scope is None:
+        return []
+    scores = _related_scores(parsed)
+    allowed, _key = scope.allowed(viewer, {})
+    builder = QueryBuilder(scope.searcher, scope.doc_type, synonyms.load())
+    typed = tuple(w.stem for w in parsed.words)
+    found = []
+    for name, _n in sorted(scores.items(), key=lambda x: (-x[1], text_fold(x[0]))):
+        stems = concepts.skill_stems(name)
+        if stems == typed:
+            continue
+        if scope.visible_hits(builder.words_query(stems), allowed):
+            found.append(name)
+            if len(found) >= limit:
+                break
+    return found
+
+
+def _related_scores(parsed: ParsedQuery) -> Counter:
+    """Competence → how much it shares with the query: 1 per concept phrase holding one of
+    its words (or lemmas), 2 per word of its name equal to one or within typo distance."""
+    wanted: list[tuple[str, str]] = []  # (folded, stem) of the query's words and lemmas
+    for word, raw in zip(parsed.words, parsed.raw_words, strict=True):
+        wanted.append((word.folded, word.stem))
+        if word.folded.isalpha():
+            wanted.append((word.folded, lemma_stem(word.folded, raw)))
+    scores: Counter = Counter()
+    for concept in concepts.current().concepts:
+        if any(s in concept.key for _f, s in wanted):
+            scores[concept.skill] += 1
+    for name in concepts.skill_names():
+        words = list(tokens(name))
+        for folded, stem_ in wanted:
+            edits = max_edits(folded)
+            if any(
+                t.stem == stem_ or (edits and edit_distance(t.folded, folded) <= edits)
+                for t in words
+            ):
+                scores[name] += 2
+    return scores
