@@ -44,6 +44,7 @@ def world_config(database_url: str, folder: Path, **extra: Any) -> dict[str, Any
         "RATELIMIT_ENABLED": False,
         "MAIL_DIR": str(folder / "mail"),
         "INDEX_DIR": str(folder / "index"),
+        "MEDIA_DIR": str(folder / "media"),
         "SERVER_NAME": "localhost",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     FieldList,
@@ -25,6 +26,7 @@ from marketplace import geo
 from marketplace.formatting import cents_to_input, parse_euros
 from marketplace.formfields import FilterForm, amount_field, audience_field, place_errors, text_area
 from marketplace.profiles.models import Availability, Profile, ProfileStatus
+from marketplace.profiles.photos import ACCEPT
 from marketplace.profiles.schemas import MAX_SKILLS, NAME_LIMIT, ProfileUpdate
 from marketplace.schema import limit_of
 from marketplace.skills.models import SkillLevel
@@ -204,3 +206,14 @@ class ProfileFilterForm(FilterForm):
             "status": self.chosen(self.status),
             "availability": self.chosen(self.availability),
         }
+
+
+class PhotoForm(FlaskForm):
+    """Send a profile photo (multipart); the image itself is checked by profiles.photos."""
+
+    photo = FileField(
+        _l("Photo"),
+        validators=[FileRequired(_l("Choose a photo to send (JPEG, PNG or WebP)."))],
+        render_kw={"accept": ACCEPT},
+    )
+    send_photo = SubmitField(_l("Send the photo"))

@@ -65,6 +65,8 @@ class Profile(Base):
     daily_rate_cents: Mapped[int | None] = mapped_column(Integer)
     #: Who may see the profile: cae, network or public.
     audience: Mapped[str] = mapped_column(String(8), default="network", index=True)
+    #: The current photo's version (a random token in its URL and storage keys); null: no photo.
+    photo_version: Mapped[str | None] = mapped_column(String(24))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -242,6 +242,12 @@ class Profile(Output):
     audience: choice(Audience)  # type: ignore[valid-type]
     updated_at: DateTimeOut
     url: str = Field(json_schema_extra={"format": "uri"}, description="The HTML page.")
+    photo_url: str | None = Field(
+        default=None,
+        json_schema_extra={"format": "uri"},
+        description="The photo (320×320 JPEG), served like the page to readers who may see the "
+        "profile (browser session); null when there is none.",
+    )
 
 
 def _profile_then_extra(schema: dict[str, Any]) -> None:
