@@ -90,4 +90,4 @@ def storage() -> Storage:
     found = app.extensions.get(_EXTENSION)
     if found is None:
         found = app.extensions[_EXTENSION] = _factory(app.config)
-    return found  # type: ignore[no-any-return]
+    return found

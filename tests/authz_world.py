@@ -100,8 +100,10 @@ def build_world() -> World:
     from marketplace.collectives import decisions
     from marketplace.collectives import membership as cm
     from marketplace.collectives import operations as co
+    from marketplace.demo.photos import portrait
     from marketplace.jobs.outbox import enqueue
     from marketplace.notifications.models import Notification
+    from marketplace.profiles.photos import LARGE, set_photo
     from marketplace.subcontracting.operations import create_offer, respond
     from marketplace.subcontracting.records import propose_subcontract
     from marketplace.tenders.operations import apply, create_tender
@@ -123,6 +125,7 @@ def build_world() -> World:
     u["joiner"] = _person(a, "Jade")
     u["invitee"] = _person(a, "Ivan")
     db.session.flush()
+    set_photo(SYSTEM, u["owner"].profile, portrait("olga@example.org"))
 
     collective = co.create_collective(u["coordinator"], {
         "name": "Charpentiers du Rhône", "description": "Entraide", "sector": "Bâtiment",
@@ -180,6 +183,7 @@ def build_world() -> World:
         application_id=application.id, lot_id=tender.lots[0].id, offer_id=offer.id,
         response_id=response.id,
         record_id=record.id, notification_id=notification_id or 0, outbox_id=failed_mail.id,
+        size=LARGE,
     )  # fmt: skip
     return w
 

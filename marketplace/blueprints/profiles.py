@@ -101,9 +101,7 @@ def edit():
     return redirect(url_for("profiles.show", profile_id=profile.id))
 
 
-def _edit_page(
-    form: ProfileForm, profile: Profile, photo_form: PhotoForm | None = None
-) -> str:
+def _edit_page(form: ProfileForm, profile: Profile, photo_form: PhotoForm | None = None) -> str:
     return render_template(
         "profiles/edit.html",
         form=form,

@@ -11,6 +11,7 @@ cached for ever; the files of the previous version are removed once the new one 
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import warnings
 from io import BytesIO
@@ -77,10 +78,9 @@ def _decode(data: bytes) -> Image.Image:
 
 
 def _upright_rgb(image: Image.Image) -> Image.Image:
-    try:
+    # A broken orientation tag: the image is kept as it is stored.
+    with contextlib.suppress(OSError, ValueError, SyntaxError, KeyError):
         image = ImageOps.exif_transpose(image) or image
-    except (OSError, ValueError, SyntaxError, KeyError):
-        pass  # a broken orientation tag: keep the image as it is stored
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
         background = Image.new("RGB", rgba.size, (255, 255, 255))
@@ -94,9 +94,7 @@ def render(data: bytes) -> dict[int, bytes]:
     image = _upright_rgb(_decode(data))
     out: dict[int, bytes] = {}
     for size in SIZES:
-        square = ImageOps.fit(
-            image, (size, size), Image.Resampling.LANCZOS, centering=(0.5, 0.4)
-        )
+        square = ImageOps.fit(image, (size, size), Image.Resampling.LANCZOS, centering=(0.5, 0.4))
         buffer = BytesIO()
         square.save(buffer, "JPEG", quality=QUALITY, optimize=True, progressive=True)
         out[size] = buffer.getvalue()

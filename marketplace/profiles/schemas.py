@@ -242,9 +242,9 @@ class Profile(Output):
     audience: choice(Audience)  # type: ignore[valid-type]
     updated_at: DateTimeOut
     url: str = Field(json_schema_extra={"format": "uri"}, description="The HTML page.")
-    photo_url: str | None = Field(
-        default=None,
-        json_schema_extra={"format": "uri"},
+    photo_url: Annotated[
+        str | None, WithJsonSchema({"type": ["string", "null"], "format": "uri"})
+    ] = Field(
         description="The photo (320×320 JPEG), served like the page to readers who may see the "
         "profile (browser session); null when there is none.",
     )

@@ -12,7 +12,7 @@ from marketplace.profiles.models import Profile
 PROFILE_KEYS = {
     "id", "display_name", "headline", "bio", "cae", "status", "city", "department", "region",
     "skills", "certifications", "languages", "availability", "available_from",
-    "daily_rate_cents", "audience", "updated_at", "url",
+    "daily_rate_cents", "audience", "updated_at", "url", "photo_url",
 }  # fmt: skip
 LIST_ITEM_KEYS = PROFILE_KEYS | {"score", "highlights"}
 ME_KEYS = {
@@ -81,6 +81,7 @@ def test_profile_shape(client, make_cae, make_user):
         "daily_rate_cents": 45000,
         "audience": "public",
         "url": f"http://localhost/profils/{user.profile.id}",
+        "photo_url": None,
     }
 
 

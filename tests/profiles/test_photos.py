@@ -87,9 +87,12 @@ def test_an_uploaded_photo_is_re_encoded_square_without_metadata(
     assert body["id"] == user.profile.id
     url = body["photo_url"]
     assert url.startswith(f"http://localhost/profils/{user.profile.id}/photo/320?v=")
-    assert client.get(
-        f"/api/v1/profiles/{user.profile.id}", headers={"Authorization": f"Bearer {token}"}
-    ).get_json()["photo_url"] == url
+    assert (
+        client.get(
+            f"/api/v1/profiles/{user.profile.id}", headers={"Authorization": f"Bearer {token}"}
+        ).get_json()["photo_url"]
+        == url
+    )
     version = db.session.get(Profile, user.profile.id).photo_version
     assert stored_files(app_config) == sorted(
         photo_key(user.profile.id, version, size) for size in SIZES
@@ -180,9 +183,14 @@ def test_a_missing_field_and_a_heavy_file_are_refused(client, make_user, api_tok
     # Encoded here: the test client would spool a body this large to a temporary file.
     boundary = "photo-boundary"
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="photo"; filename="big.jpg"\r\n'
-        "Content-Type: image/jpeg\r\n\r\n"
-    ).encode() + picture() + b"\0" * (4 * 1024 * 1024) + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="photo"; filename="big.jpg"\r\n'
+            "Content-Type: image/jpeg\r\n\r\n"
+        ).encode()
+        + picture()
+        + b"\0" * (4 * 1024 * 1024)
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     heavy = client.put(
         "/api/v1/me/profile/photo",
         data=body,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
 from flask import request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.accounts.models import User
@@ -63,7 +63,9 @@ def photo_url(profile: ProfileRow) -> str | None:
     """The address of the profile's current photo (large size), or None."""
     if profile.photo_version is None:
         return None
-    return external_url("profiles.photo", profile_id=profile.id, size=LARGE, v=profile.photo_version)
+    return external_url(
+        "profiles.photo", profile_id=profile.id, size=LARGE, v=profile.photo_version
+    )
 
 
 def profile_json(profile: ProfileRow) -> dict[str, Any]:
