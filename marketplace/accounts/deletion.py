@@ -4,8 +4,8 @@ The account row and its profile row stay (subcontract records, tender teams, col
 decisions and histories point at them) but carry nothing personal any more: the name becomes
 "Compte supprimé", the e-mail an address that cannot receive mail, the password unusable, the
 account inactive (the visibility rule then hides whatever it still owns from everyone but its
-CAE's managers and admins). Tokens, notifications, competences and the profile's text are
-deleted; the person leaves their collectives (a last coordinator hands over to the longest-
+CAE's managers and admins). Tokens, notifications, competences, the profile's text and photo
+are deleted; the person leaves their collectives (a last coordinator hands over to the longest-
 standing member) and their open offers are closed. The other domains do their part on the
 signals of marketplace.events (account_deleting, then account_personal_data_deleting).
 """
