@@ -15,7 +15,13 @@ from marketplace.collectives.models import (
 from marketplace.health import HealthProbe
 from marketplace.jobs.models import OutboxMessage
 from marketplace.notifications.models import Notification, NotificationSetting
-from marketplace.profiles.models import Profile, ProfileCertification, ProfileLanguage, ProfileSkill
+from marketplace.profiles.models import (
+    AvailabilityPeriod,
+    Profile,
+    ProfileCertification,
+    ProfileLanguage,
+    ProfileSkill,
+)
 from marketplace.search.changelog import SearchChange  # also registers the change-log listeners
 from marketplace.skills.models import Certification, Skill
 from marketplace.subcontracting.models import (
@@ -36,6 +42,7 @@ from marketplace.tenders.models import (
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "AvailabilityPeriod",
     "Cae",
     "Certification",
     "Collective",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from itertools import groupby
+from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -14,6 +17,7 @@ from marketplace.blueprints.paging import filtered_page
 from marketplace.caes.models import Cae
 from marketplace.collectives.queries import collectives_of_person, coordinated_by
 from marketplace.extensions import db
+from marketplace.profiles.calendar import months
 from marketplace.profiles.forms import (
     AUDIENCE_HELP,
     PhotoForm,
@@ -21,7 +25,7 @@ from marketplace.profiles.forms import (
     ProfileForm,
 )
 from marketplace.profiles.listing import list_profiles
-from marketplace.profiles.models import Profile
+from marketplace.profiles.models import PeriodKind, Profile
 from marketplace.profiles.operations import (
     ProfileFilters,
     get_profile,
@@ -36,6 +40,7 @@ from marketplace.profiles.photos import (
     set_photo,
 )
 from marketplace.profiles.schemas import ProfileUpdate
+from marketplace.timeutil import to_paris, utcnow
 
 bp = Blueprint("profiles", __name__, url_prefix="/profils")
 
@@ -72,7 +77,25 @@ def show(profile_id: int):
         shows_audience=is_owner or current_user.manages(profile.cae_id),
         coordinated=coordinated,
         collectives=collectives_of_person(current_user, profile.user_id),
+        **_calendar(profile),
     )
+
+
+def _calendar(profile: Profile) -> dict[str, Any]:
+    """The calendar's months (with their names), the weekdays' names and the kinds' labels."""
+    today = to_paris(utcnow()).date()
+    monday = today - timedelta(days=today.weekday())
+    return {
+        "calendar_months": [
+            (format_date(month.first, "LLLL yyyy"), month)
+            for month in months(profile.current_periods, today)
+        ],
+        "weekdays": [
+            (format_date(day, "EEEEE"), format_date(day, "EEEE"))
+            for day in (monday + timedelta(days=n) for n in range(7))
+        ],
+        "labels_period": PeriodKind.labels(),
+    }
 
 
 @bp.route("/moi", methods=["GET", "POST"])

@@ -25,9 +25,15 @@ from wtforms.validators import ValidationError as FieldError
 from marketplace import geo
 from marketplace.formatting import cents_to_input, parse_euros
 from marketplace.formfields import FilterForm, amount_field, audience_field, place_errors, text_area
-from marketplace.profiles.models import Availability, Profile, ProfileStatus
+from marketplace.profiles.models import Availability, PeriodKind, Profile, ProfileStatus
 from marketplace.profiles.photos import ACCEPT
-from marketplace.profiles.schemas import MAX_SKILLS, NAME_LIMIT, ProfileUpdate
+from marketplace.profiles.schemas import (
+    MAX_PERIODS,
+    MAX_SKILLS,
+    NAME_LIMIT,
+    PERIOD_NOTE_LIMIT,
+    ProfileUpdate,
+)
 from marketplace.schema import limit_of
 from marketplace.skills.models import SkillLevel
 
@@ -35,6 +41,10 @@ from marketplace.skills.models import SkillLevel
 EMPTY_ROWS = 3
 #: Never render more rows than this, whatever a crafted request asks for.
 MAX_ROWS = MAX_SKILLS + EMPTY_ROWS
+
+#: Empty period rows offered below the existing ones.
+EMPTY_PERIOD_ROWS = 2
+MAX_PERIOD_ROWS = MAX_PERIODS + EMPTY_PERIOD_ROWS
 
 #: Operation field name → form field name, where they differ.
 FIELD_MAP = {"daily_rate_cents": "daily_rate"}
@@ -71,6 +81,15 @@ class SkillRowForm(Form):
     level = SelectField(_l("Level"), choices=_level_choices, validate_choice=False)
 
 
+class PeriodRowForm(Form):
+    """One period of the calendar (checked by the operation, not here)."""
+
+    starts_on = DateField(_l("From"), validators=[Optional()])
+    ends_on = DateField(_l("To (included)"), validators=[Optional()])
+    kind = SelectField(_l("Kind"), choices=PeriodKind.choices, validate_choice=False)
+    note = StringField(_l("Note"), render_kw={"maxlength": PERIOD_NOTE_LIMIT})
+
+
 class ProfileForm(FlaskForm):
     headline = StringField(
         _l("Headline"),
@@ -89,6 +108,9 @@ class ProfileForm(FlaskForm):
         validate_choice=False,
     )
     available_from = DateField(_l("Available from"), validators=[Optional()])
+    periods = FieldList(
+        FormField(PeriodRowForm), min_entries=EMPTY_PERIOD_ROWS, max_entries=MAX_PERIOD_ROWS
+    )
     daily_rate = amount_field(_l("Daily rate (€ excl. VAT)"))
     audience = audience_field(_l("Who may see my profile"))
     status = SelectField(
@@ -103,6 +125,8 @@ class ProfileForm(FlaskForm):
         super().__init__(*args, **kwargs)
         #: Errors about the competences as a whole, shown above the rows.
         self.skill_errors: list[str] = []
+        #: Errors about the calendar's periods, shown above their rows.
+        self.period_errors: list[str] = []
         self._daily_rate_cents: int | None = None
 
     @classmethod
@@ -110,6 +134,11 @@ class ProfileForm(FlaskForm):
         """The form filled from a stored profile, with empty rows to add competences."""
         rows = [{"name": ps.name, "level": str(ps.level)} for ps in profile.skills]
         rows += [{"name": "", "level": ""} for _ in range(EMPTY_ROWS)]
+        periods = [
+            {"starts_on": p.starts_on, "ends_on": p.ends_on, "kind": p.kind, "note": p.note}
+            for p in profile.current_periods
+        ]
+        periods += [{"kind": PeriodKind.UNAVAILABLE.value} for _ in range(EMPTY_PERIOD_ROWS)]
         data = {
             "headline": profile.headline,
             "bio": profile.bio,
@@ -120,6 +149,7 @@ class ProfileForm(FlaskForm):
             "department": profile.department or "",
             "availability": profile.availability,
             "available_from": profile.available_from,
+            "periods": periods,
             "daily_rate": cents_to_input(profile.daily_rate_cents),
             "audience": profile.audience,
             "status": profile.status,
@@ -152,6 +182,16 @@ class ProfileForm(FlaskForm):
             "department": self.department.data or None,
             "availability": self.availability.data,
             "available_from": self.available_from.data,
+            "availability_periods": [
+                {
+                    "starts_on": row.form.starts_on.data,
+                    "ends_on": row.form.ends_on.data,
+                    "kind": row.form.kind.data,
+                    "note": row.form.note.data or "",
+                }
+                for row in self.periods
+                if row.form.starts_on.data or row.form.ends_on.data
+            ],
             "daily_rate_cents": self._daily_rate_cents,
             "audience": self.audience.data,
             "status": self.status.data,
@@ -167,12 +207,14 @@ class ProfileForm(FlaskForm):
     def add_domain_errors(self, fields: dict[str, list[str]]) -> None:
         """Put the messages of a ValidationError beside the matching fields."""
         self.skill_errors.extend(str(m) for m in fields.get("skills", ()))
-        others = {key: messages for key, messages in fields.items() if key != "skills"}
+        self.period_errors.extend(str(m) for m in fields.get("availability_periods", ()))
+        apart = ("skills", "availability_periods")
+        others = {key: messages for key, messages in fields.items() if key not in apart}
         place_errors(self, others, FIELD_MAP)
 
     @property
     def has_errors(self) -> bool:
-        return bool(self.errors or self.skill_errors or self.form_errors)
+        return bool(self.errors or self.skill_errors or self.period_errors or self.form_errors)
 
 
 class ProfileFilterForm(FilterForm):

@@ -16,6 +16,7 @@ from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
 from marketplace.geo import departments_in, normalize_department
 from marketplace.profiles.models import (
+    AvailabilityPeriod,
     Profile,
     ProfileCertification,
     ProfileLanguage,
@@ -59,6 +60,14 @@ def update_profile(
             ProfileCertification(certification=certifications[fold(name)])
             for name in values["certifications"]
         ]
+    if "availability_periods" in values:
+        profile.availability_periods = [
+            AvailabilityPeriod(
+                starts_on=period.starts_on, ends_on=period.ends_on, kind=period.kind,
+                note=period.note,
+            )
+            for period in values["availability_periods"]
+        ]  # fmt: skip
     if "languages" in values:
         profile.languages = [
             ProfileLanguage(name=name, position=i) for i, name in enumerate(values["languages"])

@@ -51,6 +51,10 @@ def _profile_values(profile: ProfileRow) -> dict[str, Any]:
         "languages": profile.language_names,
         "availability": profile.availability,
         "available_from": profile.available_from,
+        "availability_periods": [
+            {"starts_on": p.starts_on, "ends_on": p.ends_on, "kind": p.kind, "note": p.note}
+            for p in profile.current_periods
+        ],
         "daily_rate_cents": profile.daily_rate_cents,
         "audience": profile.audience,
         "updated_at": profile.updated_at,
