@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from marketplace.profiles.models import Availability, PeriodKind
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from marketplace.profiles.models import Availability, AvailabilityPeriod, PeriodKind, Profile
+from marketplace.timeutil import to_paris, utcnow
 
 #: (starts_on, ends_on, kind) of a period, as read from the database.
 PeriodRow = tuple[date, date, str]
@@ -24,3 +28,28 @@ def availability_over(stated: str, periods: Iterable[PeriodRow], start: date, en
     if overlapping:
         return Availability.PARTIAL.value
     return stated
+
+
+def today() -> date:
+    """Today in Paris: the day periods are counted in."""
+    return to_paris(utcnow()).date()
+
+
+def availability_today(profile: Profile) -> str:
+    """What the profile's availability is today, periods included (the search facet's value)."""
+    day = today()
+    rows = [(p.starts_on, p.ends_on, p.kind) for p in profile.availability_periods]
+    return availability_over(profile.availability, rows, day, day)
+
+
+def profiles_changing_today(session: Session) -> list[int]:
+    """The profiles whose availability today differs from yesterday's by their periods: a
+    period starts today or ended yesterday (their search documents are then stale)."""
+    day = today()
+    yesterday = date.fromordinal(day.toordinal() - 1)
+    stmt = (
+        select(AvailabilityPeriod.profile_id)
+        .where(or_(AvailabilityPeriod.starts_on == day, AvailabilityPeriod.ends_on == yesterday))
+        .distinct()
+    )
+    return list(session.scalars(stmt))

@@ -219,3 +219,38 @@ def test_tender_suggestions_weigh_the_periods_over_the_start_of_the_work(app, ma
     }
     order = [s.candidate.profile_id for s in ranked]
     assert order == [free.profile.id, half.profile.id, away.profile.id]
+
+
+def _availability_facet(client) -> dict[str, int]:
+    body = client.get("/api/v1/profiles").get_json()
+    return {f["value"]: f["count"] for f in body["facets"]["availability"]}
+
+
+def test_the_availability_facet_counts_the_periods_of_today(app, client, make_user):
+    from sqlalchemy import insert
+
+    away = make_user(audience="public", availability="available")
+    make_user(audience="public", availability="available")
+    update_profile(SYSTEM, away.profile, {"availability_periods": [
+        {"starts_on": days(0), "ends_on": days(3), "kind": "unavailable"},
+    ]})  # fmt: skip
+    db.session.commit()
+    assert _availability_facet(client) == {"available": 1, "unavailable": 1}
+    found = client.get("/api/v1/profiles?availability=unavailable").get_json()["items"]
+    assert [p["id"] for p in found] == [away.profile.id]
+
+    # A period that begins today while nothing else changed (written the day before): the
+    # daily command re-indexes the profile.
+    later = make_user(audience="public", availability="available")
+    db.session.execute(insert(AvailabilityPeriod.__table__).values(
+        profile_id=later.profile.id, starts_on=today(), ends_on=today() + timedelta(days=2),
+        kind="part_time", note="",
+    ))  # fmt: skip
+    db.session.commit()
+    assert _availability_facet(client) == {"available": 2, "unavailable": 1}
+
+    result = app.test_cli_runner().invoke(args=["profiles", "refresh-availability"])
+
+    assert result.exit_code == 0, result.output
+    assert "2 profil(s) à réindexer." in result.output  # both periods begin today
+    assert _availability_facet(client) == {"available": 1, "partial": 1, "unavailable": 1}
