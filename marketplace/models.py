@@ -20,6 +20,7 @@ from marketplace.profiles.models import (
     Profile,
     ProfileCertification,
     ProfileLanguage,
+    ProfileReference,
     ProfileSkill,
 )
 from marketplace.search.changelog import SearchChange  # also registers the change-log listeners
@@ -62,6 +63,7 @@ __all__ = [
     "Profile",
     "ProfileCertification",
     "ProfileLanguage",
+    "ProfileReference",
     "ProfileSkill",
     "SearchChange",
     "Skill",

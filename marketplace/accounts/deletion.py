@@ -50,6 +50,7 @@ def delete_account(actor: Viewer, user: User, password: str) -> None:
         profile.certifications.clear()
         profile.languages.clear()
         profile.availability_periods.clear()
+        profile.references.clear()
     user.first_name, user.last_name = DELETED_FIRST_NAME, DELETED_LAST_NAME
     user.email = f"compte-supprime-{user.id}@essaim.invalid"
     user.password_hash = "!deleted$" + secrets.token_urlsafe(16)  # matches no password

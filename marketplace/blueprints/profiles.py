@@ -25,7 +25,7 @@ from marketplace.profiles.forms import (
     ProfileForm,
 )
 from marketplace.profiles.listing import list_profiles
-from marketplace.profiles.models import PeriodKind, Profile
+from marketplace.profiles.models import ClientType, PeriodKind, Profile
 from marketplace.profiles.operations import (
     ProfileFilters,
     get_profile,
@@ -95,6 +95,7 @@ def _calendar(profile: Profile) -> dict[str, Any]:
             for day in (monday + timedelta(days=n) for n in range(7))
         ],
         "labels_period": PeriodKind.labels(),
+        "labels_client": ClientType.labels(),
     }
 
 

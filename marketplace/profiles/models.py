@@ -42,6 +42,15 @@ class PeriodKind(LabelledEnum):
     PART_TIME = "part_time", _l("part-time")
 
 
+class ClientType(LabelledEnum):
+    """Who a reference's work was done for."""
+
+    PUBLIC = "public", _l("public buyer")
+    COMPANY = "company", _l("company")
+    ASSOCIATION = "association", _l("association")
+    INDIVIDUAL = "individual", _l("private individual")
+
+
 class Profile(Base):
     __tablename__ = "profiles"
     __table_args__ = (
@@ -93,6 +102,12 @@ class Profile(Base):
         "AvailabilityPeriod",
         cascade="all, delete-orphan",
         order_by="(AvailabilityPeriod.starts_on, AvailabilityPeriod.id)",
+        lazy="selectin",
+    )
+    references: Mapped[list[ProfileReference]] = relationship(
+        "ProfileReference",
+        cascade="all, delete-orphan",
+        order_by="(ProfileReference.position, ProfileReference.id)",
         lazy="selectin",
     )
     languages: Mapped[list[ProfileLanguage]] = relationship(
@@ -203,3 +218,27 @@ class AvailabilityPeriod(Base):
     #: unavailable or part_time.
     kind: Mapped[str] = mapped_column(String(12))
     note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ProfileReference(Base):
+    """A piece of past work the member writes about (title, client, year, what was done)."""
+
+    __tablename__ = "profile_references"
+    __table_args__ = (
+        CheckConstraint(in_clause("client_type", ClientType.values()), name="client_type"),
+        CheckConstraint("year BETWEEN 1950 AND 2100", name="year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
+    )
+    #: Order given by the person, for display.
+    position: Mapped[int] = mapped_column(SmallInteger, default=0)
+    title: Mapped[str] = mapped_column(String(160))
+    #: public, company, association or individual.
+    client_type: Mapped[str] = mapped_column(String(12))
+    year: Mapped[int] = mapped_column(SmallInteger)
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: An optional http(s) link to see the work.
+    link: Mapped[str | None] = mapped_column(String(500))

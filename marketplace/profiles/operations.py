@@ -20,6 +20,7 @@ from marketplace.profiles.models import (
     Profile,
     ProfileCertification,
     ProfileLanguage,
+    ProfileReference,
     ProfileSkill,
 )
 from marketplace.profiles.schemas import ProfileUpdate
@@ -67,6 +68,14 @@ def update_profile(
                 note=period.note,
             )
             for period in values["availability_periods"]
+        ]  # fmt: skip
+    if "references" in values:
+        profile.references = [
+            ProfileReference(
+                position=i, title=ref.title, client_type=ref.client_type, year=ref.year,
+                description=ref.description, link=ref.link,
+            )
+            for i, ref in enumerate(values["references"])
         ]  # fmt: skip
     if "languages" in values:
         profile.languages = [

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, ClassVar
+from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,7 +17,7 @@ from marketplace.audience import Audience
 from marketplace.caes.schemas import CaeRef, OptionalDepartment
 from marketplace.geo import DEPARTMENT_CODES, REGIONS, normalize_department
 from marketplace.ids import parse_id, small_number
-from marketplace.profiles.models import Availability, PeriodKind, ProfileStatus
+from marketplace.profiles.models import Availability, ClientType, PeriodKind, ProfileStatus
 from marketplace.schema import (
     DateOut,
     DateTimeOut,
@@ -36,7 +37,7 @@ from marketplace.schema import (
     unique_names,
 )
 from marketplace.skills.models import SkillLevel
-from marketplace.text import clean, fold
+from marketplace.text import clean, clean_multiline, fold
 from marketplace.timeutil import to_paris, utcnow
 
 MAX_SKILLS = 40
@@ -45,6 +46,9 @@ MAX_LANGUAGES = 10
 #: The longest name of a competence, a certification or a language.
 NAME_LIMIT = 120
 MAX_PERIODS = 20
+MAX_REFERENCES = 20
+REFERENCE_DESCRIPTION_LIMIT = 2000
+REFERENCE_LINK_LIMIT = 500
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 PERIOD_NOTE_LIMIT = 200
 #: A period ends at most this far ahead (a date further is a typing mistake).
@@ -187,6 +191,99 @@ Periods = Annotated[
 ]
 
 
+@dataclass(frozen=True)
+class Reference:
+    """One reference written by the member, once checked."""
+
+    title: str
+    client_type: str
+    year: int
+    description: str
+    link: str | None
+
+
+_REFERENCE_KEYS = {"title", "client_type", "year", "description", "link"}
+
+
+def _reference_text(item: dict[str, Any], key: str, limit: int, message: str) -> str:
+    value = item.get(key, "")
+    if not isinstance(value, str):
+        raise fail(_("Expected text."))
+    if len(value) > limit:  # counted as typed, as text() does
+        raise fail(message)
+    return clean_multiline(value) if key == "description" else clean(value)
+
+
+def _reference_link(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > REFERENCE_LINK_LIMIT:
+        raise fail(_("A reference's link must be a web address of at most 500 characters."))
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value.strip():
+        raise fail(_("A reference's link must start with https:// or http://."))
+    return value.strip()
+
+
+def _reference(item: Any, this_year: int) -> Reference:
+    if not isinstance(item, dict) or set(item) - _REFERENCE_KEYS:
+        raise fail(_("Give each reference as {title, client_type, year, description, link}."))
+    title = _reference_text(
+        item, "title", 160, _("A reference's title must be at most 160 characters.")
+    )
+    if not title:
+        raise fail(_("Each reference needs a title."))
+    client_type = item.get("client_type")
+    if not isinstance(client_type, str) or client_type not in ClientType.values():
+        raise fail(_("The client of a reference is public, company, association or individual."))
+    year = item.get("year")
+    if isinstance(year, bool) or not isinstance(year, int) or not 1950 <= year <= this_year:
+        raise fail(_("The year of a reference is between 1950 and this year."))
+    description = _reference_text(
+        item,
+        "description",
+        REFERENCE_DESCRIPTION_LIMIT,
+        _("A reference's description must be at most 2000 characters."),
+    )
+    return Reference(title, client_type, year, description, _reference_link(item.get("link")))
+
+
+def _references(value: Any) -> list[Reference]:
+    if not isinstance(value, list):
+        raise fail(_("Give a list of references (an empty list removes them all)."))
+    if len(value) > MAX_REFERENCES:
+        raise fail(_("At most %(n)d references.", n=MAX_REFERENCES))
+    this_year = to_paris(utcnow()).year
+    return [_reference(item, this_year) for item in value]
+
+
+#: The references the member writes, in their order (the list replaces the previous one).
+References = Annotated[
+    list[Reference],
+    BeforeValidator(_references),
+    WithJsonSchema(
+        {
+            "type": "array",
+            "maxItems": MAX_REFERENCES,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "title": {"type": "string", "minLength": 1, "maxLength": 160},
+                    "client_type": {"type": "string", "enum": list(ClientType.values())},
+                    "year": {"type": "integer", "minimum": 1950, "maximum": 2100},
+                    "description": {"type": "string", "maxLength": REFERENCE_DESCRIPTION_LIMIT},
+                    "link": {"type": ["string", "null"], "format": "uri", "maxLength": 500},
+                },
+                "required": ["title", "client_type", "year"],
+                "additionalProperties": False,
+            },
+            "description": "Past work written by the member; the list replaces the previous "
+            "one. A year in the future is refused (422).",
+        }
+    ),
+]
+
+
 _daily_rate = optional_cents(
     MAX_DAILY_RATE_CENTS, lambda: _("The daily rate must be between 0 and 10 000 €.")
 )
@@ -249,6 +346,7 @@ class ProfileUpdate(Schema):
     availability: AvailabilityIn = None
     available_from: OptionalDate = None
     availability_periods: Periods = None  # type: ignore[assignment]
+    references: References = None  # type: ignore[assignment]
     daily_rate_cents: DailyRate = None
     audience: choice(Audience) = None  # type: ignore[valid-type]
 
@@ -313,6 +411,14 @@ class AvailabilityPeriodOut(Output):
     note: str
 
 
+class ReferenceOut(Output):
+    title: str
+    client_type: choice(ClientType)  # type: ignore[valid-type]
+    year: int
+    description: str
+    link: str | None
+
+
 class Profile(Output):
     id: IdOut
     display_name: str
@@ -340,6 +446,7 @@ class Profile(Output):
             {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_DAILY_RATE_CENTS}
         ),
     ]
+    references: list[ReferenceOut] = Field(description="Past work written by the member.")
     audience: choice(Audience)  # type: ignore[valid-type]
     updated_at: DateTimeOut
     url: str = Field(json_schema_extra={"format": "uri"}, description="The HTML page.")

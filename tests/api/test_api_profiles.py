@@ -12,7 +12,8 @@ from marketplace.profiles.models import Profile
 PROFILE_KEYS = {
     "id", "display_name", "headline", "bio", "cae", "status", "city", "department", "region",
     "skills", "certifications", "languages", "availability", "available_from",
-    "daily_rate_cents", "audience", "updated_at", "url", "photo_url",
+    "daily_rate_cents", "audience", "updated_at", "url", "photo_url", "availability_periods",
+    "references",
 }  # fmt: skip
 LIST_ITEM_KEYS = PROFILE_KEYS | {"score", "highlights"}
 ME_KEYS = {
@@ -82,6 +83,8 @@ def test_profile_shape(client, make_cae, make_user):
         "audience": "public",
         "url": f"http://localhost/profils/{user.profile.id}",
         "photo_url": None,
+        "availability_periods": [],
+        "references": [],
     }
 
 

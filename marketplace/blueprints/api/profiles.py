@@ -56,6 +56,16 @@ def _profile_values(profile: ProfileRow) -> dict[str, Any]:
             for p in profile.current_periods
         ],
         "daily_rate_cents": profile.daily_rate_cents,
+        "references": [
+            {
+                "title": r.title,
+                "client_type": r.client_type,
+                "year": r.year,
+                "description": r.description,
+                "link": r.link,
+            }
+            for r in profile.references
+        ],
         "audience": profile.audience,
         "updated_at": profile.updated_at,
         "url": external_url("profiles.show", profile_id=profile.id),
