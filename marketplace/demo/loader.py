@@ -27,7 +27,7 @@ from marketplace.demo.generate import (
     PersonSpec,
     generate_people,
 )
-from marketplace.demo.photos import has_photo, portrait
+from marketplace.demo.photos import demo_references, has_photo, portrait
 from marketplace.demo.subcontracting import load_subcontracting
 from marketplace.demo.tenders import load_demo_tenders
 from marketplace.extensions import db
@@ -259,6 +259,7 @@ class _Loader:
         )
         new_profile_loaded(profile_of(user))
         data = dict(spec.profile)
+        data["references"] = demo_references(spec.email, spec.profile, utcnow().year)
         if spec.available_in_days is not None:
             data["available_from"] = utcnow().date() + timedelta(days=spec.available_in_days)
         update_profile(SYSTEM, profile_of(user), data)

@@ -1,4 +1,5 @@
-"""Demo profile photos: simple portraits drawn with Pillow (nothing downloaded, nobody real).
+"""Demo profile photos and references: simple portraits drawn with Pillow (nothing downloaded,
+nobody real), and a reference of past work written from the person's competences.
 
 Drawn from a seed, so a person gets the same portrait at every load; about two people in three
 get one, the others show their initials as a new member would.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import random
 import zlib
 from io import BytesIO
+from typing import Any
 
 from PIL import Image, ImageDraw
 
@@ -43,3 +45,27 @@ def portrait(seed: str) -> bytes:
     out = BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
+
+
+CLIENTS = ("public", "company", "association", "individual")
+SETTINGS = ("une commune", "une PME", "une association", "un particulier")
+
+
+def demo_references(email: str, profile: dict[str, Any], year: int) -> list[dict[str, Any]]:
+    """One reference for about half the people with competences, built from their first one."""
+    seed = zlib.crc32(email.encode())
+    skills = profile.get("skills") or []
+    if seed % 2 or not skills:
+        return []
+    which = seed % len(CLIENTS)
+    skill = skills[0]["name"]
+    return [
+        {
+            "title": f"{skill} pour {SETTINGS[which]}",
+            "client_type": CLIENTS[which],
+            "year": year - seed % 4,
+            "description": f"Mission menée de bout en bout\u00a0: {skill.lower()}, "
+            "du premier rendez-vous à la livraison.",
+            "link": None,
+        }
+    ]
