@@ -26,6 +26,7 @@ from marketplace.profiles.forms import (
 )
 from marketplace.profiles.listing import list_profiles
 from marketplace.profiles.models import ClientType, PeriodKind, Profile
+from marketplace.profiles.onboarding import checklist
 from marketplace.profiles.operations import (
     ProfileFilters,
     get_profile,
@@ -69,6 +70,8 @@ def show(profile_id: int):
     is_owner = current_user.is_authenticated and current_user.id == profile.user_id
 
     coordinated = [] if is_owner else coordinated_by(current_user)
+    collectives = collectives_of_person(current_user, profile.user_id)
+    steps = checklist(profile, len(collectives)) if is_owner else []
     return render_template(
         "profiles/show.html",
         profile=profile,
@@ -76,7 +79,8 @@ def show(profile_id: int):
         is_owner=is_owner,
         shows_audience=is_owner or current_user.manages(profile.cae_id),
         coordinated=coordinated,
-        collectives=collectives_of_person(current_user, profile.user_id),
+        collectives=collectives,
+        steps=steps if not all(step.done for step in steps) else [],
         **_calendar(profile),
     )
 
