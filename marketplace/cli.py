@@ -31,6 +31,7 @@ from marketplace.jobs.cli import jobs_cli
 from marketplace.maintenance import analyze
 from marketplace.members_import import ImportErrors, import_members
 from marketplace.notifications import send_digests
+from marketplace.profiles.cli import profiles_cli
 from marketplace.search.cli import register_search_cli
 from marketplace.tenders.cli import notify_due, tenders_cli
 from marketplace.text import clean, fold
@@ -295,6 +296,7 @@ def register_cli(app: Flask) -> None:
     groups = (caes_cli, users_cli, members_cli, demo_cli, notify_cli, collectives_cli, tenders_cli)
     for group in groups:
         app.cli.add_command(group)
+    app.cli.add_command(profiles_cli)
     register_search_cli(app)
     register_backup_cli(app)
     app.cli.add_command(jobs_cli)

@@ -31,6 +31,8 @@ ENV_VARIABLES: dict[str, type] = {
     "JOBS_POLL_SECONDS": float,
     "BOAMP_URL": str,
     "BOAMP_SKILLS_FILE": str,
+    "MEDIA_DIR": str,
+    "MEDIA_STORAGE": str,
 }
 
 #: BASE_URL when none is configured, in development only (what `make run` serves).
@@ -43,6 +45,10 @@ class Defaults:
     ENV = "development"
     DATABASE_URL: str | None = None  # SQLite file in instance/ when unset
     INDEX_DIR: str | None = None  # instance/search-index when unset
+    MEDIA_DIR: str | None = None  # instance/media when unset: uploaded files (profile photos)
+    #: "package.module:factory" called with the app's config, giving the file storage
+    #: (marketplace.storage.Storage); the folder MEDIA_DIR when unset.
+    MEDIA_STORAGE: str | None = None
     SECRET_KEY: str | None = None
     RATELIMIT_STORAGE_URL = "memory://"
     RATELIMIT_ENABLED = True
@@ -132,6 +138,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     values["RATELIMIT_STORAGE_URI"] = values["RATELIMIT_STORAGE_URL"]
     values["RATELIMIT_HEADERS_ENABLED"] = True
     values.setdefault("MAIL_DIR", str(Path(instance_path) / "mail"))
+    if not values.get("MEDIA_DIR"):
+        values["MEDIA_DIR"] = str(Path(instance_path) / "media")
     return values
 
 

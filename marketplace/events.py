@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 _KEY = "essaim_after_commit"
+_ROLLBACK_KEY = "essaim_after_rollback"
 
 signals = Namespace()
 #: A person deletes their account (sender: the User, still whole): each domain lets go of what
@@ -31,16 +32,26 @@ def on_commit(session: Session, callback: Callable[[], None]) -> None:
     session.info.setdefault(_KEY, []).append(callback)
 
 
+def on_rollback(session: Session, callback: Callable[[], None]) -> None:
+    """Call callback if session's current transaction is rolled back (undo what was done
+    outside the database, e.g. a stored file); drop it on commit."""
+    session.info.setdefault(_ROLLBACK_KEY, []).append(callback)
+
+
+def _run(callbacks: list[Callable[[], None]], when: str) -> None:
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:  # the transaction is over: report, never undo it
+            log.exception("%s callback failed", when)
+
+
 @event.listens_for(Session, "after_commit")
 def _run_callbacks(session: Session) -> None:
     if session.in_nested_transaction():  # a SAVEPOINT released: the real commit is still to come
         return
-    callbacks = session.info.pop(_KEY, [])
-    for callback in callbacks:
-        try:
-            callback()
-        except Exception:  # the commit is done: report, never undo it
-            log.exception("after-commit callback failed")
+    session.info.pop(_ROLLBACK_KEY, None)
+    _run(session.info.pop(_KEY, []), "after-commit")
 
 
 @event.listens_for(Session, "after_rollback")
@@ -48,3 +59,4 @@ def _drop_callbacks(session: Session) -> None:
     if session.in_nested_transaction():  # only a SAVEPOINT rolled back: the transaction goes on
         return
     session.info.pop(_KEY, None)
+    _run(session.info.pop(_ROLLBACK_KEY, []), "after-rollback")

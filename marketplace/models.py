@@ -17,7 +17,14 @@ from marketplace.conversations.models import Block, Conversation, Message, Parti
 from marketplace.health import HealthProbe
 from marketplace.jobs.models import OutboxMessage
 from marketplace.notifications.models import Notification, NotificationSetting
-from marketplace.profiles.models import Profile, ProfileCertification, ProfileLanguage, ProfileSkill
+from marketplace.profiles.models import (
+    AvailabilityPeriod,
+    Profile,
+    ProfileCertification,
+    ProfileLanguage,
+    ProfileReference,
+    ProfileSkill,
+)
 from marketplace.search.changelog import SearchChange  # also registers the change-log listeners
 from marketplace.search.concepts import SearchConcept
 from marketplace.search.misses import SearchMiss
@@ -41,6 +48,7 @@ from marketplace.tenders.models import (
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "AvailabilityPeriod",
     "Block",
     "Cae",
     "CaeApproval",
@@ -66,6 +74,7 @@ __all__ = [
     "Profile",
     "ProfileCertification",
     "ProfileLanguage",
+    "ProfileReference",
     "ProfileSkill",
     "Report",
     "SearchChange",

@@ -45,6 +45,7 @@ def world_config(database_url: str, folder: Path, **extra: Any) -> dict[str, Any
         "RATELIMIT_ENABLED": False,
         "MAIL_DIR": str(folder / "mail"),
         "INDEX_DIR": str(folder / "index"),
+        "MEDIA_DIR": str(folder / "media"),
         "SERVER_NAME": "localhost",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
@@ -103,8 +104,10 @@ def build_world() -> World:
     from marketplace.collectives import operations as co
     from marketplace.conversations import operations as conversations
     from marketplace.conversations import reports
+    from marketplace.demo.photos import portrait
     from marketplace.jobs.outbox import enqueue
     from marketplace.notifications.models import Notification
+    from marketplace.profiles.photos import LARGE, set_photo
     from marketplace.subcontracting.operations import create_offer, respond
     from marketplace.subcontracting.records import propose_subcontract
     from marketplace.tenders.invitations import invite as invite_to_tender
@@ -127,6 +130,7 @@ def build_world() -> World:
     u["joiner"] = _person(a, "Jade")
     u["invitee"] = _person(a, "Ivan")
     db.session.flush()
+    set_photo(SYSTEM, u["owner"].profile, portrait("olga@example.org"))
 
     collective = co.create_collective(u["coordinator"], {
         "name": "Charpentiers du Rhône", "description": "Entraide", "sector": "Bâtiment",
@@ -202,6 +206,7 @@ def build_world() -> World:
         conversation_id=conversation.id, message_id=message.id, report_id=report.id,
         tender_invitation_id=tender_invitation.id,
         concept_id=concept.id if concept else 0,
+        size=LARGE,
     )  # fmt: skip
     return w
 

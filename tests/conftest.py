@@ -90,6 +90,7 @@ def database_url(tmp_path_factory) -> str:
             "SECRET_KEY": "schema",
             "INDEX_DIR": str(folder / "index"),
             "MAIL_DIR": str(folder / "mail"),
+            "MEDIA_DIR": str(folder / "media"),
         }
     )
     with app.app_context():
@@ -125,6 +126,7 @@ def app_config(database_url, tmp_path) -> dict:
         "RATELIMIT_ENABLED": False,
         "MAIL_DIR": str(tmp_path / "mail"),
         "INDEX_DIR": str(tmp_path / "index"),
+        "MEDIA_DIR": str(tmp_path / "media"),
         "SERVER_NAME": "localhost",
         "BASE_URL": "http://localhost",  # every absolute link (mails, API url fields)
         # Cheap hashing keeps the suite fast; production uses scrypt (tested in test_passwords).

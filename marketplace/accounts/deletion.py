@@ -4,8 +4,8 @@ The account row and its profile row stay (subcontract records, tender teams, col
 decisions and histories point at them) but carry nothing personal any more: the name becomes
 "Compte supprimé", the e-mail an address that cannot receive mail, the password unusable, the
 account inactive (the visibility rule then hides whatever it still owns from everyone but its
-CAE's managers and admins). Tokens, notifications, competences and the profile's text are
-deleted; the person leaves their collectives (a last coordinator hands over to the longest-
+CAE's managers and admins). Tokens, notifications, competences, the profile's text and photo
+are deleted; the person leaves their collectives (a last coordinator hands over to the longest-
 standing member) and their open offers are closed. The other domains do their part on the
 signals of marketplace.events (account_deleting, then account_personal_data_deleting).
 """
@@ -49,6 +49,8 @@ def delete_account(actor: Viewer, user: User, password: str) -> None:
         profile.skills.clear()
         profile.certifications.clear()
         profile.languages.clear()
+        profile.availability_periods.clear()
+        profile.references.clear()
     user.first_name, user.last_name = DELETED_FIRST_NAME, DELETED_LAST_NAME
     user.email = f"compte-supprime-{user.id}@essaim.invalid"
     user.password_hash = "!deleted$" + secrets.token_urlsafe(16)  # matches no password

@@ -27,12 +27,14 @@ from marketplace.demo.generate import (
     PersonSpec,
     generate_people,
 )
+from marketplace.demo.photos import demo_references, has_photo, portrait
 from marketplace.demo.subcontracting import load_subcontracting
 from marketplace.demo.tenders import load_demo_tenders
 from marketplace.extensions import db
 from marketplace.members_import import new_profile_loaded
 from marketplace.profiles.models import profile_of
 from marketplace.profiles.operations import update_profile
+from marketplace.profiles.photos import set_photo
 from marketplace.skills.operations import get_or_create_certifications, get_or_create_skills
 from marketplace.text import fold
 from marketplace.timeutil import utcnow
@@ -258,8 +260,11 @@ class _Loader:
         )
         new_profile_loaded(profile_of(user))
         data = dict(spec.profile)
+        data["references"] = demo_references(spec.email, spec.profile, utcnow().year)
         if spec.available_in_days is not None:
             data["available_from"] = utcnow().date() + timedelta(days=spec.available_in_days)
         update_profile(SYSTEM, profile_of(user), data)
+        if has_photo(spec.email):
+            set_photo(SYSTEM, profile_of(user), portrait(spec.email))
         if spec.membership != "pending":
             self._decide(user, spec.membership)

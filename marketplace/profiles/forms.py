@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     FieldList,
@@ -24,8 +25,24 @@ from wtforms.validators import ValidationError as FieldError
 from marketplace import geo
 from marketplace.formatting import cents_to_input, parse_euros
 from marketplace.formfields import FilterForm, amount_field, audience_field, place_errors, text_area
-from marketplace.profiles.models import Availability, Profile, ProfileStatus
-from marketplace.profiles.schemas import MAX_SKILLS, NAME_LIMIT, ProfileUpdate
+from marketplace.profiles.models import (
+    Availability,
+    ClientType,
+    PeriodKind,
+    Profile,
+    ProfileStatus,
+)
+from marketplace.profiles.photos import ACCEPT
+from marketplace.profiles.schemas import (
+    MAX_PERIODS,
+    MAX_REFERENCES,
+    MAX_SKILLS,
+    NAME_LIMIT,
+    PERIOD_NOTE_LIMIT,
+    REFERENCE_DESCRIPTION_LIMIT,
+    REFERENCE_LINK_LIMIT,
+    ProfileUpdate,
+)
 from marketplace.schema import limit_of
 from marketplace.skills.models import SkillLevel
 
@@ -33,6 +50,12 @@ from marketplace.skills.models import SkillLevel
 EMPTY_ROWS = 3
 #: Never render more rows than this, whatever a crafted request asks for.
 MAX_ROWS = MAX_SKILLS + EMPTY_ROWS
+
+#: Empty period rows offered below the existing ones.
+EMPTY_PERIOD_ROWS = 2
+MAX_PERIOD_ROWS = MAX_PERIODS + EMPTY_PERIOD_ROWS
+#: Empty reference rows offered below the existing ones.
+EMPTY_REFERENCE_ROWS = 1
 
 #: Operation field name → form field name, where they differ.
 FIELD_MAP = {"daily_rate_cents": "daily_rate"}
@@ -69,6 +92,41 @@ class SkillRowForm(Form):
     level = SelectField(_l("Level"), choices=_level_choices, validate_choice=False)
 
 
+class PeriodRowForm(Form):
+    """One period of the calendar (checked by the operation, not here)."""
+
+    starts_on = DateField(_l("From"), validators=[Optional()])
+    ends_on = DateField(_l("To (included)"), validators=[Optional()])
+    kind = SelectField(_l("Kind"), choices=PeriodKind.choices, validate_choice=False)
+    note = StringField(_l("Note"), render_kw={"maxlength": PERIOD_NOTE_LIMIT})
+
+
+class ReferenceRowForm(Form):
+    """One reference (checked by the operation, not here)."""
+
+    title = StringField(_l("Title"), render_kw={"maxlength": 160})
+    client_type = SelectField(
+        _l("Kind of client"), choices=ClientType.choices, validate_choice=False
+    )
+    year = StringField(_l("Year"), render_kw={"inputmode": "numeric", "maxlength": 4})
+    description = TextAreaField(
+        _l("What you did"), render_kw={"rows": 3, "maxlength": REFERENCE_DESCRIPTION_LIMIT}
+    )
+    link = StringField(
+        _l("Link (optional)"), render_kw={"inputmode": "url", "maxlength": REFERENCE_LINK_LIMIT}
+    )
+
+    def reference_data(self) -> dict[str, Any]:
+        year = (self.year.data or "").strip()
+        return {
+            "title": self.title.data or "",
+            "client_type": self.client_type.data,
+            "year": int(year) if year.isdigit() else year,
+            "description": self.description.data or "",
+            "link": (self.link.data or "").strip() or None,
+        }
+
+
 class ProfileForm(FlaskForm):
     headline = StringField(
         _l("Headline"),
@@ -87,7 +145,15 @@ class ProfileForm(FlaskForm):
         validate_choice=False,
     )
     available_from = DateField(_l("Available from"), validators=[Optional()])
+    periods = FieldList(
+        FormField(PeriodRowForm), min_entries=EMPTY_PERIOD_ROWS, max_entries=MAX_PERIOD_ROWS
+    )
     daily_rate = amount_field(_l("Daily rate (€ excl. VAT)"))
+    references = FieldList(
+        FormField(ReferenceRowForm),
+        min_entries=EMPTY_REFERENCE_ROWS,
+        max_entries=MAX_REFERENCES + EMPTY_REFERENCE_ROWS,
+    )
     audience = audience_field(_l("Who may see my profile"))
     status = SelectField(
         _l("Status in my CAE"),
@@ -101,6 +167,10 @@ class ProfileForm(FlaskForm):
         super().__init__(*args, **kwargs)
         #: Errors about the competences as a whole, shown above the rows.
         self.skill_errors: list[str] = []
+        #: Errors about the calendar's periods, shown above their rows.
+        self.period_errors: list[str] = []
+        #: Errors about the references, shown above their rows.
+        self.reference_errors: list[str] = []
         self._daily_rate_cents: int | None = None
 
     @classmethod
@@ -108,6 +178,17 @@ class ProfileForm(FlaskForm):
         """The form filled from a stored profile, with empty rows to add competences."""
         rows = [{"name": ps.name, "level": str(ps.level)} for ps in profile.skills]
         rows += [{"name": "", "level": ""} for _ in range(EMPTY_ROWS)]
+        periods = [
+            {"starts_on": p.starts_on, "ends_on": p.ends_on, "kind": p.kind, "note": p.note}
+            for p in profile.current_periods
+        ]
+        periods += [{"kind": PeriodKind.UNAVAILABLE.value} for _ in range(EMPTY_PERIOD_ROWS)]
+        references: list[dict[str, Any]] = [
+            {"title": r.title, "client_type": r.client_type, "year": str(r.year),
+             "description": r.description, "link": r.link or ""}
+            for r in profile.references
+        ]  # fmt: skip
+        references += [{"client_type": ClientType.COMPANY.value}] * EMPTY_REFERENCE_ROWS
         data = {
             "headline": profile.headline,
             "bio": profile.bio,
@@ -118,6 +199,8 @@ class ProfileForm(FlaskForm):
             "department": profile.department or "",
             "availability": profile.availability,
             "available_from": profile.available_from,
+            "periods": periods,
+            "references": references,
             "daily_rate": cents_to_input(profile.daily_rate_cents),
             "audience": profile.audience,
             # A proposed status stays proposed when the rest of the profile is saved.
@@ -151,6 +234,29 @@ class ProfileForm(FlaskForm):
             "department": self.department.data or None,
             "availability": self.availability.data,
             "available_from": self.available_from.data,
+            "availability_periods": [
+                {
+                    "starts_on": row.form.starts_on.data,
+                    "ends_on": row.form.ends_on.data,
+                    "kind": row.form.kind.data,
+                    "note": row.form.note.data or "",
+                }
+                for row in self.periods
+                if row.form.starts_on.data or row.form.ends_on.data
+            ],
+            "references": [
+                row.form.reference_data()
+                for row in self.references
+                if any(
+                    (field.data or "").strip()
+                    for field in (
+                        row.form.title,
+                        row.form.year,
+                        row.form.description,
+                        row.form.link,
+                    )
+                )
+            ],
             "daily_rate_cents": self._daily_rate_cents,
             "audience": self.audience.data,
             "status": self.status.data,
@@ -166,12 +272,21 @@ class ProfileForm(FlaskForm):
     def add_domain_errors(self, fields: dict[str, list[str]]) -> None:
         """Put the messages of a ValidationError beside the matching fields."""
         self.skill_errors.extend(str(m) for m in fields.get("skills", ()))
-        others = {key: messages for key, messages in fields.items() if key != "skills"}
+        self.period_errors.extend(str(m) for m in fields.get("availability_periods", ()))
+        self.reference_errors.extend(str(m) for m in fields.get("references", ()))
+        apart = ("skills", "availability_periods", "references")
+        others = {key: messages for key, messages in fields.items() if key not in apart}
         place_errors(self, others, FIELD_MAP)
 
     @property
     def has_errors(self) -> bool:
-        return bool(self.errors or self.skill_errors or self.form_errors)
+        return bool(
+            self.errors
+            or self.skill_errors
+            or self.period_errors
+            or self.reference_errors
+            or self.form_errors
+        )
 
 
 class ProfileFilterForm(FilterForm):
@@ -205,3 +320,14 @@ class ProfileFilterForm(FilterForm):
             "status": self.chosen(self.status),
             "availability": self.chosen(self.availability),
         }
+
+
+class PhotoForm(FlaskForm):
+    """Send a profile photo (multipart); the image itself is checked by profiles.photos."""
+
+    photo = FileField(
+        _l("Photo"),
+        validators=[FileRequired(_l("Choose a photo to send (JPEG, PNG or WebP)."))],
+        render_kw={"accept": ACCEPT},
+    )
+    send_photo = SubmitField(_l("Send the photo"))

@@ -14,7 +14,7 @@ from marketplace.dbtypes import UTCDateTime, in_clause
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 from marketplace.geo import region_of
-from marketplace.timeutil import utcnow
+from marketplace.timeutil import to_paris, utcnow
 
 if TYPE_CHECKING:
     from marketplace.accounts.models import User
@@ -33,6 +33,22 @@ class Availability(LabelledEnum):
     AVAILABLE = "available", _l("available")
     PARTIAL = "partial", _l("partly available")
     UNAVAILABLE = "unavailable", _l("unavailable")
+
+
+class PeriodKind(LabelledEnum):
+    """A period of a profile's calendar: away, or working part-time only."""
+
+    UNAVAILABLE = "unavailable", _l("unavailable")
+    PART_TIME = "part_time", _l("part-time")
+
+
+class ClientType(LabelledEnum):
+    """Who a reference's work was done for."""
+
+    PUBLIC = "public", _l("public buyer")
+    COMPANY = "company", _l("company")
+    ASSOCIATION = "association", _l("association")
+    INDIVIDUAL = "individual", _l("private individual")
 
 
 class Profile(Base):
@@ -76,6 +92,8 @@ class Profile(Base):
     daily_rate_cents: Mapped[int | None] = mapped_column(Integer)
     #: Who may see the profile: cae, network or public.
     audience: Mapped[str] = mapped_column(String(8), default="network", index=True)
+    #: The current photo's version (a random token in its URL and storage keys); null: no photo.
+    photo_version: Mapped[str | None] = mapped_column(String(24))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -90,6 +108,18 @@ class Profile(Base):
     )
     certifications: Mapped[list[ProfileCertification]] = relationship(
         "ProfileCertification", cascade="all, delete-orphan", lazy="selectin"
+    )
+    availability_periods: Mapped[list[AvailabilityPeriod]] = relationship(
+        "AvailabilityPeriod",
+        cascade="all, delete-orphan",
+        order_by="(AvailabilityPeriod.starts_on, AvailabilityPeriod.id)",
+        lazy="selectin",
+    )
+    references: Mapped[list[ProfileReference]] = relationship(
+        "ProfileReference",
+        cascade="all, delete-orphan",
+        order_by="(ProfileReference.position, ProfileReference.id)",
+        lazy="selectin",
     )
     languages: Mapped[list[ProfileLanguage]] = relationship(
         "ProfileLanguage",
@@ -113,6 +143,12 @@ class Profile(Base):
     @property
     def certification_names(self) -> list[str]:
         return sorted((pc.certification.name for pc in self.certifications), key=str.casefold)
+
+    @property
+    def current_periods(self) -> list[AvailabilityPeriod]:
+        """The periods not yet over (Paris day), in date order."""
+        today = to_paris(utcnow()).date()
+        return [p for p in self.availability_periods if p.ends_on >= today]
 
     @property
     def language_names(self) -> list[str]:
@@ -172,3 +208,48 @@ class ProfileLanguage(Base):
     )
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     position: Mapped[int] = mapped_column(SmallInteger, default=0)
+
+
+class AvailabilityPeriod(Base):
+    """A period when the person is unavailable or part-time ("indisponible du 3 au 21 février")."""
+
+    __tablename__ = "profile_availability_periods"
+    __table_args__ = (
+        CheckConstraint(in_clause("kind", PeriodKind.values()), name="kind"),
+        CheckConstraint("ends_on >= starts_on", name="dates"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
+    )
+    #: First and last day of the period, both included.
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    #: unavailable or part_time.
+    kind: Mapped[str] = mapped_column(String(12))
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ProfileReference(Base):
+    """A piece of past work the member writes about (title, client, year, what was done)."""
+
+    __tablename__ = "profile_references"
+    __table_args__ = (
+        CheckConstraint(in_clause("client_type", ClientType.values()), name="client_type"),
+        CheckConstraint("year BETWEEN 1950 AND 2100", name="year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
+    )
+    #: Order given by the person, for display.
+    position: Mapped[int] = mapped_column(SmallInteger, default=0)
+    title: Mapped[str] = mapped_column(String(160))
+    #: public, company, association or individual.
+    client_type: Mapped[str] = mapped_column(String(12))
+    year: Mapped[int] = mapped_column(SmallInteger)
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: An optional http(s) link to see the work.
+    link: Mapped[str | None] = mapped_column(String(500))

@@ -17,9 +17,11 @@ from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
 from marketplace.geo import departments_in, normalize_department
 from marketplace.profiles.models import (
+    AvailabilityPeriod,
     Profile,
     ProfileCertification,
     ProfileLanguage,
+    ProfileReference,
     ProfileSkill,
 )
 from marketplace.profiles.schemas import ProfileUpdate
@@ -62,6 +64,22 @@ def update_profile(
             ProfileCertification(certification=certifications[fold(name)])
             for name in values["certifications"]
         ]
+    if "availability_periods" in values:
+        profile.availability_periods = [
+            AvailabilityPeriod(
+                starts_on=period.starts_on, ends_on=period.ends_on, kind=period.kind,
+                note=period.note,
+            )
+            for period in values["availability_periods"]
+        ]  # fmt: skip
+    if "references" in values:
+        profile.references = [
+            ProfileReference(
+                position=i, title=ref.title, client_type=ref.client_type, year=ref.year,
+                description=ref.description, link=ref.link,
+            )
+            for i, ref in enumerate(values["references"])
+        ]  # fmt: skip
     if "languages" in values:
         profile.languages = [
             ProfileLanguage(name=name, position=i) for i, name in enumerate(values["languages"])

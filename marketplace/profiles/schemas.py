@@ -3,7 +3,11 @@ the demo), the filters of the list, and what the API answers."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, ClassVar
+from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,7 +17,7 @@ from marketplace.audience import Audience
 from marketplace.caes.schemas import CaeRef, OptionalDepartment
 from marketplace.geo import DEPARTMENT_CODES, REGIONS, normalize_department
 from marketplace.ids import parse_id, small_number
-from marketplace.profiles.models import Availability, ProfileStatus
+from marketplace.profiles.models import Availability, ClientType, PeriodKind, ProfileStatus
 from marketplace.schema import (
     DateOut,
     DateTimeOut,
@@ -33,13 +37,22 @@ from marketplace.schema import (
     unique_names,
 )
 from marketplace.skills.models import SkillLevel
-from marketplace.text import clean, fold
+from marketplace.text import clean, clean_multiline, fold
+from marketplace.timeutil import to_paris, utcnow
 
 MAX_SKILLS = 40
 MAX_CERTIFICATIONS = 20
 MAX_LANGUAGES = 10
 #: The longest name of a competence, a certification or a language.
 NAME_LIMIT = 120
+MAX_PERIODS = 20
+MAX_REFERENCES = 20
+REFERENCE_DESCRIPTION_LIMIT = 2000
+REFERENCE_LINK_LIMIT = 500
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+PERIOD_NOTE_LIMIT = 200
+#: A period ends at most this far ahead (a date further is a typing mistake).
+MAX_PERIOD_AHEAD_DAYS = 2 * 366
 MAX_DAILY_RATE_CENTS = 1_000_000  # 10 000 € a day: anything above is a typing mistake
 #: Longer values of a text filter are cut (nothing that long can match).
 
@@ -95,6 +108,180 @@ def _skills(value: Any) -> list[tuple[str, int]]:
     if len(result) > MAX_SKILLS:
         raise fail(_("At most %(n)d competences.", n=MAX_SKILLS))
     return list(result.values())
+
+
+@dataclass(frozen=True)
+class Period:
+    """One period of the calendar, once checked."""
+
+    starts_on: date
+    ends_on: date
+    kind: str
+    note: str
+
+
+def _period_date(item: dict[str, Any], key: str) -> date:
+    value = item.get(key)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise fail(_("Each period needs a start and an end date (YYYY-MM-DD)."))
+
+
+def _period(item: Any, today: date) -> Period:
+    if not isinstance(item, dict) or set(item) - {"starts_on", "ends_on", "kind", "note"}:
+        raise fail(_("Give each period as {starts_on, ends_on, kind, note}."))
+    starts_on, ends_on = _period_date(item, "starts_on"), _period_date(item, "ends_on")
+    if ends_on < starts_on:
+        raise fail(_("A period cannot end before it starts."))
+    if ends_on < today:
+        raise fail(_("A period cannot be entirely in the past."))
+    if ends_on > today + timedelta(days=MAX_PERIOD_AHEAD_DAYS):
+        raise fail(_("A period must end within the next two years."))
+    kind = item.get("kind")
+    if not isinstance(kind, str) or kind not in PeriodKind.values():
+        raise fail(_("The kind of a period is unavailable or part_time."))
+    note = item.get("note", "")
+    if not isinstance(note, str):
+        raise fail(_("The note of a period must be text."))
+    if len(note) > PERIOD_NOTE_LIMIT:  # counted as typed, as text() does
+        raise fail(_("A period's note must be at most %(n)d characters.", n=PERIOD_NOTE_LIMIT))
+    return Period(max(starts_on, today), ends_on, kind, clean(note))
+
+
+def _periods(value: Any) -> list[Period]:
+    """The periods, in date order; a period that started before today starts today."""
+    if not isinstance(value, list):
+        raise fail(_("Give a list of periods (an empty list removes them all)."))
+    if len(value) > MAX_PERIODS:
+        raise fail(_("At most %(n)d periods.", n=MAX_PERIODS))
+    today = to_paris(utcnow()).date()
+    return sorted((_period(item, today) for item in value), key=lambda p: (p.starts_on, p.ends_on))
+
+
+_PERIOD_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "starts_on": {"type": "string", "format": "date"},
+        "ends_on": {"type": "string", "format": "date"},
+        "kind": {"type": "string", "enum": list(PeriodKind.values())},
+        "note": {"type": "string", "maxLength": PERIOD_NOTE_LIMIT},
+    },
+    "required": ["starts_on", "ends_on", "kind"],
+    "additionalProperties": False,
+}
+#: The calendar's periods (the whole list is replaced), each {starts_on, ends_on, kind, note}.
+Periods = Annotated[
+    list[Period],
+    BeforeValidator(_periods),
+    WithJsonSchema(
+        {
+            "type": "array",
+            "items": _PERIOD_SCHEMA,
+            "maxItems": MAX_PERIODS,
+            "description": "Periods of unavailability or part-time work, days included; the "
+            "list replaces the previous one. A period entirely in the past, or ending before it "
+            "starts, is refused (422).",
+        }
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One reference written by the member, once checked."""
+
+    title: str
+    client_type: str
+    year: int
+    description: str
+    link: str | None
+
+
+_REFERENCE_KEYS = {"title", "client_type", "year", "description", "link"}
+
+
+def _reference_text(item: dict[str, Any], key: str, limit: int, message: str) -> str:
+    value = item.get(key, "")
+    if not isinstance(value, str):
+        raise fail(_("Expected text."))
+    if len(value) > limit:  # counted as typed, as text() does
+        raise fail(message)
+    return clean_multiline(value) if key == "description" else clean(value)
+
+
+def _reference_link(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > REFERENCE_LINK_LIMIT:
+        raise fail(_("A reference's link must be a web address of at most 500 characters."))
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value.strip():
+        raise fail(_("A reference's link must start with https:// or http://."))
+    return value.strip()
+
+
+def _reference(item: Any, this_year: int) -> Reference:
+    if not isinstance(item, dict) or set(item) - _REFERENCE_KEYS:
+        raise fail(_("Give each reference as {title, client_type, year, description, link}."))
+    title = _reference_text(
+        item, "title", 160, _("A reference's title must be at most 160 characters.")
+    )
+    if not title:
+        raise fail(_("Each reference needs a title."))
+    client_type = item.get("client_type")
+    if not isinstance(client_type, str) or client_type not in ClientType.values():
+        raise fail(_("The client of a reference is public, company, association or individual."))
+    year = item.get("year")
+    if isinstance(year, bool) or not isinstance(year, int) or not 1950 <= year <= this_year:
+        raise fail(_("The year of a reference is between 1950 and this year."))
+    description = _reference_text(
+        item,
+        "description",
+        REFERENCE_DESCRIPTION_LIMIT,
+        _("A reference's description must be at most 2000 characters."),
+    )
+    return Reference(title, client_type, year, description, _reference_link(item.get("link")))
+
+
+def _references(value: Any) -> list[Reference]:
+    if not isinstance(value, list):
+        raise fail(_("Give a list of references (an empty list removes them all)."))
+    if len(value) > MAX_REFERENCES:
+        raise fail(_("At most %(n)d references.", n=MAX_REFERENCES))
+    this_year = to_paris(utcnow()).year
+    return [_reference(item, this_year) for item in value]
+
+
+#: The references the member writes, in their order (the list replaces the previous one).
+References = Annotated[
+    list[Reference],
+    BeforeValidator(_references),
+    WithJsonSchema(
+        {
+            "type": "array",
+            "maxItems": MAX_REFERENCES,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "title": {"type": "string", "minLength": 1, "maxLength": 160},
+                    "client_type": {"type": "string", "enum": list(ClientType.values())},
+                    "year": {"type": "integer", "minimum": 1950, "maximum": 2100},
+                    "description": {"type": "string", "maxLength": REFERENCE_DESCRIPTION_LIMIT},
+                    "link": {"type": ["string", "null"], "format": "uri", "maxLength": 500},
+                },
+                "required": ["title", "client_type", "year"],
+                "additionalProperties": False,
+            },
+            "description": "Past work written by the member; the list replaces the previous "
+            "one. A year in the future is refused (422).",
+        }
+    ),
+]
 
 
 _daily_rate = optional_cents(
@@ -158,6 +345,8 @@ class ProfileUpdate(Schema):
     languages: _names(MAX_LANGUAGES) = None  # type: ignore[valid-type]
     availability: AvailabilityIn = None
     available_from: OptionalDate = None
+    availability_periods: Periods = None  # type: ignore[assignment]
+    references: References = None  # type: ignore[assignment]
     daily_rate_cents: DailyRate = None
     audience: choice(Audience) = None  # type: ignore[valid-type]
 
@@ -215,6 +404,21 @@ class ProfileSkill(Output):
     level: int = Field(ge=1, le=4)
 
 
+class AvailabilityPeriodOut(Output):
+    starts_on: DateOut
+    ends_on: DateOut
+    kind: choice(PeriodKind)  # type: ignore[valid-type]
+    note: str
+
+
+class ReferenceOut(Output):
+    title: str
+    client_type: choice(ClientType)  # type: ignore[valid-type]
+    year: int
+    description: str
+    link: str | None
+
+
 class Profile(Output):
     id: IdOut
     display_name: str
@@ -240,15 +444,25 @@ class Profile(Output):
     languages: list[str]
     availability: Annotated[str, WithJsonSchema(AVAILABILITY_OUT)]
     available_from: DateOut | None
+    availability_periods: list[AvailabilityPeriodOut] = Field(
+        description="Current and coming periods of unavailability or part-time work."
+    )
     daily_rate_cents: Annotated[
         int | None,
         WithJsonSchema(
             {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_DAILY_RATE_CENTS}
         ),
     ]
+    references: list[ReferenceOut] = Field(description="Past work written by the member.")
     audience: choice(Audience)  # type: ignore[valid-type]
     updated_at: DateTimeOut
     url: str = Field(json_schema_extra={"format": "uri"}, description="The HTML page.")
+    photo_url: Annotated[
+        str | None, WithJsonSchema({"type": ["string", "null"], "format": "uri"})
+    ] = Field(
+        description="The photo (320×320 JPEG), served like the page to readers who may see the "
+        "profile (browser session); null when there is none.",
+    )
 
 
 def _profile_then_extra(schema: dict[str, Any]) -> None:

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session, lazyload
 from whoosh import fields
 
 from marketplace.accounts.models import User
+from marketplace.profiles.availability import availability_today
 from marketplace.profiles.models import (
+    AvailabilityPeriod,
     Profile,
     ProfileCertification,
     ProfileLanguage,
@@ -57,7 +59,8 @@ FIELDS: dict[str, fields.FieldType] = {
 
 
 def load(session: Session, ids: Sequence[int]) -> dict[int, Profile]:
-    """The profiles with these ids, their owner, CAE, skills and certifications (4 queries)."""
+    """The profiles with these ids, their owner, CAE, skills, certifications and availability
+    periods (5 queries)."""
     stmt = select(Profile).where(Profile.id.in_(list(ids))).options(lazyload(Profile.languages))
     return {p.id: p for p in session.scalars(stmt).unique()}
 
@@ -79,6 +82,7 @@ def to_document(profile: Profile) -> dict[str, Any]:
     exact += [(EXACT_WEIGHTS[part], value) for part, value in plain.items()]
     skill_keys = [ps.skill.key for ps in profile.skills]
     region = profile.region
+    availability = availability_today(profile)
     return {
         **owner_fields(user, profile.audience, profile.updated_at),
         "text": sections(text),
@@ -86,14 +90,14 @@ def to_document(profile: Profile) -> dict[str, Any]:
         "department": profile.department,
         "region": region,
         "status": profile.status,
-        "availability": profile.availability,
+        "availability": availability,
         "skill": ",".join(k.replace(",", " ") for k in skill_keys) or None,
         "facets": {
             "region": region,
             "department": profile.department,
             "cae": user.cae_id,
             "status": profile.status,
-            "availability": profile.availability,
+            "availability": availability,
             "skill": skill_keys,
         },
     }
@@ -159,6 +163,7 @@ PROFILE = register_rows(
         column_watch(ProfileSkill, NAME, "profile_id"),
         column_watch(ProfileCertification, NAME, "profile_id"),
         column_watch(ProfileLanguage, NAME, "profile_id"),
+        column_watch(AvailabilityPeriod, NAME, "profile_id"),
         Watch(User, NAME, _profile_ids_of_users, OWNER_ATTRIBUTES | {"first_name", "last_name"}),
     ],
 )

@@ -1,7 +1,8 @@
 """Who could take each lot, and the smallest set of people who would complete the team.
 
 A constant number of queries whatever the number of candidates: who holds the tender's skills
-(ProfileSkill by skill id), then those people by primary key, then their CAEs' names; everything
+(ProfileSkill by skill id), their availability periods over the first days of the work, then
+those people by primary key, then their CAEs' names; everything
 is ranked in Python.
 """
 
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -17,13 +20,17 @@ from marketplace.actors import Viewer
 from marketplace.caes.models import Cae
 from marketplace.extensions import db
 from marketplace.geo import region_of
-from marketplace.profiles.models import Profile, ProfileSkill
+from marketplace.profiles.availability import PeriodRow, availability_over
+from marketplace.profiles.models import AvailabilityPeriod, Profile, ProfileSkill
 from marketplace.tenders.models import Tender
+from marketplace.timeutil import to_paris, utcnow
 from marketplace.visibility import profile_row_predicate
 
 AVAILABILITY_WEIGHT = {"available": 1.0, "partial": 0.5, "unavailable": 0.0}
 #: How much each criterion weighs in the score (0 to 100).
 WEIGHTS = {"coverage": 60, "level": 20, "availability": 10, "nearness": 10}
+#: Days after the deadline over which availability periods count (the start of the work).
+WORK_WINDOW_DAYS = 30
 
 
 @dataclass
@@ -50,6 +57,34 @@ class Candidate:
 
     def nearness(self, tender: Tender) -> float:
         return self.near
+
+
+def _periods_of(profile_ids: Any, start: date, end: date) -> dict[int, list[PeriodRow]]:
+    """The availability periods of these profiles that fall between start and end (one query)."""
+    found: dict[int, list[PeriodRow]] = {}
+    rows = db.session.connection().execute(
+        select(
+            AvailabilityPeriod.profile_id,
+            AvailabilityPeriod.starts_on,
+            AvailabilityPeriod.ends_on,
+            AvailabilityPeriod.kind,
+        ).where(
+            AvailabilityPeriod.profile_id.in_(profile_ids),
+            AvailabilityPeriod.ends_on >= start,
+            AvailabilityPeriod.starts_on <= end,
+        )
+    )
+    for profile_id, starts_on, ends_on, kind in rows:
+        found.setdefault(profile_id, []).append((starts_on, ends_on, kind))
+    return found
+
+
+def work_window(tender: Tender) -> tuple[date, date]:
+    """The days over which a candidate's availability counts: from the deadline (or today, if
+    later) for WORK_WINDOW_DAYS, when the work of a won tender would start."""
+    today = to_paris(utcnow()).date()
+    first = max(to_paris(tender.deadline).date(), today) if tender.deadline else today
+    return first, first + timedelta(days=WORK_WINDOW_DAYS)
 
 
 def _nearness(department: str | None, tender_department: str | None, region: str | None):
@@ -102,6 +137,8 @@ def _candidates(viewer: Viewer, tender: Tender, skill_ids: set[int]) -> dict[int
     found: dict[int, Candidate] = {}
     if not holdings:
         return found
+    start, end = work_window(tender)
+    periods = _periods_of(held.with_only_columns(ProfileSkill.profile_id), start, end)
     people = (
         select(
             Profile.id,
@@ -132,7 +169,7 @@ def _candidates(viewer: Viewer, tender: Tender, skill_ids: set[int]) -> dict[int
             cae_id=cae_id,
             cae_name=None,
             department=department,
-            availability=availability,
+            availability=availability_over(availability, periods.get(profile_id, ()), start, end),
             levels=holdings[profile_id],
             near=_nearness(department, tender.department, region),
         )

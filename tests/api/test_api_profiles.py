@@ -14,7 +14,8 @@ PROFILE_KEYS = {
     "id", "display_name", "headline", "bio", "cae", "status", "status_proposed", "city",
     "department", "region",
     "skills", "certifications", "languages", "availability", "available_from",
-    "daily_rate_cents", "audience", "updated_at", "url",
+    "daily_rate_cents", "audience", "updated_at", "url", "photo_url", "availability_periods",
+    "references",
 }  # fmt: skip
 LIST_ITEM_KEYS = PROFILE_KEYS | {"score", "highlights"}
 ME_KEYS = {
@@ -84,6 +85,9 @@ def test_profile_shape(client, make_cae, make_user):
         "daily_rate_cents": 45000,
         "audience": "public",
         "url": f"http://localhost/profils/{user.profile.id}",
+        "photo_url": None,
+        "availability_periods": [],
+        "references": [],
     }
 
 

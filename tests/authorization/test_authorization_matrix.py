@@ -106,6 +106,7 @@ def bodies(world) -> dict[str, dict]:
 # "METHOD endpoint": answers for anonymous, pending, other_cae, same_cae, owner, coordinator,
 # manager, admin. "login" is a redirect to the sign-in page, "302" any other redirect.
 MATRIX: dict[str, str] = {
+    "DELETE api.delete_my_profile_photo": "401 204 204 204 204 204 204 204",
     "DELETE api.remove_member": "401 404 404 403 403 200 403 403",
     "GET accounts.export": "login 200 200 200 200 200 200 200",
     "GET accounts.settings": "login 200 200 200 200 200 200 200",
@@ -176,6 +177,7 @@ MATRIX: dict[str, str] = {
     "GET offers.new": "login 200 200 200 200 200 200 200",
     "GET offers.show": "404 404 404 200 200 200 200 200",
     "GET profiles.edit": "login 200 200 200 200 200 200 200",
+    "GET profiles.photo": "404 404 404 302 302 302 302 302",
     "GET profiles.index": "200 200 200 200 200 200 200 200",
     "GET profiles.show": "404 404 404 200 200 200 200 200",
     "GET search.index": "200 200 200 200 200 200 200 200",
@@ -273,7 +275,9 @@ MATRIX: dict[str, str] = {
     "POST offers.close": "login 404 404 403 302 403 403 403",
     "POST offers.new": "login 422 302 302 302 302 302 302",
     "POST offers.post_response": "login 404 404 302 422 302 302 302",
+    "POST profiles.delete_photo": "login 302 302 302 302 302 302 302",
     "POST profiles.edit": "login 422 422 422 422 422 422 422",
+    "POST profiles.upload_photo": "login 422 422 422 422 422 422 422",
     "POST subcontracts.move": "login 404 404 404 302 404 409 409",
     "POST subcontracts.new": "login 422 422 422 422 422 422 422",
     "POST tender_invitations.answer": "login 404 404 404 303 404 404 404",
@@ -287,6 +291,7 @@ MATRIX: dict[str, str] = {
     "POST tenders.share": "login 404 404 403 303 403 403 403",
     "POST tenders.status": "login 404 404 403 303 403 403 403",
     "POST tenders.team": "login 404 404 403 302 403 403 403",
+    "PUT api.put_my_profile_photo": "401 422 422 422 422 422 422 422",
 }  # fmt: skip
 
 

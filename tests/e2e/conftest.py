@@ -109,6 +109,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
             "DATABASE_URL": "sqlite:///" + str(folder / "essaim.sqlite3"),
             "INDEX_DIR": str(folder / "index"),
             "MAIL_DIR": str(folder / "mail"),
+            "MEDIA_DIR": str(folder / "media"),
             "SECRET_KEY": "end-to-end-tests-only",
             "RATELIMIT_ENABLED": False,
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",

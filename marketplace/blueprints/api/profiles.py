@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,6 +22,7 @@ from marketplace.links import external_url
 from marketplace.profiles.finder import Hit, search_profiles
 from marketplace.profiles.models import Profile as ProfileRow
 from marketplace.profiles.operations import ProfileFilters, get_profile, update_profile
+from marketplace.profiles.photos import LARGE, MAX_BYTES, remove_photo, set_photo
 from marketplace.profiles.schemas import (
     Profile,
     ProfileList,
@@ -57,11 +59,35 @@ def _profile_values(profile: ProfileRow) -> dict[str, Any]:
         "languages": profile.language_names,
         "availability": profile.availability,
         "available_from": profile.available_from,
+        "availability_periods": [
+            {"starts_on": p.starts_on, "ends_on": p.ends_on, "kind": p.kind, "note": p.note}
+            for p in profile.current_periods
+        ],
         "daily_rate_cents": profile.daily_rate_cents,
+        "references": [
+            {
+                "title": r.title,
+                "client_type": r.client_type,
+                "year": r.year,
+                "description": r.description,
+                "link": r.link,
+            }
+            for r in profile.references
+        ],
         "audience": profile.audience,
         "updated_at": profile.updated_at,
         "url": external_url("profiles.show", profile_id=profile.id),
+        "photo_url": photo_url(profile),
     }
+
+
+def photo_url(profile: ProfileRow) -> str | None:
+    """The address of the profile's current photo (large size), or None."""
+    if profile.photo_version is None:
+        return None
+    return external_url(
+        "profiles.photo", profile_id=profile.id, size=LARGE, v=profile.photo_version
+    )
 
 
 def profile_json(profile: ProfileRow) -> dict[str, Any]:
@@ -140,3 +166,43 @@ def update_my_profile(body: ProfileUpdate) -> Any:
     if user.profile is None:
         raise NotFound(_("This profile does not exist or is not visible to you."))
     return profile_json(update_profile(user, user.profile, body))
+
+
+def _my_profile(user: User) -> ProfileRow:
+    if user.profile is None:
+        raise NotFound(_("This profile does not exist or is not visible to you."))
+    return user.profile
+
+
+@bp.put("/me/profile/photo")
+@operation.write(
+    "putMyProfilePhoto",
+    limit="20 per minute",
+    upload="photo",
+    ok=(200, Profile, "The profile with its new photo_url."),
+    errors=(400, 401, 404, 409, 422, 429),
+)
+def put_my_profile_photo() -> Any:
+    """Set one's profile photo: multipart/form-data with the image in the field `photo`.
+
+    JPEG, PNG or WebP, at most 4 MB and 40 million pixels, at least 64 pixels a side. The image is
+    decoded and re-encoded (square, without its metadata); 422 with a French message for a file
+    that is not an accepted image.
+    """
+    user = require_user()
+    upload = request.files.get("photo")
+    data = upload.stream.read(MAX_BYTES + 1) if upload is not None else b""
+    return profile_json(set_photo(user, _my_profile(user), data))
+
+
+@bp.delete("/me/profile/photo")
+@operation.write(
+    "deleteMyProfilePhoto",
+    ok=(204, None, "The photo is removed (or there was none)."),
+    errors=(401, 404, 429),
+)
+def delete_my_profile_photo() -> Any:
+    """Remove one's profile photo."""
+    user = require_user()
+    remove_photo(user, _my_profile(user))
+    return "", 204

@@ -38,6 +38,7 @@ from marketplace.extensions import limiter
 from marketplace.schema import ID, Output, Schema
 
 JSON = "application/json"
+MULTIPART = "multipart/form-data"
 PREFIX = "/api/v1"
 REF = "#/components/schemas/{model}"
 
@@ -86,6 +87,9 @@ class Operation:
     content_type: str = JSON
     #: Other successes (status → (schema, description)).
     also: dict[int, tuple[Any, str]] = field(default_factory=dict)
+    #: A multipart/form-data body carrying one file in this field (the view reads
+    #: ``request.files``), instead of a JSON ``body``.
+    upload: str | None = None
 
 
 def operation(
@@ -268,7 +272,7 @@ def _responses(op: Operation, models: set[type[BaseModel]]) -> dict[str, Any]:
         if schema is not None:
             entry["content"] = {op.content_type: {"schema": _schema_ref(schema, models)}}
         responses[str(status)] = entry
-    errors = set(op.errors) | ({413} if op.body is not None else set())
+    errors = set(op.errors) | ({413} if op.body is not None or op.upload else set())
     for status in sorted(errors):
         responses[str(status)] = {"$ref": f"#/components/responses/{ERROR_RESPONSES[status]}"}
     return responses
@@ -301,6 +305,19 @@ def _operation(
         out["requestBody"] = {
             "required": op.body_required,
             "content": {JSON: {"schema": {"$ref": REF.format(model=op.body.__name__)}}},
+        }
+    if op.upload is not None:
+        out["requestBody"] = {
+            "required": True,
+            "content": {
+                MULTIPART: {
+                    "schema": {
+                        "type": "object",
+                        "properties": {op.upload: {"type": "string", "format": "binary"}},
+                        "required": [op.upload],
+                    }
+                }
+            },
         }
     out["responses"] = _responses(op, models)
     return out
