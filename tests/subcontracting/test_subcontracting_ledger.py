@@ -10,6 +10,7 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.subcontracting.models import Subcontract
+from tests import typography
 from tests.subcontracting.conftest import auth
 
 
@@ -265,9 +266,9 @@ def test_the_figures_page_shows_the_three_amounts(app, login, people, books):
     c = app.test_client()
     login(people["users"]["lyon_manager"], the_client=c)
     text = c.get(f"/caes/{people['caes']['lyon'].id}/chiffres").get_data(as_text=True)
-    assert 'data-figure="internal">400,00 €' in text
-    assert 'data-figure="sales">250,00 €' in text
-    assert 'data-figure="purchases">1 010,00 €' in text
+    assert 'data-figure="internal">' + typography.money("400,00 €") in text
+    assert 'data-figure="sales">' + typography.money("250,00 €") in text
+    assert 'data-figure="purchases">' + typography.money("1 010,00 €") in text
     assert "Ventes à d’autres CAE" in text and "Achats à d’autres CAE" in text
 
 
