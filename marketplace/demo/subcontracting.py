@@ -37,7 +37,7 @@ from marketplace.timeutil import to_paris, utcnow
 
 SEED = 2026
 #: (title, description, how many days from now it starts, days of work, budget in euros, trade).
-OFFERS: tuple[tuple[str, str, int, int, int, str], ...] = tuple(
+OFFERS: tuple[tuple[str, str, int, int, int, str, list[str]], ...] = tuple(
     (
         row["title"],
         row["description"],
@@ -45,6 +45,7 @@ OFFERS: tuple[tuple[str, str, int, int, int, str], ...] = tuple(
         int(row["days"]),
         int(row["budget_euros"]),
         row["trade"],
+        row["skills"].split(";"),  # the competences the work asks for, fitting its title
     )
     for row in read_csv("offers.csv")
 )
@@ -152,11 +153,10 @@ def load_subcontracting() -> int:
     created = 0
     mover = _Mover()
     with notify.silenced():
-        for i, (title, description, start_in, days, budget, trade) in enumerate(OFFERS):
+        for i, (title, description, start_in, days, budget, trade, skills) in enumerate(OFFERS):
             owner = people[i % len(people)]
             others = [p for p in people if p.id != owner.id]
             profile = profile_of(owner)
-            skills = [ps.name for ps in profile.skills[:3]]
             offer = create_offer(
                 owner,
                 OfferInput.load({

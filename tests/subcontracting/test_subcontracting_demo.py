@@ -8,7 +8,7 @@ from sqlalchemy import select
 from marketplace.demo import load_demo
 from marketplace.demo.subcontracting import OFFERS, TRADE_REGIMES, WORKS
 from marketplace.extensions import db
-from marketplace.subcontracting.models import Subcontract
+from marketplace.subcontracting.models import Offer, Subcontract
 
 
 def test_demo_records_follow_the_vat_rules(app):
@@ -35,3 +35,15 @@ def test_demo_records_follow_the_vat_rules(app):
     assert "standard" in regimes and len(regimes) >= 2
     numbers = [(r.subcontractor_cae_id, r.invoice_number) for r in invoices if r.invoice_number]
     assert numbers and len(numbers) == len(set(numbers))
+
+
+def test_demo_offers_ask_for_competences_that_fit_their_titles(app):
+    """Each offer asks for the competences its title names (not its author's own trade)."""
+    load_demo(count=60)
+    db.session.commit()
+    offers = {offer.title: offer for offer in db.session.scalars(select(Offer))}
+    assert set(offers) == {row[0] for row in OFFERS}
+    assert offers["Traduction d'un catalogue en anglais"].skill_names == ["Traduction"]
+    assert "Électricité" in offers["Un·e électricien·ne pour 3 jours"].skill_names
+    for title, *_rest, skills in OFFERS:
+        assert sorted(offers[title].skill_names) == sorted(skills), title
