@@ -1,6 +1,7 @@
 """Import every model so that metadata is complete (Alembic, create_all, tests)."""
 
 from marketplace.accounts.models import ApiToken, MembershipEvent, User
+from marketplace.alerts.models import Alert, AlertSetting, MatchJob, MatchNotice
 from marketplace.audit import AuditEntry
 from marketplace.caes.models import Cae
 from marketplace.collectives.models import (
@@ -34,6 +35,8 @@ from marketplace.tenders.models import (
 )
 
 __all__ = [
+    "Alert",
+    "AlertSetting",
     "ApiToken",
     "AuditEntry",
     "Cae",
@@ -45,6 +48,8 @@ __all__ = [
     "HealthProbe",
     "Invitation",
     "JoinRequest",
+    "MatchJob",
+    "MatchNotice",
     "MembershipEvent",
     "Notification",
     "NotificationSetting",

@@ -6,7 +6,17 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, SmallInteger, String, Text
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.audience import Audience
@@ -14,6 +24,7 @@ from marketplace.dbtypes import UTCDateTime, in_clause
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 from marketplace.geo import region_of
+from marketplace.places.filters import track_location
 from marketplace.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -58,6 +69,10 @@ class Profile(Base):
     status: Mapped[str] = mapped_column(String(16), default="employee", index=True)
     city: Mapped[str] = mapped_column(String(120), default="")
     department: Mapped[str | None] = mapped_column(String(3), index=True)
+    #: The centre of the city (places.filters.track_location keeps it in step; None when
+    #: the city is empty or unknown).
+    latitude: Mapped[float | None] = mapped_column(Float, index=True)
+    longitude: Mapped[float | None] = mapped_column(Float)
     availability: Mapped[str] = mapped_column(String(12), default="available", index=True)
     #: From when the availability holds (e.g. available again from that date).
     available_from: Mapped[date | None] = mapped_column(Date)
@@ -161,3 +176,6 @@ class ProfileLanguage(Base):
     )
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     position: Mapped[int] = mapped_column(SmallInteger, default=0)
+
+
+track_location(Profile)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from whoosh import query as wq
 
@@ -61,7 +62,7 @@ def search_documents(
     viewer: Viewer,
     doc_type_name: str,
     q: str | None,
-    terms: dict[str, str] | None = None,
+    terms: dict[str, Any] | None = None,
     page: int = 1,
     per_page: int = 20,
     *,
@@ -102,7 +103,7 @@ def search_parsed(
     viewer: Viewer,
     doc_type: documents.DocumentType,
     parsed: ParsedQuery,
-    terms: dict[str, str],
+    terms: dict[str, Any],
     page: int,
     per_page: int,
     suggest: bool,
@@ -119,8 +120,13 @@ def search_parsed(
         # to Whoosh's FilterCollector: never search with one.)
         return result
     start, limit = offset_of(page, per_page), min(page * per_page, MAX_RANKED)
+    # "~near": document keys ranked first (a place word of the query: places.search).
+    prefer = scope.prefer(terms["~near"]) if terms.get("~near") else None
     if not parsed.words:
         ordered, result.counts = scope.browse(allowed, allowed_key)
+        if prefer:
+            first = scope.global_docs(prefer)
+            ordered = [d for d in ordered if d in first] + [d for d in ordered if d not in first]
         result.total = len(ordered)
         result.ranked = [(_doc_id(scope.key_of(d)), 0.0) for d in ordered[start:limit]]
         return result
@@ -134,14 +140,16 @@ def search_parsed(
 
     result.built = builder.build(parsed.words, known, complete_last)
     clauses = result.built.clauses
-    ranked, result.total, result.counts = scope.run(clauses, allowed, limit)
+    ranked, result.total, result.counts = scope.run(clauses, allowed, limit, prefer=prefer)
     if result.total == 0 and len(clauses) > 1:
-        ranked, result.total, result.counts = scope.run(clauses, allowed, limit, every=False)
+        ranked, result.total, result.counts = scope.run(
+            clauses, allowed, limit, every=False, prefer=prefer
+        )
         result.partial = result.total > 0
     elif result.total < RELAX_BELOW and len(clauses) > 1:
         # Few documents have every word: add those that have its rarest words, below them.
         ranked, result.total, result.counts = scope.run(
-            clauses, allowed, limit, every=False, min_share=RELAX_SHARE
+            clauses, allowed, limit, every=False, min_share=RELAX_SHARE, prefer=prefer
         )
     result.ranked = [(_doc_id(scope.key_of(d)), score) for d, score in ranked[start:limit]]
     if suggest and result.total < SUGGEST_BELOW:

@@ -14,7 +14,7 @@ PROFILE_KEYS = {
     "skills", "certifications", "languages", "availability", "available_from",
     "daily_rate_cents", "audience", "updated_at", "url",
 }  # fmt: skip
-LIST_ITEM_KEYS = PROFILE_KEYS | {"score", "highlights"}
+LIST_ITEM_KEYS = PROFILE_KEYS | {"score", "highlights", "distance_km"}
 ME_KEYS = {
     "id", "email", "first_name", "last_name", "display_name", "role", "cae", "membership",
     "locale", "profile",

@@ -21,6 +21,7 @@ from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.links import base_host, external_url
 from marketplace.pagination import offset_of
+from marketplace.places.search import with_distance
 from marketplace.tenders import exports
 from marketplace.tenders.listing import search_tenders
 from marketplace.tenders.models import Tender as TenderRow
@@ -146,7 +147,10 @@ def suggestion_json(s: Suggestion) -> dict[str, Any]:
 def tenders(query: TenderQuery) -> Any:
     """Visible tenders, nearest deadline first (with q: best first)."""
     filters = TenderFilters(**query.model_dump())
-    return paged(partial(search_tenders, current_user, filters), tender_json)
+    return paged(
+        partial(search_tenders, current_user, filters),
+        lambda tender: with_distance(tender_json(tender), tender, filters.place),
+    )
 
 
 @bp.post("/tenders")
