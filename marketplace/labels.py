@@ -7,6 +7,7 @@ gathers them under the names the templates use, plus the labels of the buttons t
 from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import MembershipState, Role
+from marketplace.alerts.models import AlertKind, Frequency
 from marketplace.audience import Audience
 from marketplace.audit import AuditAction
 from marketplace.profiles.models import Availability, ProfileStatus
@@ -64,3 +65,5 @@ SUBCONTRACT_MOVE = {
     SubcontractStatus.CANCELLED.value: _l("Cancel"),
 }
 VAT_RATE = VatRate.labels()
+ALERT_KIND = AlertKind.labels()
+FREQUENCY = Frequency.labels()

@@ -122,7 +122,7 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_match_notices")),
         sa.UniqueConstraint(
-            "user_id", "object_type", "object_id", name=op.f("uq_match_notices_once")
+            "user_id", "object_type", "object_id", name=op.f("uq_match_notices_user_id_object_type_object_id")
         ),
     )
     with op.batch_alter_table("match_notices", schema=None) as batch_op:
