@@ -24,8 +24,8 @@ from marketplace import formatting, geo, labels
 from marketplace.accounts.models import Anonymous, User
 from marketplace.alerts.matching import worker_task as match_alerts
 from marketplace.blueprints import (
-    alerts,
     accounts,
+    alerts,
     auth,
     caes,
     collectives,

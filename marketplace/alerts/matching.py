@@ -11,13 +11,14 @@ what they may see (the domains' visibility rule, checked for that person).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import event, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -54,7 +55,11 @@ SUGGESTIONS_PER_OBJECT = 5
 SUGGESTION_RADIUS_KM = 80
 JOBS_PER_RUN = 200
 MODELS: dict[str, Any] = {"profile": Profile, "offer": Offer, "tender": Tender}
-VISIBLE = {"profile": can_view_profile, "offer": can_view_offer, "tender": can_view_tender}
+VISIBLE: dict[str, Callable[[Any, Any], bool]] = {
+    "profile": can_view_profile,
+    "offer": can_view_offer,
+    "tender": can_view_tender,
+}
 
 
 def enqueue_matching(object_type: str, object_id: int) -> None:
@@ -78,7 +83,7 @@ def _queue_published(session: Session, _context: Any) -> None:
     if rows:
         now = utcnow()
         session.connection().execute(
-            insert(MatchJob.__table__), [{**r, "status": "queued", "created_at": now} for r in rows]
+            insert(MatchJob), [{**r, "status": "queued", "created_at": now} for r in rows]
         )
 
 
@@ -389,7 +394,7 @@ def send_digests() -> int:
             user, "alert_digest", site_path("alerts.index"), n=counts[alert.id], alert=label[:80]
         )
         db.session.execute(
-            MatchNotice.__table__.update()
+            update(MatchNotice)
             .where(MatchNotice.alert_id == alert.id, MatchNotice.notified_at.is_(None))
             .values(notified_at=now)
         )

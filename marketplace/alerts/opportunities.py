@@ -67,9 +67,10 @@ def opportunities_for(user: User) -> list[Opportunity]:
     names = {ps.skill_id: ps.skill.name for ps in profile.skills}
     found: list[tuple[tuple, Opportunity]] = []
     wanted: dict[int, set[int]] = {}
-    for offer_id, skill_id in db.session.execute(
-        select(OfferSkill.offer_id, OfferSkill.skill_id).where(OfferSkill.skill_id.in_(names))
-    ):
+    offer_skills = select(OfferSkill.offer_id, OfferSkill.skill_id).where(
+        OfferSkill.skill_id.in_(names)
+    )
+    for offer_id, skill_id in db.session.execute(offer_skills).tuples():
         wanted.setdefault(offer_id, set()).add(skill_id)
     if wanted:
         stmt = visible_offers(user).where(
@@ -93,11 +94,13 @@ def opportunities_for(user: User) -> list[Opportunity]:
                 )
                 found.append(((-len(skills), km if km is not None else AREA_KM, 0), item))
     asked: dict[int, set[int]] = {}
-    for tender_id, skill_id in db.session.execute(
+    lot_skills = (
         select(TenderLot.tender_id, tender_lot_skills.c.skill_id)
         .join(tender_lot_skills, tender_lot_skills.c.lot_id == TenderLot.id)
         .where(tender_lot_skills.c.skill_id.in_(names))
-    ):
+    )
+
+    for tender_id, skill_id in db.session.execute(lot_skills).tuples():
         asked.setdefault(tender_id, set()).add(skill_id)
     if asked:
         stmt = visible_tenders(user).where(

@@ -68,10 +68,10 @@ def derive(source: Path, out: Path = OUT) -> int:
         if c["countrycode"] in OVERSEAS:
             department = OVERSEAS[c["countrycode"]]
         else:
-            region = ADMIN1_REGIONS.get(c.get("admin1code", ""))
-            if region is None:
+            own = ADMIN1_REGIONS.get(c.get("admin1code", ""))
+            if own is None:
                 continue
-            department = min(centres[region], key=lambda item: _km(point, item[1]))[0]
+            department = min(centres[own], key=lambda item: _km(point, item[1]))[0]
         rows.append((c["name"], department, f"{point[0]:.5f}", f"{point[1]:.5f}", c["population"]))
     rows.sort(key=lambda r: (r[0], r[1]))
     header = "# name\tdepartment\tlatitude\tlongitude\tpopulation\n"

@@ -296,7 +296,7 @@ class Scope:
         if not total:
             return [], 0, counts
         average = self.average_length()
-        scored: list[tuple[bool, float, int]] = []
+        scored: list[tuple[tuple[bool, bool], float, int]] = []
         for i, leaf in enumerate(self.leaves):
             leaf_docs = matched[i]
             if not leaf_docs:

@@ -162,7 +162,7 @@ def test_no_alert_for_what_the_owner_may_not_see_or_does_not_match(client, world
         "/api/v1/me/alerts", json={"kind": "offers", "near": "Brest"}, headers=bearer(t["plumber"])
     )
     assert far.status_code == 201
-    # An offer for the poster's own CAE only: Otto (another CAE) and Pen (not verified) may not see it.
+    # For the poster's CAE only: Otto (another CAE) and Pen (not verified) may not see it.
     client.post("/api/v1/offers", json=offer_body(audience="cae"), headers=bearer(t["poster"]))
     deliver_mail()
     assert kinds_of(users["watcher"]) == ["alert_match"]
@@ -262,8 +262,8 @@ def test_profile_and_tender_alerts(client, world, deliver_mail, make_user):
     assert kinds_of(users["watcher"]) == ["alert_match", "alert_match"]
 
 
-def test_opportunities_fit_competences_and_area(client, world, deliver_mail, make_user, api_token):
-    t, users = world["tokens"], world["users"]
+def test_opportunities_fit_competences_and_area(client, world):
+    t = world["tokens"]
     near = client.post("/api/v1/offers", json=offer_body(), headers=bearer(t["poster"])).get_json()
     client.post(
         "/api/v1/offers",

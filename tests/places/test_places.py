@@ -56,26 +56,45 @@ def world(make_cae, make_user, api_token):
     cae = make_cae("Coop Rhône")
     people = {
         "lyon": make_user(
-            cae, first_name="Lou", city="Lyon", department="69",
-            headline="Formatrice en management", certifications=["Qualiopi"],
+            cae,
+            first_name="Lou",
+            city="Lyon",
+            department="69",
+            headline="Formatrice en management",
+            certifications=["Qualiopi"],
             skills=[{"name": "Formation", "level": 3}],
         ),
         "villeurbanne": make_user(
-            cae, first_name="Val", city="Villeurbanne", department="69",
-            headline="Formatrice bureautique", certifications=["Qualiopi"],
+            cae,
+            first_name="Val",
+            city="Villeurbanne",
+            department="69",
+            headline="Formatrice bureautique",
+            certifications=["Qualiopi"],
         ),
         "etienne": make_user(
-            cae, first_name="Éti", city="Saint-Étienne", department="42",
-            headline="Formatrice en comptabilité", certifications=["Qualiopi"],
+            cae,
+            first_name="Éti",
+            city="Saint-Étienne",
+            department="42",
+            headline="Formatrice en comptabilité",
+            certifications=["Qualiopi"],
         ),
         "toulouse": make_user(
-            cae, first_name="Tou", city="Toulouse", department="31",
+            cae,
+            first_name="Tou",
+            city="Toulouse",
+            department="31",
             headline="Formatrice qualiopi, formations à Lyon et ailleurs",
             certifications=["Qualiopi"],
         ),
         "ivry": make_user(
-            cae, first_name="Ivy", city="Ivry-sur-Seine", department="94",
-            headline="Formatrice", certifications=["Qualiopi"],
+            cae,
+            first_name="Ivy",
+            city="Ivry-sur-Seine",
+            department="94",
+            headline="Formatrice",
+            certifications=["Qualiopi"],
         ),
         "nowhere": make_user(cae, first_name="Nul", headline="Formatrice"),
     }
@@ -126,7 +145,9 @@ def test_an_unknown_place_is_422_with_suggestions(client, world):
     error = response.get_json()["error"]
     assert "Lyon" in error["fields"]["near"]
     assert "Lyonn" in error["fields"]["near"][0]
-    bad_radius = client.get("/api/v1/profiles?near=Lyon&radius_km=0", headers=bearer(world["token"]))
+    bad_radius = client.get(
+        "/api/v1/profiles?near=Lyon&radius_km=0", headers=bearer(world["token"])
+    )
     assert bad_radius.status_code == 422
     assert "radius_km" in bad_radius.get_json()["error"]["fields"]
 
@@ -164,7 +185,9 @@ def test_offers_tenders_and_collectives_near(client, make_user, api_token, world
     assert [i["title"] for i in worded["items"]] == ["Plombier·e pour une semaine"]
     ranked = client.get("/api/v1/offers?q=plombier brest", headers=bearer(token)).get_json()
     assert ranked["items"][0]["title"] == "Plombier·e à Brest"
-    assert client.get("/api/v1/offers?near=Nulle-Part-Ici", headers=bearer(token)).status_code == 422
+    assert (
+        client.get("/api/v1/offers?near=Nulle-Part-Ici", headers=bearer(token)).status_code == 422
+    )
 
     from tender_helpers import two_lots
 
@@ -177,13 +200,20 @@ def test_offers_tenders_and_collectives_near(client, make_user, api_token, world
 
     made = client.post(
         "/api/v1/collectives",
-        json={"name": "Formatrices du Rhône", "description": "Entraide", "sector": "Formation",
-              "audience": "network", "join_policy": "open"},
+        json={
+            "name": "Formatrices du Rhône",
+            "description": "Entraide",
+            "sector": "Formation",
+            "audience": "network",
+            "join_policy": "open",
+        },
         headers=bearer(token),
     )
     assert made.status_code == 201, made.get_json()
     # The reader has no city: the collective lies where its members are, nowhere yet.
-    assert client.get("/api/v1/collectives?near=Lyon", headers=bearer(token)).get_json()["total"] == 0
+    assert (
+        client.get("/api/v1/collectives?near=Lyon", headers=bearer(token)).get_json()["total"] == 0
+    )
     lou = world["people"]["lyon"]
     joined = client.post(
         f"/api/v1/collectives/{made.get_json()['id']}/join", headers=bearer(api_token(lou))
