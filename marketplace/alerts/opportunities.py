@@ -70,7 +70,7 @@ def opportunities_for(user: User) -> list[Opportunity]:
     offer_skills = select(OfferSkill.offer_id, OfferSkill.skill_id).where(
         OfferSkill.skill_id.in_(names)
     )
-    for offer_id, skill_id in db.session.execute(offer_skills).tuples():
+    for offer_id, skill_id in db.session.execute(offer_skills).all():
         wanted.setdefault(offer_id, set()).add(skill_id)
     if wanted:
         stmt = visible_offers(user).where(
@@ -100,8 +100,8 @@ def opportunities_for(user: User) -> list[Opportunity]:
         .where(tender_lot_skills.c.skill_id.in_(names))
     )
 
-    for tender_id, skill_id in db.session.execute(lot_skills).tuples():
-        asked.setdefault(tender_id, set()).add(skill_id)
+    for row in db.session.execute(lot_skills):
+        asked.setdefault(int(row[0]), set()).add(int(row[1]))
     if asked:
         stmt = visible_tenders(user).where(
             Tender.id.in_(list(asked)), Tender.status == "open", Tender.deadline > utcnow()

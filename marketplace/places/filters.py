@@ -79,10 +79,8 @@ def within(model: Any, near: Near, base: Any = None) -> dict[int, float]:
     stmt = base if base is not None else select(model.id, model.latitude, model.longitude)
     stmt = stmt.where(model.latitude.between(south, north), model.longitude.between(west, east))
     found: list[tuple[float, int]] = []
-    row_id: int
-    lat: float
-    lon: float
-    for row_id, lat, lon in db.session.execute(stmt).tuples():
+    for row in db.session.execute(stmt):
+        row_id, lat, lon = int(row[0]), float(row[1]), float(row[2])
         km = distance_km(near.place.latitude, near.place.longitude, lat, lon)
         if km <= near.radius_km:
             found.append((km, row_id))
