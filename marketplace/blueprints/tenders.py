@@ -24,6 +24,7 @@ from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from marketplace.formatting import cents_to_input, parse_euros
 from marketplace.ids import parse_id
+from marketplace.pagination import Pager
 from marketplace.tenders import exports
 from marketplace.tenders.forms import (
     ApplyForm,
@@ -72,10 +73,21 @@ def _tender_or_404(tender_id: int):
 @bp.get("")
 def index():
     form = TenderFilterForm(formdata=request.args)
-    tenders, pager = filtered_page(form, search_tenders, TenderFilters, PER_PAGE)
-    return render_template(
-        "tenders/index.html", form=form, tenders=tenders, pager=pager, args=form.active_args()
-    )
+
+    def page(tenders: list, pager: Pager):
+        return render_template(
+            "tenders/index.html",
+            form=form,
+            tenders=tenders,
+            pager=pager,
+            args=form.active_args(),
+            place=form.place(),
+            alert_kind="tenders",
+        )
+
+    with form_errors(form, lambda: page([], Pager(1, PER_PAGE, 0))):  # an unknown place
+        tenders, pager = filtered_page(form, search_tenders, TenderFilters, PER_PAGE)
+    return page(tenders, pager)
 
 
 @bp.route("/nouveau", methods=["GET", "POST"])

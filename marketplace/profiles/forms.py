@@ -24,6 +24,7 @@ from wtforms.validators import ValidationError as FieldError
 from marketplace import geo
 from marketplace.formatting import cents_to_input, parse_euros
 from marketplace.formfields import FilterForm, amount_field, audience_field, place_errors, text_area
+from marketplace.places.forms import NearFields
 from marketplace.profiles.models import Availability, Profile, ProfileStatus
 from marketplace.profiles.schemas import MAX_SKILLS, NAME_LIMIT, ProfileUpdate
 from marketplace.schema import limit_of
@@ -173,7 +174,7 @@ class ProfileForm(FlaskForm):
         return bool(self.errors or self.skill_errors or self.form_errors)
 
 
-class ProfileFilterForm(FilterForm):
+class ProfileFilterForm(NearFields, FilterForm):
     """The filters of the list: a GET form, every value in the URL."""
 
     skill = StringField(_l("Competence"), render_kw={"maxlength": 120, "list": "skill-suggestions"})
@@ -203,4 +204,5 @@ class ProfileFilterForm(FilterForm):
             "cae": int(cae) if cae else None,
             "status": self.chosen(self.status),
             "availability": self.chosen(self.availability),
+            **self.near_values(),
         }
