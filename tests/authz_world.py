@@ -95,6 +95,7 @@ def _person(cae, first: str, *, role: str = "member", verified: bool = True, aud
 def build_world() -> World:
     """The people of the matrix and one object of each kind, all visible to CAE A only."""
     from marketplace.accounts.operations import create_api_token
+    from marketplace.alerts.models import Alert
     from marketplace.caes.models import Cae
     from marketplace.collectives import decisions
     from marketplace.collectives import membership as cm
@@ -169,6 +170,9 @@ def build_world() -> World:
     failed_mail = enqueue("adam@example.org", "Bienvenue", "Bonjour")
     failed_mail.status, failed_mail.attempts, failed_mail.last_error = "failed", 8, "refusé"
     db.session.flush()
+    alert = Alert(user_id=u["owner"].id, kind="offers", q="menuiserie", frequency="instant")
+    db.session.add(alert)
+    db.session.flush()
     notification_id = db.session.scalar(
         select(Notification.id).where(Notification.user_id == u["owner"].id).limit(1)
     )
@@ -179,6 +183,7 @@ def build_world() -> World:
         application_id=application.id, lot_id=tender.lots[0].id, offer_id=offer.id,
         response_id=response.id,
         record_id=record.id, notification_id=notification_id or 0, outbox_id=failed_mail.id,
+        alert_id=alert.id,
     )  # fmt: skip
     return w
 
