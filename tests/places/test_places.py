@@ -222,3 +222,28 @@ def test_offers_tenders_and_collectives_near(client, make_user, api_token, world
     body = client.get("/api/v1/collectives?near=Lyon", headers=bearer(token)).get_json()
     assert [c["name"] for c in body["items"]] == ["Formatrices du Rhône"]
     assert body["items"][0]["distance_km"] == 0.0
+
+
+def test_tender_suggestions_weigh_kilometres_not_departments(
+    client, make_cae, make_user, api_token
+):
+    from tender_helpers import two_lots
+
+    coop = make_cae("Coop Rhône")
+    owner = make_user(coop, first_name="Olga", city="Lyon", department="69")
+    for first, city, department in (("Tara", "Tarare", "69"), ("Vivi", "Vienne", "38")):
+        make_user(
+            coop,
+            first_name=first,
+            city=city,
+            department=department,
+            skills=[{"name": "Menuiserie", "level": 3}],
+        )
+    token = api_token(owner)
+    tender = client.post("/api/v1/tenders", json=two_lots(), headers=bearer(token)).get_json()
+    lot = tender["lots"][1]["id"]
+    body = client.get(
+        f"/api/v1/tenders/{tender['id']}/suggestions?lot={lot}", headers=bearer(token)
+    ).get_json()
+    # Vienne (Isère, about 27 km) is nearer to Lyon than Tarare (Rhône, about 40 km).
+    assert [i["display_name"].split()[0] for i in body["items"]] == ["Vivi", "Tara"]
