@@ -70,7 +70,8 @@ def located(q: str | None, near: str | None, radius_km: int | float | None) -> L
     in_query = place_in_query(q)
     if in_query is not None:
         rank, rest = in_query
-        return Located(rank=rank, q=rest or None)
+        # Only a town's name ("grenoble"): it stays the words too (what mentions it), near first.
+        return Located(rank=rank, q=rest or q)
     return Located(q=q)
 
 
