@@ -10,7 +10,7 @@ from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from marketplace.alerts.models import AlertKind, Frequency, ObjectType
 from marketplace.geo import normalize_department
-from marketplace.places.schemas import Radius
+from marketplace.places.schemas import RadiusBody
 from marketplace.schema import (
     DateTimeOut,
     IdOut,
@@ -18,8 +18,8 @@ from marketplace.schema import (
     Schema,
     choice,
     fail,
+    nullable_text,
     page_of,
-    text,
 )
 
 
@@ -46,13 +46,17 @@ class AlertInput(Schema):
     not_an_object = _l("The alert must be an object.")
 
     kind: choice(AlertKind) = Field(description="What it watches.")  # type: ignore[valid-type]
-    q: text(200) = Field(default="", description="Words, as typed in the search box.")  # type: ignore[valid-type]
-    skill: text(120) = Field(default="", description="A competence, by name.")  # type: ignore[valid-type]
+    q: nullable_text(200) = Field(  # type: ignore[valid-type]
+        default="", description="Words, as typed in the search box."
+    )
+    skill: nullable_text(120) = Field(  # type: ignore[valid-type]
+        default="", description="A competence, by name."
+    )
     department: Department = Field(default=None, description="French department code.")
-    near: text(120) = Field(  # type: ignore[valid-type]
+    near: nullable_text(120) = Field(  # type: ignore[valid-type]
         default="", description="A French commune (name or postcode)."
     )
-    radius_km: Radius = Field(default=30, description="Kilometres around near (default 30).")
+    radius_km: RadiusBody = Field(default=30, description="Kilometres around near (default 30).")
     frequency: choice(Frequency) = Field(  # type: ignore[valid-type]
         default=Frequency.INSTANT.value, description="instant, daily or weekly."
     )

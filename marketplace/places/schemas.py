@@ -26,11 +26,19 @@ def _radius(value: Any) -> int:
     return value
 
 
-Radius = Annotated[
-    int,
-    BeforeValidator(_radius),
-    WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_RADIUS_KM}),
-]
+RADIUS: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": MAX_RADIUS_KM}
+#: The radius of a list's query string (digits; empty: the default).
+Radius = Annotated[int, BeforeValidator(_radius), WithJsonSchema(RADIUS)]
+
+
+def _radius_in_body(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise fail(_("Expected a whole number of kilometres."))
+    return _radius(value)
+
+
+#: The radius in a JSON body: a whole number (absent: the default).
+RadiusBody = Annotated[int, BeforeValidator(_radius_in_body), WithJsonSchema(RADIUS)]
 
 
 class NearQuery(Schema):

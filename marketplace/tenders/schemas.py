@@ -565,6 +565,8 @@ _filter_department = known_filter(
 
 def _filter_status(value: Any) -> str | None:
     if not (raw := filter_text(value)):
+        if isinstance(value, str) and value.strip():  # only characters the cleaning drops
+            raise fail(_("Choose one of: %(values)s.", values=", ".join(TenderStatus.values())))
         return None
     if raw not in TenderStatus.values():
         raise fail(_("Choose one of: %(values)s.", values=", ".join(TenderStatus.values())))
