@@ -7,6 +7,7 @@ gathers them under the names the templates use, plus the labels of the buttons t
 from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import MembershipState, Role
+from marketplace.alerts.models import AlertKind, Frequency
 from marketplace.approvals.models import ApprovalState, ApprovalView
 from marketplace.audience import Audience
 from marketplace.audit import AuditAction
@@ -76,3 +77,5 @@ SUBCONTRACT_MOVE = {
 VAT_RATE = VatRate.labels()
 VAT_REGIME = VatRegime.labels()
 SUBCONTRACT_KIND = SubcontractKind.labels()
+ALERT_KIND = AlertKind.labels()
+FREQUENCY = Frequency.labels()

@@ -1,6 +1,7 @@
 """Import every model so that metadata is complete (Alembic, create_all, tests)."""
 
 from marketplace.accounts.models import ApiToken, MembershipEvent, User
+from marketplace.alerts.models import Alert, AlertSetting, MatchJob, MatchNotice
 from marketplace.approvals.models import CaeApproval, CaeApprovalSetting
 from marketplace.audit import AuditEntry
 from marketplace.caes.models import Cae
@@ -46,6 +47,8 @@ from marketplace.tenders.models import (
 )
 
 __all__ = [
+    "Alert",
+    "AlertSetting",
     "ApiToken",
     "AuditEntry",
     "AvailabilityPeriod",
@@ -62,6 +65,8 @@ __all__ = [
     "HealthProbe",
     "Invitation",
     "JoinRequest",
+    "MatchJob",
+    "MatchNotice",
     "MembershipEvent",
     "Message",
     "Notification",

@@ -22,8 +22,10 @@ from werkzeug.exceptions import HTTPException, SecurityError, default_exceptions
 import marketplace.models  # noqa: F401  (complete metadata for Alembic and create_all)
 from marketplace import formatting, geo, labels
 from marketplace.accounts.models import Anonymous, User
+from marketplace.alerts.matching import worker_task as match_alerts
 from marketplace.blueprints import (
     accounts,
+    alerts,
     auth,
     caes,
     collectives,
@@ -44,6 +46,7 @@ from marketplace.collectives.search import COLLECTIVE
 from marketplace.errors import DomainError
 from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
 from marketplace.ids import IdConverter
+from marketplace.jobs.worker import register_task
 from marketplace.notifications import unread_count
 from marketplace.profiles.search import PROFILE
 from marketplace.subcontracting.search import OFFER
@@ -59,6 +62,7 @@ DOCUMENT_TYPES = (PROFILE, COLLECTIVE, OFFER, TENDER)
 
 
 def init_extensions(app: Flask) -> None:
+    register_task(match_alerts)  # the alerts' matching runs in the background worker
     db.init_app(app)
     migrate.init_app(
         app,
@@ -125,7 +129,7 @@ def current_app_languages() -> tuple[str, ...]:
 def register_blueprints(app: Flask) -> None:
     # Every <int:…> of every route: ASCII digits up to ids.MAX_ID, else no match (404).
     app.url_map.converters["int"] = IdConverter
-    for blueprint in (main.bp, auth.bp, accounts.bp, caes.bp, manage.bp, profiles.bp,
+    for blueprint in (main.bp, auth.bp, accounts.bp, alerts.bp, caes.bp, manage.bp, profiles.bp,
                       collectives.bp, notifications.bp, offers.bp, subcontracts.bp,
                       tenders.bp, conversations.bp, tender_invitations.bp):  # fmt: skip
         app.register_blueprint(blueprint)

@@ -97,6 +97,7 @@ def _person(cae, first: str, *, role: str = "member", verified: bool = True, aud
 def build_world() -> World:
     """The people of the matrix and one object of each kind, all visible to CAE A only."""
     from marketplace.accounts.operations import create_api_token
+    from marketplace.alerts.models import Alert
     from marketplace.approvals.tenders import request_approvals
     from marketplace.caes.models import Cae
     from marketplace.collectives import decisions
@@ -192,6 +193,9 @@ def build_world() -> World:
     failed_mail.status, failed_mail.attempts, failed_mail.last_error = "failed", 8, "refusé"
     concept, _created = add_concept(SYSTEM, "fenêtres sur mesure", "Menuiserie")
     db.session.flush()
+    alert = Alert(user_id=u["owner"].id, kind="offers", q="menuiserie", frequency="instant")
+    db.session.add(alert)
+    db.session.flush()
     notification_id = db.session.scalar(
         select(Notification.id).where(Notification.user_id == u["owner"].id).limit(1)
     )
@@ -207,6 +211,7 @@ def build_world() -> World:
         tender_invitation_id=tender_invitation.id,
         concept_id=concept.id if concept else 0,
         size=LARGE,
+        alert_id=alert.id,
     )  # fmt: skip
     return w
 

@@ -14,8 +14,10 @@ from flask import (
     session,
     url_for,
 )
+from flask_login import current_user
 from sqlalchemy import func, select
 
+from marketplace.alerts.opportunities import opportunities_for
 from marketplace.caes.models import Cae
 from marketplace.extensions import db
 from marketplace.health import database_state
@@ -23,13 +25,19 @@ from marketplace.profiles.operations import recent_profiles
 from marketplace.search.indexer import get_indexer
 
 bp = Blueprint("main", __name__)
+#: Opportunities shown on a member's home page.
+FOR_YOU = 6
 
 
 @bp.get("/")
 def index():
 
     cae_count = db.session.scalar(select(func.count(Cae.id)))
-    return render_template("main/index.html", cae_count=cae_count, profiles=recent_profiles(6))
+    # "Pour vous": what fits a signed-in member's competences and area.
+    for_you = opportunities_for(current_user)[:FOR_YOU] if current_user.is_authenticated else []
+    return render_template(
+        "main/index.html", cae_count=cae_count, profiles=recent_profiles(6), for_you=for_you
+    )
 
 
 @bp.get("/confidentialite")

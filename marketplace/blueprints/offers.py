@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from marketplace.blueprints.outcomes import flash_errors, form_errors
 from marketplace.blueprints.paging import filtered_page
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
+from marketplace.pagination import Pager
 from marketplace.subcontracting.forms import (
     AcceptForm,
     CloseOfferForm,
@@ -41,12 +42,23 @@ FORM_REFUSALS = (ValidationError, Conflict, PermissionDenied)
 @bp.get("")
 def index():
     form = OfferFilterForm(formdata=request.args)
-    offers, pager = filtered_page(
-        form, search_offers, OfferFilters, PER_PAGE, past_the_end_404=False
-    )
-    return render_template(
-        "offers/index.html", form=form, offers=offers, pager=pager, args=form.active_args()
-    )
+
+    def page(offers: list, pager: Pager):
+        return render_template(
+            "offers/index.html",
+            form=form,
+            offers=offers,
+            pager=pager,
+            args=form.active_args(),
+            place=form.place(),
+            alert_kind="offers",
+        )
+
+    with form_errors(form, lambda: page([], Pager(1, PER_PAGE, 0))):  # an unknown place
+        offers, pager = filtered_page(
+            form, search_offers, OfferFilters, PER_PAGE, past_the_end_404=False
+        )
+    return page(offers, pager)
 
 
 @bp.route("/nouvelle", methods=["GET", "POST"])

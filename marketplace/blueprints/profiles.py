@@ -17,6 +17,7 @@ from marketplace.blueprints.paging import filtered_page
 from marketplace.caes.models import Cae
 from marketplace.collectives.queries import collectives_of_person, coordinated_by
 from marketplace.extensions import db
+from marketplace.pagination import Pager
 from marketplace.profiles.calendar import months
 from marketplace.profiles.forms import (
     AUDIENCE_HELP,
@@ -52,10 +53,21 @@ PER_PAGE = 20
 def index():
     caes = [(c.id, c.name) for c in db.session.execute(select(Cae.id, Cae.name).order_by(Cae.name))]
     form = ProfileFilterForm(caes, formdata=request.args)
-    profiles, pager = filtered_page(form, list_profiles, ProfileFilters, PER_PAGE)
-    return render_template(
-        "profiles/index.html", form=form, profiles=profiles, pager=pager, args=form.active_args()
-    )
+
+    def page(profiles: list, pager: Pager):
+        return render_template(
+            "profiles/index.html",
+            form=form,
+            profiles=profiles,
+            pager=pager,
+            args=form.active_args(),
+            place=form.place(),
+            alert_kind="profiles",
+        )
+
+    with form_errors(form, lambda: page([], Pager(1, PER_PAGE, 0))):  # an unknown place
+        profiles, pager = filtered_page(form, list_profiles, ProfileFilters, PER_PAGE)
+    return page(profiles, pager)
 
 
 @bp.get("/<int:profile_id>")

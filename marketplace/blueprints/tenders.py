@@ -28,6 +28,7 @@ from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from marketplace.formatting import cents_to_input, parse_euros
 from marketplace.ids import parse_id
+from marketplace.pagination import Pager
 from marketplace.tenders import exports, law
 from marketplace.tenders.forms import (
     ApplyForm,
@@ -89,7 +90,6 @@ TABS = (("", _l("All")), ("members", _l("Members' tenders")), ("boamp", _l("Publ
 @bp.get("")
 def index():
     form = TenderFilterForm(formdata=request.args)
-    tenders, pager = filtered_page(form, search_tenders, TenderFilters, PER_PAGE)
     args = form.active_args()
     others: dict[str, Any] = {k: v for k, v in args.items() if k != "source"}
     tabs = [
@@ -100,9 +100,22 @@ def index():
         }
         for value, label in TABS
     ]
-    return render_template(
-        "tenders/index.html", form=form, tenders=tenders, pager=pager, args=args, tabs=tabs
-    )
+
+    def page(tenders: list, pager: Pager):
+        return render_template(
+            "tenders/index.html",
+            form=form,
+            tenders=tenders,
+            pager=pager,
+            args=args,
+            tabs=tabs,
+            place=form.place(),
+            alert_kind="tenders",
+        )
+
+    with form_errors(form, lambda: page([], Pager(1, PER_PAGE, 0))):  # an unknown place
+        tenders, pager = filtered_page(form, search_tenders, TenderFilters, PER_PAGE)
+    return page(tenders, pager)
 
 
 @bp.route("/nouveau", methods=["GET", "POST"])

@@ -17,6 +17,8 @@ from marketplace.collectives.search import sector_term
 from marketplace.collectives.visibility import can_view_collective, visible_collectives
 from marketplace.extensions import db
 from marketplace.pagination import paginate
+from marketplace.places.filters import DEFAULT_RADIUS_KM
+from marketplace.places.search import Located, place_of
 from marketplace.profiles.models import Profile, ProfileSkill
 from marketplace.search.listing import by_ids, search_list
 from marketplace.skills.models import Skill
@@ -33,6 +35,11 @@ class CollectiveFilters:
     region: str | None = None
     #: A CAE represented among the members.
     cae: int | None = None
+    #: A commune (name or postcode) and a radius: only what lies within it (places/).
+    near: str | None = None
+    radius_km: int = DEFAULT_RADIUS_KM
+    #: What the place filters resolved to (places.search.place_of fills it).
+    place: Located | None = None
 
 
 def _like(value: str) -> str:
@@ -47,6 +54,7 @@ def filtered_collectives(viewer: Viewer, filters: CollectiveFilters) -> Select:
         stmt = stmt.where(Collective.sector_key == fold(filters.sector)[:80])
     if filters.region:
         stmt = stmt.where(Collective.region == filters.region)
+    stmt = place_of(filters).narrow(stmt, Profile, members_places(), Collective.id)
     if filters.cae is not None:
         represented = exists(
             select(CollectiveMember.id)
@@ -76,7 +84,9 @@ def search_collectives(
     viewer: Viewer, filters: CollectiveFilters, page: int, per_page: int
 ) -> tuple[list[Collective], int]:
     """Full-text search (best first) through the index, rows re-read and re-checked."""
-    terms: dict[str, str] = {}
+    terms: dict[str, Any] = {}
+    place = place_of(filters)
+    place.index_terms(terms, Profile, lambda i: f"collective:{i}", members_places())
     if filters.sector:
         terms["collective_sector"] = sector_term(fold(filters.sector)[:80]) or "?"
     if filters.region:
@@ -86,7 +96,7 @@ def search_collectives(
     return search_list(
         viewer,
         "collective",
-        filters.q,
+        place.q,
         terms,
         page,
         per_page,
@@ -99,7 +109,7 @@ def list_collectives(
     viewer: Viewer, filters: CollectiveFilters, page: int, per_page: int
 ) -> tuple[list[Collective], int]:
     """With words: the search engine, best first; without: the database, latest active first."""
-    if filters.q:
+    if place_of(filters).uses_index:
         return search_collectives(viewer, filters, page, per_page)
     return paginate(filtered_collectives(viewer, filters), page, per_page)
 
@@ -310,3 +320,11 @@ __all__ = [
     "sectors_in_use",
     "tenders_of",
 ]
+
+
+def members_places():
+    """(collective id, latitude, longitude) of each member's profile: a collective lies
+    where its members work (its distance is its nearest member's)."""
+    return select(CollectiveMember.collective_id, Profile.latitude, Profile.longitude).join(
+        Profile, Profile.user_id == CollectiveMember.user_id
+    )

@@ -33,6 +33,7 @@ from marketplace.collectives.models import (
 )
 from marketplace.geo import REGIONS
 from marketplace.ids import is_id, parse_id
+from marketplace.places.schemas import NearQuery
 from marketplace.schema import (
     ID,
     DateTimeOut,
@@ -157,7 +158,7 @@ def _cae_filter(value: Any) -> int | None:
 Words = Annotated[str | None, BeforeValidator(_words), WithJsonSchema({"type": "string"})]
 
 
-class CollectiveQuery(Schema):
+class CollectiveQuery(NearQuery):
     """The filters of the list of collectives (an empty value is the filter left out)."""
 
     invalid_message: ClassVar[str] = _l("Some filters are not valid.")
@@ -214,7 +215,15 @@ class Collective(Output):
     url: _URL
 
 
-CollectiveList = page_of(Collective, "CollectiveList")
+class CollectiveListItem(Collective):
+    """A collective of the list, with the distance of its nearest member from the place asked."""
+
+    distance_km: float | None = Field(
+        default=None, description="Kilometres from the place asked (near, or a place in q)."
+    )
+
+
+CollectiveList = page_of(CollectiveListItem, "CollectiveList")
 
 
 # ---------------------------------------------------------------------------------------------

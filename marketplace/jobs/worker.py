@@ -11,6 +11,7 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import Flask
@@ -20,6 +21,28 @@ from marketplace.jobs import outbox
 from marketplace.mail import build_message, deliver
 
 log = logging.getLogger(__name__)
+
+#: Work of the domains that the worker runs on each pass before the mail (e.g. the alerts'
+#: matching): each task takes the app and returns how many things it handled.
+TASKS: list[Callable[[Flask], int]] = []
+
+
+def register_task(task: Callable[[Flask], int]) -> None:
+    """Run ``task(app)`` on each pass of the worker (a domain registers it when the app is
+    built, so that the ground floor imports no domain)."""
+    if task not in TASKS:
+        TASKS.append(task)
+
+
+def run_tasks(app: Flask) -> int:
+    handled = 0
+    for task in TASKS:
+        try:
+            handled += task(app)
+        except Exception:  # a domain's failure is logged and retried on the next pass
+            db.session.rollback()
+            log.exception("Worker task %s failed", getattr(task, "__name__", task))
+    return handled
 
 
 @dataclass
@@ -78,6 +101,7 @@ def run_once(app: Flask, stop: threading.Event | None = None, name: str | None =
     """Deliver every message that is due now, then return."""
     report = Report()
     name = name or worker_name()
+    run_tasks(app)
     while not (stop and stop.is_set()) and deliver_one(app, name, report):
         pass
     return report

@@ -20,6 +20,7 @@ from marketplace import geo
 from marketplace.actors import Viewer
 from marketplace.caes.models import Cae
 from marketplace.extensions import db
+from marketplace.places.search import place_of
 from marketplace.profiles.models import Availability, Profile, ProfileStatus
 from marketplace.profiles.operations import ProfileFilters
 from marketplace.profiles.search import PROFILE, highlight_texts, skill_key
@@ -72,6 +73,7 @@ def search_profiles(
     filters = filters or ProfileFilters()
     if q is None:
         q = getattr(filters, "q", None)
+    q = place_of(filters, q).q  # a place word ranks, and is no longer a word to match
     page = max(1, int(page or 1))
     per_page = max(1, min(int(per_page or 20), 100))
     parsed = parse(q)
@@ -201,4 +203,6 @@ def profile_filter_terms(filters: Any) -> dict[str, str]:
         terms["status"] = filters.status
     if filters.availability:
         terms["availability"] = filters.availability
+    if hasattr(filters, "near"):
+        place_of(filters).index_terms(terms, Profile, lambda i: f"{PROFILE.name}:{i}")
     return terms

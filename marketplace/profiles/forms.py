@@ -25,6 +25,7 @@ from wtforms.validators import ValidationError as FieldError
 from marketplace import geo
 from marketplace.formatting import cents_to_input, parse_euros
 from marketplace.formfields import FilterForm, amount_field, audience_field, place_errors, text_area
+from marketplace.places.forms import NearFields
 from marketplace.profiles.models import (
     Availability,
     ClientType,
@@ -289,7 +290,7 @@ class ProfileForm(FlaskForm):
         )
 
 
-class ProfileFilterForm(FilterForm):
+class ProfileFilterForm(NearFields, FilterForm):
     """The filters of the list: a GET form, every value in the URL."""
 
     skill = StringField(_l("Competence"), render_kw={"maxlength": 120, "list": "skill-suggestions"})
@@ -319,6 +320,7 @@ class ProfileFilterForm(FilterForm):
             "cae": int(cae) if cae else None,
             "status": self.chosen(self.status),
             "availability": self.chosen(self.availability),
+            **self.near_values(),
         }
 
 

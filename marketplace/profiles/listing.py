@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marketplace.actors import Viewer
 from marketplace.pagination import paginate
+from marketplace.places.search import place_of
 from marketplace.profiles.finder import profile_filter_terms
 from marketplace.profiles.models import Profile
 from marketplace.profiles.operations import ProfileFilters, filtered_profiles
@@ -18,13 +19,14 @@ def list_profiles(
     """One page of visible profiles and their total. With words: the index, best first (the
     ranking and the French analysis of /recherche, the last word also completed as a
     prefix); without: latest updated first."""
-    if not (filters.q or "").strip():
+    place = place_of(filters)
+    if not place.uses_index:
         return paginate(filtered_profiles(viewer, filters), page, per_page)
     terms = profile_filter_terms(filters)
     return search_list(
         viewer,
         NAME,
-        filters.q,
+        place.q,
         terms,
         page,
         per_page,

@@ -6,7 +6,17 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, SmallInteger, String, Text
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.audience import Audience
@@ -14,6 +24,7 @@ from marketplace.dbtypes import UTCDateTime, in_clause
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 from marketplace.geo import region_of
+from marketplace.places.filters import track_location
 from marketplace.timeutil import to_paris, utcnow
 
 if TYPE_CHECKING:
@@ -85,6 +96,10 @@ class Profile(Base):
     cesa_started_on: Mapped[date | None] = mapped_column(Date)
     city: Mapped[str] = mapped_column(String(120), default="")
     department: Mapped[str | None] = mapped_column(String(3), index=True)
+    #: The centre of the city (places.filters.track_location keeps it in step; None when
+    #: the city is empty or unknown).
+    latitude: Mapped[float | None] = mapped_column(Float, index=True)
+    longitude: Mapped[float | None] = mapped_column(Float)
     availability: Mapped[str] = mapped_column(String(12), default="available", index=True)
     #: From when the availability holds (e.g. available again from that date).
     available_from: Mapped[date | None] = mapped_column(Date)
@@ -253,3 +268,6 @@ class ProfileReference(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     #: An optional http(s) link to see the work.
     link: Mapped[str | None] = mapped_column(String(500))
+
+
+track_location(Profile)

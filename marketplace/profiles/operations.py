@@ -16,6 +16,8 @@ from marketplace.approvals import statuses
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
 from marketplace.geo import departments_in, normalize_department
+from marketplace.places.filters import DEFAULT_RADIUS_KM
+from marketplace.places.search import Located, place_of
 from marketplace.profiles.models import (
     AvailabilityPeriod,
     Profile,
@@ -105,6 +107,11 @@ class ProfileFilters:
     availability: str | None = None
     #: Words to find: through the search index (profiles.listing, search.service), never SQL.
     q: str | None = None
+    #: A commune (name or postcode) and a radius: only the profiles within it (places/).
+    near: str | None = None
+    radius_km: int = DEFAULT_RADIUS_KM
+    #: What the place filters resolved to (places.search.place_of fills it).
+    place: Located | None = None
 
 
 def filtered_profiles(viewer: Viewer, filters: ProfileFilters):
@@ -125,6 +132,7 @@ def filtered_profiles(viewer: Viewer, filters: ProfileFilters):
         stmt = stmt.where(Profile.status == filters.status)
     if filters.availability:
         stmt = stmt.where(Profile.availability == filters.availability)
+    stmt = place_of(filters).narrow(stmt, Profile)
     return stmt.order_by(Profile.updated_at.desc(), Profile.id.desc())
 
 

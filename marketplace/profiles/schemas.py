@@ -17,6 +17,7 @@ from marketplace.audience import Audience
 from marketplace.caes.schemas import CaeRef, OptionalDepartment
 from marketplace.geo import DEPARTMENT_CODES, REGIONS, normalize_department
 from marketplace.ids import parse_id, small_number
+from marketplace.places.schemas import NearQuery
 from marketplace.profiles.models import Availability, ClientType, PeriodKind, ProfileStatus
 from marketplace.schema import (
     DateOut,
@@ -360,7 +361,7 @@ _region_filter = known_filter(
 _cae_filter = known_filter(parse_id, lambda: _("Expected the id of a CAE (a whole number)."))
 
 
-class ProfileQuery(Schema):
+class ProfileQuery(NearQuery):
     """The filters of the list of profiles (an empty value is the filter left out)."""
 
     model_config = ConfigDict(json_schema_extra=_without_defaults)
@@ -468,7 +469,7 @@ class Profile(Output):
 def _profile_then_extra(schema: dict[str, Any]) -> None:
     """ProfileListItem is published as allOf [the profile's fields, {score, highlights}]
     (both open: a closed Profile would refuse the list's two fields)."""
-    extra = ("score", "highlights")
+    extra = ("score", "distance_km", "highlights")
     properties = schema.pop("properties")
     required = schema.pop("required")
     schema.clear()
@@ -492,6 +493,9 @@ class ProfileListItem(Profile):
     model_config = ConfigDict(json_schema_extra=_profile_then_extra)
 
     score: float | None = Field(description="Relevance with q (null without).")
+    distance_km: float | None = Field(
+        default=None, description="Kilometres from the place asked (near, or a place in q)."
+    )
     highlights: dict[str, str] = Field(
         description=(
             "field → HTML-escaped excerpt with <mark> around matches; `concepts`: why a "

@@ -157,11 +157,13 @@ class Scope:
 
     # Visibility --------------------------------------------------------------------------
 
-    def allowed(self, viewer: Viewer, filters: dict[str, str]) -> tuple[list[set[int]], tuple]:
+    def allowed(self, viewer: Viewer, filters: dict[str, Any]) -> tuple[list[set[int]], tuple]:
         """Per segment, the visible documents of this type matching every filter
         (field → value); and a key naming this selection. Cached per viewer *shape*; the
         person's own documents that the shape does not cover are added."""
-        terms = tuple(sorted(filters.items()))
+        # A value may be a set (any of them: a `near` filter's document keys); a field named
+        # with "~" ranks rather than filters (search.service, places.search).
+        terms = tuple(sorted((f, v) for f, v in filters.items() if not f.startswith("~")))
         shape = documents.viewer_shape(viewer)
         shape_key = documents.visibility_key(shape)
         owner = documents.owner_value(viewer)
@@ -176,7 +178,7 @@ class Scope:
                 found = docs("doc_type", self.doc_type.name)
                 found = found & documents.visible_docs(shape, docs, lambda: everything)
                 for field, value in terms:
-                    found = found & docs(field, value)
+                    found = found & self.filter_docs(leaf, field, value)
                 return found
 
             base = self.cache.get(
@@ -185,7 +187,7 @@ class Scope:
             if owner is not None:
                 own = docs("owner_id", owner) & docs("doc_type", self.doc_type.name)
                 for field, value in terms:
-                    own = own & docs(field, value)
+                    own = own & self.filter_docs(leaf, field, value)
                 extra = own - base
                 if extra:
                     base = base | extra
@@ -193,6 +195,19 @@ class Scope:
             result.append(base)
         key = (tuple(leaf.key for leaf in self.leaves), self.doc_type.name, shape_key, terms)
         return result, (*key, tuple(extras))
+
+    def filter_docs(self, leaf: Leaf, field: str, value: Any) -> set[int]:
+        """Documents of a segment with this value in the field (a set of values: any)."""
+        if isinstance(value, frozenset):
+            found: set[int] = set()
+            for one in value:
+                found |= self.term_docs(leaf, field, one)
+            return found
+        return self.term_docs(leaf, field, value)
+
+    def prefer(self, keys: frozenset[str]) -> list[set[int]]:
+        """Per segment, the documents of these keys (those a ranking puts first)."""
+        return [self.filter_docs(leaf, "key", keys) for leaf in self.leaves]
 
     # Matching and ranking ----------------------------------------------------------------
 
@@ -251,6 +266,7 @@ class Scope:
         *,
         weights: list[float] | None = None,
         keep: float = 0.0,
+        prefer: list[set[int]] | None = None,
     ):
         """Visible documents matching every clause (or any, with every=False), ranked by
         BM25: the sum over clauses of the clause's idf times its best weighted tf. A clause's
@@ -286,7 +302,7 @@ class Scope:
         if not total:
             return [], 0, counts
         average = self.average_length()
-        scored: list[tuple[float, float, int]] = []
+        scored: list[tuple[tuple[float, bool], float, int]] = []
         for i, leaf in enumerate(self.leaves):
             leaf_docs = matched[i]
             if not leaf_docs:
@@ -297,8 +313,10 @@ class Scope:
                 for d, value in self._tf(clause, leaf, leaf_docs, norms).items():
                     scores[d] += idf * value
             shares = covered[i]
+            first = prefer[i] if prefer else set()
             scored.extend(
-                (shares.get(d, 1.0), score, leaf.offset + d) for d, score in scores.items()
+                ((shares.get(d, 1.0), d in first), score, leaf.offset + d)
+                for d, score in scores.items()
             )
         best = heapq.nlargest(limit, scored, key=lambda item: (item[0], item[1], -item[2]))
         return [(docnum, score) for _share, score, docnum in best], total, counts

@@ -45,7 +45,7 @@ def search_list(
     viewer: Viewer,
     doc_type: str,
     q: str | None,
-    terms: dict[str, str],
+    terms: dict[str, Any],
     page: int,
     per_page: int,
     reload: Reload[Row],
@@ -83,7 +83,7 @@ def reloaded(
     return [row for row in kept if visible is None or visible(viewer, row)]
 
 
-def _ranked_ids(viewer: Viewer, doc_type: str, q: str | None, terms: dict[str, str]) -> list[int]:
+def _ranked_ids(viewer: Viewer, doc_type: str, q: str | None, terms: dict[str, Any]) -> list[int]:
     ranked: list[int] = []
     index_page = 1
     while len(ranked) < MAX_RANKED:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from whoosh import query as wq
 
@@ -67,7 +68,7 @@ def search_documents(
     viewer: Viewer,
     doc_type_name: str,
     q: str | None,
-    terms: dict[str, str] | None = None,
+    terms: dict[str, Any] | None = None,
     page: int = 1,
     per_page: int = 20,
     *,
@@ -108,7 +109,7 @@ def search_parsed(
     viewer: Viewer,
     doc_type: documents.DocumentType,
     parsed: ParsedQuery,
-    terms: dict[str, str],
+    terms: dict[str, Any],
     page: int,
     per_page: int,
     suggest: bool,
@@ -125,8 +126,13 @@ def search_parsed(
         # to Whoosh's FilterCollector: never search with one.)
         return result
     start, limit = offset_of(page, per_page), min(page * per_page, MAX_RANKED)
+    # "~near": document keys ranked first (a place word of the query: places.search).
+    prefer = scope.prefer(terms["~near"]) if terms.get("~near") else None
     if not parsed.words:
         ordered, result.counts = scope.browse(allowed, allowed_key)
+        if prefer:
+            first = scope.global_docs(prefer)
+            ordered = [d for d in ordered if d in first] + [d for d in ordered if d not in first]
         result.total = len(ordered)
         result.ranked = [(_doc_id(scope.key_of(d)), 0.0) for d in ordered[start:limit]]
         return result
@@ -148,7 +154,7 @@ def search_parsed(
         hits=lambda q: scope.visible_hits(q, allowed, stop=CONCEPT_BELOW),
         typed_words=parsed.typed,
     )
-    ranked, result.total, result.counts = _ranked(scope, built, allowed, limit)
+    ranked, result.total, result.counts = _ranked(scope, built, allowed, limit, prefer)
     result.partial = result.total > 0 and built.partial
     result.ranked = [(_doc_id(scope.key_of(d)), score) for d, score in ranked[start:limit]]
     if suggest and result.total < SUGGEST_BELOW:
@@ -158,21 +164,36 @@ def search_parsed(
     return result
 
 
-def _ranked(scope: Scope, built: BuiltQuery, allowed: list[set[int]], limit: int):
+def _ranked(
+    scope: Scope,
+    built: BuiltQuery,
+    allowed: list[set[int]],
+    limit: int,
+    prefer: list[set[int]] | None = None,
+):
     """A sentence: any clause, by coverage. A short query: every clause; when nothing has
     them all, any (by coverage); when few have them all, also those holding its rarest
-    words, below them."""
+    words, below them. ``prefer``: documents ranked first at equal coverage (near a place
+    word of the query)."""
     clauses, weights = built.clauses, built.weights
     if built.sentence:
-        return scope.run(clauses, allowed, limit, every=False, weights=weights, keep=SENTENCE_KEEP)
-    found = scope.run(clauses, allowed, limit)
+        return scope.run(
+            clauses, allowed, limit, every=False, weights=weights, keep=SENTENCE_KEEP, prefer=prefer
+        )
+    found = scope.run(clauses, allowed, limit, prefer=prefer)
     built.partial = False
     if found[1] == 0 and len(clauses) > 1:
-        found = scope.run(clauses, allowed, limit, every=False, weights=weights)
+        found = scope.run(clauses, allowed, limit, every=False, weights=weights, prefer=prefer)
         built.partial = True
     elif found[1] < RELAX_BELOW and len(clauses) > 1:
         found = scope.run(
-            clauses, allowed, limit, every=False, min_share=RELAX_SHARE, weights=weights
+            clauses,
+            allowed,
+            limit,
+            every=False,
+            min_share=RELAX_SHARE,
+            weights=weights,
+            prefer=prefer,
         )
     return found
 

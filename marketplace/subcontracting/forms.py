@@ -14,6 +14,7 @@ from wtforms.validators import ValidationError as FieldError
 from marketplace import geo
 from marketplace.formatting import parse_euros
 from marketplace.formfields import FilterForm, amount_field, audience_field, place_errors, text_area
+from marketplace.places.forms import NearFields
 from marketplace.profiles.forms import split_list
 from marketplace.schema import limit_of
 from marketplace.subcontracting.models import VatRate, VatRegime
@@ -175,7 +176,7 @@ class CloseOfferForm(FlaskForm):
     pass
 
 
-class OfferFilterForm(FilterForm):
+class OfferFilterForm(NearFields, FilterForm):
     q = StringField(_l("Words"), render_kw={"maxlength": FILTER_LIMIT})
     skill = StringField(
         _l("Competence"), render_kw={"maxlength": SKILL_NAME_LIMIT, "list": "skill-suggestions"}
@@ -191,6 +192,7 @@ class OfferFilterForm(FilterForm):
             "q": self.typed(self.q, FILTER_LIMIT),
             "skill": self.typed(self.skill, SKILL_NAME_LIMIT),
             "department": self.chosen(self.department),
+            **self.near_values(),
         }
 
 

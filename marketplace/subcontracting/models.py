@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     Integer,
     SmallInteger,
@@ -29,6 +30,7 @@ from marketplace.dbtypes import UTCDateTime, in_clause
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 from marketplace.geo import region_of
+from marketplace.places.filters import track_location
 from marketplace.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -128,6 +130,10 @@ class Offer(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     city: Mapped[str] = mapped_column(String(120), default="")
     department: Mapped[str | None] = mapped_column(String(3), index=True)
+    #: The centre of the city (places.filters.track_location keeps it in step; None when
+    #: the city is empty or unknown).
+    latitude: Mapped[float | None] = mapped_column(Float, index=True)
+    longitude: Mapped[float | None] = mapped_column(Float)
     starts_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
     #: Indicative budget excluding VAT, in cents.
@@ -355,3 +361,6 @@ class SubcontractEvent(Base):
         ForeignKey("profiles.id", ondelete="SET NULL")
     )
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+track_location(Offer)

@@ -16,6 +16,8 @@ from marketplace.events import account_deleting
 from marketplace.extensions import db
 from marketplace.geo import normalize_department
 from marketplace.pagination import paginate
+from marketplace.places.filters import DEFAULT_RADIUS_KM
+from marketplace.places.search import Located, place_of
 from marketplace.search.listing import by_ids, search_list
 from marketplace.skills.models import Skill
 from marketplace.skills.operations import get_or_create_skills
@@ -155,6 +157,11 @@ class OfferFilters:
     skill: str | None = None
     department: str | None = None
     status: str | None = "open"
+    #: A commune (name or postcode) and a radius: only what lies within it (places/).
+    near: str | None = None
+    radius_km: int = DEFAULT_RADIUS_KM
+    #: What the place filters resolved to (places.search.place_of fills it).
+    place: Located | None = None
 
 
 def _like(raw: str) -> str:
@@ -185,6 +192,7 @@ def filtered_offers(viewer: Viewer, filters: OfferFilters):
                 Offer.id.in_(skill_ids),
             )
         )
+    stmt = place_of(filters).narrow(stmt, Offer)
     return stmt.order_by(Offer.created_at.desc(), Offer.id.desc())
 
 
@@ -194,17 +202,19 @@ def search_offers(
     """One page of visible offers: best first through the search index when words are given,
     most recent first from the database otherwise. Index hits are re-checked against the
     database with the visibility rule before they are shown."""
-    if not clean(filters.q):
+    place = place_of(filters)
+    if not place.uses_index:
         return paginate(filtered_offers(viewer, filters), page, per_page)
-    terms: dict[str, str] = {}
+    terms: dict[str, Any] = {}
     if filters.status:
         terms["offer_status"] = filters.status
     if filters.skill:
         terms["skill"] = fold(filters.skill).replace(",", " ")
     if filters.department:
         terms["department"] = normalize_department(filters.department) or filters.department
+    place.index_terms(terms, Offer, lambda i: f"offer:{i}")
     return search_list(
-        viewer, "offer", filters.q, terms, page, per_page, by_ids(Offer), can_view_offer
+        viewer, "offer", place.q, terms, page, per_page, by_ids(Offer), can_view_offer
     )
 
 

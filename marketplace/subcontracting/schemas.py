@@ -31,6 +31,7 @@ from marketplace.caes.schemas import CaeRef
 from marketplace.errors import ValidationError
 from marketplace.geo import normalize_department
 from marketplace.ids import is_id, parse_id
+from marketplace.places.schemas import NearQuery
 from marketplace.profiles.models import ProfileStatus
 from marketplace.schema import (
     FILTER_TEXT_LIMIT,
@@ -457,7 +458,7 @@ def _department_filter(raw: Any) -> str | None:
     return _department(value) if value is not None else None
 
 
-class OfferQuery(_Filters):
+class OfferQuery(_Filters, NearQuery):
     q: FilterText = Field(
         default=None, description="Words of the title, description, city or competences."
     )
@@ -578,8 +579,16 @@ class _Page(Output):
     per_page: int
 
 
+class OfferListItem(Offer):
+    """An offer of the list, with its distance from the place asked."""
+
+    distance_km: float | None = Field(
+        default=None, description="Kilometres from the place asked (near, or a place in q)."
+    )
+
+
 class OfferList(_Page):
-    items: list[Offer]
+    items: list[OfferListItem]
 
 
 class SubcontractParty(Output):

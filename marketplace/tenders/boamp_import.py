@@ -270,14 +270,9 @@ def import_records(records: Iterable[Any], skill_map: SkillMap | None = None) ->
     """Write BOAMP records as notices (SYSTEM's work: the CLI and the worker); flush, never
     commit. The report counts what was created, updated, closed, ignored, and the records
     skipped with their idweb."""
-    report = _Importer(skill_map or SkillMap.load()).run(records)
-    new_notices_published(report.new)
-    return report
-
-
-def new_notices_published(tenders: list[Tender]) -> None:
-    """The one call site for what follows the publication of new notices: the alert
-    matching (places and alerts) hooks here, to enqueue its job for each new notice."""
+    # A new notice is queued for the alert matching by alerts.matching (after_flush), as
+    # any new tender is: the worker tells the members whose alerts it fits.
+    return _Importer(skill_map or SkillMap.load()).run(records)
 
 
 # ---------------------------------------------------------------------------------------------

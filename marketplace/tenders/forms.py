@@ -35,6 +35,7 @@ from marketplace.formfields import (
     text_area,
 )
 from marketplace.ids import parse_id, small_number
+from marketplace.places.forms import NearFields
 from marketplace.schema import limit_of
 from marketplace.tenders.models import (
     BuyerKind,
@@ -318,7 +319,7 @@ class ShareForm(FlaskForm):
     submit = SubmitField(_l("Save the share"))
 
 
-class TenderFilterForm(FilterForm):
+class TenderFilterForm(NearFields, FilterForm):
     department = SelectField(_l("Department"), validate_choice=False)
     skill = StringField(_l("Competence"), render_kw={"maxlength": 120, "list": "skill-suggestions"})
     status = SelectField(_l("Status"), validate_choice=False)
@@ -349,10 +350,14 @@ class TenderFilterForm(FilterForm):
             "deadline_before": (
                 datetime.combine(before, time(23, 59, 59), tzinfo=PARIS) if before else None
             ),
+            **self.near_values(),
         }
 
     def active_args(self) -> dict[str, str]:
-        args = {k: (self[k].data or "") for k in ("q", "department", "skill", "status")}
+        keys = ("q", "department", "skill", "status", "near")
+        args = {k: (self[k].data or "") for k in keys}
+        if args["near"] and self.radius_km.data and not self.radius_km.errors:
+            args["radius_km"] = self.radius_km.data
         if self.source.data in ("boamp", "members"):
             args["source"] = self.source.data
         for k in ("deadline_after", "deadline_before"):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marketplace.actors import Viewer
 from marketplace.extensions import db
 from marketplace.pagination import paginate
+from marketplace.places.search import place_of
 from marketplace.search.listing import search_list
+from marketplace.tenders.models import Tender
 from marketplace.tenders.operations import TenderFilters, filtered_tenders
 from marketplace.tenders.search import NAME
 from marketplace.text import fold
@@ -18,19 +22,21 @@ def search_tenders(viewer: Viewer, filters: TenderFilters, page: int, per_page: 
     index ranks (it applies the visibility rule too), then re-checked against the database with
     the same visible_tenders() filter, best first.
     """
-    if not filters.q:
+    place = place_of(filters)
+    if not place.uses_index:
         return paginate(filtered_tenders(viewer, filters), page, per_page)
-    terms = {}
+    terms: dict[str, Any] = {}
     if filters.department:
         terms["department"] = filters.department
     if filters.status:
         terms["tender_status"] = filters.status
     if filters.skill:
         terms["tender_skill"] = fold(filters.skill).replace(",", " ")
+    place.index_terms(terms, Tender, lambda i: f"{NAME}:{i}")
     return search_list(
         viewer,
         NAME,
-        filters.q,
+        place.q,
         terms,
         page,
         per_page,

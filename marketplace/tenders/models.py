@@ -12,6 +12,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
+    Float,
     ForeignKey,
     SmallInteger,
     String,
@@ -26,6 +27,7 @@ from marketplace.dbtypes import UTCDateTime, in_clause
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 from marketplace.geo import region_of
+from marketplace.places.filters import track_location
 from marketplace.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -182,6 +184,10 @@ class Tender(Base):
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     city: Mapped[str] = mapped_column(String(120), default="")
     department: Mapped[str | None] = mapped_column(String(3), index=True)
+    #: The centre of the city (places.filters.track_location keeps it in step; None when
+    #: the city is empty or unknown).
+    latitude: Mapped[float | None] = mapped_column(Float, index=True)
+    longitude: Mapped[float | None] = mapped_column(Float)
     #: Estimated amount of the whole contract, excluding VAT, in cents.
     estimated_amount_cents: Mapped[int | None] = mapped_column(BigInteger)
     description: Mapped[str] = mapped_column(Text, default="")
@@ -471,3 +477,6 @@ class TenderInvitation(Base):
     lots: Mapped[list[TenderLot]] = relationship(
         "TenderLot", secondary=invitation_lots, lazy="selectin", order_by="TenderLot.number"
     )
+
+
+track_location(Tender)

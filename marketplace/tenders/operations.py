@@ -29,6 +29,8 @@ from marketplace.errors import (
     ValidationError,
 )
 from marketplace.extensions import db
+from marketplace.places.filters import DEFAULT_RADIUS_KM
+from marketplace.places.search import Located, place_of
 from marketplace.profiles.models import Profile
 from marketplace.skills.models import Skill
 from marketplace.skills.operations import get_or_create_skills
@@ -500,6 +502,11 @@ class TenderFilters:
     status: str | None = None
     deadline_after: datetime | None = None
     deadline_before: datetime | None = None
+    #: A commune (name or postcode) and a radius: only what lies within it (places/).
+    near: str | None = None
+    radius_km: int = DEFAULT_RADIUS_KM
+    #: What the place filters resolved to (places.search.place_of fills it).
+    place: Located | None = None
 
 
 def filtered_tenders(viewer: Viewer, filters: TenderFilters, ids: list[int] | None = None):
@@ -527,4 +534,6 @@ def filtered_tenders(viewer: Viewer, filters: TenderFilters, ids: list[int] | No
         stmt = stmt.where(Tender.deadline >= filters.deadline_after)
     if filters.deadline_before:
         stmt = stmt.where(Tender.deadline <= filters.deadline_before)
+    if ids is None:  # ranked ids were already kept to the radius by the index
+        stmt = place_of(filters).narrow(stmt, Tender)
     return stmt.order_by(Tender.deadline.asc().nulls_last(), Tender.id)

@@ -34,6 +34,7 @@ from marketplace.caes.schemas import CaeRef
 from marketplace.errors import ValidationError
 from marketplace.geo import normalize_department
 from marketplace.ids import MAX_ID, is_id, parse_id, small_number
+from marketplace.places.schemas import NearQuery
 from marketplace.schema import (
     MAX_AMOUNT_CENTS,
     DateTimeOut,
@@ -700,6 +701,8 @@ def _filter_source(value: Any) -> str | None:
 
 def _filter_status(value: Any) -> str | None:
     if not (raw := filter_text(value)):
+        if isinstance(value, str) and value.strip():  # only characters the cleaning drops
+            raise fail(_("Choose one of: %(values)s.", values=", ".join(TenderStatus.values())))
         return None
     if raw not in TenderStatus.values():
         raise fail(_("Choose one of: %(values)s.", values=", ".join(TenderStatus.values())))
@@ -744,7 +747,7 @@ def _filters_loaded(load: Any, data: Any) -> Any:
         raise ValidationError(_("Some filters are not valid."), error.fields) from None
 
 
-class TenderQuery(Schema):
+class TenderQuery(NearQuery):
     """The filters of the list of tenders (an empty one is left out)."""
 
     q: _filter(filter_text, "Words to find (title, lots, competences, buyer, description).") = None  # type: ignore[valid-type]
@@ -915,7 +918,15 @@ class Tender(Output):
     url: Annotated[str, Field(json_schema_extra={"format": "uri"})]
 
 
-TenderList = page_of(Tender, "TenderList")
+class TenderListItem(Tender):
+    """A tender of the list, with its distance from the place asked."""
+
+    distance_km: float | None = Field(
+        default=None, description="Kilometres from the place asked (near, or a place in q)."
+    )
+
+
+TenderList = page_of(TenderListItem, "TenderList")
 
 
 class TenderApplicant(Output):

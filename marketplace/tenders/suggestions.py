@@ -20,6 +20,7 @@ from marketplace.actors import Viewer
 from marketplace.caes.models import Cae
 from marketplace.extensions import db
 from marketplace.geo import region_of
+from marketplace.places.gazetteer import distance_km
 from marketplace.profiles.availability import PeriodRow, availability_over
 from marketplace.profiles.models import AvailabilityPeriod, Profile, ProfileSkill
 from marketplace.tenders.models import Tender
@@ -29,6 +30,8 @@ from marketplace.visibility import profile_row_predicate
 AVAILABILITY_WEIGHT = {"available": 1.0, "partial": 0.5, "unavailable": 0.0}
 #: How much each criterion weighs in the score (0 to 100).
 WEIGHTS = {"coverage": 60, "level": 20, "availability": 10, "nearness": 10}
+#: Beyond this distance from the tender, a person earns nothing for nearness.
+NEAR_KM = 150.0
 #: Days after the deadline over which availability periods count (the start of the work).
 WORK_WINDOW_DAYS = 30
 
@@ -42,7 +45,9 @@ class Candidate:
     department: str | None
     availability: str
     levels: dict[int, int] = field(default_factory=dict)  # skill id → level
-    #: 1 in the tender's department, 0.5 in its region, 0 elsewhere.
+    #: 1 at the tender's place, falling to 0 at NEAR_KM (the distance in km between the
+    #: centres of their cities); without a place on one side: 1 in the tender's department,
+    #: 0.5 in its region, 0 elsewhere.
     near: float = 0.0
     #: The part of the score that does not depend on the lot (availability and nearness).
     base: float = field(init=False, default=0.0)
@@ -87,12 +92,25 @@ def work_window(tender: Tender) -> tuple[date, date]:
     return first, first + timedelta(days=WORK_WINDOW_DAYS)
 
 
-def _nearness(department: str | None, tender_department: str | None, region: str | None):
+def _nearness(
+    department: str | None,
+    tender_department: str | None,
+    region: str | None,
+    km: float | None = None,
+) -> float:
+    if km is not None:
+        return max(0.0, 1.0 - km / NEAR_KM)
     if tender_department and department == tender_department:
         return 1.0
     if region and region_of(department) == region:
         return 0.5
     return 0.0
+
+
+def _km(tender: Tender, lat: float | None, lon: float | None) -> float | None:
+    if lat is None or lon is None or tender.latitude is None or tender.longitude is None:
+        return None
+    return distance_km(tender.latitude, tender.longitude, lat, lon)
 
 
 @dataclass
@@ -151,12 +169,15 @@ def _candidates(viewer: Viewer, tender: Tender, skill_ids: set[int]) -> dict[int
             User.cae_id,
             User.is_active,
             User.membership,
+            Profile.latitude,
+            Profile.longitude,
         )
         .join(User, User.id == Profile.user_id)
         .where(Profile.id.in_(held.with_only_columns(ProfileSkill.profile_id)))
     )
     for row in connection.execute(people):
         profile_id, department, availability, audience, user_id, first, last, cae_id = row[:8]
+        place: tuple[Any, Any] = (row._mapping["latitude"], row._mapping["longitude"])
         if profile_id not in holdings or not row[8] or row[9] != "verified":
             continue  # (a team member, or an account that cannot join)
         if cae_only and cae_id != tender.owner_cae_id:
@@ -171,7 +192,7 @@ def _candidates(viewer: Viewer, tender: Tender, skill_ids: set[int]) -> dict[int
             department=department,
             availability=availability_over(availability, periods.get(profile_id, ()), start, end),
             levels=holdings[profile_id],
-            near=_nearness(department, tender.department, region),
+            near=_nearness(department, tender.department, region, _km(tender, *place)),
         )
     cae_ids = {c.cae_id for c in found.values() if c.cae_id is not None}
     if cae_ids:

@@ -17,7 +17,7 @@ PROFILE_KEYS = {
     "daily_rate_cents", "audience", "updated_at", "url", "photo_url", "availability_periods",
     "references",
 }  # fmt: skip
-LIST_ITEM_KEYS = PROFILE_KEYS | {"score", "highlights"}
+LIST_ITEM_KEYS = PROFILE_KEYS | {"score", "highlights", "distance_km"}
 ME_KEYS = {
     "id", "email", "first_name", "last_name", "display_name", "role", "cae", "membership",
     "locale", "profile",

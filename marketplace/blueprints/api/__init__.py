@@ -8,6 +8,7 @@ from marketplace.blueprints.api.blueprint import bp  # first: openapi*.py take i
 
 # isort: split
 from marketplace.blueprints.api import (  # noqa: F401
+    alerts,
     approvals,
     collectives,
     conversations,

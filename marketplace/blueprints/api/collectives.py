@@ -43,6 +43,7 @@ from marketplace.collectives.schemas import (
 from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.links import external_url
+from marketplace.places.search import with_distance
 from marketplace.profiles.models import Profile
 from marketplace.visibility import can_view_profile
 
@@ -172,7 +173,12 @@ def invitation_json(invitation: Invitation) -> dict[str, Any]:
 def collectives(query: CollectiveQuery) -> Any:
     """Visible collectives, most recently active first."""
     filters = queries.CollectiveFilters(
-        q=query.q, sector=query.sector, region=query.region, cae=query.cae
+        q=query.q,
+        sector=query.sector,
+        region=query.region,
+        cae=query.cae,
+        near=query.near,
+        radius_km=query.radius_km,
     )
     page, per_page = page_args()
     items, total = queries.list_collectives(current_user, filters, page, per_page)
@@ -184,7 +190,9 @@ def collectives(query: CollectiveQuery) -> Any:
         total,
         page,
         per_page,
-        lambda c: collective_json(c, members[c.id], competences[c.id]),
+        lambda c: with_distance(
+            collective_json(c, members[c.id], competences[c.id]), c, filters.place
+        ),
     )
 
 

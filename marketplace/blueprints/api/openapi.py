@@ -25,6 +25,7 @@ TAGS = [
     {"name": "profiles", "description": "Skill profiles and the caller."},
     {"name": "collectives", "description": "Collectives, membership and decisions."},
     {"name": "notifications", "description": "The caller's notifications."},
+    {"name": "alerts", "description": "The caller's alerts and opportunities."},
     {"name": "tenders", "description": "Joint tenders, applications and teams."},
     {"name": "subcontracting", "description": "Offers, subcontract records, CAE figures."},
     {"name": "approvals", "description": "The CAE's sign-off: approvals and statuses."},

@@ -19,6 +19,7 @@ from marketplace.blueprints.api.spec import (
 from marketplace.caes.schemas import cae_ref
 from marketplace.errors import NotFound
 from marketplace.links import external_url
+from marketplace.places.search import Located
 from marketplace.profiles.finder import Hit, search_profiles
 from marketplace.profiles.models import Profile as ProfileRow
 from marketplace.profiles.operations import ProfileFilters, get_profile, update_profile
@@ -109,10 +110,11 @@ def me_json(user: User) -> dict[str, Any]:
     )
 
 
-def _list_item(hit: Hit, ranked: bool) -> dict[str, Any]:
+def _list_item(hit: Hit, ranked: bool, place: Located | None) -> dict[str, Any]:
     """The values of a ProfileListItem."""
     return {
         **_profile_values(hit.profile),
+        "distance_km": place.distance(hit.profile) if place else None,
         #: Relevance (higher is better) when the list answers a query; null without one.
         "score": hit.score if ranked else None,
         "highlights": {name: str(text) for name, text in hit.highlights.items()},
@@ -138,7 +140,7 @@ def profiles(query: ProfileQuery) -> Any:
             result.total,
             page,
             per_page,
-            lambda hit: _list_item(hit, ranked),
+            lambda hit: _list_item(hit, ranked, filters.place),
             facets=result.facets,
         )
     )

@@ -16,6 +16,7 @@ from marketplace.blueprints.api.spec import (
 )
 from marketplace.links import external_url
 from marketplace.pagination import paginate
+from marketplace.places.search import with_distance
 from marketplace.subcontracting.figures import cae_figures, ledger_csv
 from marketplace.subcontracting.models import Offer as OfferRow
 from marketplace.subcontracting.models import OfferResponse as ResponseRow
@@ -149,9 +150,17 @@ def subcontract_json(record: SubcontractRow) -> dict[str, Any]:
 def offers(query: OfferQuery):
     """Visible offers, most recent first."""
     filters = OfferFilters(
-        q=query.q, skill=query.skill, department=query.department, status=query.status
+        q=query.q,
+        skill=query.skill,
+        department=query.department,
+        status=query.status,
+        near=query.near,
+        radius_km=query.radius_km,
     )
-    return paged(partial(search_offers, current_user, filters), offer_json)
+    return paged(
+        partial(search_offers, current_user, filters),
+        lambda offer: with_distance(offer_json(offer), offer, filters.place),
+    )
 
 
 @bp.post("/offers")

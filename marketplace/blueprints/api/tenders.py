@@ -22,6 +22,7 @@ from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.links import base_host, external_url
 from marketplace.pagination import offset_of
+from marketplace.places.search import with_distance
 from marketplace.tenders import exports
 from marketplace.tenders.law import Warning
 from marketplace.tenders.listing import search_tenders
@@ -166,7 +167,9 @@ def _tender_page(filters: TenderFilters, page: int, per_page: int) -> tuple[list
     rows, total = search_tenders(current_user, filters, page, per_page)
     rows = list(rows)
     peers = contract_peers(current_user, rows)
-    return [tender_json(t, peers.get(t.id, [])) for t in rows], total
+    return [
+        with_distance(tender_json(t, peers.get(t.id, [])), t, filters.place) for t in rows
+    ], total
 
 
 def application_json(application: ApplicationRow) -> dict[str, Any]:

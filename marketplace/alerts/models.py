@@ -1,0 +1,135 @@
+"""Alert (a saved search), MatchJob (an object to match, queued by its publication),
+MatchNotice (one per person and object: the "only once" of alerts and suggestions alike),
+AlertSetting (a member's opt-out of suggestions)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.enums import LabelledEnum
+from marketplace.extensions import Base
+from marketplace.timeutil import utcnow
+
+
+class AlertKind(LabelledEnum):
+    PROFILES = "profiles", _l("Profiles")
+    OFFERS = "offers", _l("Offers")
+    TENDERS = "tenders", _l("Tenders")
+
+
+class Frequency(LabelledEnum):
+    INSTANT = "instant", _l("Right away")
+    DAILY = "daily", _l("Once a day")
+    WEEKLY = "weekly", _l("Once a week")
+
+
+class ObjectType(LabelledEnum):
+    PROFILE = "profile", _l("Profile")
+    OFFER = "offer", _l("Offer")
+    TENDER = "tender", _l("Tender")
+
+
+class JobStatus(LabelledEnum):
+    QUEUED = "queued", _l("Queued")
+    DONE = "done", _l("Done")
+
+
+class NoticeReason(LabelledEnum):
+    ALERT = "alert", _l("Alert")
+    SUGGESTION = "suggestion", _l("Suggestion")
+
+
+#: An alert's kind → the type of the objects it matches.
+OBJECT_OF_KIND = {"profiles": "profile", "offers": "offer", "tenders": "tender"}
+
+
+class Alert(Base):
+    __tablename__ = "alerts"
+    __table_args__ = (
+        CheckConstraint(in_clause("kind", AlertKind.values()), name="kind"),
+        CheckConstraint(in_clause("frequency", Frequency.values()), name="frequency"),
+        Index("ix_alerts_kind_id", "kind", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    q: Mapped[str] = mapped_column(String(200), default="")
+    skill: Mapped[str] = mapped_column(String(120), default="")
+    department: Mapped[str | None] = mapped_column(String(3))
+    near: Mapped[str] = mapped_column(String(120), default="")
+    radius_km: Mapped[int] = mapped_column(SmallInteger, default=30)
+    #: The centre of ``near``, resolved when the alert is saved.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    frequency: Mapped[str] = mapped_column(String(8), default="instant")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When the last digest of a daily or weekly alert left.
+    digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MatchJob(Base):
+    """An object to match against alerts and members, written by the publishing transaction."""
+
+    __tablename__ = "match_jobs"
+    __table_args__ = (
+        CheckConstraint(in_clause("object_type", ObjectType.values()), name="object_type"),
+        CheckConstraint(in_clause("status", JobStatus.values()), name="status"),
+        Index("ix_match_jobs_status_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    object_type: Mapped[str] = mapped_column(String(8))
+    object_id: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(8), default="queued")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MatchNotice(Base):
+    """One person told (or to be told, for a digest) about one object: never twice."""
+
+    __tablename__ = "match_notices"
+    __table_args__ = (
+        UniqueConstraint("user_id", "object_type", "object_id"),
+        CheckConstraint(in_clause("object_type", ObjectType.values()), name="object_type"),
+        CheckConstraint(in_clause("reason", NoticeReason.values()), name="reason"),
+        Index("ix_match_notices_alert_id_id", "alert_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    object_type: Mapped[str] = mapped_column(String(8))
+    object_id: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: None while it waits for the alert's daily or weekly digest.
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AlertSetting(Base):
+    """A member's choice about suggested matches (absent: they are welcome)."""
+
+    __tablename__ = "alert_settings"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    suggestions: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -1,0 +1,1 @@
+"""Places: French communes (name or postcode → centre), distances, and the `near` filter."""
