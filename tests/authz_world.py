@@ -96,10 +96,9 @@ def build_world() -> World:
     """The people of the matrix and one object of each kind, all visible to CAE A only."""
     from marketplace.accounts.operations import create_api_token
     from marketplace.caes.models import Cae
-    from marketplace.collectives import decisions
+    from marketplace.collectives import decisions, threads
     from marketplace.collectives import membership as cm
     from marketplace.collectives import operations as co
-    from marketplace.collectives import threads
     from marketplace.jobs.outbox import enqueue
     from marketplace.notifications.models import Notification
     from marketplace.subcontracting.operations import create_offer, respond

@@ -29,6 +29,7 @@ from marketplace.collectives.queries import person_shown
 from marketplace.collectives.rules import _require_verified, membership_of, row_of
 from marketplace.collectives.schemas import PostInput, ThreadInput
 from marketplace.errors import PermissionDenied, ValidationError
+from marketplace.events import account_personal_data_deleting
 from marketplace.extensions import db
 from marketplace.text import fold
 from marketplace.timeutil import utcnow
@@ -208,6 +209,13 @@ def set_follow(actor: Viewer, thread: Thread, mode: Any) -> str | None:
     _follow(actor.id, thread, mode, replace=True)
     db.session.flush()
     return mode
+
+
+@account_personal_data_deleting.connect
+def forget(user: User, **_extra: Any) -> None:
+    """The person deletes their account: their follow and mute choices go; their posts stay in
+    the discussions, signed by the anonymised account (shown as a member of their CAE)."""
+    db.session.execute(delete(ThreadFollow).where(ThreadFollow.user_id == user.id))
 
 
 # Reading -------------------------------------------------------------------------------------

@@ -270,3 +270,21 @@ def test_the_thread_pages_take_a_constant_number_of_queries(client, count_querie
         th.reply(person, thread, {"body": f"Réponse {i}"})
     db.session.commit()
     assert [count(u) for u in urls] == before
+
+
+def test_a_deleted_account_leaves_its_posts_unsigned(client, api_token, world):
+    from marketplace.accounts.deletion import delete_account
+    from marketplace.collectives.models import ThreadFollow
+    from tests.conftest import PASSWORD
+
+    marc = world["marc"]
+    thread = th.open_thread(marc, world["collective"], {"title": "Outils", "body": "Lesquels ?"})
+    db.session.commit()
+    delete_account(marc, marc, PASSWORD)
+    db.session.commit()
+    follows = select(ThreadFollow.id).where(ThreadFollow.user_id == marc.id)
+    assert db.session.scalars(follows).all() == []
+    url = f"/api/v1/collectives/{world['collective'].id}/threads/{thread.id}/posts"
+    post = client.get(url, headers=bearer(api_token(world["lea"]))).get_json()["items"][0]
+    assert post["body"] == "Lesquels ?"
+    assert post["author"]["hidden"] is True and post["author"]["display_name"] is None
