@@ -297,24 +297,41 @@ def comment(
     return row
 
 
-def comments_of(decision: Decision) -> list[DecisionComment]:
-    """The comments of a proposal, oldest first (one query, authors loaded with them)."""
-    return list(
-        db.session.scalars(
+def comments_by_decision(decision_ids: list[int]) -> dict[int, list[DecisionComment]]:
+    """The comments of several proposals, oldest first (one query)."""
+    result: dict[int, list[DecisionComment]] = {i: [] for i in decision_ids}
+    if decision_ids:
+        rows = db.session.scalars(
             select(DecisionComment)
-            .where(DecisionComment.decision_id == decision.id)
+            .where(DecisionComment.decision_id.in_(decision_ids))
             .order_by(DecisionComment.id)
         ).unique()
-    )
+        for row in rows:
+            result[row.decision_id].append(row)
+    return result
+
+
+def comments_of(decision: Decision) -> list[DecisionComment]:
+    return comments_by_decision([decision.id])[decision.id]
+
+
+def votes_by_decision(decision_ids: list[int]) -> dict[int, list[Vote]]:
+    """Who voted on several proposals (the rows, with their choice: show it only with open
+    ballots), first voters first (one query)."""
+    result: dict[int, list[Vote]] = {i: [] for i in decision_ids}
+    if decision_ids:
+        rows = db.session.scalars(
+            select(Vote)
+            .where(Vote.decision_id.in_(decision_ids))
+            .order_by(Vote.created_at, Vote.id)
+        )
+        for row in rows:
+            result[row.decision_id].append(row)
+    return result
 
 
 def votes_of(decision: Decision) -> list[Vote]:
-    """Who voted (the rows, with their choice: show it only with open ballots), one query."""
-    return list(
-        db.session.scalars(
-            select(Vote).where(Vote.decision_id == decision.id).order_by(Vote.created_at, Vote.id)
-        )
-    )
+    return votes_by_decision([decision.id])[decision.id]
 
 
 def _not_voted(decision: Decision) -> list[User]:

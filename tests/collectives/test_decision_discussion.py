@@ -163,3 +163,13 @@ def test_the_reminder_command(app, world):
     assert "3 rappel(s)" in result.output
     again = runner.invoke(args=["collectives", "remind-due"])
     assert "0 rappel(s)" in again.output
+
+
+def test_the_list_of_decisions_carries_the_discussion(client, api_token, world):
+    dec.vote(world["ines"], world["decision"], "yes")
+    dec.comment(world["marc"], world["decision"], {"body": "Pour"})
+    db.session.commit()
+    url = f"/api/v1/collectives/{world['collective'].id}/decisions"
+    items = client.get(url, headers=bearer(api_token(world["lea"]))).get_json()["items"]
+    assert [c["body"] for c in items[0]["comments"]] == ["Pour"]
+    assert [v["person"]["display_name"] for v in items[0]["voted"]] == ["Inès Éloi"]

@@ -128,14 +128,27 @@ def person_json(person: queries.PersonShown | None) -> dict[str, Any] | None:
     )
 
 
-def decision_json(decision: Decision) -> dict[str, Any]:
+class Discussion:
+    """The comments, votes and the people behind them of several decisions (three queries)."""
+
+    def __init__(self, decisions: list[Decision]) -> None:
+        ids = [d.id for d in decisions]
+        self.comments = dec.comments_by_decision(ids)
+        self.votes = dec.votes_by_decision(ids)
+        self.people = queries.people_of(
+            current_user,
+            [c.author_id for rows in self.comments.values() for c in rows]
+            + [v.user_id for rows in self.votes.values() for v in rows],
+        )
+
+
+def decision_json(decision: Decision, discussion: Discussion | None = None) -> dict[str, Any]:
     res = dec.results(decision)
     closed = not dec.is_open(decision)
-    comments = dec.comments_of(decision)
-    votes = dec.votes_of(decision)
-    people = queries.people_of(
-        current_user, [c.author_id for c in comments] + [v.user_id for v in votes]
-    )
+    discussion = discussion or Discussion([decision])
+    comments = discussion.comments[decision.id]
+    votes = discussion.votes[decision.id]
+    people = discussion.people
     open_ballot = bool(decision.collective.open_ballot)
     return out.Decision.out(
         id=decision.id,
@@ -381,7 +394,10 @@ def decisions(collective_id: int) -> Any:
     items = dec.decisions_of(found)
     for item in items:
         dec.ensure_closed(item)
-    return out.DecisionList.out(items=[decision_json(d) for d in items], total=len(items))
+    discussion = Discussion(items)
+    return out.DecisionList.out(
+        items=[decision_json(d, discussion) for d in items], total=len(items)
+    )
 
 
 @bp.post("/collectives/<int:collective_id>/decisions")
