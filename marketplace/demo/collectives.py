@@ -102,10 +102,15 @@ def _build(spec: dict, users: list[User]) -> None:
             dec.vote(person, decision, "yes")
         if spec.get("comment"):
             dec.comment(members[-1], decision, {"body": spec["comment"]})
+    _talk(spec, collective, members)
+    db.session.flush()
+
+
+def _talk(spec: dict, collective: Collective, members: list[User]) -> None:
+    """The collective's threads: the creator opens them, the other members reply in turn."""
     for thread_spec in spec.get("threads", []):
-        thread = th.open_thread(creator, collective, {
+        thread = th.open_thread(members[0], collective, {
             "title": thread_spec["title"], "body": thread_spec["body"],
         })  # fmt: skip
         for i, body in enumerate(thread_spec["replies"]):
             th.reply(members[1 + i % (len(members) - 1)], thread, {"body": body})
-    db.session.flush()
