@@ -24,7 +24,7 @@ from marketplace.backup import register_backup_cli
 from marketplace.caes import operations as cae_operations
 from marketplace.caes.models import Cae
 from marketplace.clitools import CommandError, transactional
-from marketplace.collectives.decisions import close_due
+from marketplace.collectives.decisions import close_due, remind_due
 from marketplace.demo import load_demo
 from marketplace.extensions import db
 from marketplace.jobs.cli import jobs_cli
@@ -276,6 +276,13 @@ def db_analyze() -> str:
 def collectives_close_due() -> str:
     """Record the closing of the votes whose time has come and announce their results."""
     return f"{close_due()} vote(s) clos."
+
+
+@collectives_cli.command("remind-due")
+@transactional()
+def collectives_remind_due() -> str:
+    """Remind the members who have not voted on a proposal that closes within a day (once)."""
+    return f"{remind_due()} rappel(s) de vote envoyé(s)."
 
 
 @notify_cli.command("digest")

@@ -100,7 +100,7 @@ def build_world() -> World:
     from marketplace.alerts.models import Alert
     from marketplace.approvals.tenders import request_approvals
     from marketplace.caes.models import Cae
-    from marketplace.collectives import decisions
+    from marketplace.collectives import decisions, threads
     from marketplace.collectives import membership as cm
     from marketplace.collectives import operations as co
     from marketplace.conversations import operations as conversations
@@ -144,6 +144,9 @@ def build_world() -> World:
     decision = decisions.open_decision(u["coordinator"], collective, {
         "title": "Acheter une scie", "closes_at": (utcnow() + timedelta(days=7)).isoformat(),
     })  # fmt: skip
+    thread = threads.open_thread(
+        u["coordinator"], collective, {"title": "Scies", "body": "Laquelle ?"}
+    )
 
     tender = create_tender(u["owner"], {
         "title": "Rénovation de l'école", "buyer": {"name": "Ville de Lyon", "kind": "public"},
@@ -201,7 +204,7 @@ def build_world() -> World:
     )
     w.ids.update(
         cae_id=a.id, other_cae_id=b.id, profile_id=u["owner"].profile.id,
-        collective_id=collective.id, decision_id=decision.id,
+        collective_id=collective.id, decision_id=decision.id, thread_id=thread.id,
         invitation_id=pending_invitation.id, request_id=request.id, tender_id=tender.id,
         application_id=application.id, lot_id=tender.lots[0].id, offer_id=offer.id,
         response_id=response.id,

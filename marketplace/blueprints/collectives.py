@@ -16,28 +16,41 @@ from marketplace.blueprints.outcomes import (
     flash_errors,
     form_errors,
 )
-from marketplace.blueprints.paging import filtered_page
+from marketplace.blueprints.paging import filtered_page, page_number
 from marketplace.caes.models import Cae
 from marketplace.collectives import decisions as dec
 from marketplace.collectives import operations as ops
 from marketplace.collectives import queries
+from marketplace.collectives import threads as th
 from marketplace.collectives.forms import (
     AUDIENCE_LABELS,
     ActionForm,
     AnswerInvitationForm,
     CollectiveFilterForm,
     CollectiveForm,
+    CommentForm,
     DecideRequestForm,
     DecisionForm,
+    FollowForm,
     InviteForm,
     JoinForm,
+    PostForm,
+    ThreadForm,
     VoteForm,
 )
 from marketplace.collectives.models import Collective, JoinPolicy, RequestState, VoteChoice
-from marketplace.collectives.schemas import CollectiveInput, DecisionInput, VoteInput
+from marketplace.collectives.schemas import (
+    CollectiveInput,
+    CommentInput,
+    DecisionInput,
+    PostInput,
+    ThreadInput,
+    VoteInput,
+)
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.ids import parse_id
+from marketplace.pagination import Pager, paginate
 from marketplace.profiles.models import Profile
 from marketplace.visibility import can_view_profile
 
@@ -138,7 +151,10 @@ def _show_page(collective: Collective, status: int = 200, **forms):
     decisions = dec.decisions_of(collective)
     for decision in decisions:
         dec.ensure_closed(decision)
+    threads = th.latest_threads(collective)
     context = {
+        "threads": threads,
+        "thread_authors": queries.people_of(current_user, [t.created_by_id for t in threads]),
         "collective": collective,
         "members": members,
         "me": me,
@@ -362,13 +378,24 @@ def propose(collective_id: int):
     )
 
 
-def _decision_page(collective: Collective, decision, form: VoteForm | None = None, status=200):
+def _decision_page(
+    collective: Collective,
+    decision,
+    form: VoteForm | None = None,
+    status=200,
+    comment_form: CommentForm | None = None,
+):
     dec.ensure_closed(decision)
     member = ops.membership_of(collective, current_user)
     mine = dec.my_vote(decision, current_user)
     if form is None:
         form = VoteForm(formdata=None)
         form.choice.data = mine
+    comments = dec.comments_of(decision)
+    votes = dec.votes_of(decision)
+    people = queries.people_of(
+        current_user, [c.author_id for c in comments] + [v.user_id for v in votes]
+    )
     return render_template(
         "collectives/decision.html",
         collective=collective,
@@ -379,6 +406,10 @@ def _decision_page(collective: Collective, decision, form: VoteForm | None = Non
         my_vote=mine,
         form=form,
         outcome_label=dec.outcome_label,
+        comments=comments,
+        votes=[v for v in votes if v.user_id in people],
+        people=people,
+        comment_form=comment_form or CommentForm(formdata=None),
         **_labels(),
     ), status
 
@@ -402,3 +433,123 @@ def vote(collective_id: int, decision_id: int):
     return redirect(
         url_for("collectives.decision", collective_id=collective.id, decision_id=found.id)
     )
+
+
+@bp.post("/<int:collective_id>/decisions/<int:decision_id>/commentaires")
+@login_required
+def comment(collective_id: int, decision_id: int):
+    collective = _visible(collective_id)
+    found = dec.get_decision(collective, decision_id)
+    form = CommentForm()
+    page = lambda: _decision_page(collective, found, comment_form=form)  # noqa: E731
+    with form_errors(form, page, status=None, catch=ACTION_REFUSALS):
+        th.require_member(collective, current_user)  # before the fields
+        dec.comment(current_user, found, CommentInput.load({"body": form.body.data or ""}))
+    flash(_("Your comment is published."), "success")
+    return _back_to_decision(found, "commentaires")
+
+
+def _back_to_decision(decision, anchor: str = ""):
+    url = url_for(
+        "collectives.decision", collective_id=decision.collective_id, decision_id=decision.id
+    )
+    return redirect(url + (f"#{anchor}" if anchor else ""))
+
+
+# Threads -------------------------------------------------------------------------------------
+
+THREADS_PER_PAGE = 20
+POSTS_PER_PAGE = 50
+
+
+def _threads_page(collective: Collective, form: ThreadForm | None = None):
+    page = page_number()
+    items, total = paginate(th.threads_stmt(collective), page, THREADS_PER_PAGE)
+    if page > 1 and not items:
+        abort(404)
+    ids = [t.id for t in items]
+    return render_template(
+        "collectives/threads.html",
+        collective=collective,
+        threads=items,
+        authors=queries.people_of(current_user, [t.created_by_id for t in items]),
+        modes=th.follow_modes(current_user, ids),
+        is_member=ops.membership_of(collective, current_user) is not None,
+        form=form or ThreadForm(formdata=None),
+        pager=Pager(page, THREADS_PER_PAGE, total),
+    )
+
+
+@bp.get("/<int:collective_id>/discussions")
+def threads(collective_id: int):
+    return _threads_page(_visible(collective_id))
+
+
+@bp.post("/<int:collective_id>/discussions")
+@login_required
+def new_thread(collective_id: int):
+    collective = _visible(collective_id)
+    form = ThreadForm()
+    with form_errors(form, lambda: _threads_page(collective, form)):
+        th.require_member(collective, current_user)
+        data = {"title": form.title.data or "", "body": form.body.data or ""}
+        thread = th.open_thread(current_user, collective, ThreadInput.load(data))
+    flash(_("The thread is open."), "success")
+    return redirect(url_for("collectives.thread", collective_id=collective.id, thread_id=thread.id))
+
+
+def _thread_page(collective: Collective, thread, form: PostForm | None = None):
+    page = page_number()
+    posts, total = paginate(th.posts_stmt(thread), page, POSTS_PER_PAGE)
+    if page > 1 and not posts:
+        abort(404)
+    return render_template(
+        "collectives/thread.html",
+        collective=collective,
+        thread=thread,
+        posts=posts,
+        authors=queries.people_of(current_user, [p.author_id for p in posts]),
+        mode=th.follow_modes(current_user, [thread.id]).get(thread.id),
+        is_member=ops.membership_of(collective, current_user) is not None,
+        form=form or PostForm(formdata=None),
+        follow_form=FollowForm(formdata=None),
+        pager=Pager(page, POSTS_PER_PAGE, total),
+    )
+
+
+@bp.get("/<int:collective_id>/discussions/<int:thread_id>")
+def thread(collective_id: int, thread_id: int):
+    collective = _visible(collective_id)
+    return _thread_page(collective, th.get_thread(collective, thread_id))
+
+
+@bp.post("/<int:collective_id>/discussions/<int:thread_id>/reponses")
+@login_required
+def reply(collective_id: int, thread_id: int):
+    collective = _visible(collective_id)
+    found = th.get_thread(collective, thread_id)
+    form = PostForm()
+    with form_errors(form, lambda: _thread_page(collective, found, form)):
+        th.require_member(collective, current_user)
+        post = th.reply(current_user, found, PostInput.load({"body": form.body.data or ""}))
+    flash(_("Your reply is published."), "success")
+    url = url_for("collectives.thread", collective_id=collective.id, thread_id=found.id)
+    return redirect(f"{url}#post-{post.id}")
+
+
+@bp.post("/<int:collective_id>/discussions/<int:thread_id>/suivi")
+@login_required
+def follow(collective_id: int, thread_id: int):
+    collective = _visible(collective_id)
+    found = th.get_thread(collective, thread_id)
+    form = FollowForm()
+    url = url_for("collectives.thread", collective_id=collective.id, thread_id=found.id)
+    with flash_errors(url):
+        mode = th.set_follow(current_user, found, form.mode.data or "")
+    messages = {
+        "follow": _("You follow this thread: each reply is notified to you."),
+        "mute": _("This thread is muted: only mentions of you are notified."),
+        None: _("You are told of the replies if you took part in the thread."),
+    }
+    flash(messages[mode], "success")
+    return redirect(url)

@@ -14,7 +14,7 @@ UPDATE … WHERE closed_at IS NULL makes sure only one of them announces the res
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -23,10 +23,24 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
 from marketplace.actors import SYSTEM, Viewer
-from marketplace.collectives.models import Collective, CollectiveMember, Decision, Vote, VoteChoice
+from marketplace.collectives.models import (
+    Collective,
+    CollectiveMember,
+    Decision,
+    DecisionComment,
+    DecisionReminder,
+    Vote,
+    VoteChoice,
+)
 from marketplace.collectives.notify import decision_path, notify
-from marketplace.collectives.rules import _record, _require_coordinator, membership_of, row_of
-from marketplace.collectives.schemas import DecisionInput
+from marketplace.collectives.rules import (
+    _record,
+    _require_coordinator,
+    _require_verified,
+    membership_of,
+    row_of,
+)
+from marketplace.collectives.schemas import CommentInput, DecisionInput
 from marketplace.errors import DeadlinePassed, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.formatting import datetime_short
@@ -256,3 +270,121 @@ def decisions_of(collective: Collective) -> list[Decision]:
             .order_by(Decision.closes_at.desc(), Decision.id.desc())
         )
     )
+
+
+# The discussion: comments while the vote is open, who voted, reminders ---------------------------
+
+#: Members who have not voted are reminded this long before the vote closes.
+REMINDER_BEFORE = timedelta(days=1)
+
+
+def comment(
+    actor: Viewer, decision: Decision, data: CommentInput | dict[str, Any]
+) -> DecisionComment:
+    """A member comments on a proposal while its vote is open (409 after closes_at)."""
+    _require_verified(actor)
+    if membership_of(decision.collective, actor) is None:
+        raise PermissionDenied(_("Only the members of the collective comment on its proposals."))
+    given = data if isinstance(data, CommentInput) else CommentInput.load(data)
+    now = utcnow()
+    if not is_open(decision, now):
+        raise DeadlinePassed(_("This vote is closed: comments are no longer accepted."))
+    row = DecisionComment(
+        decision_id=decision.id, author_id=actor.id, body=given.body, created_at=now
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def comments_by_decision(decision_ids: list[int]) -> dict[int, list[DecisionComment]]:
+    """The comments of several proposals, oldest first (one query)."""
+    result: dict[int, list[DecisionComment]] = {i: [] for i in decision_ids}
+    if decision_ids:
+        rows = db.session.scalars(
+            select(DecisionComment)
+            .where(DecisionComment.decision_id.in_(decision_ids))
+            .order_by(DecisionComment.id)
+        ).unique()
+        for row in rows:
+            result[row.decision_id].append(row)
+    return result
+
+
+def comments_of(decision: Decision) -> list[DecisionComment]:
+    return comments_by_decision([decision.id])[decision.id]
+
+
+def votes_by_decision(decision_ids: list[int]) -> dict[int, list[Vote]]:
+    """Who voted on several proposals (the rows, with their choice: show it only with open
+    ballots), first voters first (one query)."""
+    result: dict[int, list[Vote]] = {i: [] for i in decision_ids}
+    if decision_ids:
+        rows = db.session.scalars(
+            select(Vote)
+            .where(Vote.decision_id.in_(decision_ids))
+            .order_by(Vote.created_at, Vote.id)
+        )
+        for row in rows:
+            result[row.decision_id].append(row)
+    return result
+
+
+def votes_of(decision: Decision) -> list[Vote]:
+    return votes_by_decision([decision.id])[decision.id]
+
+
+def _not_voted(decision: Decision) -> list[User]:
+    voted = select(Vote.user_id).where(Vote.decision_id == decision.id)
+    reminded = select(DecisionReminder.user_id).where(DecisionReminder.decision_id == decision.id)
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(CollectiveMember, CollectiveMember.user_id == User.id)
+            .where(
+                CollectiveMember.collective_id == decision.collective_id,
+                User.id.not_in(voted),
+                User.id.not_in(reminded),
+            )
+            .order_by(User.id)
+        ).unique()
+    )
+
+
+def remind_due(now: datetime | None = None) -> int:
+    """Remind the members who have not voted on a proposal closing within a day, once per
+    member and proposal (UNIQUE (decision_id, user_id) decides between concurrent runs);
+    how many reminders were sent."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(Decision)
+        .where(
+            Decision.closed_at.is_(None),
+            Decision.closes_at > now,
+            Decision.closes_at <= now + REMINDER_BEFORE,
+        )
+        .order_by(Decision.closes_at, Decision.id)
+    ).all()
+    sent = 0
+    for decision in due:
+        collective = decision.collective
+        when = datetime_short(decision.closes_at)
+        for user in _not_voted(decision):
+            try:
+                with db.session.begin_nested():
+                    db.session.add(
+                        DecisionReminder(decision_id=decision.id, user_id=user.id, sent_at=now)
+                    )
+            except IntegrityError:  # another run reminded this person meanwhile
+                continue
+            notify(
+                user,
+                "collective.vote_reminder",
+                decision_path(collective.id, decision.id),
+                collective=collective.name,
+                title=decision.title,
+                date=when,
+            )
+            sent += 1
+    db.session.flush()
+    return sent

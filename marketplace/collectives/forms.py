@@ -8,7 +8,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -22,10 +24,13 @@ from marketplace.audience import Audience
 from marketplace.collectives.models import JoinPolicy, VoteChoice
 from marketplace.collectives.schemas import (
     CollectiveInput,
+    CommentInput,
     DecisionInput,
     InvitationInput,
     JoinDecisionInput,
     JoinInput,
+    PostInput,
+    ThreadInput,
 )
 from marketplace.formfields import FilterForm, place_errors, radio_field, text_area
 from marketplace.schema import limit_of
@@ -60,6 +65,10 @@ class CollectiveForm(FlaskForm):
         validate_choice=False,
     )
     join_policy = radio_field(_l("How people join"), JoinPolicy.choices)
+    open_ballot = BooleanField(
+        _l("Open ballots"),
+        description=_l("The members see how each member voted (otherwise only who voted)."),
+    )
     submit = SubmitField(_l("Save the collective"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -74,6 +83,7 @@ class CollectiveForm(FlaskForm):
             "region": self.region.data or None,
             "audience": self.audience.data,
             "join_policy": self.join_policy.data,
+            "open_ballot": bool(self.open_ballot.data),
         }
 
     def add_domain_errors(self, fields: dict[str, list[str]]) -> None:
@@ -174,3 +184,33 @@ class CollectiveFilterForm(FilterForm):
             "region": self.chosen(self.region),
             "cae": int(cae) if cae else None,
         }
+
+
+class ThreadForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        id="thread-title",
+        render_kw={"maxlength": limit_of(ThreadInput, "title"), "required": True},
+    )
+    body = text_area(_l("Message"), limit_of(ThreadInput, "body"), 6, id="thread-body")
+    submit = SubmitField(_l("Open the thread"), id="thread-submit")
+
+
+class PostForm(FlaskForm):
+    body = text_area(
+        _l("Your reply"),
+        limit_of(PostInput, "body"),
+        5,
+        id="post-body",
+        description=_l("Write @ and a member's first and last name to tell them."),
+    )
+    submit = SubmitField(_l("Reply"), id="post-submit")
+
+
+class FollowForm(FlaskForm):
+    mode = HiddenField()
+
+
+class CommentForm(FlaskForm):
+    body = text_area(_l("Your comment"), limit_of(CommentInput, "body"), 4, id="comment-body")
+    submit = SubmitField(_l("Comment"), id="comment-submit")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -101,6 +102,8 @@ class Collective(Base):
     region: Mapped[str | None] = mapped_column(String(60), index=True)
     audience: Mapped[str] = mapped_column(String(8), default="network", index=True)
     join_policy: Mapped[str] = mapped_column(String(12), default="request")
+    #: Open ballots: the members see how each member voted (default: secret, only who voted).
+    open_ballot: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     #: The owner CAE: the creator's CAE at creation (decides who sees a ``cae`` collective).
     cae_id: Mapped[int | None] = mapped_column(ForeignKey("caes.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(
@@ -295,3 +298,95 @@ class Vote(Base):
     choice: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DecisionComment(Base):
+    """A member's comment on a proposal, written while the vote is open."""
+
+    __tablename__ = "collective_decision_comments"
+    __table_args__ = (Index("ix_collective_decision_comments_decision", "decision_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(
+        ForeignKey("collective_decisions.id", ondelete="CASCADE")
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship("User", lazy="joined")
+
+
+class DecisionReminder(Base):
+    """A member was reminded to vote on a proposal (once per member and proposal)."""
+
+    __tablename__ = "collective_decision_reminders"
+    __table_args__ = (UniqueConstraint("decision_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(
+        ForeignKey("collective_decisions.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ThreadMode(LabelledEnum):
+    FOLLOW = "follow", _l("following")
+    MUTE = "mute", _l("muted")
+
+
+class Thread(Base):
+    """A conversation of a collective's members: a title and posts, the first one its opening."""
+
+    __tablename__ = "collective_threads"
+    __table_args__ = (Index("ix_collective_threads_latest", "collective_id", "last_post_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collective_id: Mapped[int] = mapped_column(ForeignKey("collectives.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_post_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    post_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    created_by: Mapped[User | None] = relationship("User", lazy="joined")
+    collective: Mapped[Collective] = relationship("Collective")
+
+
+class Post(Base):
+    """A message in a thread."""
+
+    __tablename__ = "collective_posts"
+    __table_args__ = (Index("ix_collective_posts_thread", "thread_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("collective_threads.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship("User", lazy="joined")
+
+
+class ThreadFollow(Base):
+    """A member follows a thread (told of each reply) or mutes it (never told)."""
+
+    __tablename__ = "collective_thread_follows"
+    __table_args__ = (
+        UniqueConstraint("thread_id", "user_id"),
+        CheckConstraint(in_clause("mode", ThreadMode.values()), name="mode"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(
+        ForeignKey("collective_threads.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    mode: Mapped[str] = mapped_column(String(8))

@@ -126,6 +126,42 @@ def person_shown(viewer: Viewer) -> Callable[[User, str | None], bool]:
     return shown
 
 
+@dataclass
+class PersonShown:
+    """How a reader sees a person: name and profile, or only their CAE when hidden."""
+
+    profile_id: int | None
+    display_name: str | None
+    hidden: bool
+    cae: Cae | None
+
+
+def people_of(viewer: Viewer, user_ids: Iterable[int | None]) -> dict[int, PersonShown]:
+    """Authors and voters as this viewer may see them (the profile rule): one query."""
+    ids = {i for i in user_ids if i is not None}
+    if not ids:
+        return {}
+    rows = cast(
+        "Iterable[tuple[User, int | None, str | None]]",
+        db.session.execute(
+            select(User, Profile.id, Profile.audience)
+            .outerjoin(Profile, Profile.user_id == User.id)
+            .where(User.id.in_(ids))
+        ).unique(),
+    )
+    shown = person_shown(viewer)
+    result = {}
+    for user, profile_id, audience in rows:
+        hidden = not shown(user, audience)
+        result[user.id] = PersonShown(
+            None if hidden else profile_id,
+            None if hidden else user.display_name,
+            hidden,
+            user.cae,
+        )
+    return result
+
+
 def members_of(viewer: Viewer, collective_ids: list[int]) -> dict[int, list[CollectiveMember]]:
     """Members (with their account, CAE and profile) of several collectives: one query.
 
@@ -309,6 +345,7 @@ def my_memberships(user: Any) -> dict[int, str]:
 
 __all__ = [
     "CollectiveFilters",
+    "PersonShown",
     "activity_of",
     "caes_of",
     "collectives_of_member",
@@ -316,6 +353,7 @@ __all__ = [
     "filtered_collectives",
     "members_of",
     "my_memberships",
+    "people_of",
     "person_shown",
     "sectors_in_use",
     "tenders_of",

@@ -52,7 +52,15 @@ from marketplace.text import clean, fold, over_limit
 from marketplace.timeutil import utcnow
 
 #: The longest text of each field, as typed.
-LIMITS = {"name": 120, "description": 5000, "sector": 80, "message": 1000, "title": 200}
+LIMITS = {
+    "name": 120,
+    "description": 5000,
+    "sector": 80,
+    "message": 1000,
+    "title": 200,
+    "post": 10000,
+    "comment": 2000,
+}
 #: The shortest name of a collective.
 NAME_MIN = 3
 #: The longest a vote stays open.
@@ -120,6 +128,9 @@ class CollectiveInput(Schema):
     region: Region = None
     audience: choice(Audience) = Audience.NETWORK.value  # type: ignore[valid-type]
     join_policy: choice(JoinPolicy) = JoinPolicy.REQUEST.value  # type: ignore[valid-type]
+    open_ballot: bool = Field(
+        False, description="Open ballots: members see how each voted (default: secret)."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -202,6 +213,7 @@ class Collective(Output):
     ]
     audience: choice(Audience)  # type: ignore[valid-type]
     join_policy: choice(JoinPolicy)  # type: ignore[valid-type]
+    open_ballot: bool
     members: list[CollectiveMember]
     skills: list[str] = Field(
         description="Competences of the members (profiles visible to you), most widely held first."
@@ -403,6 +415,34 @@ class Tally(Output):
     abstain: int
 
 
+class CommentInput(Body):
+    body: text(LIMITS["comment"], multiline=True, required=True)  # type: ignore[valid-type]
+
+
+class Person(Output):
+    """Who wrote or voted; someone the reader may not see is ``hidden``, without profile or
+    name (their CAE stays)."""
+
+    profile_id: IdOut | None
+    display_name: str | None
+    hidden: bool
+    cae: CaeRef | None
+
+
+class DecisionComment(Output):
+    id: IdOut
+    author: Person | None
+    body: str
+    created_at: DateTimeOut
+
+
+class Voter(Output):
+    """A member who voted; ``choice`` only when the collective chose open ballots."""
+
+    person: Person
+    choice: _VoteChoice | None  # type: ignore[valid-type]
+
+
 class Decision(Output):
     id: IdOut
     collective_id: IdOut
@@ -418,6 +458,9 @@ class Decision(Output):
     quorum_reached: bool
     outcome: Literal["adopted", "rejected", "no_quorum"] | None
     my_vote: _VoteChoice | None  # type: ignore[valid-type]
+    open_ballot: bool = Field(description="Whether the members see how each voted.")
+    voted: list[Voter] = Field(description="Who has voted (how: only with open ballots).")
+    comments: list[DecisionComment] = Field(description="The members' comments, oldest first.")
     created_at: DateTimeOut
     url: _URL
 
@@ -425,3 +468,65 @@ class Decision(Output):
 class DecisionList(Output):
     items: list[Decision]
     total: int
+
+
+# ---------------------------------------------------------------------------------------------
+# Threads
+
+
+def _thread_title(value: Any) -> str:
+    cleaned = clean(value) if isinstance(value, str) else ""
+    if not cleaned:
+        raise fail(_("Give the thread a title."))
+    if over_limit(value, cleaned, LIMITS["title"]):
+        raise fail(_("At most %(n)d characters.", n=LIMITS["title"]))
+    return cleaned
+
+
+class ThreadInput(Body):
+    """A new thread: its title and its first post."""
+
+    title: Annotated[
+        str,
+        BeforeValidator(_thread_title),
+        WithJsonSchema({"type": "string", "maxLength": LIMITS["title"], "minLength": 1}),
+    ]
+    body: text(LIMITS["post"], multiline=True, required=True)  # type: ignore[valid-type]
+
+
+class PostInput(Body):
+    body: text(LIMITS["post"], multiline=True, required=True)  # type: ignore[valid-type]
+
+
+class FollowInput(Body):
+    """follow: told of every reply; mute: never told (mentions still reach you); none: the
+    default (told when you took part)."""
+
+    mode: Literal["follow", "mute", "none"]
+
+
+class Thread(Output):
+    id: IdOut
+    collective_id: IdOut
+    title: _string(LIMITS["title"])  # type: ignore[valid-type]
+    author: Person | None
+    body: str = Field(description="The first post.")
+    post_count: int
+    created_at: DateTimeOut
+    last_post_at: DateTimeOut
+    following: Literal["follow", "mute"] | None = Field(
+        description="Your choice for this thread (null: the default)."
+    )
+    url: _URL
+
+
+class Post(Output):
+    id: IdOut
+    thread_id: IdOut
+    author: Person | None
+    body: str
+    created_at: DateTimeOut
+
+
+ThreadList = page_of(Thread, "ThreadList")
+PostList = page_of(Post, "PostList")

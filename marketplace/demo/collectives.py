@@ -17,6 +17,7 @@ from marketplace.accounts.models import User
 from marketplace.accounts.operations import find_user_by_email
 from marketplace.collectives import decisions as dec
 from marketplace.collectives import operations as ops
+from marketplace.collectives import threads as th
 from marketplace.collectives.models import Collective
 from marketplace.collectives.schemas import CollectiveInput, DecisionInput
 from marketplace.demo.datafiles import read_json
@@ -99,4 +100,17 @@ def _build(spec: dict, users: list[User]) -> None:
         }))  # fmt: skip
         for person in members[: len(members) // 2]:
             dec.vote(person, decision, "yes")
+        if spec.get("comment"):
+            dec.comment(members[-1], decision, {"body": spec["comment"]})
+    _talk(spec, collective, members)
     db.session.flush()
+
+
+def _talk(spec: dict, collective: Collective, members: list[User]) -> None:
+    """The collective's threads: the creator opens them, the other members reply in turn."""
+    for thread_spec in spec.get("threads", []):
+        thread = th.open_thread(members[0], collective, {
+            "title": thread_spec["title"], "body": thread_spec["body"],
+        })  # fmt: skip
+        for i, body in enumerate(thread_spec["replies"]):
+            th.reply(members[1 + i % (len(members) - 1)], thread, {"body": body})

@@ -23,26 +23,34 @@ from marketplace.collectives import decisions as dec
 from marketplace.collectives import operations as ops
 from marketplace.collectives import queries
 from marketplace.collectives import schemas as out
+from marketplace.collectives import threads as th
 from marketplace.collectives.models import (
     Collective,
     CollectiveMember,
     Decision,
     Invitation,
     JoinRequest,
+    Post,
+    Thread,
 )
 from marketplace.collectives.schemas import (
     CollectiveInput,
     CollectiveQuery,
+    CommentInput,
     DecisionInput,
+    FollowInput,
     InvitationAnswer,
     InvitationInput,
     JoinDecisionInput,
     JoinInput,
+    PostInput,
+    ThreadInput,
     VoteInput,
 )
 from marketplace.errors import NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.links import external_url
+from marketplace.pagination import paginate
 from marketplace.places.search import with_distance
 from marketplace.profiles.models import Profile
 from marketplace.visibility import can_view_profile
@@ -85,6 +93,7 @@ def collective_json(
         region=collective.region,
         audience=collective.audience,
         join_policy=collective.join_policy,
+        open_ballot=bool(collective.open_ballot),
         members=[member_json(m) for m in members],
         skills=[name for name, _n in competences],
         skill_counts=[{"name": name, "members": n} for name, n in competences],
@@ -109,9 +118,39 @@ def _caller_and(collective_id: int) -> tuple[Any, Collective]:
     return user, ops.get_collective(user, collective_id)
 
 
-def decision_json(decision: Decision) -> dict[str, Any]:
+def person_json(person: queries.PersonShown | None) -> dict[str, Any] | None:
+    if person is None:
+        return None
+    return out.Person.out(
+        profile_id=person.profile_id,
+        display_name=person.display_name,
+        hidden=person.hidden,
+        cae=cae_ref(person.cae),
+    )
+
+
+class Discussion:
+    """The comments, votes and the people behind them of several decisions (three queries)."""
+
+    def __init__(self, decisions: list[Decision]) -> None:
+        ids = [d.id for d in decisions]
+        self.comments = dec.comments_by_decision(ids)
+        self.votes = dec.votes_by_decision(ids)
+        self.people = queries.people_of(
+            current_user,
+            [c.author_id for rows in self.comments.values() for c in rows]
+            + [v.user_id for rows in self.votes.values() for v in rows],
+        )
+
+
+def decision_json(decision: Decision, discussion: Discussion | None = None) -> dict[str, Any]:
     res = dec.results(decision)
     closed = not dec.is_open(decision)
+    discussion = discussion or Discussion([decision])
+    comments = discussion.comments[decision.id]
+    votes = discussion.votes[decision.id]
+    people = discussion.people
+    open_ballot = bool(decision.collective.open_ballot)
     return out.Decision.out(
         id=decision.id,
         collective_id=decision.collective_id,
@@ -127,10 +166,30 @@ def decision_json(decision: Decision) -> dict[str, Any]:
         quorum_reached=res.quorum_reached,
         outcome=res.outcome if closed else None,
         my_vote=dec.my_vote(decision, current_user),
+        open_ballot=open_ballot,
+        voted=[
+            {
+                "person": person_json(people.get(v.user_id)),
+                "choice": v.choice if open_ballot else None,
+            }
+            for v in votes
+            if v.user_id in people
+        ],
+        comments=[comment_json(c, people) for c in comments],
         created_at=decision.created_at,
         url=external_url(
             "collectives.decision", collective_id=decision.collective_id, decision_id=decision.id
         ),
+    )
+
+
+def comment_json(comment: Any, people: dict[int, queries.PersonShown]) -> dict[str, Any]:
+    author = people.get(comment.author_id) if comment.author_id is not None else None
+    return out.DecisionComment.out(
+        id=comment.id,
+        author=person_json(author),
+        body=comment.body,
+        created_at=comment.created_at,
     )
 
 
@@ -343,7 +402,10 @@ def decisions(collective_id: int) -> Any:
     items = dec.decisions_of(found)
     for item in items:
         dec.ensure_closed(item)
-    return out.DecisionList.out(items=[decision_json(d) for d in items], total=len(items))
+    discussion = Discussion(items)
+    return out.DecisionList.out(
+        items=[decision_json(d, discussion) for d in items], total=len(items)
+    )
 
 
 @bp.post("/collectives/<int:collective_id>/decisions")
@@ -376,3 +438,136 @@ def vote(collective_id: int, decision_id: int, body: VoteInput) -> Any:
     found = dec.get_decision(collective, decision_id)
     dec.vote(user, found, body.choice)
     return decision_json(found)
+
+
+@bp.post("/collectives/<int:collective_id>/decisions/<int:decision_id>/comments")
+@operation.act(
+    "commentOnDecision",
+    body=CommentInput,
+    ok=(201, out.DecisionComment, "The comment."),
+)
+def comment_on_decision(collective_id: int, decision_id: int, body: CommentInput) -> Any:
+    """Comment on a proposal (members) while its vote is open; 409 after closes_at."""
+    user, collective = _caller_and(collective_id)
+    found = dec.get_decision(collective, decision_id)
+    comment = dec.comment(user, found, body)
+    return comment_json(comment, queries.people_of(user, [user.id]))
+
+
+# Threads -------------------------------------------------------------------------------------
+
+
+def thread_json(
+    thread: Thread,
+    people: dict[int, queries.PersonShown],
+    bodies: dict[int, str],
+    modes: dict[int, str],
+) -> dict[str, Any]:
+    author = people.get(thread.created_by_id) if thread.created_by_id is not None else None
+    return out.Thread.out(
+        id=thread.id,
+        collective_id=thread.collective_id,
+        title=thread.title,
+        author=person_json(author),
+        body=bodies.get(thread.id, ""),
+        post_count=thread.post_count,
+        created_at=thread.created_at,
+        last_post_at=thread.last_post_at,
+        following=modes.get(thread.id),
+        url=external_url(
+            "collectives.thread", collective_id=thread.collective_id, thread_id=thread.id
+        ),
+    )
+
+
+def _threads_json(threads: list[Thread]) -> Any:
+    ids = [t.id for t in threads]
+    people = queries.people_of(current_user, [t.created_by_id for t in threads])
+    bodies = th.first_posts(ids)
+    modes = th.follow_modes(current_user, ids)
+    return lambda t: thread_json(t, people, bodies, modes)
+
+
+def post_json(post: Post, people: dict[int, queries.PersonShown]) -> dict[str, Any]:
+    author = people.get(post.author_id) if post.author_id is not None else None
+    return out.Post.out(
+        id=post.id,
+        thread_id=post.thread_id,
+        author=person_json(author),
+        body=post.body,
+        created_at=post.created_at,
+    )
+
+
+def _thread_of(collective_id: int, thread_id: int) -> Thread:
+    return th.get_thread(ops.get_collective(current_user, collective_id), thread_id)
+
+
+@bp.get("/collectives/<int:collective_id>/threads")
+@operation.paged(
+    "listThreads",
+    ok=(out.ThreadList, "A page of threads."),
+    errors=(400, 401, 404),
+)
+def threads(collective_id: int) -> Any:
+    """The collective's threads, latest active first (whoever may see the collective)."""
+    found = ops.get_collective(current_user, collective_id)
+    page, per_page = page_args()
+    items, total = paginate(th.threads_stmt(found), page, per_page)
+    return page_body(items, total, page, per_page, _threads_json(items))
+
+
+@bp.post("/collectives/<int:collective_id>/threads")
+@operation.create(
+    "openThread",
+    body=ThreadInput,
+    ok=(out.Thread, "The new thread."),
+    errors=UPDATE_ERRORS,
+)
+def open_thread(collective_id: int, body: ThreadInput) -> Any:
+    """Open a thread with its first post (members); every member is told."""
+    user, found = _caller_and(collective_id)
+    thread = th.open_thread(user, found, body)
+    return _threads_json([thread])(thread)
+
+
+@bp.get("/collectives/<int:collective_id>/threads/<int:thread_id>")
+@operation.read("getThread", ok=(out.Thread, "The thread."))
+def thread(collective_id: int, thread_id: int) -> Any:
+    """One thread (its posts: /posts)."""
+    found = _thread_of(collective_id, thread_id)
+    return _threads_json([found])(found)
+
+
+@bp.get("/collectives/<int:collective_id>/threads/<int:thread_id>/posts")
+@operation.paged(
+    "listPosts",
+    ok=(out.PostList, "A page of posts, oldest first."),
+    errors=(400, 401, 404),
+)
+def posts(collective_id: int, thread_id: int) -> Any:
+    """The posts of a thread, oldest first (the first one opened it)."""
+    found = _thread_of(collective_id, thread_id)
+    page, per_page = page_args()
+    items, total = paginate(th.posts_stmt(found), page, per_page)
+    people = queries.people_of(current_user, [p.author_id for p in items])
+    return page_body(items, total, page, per_page, lambda p: post_json(p, people))
+
+
+@bp.post("/collectives/<int:collective_id>/threads/<int:thread_id>/posts")
+@operation.act("replyToThread", body=PostInput, ok=(201, out.Post, "The new post."))
+def reply(collective_id: int, thread_id: int, body: PostInput) -> Any:
+    """Reply in a thread (members); its followers and the members mentioned are told."""
+    user, found = _caller_and(collective_id)
+    post = th.reply(user, th.get_thread(found, thread_id), body)
+    return post_json(post, queries.people_of(user, [user.id]))
+
+
+@bp.post("/collectives/<int:collective_id>/threads/<int:thread_id>/follow")
+@operation.act("followThread", body=FollowInput, ok=(out.Thread, "The thread."))
+def follow_thread(collective_id: int, thread_id: int, body: FollowInput) -> Any:
+    """Follow a thread (told of every reply), mute it, or go back to the default (members)."""
+    user, found = _caller_and(collective_id)
+    thread = th.get_thread(found, thread_id)
+    th.set_follow(user, thread, body.mode)
+    return _threads_json([thread])(thread)
