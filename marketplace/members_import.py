@@ -1,11 +1,14 @@
 """The members file of a CAE (API.md): a CSV checked whole, then written whole or not at all.
 
-``import_members(actor, cae, stream, verified)`` reads the file, checks every row and, only if
-no row has an error, creates or updates the members through the same operations as the
-interface (create_account, update_account, update_profile, change_membership). Any error raises
-ImportErrors listing every problem with its line number (the header is line 1; a quoted cell
-with line breaks counts all its lines). The function flushes and never commits: the caller
-commits, or rolls back on error (the command line does; so does a request answering >= 400).
+``import_members(actor, cae, stream, verified)`` reads the file, checks every row (the rules of
+the account and profile forms: ProfileUpdate) and, only if no row has an error, writes them in
+bulk (``write_members``): a few multi-row statements per 1,000 rows instead of the operations
+of one person per row, with the same effects (accounts without a usable password, membership
+history, compare-and-set for the pending members verified, audit entries, invitations in the
+outbox, the search change log). Any error raises ImportErrors listing every problem with its
+line number (the header is line 1; a quoted cell with line breaks counts all its lines). The
+function flushes and never commits: the caller commits, or rolls back on error (the command
+line does; so does a request answering >= 400).
 
 Empty cells: a new member gets the defaults (status ``employee``, availability ``available``,
 audience ``network``); for a member already known by e-mail, an empty cell leaves the current
