@@ -27,7 +27,18 @@ from types import SimpleNamespace
 from typing import IO, Any, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    ARRAY,
+    Integer,
+    String,
+    Table,
+    any_,
+    bindparam,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -501,8 +512,7 @@ def _shared_records(model: type[Skill] | type[Certification], names: Iterable[st
     found = _ids_by_key(table, list(wanted))
     missing = [{"name": wanted[k], "key": k, **_defaults(model)} for k in wanted if k not in found]
     if missing:
-        dialect = db.session.get_bind().dialect.name
-        insert_into = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        insert_into = postgresql_insert if _postgresql() else sqlite_insert
         statement = insert_into(table).on_conflict_do_nothing(index_elements=["key"])
         db.session.execute(statement, missing)
         found.update(_ids_by_key(table, [row["key"] for row in missing]))
@@ -544,7 +554,12 @@ def _create_accounts(
         for row in batch
     ]
     try:
-        inserted = db.session.scalars(insert(User).returning(User), values)
+        if _postgresql():  # see _postgresql()
+            db.session.execute(insert(_table(User)), values)
+            emails = bindparam("emails", [row.email for row in batch], type_=ARRAY(String))
+            inserted = db.session.scalars(select(User).where(User.email == any_(emails)))
+        else:
+            inserted = db.session.scalars(insert(User).returning(User), values)
         by_email = {user.email: user for user in inserted}  # RETURNING keeps no order
         users = [by_email[row.email] for row in batch]
     except IntegrityError:  # an address created meanwhile by another request
@@ -588,9 +603,22 @@ def _create_profiles(batch: list[_Row], users: list[User], now: datetime) -> lis
             "updated_at": now,
         })  # fmt: skip
     table = _table(Profile)
-    stmt = insert(table).returning(table.c.user_id, table.c.id)
-    by_user = {cast(int, u): cast(int, i) for u, i in db.session.execute(stmt, values)}
+    if _postgresql():
+        db.session.execute(insert(table), values)
+        ids = bindparam("ids", [user.id for user in users], type_=ARRAY(Integer))
+        stmt = select(table.c.user_id, table.c.id).where(table.c.user_id == any_(ids))
+        written = db.session.execute(stmt)
+    else:
+        written = db.session.execute(insert(table).returning(table.c.user_id, table.c.id), values)
+    by_user = {cast(int, u): cast(int, i) for u, i in written}
     return [by_user[user.id] for user in users]
+
+
+def _postgresql() -> bool:
+    """On PostgreSQL a plain executemany INSERT (psycopg pipelines one short statement, parsed
+    once) then one read by ``= ANY(array)`` beats ``INSERT … VALUES (…), (…) RETURNING``, whose
+    1,000-row statements psycopg parses anew each time (about 0.1 s each)."""
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
 def _update_accounts(actor: Viewer, cae: Cae, batch: list[_Row], verified: bool) -> list[User]:
