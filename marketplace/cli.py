@@ -29,7 +29,7 @@ from marketplace.demo import load_demo
 from marketplace.extensions import db
 from marketplace.jobs.cli import jobs_cli
 from marketplace.maintenance import analyze
-from marketplace.members_import import ImportErrors, import_members
+from marketplace.members_import import LARGE_FILE_ROWS, ImportErrors, import_members
 from marketplace.notifications import send_digests
 from marketplace.profiles.cli import profiles_cli
 from marketplace.search.cli import register_search_cli
@@ -223,20 +223,24 @@ def members_import(file: str, cae_ref: str, verified: bool) -> str:
     availability available and audience network. New members get an invitation e-mail.
     """
     cae = find_cae(cae_ref)
+    progress = ImportProgress()
     try:
         if file == "-":
-            result = import_members(SYSTEM, cae, sys.stdin.buffer, verified)
+            result = import_members(SYSTEM, cae, sys.stdin.buffer, verified, progress)
         else:
             with open(file, "rb") as stream:
-                result = import_members(SYSTEM, cae, stream, verified)
+                result = import_members(SYSTEM, cae, stream, verified, progress)
     except OSError as error:
         raise CommandError(f"impossible de lire « {file} » : {error.strerror or error}.")
     except ImportErrors as error:
+        progress.close()
         for line in error.lines():
             click.echo(line, err=True)
         count = len(error.errors)
         plural = "s" if count > 1 else ""
         raise CommandError(f"{count} erreur{plural} : rien n'a été importé.")
+    finally:
+        progress.close()
     if result.total >= 100:  # a bulk load: give the query planner its statistics
         analyze()
     summary = (
@@ -245,6 +249,35 @@ def members_import(file: str, cae_ref: str, verified: bool) -> str:
     if verified:
         summary += f", vérifiés : {len(result.verified)}"
     return summary
+
+
+class ImportProgress:
+    """The import's progress on stderr (stdout keeps the one summary line that scripts read):
+    a bar per step on a terminal; for a large file the steps' names even in a log."""
+
+    LABELS = {"check": "Vérification des lignes", "write": "Écriture des membres"}
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.step = ""
+        self.done = 0
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if step != self.step:
+            self.close()
+            stream = sys.stderr
+            shown = stream.isatty() or total >= LARGE_FILE_ROWS
+            self.bar = click.progressbar(
+                length=total, label=self.LABELS.get(step, step), file=stream, hidden=not shown
+            ).__enter__()
+            self.step, self.done = step, 0
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 # demo ----------------------------------------------------------------------------------------

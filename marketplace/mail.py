@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from marketplace.jobs.outbox import enqueue
+from marketplace.jobs.outbox import enqueue, enqueue_many
 from marketplace.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -27,6 +27,11 @@ log = logging.getLogger(__name__)
 def send_mail(to: str, subject: str, body: str) -> None:
     """Queue a plain-text message: it leaves only if the current transaction commits."""
     enqueue(to, subject, body)
+
+
+def send_mails(messages: list[tuple[str, str, str]]) -> None:
+    """send_mail() for many (to, subject, body) at once, written in one statement."""
+    enqueue_many(messages)
 
 
 def build_message(row: Any, sender: str) -> EmailMessage:

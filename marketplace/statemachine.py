@@ -105,3 +105,30 @@ def hold(
     allowed = tuple(allowed)
     if not compare_and_set(row, {attribute: allowed}, {attribute: column, **values}):
         raise conflict
+
+
+def change_states(
+    rows: list[Any], attribute: str, expected: str, to: str, conflict: DomainError
+) -> None:
+    """``change_state`` for many rows of one model at once (a bulk import): one ``UPDATE …
+    WHERE id IN (…) AND state = :expected``; ``conflict`` unless it changed every row (the
+    caller's transaction then rolls back, so no row moves alone)."""
+    if not rows:
+        return
+    model = type(rows[0])
+    (key,) = inspect(model).primary_key
+    db.session.flush()
+    changed = 0
+    for start in range(0, len(rows), 1000):
+        ids = [inspect(row).identity[0] for row in rows[start : start + 1000]]
+        result = db.session.execute(
+            update(model)
+            .where(key.in_(ids), getattr(model, attribute) == expected)
+            .values({attribute: to})
+            .execution_options(synchronize_session=False)
+        )
+        changed += cast(CursorResult, result).rowcount
+    if changed != len(rows):
+        raise conflict
+    for row in rows:
+        setattr(row, attribute, to)  # the flush and its listeners (search change log) see it

@@ -14,7 +14,8 @@ def clean(value: str | None) -> str:
     if value is None:
         return ""
     value = unicodedata.normalize("NFC", str(value))
-    value = "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    if not value.isprintable():  # printable text has no control character: no need to look
+        value = "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     return _SPACES.sub(" ", value).strip()
 
 
@@ -23,7 +24,8 @@ def clean_multiline(value: str | None) -> str:
     if value is None:
         return ""
     value = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
-    value = "".join(ch for ch in value if ch == "\n" or unicodedata.category(ch)[0] != "C")
+    if not value.replace("\n", "").isprintable():
+        value = "".join(ch for ch in value if ch == "\n" or unicodedata.category(ch)[0] != "C")
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in value.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
@@ -37,7 +39,10 @@ def over_limit(raw: str, cleaned: str, limit: int) -> bool:
 def fold(value: str | None) -> str:
     """Case- and accent-insensitive key: 'RÉNOVATION  Énergétique' → 'renovation energetique'."""
     value = clean(value).translate(_LIGATURES)
-    decomposed = unicodedata.normalize("NFKD", value)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if value.isascii():  # nothing to decompose
+        stripped = value
+    else:
+        decomposed = unicodedata.normalize("NFKD", value)
+        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = stripped.replace("’", "'").replace("‘", "'")
     return _SPACES.sub(" ", stripped.casefold()).strip()

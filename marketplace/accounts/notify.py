@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from marketplace.accounts.models import User
 from marketplace.accounts.operations import make_password_token
 from marketplace.links import external_url
-from marketplace.mail import send_mail
+from marketplace.mail import send_mail, send_mails
 
 
 def _locale(user: User) -> str:
@@ -34,21 +34,40 @@ def send_password_reset(user: User) -> None:
 
 
 def send_invitation(user: User) -> None:
-    link = external_url("auth.invitation", token=make_password_token(user, "invitation"))
-    days = current_app.config["INVITATION_MAX_AGE"] // 86400
-    cae_name = user.cae.name if user.cae else "Essaim"
     with force_locale(_locale(user)):
-        subject = _("%(cae)s invites you to Essaim", cae=cae_name)
-        body = _(
-            "Hello %(name)s,\n\n%(cae)s has created your account on Essaim, where the "
-            "entrepreneur·es of cooperatives pool their skills. Open this link within %(days)d "
-            "days to choose your password and complete your profile:\n\n%(link)s\n",
-            name=user.first_name,
-            cae=cae_name,
-            days=days,
-            link=link,
-        )
-    send_mail(user.email, subject, body)
+        message = _invitation(user, current_app.config["INVITATION_MAX_AGE"] // 86400)
+    send_mail(*message)
+
+
+def send_invitations(users: list[User]) -> None:
+    """The invitation to choose a password, for each account (a members import sends many)."""
+    days = current_app.config["INVITATION_MAX_AGE"] // 86400
+    by_locale: dict[str, list[User]] = {}
+    for user in users:
+        by_locale.setdefault(_locale(user), []).append(user)
+    messages = []
+    for locale, group in by_locale.items():
+        with force_locale(locale):
+            for user in group:
+                messages.append(_invitation(user, days))
+    send_mails(messages)
+
+
+def _invitation(user: User, days: int) -> tuple[str, str, str]:
+    """(to, subject, body) in the current locale (the caller forces the person's)."""
+    link = external_url("auth.invitation", token=make_password_token(user, "invitation"))
+    cae_name = user.cae.name if user.cae else "Essaim"
+    subject = _("%(cae)s invites you to Essaim", cae=cae_name)
+    body = _(
+        "Hello %(name)s,\n\n%(cae)s has created your account on Essaim, where the "
+        "entrepreneur·es of cooperatives pool their skills. Open this link within %(days)d "
+        "days to choose your password and complete your profile:\n\n%(link)s\n",
+        name=user.first_name,
+        cae=cae_name,
+        days=days,
+        link=link,
+    )
+    return user.email, subject, body
 
 
 def send_membership_decision(user: User) -> None:

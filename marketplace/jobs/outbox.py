@@ -13,7 +13,7 @@ from datetime import timedelta
 from email.utils import make_msgid
 from typing import cast
 
-from sqlalchemy import CursorResult, and_, or_, select, update
+from sqlalchemy import CursorResult, Table, and_, insert, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from marketplace.extensions import db
@@ -37,6 +37,19 @@ def enqueue(recipient: str, subject: str, body: str) -> OutboxMessage:
     )
     db.session.add(message)
     return message
+
+
+def enqueue_many(messages: list[tuple[str, str, str]]) -> None:
+    """enqueue() for many (recipient, subject, body) at once: one multi-row INSERT (an import)."""
+    now = utcnow()
+    rows = [
+        {"recipient": recipient, "subject": subject, "body": body, "status": "queued",
+         "message_id": make_msgid(domain="essaim.invalid"), "attempts": 0,
+         "next_attempt_at": now, "created_at": now}
+        for recipient, subject, body in messages
+    ]  # fmt: skip
+    if rows:
+        db.session.execute(insert(cast(Table, OutboxMessage.__table__)), rows)
 
 
 def _due(now) -> ColumnElement[bool]:
