@@ -56,6 +56,7 @@ from marketplace.errors import Conflict, InvalidTransition, PermissionDenied, Va
 from marketplace.extensions import db
 from marketplace.geo import normalize_department
 from marketplace.ids import small_number
+from marketplace.places.gazetteer import locate
 from marketplace.profiles.models import (
     Availability,
     Profile,
@@ -597,6 +598,7 @@ def _create_profiles(batch: list[_Row], users: list[User], now: datetime) -> lis
             "status": given.get("status") or DEFAULTS["status"],
             "city": given.get("city") or "",
             "department": given.get("department"),
+            **_location(given.get("city") or "", given.get("department")),
             "availability": given.get("availability") or DEFAULTS["availability"],
             "audience": given.get("audience") or DEFAULTS["audience"],
             "created_at": now,
@@ -673,8 +675,41 @@ def _update_profiles(batch: list[_Row], now: datetime) -> list[int]:
             .values({name: bindparam(name) for name in columns})
         )
         db.session.execute(statement, params)
+    moved = [
+        by_user[user_id]
+        for row, user_id in zip(batch, user_ids, strict=True)
+        if "city" in row.profile or "department" in row.profile
+    ]
+    _relocate(table, moved)
     _expire_loaded(Profile, profile_ids)
     return profile_ids
+
+
+def _location(city: str, department: str | None) -> dict[str, float | None]:
+    """The commune's centre for a profile written around the ORM (whose insert and update
+    events keep it in step otherwise: places.filters.track_location)."""
+    point = locate(city, department)
+    return {"latitude": point[0] if point else None, "longitude": point[1] if point else None}
+
+
+def _relocate(table: Any, profile_ids: list[int]) -> None:
+    """The centre of the profiles whose city or department a file changed (one read, one
+    UPDATE per batch)."""
+    if not profile_ids:
+        return
+    rows = db.session.execute(
+        select(table.c.id, table.c.city, table.c.department).where(table.c.id.in_(profile_ids))
+    )
+    params = [
+        {"profile_id": id_, **_location(cast(str, city or ""), cast("str | None", dep))}
+        for id_, city, dep in rows
+    ]
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("profile_id"))
+        .values(latitude=bindparam("latitude"), longitude=bindparam("longitude"))
+    )
+    db.session.execute(statement, params)
 
 
 def _expire_loaded(model: Any, ids: list[int]) -> None:

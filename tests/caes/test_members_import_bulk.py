@@ -163,3 +163,19 @@ def test_the_import_sends_no_query_per_row(app, make_cae, count_queries):
     with count_queries() as seen:
         import_members(SYSTEM, cae, HEADER + members(400, start=1000, headline="Ébéniste"))
     assert seen.count == few
+
+
+def test_imported_members_are_placed_on_the_map(run_import, make_cae):
+    """Written around the ORM, a profile still gets its commune's centre (so `near` finds it),
+    and a file that moves a known member moves that centre."""
+    cae = make_cae()
+    assert run_import(HEADER + members(3), cae).exit_code == 0
+    profile = db.session.scalar(
+        select(Profile).join(User).where(User.email == "person1@example.org")
+    )
+    assert profile.latitude is not None and abs(profile.latitude - 47.2) < 0.2  # Nantes
+    moved = members(1, start=1).replace(",Nantes,44,", ",Lyon,69,")
+    assert run_import(HEADER + moved, cae).exit_code == 0
+    db.session.expire_all()
+    profile = db.session.get(Profile, profile.id)
+    assert abs(profile.latitude - 45.76) < 0.2 and abs(profile.longitude - 4.83) < 0.2  # Lyon
