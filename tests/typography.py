@@ -2,7 +2,8 @@
 
 ``fr(text)`` writes a French sentence the way the product must show it: a no-break space
 (U+00A0) before « : » and inside « », a narrow no-break space (U+202F) before ; ! ?, a no-break
-space between a number and %, and the typographic apostrophe ’. Tests write the expected French
+space between a number and % or €, a narrow no-break space between thousands, and the
+typographic apostrophe ’. Tests write the expected French
 text readably and compare ``fr("Attendu : true ou false.")``; the catalog test checks that every
 French translation is already in this form, so the rule lives in one place.
 """
@@ -20,7 +21,8 @@ def fr(text: str) -> str:
     text = re.sub(colon, lambda m: NBSP + ":" if m.start() else ":", text)
     text = re.sub(r" ([;!?])", NNBSP + r"\1", text)
     text = text.replace("« ", "«" + NBSP).replace(" »", NBSP + "»")
-    return re.sub(r"(\d|\)[sd]) %(?![(sd])", r"\1" + NBSP + "%", text)
+    text = re.sub(r"(\d|\)[sd]) %(?![(sd])", r"\1" + NBSP + "%", text)
+    return money(text)
 
 
 def plain(text: str) -> str:
@@ -29,6 +31,7 @@ def plain(text: str) -> str:
 
 
 def money(text: str) -> str:
-    """An amount as Babel writes it in French: '1 078,00 €' → '1\u202f078,00\u00a0€'."""
+    """Amounts as Babel writes them in French: '1 078,00 €' → '1\u202f078,00\u00a0€' (a
+    narrow no-break space between thousands, a no-break space before €)."""
     text = re.sub(r"(?<=\d) (?=\d{3}\b)", NNBSP, text)
-    return text.replace(" €", NBSP + "€")
+    return re.sub(r"(\d|\)s) €", r"\1" + NBSP + "€", text)

@@ -6,7 +6,7 @@ import pytest
 
 from marketplace.extensions import db
 
-CAE_KEYS = {"id", "name", "city", "department", "region", "website", "member_count"}
+CAE_KEYS = {"id", "name", "city", "department", "region", "website", "siren", "member_count"}
 SKILL_KEYS = {"id", "name", "profile_count"}
 PAGE_KEYS = {"items", "total", "page", "per_page"}
 
@@ -46,6 +46,7 @@ def test_caes_shape_order_and_member_counts(client, make_cae, make_user):
         "department": "974",
         "region": "La Réunion",
         "website": "https://alpha.example",
+        "siren": None,
         "member_count": 0,
     }
     assert second["id"] == zeta.id

@@ -16,6 +16,7 @@ from marketplace.extensions import db
 from marketplace.tenders.models import Tender
 from marketplace.tenders.thresholds import thresholds_in_force
 from marketplace.timeutil import utcnow
+from tests import typography
 
 world = tender_helpers.world  # the fixture
 
@@ -304,7 +305,11 @@ def test_the_form_takes_the_procedure_and_the_lots_vat(client, make_user, login)
     day = (utcnow() + timedelta(days=20)).date().isoformat()
     early = (utcnow() + timedelta(days=5)).date().isoformat()
     page = client.get("/appels-d-offres/nouveau").get_data(as_text=True)
-    assert "216 000 €" in page and "5 404 000 €" in page and "décret n° 2025-1386" in page
+    assert (
+        typography.money("216 000 €") in page
+        and typography.money("5 404 000 €") in page
+        and "décret n° 2025-1386" in page
+    )
     response = client.post("/appels-d-offres/nouveau", data={
         "title": "Accompagnement", "buyer_name": "Métropole", "buyer_kind": "public",
         "procedure_kind": "restricted", "applications_date": early, "applications_time": "12:00",
@@ -342,7 +347,7 @@ def test_direct_payment_says_the_same_in_french_and_english(client, world):
     tender = post(client, world["tokens"]["owner"], two_lots())
     join(client, world, tender, "insulator", [tender["lots"][0]["id"]], "subcontractor", 50_000)
     french = " ".join(read(client, world, tender)["team"]["explanation"])
-    assert "atteint 600 € TTC (500,00 € HT, 600,00 € TTC" in french
+    assert typography.fr("atteint 600 € TTC (500,00 € HT, 600,00 € TTC") in french
     world["owner"].locale = "en"
     db.session.commit()
     english = " ".join(read(client, world, tender)["team"]["explanation"])
