@@ -27,6 +27,7 @@ from marketplace.alerts.models import OBJECT_OF_KIND, Alert, AlertSetting, Match
 from marketplace.extensions import db
 from marketplace.links import site_path
 from marketplace.notifications import notify, register_kind
+from marketplace.notifications.silence import Silence
 from marketplace.places.filters import place_in_query
 from marketplace.places.gazetteer import distance_km
 from marketplace.profiles.models import Profile, ProfileSkill
@@ -71,8 +72,15 @@ def enqueue_matching(object_type: str, object_id: int) -> None:
     db.session.add(MatchJob(object_type=kind, object_id=object_id))
 
 
+#: ``with silenced(): ...`` queues no matching (the demo loader: its data tells nobody).
+_silence = Silence("match_jobs_silenced")
+silenced = _silence.block
+
+
 @event.listens_for(Session, "after_flush")
 def _queue_published(session: Session, _context: Any) -> None:
+    if _silence.on:
+        return
     rows = []
     for obj in session.new:
         if isinstance(obj, Offer | Tender | Profile):

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from marketplace.accounts.models import User
 from marketplace.accounts.operations import change_membership, create_account
 from marketplace.actors import SYSTEM
+from marketplace.alerts import matching
 from marketplace.caes.models import Cae
 from marketplace.caes.operations import create_cae
 from marketplace.demo.caes import CAES, DemoCae
@@ -73,7 +74,13 @@ class DemoResult:
 def load_demo(
     *, count: int = DEFAULT_COUNT, seed: int = DEFAULT_SEED, if_empty: bool = False
 ) -> DemoResult:
-    """Create what is missing of the demo data set; flush, never commit."""
+    """Create what is missing of the demo data set; flush, never commit. Its offers, tenders
+    and profiles are not matched against alerts: the demo tells nobody."""
+    with matching.silenced():
+        return _load_demo(count, seed, if_empty)
+
+
+def _load_demo(count: int, seed: int, if_empty: bool) -> DemoResult:
     result = DemoResult()
     if if_empty and db.session.scalar(select(Cae.id).limit(1)) is not None:
         result.skipped = True

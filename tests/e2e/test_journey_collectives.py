@@ -33,8 +33,8 @@ def test_create_invite_vote(as_person, viewport):
 
     invitee = as_person(PARTNER)
     invitee.goto("/")
-    expect(invitee.locator(".bell-count")).to_contain_text("non lue")
-    invitee.locator(".bell").click()
+    expect(invitee.locator("a[href='/notifications'] .bell-count")).to_contain_text("non lue")
+    invitee.locator("a[href='/notifications']").click()
     invitee.get_by_role("button", name=re.compile(re.escape(name))).first.click()
     invitee.get_by_role("button", name="Accepter l’invitation").click()
     expect(invitee.get_by_role("button", name="Quitter le collectif")).to_be_visible()

@@ -411,6 +411,9 @@ def test_list_pagination_keeps_filters(client, make_cae, make_user):
 
 
 def count_statements(client, count_queries, url: str) -> int:
+    """The statements of one request once the process's caches are warm (the search's concept
+    table is read once and then only checked)."""
+    client.get(url)
     with count_queries() as seen:
         response = client.get(url)
     assert response.status_code == 200
@@ -443,4 +446,6 @@ def test_list_queries_do_not_grow_with_the_number_of_profiles(
     _add_people(make_cae, make_user, 15, 2)
     many = count_statements(client, count_queries, url)
     assert many == few, (few, many)
-    assert few <= 12
+    # The signed-in home page also reads « Pour vous » (the member's competences and place,
+    # open offers and tenders) and the header's unread counts.
+    assert few <= (15 if url == "/" else 12)
