@@ -691,22 +691,24 @@ _filter_department = known_filter(
 SOURCES = ("boamp", "members")
 
 
-def _filter_source(value: Any) -> str | None:
+def _one_of(value: Any, allowed: tuple[str, ...]) -> str | None:
+    """A filter among fixed values: empty is no filter; anything else outside them (a value
+    made only of characters the cleaning drops included) is refused."""
     if not (raw := filter_text(value)):
+        if isinstance(value, str) and value.strip():  # only characters the cleaning drops
+            raise fail(_("Choose one of: %(values)s.", values=", ".join(allowed)))
         return None
-    if raw not in SOURCES:
-        raise fail(_("Choose one of: %(values)s.", values=", ".join(SOURCES)))
+    if raw not in allowed:
+        raise fail(_("Choose one of: %(values)s.", values=", ".join(allowed)))
     return raw
+
+
+def _filter_source(value: Any) -> str | None:
+    return _one_of(value, SOURCES)
 
 
 def _filter_status(value: Any) -> str | None:
-    if not (raw := filter_text(value)):
-        if isinstance(value, str) and value.strip():  # only characters the cleaning drops
-            raise fail(_("Choose one of: %(values)s.", values=", ".join(TenderStatus.values())))
-        return None
-    if raw not in TenderStatus.values():
-        raise fail(_("Choose one of: %(values)s.", values=", ".join(TenderStatus.values())))
-    return raw
+    return _one_of(value, tuple(TenderStatus.values()))
 
 
 def _moment(raw: str, end_of_day: bool) -> datetime:

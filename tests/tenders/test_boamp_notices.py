@@ -265,3 +265,10 @@ def test_suggestions_calendar_and_sheet_of_a_notice(client, imported, people, ma
     assert login_client.get(f"/appels-d-offres/{notice_id}/fiche-equipe").status_code == 200
     assert login_client.get(f"/appels-d-offres/{notice_id}/equipe.csv").status_code == 200
     assert login_client.get(f"/appels-d-offres/{notice_id}/modifier").status_code == 403
+
+
+def test_a_source_filter_of_dropped_characters_is_refused(client):
+    """A value the cleaning empties is not « no filter »: it is not one of the sources (422)."""
+    response = client.get("/api/v1/tenders?source=%F3%84%B4%AC")
+    assert response.status_code == 422
+    assert "source" in response.get_json()["error"]["fields"]
