@@ -9,8 +9,8 @@ the lease has expired, another run claims and delivers it again (at least once, 
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
-from email.utils import make_msgid
 from typing import cast
 
 from sqlalchemy import CursorResult, Table, and_, insert, or_, select, update
@@ -23,13 +23,19 @@ from marketplace.timeutil import utcnow
 M = OutboxMessage
 
 
+def new_message_id() -> str:
+    """A Message-ID unique without help from the ``random`` module, which a seeded caller (a
+    property test, a demo) can make repeat: email.utils.make_msgid draws from it."""
+    return f"<{uuid.uuid4().hex}@essaim.invalid>"
+
+
 def enqueue(recipient: str, subject: str, body: str) -> OutboxMessage:
     """Add a message to the session: it exists only if the caller's transaction commits."""
     message = OutboxMessage(
         recipient=recipient,
         subject=subject,
         body=body,
-        message_id=make_msgid(domain="essaim.invalid"),
+        message_id=new_message_id(),
         status="queued",
         attempts=0,
         next_attempt_at=utcnow(),
@@ -44,7 +50,7 @@ def enqueue_many(messages: list[tuple[str, str, str]]) -> None:
     now = utcnow()
     rows = [
         {"recipient": recipient, "subject": subject, "body": body, "status": "queued",
-         "message_id": make_msgid(domain="essaim.invalid"), "attempts": 0,
+         "message_id": new_message_id(), "attempts": 0,
          "next_attempt_at": now, "created_at": now}
         for recipient, subject, body in messages
     ]  # fmt: skip
