@@ -30,6 +30,10 @@ def test_a_photo_and_a_calendar_on_the_profile(as_person, tmp_path):
     expect(page.get_by_role("status").first).to_contain_text("Votre photo est enregistrée.")
     photo = page.locator("img.avatar").first
     expect(photo).to_be_visible()
+    # The picture is fetched after the page: wait until the browser has decoded it.
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=photo.element_handle()
+    )
     assert page.evaluate("img => img.naturalWidth", photo.element_handle()) == 320
 
     page.get_by_label("Du (période 1)").fill(start.isoformat())
