@@ -18,7 +18,6 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.actors import Viewer
 from marketplace.errors import (
     Conflict,
-    DeadlinePassed,
     InvalidTransition,
     NotFound,
     ValidationError,
@@ -33,7 +32,6 @@ from marketplace.tenders.operations import (
     _lock,
     _require_owner,
     _require_team_open,
-    deadline_passed,
     is_owner,
 )
 from marketplace.tenders.visibility import can_view_tender
@@ -63,8 +61,7 @@ def invite(
         raise NotFound(_("This profile does not exist or is not visible to you."))
     if tender.status != "open":
         raise Conflict(_("This tender no longer takes new members."))
-    if deadline_passed(tender):
-        raise DeadlinePassed(_("The deadline has passed: the team can no longer change."))
+    _require_team_open(tender)  # the offers' deadline, or the applications' in two phases
     if any(m.profile_id == profile.id for m in tender.members):
         raise Conflict(_("This person is already in the team."))
     if not profile.user.is_verified or not can_view_tender(profile.user, tender):

@@ -172,3 +172,26 @@ def test_an_invitation_is_404_to_others(client, login, world, who):
     iid = response.get_json()["id"]
     login(world[who])
     assert client.get(f"/appels-d-offres/{tender['id']}/invitations/{iid}").status_code == 404
+
+
+def test_no_invitation_once_the_applications_of_two_phases_are_in(client, world):
+    """In a restricted procedure the team is fixed at the applications' deadline (R2142-26):
+    an invitation after it is refused like an application (409), not only after the offers'."""
+    from datetime import timedelta
+
+    from marketplace.tenders.models import Tender
+    from marketplace.timeutil import utcnow
+
+    tender = post(client, world["tokens"]["owner"], two_lots())
+    row = db.session.get(Tender, tender["id"])
+    row.procedure_kind = "restricted"
+    row.applications_deadline = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    response = client.post(
+        f"/api/v1/tenders/{tender['id']}/invitations",
+        json={"profile_id": world["insulator"].profile.id,
+              "lot_ids": [tender["lots"][0]["id"]], "role": "cotraitant"},
+        headers=bearer(world["tokens"]["owner"]),
+    )  # fmt: skip
+    assert response.status_code == 409
+    assert db.session.query(TenderInvitation).count() == 0
