@@ -2,41 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic import Field
 
 from marketplace.alerts.models import AlertKind, Frequency, ObjectType
-from marketplace.geo import normalize_department
-from marketplace.places.schemas import RadiusBody
+from marketplace.places.schemas import OptionalDepartment, RadiusBody
 from marketplace.schema import (
     DateTimeOut,
     IdOut,
     Output,
     Schema,
     choice,
-    fail,
     nullable_text,
     page_of,
 )
-
-
-def _department(raw: Any) -> str | None:
-    if raw is None or raw == "":
-        return None
-    code = normalize_department(raw) if isinstance(raw, str) else None
-    if code is None:
-        raise fail(_("Unknown French department code (e.g. 69, 2A, 974)."))
-    return code
-
-
-Department = Annotated[
-    str | None,
-    BeforeValidator(_department),
-    WithJsonSchema({"type": ["string", "null"], "examples": ["69", "2A", "974"]}),
-]
 
 
 class AlertInput(Schema):
@@ -52,7 +31,7 @@ class AlertInput(Schema):
     skill: nullable_text(120) = Field(  # type: ignore[valid-type]
         default="", description="A competence, by name."
     )
-    department: Department = Field(default=None, description="French department code.")
+    department: OptionalDepartment = Field(default=None, description="French department code.")
     near: nullable_text(120) = Field(  # type: ignore[valid-type]
         default="", description="A French commune (name or postcode)."
     )

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
-from marketplace.geo import normalize_department
+from marketplace.places.schemas import Department
 from marketplace.schema import IdOut, Output, Schema, fail, page_of, text, unique_names
 from marketplace.text import clean
 
@@ -27,31 +27,6 @@ _HOST = re.compile(r"^[\w-]+(\.[\w-]+)*$")
 
 
 # Field types ---------------------------------------------------------------------------------
-
-
-def _department(value: Any, *, required: bool) -> str | None:
-    if value is None or value == "":
-        if required:
-            raise fail(_("This field is required."))
-        return None
-    code = normalize_department(value) if isinstance(value, str) else None
-    if code is None:
-        raise fail(_("Unknown French department code (e.g. 69, 2A, 974)."))
-    return code
-
-
-#: A French department code (69, 2A, 974…), normalised; null or an empty string clears it.
-OptionalDepartment = Annotated[
-    str | None,
-    BeforeValidator(lambda value: _department(value, required=False)),
-    WithJsonSchema({"type": ["string", "null"], "examples": ["69", "2A", "974"]}),
-]
-#: A French department code that must be given.
-Department = Annotated[
-    str,
-    BeforeValidator(lambda value: _department(value, required=True)),
-    WithJsonSchema({"type": "string", "minLength": 1, "examples": ["69", "2A", "974"]}),
-]
 
 
 def normalize_website(raw: str) -> str:

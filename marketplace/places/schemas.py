@@ -1,4 +1,5 @@
-"""The `near` and `radius_km` filters, declared once for every list that takes them."""
+"""The place fields, declared once for every schema that takes them: a department code, and
+the `near` and `radius_km` filters of the lists."""
 
 from __future__ import annotations
 
@@ -7,8 +8,46 @@ from typing import Annotated, Any
 from flask_babel import gettext as _
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
+from marketplace.geo import normalize_department
 from marketplace.places.filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM
-from marketplace.schema import FilterText, Schema, fail, filter_text
+from marketplace.schema import FilterText, Schema, fail, filter_text, known_filter
+
+
+def _unknown_department() -> str:
+    return _("Unknown French department code (e.g. 69, 2A, 974).")
+
+
+def _department(value: Any, *, required: bool) -> str | None:
+    if value is None or value == "":
+        if required:
+            raise fail(_("This field is required."))
+        return None
+    code = normalize_department(value) if isinstance(value, str) else None
+    if code is None:
+        raise fail(_unknown_department())
+    return code
+
+
+def optional_department(value: Any) -> str | None:
+    """A department code, normalised; None or "" for none (an unknown code is refused)."""
+    return _department(value, required=False)
+
+
+#: What a department code looks like, in the OpenAPI description.
+DEPARTMENT_EXAMPLES = ["69", "2A", "974"]
+DEPARTMENT: dict[str, Any] = {"type": ["string", "null"], "examples": DEPARTMENT_EXAMPLES}
+#: A French department code (69, 2A, 974…), normalised; null or an empty string clears it.
+OptionalDepartment = Annotated[
+    str | None, BeforeValidator(optional_department), WithJsonSchema(DEPARTMENT)
+]
+#: A French department code that must be given.
+Department = Annotated[
+    str,
+    BeforeValidator(lambda value: _department(value, required=True)),
+    WithJsonSchema({"type": "string", "minLength": 1, "examples": DEPARTMENT_EXAMPLES}),
+]
+#: A department filter of a list's query string: empty is no filter, an unknown code a 422.
+department_filter = known_filter(normalize_department, _unknown_department)
 
 
 def _radius(value: Any) -> int:

@@ -14,10 +14,10 @@ from flask_babel import lazy_gettext as _l
 from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from marketplace.audience import Audience
-from marketplace.caes.schemas import CaeRef, OptionalDepartment
-from marketplace.geo import DEPARTMENT_CODES, REGIONS, normalize_department
+from marketplace.caes.schemas import CaeRef
+from marketplace.geo import DEPARTMENT_CODES, REGIONS
 from marketplace.ids import parse_id, small_number
-from marketplace.places.schemas import NearQuery
+from marketplace.places.schemas import NearQuery, OptionalDepartment, department_filter
 from marketplace.profiles.models import Availability, ClientType, PeriodKind, ProfileStatus
 from marketplace.schema import (
     DateOut,
@@ -352,9 +352,6 @@ class ProfileUpdate(Schema):
     audience: choice(Audience) = None  # type: ignore[valid-type]
 
 
-_department_filter = known_filter(
-    normalize_department, lambda: _("Unknown French department code (e.g. 69, 2A, 974).")
-)
 _region_filter = known_filter(
     lambda value: _REGIONS_BY_KEY.get(fold(value)), lambda: _("Unknown region.")
 )
@@ -376,7 +373,7 @@ class ProfileQuery(NearQuery):
     )
     department: Annotated[
         str | None,
-        BeforeValidator(_department_filter),
+        BeforeValidator(department_filter),
         WithJsonSchema({"type": "string", "examples": ["69"]}),
     ] = Field(default=None, description="French department code.")
     region: Annotated[

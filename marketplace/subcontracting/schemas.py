@@ -29,9 +29,8 @@ from pydantic import (
 from marketplace.audience import Audience
 from marketplace.caes.schemas import CaeRef
 from marketplace.errors import ValidationError
-from marketplace.geo import normalize_department
 from marketplace.ids import is_id, parse_id
-from marketplace.places.schemas import NearQuery
+from marketplace.places.schemas import DEPARTMENT, NearQuery, OptionalDepartment, department_filter
 from marketplace.profiles.models import ProfileStatus
 from marketplace.schema import (
     FILTER_TEXT_LIMIT,
@@ -181,19 +180,6 @@ VatRegimeInput = Annotated[
 ]
 
 
-def _department(raw: Any) -> str | None:
-    if raw is None or raw == "":
-        return None
-    code = normalize_department(raw) if isinstance(raw, str) else None
-    if code is None:
-        raise fail(_("Unknown French department code (e.g. 69, 2A, 974)."))
-    return code
-
-
-DEPARTMENT: dict[str, Any] = {"type": ["string", "null"], "examples": ["69", "2A", "974"]}
-Department = Annotated[str | None, BeforeValidator(_department), WithJsonSchema(DEPARTMENT)]
-
-
 def _audience(raw: Any) -> str:
     if raw is None or raw == "":
         return Audience.NETWORK.value
@@ -337,7 +323,7 @@ class OfferInput(_Input):
     description: nullable_text(DESCRIPTION_LIMIT, multiline=True) = ""  # type: ignore[valid-type]
     skills: SkillNames = Field(default_factory=list)
     city: nullable_text(CITY_LIMIT) = ""  # type: ignore[valid-type]
-    department: Department = None
+    department: OptionalDepartment = None
     starts_on: OptionalDate = None
     ends_on: OptionalDate = Field(default=None, description="On or after starts_on.")
     budget_cents: OptionalAmount = None
@@ -453,11 +439,6 @@ class _Filters(Schema):
             raise ValidationError(_("Some filters are not valid."), error.fields) from None
 
 
-def _department_filter(raw: Any) -> str | None:
-    value = filter_text(raw)
-    return _department(value) if value is not None else None
-
-
 class OfferQuery(_Filters, NearQuery):
     q: FilterText = Field(
         default=None, description="Words of the title, description, city or competences."
@@ -466,7 +447,7 @@ class OfferQuery(_Filters, NearQuery):
         default=None, description="A competence, by name (case and accents ignored)."
     )
     department: Annotated[
-        str | None, BeforeValidator(_department_filter), WithJsonSchema({"type": "string"})
+        str | None, BeforeValidator(department_filter), WithJsonSchema({"type": "string"})
     ] = Field(default=None, description="French department code.")
     status: choice_filter(OfferStatus.values()) = Field(  # type: ignore[valid-type]
         default=None, description="open, filled or closed (all when absent)."

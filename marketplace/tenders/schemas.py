@@ -32,9 +32,8 @@ from marketplace.approvals.schemas import TenderApproval
 from marketplace.audience import Audience
 from marketplace.caes.schemas import CaeRef
 from marketplace.errors import ValidationError
-from marketplace.geo import normalize_department
 from marketplace.ids import MAX_ID, is_id, parse_id, small_number
-from marketplace.places.schemas import NearQuery
+from marketplace.places.schemas import NearQuery, department_filter, optional_department
 from marketplace.schema import (
     MAX_AMOUNT_CENTS,
     DateTimeOut,
@@ -438,15 +437,6 @@ def _applications_deadline(value: Any) -> datetime | None:
         raise fail(_("Give the date and time applications are due (ISO 8601).")) from None
 
 
-def _department(value: Any) -> str | None:
-    if value in (None, ""):
-        return None
-    department = normalize_department(value) if isinstance(value, str) else None
-    if department is None:
-        raise fail(_("Unknown French department code (e.g. 69, 2A, 974)."))
-    return department
-
-
 def _collective(value: Any) -> int | None:
     if value is not None and not is_id(value):
         raise fail(_("Expected the id of a collective (a whole number)."))
@@ -522,7 +512,7 @@ class TenderWrite(Schema):
     city: nullable_text(120) = None  # type: ignore[valid-type]
     department: Annotated[
         str | None,
-        BeforeValidator(_department),
+        BeforeValidator(optional_department),
         WithJsonSchema({"type": ["string", "null"], "examples": ["69"]}),
     ] = None
     estimated_amount_cents: OptionalCents = None
@@ -683,11 +673,6 @@ class TenderDecision(Schema):
 # Query strings
 
 
-_filter_department = known_filter(
-    normalize_department, lambda: _("Unknown French department code (e.g. 69, 2A, 974).")
-)
-
-
 SOURCES = ("boamp", "members")
 
 
@@ -758,7 +743,7 @@ class TenderQuery(NearQuery):
         "boamp: imported public notices; members: the members' own tenders; none: both.",
         {"type": "string", "enum": [*SOURCES, ""]},
     ) = None
-    department: _filter(_filter_department, "French department code.") = None  # type: ignore[valid-type]
+    department: _filter(department_filter, "French department code.") = None  # type: ignore[valid-type]
     skill: _filter(filter_text, "A competence a lot requires.") = None  # type: ignore[valid-type]
     status: _filter(  # type: ignore[valid-type]
         _filter_status, "Status.", {"type": "string", "enum": [*TenderStatus.values(), ""]}
