@@ -3,10 +3,10 @@ invitee's answer, and the API's answer."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
-from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
+from pydantic import Field, model_validator
 
 from marketplace.schema import (
     DateTimeOut,
@@ -19,7 +19,7 @@ from marketplace.schema import (
     nullable_text,
 )
 from marketplace.tenders.models import InvitationState, TenderRole
-from marketplace.tenders.schemas import _choose_lots, _role
+from marketplace.tenders.schemas import LotIds, LotRole
 
 MESSAGE_LIMIT = 3000
 
@@ -30,18 +30,8 @@ class TenderInvitationCreate(Schema):
     not_an_object: ClassVar[str] = _l("The invitation must be an object.")
 
     profile_id: Id
-    lot_ids: Annotated[
-        list[int],
-        BeforeValidator(_choose_lots),
-        WithJsonSchema(
-            {"type": "array", "items": {"type": "integer", "format": "int64"}, "minItems": 1}
-        ),
-    ]
-    role: Annotated[
-        str,
-        BeforeValidator(_role),
-        WithJsonSchema({"type": "string", "enum": list(TenderRole.values())}),
-    ]
+    lot_ids: LotIds
+    role: LotRole
     message: nullable_text(MESSAGE_LIMIT, multiline=True) = Field(  # type: ignore[valid-type]
         default="", validate_default=True
     )

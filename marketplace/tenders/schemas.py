@@ -608,24 +608,30 @@ def _role(value: Any) -> str:
     return value
 
 
+#: The lots of an application or an invitation: at least one, by id (sorted, once each).
+LotIds = Annotated[
+    list[int],
+    BeforeValidator(_choose_lots),
+    WithJsonSchema(
+        {"type": "array", "items": {"type": "integer", "format": "int64"}, "minItems": 1}
+    ),
+]
+#: The part a person takes on those lots: cotraitant or subcontractor.
+LotRole = Annotated[
+    str,
+    BeforeValidator(_role),
+    WithJsonSchema({"type": "string", "enum": list(TenderRole.values())}),
+]
+
+
 class TenderApplicationCreate(Schema):
     """Apply for one or more lots, as cotraitant or subcontractor."""
 
     model_config = ConfigDict(extra="ignore")
     not_an_object: ClassVar[str] = _l("The application must be an object.")
 
-    lot_ids: Annotated[
-        list[int],
-        BeforeValidator(_choose_lots),
-        WithJsonSchema(
-            {"type": "array", "items": {"type": "integer", "format": "int64"}, "minItems": 1}
-        ),
-    ]
-    role: Annotated[
-        str,
-        BeforeValidator(_role),
-        WithJsonSchema({"type": "string", "enum": list(TenderRole.values())}),
-    ]
+    lot_ids: LotIds
+    role: LotRole
     message: nullable_text(3000, multiline=True) = Field(default="", validate_default=True)  # type: ignore[valid-type]
 
     @model_validator(mode="before")
