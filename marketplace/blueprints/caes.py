@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -17,7 +16,7 @@ from flask_wtf import FlaskForm
 
 from marketplace.accounts.operations import cae_member_counts
 from marketplace.blueprints.outcomes import ACTION_REFUSALS, form_errors
-from marketplace.blueprints.paging import page_number
+from marketplace.blueprints.paging import page_number, page_of
 from marketplace.caes.forms import CaeFilterForm, CaeForm, CaeManagerForm
 from marketplace.caes.models import Cae
 from marketplace.caes.operations import (
@@ -32,7 +31,7 @@ from marketplace.caes.operations import (
 )
 from marketplace.caes.schemas import CaeInput
 from marketplace.errors import PermissionDenied
-from marketplace.pagination import Pager, paginate
+from marketplace.pagination import Pager
 from marketplace.profiles.operations import ProfileFilters, filtered_profiles
 
 bp = Blueprint("caes", __name__, url_prefix="/caes")
@@ -66,17 +65,13 @@ def index():
 @bp.get("/<int:cae_id>")
 def show(cae_id: int):
     cae = get_cae(cae_id)
-    page = page_number()
-    per_page = current_app.config["PER_PAGE"]
-    profiles, total = paginate(
-        filtered_profiles(current_user, ProfileFilters(cae=cae.id)), page, per_page
-    )
+    profiles, pager = page_of(filtered_profiles(current_user, ProfileFilters(cae=cae.id)))
     return render_template(
         "caes/show.html",
         cae=cae,
         member_count=cae_member_counts().get(cae.id, 0),
         profiles=profiles,
-        pager=Pager(page, per_page, total),
+        pager=pager,
         can_manage=current_user.manages(cae.id),
         can_edit=bool(editable_fields(current_user, cae)),
     )

@@ -16,7 +16,7 @@ from marketplace.blueprints.outcomes import (
     flash_errors,
     form_errors,
 )
-from marketplace.blueprints.paging import filtered_page, page_number
+from marketplace.blueprints.paging import filtered_page, page_of
 from marketplace.caes.models import Cae
 from marketplace.collectives import decisions as dec
 from marketplace.collectives import operations as ops
@@ -50,7 +50,6 @@ from marketplace.collectives.schemas import (
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.ids import parse_id
-from marketplace.pagination import Pager, paginate
 from marketplace.profiles.models import Profile
 from marketplace.visibility import can_view_profile
 
@@ -463,10 +462,7 @@ POSTS_PER_PAGE = 50
 
 
 def _threads_page(collective: Collective, form: ThreadForm | None = None):
-    page = page_number()
-    items, total = paginate(th.threads_stmt(collective), page, THREADS_PER_PAGE)
-    if page > 1 and not items:
-        abort(404)
+    items, pager = page_of(th.threads_stmt(collective), THREADS_PER_PAGE, past_the_end_404=True)
     ids = [t.id for t in items]
     return render_template(
         "collectives/threads.html",
@@ -476,7 +472,7 @@ def _threads_page(collective: Collective, form: ThreadForm | None = None):
         modes=th.follow_modes(current_user, ids),
         is_member=ops.membership_of(collective, current_user) is not None,
         form=form or ThreadForm(formdata=None),
-        pager=Pager(page, THREADS_PER_PAGE, total),
+        pager=pager,
     )
 
 
@@ -499,10 +495,7 @@ def new_thread(collective_id: int):
 
 
 def _thread_page(collective: Collective, thread, form: PostForm | None = None):
-    page = page_number()
-    posts, total = paginate(th.posts_stmt(thread), page, POSTS_PER_PAGE)
-    if page > 1 and not posts:
-        abort(404)
+    posts, pager = page_of(th.posts_stmt(thread), POSTS_PER_PAGE, past_the_end_404=True)
     return render_template(
         "collectives/thread.html",
         collective=collective,
@@ -513,7 +506,7 @@ def _thread_page(collective: Collective, thread, form: PostForm | None = None):
         is_member=ops.membership_of(collective, current_user) is not None,
         form=form or PostForm(formdata=None),
         follow_form=FollowForm(formdata=None),
-        pager=Pager(page, POSTS_PER_PAGE, total),
+        pager=pager,
     )
 
 

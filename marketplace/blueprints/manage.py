@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -36,14 +36,13 @@ from marketplace.approvals.operations import (
 from marketplace.audit import entries
 from marketplace.blueprints.main import safe_next
 from marketplace.blueprints.outcomes import form_errors, on_refusal
-from marketplace.blueprints.paging import page_number
+from marketplace.blueprints.paging import page_number, page_of
 from marketplace.caes.forms import AccountSearchForm, DecisionForm
 from marketplace.caes.models import Cae
 from marketplace.errors import Conflict, DomainError, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.formatting import cents_to_input, parse_euros
 from marketplace.jobs.operations import failed_messages, outbox_counts, requeue
-from marketplace.pagination import Pager, paginate
 from marketplace.search import concepts as search_concepts
 from marketplace.search import misses as search_misses
 from marketplace.search.forms import ConceptForm, DeleteForm, MissLinkForm
@@ -73,8 +72,7 @@ def _state_arg() -> str:
 
 
 def _render_members(cae: Cae, state: str, page: int, error: str | None = None, status: int = 200):
-    per_page = current_app.config["PER_PAGE"]
-    people, total = paginate(cae_people(current_user, cae.id, state), page, per_page)
+    people, pager = page_of(cae_people(current_user, cae.id, state), page=page)
     counts = membership_counts([cae.id]).get(cae.id, dict.fromkeys(MembershipState.values(), 0))
     return (
         render_template(
@@ -82,7 +80,7 @@ def _render_members(cae: Cae, state: str, page: int, error: str | None = None, s
             cae=cae,
             state=state,
             people=people,
-            pager=Pager(page, per_page, total),
+            pager=pager,
             counts=counts,
             transitions=MEMBERSHIP_TRANSITIONS,
             error=error,
@@ -144,12 +142,8 @@ def decide(user_id: int):
 @bp.get("/caes/<int:cae_id>/historique")
 def history(cae_id: int):
     cae = managed_cae(current_user, cae_id)
-    page = page_number()
-    per_page = current_app.config["PER_PAGE"]
-    events, total = paginate(membership_history(current_user, cae.id), page, per_page)
-    return render_template(
-        "manage/history.html", cae=cae, events=events, pager=Pager(page, per_page, total)
-    )
+    events, pager = page_of(membership_history(current_user, cae.id))
+    return render_template("manage/history.html", cae=cae, events=events, pager=pager)
 
 
 # Accounts and roles (admins) ------------------------------------------------------------------
@@ -159,16 +153,14 @@ def _render_users(error: str | None = None, status: int = 200, q: str | None = N
     search = AccountSearchForm(request.args)
     if q is not None:
         search.q.data = q
-    page = page_number()
-    per_page = current_app.config["PER_PAGE"]
-    users, total = paginate(search_accounts(current_user, search.q.data or ""), page, per_page)
+    users, pager = page_of(search_accounts(current_user, search.q.data or ""))
     args = {"q": search.q.data} if search.q.data else {}
     return (
         render_template(
             "manage/users.html",
             search=search,
             users=users,
-            pager=Pager(page, per_page, total),
+            pager=pager,
             args=args,
             role_form=RoleForm(formdata=None),
             error=error,
@@ -182,10 +174,8 @@ def audit_log():
     """What managers and admins did (admins only)."""
 
     require_admin(current_user)
-    page = page_number()
-    per_page = current_app.config["PER_PAGE"]
-    rows, total = paginate(entries(current_user), page, per_page)
-    return render_template("manage/audit.html", entries=rows, pager=Pager(page, per_page, total))
+    rows, pager = page_of(entries(current_user))
+    return render_template("manage/audit.html", entries=rows, pager=pager)
 
 
 @bp.get("/comptes")
@@ -220,14 +210,12 @@ def set_role(user_id: int):
 
 
 def _render_outbox(error: str | None = None, status: int = 200):
-    page = page_number()
-    per_page = current_app.config["PER_PAGE"]
-    rows, total = paginate(failed_messages(current_user), page, per_page)
+    rows, pager = page_of(failed_messages(current_user))
     return (
         render_template(
             "manage/outbox.html",
             messages=rows,
-            pager=Pager(page, per_page, total),
+            pager=pager,
             counts=outbox_counts(current_user),
             error=error,
         ),
@@ -258,9 +246,7 @@ def _own_cae() -> Cae | None:
 
 
 def _render_approvals(error: str | None = None, status: int = 200, typed: dict | None = None):
-    page = page_number()
-    per_page = current_app.config["PER_PAGE"]
-    rows, total = paginate(waiting_for(current_user), page, per_page)
+    rows, pager = page_of(waiting_for(current_user))
     recent = recently_decided(current_user)
     cae = _own_cae()
     threshold_form = ThresholdForm(formdata=None)
@@ -274,7 +260,7 @@ def _render_approvals(error: str | None = None, status: int = 200, typed: dict |
             recent=recent,
             subjects=subjects_of([*rows, *recent]),
             kinds=SubjectKind,
-            pager=Pager(page, per_page, total),
+            pager=pager,
             cae=cae,
             threshold_form=threshold_form,
             error=error,

@@ -1,15 +1,16 @@
-"""The page number of an HTML list, read once for every blueprint."""
+"""The page of an HTML list: its number read once for every blueprint, and the page itself."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, request
+from flask import abort, current_app, request
 from flask_login import current_user
+from sqlalchemy import Select
 
 from marketplace.ids import parse_id
-from marketplace.pagination import Pager
+from marketplace.pagination import Pager, paginate
 
 #: Beyond this, an offset overflows PostgreSQL's bigint (and no list is that long).
 MAX_PAGE = 100_000
@@ -45,3 +46,21 @@ def filtered_page(
     if past_the_end_404 and page > 1 and not items:
         abort(404)
     return items, Pager(page, per_page, total)
+
+
+def page_of(
+    stmt: Select,
+    per_page: int | None = None,
+    *,
+    page: int | None = None,
+    past_the_end_404: bool = False,
+) -> tuple[list[Any], Pager]:
+    """One page of a SELECT and its pager: page ``page`` (?page= when not given) of
+    ``per_page`` rows (the configured PER_PAGE when not given); a page past the end is a 404
+    when told."""
+    number = page if page is not None else page_number()
+    size = per_page if per_page is not None else current_app.config["PER_PAGE"]
+    items, total = paginate(stmt, number, size)
+    if past_the_end_404 and number > 1 and not items:
+        abort(404)
+    return items, Pager(number, size, total)
