@@ -4,6 +4,7 @@ reporting, and the administrators' reports page."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
@@ -12,6 +13,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
+from marketplace.actors import Viewer
 from marketplace.blueprints.api.conversations import new_conversation_limit
 from marketplace.blueprints.outcomes import flash_errors, form_errors
 from marketplace.blueprints.paging import page_number
@@ -230,24 +232,25 @@ def reply(conversation_id: int):
     return redirect(back + "#dernier", 303)
 
 
+def _act(conversation_id: int, act: Callable[[Viewer, Conversation], None], done: str):
+    """A button of a conversation's page: the operation, a word that it is done, the page."""
+    conversation = ops.get_conversation(current_user, conversation_id)
+    ActionForm()
+    act(current_user, conversation)
+    flash(done, "success")
+    return redirect(url_for("conversations.show", conversation_id=conversation.id), 303)
+
+
 @bp.post("/<int:conversation_id>/bloquer")
 @login_required
 def block(conversation_id: int):
-    conversation = ops.get_conversation(current_user, conversation_id)
-    ActionForm()
-    ops.block(current_user, conversation)
-    flash(_("This person can no longer write to you."), "success")
-    return redirect(url_for("conversations.show", conversation_id=conversation.id), 303)
+    return _act(conversation_id, ops.block, _("This person can no longer write to you."))
 
 
 @bp.post("/<int:conversation_id>/debloquer")
 @login_required
 def unblock(conversation_id: int):
-    conversation = ops.get_conversation(current_user, conversation_id)
-    ActionForm()
-    ops.unblock(current_user, conversation)
-    flash(_("This person can write to you again."), "success")
-    return redirect(url_for("conversations.show", conversation_id=conversation.id), 303)
+    return _act(conversation_id, ops.unblock, _("This person can write to you again."))
 
 
 @bp.post("/<int:conversation_id>/signaler/<int:message_id>")
