@@ -329,6 +329,13 @@ class Output(Schema):
 
     model_config = ConfigDict(extra="forbid", strict=False, populate_by_name=True)
 
+    @classmethod
+    def of(cls, row: Any, **values: Any) -> dict[str, Any]:
+        """The response object of a row: ``values``, and for every other declared field the
+        row's attribute of the same name."""
+        taken = {name: getattr(row, name) for name in cls.model_fields if name not in values}
+        return cls.out(**taken, **values)
+
 
 def limit_of(schema: type[BaseModel], name: str) -> int:
     """The ``maxLength`` a schema declares for a text field (forms read their limits here)."""

@@ -34,16 +34,8 @@ def match_json(notice: MatchNotice) -> dict[str, Any]:
 
 
 def alert_json(alert: AlertRow, matches: list[MatchNotice]) -> dict[str, Any]:
-    return Alert.out(
-        id=alert.id,
-        kind=alert.kind,
-        q=alert.q,
-        skill=alert.skill,
-        department=alert.department,
-        near=alert.near,
-        radius_km=alert.radius_km,
-        frequency=alert.frequency,
-        created_at=alert.created_at,
+    return Alert.of(
+        alert,
         last_matches=[match_json(n) for n in matches],
     )
 

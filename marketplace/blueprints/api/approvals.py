@@ -51,8 +51,8 @@ operation = operations_for("approvals", write_limit="60 per minute")
 def approval_json(approval: CaeApproval, subjects: dict | None = None) -> dict[str, Any]:
     subjects = subjects if subjects is not None else subjects_of([approval])
     subject = subjects.get((approval.subject_kind, approval.subject_id))
-    return Approval.out(
-        id=approval.id,
+    return Approval.of(
+        approval,
         cae=cae_ref(approval.cae),
         subject={
             "kind": approval.subject_kind,
@@ -61,9 +61,6 @@ def approval_json(approval: CaeApproval, subjects: dict | None = None) -> dict[s
             "amount_cents": subject.amount_cents if subject else None,
             "url": external_url(subject.endpoint, **subject.args) if subject else "",
         },
-        state=approval.state,
-        requested_at=approval.requested_at,
-        decided_at=approval.decided_at,
         comment=approval.comment or "",
     )
 

@@ -85,14 +85,10 @@ def collective_json(
     members: list[CollectiveMember],
     competences: list[tuple[str, int]],
 ) -> dict[str, Any]:
-    return out.Collective.out(
-        id=collective.id,
-        name=collective.name,
+    return out.Collective.of(
+        collective,
         description=collective.description or "",
         sector=collective.sector or "",
-        region=collective.region,
-        audience=collective.audience,
-        join_policy=collective.join_policy,
         open_ballot=bool(collective.open_ballot),
         members=[member_json(m) for m in members],
         skills=[name for name, _n in competences],
@@ -100,8 +96,6 @@ def collective_json(
         caes=[cae_ref(c) for c in queries.caes_of(members)],
         owner_cae=cae_ref(collective.cae),
         member_count=len(members),
-        created_at=collective.created_at,
-        updated_at=collective.updated_at,
         url=external_url("collectives.show", collective_id=collective.id),
     )
 
@@ -121,10 +115,8 @@ def _caller_and(collective_id: int) -> tuple[Any, Collective]:
 def person_json(person: queries.PersonShown | None) -> dict[str, Any] | None:
     if person is None:
         return None
-    return out.Person.out(
-        profile_id=person.profile_id,
-        display_name=person.display_name,
-        hidden=person.hidden,
+    return out.Person.of(
+        person,
         cae=cae_ref(person.cae),
     )
 
@@ -151,13 +143,9 @@ def decision_json(decision: Decision, discussion: Discussion | None = None) -> d
     votes = discussion.votes[decision.id]
     people = discussion.people
     open_ballot = bool(decision.collective.open_ballot)
-    return out.Decision.out(
-        id=decision.id,
-        collective_id=decision.collective_id,
-        title=decision.title,
+    return out.Decision.of(
+        decision,
         description=decision.description or "",
-        closes_at=decision.closes_at,
-        quorum_percent=decision.quorum_percent,
         status="closed" if closed else "open",
         tally=res.tally,
         voters=res.voters,
@@ -176,7 +164,6 @@ def decision_json(decision: Decision, discussion: Discussion | None = None) -> d
             if v.user_id in people
         ],
         comments=[comment_json(c, people) for c in comments],
-        created_at=decision.created_at,
         url=external_url(
             "collectives.decision", collective_id=decision.collective_id, decision_id=decision.id
         ),
@@ -185,40 +172,28 @@ def decision_json(decision: Decision, discussion: Discussion | None = None) -> d
 
 def comment_json(comment: Any, people: dict[int, queries.PersonShown]) -> dict[str, Any]:
     author = people.get(comment.author_id) if comment.author_id is not None else None
-    return out.DecisionComment.out(
-        id=comment.id,
+    return out.DecisionComment.of(
+        comment,
         author=person_json(author),
-        body=comment.body,
-        created_at=comment.created_at,
     )
 
 
 def request_json(join_request: JoinRequest) -> dict[str, Any]:
     person = join_request.user
-    return out.JoinRequest.out(
-        id=join_request.id,
-        collective_id=join_request.collective_id,
-        state=join_request.state,
-        message=join_request.message,
-        answer=join_request.answer,
+    return out.JoinRequest.of(
+        join_request,
         person={
             "profile_id": person.profile.id if person.profile else None,
             "display_name": person.display_name,
             "cae": cae_ref(person.cae),
         },
-        created_at=join_request.created_at,
-        decided_at=join_request.decided_at,
     )
 
 
 def invitation_json(invitation: Invitation) -> dict[str, Any]:
-    return out.Invitation.out(
-        id=invitation.id,
-        collective_id=invitation.collective_id,
-        state=invitation.state,
+    return out.Invitation.of(
+        invitation,
         invitee_profile_id=invitation.user.profile.id if invitation.user.profile else None,
-        message=invitation.message,
-        created_at=invitation.created_at,
     )
 
 
@@ -464,15 +439,10 @@ def thread_json(
     modes: dict[int, str],
 ) -> dict[str, Any]:
     author = people.get(thread.created_by_id) if thread.created_by_id is not None else None
-    return out.Thread.out(
-        id=thread.id,
-        collective_id=thread.collective_id,
-        title=thread.title,
+    return out.Thread.of(
+        thread,
         author=person_json(author),
         body=bodies.get(thread.id, ""),
-        post_count=thread.post_count,
-        created_at=thread.created_at,
-        last_post_at=thread.last_post_at,
         following=modes.get(thread.id),
         url=external_url(
             "collectives.thread", collective_id=thread.collective_id, thread_id=thread.id
@@ -490,12 +460,9 @@ def _threads_json(threads: list[Thread]) -> Any:
 
 def post_json(post: Post, people: dict[int, queries.PersonShown]) -> dict[str, Any]:
     author = people.get(post.author_id) if post.author_id is not None else None
-    return out.Post.out(
-        id=post.id,
-        thread_id=post.thread_id,
+    return out.Post.of(
+        post,
         author=person_json(author),
-        body=post.body,
-        created_at=post.created_at,
     )
 
 

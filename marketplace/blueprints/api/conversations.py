@@ -61,9 +61,8 @@ def conversation_json(
             "lot": conversation.about_lot,
         }
     schema = out.ConversationDetail if "messages" in extra else out.Conversation
-    return schema.out(
-        id=conversation.id,
-        subject=conversation.subject,
+    return schema.of(
+        conversation,
         about=about,
         participants=[
             {
@@ -73,7 +72,6 @@ def conversation_json(
             }
             for p in conversation.participants
         ],
-        last_message_at=conversation.last_message_at,
         unread=ops.unread_for(viewer, conversation),
         url=external_url("conversations.show", conversation_id=conversation.id),
         **extra,
@@ -81,11 +79,9 @@ def conversation_json(
 
 
 def message_json(message: Message, profiles: dict[int, int]) -> dict[str, Any]:
-    return out.Message.out(
-        id=message.id,
+    return out.Message.of(
+        message,
         author_profile_id=profiles.get(message.author_id) if message.author_id else None,
-        body=message.body,
-        sent_at=message.sent_at,
     )
 
 

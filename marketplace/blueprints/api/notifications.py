@@ -23,13 +23,9 @@ operation = operations_for("notifications", write_limit="120 per minute")
 
 
 def notification_json(notification: NotificationRow) -> dict[str, Any]:
-    return Notification.out(
-        id=notification.id,
-        kind=notification.kind,
-        text=notification.text,
+    return Notification.of(
+        notification,
         url=absolute(notification.url) if notification.url else None,
-        created_at=notification.created_at,
-        read_at=notification.read_at,
     )
 
 

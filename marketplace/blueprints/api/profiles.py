@@ -96,16 +96,9 @@ def profile_json(profile: ProfileRow) -> dict[str, Any]:
 
 
 def me_json(user: User) -> dict[str, Any]:
-    return Me.out(
-        id=user.id,
-        email=user.email,
-        first_name=user.first_name,
-        last_name=user.last_name,
-        display_name=user.display_name,
-        role=user.role,
+    return Me.of(
+        user,
         cae=cae_ref(user.cae),
-        membership=user.membership,
-        locale=user.locale,
         profile=_profile_values(user.profile) if user.profile is not None else None,
     )
 

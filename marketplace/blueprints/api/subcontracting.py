@@ -76,34 +76,22 @@ def offer_json(offer: OfferRow, responses: list[ResponseRow] | None = None) -> d
     values: dict[str, Any] = {}
     if responses is not None:
         values["responses"] = [response_json(r) for r in responses]
-    return Offer.out(
-        id=offer.id,
-        title=offer.title,
+    return Offer.of(
+        offer,
         description=offer.description or "",
         skills=offer.skill_names,
         city=offer.city or "",
-        department=offer.department,
-        starts_on=offer.starts_on,
-        ends_on=offer.ends_on,
-        budget_cents=offer.budget_cents,
-        audience=offer.audience,
-        status=offer.status,
         owner=_person(offer.owner),
-        created_at=offer.created_at,
         url=external_url("offers.show", offer_id=offer.id),
         **values,
     )
 
 
 def response_json(response: ResponseRow) -> dict[str, Any]:
-    return OfferResponse.out(
-        id=response.id,
-        offer_id=response.offer_id,
+    return OfferResponse.of(
+        response,
         responder=_person(response.responder),
         message=response.message or "",
-        price_cents=response.price_cents,
-        status=response.status,
-        created_at=response.created_at,
     )
 
 
@@ -113,30 +101,11 @@ def _move(event) -> dict[str, Any]:
 
 
 def subcontract_json(record: SubcontractRow) -> dict[str, Any]:
-    return Subcontract.out(
-        id=record.id,
-        title=record.title,
+    return Subcontract.of(
+        record,
         description=record.description or "",
         client=_party(record.client),
         subcontractor=_party(record.subcontractor),
-        client_cae_id=record.client_cae_id,
-        subcontractor_cae_id=record.subcontractor_cae_id,
-        amount_cents=record.amount_cents,
-        kind=record.kind,
-        vat_regime=record.vat_regime,
-        vat_rate=record.vat_rate,
-        legal_mention=record.legal_mention,
-        invoice_number=record.invoice_number,
-        invoice_date=record.invoice_date,
-        vat_cents=record.vat_cents,
-        total_cents=record.total_cents,
-        starts_on=record.starts_on,
-        ends_on=record.ends_on,
-        cross_cae=record.cross_cae,
-        offer_id=record.offer_id,
-        tender_id=record.tender_id,
-        supersedes_id=record.supersedes_id,
-        status=record.status,
         history=[_move(e) for e in record.events],
         url=external_url("subcontracts.show", record_id=record.id),
     )
@@ -273,10 +242,8 @@ def cae_stats(cae_id: int, query: PeriodQuery):
     purchases from them (its members were the clients) are kept apart.
     """
     figures = cae_figures(require_user(), cae_id, query.start, query.end, parties=False)
-    return CaeStats.out(
-        members=figures.members,
-        verified_members=figures.verified_members,
-        profiles_by_status=figures.profiles_by_status,
+    return CaeStats.of(
+        figures,
         collectives=figures.others["collectives"],
         tenders=figures.others["tenders"],
         subcontracts={

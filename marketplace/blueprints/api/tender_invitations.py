@@ -21,16 +21,10 @@ operation = operations_for("tenders", write_limit="30 per minute")
 
 
 def invitation_json(invitation: InvitationRow) -> dict[str, Any]:
-    return TenderInvitation.out(
-        id=invitation.id,
-        tender_id=invitation.tender_id,
+    return TenderInvitation.of(
+        invitation,
         profile_id=invitation.invitee_profile_id,
         lot_ids=[lot.id for lot in invitation.lots],
-        role=invitation.role,
-        message=invitation.message,
-        state=invitation.state,
-        created_at=invitation.created_at,
-        decided_at=invitation.decided_at,
     )
 
 

@@ -78,21 +78,13 @@ def tender_json(
     """The tender; ``peers``: the other teams for the same contract (read when not given);
     ``signed``: with its CAEs' approvals (one tender; lists leave them null)."""
     team = team_of(tender)
-    return Tender.out(
-        id=tender.id,
-        title=tender.title,
+    return Tender.of(
+        tender,
         buyer={"name": tender.buyer_name, "kind": tender.buyer_kind},
         reference=tender.reference or "",
-        source_url=tender.source_url,
         procedure=tender.procedure or "",
-        procedure_kind=tender.procedure_kind,
-        applications_deadline=tender.applications_deadline,
-        team_fixed_at=tender.team_fixed_at,
-        deadline=tender.deadline,
         description=tender.description or "",
         city=tender.city or "",
-        department=tender.department,
-        estimated_amount_cents=tender.estimated_amount_cents,
         lots=[
             {
                 "id": lot.id,
@@ -105,19 +97,13 @@ def tender_json(
             }
             for lot in tender.lots
         ],
-        audience=tender.audience,
-        status=tender.status,
         owner={"profile_id": tender.owner.id, "display_name": tender.owner.display_name}
         if tender.owner is not None
         else None,
         source=source_of(tender),
-        published_on=tender.published_on,
-        notice_id=tender.notice_id,
-        collective_id=tender.collective_id,
         team=_team_json(team),
         warnings=_warnings_json(all_warnings(current_user, tender, team, peers)),
         approvals=approvals_json(tender) if signed else None,
-        updated_at=tender.updated_at,
         url=external_url("tenders.show", tender_id=tender.id),
     )
 
@@ -174,10 +160,8 @@ def _tender_page(filters: TenderFilters, page: int, per_page: int) -> tuple[list
 
 def application_json(application: ApplicationRow) -> dict[str, Any]:
     applicant = application.applicant
-    return TenderApplication.out(
-        id=application.id,
-        tender_id=application.tender_id,
-        state=application.state,
+    return TenderApplication.of(
+        application,
         applicant={
             "profile_id": applicant.id,
             "display_name": applicant.display_name,
@@ -185,24 +169,17 @@ def application_json(application: ApplicationRow) -> dict[str, Any]:
         },
         applicant_profile_id=applicant.id,
         lot_ids=[lot.id for lot in application.lots],
-        role=application.role,
         message=application.message or "",
-        share_cents=application.share_cents,
-        created_at=application.created_at,
-        decided_at=application.decided_at,
     )
 
 
 def suggestion_json(s: Suggestion) -> dict[str, Any]:
     c = s.candidate
-    return TenderSuggestion.out(
-        profile_id=c.profile_id,
-        display_name=c.display_name,
+    return TenderSuggestion.of(
+        c,
         cae={"id": c.cae_id, "name": c.cae_name} if c.cae_id is not None else None,
         matched_skills=s.matched,
         missing_skills=s.missing,
-        availability=c.availability,
-        department=c.department,
         score=s.score,
         lot_ids=s.lot_ids,
     )
