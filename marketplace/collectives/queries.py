@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, cast
 
 from sqlalchemy import Select, exists, func, or_, select
@@ -16,11 +17,10 @@ from marketplace.collectives.models import Collective, CollectiveEvent, Collecti
 from marketplace.collectives.search import sector_term
 from marketplace.collectives.visibility import can_view_collective, visible_collectives
 from marketplace.extensions import db
-from marketplace.pagination import paginate
 from marketplace.places.filters import DEFAULT_RADIUS_KM
 from marketplace.places.search import Located, place_of
 from marketplace.profiles.models import Profile, ProfileSkill
-from marketplace.search.listing import by_ids, search_list
+from marketplace.search.listing import by_ids, list_page
 from marketplace.skills.models import Skill
 from marketplace.tenders.models import Tender
 from marketplace.tenders.visibility import visible_tenders
@@ -80,12 +80,25 @@ def filtered_collectives(viewer: Viewer, filters: CollectiveFilters) -> Select:
     return stmt.order_by(Collective.updated_at.desc(), Collective.id.desc())
 
 
-def search_collectives(
+def list_collectives(
     viewer: Viewer, filters: CollectiveFilters, page: int, per_page: int
 ) -> tuple[list[Collective], int]:
-    """Full-text search (best first) through the index, rows re-read and re-checked."""
+    """With words: the search engine, best first; without: the database, latest active first."""
+    return list_page(
+        viewer,
+        filters,
+        page,
+        per_page,
+        database=lambda: filtered_collectives(viewer, filters),
+        doc_type="collective",
+        terms=partial(_index_terms, filters),
+        reload=by_ids(Collective),
+        visible=can_view_collective,
+    )
+
+
+def _index_terms(filters: CollectiveFilters, place: Located) -> dict[str, Any]:
     terms: dict[str, Any] = {}
-    place = place_of(filters)
     place.index_terms(terms, Profile, lambda i: f"collective:{i}", members_places())
     if filters.sector:
         terms["collective_sector"] = sector_term(fold(filters.sector)[:80]) or "?"
@@ -93,25 +106,7 @@ def search_collectives(
         terms["collective_region"] = filters.region
     if filters.cae is not None:
         terms["collective_cae"] = str(filters.cae)
-    return search_list(
-        viewer,
-        "collective",
-        place.q,
-        terms,
-        page,
-        per_page,
-        by_ids(Collective),
-        can_view_collective,
-    )
-
-
-def list_collectives(
-    viewer: Viewer, filters: CollectiveFilters, page: int, per_page: int
-) -> tuple[list[Collective], int]:
-    """With words: the search engine, best first; without: the database, latest active first."""
-    if place_of(filters).uses_index:
-        return search_collectives(viewer, filters, page, per_page)
-    return paginate(filtered_collectives(viewer, filters), page, per_page)
+    return terms
 
 
 def person_shown(viewer: Viewer) -> Callable[[User, str | None], bool]:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from marketplace.actors import Viewer
-from marketplace.pagination import paginate
-from marketplace.places.search import place_of
 from marketplace.profiles.finder import profile_filter_terms
 from marketplace.profiles.models import Profile
 from marketplace.profiles.operations import ProfileFilters, filtered_profiles
 from marketplace.profiles.search import NAME
-from marketplace.search.listing import by_ids, search_list
+from marketplace.search.listing import by_ids, list_page
 from marketplace.visibility import can_view_profile
 
 
@@ -19,18 +17,15 @@ def list_profiles(
     """One page of visible profiles and their total. With words: the index, best first (the
     ranking and the French analysis of /recherche, the last word also completed as a
     prefix); without: latest updated first."""
-    place = place_of(filters)
-    if not place.uses_index:
-        return paginate(filtered_profiles(viewer, filters), page, per_page)
-    terms = profile_filter_terms(filters)
-    return search_list(
+    return list_page(
         viewer,
-        NAME,
-        place.q,
-        terms,
+        filters,
         page,
         per_page,
-        by_ids(Profile),
-        can_view_profile,
+        database=lambda: filtered_profiles(viewer, filters),
+        doc_type=NAME,
+        terms=lambda _place: profile_filter_terms(filters),
+        reload=by_ids(Profile),
+        visible=can_view_profile,
         complete_last=True,  # a filter box: « rénov » also finds « rénovation »
     )

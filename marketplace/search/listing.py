@@ -1,8 +1,9 @@
-"""One pipeline for every list searched with words: profiles, collectives, tenders, offers.
+"""One pipeline for every list: profiles, collectives, tenders, offers (``list_page``).
 
-ids from the index (which applies the visibility rule and the filters it knows) → one reload
-from the database → the visibility re-check of each row (a stale index never shows a row just
-hidden), in the index's order, best first.
+Without words (nor a place word): the database, in the list's own order. With words: ids from
+the index (which applies the visibility rule and the filters it knows) → one reload from the
+database → the visibility re-check of each row (a stale index never shows a row just hidden),
+in the index's order, best first.
 
 ``total`` means the same on every list: how many visible rows match. The index counts them
 when it applies every filter of the list (``search_list``); when the database applies some
@@ -15,11 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from marketplace.actors import Viewer
 from marketplace.extensions import db
-from marketplace.pagination import offset_of
+from marketplace.pagination import offset_of, paginate
+from marketplace.places.search import Located, place_of
 from marketplace.search.service import search_documents
 
 Row = TypeVar("Row")
@@ -39,6 +41,39 @@ def by_ids(model: Any) -> Reload[Any]:
         return db.session.scalars(select(model).where(model.id.in_(ids))).unique()
 
     return reload
+
+
+def list_page(
+    viewer: Viewer,
+    filters: Any,
+    page: int,
+    per_page: int,
+    *,
+    database: Callable[[], Select],
+    doc_type: str,
+    terms: Callable[[Located], dict[str, Any]],
+    reload: Reload[Row],
+    visible: Visible[Row] | None = None,
+    exhaustive: bool = False,
+    complete_last: bool = False,
+) -> tuple[list[Row], int]:
+    """One page of a list and its total. Without words: the SELECT ``database()`` gives, in
+    its order. With words: the index, ``terms(place)`` beside them (see search_list)."""
+    place = place_of(filters)
+    if not place.uses_index:
+        return paginate(database(), page, per_page)
+    return search_list(
+        viewer,
+        doc_type,
+        place.q,
+        terms(place),
+        page,
+        per_page,
+        reload,
+        visible,
+        exhaustive=exhaustive,
+        complete_last=complete_last,
+    )
 
 
 def search_list(

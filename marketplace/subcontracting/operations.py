@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from flask_babel import gettext as _
@@ -15,10 +16,9 @@ from marketplace.errors import Conflict, NotFound, PermissionDenied
 from marketplace.events import account_deleting
 from marketplace.extensions import db
 from marketplace.geo import normalize_department
-from marketplace.pagination import paginate
 from marketplace.places.filters import DEFAULT_RADIUS_KM
 from marketplace.places.search import Located, place_of
-from marketplace.search.listing import by_ids, search_list
+from marketplace.search.listing import by_ids, list_page
 from marketplace.skills.models import Skill
 from marketplace.skills.operations import get_or_create_skills
 from marketplace.statemachine import change_state, hold
@@ -202,9 +202,20 @@ def search_offers(
     """One page of visible offers: best first through the search index when words are given,
     most recent first from the database otherwise. Index hits are re-checked against the
     database with the visibility rule before they are shown."""
-    place = place_of(filters)
-    if not place.uses_index:
-        return paginate(filtered_offers(viewer, filters), page, per_page)
+    return list_page(
+        viewer,
+        filters,
+        page,
+        per_page,
+        database=lambda: filtered_offers(viewer, filters),
+        doc_type="offer",
+        terms=partial(_index_terms, filters),
+        reload=by_ids(Offer),
+        visible=can_view_offer,
+    )
+
+
+def _index_terms(filters: OfferFilters, place: Located) -> dict[str, Any]:
     terms: dict[str, Any] = {}
     if filters.status:
         terms["offer_status"] = filters.status
@@ -213,9 +224,7 @@ def search_offers(
     if filters.department:
         terms["department"] = normalize_department(filters.department) or filters.department
     place.index_terms(terms, Offer, lambda i: f"offer:{i}")
-    return search_list(
-        viewer, "offer", place.q, terms, page, per_page, by_ids(Offer), can_view_offer
-    )
+    return terms
 
 
 @account_deleting.connect

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from marketplace.actors import Viewer
 from marketplace.extensions import db
-from marketplace.pagination import paginate
-from marketplace.places.search import place_of
-from marketplace.search.listing import search_list
+from marketplace.places.search import Located
+from marketplace.search.listing import list_page
 from marketplace.tenders.models import Tender
 from marketplace.tenders.operations import TenderFilters, filtered_tenders
 from marketplace.tenders.search import NAME
@@ -22,9 +22,21 @@ def search_tenders(viewer: Viewer, filters: TenderFilters, page: int, per_page: 
     index ranks (it applies the visibility rule too), then re-checked against the database with
     the same visible_tenders() filter, best first.
     """
-    place = place_of(filters)
-    if not place.uses_index:
-        return paginate(filtered_tenders(viewer, filters), page, per_page)
+    return list_page(
+        viewer,
+        filters,
+        page,
+        per_page,
+        database=lambda: filtered_tenders(viewer, filters),
+        doc_type=NAME,
+        terms=partial(_index_terms, filters),
+        # The deadline filters are the database's only: it re-filters the ranked ids.
+        reload=lambda ids: db.session.scalars(filtered_tenders(viewer, filters, ids)).unique(),
+        exhaustive=True,
+    )
+
+
+def _index_terms(filters: TenderFilters, place: Located) -> dict[str, Any]:
     terms: dict[str, Any] = {}
     if filters.department:
         terms["department"] = filters.department
@@ -33,14 +45,4 @@ def search_tenders(viewer: Viewer, filters: TenderFilters, page: int, per_page: 
     if filters.skill:
         terms["tender_skill"] = fold(filters.skill).replace(",", " ")
     place.index_terms(terms, Tender, lambda i: f"{NAME}:{i}")
-    return search_list(
-        viewer,
-        NAME,
-        place.q,
-        terms,
-        page,
-        per_page,
-        # The deadline filters are the database's only: it re-filters the ranked ids.
-        lambda ids: db.session.scalars(filtered_tenders(viewer, filters, ids)).unique(),
-        exhaustive=True,
-    )
+    return terms
