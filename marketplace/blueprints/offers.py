@@ -7,9 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.blueprints.outcomes import flash_errors, form_errors
-from marketplace.blueprints.paging import filtered_page
+from marketplace.blueprints.paging import filtered_list
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
-from marketplace.pagination import Pager
 from marketplace.subcontracting.forms import (
     AcceptForm,
     CloseOfferForm,
@@ -43,22 +42,9 @@ FORM_REFUSALS = (ValidationError, Conflict, PermissionDenied)
 def index():
     form = OfferFilterForm(formdata=request.args)
 
-    def page(offers: list, pager: Pager):
-        return render_template(
-            "offers/index.html",
-            form=form,
-            offers=offers,
-            pager=pager,
-            args=form.active_args(),
-            place=form.place(),
-            alert_kind="offers",
-        )
-
-    with form_errors(form, lambda: page([], Pager(1, PER_PAGE, 0))):  # an unknown place
-        offers, pager = filtered_page(
-            form, search_offers, OfferFilters, PER_PAGE, past_the_end_404=False
-        )
-    return page(offers, pager)
+    return filtered_list(
+        "offers", form, search_offers, OfferFilters, PER_PAGE, past_the_end_404=False
+    )
 
 
 @bp.route("/nouvelle", methods=["GET", "POST"])

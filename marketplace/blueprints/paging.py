@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, current_app, request
+from flask import abort, current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy import Select
 
+from marketplace.blueprints.outcomes import form_errors
 from marketplace.ids import parse_id
 from marketplace.pagination import Pager, paginate
 
@@ -46,6 +47,40 @@ def filtered_page(
     if past_the_end_404 and page > 1 and not items:
         abort(404)
     return items, Pager(page, per_page, total)
+
+
+def filtered_list(
+    kind: str,
+    form: Any,
+    search: Callable[..., tuple[list[Any], int]],
+    filters: Callable[..., Any],
+    per_page: int,
+    *,
+    past_the_end_404: bool = True,
+    **context: Any,
+) -> str:
+    """The page of a filtered list of ``kind`` (profiles, offers, tenders: its template
+    folder, the name of its rows there and the kind of alert it offers), with the filter form,
+    its active arguments and its place; an unknown place shows the form's message over an
+    empty list (422)."""
+
+    def page(items: list[Any], pager: Pager) -> str:
+        return render_template(
+            f"{kind}/index.html",
+            form=form,
+            pager=pager,
+            args=form.active_args(),
+            place=form.place(),
+            alert_kind=kind,
+            **{kind: items},
+            **context,
+        )
+
+    with form_errors(form, lambda: page([], Pager(1, per_page, 0))):
+        items, pager = filtered_page(
+            form, search, filters, per_page, past_the_end_404=past_the_end_404
+        )
+    return page(items, pager)
 
 
 def page_of(

@@ -13,11 +13,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from marketplace.blueprints.outcomes import form_errors
-from marketplace.blueprints.paging import filtered_page
+from marketplace.blueprints.paging import filtered_list
 from marketplace.caes.models import Cae
 from marketplace.collectives.queries import collectives_of_person, coordinated_by
 from marketplace.extensions import db
-from marketplace.pagination import Pager
 from marketplace.profiles.calendar import months
 from marketplace.profiles.forms import (
     AUDIENCE_HELP,
@@ -54,20 +53,7 @@ def index():
     caes = [(c.id, c.name) for c in db.session.execute(select(Cae.id, Cae.name).order_by(Cae.name))]
     form = ProfileFilterForm(caes, formdata=request.args)
 
-    def page(profiles: list, pager: Pager):
-        return render_template(
-            "profiles/index.html",
-            form=form,
-            profiles=profiles,
-            pager=pager,
-            args=form.active_args(),
-            place=form.place(),
-            alert_kind="profiles",
-        )
-
-    with form_errors(form, lambda: page([], Pager(1, PER_PAGE, 0))):  # an unknown place
-        profiles, pager = filtered_page(form, list_profiles, ProfileFilters, PER_PAGE)
-    return page(profiles, pager)
+    return filtered_list("profiles", form, list_profiles, ProfileFilters, PER_PAGE)
 
 
 @bp.get("/<int:profile_id>")

@@ -21,14 +21,13 @@ from flask_login import current_user, login_required
 
 from marketplace.approvals.tenders import request_approvals, signatures
 from marketplace.blueprints.outcomes import ANY_REFUSAL, flash_errors, form_errors
-from marketplace.blueprints.paging import filtered_page
+from marketplace.blueprints.paging import filtered_list
 from marketplace.collectives.queries import collectives_of_member
 from marketplace.collectives.visibility import can_view_collective
 from marketplace.errors import ValidationError
 from marketplace.extensions import db
 from marketplace.formatting import cents_to_input, parse_euros
 from marketplace.ids import parse_id
-from marketplace.pagination import Pager
 from marketplace.tenders import exports, law
 from marketplace.tenders.forms import (
     ApplyForm,
@@ -101,21 +100,7 @@ def index():
         for value, label in TABS
     ]
 
-    def page(tenders: list, pager: Pager):
-        return render_template(
-            "tenders/index.html",
-            form=form,
-            tenders=tenders,
-            pager=pager,
-            args=args,
-            tabs=tabs,
-            place=form.place(),
-            alert_kind="tenders",
-        )
-
-    with form_errors(form, lambda: page([], Pager(1, PER_PAGE, 0))):  # an unknown place
-        tenders, pager = filtered_page(form, search_tenders, TenderFilters, PER_PAGE)
-    return page(tenders, pager)
+    return filtered_list("tenders", form, search_tenders, TenderFilters, PER_PAGE, tabs=tabs)
 
 
 @bp.route("/nouveau", methods=["GET", "POST"])
