@@ -7,10 +7,12 @@ deadline ahead), ranked in Python: more competences matched first, then nearer.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from marketplace.accounts.models import User
 from marketplace.extensions import db
@@ -66,62 +68,59 @@ def opportunities_for(user: User) -> list[Opportunity]:
         return []
     names = {ps.skill_id: ps.skill.name for ps in profile.skills}
     found: list[tuple[tuple, Opportunity]] = []
-    wanted: dict[int, set[int]] = {}
-    offer_skills = select(OfferSkill.offer_id, OfferSkill.skill_id).where(
-        OfferSkill.skill_id.in_(names)
+    wanted = _asking(
+        select(OfferSkill.offer_id, OfferSkill.skill_id).where(OfferSkill.skill_id.in_(names))
     )
-    for offer_id, skill_id in db.session.execute(offer_skills).all():
-        wanted.setdefault(offer_id, set()).add(skill_id)
     if wanted:
         stmt = visible_offers(user).where(
             Offer.id.in_(list(wanted)),
             Offer.status == "open",
             Offer.owner_profile_id != profile.id,
         )
-        for offer in db.session.scalars(stmt).unique():
-            km = _distance(profile, offer)
-            if _in_area(profile, offer, km):
-                skills = sorted(names[i] for i in wanted[offer.id])
-                item = Opportunity(
-                    "offer",
-                    offer.id,
-                    offer.title,
-                    skills,
-                    km,
-                    None,
-                    external_url("offers.show", offer_id=offer.id),
-                    "offers.show",
-                )
-                found.append(((-len(skills), km if km is not None else AREA_KM, 0), item))
-    asked: dict[int, set[int]] = {}
-    lot_skills = (
+        offers = db.session.scalars(stmt).unique()
+        found += _ranked(profile, offers, wanted, names, "offer", 0, lambda _offer: None)
+    asked = _asking(
         select(TenderLot.tender_id, tender_lot_skills.c.skill_id)
         .join(tender_lot_skills, tender_lot_skills.c.lot_id == TenderLot.id)
         .where(tender_lot_skills.c.skill_id.in_(names))
     )
-
-    for row in db.session.execute(lot_skills):
-        asked.setdefault(int(row[0]), set()).add(int(row[1]))
     if asked:
         stmt = visible_tenders(user).where(
             Tender.id.in_(list(asked)), Tender.status == "open", Tender.deadline > utcnow()
         )
-        for tender in db.session.scalars(stmt).unique():
-            if tender.owner_profile_id == profile.id:
-                continue
-            km = _distance(profile, tender)
-            if _in_area(profile, tender, km):
-                skills = sorted(names[i] for i in asked[tender.id])
-                item = Opportunity(
-                    "tender",
-                    tender.id,
-                    tender.title,
-                    skills,
-                    km,
-                    tender.deadline,
-                    external_url("tenders.show", tender_id=tender.id),
-                    "tenders.show",
-                )
-                found.append(((-len(skills), km if km is not None else AREA_KM, 1), item))
+        tenders = (t for t in db.session.scalars(stmt).unique() if t.owner_profile_id != profile.id)
+        found += _ranked(profile, tenders, asked, names, "tender", 1, lambda t: t.deadline)
     found.sort(key=lambda pair: (*pair[0], pair[1].id))
     return [item for _key, item in found[:MOST]]
+
+
+def _asking(pairs: Select) -> dict[int, set[int]]:
+    """Which rows ask for which of the member's competences: row id → skill ids."""
+    asked: dict[int, set[int]] = {}
+    for row in db.session.execute(pairs):
+        asked.setdefault(int(row[0]), set()).add(int(row[1]))
+    return asked
+
+
+def _ranked(
+    profile: Any,
+    rows: Iterable[Any],
+    asked: dict[int, set[int]],
+    names: dict[int, str],
+    kind: str,
+    order: int,
+    deadline: Callable[[Any], datetime | None],
+) -> list[tuple[tuple, Opportunity]]:
+    """The rows (offers or tenders, ``kind``) in the member's area, each with its sort key:
+    more competences matched first, then nearer, then ``order`` (offers before tenders)."""
+    endpoint = f"{kind}s.show"
+    found = []
+    for row in rows:
+        km = _distance(profile, row)
+        if not _in_area(profile, row, km):
+            continue
+        skills = sorted(names[i] for i in asked[row.id])
+        url = external_url(endpoint, **{f"{kind}_id": row.id})
+        item = Opportunity(kind, row.id, row.title, skills, km, deadline(row), url, endpoint)
+        found.append(((-len(skills), km if km is not None else AREA_KM, order), item))
+    return found
