@@ -12,7 +12,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.actors import Viewer
-from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.dbtypes import IdPk, UTCDateTime, in_clause
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base, db
 from marketplace.timeutil import utcnow
@@ -34,7 +34,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
     __table_args__ = (CheckConstraint(in_clause("action", AuditAction.values()), name="action"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     #: Who acted (None: the command line, or an account since removed).
     actor_id: Mapped[int | None] = mapped_column(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy.orm import mapped_column
 
-from marketplace.timeutil import as_utc
+from marketplace.timeutil import as_utc, utcnow
 
 
 class UTCDateTime(TypeDecorator):
@@ -25,6 +27,13 @@ class UTCDateTime(TypeDecorator):
 
     def process_result_value(self, value: datetime | None, dialect):
         return as_utc(value)
+
+
+#: The primary key every table has: ``id: Mapped[IdPk]``.
+IdPk = Annotated[int, mapped_column(primary_key=True)]
+#: An instant set to now when the row is inserted (created_at, sent_at…):
+#: ``created_at: Mapped[Stamp]``.
+Stamp = Annotated[datetime, mapped_column(UTCDateTime, default=utcnow)]
 
 
 def in_clause(column: str, values) -> str:

@@ -10,10 +10,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.dbtypes import IdPk, Stamp, UTCDateTime, in_clause
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
-from marketplace.timeutil import utcnow
 
 if TYPE_CHECKING:
     from marketplace.caes.models import Cae
@@ -44,7 +43,7 @@ class User(Base):
         CheckConstraint(in_clause("membership", MembershipState.values()), name="membership"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     #: Stored lower-cased; unique.
     email: Mapped[str] = mapped_column(String(254), unique=True)
     #: None until the person sets a password (imported members get an invitation).
@@ -60,7 +59,7 @@ class User(Base):
     #: Preferred interface language ('fr' or 'en'); None follows the default.
     locale: Mapped[str | None] = mapped_column(String(5))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -129,14 +128,14 @@ class MembershipEvent(Base):
 
     __tablename__ = "membership_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     cae_id: Mapped[int | None] = mapped_column(ForeignKey("caes.id"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     from_state: Mapped[str | None] = mapped_column(String(16))
     to_state: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(String(500), default="")
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[Stamp]
 
     user: Mapped[User] = relationship("User", foreign_keys=[user_id])
     actor: Mapped[User | None] = relationship("User", foreign_keys=[actor_id])
@@ -147,13 +146,13 @@ class ApiToken(Base):
 
     __tablename__ = "api_tokens"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(80))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: First characters of the token, shown to help people tell tokens apart.
     prefix: Mapped[str] = mapped_column(String(12))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.dbtypes import IdPk, Stamp, UTCDateTime, in_clause
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 from marketplace.timeutil import utcnow
@@ -66,7 +66,7 @@ class Alert(Base):
         Index("ix_alerts_kind_id", "kind", "id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(10))
     q: Mapped[str] = mapped_column(String(200), default="")
@@ -78,7 +78,7 @@ class Alert(Base):
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     frequency: Mapped[str] = mapped_column(String(8), default="instant")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
     #: When the last digest of a daily or weekly alert left.
     digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -93,11 +93,11 @@ class MatchJob(Base):
         Index("ix_match_jobs_status_id", "status", "id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     object_type: Mapped[str] = mapped_column(String(8))
     object_id: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(8), default="queued")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
@@ -112,7 +112,7 @@ class MatchNotice(Base):
         Index("ix_match_notices_alert_id_id", "alert_id", "id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     object_type: Mapped[str] = mapped_column(String(8))
     object_id: Mapped[int] = mapped_column(Integer)

@@ -18,10 +18,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.dbtypes import IdPk, Stamp, UTCDateTime, in_clause
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
-from marketplace.timeutil import utcnow
 
 if TYPE_CHECKING:
     from marketplace.accounts.models import User
@@ -59,7 +58,7 @@ class CaeApproval(Base):
         CheckConstraint(in_clause("subject_kind", SubjectKind.values()), name="subject_kind"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     cae_id: Mapped[int] = mapped_column(ForeignKey("caes.id", ondelete="CASCADE"), index=True)
     #: tender or subcontract; subject_id is the id of that row.
     subject_kind: Mapped[str] = mapped_column(String(12))
@@ -68,7 +67,7 @@ class CaeApproval(Base):
     #: For a tender: the fingerprint of the team the CAE approved (another team voids it).
     team_key: Mapped[str | None] = mapped_column(String(64))
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    requested_at: Mapped[Stamp]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     comment: Mapped[str] = mapped_column(Text, default="")
@@ -92,4 +91,4 @@ class CaeApprovalSetting(Base):
     cae_id: Mapped[int] = mapped_column(ForeignKey("caes.id", ondelete="CASCADE"), primary_key=True)
     #: Excluding VAT, in cents; None: no approval needed.
     invoice_threshold_cents: Mapped[int | None] = mapped_column(BigInteger)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[Stamp]

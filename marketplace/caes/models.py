@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.dbtypes import UTCDateTime
+from marketplace.dbtypes import IdPk, Stamp
 from marketplace.extensions import Base
 from marketplace.geo import region_of
-from marketplace.timeutil import utcnow
 
 
 class Cae(Base):
     __tablename__ = "caes"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     name: Mapped[str] = mapped_column(String(160), unique=True)
     city: Mapped[str] = mapped_column(String(120), default="")
     #: French department code ('69', '2A', '974').
@@ -27,7 +24,7 @@ class Cae(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     #: The CAE's SIREN (9 digits, Luhn-checked), printed on its invoices and in the ledgers.
     siren: Mapped[str | None] = mapped_column(String(9), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
 
     @property
     def region(self) -> str | None:

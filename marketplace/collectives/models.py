@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from marketplace.audience import Audience
-from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.dbtypes import IdPk, Stamp, UTCDateTime, in_clause
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 from marketplace.timeutil import utcnow
@@ -92,7 +92,7 @@ class Collective(Base):
         Index("ix_collectives_updated_at_id", "updated_at", "id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     name: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
     #: Free text ("Rénovation énergétique", "Formation"); filtered by its folded form.
@@ -109,8 +109,8 @@ class Collective(Base):
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
+    updated_at: Mapped[Stamp]
 
     cae: Mapped[Cae | None] = relationship("Cae", lazy="joined")
     created_by: Mapped[User | None] = relationship("User", foreign_keys=[created_by_id])
@@ -123,13 +123,13 @@ class CollectiveMember(Base):
         CheckConstraint(in_clause("role", CollectiveRole.values()), name="role"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     collective_id: Mapped[int] = mapped_column(
         ForeignKey("collectives.id", ondelete="CASCADE"), index=True
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(12), default="member")
-    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    joined_at: Mapped[Stamp]
 
     user: Mapped[User] = relationship("User", lazy="joined", innerjoin=True)
 
@@ -166,7 +166,7 @@ class _Answerable:
             ),
         )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     collective_id: Mapped[int] = mapped_column(
         ForeignKey("collectives.id", ondelete="CASCADE"), index=True
     )
@@ -221,7 +221,7 @@ class CollectiveEvent(Base):
     __tablename__ = "collective_events"
     __table_args__ = (CheckConstraint(in_clause("kind", EVENT_KINDS), name="kind"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     collective_id: Mapped[int] = mapped_column(
         ForeignKey("collectives.id", ondelete="CASCADE"), index=True
     )
@@ -263,7 +263,7 @@ class Decision(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     collective_id: Mapped[int] = mapped_column(
         ForeignKey("collectives.id", ondelete="CASCADE"), index=True
     )
@@ -273,7 +273,7 @@ class Decision(Base):
     #: Share of the members who must vote (abstaining counts) for the result to stand.
     quorum_percent: Mapped[int | None] = mapped_column(SmallInteger)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
     #: Set once, when the closing is recorded (results announced to the members).
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     #: How many members the collective had when the vote closed (the turnout's base).
@@ -290,14 +290,14 @@ class Vote(Base):
         CheckConstraint(in_clause("choice", VoteChoice.values()), name="choice"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     decision_id: Mapped[int] = mapped_column(
         ForeignKey("collective_decisions.id", ondelete="CASCADE"), index=True
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     choice: Mapped[str] = mapped_column(String(8))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
+    updated_at: Mapped[Stamp]
 
 
 class DecisionComment(Base):
@@ -306,7 +306,7 @@ class DecisionComment(Base):
     __tablename__ = "collective_decision_comments"
     __table_args__ = (Index("ix_collective_decision_comments_decision", "decision_id", "id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     decision_id: Mapped[int] = mapped_column(
         ForeignKey("collective_decisions.id", ondelete="CASCADE")
     )
@@ -314,7 +314,7 @@ class DecisionComment(Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
 
     author: Mapped[User | None] = relationship("User", lazy="joined")
 
@@ -325,12 +325,12 @@ class DecisionReminder(Base):
     __tablename__ = "collective_decision_reminders"
     __table_args__ = (UniqueConstraint("decision_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     decision_id: Mapped[int] = mapped_column(
         ForeignKey("collective_decisions.id", ondelete="CASCADE"), index=True
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[Stamp]
 
 
 class ThreadMode(LabelledEnum):
@@ -344,14 +344,14 @@ class Thread(Base):
     __tablename__ = "collective_threads"
     __table_args__ = (Index("ix_collective_threads_latest", "collective_id", "last_post_at", "id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     collective_id: Mapped[int] = mapped_column(ForeignKey("collectives.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(200))
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_post_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
+    last_post_at: Mapped[Stamp]
     post_count: Mapped[int] = mapped_column(Integer, default=0)
 
     created_by: Mapped[User | None] = relationship("User", lazy="joined")
@@ -364,13 +364,13 @@ class Post(Base):
     __tablename__ = "collective_posts"
     __table_args__ = (Index("ix_collective_posts_thread", "thread_id", "id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     thread_id: Mapped[int] = mapped_column(ForeignKey("collective_threads.id", ondelete="CASCADE"))
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
 
     author: Mapped[User | None] = relationship("User", lazy="joined")
 
@@ -384,7 +384,7 @@ class ThreadFollow(Base):
         CheckConstraint(in_clause("mode", ThreadMode.values()), name="mode"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     thread_id: Mapped[int] = mapped_column(
         ForeignKey("collective_threads.id", ondelete="CASCADE"), index=True
     )

@@ -25,10 +25,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.dbtypes import IdPk, Stamp, UTCDateTime, in_clause
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
-from marketplace.timeutil import utcnow
 
 if TYPE_CHECKING:
     from marketplace.accounts.models import User
@@ -58,7 +57,7 @@ class Conversation(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     subject: Mapped[str] = mapped_column(String(200), default="")
     #: The object the conversation started from (a tender, an offer…), or None.
     about_type: Mapped[str | None] = mapped_column(String(12))
@@ -66,8 +65,8 @@ class Conversation(Base):
     #: The lot of a tender the conversation is about (its number), if any.
     about_lot: Mapped[int | None] = mapped_column(Integer)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_message_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
+    last_message_at: Mapped[Stamp]
 
     participants: Mapped[list[Participant]] = relationship(
         "Participant",
@@ -89,13 +88,13 @@ class Participant(Base):
         Index("ix_conversation_participants_unread", "user_id", "unread"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     conversation_id: Mapped[int] = mapped_column(
         ForeignKey("conversations.id", ondelete="CASCADE"), index=True
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     #: The conversation's latest message (a copy: the inbox is read by person and time).
-    last_message_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_message_at: Mapped[Stamp]
     #: Messages of the others this person has not read yet.
     unread: Mapped[int] = mapped_column(Integer, default=0)
     #: The last message read (the read marker), None before the first read.
@@ -110,7 +109,7 @@ class Message(Base):
     __tablename__ = "messages"
     __table_args__ = (Index("ix_messages_conversation_id_id", "conversation_id", "id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     #: None only if the account row itself went (a deleted account keeps its renamed row).
     author_id: Mapped[int | None] = mapped_column(
@@ -118,7 +117,7 @@ class Message(Base):
     )
     #: Plain text: shown escaped, links made clickable by the template filter.
     body: Mapped[str] = mapped_column(Text)
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[Stamp]
 
     author: Mapped[User | None] = relationship("User", lazy="joined")
 
@@ -129,14 +128,14 @@ class Block(Base):
     __tablename__ = "conversation_blocks"
     __table_args__ = (UniqueConstraint("blocker_id", "blocked_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     blocker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     blocked_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     #: The conversation it was made from.
     conversation_id: Mapped[int | None] = mapped_column(
         ForeignKey("conversations.id", ondelete="SET NULL")
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
 
 
 class Report(Base):
@@ -148,14 +147,14 @@ class Report(Base):
         CheckConstraint(in_clause("state", ReportState.values()), name="state"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     message_id: Mapped[int] = mapped_column(
         ForeignKey("messages.id", ondelete="CASCADE"), index=True
     )
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(String(1000), default="")
     state: Mapped[str] = mapped_column(String(8), default="open", index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

@@ -7,10 +7,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.dbtypes import IdPk, Stamp, UTCDateTime, in_clause
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
-from marketplace.timeutil import utcnow
 
 #: queued → sending (claimed by a worker, under a lease) → sent; or back to queued for a retry,
 #: or failed after the last try (an administrator may queue it again).
@@ -30,7 +29,7 @@ class OutboxMessage(Base):
         Index("ix_outbox_messages_due", "status", "next_attempt_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     recipient: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(500))
     body: Mapped[str] = mapped_column(Text)
@@ -40,11 +39,11 @@ class OutboxMessage(Base):
     status: Mapped[str] = mapped_column(String(10), default="queued")
     #: Delivery attempts started (counted when a worker claims the message).
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[Stamp]
     #: While status is "sending": the lease. A worker that dies leaves it to expire, after which
     #: another worker claims the message again.
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     last_error: Mapped[str | None] = mapped_column(String(1000))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

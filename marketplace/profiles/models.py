@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.audience import Audience
-from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.dbtypes import IdPk, Stamp, UTCDateTime, in_clause
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 from marketplace.geo import region_of
@@ -81,7 +81,7 @@ class Profile(Base):
         Index("ix_profiles_updated_at_id", "updated_at", "id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     headline: Mapped[str] = mapped_column(String(160), default="")
     bio: Mapped[str] = mapped_column(Text, default="")
@@ -109,8 +109,8 @@ class Profile(Base):
     audience: Mapped[str] = mapped_column(String(8), default="network", index=True)
     #: The current photo's version (a random token in its URL and storage keys); null: no photo.
     photo_version: Mapped[str | None] = mapped_column(String(24))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
+    updated_at: Mapped[Stamp]
 
     user: Mapped[User] = relationship(
         "User", back_populates="profile", lazy="joined", innerjoin=True
@@ -234,7 +234,7 @@ class AvailabilityPeriod(Base):
         CheckConstraint("ends_on >= starts_on", name="dates"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     profile_id: Mapped[int] = mapped_column(
         ForeignKey("profiles.id", ondelete="CASCADE"), index=True
     )
@@ -255,7 +255,7 @@ class ProfileReference(Base):
         CheckConstraint("year BETWEEN 1950 AND 2100", name="year"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     profile_id: Mapped[int] = mapped_column(
         ForeignKey("profiles.id", ondelete="CASCADE"), index=True
     )

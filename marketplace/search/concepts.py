@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,12 +25,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.actors import SYSTEM, Viewer
-from marketplace.dbtypes import UTCDateTime
+from marketplace.dbtypes import Stamp
 from marketplace.errors import NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import Base, db
 from marketplace.search.analysis import tokens
 from marketplace.text import clean, fold
-from marketplace.timeutil import utcnow
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "concepts.txt"
 PHRASE_LIMIT = 120
@@ -53,7 +51,7 @@ class SearchConcept(Base):
     #: The competence as written on the skills table (display) and its folded name.
     skill: Mapped[str] = mapped_column(String(SKILL_LIMIT))
     skill_key: Mapped[str] = mapped_column(String(SKILL_LIMIT))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
     )

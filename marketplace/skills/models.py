@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.dbtypes import UTCDateTime
+from marketplace.dbtypes import IdPk, Stamp
 from marketplace.enums import LabelledIntEnum
 from marketplace.extensions import Base
-from marketplace.timeutil import utcnow
 
 
 class SkillLevel(LabelledIntEnum):
@@ -26,17 +23,17 @@ class SkillLevel(LabelledIntEnum):
 class Skill(Base):
     __tablename__ = "skills"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     #: The name as first written (accents and capitals kept for display).
     name: Mapped[str] = mapped_column(String(120))
     #: Case- and accent-folded name: 'renovation energetique'. Unique.
     key: Mapped[str] = mapped_column(String(120), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
 
 
 class Certification(Base):
     __tablename__ = "certifications"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     name: Mapped[str] = mapped_column(String(120))
     key: Mapped[str] = mapped_column(String(120), unique=True)

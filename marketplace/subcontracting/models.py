@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.audience import Audience
-from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.dbtypes import IdPk, Stamp, UTCDateTime, in_clause
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 from marketplace.geo import region_of
@@ -122,7 +122,7 @@ class Offer(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     owner_profile_id: Mapped[int] = mapped_column(
         ForeignKey("profiles.id", ondelete="CASCADE"), index=True
     )
@@ -141,7 +141,7 @@ class Offer(Base):
     audience: Mapped[str] = mapped_column(String(8), default="network", index=True)
     #: open (answers welcome), filled (a response was accepted) or closed (by its owner).
     status: Mapped[str] = mapped_column(String(8), default="open", index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     owner: Mapped[Profile] = relationship("Profile", lazy="joined", innerjoin=True)
@@ -197,7 +197,7 @@ class OfferResponse(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
     responder_profile_id: Mapped[int] = mapped_column(
         ForeignKey("profiles.id", ondelete="CASCADE"), index=True
@@ -207,7 +207,7 @@ class OfferResponse(Base):
     price_cents: Mapped[int] = mapped_column(Integer)
     #: pending, accepted (became a subcontract) or not_retained (another one was accepted).
     status: Mapped[str] = mapped_column(String(16), default="pending")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
 
     offer: Mapped[Offer] = relationship("Offer", back_populates="responses")
     responder: Mapped[Profile] = relationship("Profile", lazy="joined", innerjoin=True)
@@ -247,7 +247,7 @@ class Subcontract(Base):
         CheckConstraint("client_profile_id <> subcontractor_profile_id", name="two_parties"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     client_profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id"), index=True)
     subcontractor_profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id"), index=True)
     #: The parties' CAEs when the record was proposed (the ledger is not rewritten if a
@@ -285,8 +285,8 @@ class Subcontract(Base):
     supersedes_id: Mapped[int | None] = mapped_column(
         ForeignKey("subcontracts.id", ondelete="SET NULL"), index=True
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
+    updated_at: Mapped[Stamp]
 
     # selectin, not joined: a LEFT OUTER JOIN to (profiles JOIN users) makes SQLite materialize
     # every profile of the federation for each list of records (docs/BENCHMARKS.md).
@@ -351,7 +351,7 @@ class SubcontractEvent(Base):
         CheckConstraint(in_clause("to_status", SubcontractStatus.values()), name="to_status"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     subcontract_id: Mapped[int] = mapped_column(
         ForeignKey("subcontracts.id", ondelete="CASCADE"), index=True
     )
@@ -360,7 +360,7 @@ class SubcontractEvent(Base):
     by_profile_id: Mapped[int | None] = mapped_column(
         ForeignKey("profiles.id", ondelete="SET NULL")
     )
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[Stamp]
 
 
 track_location(Offer)

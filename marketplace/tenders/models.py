@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.audience import Audience
-from marketplace.dbtypes import UTCDateTime, in_clause
+from marketplace.dbtypes import IdPk, Stamp, UTCDateTime, in_clause
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 from marketplace.geo import region_of
@@ -164,7 +164,7 @@ class Tender(Base):
         UniqueConstraint("notice_id", "owner_profile_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     title: Mapped[str] = mapped_column(String(200))
     buyer_name: Mapped[str] = mapped_column(String(200))
     #: public (a public buyer: procurement code, DC1/DC4) or private.
@@ -218,7 +218,7 @@ class Tender(Base):
     form: Mapped[str | None] = mapped_column(String(10))
     #: When the team was reminded of the deadline (flask notify due), once.
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     owner: Mapped[Profile | None] = relationship(
@@ -299,7 +299,7 @@ class TenderLot(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(SmallInteger)
     title: Mapped[str] = mapped_column(String(200))
@@ -351,7 +351,7 @@ class TenderMember(Base):
         CheckConstraint("share_cents IS NULL OR share_cents >= 0", name="share"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id", ondelete="CASCADE"), index=True)
     #: Indexed: a CAE's figures and a person's tenders look teams up by person.
     profile_id: Mapped[int] = mapped_column(
@@ -368,7 +368,7 @@ class TenderMember(Base):
     application_id: Mapped[int | None] = mapped_column(
         ForeignKey("tender_applications.id", ondelete="SET NULL")
     )
-    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    joined_at: Mapped[Stamp]
 
     tender: Mapped[Tender] = relationship("Tender", back_populates="members")
     profile: Mapped[Profile] = relationship(
@@ -388,7 +388,7 @@ class TenderApplication(Base):
         CheckConstraint("share_cents IS NULL OR share_cents >= 0", name="share"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id", ondelete="CASCADE"), index=True)
     applicant_profile_id: Mapped[int] = mapped_column(
         ForeignKey("profiles.id", ondelete="CASCADE"), index=True
@@ -398,7 +398,7 @@ class TenderApplication(Base):
     state: Mapped[str] = mapped_column(String(10), default="pending")
     #: The share given on acceptance, excluding VAT, in cents.
     share_cents: Mapped[int | None] = mapped_column(BigInteger)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     tender: Mapped[Tender] = relationship("Tender", back_populates="applications")
@@ -413,7 +413,7 @@ class TenderEvent(Base):
 
     __tablename__ = "tender_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id", ondelete="CASCADE"), index=True)
     #: Set when the event is about an application rather than the tender itself.
     application_id: Mapped[int | None] = mapped_column(
@@ -426,7 +426,7 @@ class TenderEvent(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     from_state: Mapped[str | None] = mapped_column(String(12))
     to_state: Mapped[str] = mapped_column(String(12))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[Stamp]
 
     actor: Mapped[User | None] = relationship("User")
 
@@ -460,7 +460,7 @@ class TenderInvitation(Base):
         CheckConstraint(in_clause("state", InvitationState.values()), name="state"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id", ondelete="CASCADE"), index=True)
     invitee_profile_id: Mapped[int] = mapped_column(
         ForeignKey("profiles.id", ondelete="CASCADE"), index=True
@@ -469,7 +469,7 @@ class TenderInvitation(Base):
     role: Mapped[str] = mapped_column(String(16))
     message: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[str] = mapped_column(String(10), default="pending")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     tender: Mapped[Tender] = relationship("Tender")
