@@ -17,8 +17,7 @@ from marketplace.collectives.models import Collective, CollectiveEvent, Collecti
 from marketplace.collectives.search import sector_term
 from marketplace.collectives.visibility import can_view_collective, visible_collectives
 from marketplace.extensions import db
-from marketplace.places.filters import DEFAULT_RADIUS_KM
-from marketplace.places.search import Located, place_of
+from marketplace.places.search import Located, PlaceFilters, place_of
 from marketplace.profiles.models import Profile, ProfileSkill
 from marketplace.search.listing import by_ids, list_page
 from marketplace.skills.models import Skill
@@ -29,17 +28,12 @@ from marketplace.visibility import profile_row_predicate, profile_visibility_cla
 
 
 @dataclass
-class CollectiveFilters:
+class CollectiveFilters(PlaceFilters):
     q: str | None = None
     sector: str | None = None
     region: str | None = None
     #: A CAE represented among the members.
     cae: int | None = None
-    #: A commune (name or postcode) and a radius: only what lies within it (places/).
-    near: str | None = None
-    radius_km: int = DEFAULT_RADIUS_KM
-    #: What the place filters resolved to (places.search.place_of fills it).
-    place: Located | None = None
 
 
 def _like(value: str) -> str:

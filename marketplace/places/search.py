@@ -12,7 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from marketplace.places.filters import Near, near_filter, place_in_query, within
+from marketplace.places.filters import (
+    DEFAULT_RADIUS_KM,
+    Near,
+    near_filter,
+    place_in_query,
+    within,
+)
 
 
 @dataclass
@@ -73,6 +79,17 @@ def located(q: str | None, near: str | None, radius_km: int | float | None) -> L
         # Only a town's name ("grenoble"): it stays the words too (what mentions it), near first.
         return Located(rank=rank, q=rest or q)
     return Located(q=q)
+
+
+@dataclass(kw_only=True)
+class PlaceFilters:
+    """The place filters every list's filters take (ProfileFilters, TenderFilters…)."""
+
+    #: A commune (name or postcode) and a radius: only what lies within it (places/).
+    near: str | None = None
+    radius_km: int = DEFAULT_RADIUS_KM
+    #: What the place filters resolved to (place_of fills it).
+    place: Located | None = None
 
 
 def place_of(filters: Any, q: str | None = None) -> Located:

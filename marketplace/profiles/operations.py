@@ -16,8 +16,7 @@ from marketplace.approvals import statuses
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
 from marketplace.geo import departments_in, normalize_department
-from marketplace.places.filters import DEFAULT_RADIUS_KM
-from marketplace.places.search import Located, place_of
+from marketplace.places.search import PlaceFilters, place_of
 from marketplace.profiles.models import (
     AvailabilityPeriod,
     Profile,
@@ -98,7 +97,7 @@ def get_profile(viewer: Viewer, profile_id: int) -> Profile:
 
 
 @dataclass
-class ProfileFilters:
+class ProfileFilters(PlaceFilters):
     skill: str | None = None
     department: str | None = None
     region: str | None = None
@@ -107,11 +106,6 @@ class ProfileFilters:
     availability: str | None = None
     #: Words to find: through the search index (profiles.listing, search.service), never SQL.
     q: str | None = None
-    #: A commune (name or postcode) and a radius: only the profiles within it (places/).
-    near: str | None = None
-    radius_km: int = DEFAULT_RADIUS_KM
-    #: What the place filters resolved to (places.search.place_of fills it).
-    place: Located | None = None
 
 
 def filtered_profiles(viewer: Viewer, filters: ProfileFilters):

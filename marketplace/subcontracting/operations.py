@@ -16,8 +16,7 @@ from marketplace.errors import Conflict, NotFound, PermissionDenied
 from marketplace.events import account_deleting
 from marketplace.extensions import db
 from marketplace.geo import normalize_department
-from marketplace.places.filters import DEFAULT_RADIUS_KM
-from marketplace.places.search import Located, place_of
+from marketplace.places.search import Located, PlaceFilters, place_of
 from marketplace.search.listing import by_ids, list_page
 from marketplace.skills.models import Skill
 from marketplace.skills.operations import get_or_create_skills
@@ -152,16 +151,11 @@ def accept_response(
 
 
 @dataclass
-class OfferFilters:
+class OfferFilters(PlaceFilters):
     q: str | None = None
     skill: str | None = None
     department: str | None = None
     status: str | None = "open"
-    #: A commune (name or postcode) and a radius: only what lies within it (places/).
-    near: str | None = None
-    radius_km: int = DEFAULT_RADIUS_KM
-    #: What the place filters resolved to (places.search.place_of fills it).
-    place: Located | None = None
 
 
 def _like(raw: str) -> str:

@@ -29,8 +29,7 @@ from marketplace.errors import (
     ValidationError,
 )
 from marketplace.extensions import db
-from marketplace.places.filters import DEFAULT_RADIUS_KM
-from marketplace.places.search import Located, place_of
+from marketplace.places.search import PlaceFilters, place_of
 from marketplace.profiles.models import Profile
 from marketplace.skills.models import Skill
 from marketplace.skills.operations import get_or_create_skills
@@ -493,7 +492,7 @@ def applications_for(viewer: Viewer, tender: Tender) -> list[TenderApplication]:
 
 
 @dataclass
-class TenderFilters:
+class TenderFilters(PlaceFilters):
     q: str | None = None
     #: "boamp": imported public notices only; "members": the members' own; None: both.
     source: str | None = None
@@ -502,11 +501,6 @@ class TenderFilters:
     status: str | None = None
     deadline_after: datetime | None = None
     deadline_before: datetime | None = None
-    #: A commune (name or postcode) and a radius: only what lies within it (places/).
-    near: str | None = None
-    radius_km: int = DEFAULT_RADIUS_KM
-    #: What the place filters resolved to (places.search.place_of fills it).
-    place: Located | None = None
 
 
 def filtered_tenders(viewer: Viewer, filters: TenderFilters, ids: list[int] | None = None):
