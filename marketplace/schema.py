@@ -331,9 +331,14 @@ class Output(Schema):
 
     @classmethod
     def of(cls, row: Any, **values: Any) -> dict[str, Any]:
-        """The response object of a row: ``values``, and for every other declared field the
-        row's attribute of the same name."""
-        taken = {name: getattr(row, name) for name in cls.model_fields if name not in values}
+        """The response object of a row: ``values``, and for every other required field the
+        row's attribute of the same name (a field with a default is only what ``values``
+        give)."""
+        taken = {
+            name: getattr(row, name)
+            for name, field in cls.model_fields.items()
+            if name not in values and field.is_required()
+        }
         return cls.out(**taken, **values)
 
 
