@@ -33,7 +33,7 @@ from marketplace.collectives.models import (
 )
 from marketplace.geo import REGIONS
 from marketplace.ids import is_id, parse_id
-from marketplace.places.schemas import NearQuery
+from marketplace.places.schemas import DistanceKm, NearQuery
 from marketplace.schema import (
     ID,
     DateTimeOut,
@@ -230,9 +230,7 @@ class Collective(Output):
 class CollectiveListItem(Collective):
     """A collective of the list, with the distance of its nearest member from the place asked."""
 
-    distance_km: float | None = Field(
-        default=None, description="Kilometres from the place asked (near, or a place in q)."
-    )
+    distance_km: DistanceKm = None
 
 
 CollectiveList = page_of(CollectiveListItem, "CollectiveList")

@@ -80,6 +80,13 @@ def _radius_in_body(value: Any) -> int:
 RadiusBody = Annotated[int, BeforeValidator(_radius_in_body), WithJsonSchema(RADIUS)]
 
 
+#: A list item's distance from the place asked (null without a place or coordinates).
+DistanceKm = Annotated[
+    float | None,
+    Field(description="Kilometres from the place asked (near, or a place in q)."),
+]
+
+
 class NearQuery(Schema):
     """Mixed into the query of a list: only what lies within ``radius_km`` of ``near``."""
 

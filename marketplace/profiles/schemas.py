@@ -17,7 +17,7 @@ from marketplace.audience import Audience
 from marketplace.caes.schemas import CaeRef
 from marketplace.geo import DEPARTMENT_CODES, REGIONS
 from marketplace.ids import parse_id, small_number
-from marketplace.places.schemas import NearQuery, OptionalDepartment, department_filter
+from marketplace.places.schemas import DistanceKm, NearQuery, OptionalDepartment, department_filter
 from marketplace.profiles.models import Availability, ClientType, PeriodKind, ProfileStatus
 from marketplace.schema import (
     DateOut,
@@ -490,9 +490,7 @@ class ProfileListItem(Profile):
     model_config = ConfigDict(json_schema_extra=_profile_then_extra)
 
     score: float | None = Field(description="Relevance with q (null without).")
-    distance_km: float | None = Field(
-        default=None, description="Kilometres from the place asked (near, or a place in q)."
-    )
+    distance_km: DistanceKm = None
     highlights: dict[str, str] = Field(
         description=(
             "field → HTML-escaped excerpt with <mark> around matches; `concepts`: why a "

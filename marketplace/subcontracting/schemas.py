@@ -30,7 +30,13 @@ from marketplace.audience import Audience
 from marketplace.caes.schemas import CaeRef
 from marketplace.errors import ValidationError
 from marketplace.ids import is_id, parse_id
-from marketplace.places.schemas import DEPARTMENT, NearQuery, OptionalDepartment, department_filter
+from marketplace.places.schemas import (
+    DEPARTMENT,
+    DistanceKm,
+    NearQuery,
+    OptionalDepartment,
+    department_filter,
+)
 from marketplace.profiles.models import ProfileStatus
 from marketplace.schema import (
     FILTER_TEXT_LIMIT,
@@ -563,9 +569,7 @@ class _Page(Output):
 class OfferListItem(Offer):
     """An offer of the list, with its distance from the place asked."""
 
-    distance_km: float | None = Field(
-        default=None, description="Kilometres from the place asked (near, or a place in q)."
-    )
+    distance_km: DistanceKm = None
 
 
 class OfferList(_Page):

@@ -33,7 +33,7 @@ from marketplace.audience import Audience
 from marketplace.caes.schemas import CaeRef
 from marketplace.errors import ValidationError
 from marketplace.ids import MAX_ID, is_id, parse_id, small_number
-from marketplace.places.schemas import NearQuery, department_filter, optional_department
+from marketplace.places.schemas import DistanceKm, NearQuery, department_filter, optional_department
 from marketplace.schema import (
     MAX_AMOUNT_CENTS,
     DateTimeOut,
@@ -914,9 +914,7 @@ class Tender(Output):
 class TenderListItem(Tender):
     """A tender of the list, with its distance from the place asked."""
 
-    distance_km: float | None = Field(
-        default=None, description="Kilometres from the place asked (near, or a place in q)."
-    )
+    distance_km: DistanceKm = None
 
 
 TenderList = page_of(TenderListItem, "TenderList")
