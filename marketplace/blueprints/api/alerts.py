@@ -83,13 +83,5 @@ def my_opportunities() -> Any:
         len(found),
         page,
         per_page,
-        lambda o: Opportunity.out(
-            type=o.type,
-            id=o.id,
-            title=o.title,
-            matched_skills=o.matched_skills,
-            distance_km=o.distance_km,
-            deadline=o.deadline,
-            url=o.url,
-        ),
+        Opportunity.of,
     )

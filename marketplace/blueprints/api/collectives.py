@@ -206,14 +206,7 @@ def invitation_json(invitation: Invitation) -> dict[str, Any]:
 )
 def collectives(query: CollectiveQuery) -> Any:
     """Visible collectives, most recently active first."""
-    filters = queries.CollectiveFilters(
-        q=query.q,
-        sector=query.sector,
-        region=query.region,
-        cae=query.cae,
-        near=query.near,
-        radius_km=query.radius_km,
-    )
+    filters = queries.CollectiveFilters(**query.model_dump())
     page, per_page = page_args()
     items, total = queries.list_collectives(current_user, filters, page, per_page)
     ids = [c.id for c in items]

@@ -118,14 +118,7 @@ def subcontract_json(record: SubcontractRow) -> dict[str, Any]:
 @operation.paged("listOffers", query=OfferQuery, ok=(OfferList, "A page of offers."))
 def offers(query: OfferQuery):
     """Visible offers, most recent first."""
-    filters = OfferFilters(
-        q=query.q,
-        skill=query.skill,
-        department=query.department,
-        status=query.status,
-        near=query.near,
-        radius_km=query.radius_km,
-    )
+    filters = OfferFilters(**query.model_dump())
     return paged(
         partial(search_offers, current_user, filters),
         lambda offer: with_distance(offer_json(offer), offer, filters.place),
