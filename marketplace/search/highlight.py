@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from marketplace.search.analysis import Token, tokens
+from marketplace.search.concepts import skill_stems
 
 ELLIPSIS = "…"
 
@@ -75,8 +76,6 @@ def highlight_fields(
 def concept_reasons(used: Iterable[tuple[str, str]], skill_names: Iterable[str]) -> Markup | None:
     """Why a result was found through the concept table, for the competences it holds:
     « <mark>Graphisme</mark>, pour « logo » » (several joined by « ; »), or None."""
-    from marketplace.search.concepts import skill_stems
-
     held = {skill_stems(name): name for name in skill_names}
     reasons: list[str] = []
     for skill, phrase in used:
