@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-e2e screenshots lint format bench bench-search messages translations clean
+.PHONY: help install run test test-e2e screenshots lint format bench bench-conversations bench-search messages translations clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -61,8 +61,12 @@ format: install ## Format the code with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install ## Benchmark the product over HTTP (12,000 profiles; BENCH_ARGS="--profiles 100000")
+bench: install ## Benchmark the product over HTTP (12,000 profiles; BENCH_ARGS="--profiles 100000"), then the conversations
 	$(BIN)/python -m bench.federation_bench $(BENCH_ARGS)
+	$(BIN)/python -m bench.conversations_bench
+
+bench-conversations: install ## Benchmark the inbox and a thread of 200 messages among 1,000,000
+	$(BIN)/python -m bench.conversations_bench $(BENCH_ARGS)
 
 bench-search: install ## Benchmark search alone and its relevance (BENCH_ARGS as above)
 	$(BIN)/python -m bench.search_bench $(BENCH_ARGS)

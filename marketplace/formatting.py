@@ -77,10 +77,13 @@ def date_short(value: date | datetime | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def datetime_pattern() -> str:
+    """The strftime pattern of ``datetime_short`` in the reader's language (to format many
+    times in a loop: the locale is read once)."""
+    return "%d/%m/%Y at %H:%M" if _is_english() else "%d/%m/%Y à %H:%M"
+
+
 def datetime_short(value: datetime | None) -> str:
     if value is None:
         return ""
-    local = to_paris(value)
-    if _is_english():
-        return local.strftime("%d/%m/%Y at %H:%M")
-    return local.strftime("%d/%m/%Y à %H:%M")
+    return to_paris(value).strftime(datetime_pattern())

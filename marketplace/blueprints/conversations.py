@@ -3,9 +3,10 @@ reporting, and the administrators' reports page."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -26,19 +27,27 @@ from marketplace.conversations.forms import (
     ReportForm,
 )
 from marketplace.conversations.models import AboutType, Conversation, ReportState
+from marketplace.conversations.notify import excerpt
 from marketplace.conversations.schemas import ConversationInput, MessageInput
 from marketplace.errors import PermissionDenied, ValidationError
 from marketplace.extensions import db
+from marketplace.formatting import datetime_pattern
 from marketplace.ids import parse_id
 from marketplace.pagination import Pager
 from marketplace.profiles.models import Profile
+from marketplace.timeutil import to_paris
 from marketplace.visibility import can_view_profile
 
 bp = Blueprint("conversations", __name__, url_prefix="/messages")
 
 PER_PAGE = 20
+#: The characters of the latest message an inbox line shows.
+INBOX_EXCERPT = 120
 #: The messages a thread page shows (the earlier ones one link away).
 THREAD_PAGE = 200
+#: How many message bodies keep their HTML in memory, in each process (at most 5,000
+#: characters each).
+LINKIFIED = 2048
 _URL = re.compile(r"https?://[^\s<>\"']+")
 _TRAILING = ".,;:!?)]»"
 
@@ -53,10 +62,14 @@ ABOUT_ENDPOINTS = {
 
 
 @bp.app_template_filter("linkify")
+@functools.lru_cache(maxsize=LINKIFIED)
 def linkify(text: str) -> Markup:
     """Plain text shown safely: escaped, line breaks kept, http(s) links made clickable
-    (nothing the author typed is rendered as HTML)."""
+    (nothing the author typed is rendered as HTML). A pure function of the text, so its
+    latest results are kept: a thread read again is not escaped again."""
     escaped = str(escape(text))
+    if "http" not in escaped:  # most messages: no link to look for
+        return Markup(escaped.replace("\n", "<br>\n"))  # noqa: S704 (escaped above)
 
     def link(match: re.Match[str]) -> str:
         url = match.group(0)
@@ -104,16 +117,50 @@ def about_link(conversation: Conversation) -> tuple[str, str] | None:
     return label, url_for(endpoint, **values)
 
 
+class InboxRow(NamedTuple):
+    """One line of the inbox, worked out in one pass (the template only writes it)."""
+
+    id: int
+    #: The other participants' names.
+    names: str
+    subject: str
+    unread: int
+    #: The start of the latest message (None: none yet) and whether the reader wrote it.
+    excerpt: str | None
+    mine: bool
+    iso: str
+    when: str
+
+
+def _inbox_rows(items: list[Conversation], me: int) -> list[InboxRow]:
+    latest = ops.latest_excerpts(items)
+    pattern = datetime_pattern()
+    rows = []
+    for c in items:
+        last = latest.get(c.id)
+        rows.append(
+            InboxRow(
+                id=c.id,
+                names=", ".join(p.user.display_name for p in c.participants if p.user_id != me),
+                subject=c.subject,
+                unread=next((p.unread for p in c.participants if p.user_id == me), 0),
+                excerpt=excerpt(last.body, INBOX_EXCERPT) if last is not None else None,
+                mine=last is not None and last.author_id == me,
+                iso=c.last_message_at.isoformat(),
+                when=to_paris(c.last_message_at).strftime(pattern),
+            )
+        )
+    return rows
+
+
 @bp.get("")
 @login_required
 def index():
     page = page_number()
-    items, total = ops.inbox(current_user, page, PER_PAGE)
+    items, total = ops.inbox(current_user, page, PER_PAGE, with_caes=False)
     return render_template(
         "conversations/index.html",
-        conversations=items,
-        profiles=ops.profile_ids(items),
-        last=ops.last_messages(items),
+        rows=_inbox_rows(items, current_user.id),
         pager=Pager(page, PER_PAGE, total),
     )
 
@@ -186,17 +233,50 @@ def start():
     return redirect(url_for("conversations.show", conversation_id=conversation.id), 303)
 
 
-def _thread_page(conversation: Conversation, form: ReplyForm | None = None):
+class Shown(NamedTuple):
+    """A message as the thread shows it, worked out in one pass over the page."""
+
+    id: int
+    mine: bool
+    #: The author's name (None: « You » or a deleted account, written by the template).
+    author: str | None
+    iso: str
+    when: str
+    html: Markup
+
+
+def _shown(messages: list[Any], names: dict[int, str], me: int) -> list[Shown]:
+    pattern = datetime_pattern()
+    return [
+        Shown(
+            id=m.id,
+            mine=m.author_id == me,
+            author=names.get(m.author_id) if m.author_id is not None else None,
+            iso=m.sent_at.isoformat(),
+            when=to_paris(m.sent_at).strftime(pattern),
+            html=linkify(m.body),
+        )
+        for m in messages
+    ]
+
+
+def _thread_page(conversation: Conversation, form: ReplyForm | None = None, mark: bool = False):
+    """The thread's latest page (or the one before ``avant``: keyset, by message id); ``mark``
+    moves the reader's marker to the latest message shown."""
     before = parse_id(request.args.get("avant"))
-    messages = ops.messages_of(conversation, before_id=before, limit=THREAD_PAGE)
+    messages = ops.thread_rows(conversation, before_id=before, limit=THREAD_PAGE)
+    if mark:
+        latest = messages[-1].id if messages and before is None else None
+        ops.mark_read(current_user, conversation, latest)
     earlier = messages[0].id if len(messages) == THREAD_PAGE else None
+    refusal, blocked = ops.thread_state(current_user, conversation)
+    names = {p.user_id: p.user.display_name for p in conversation.participants}
     return render_template(
         "conversations/show.html",
         conversation=conversation,
-        messages=messages,
+        messages=_shown(messages, names, current_user.id),
         earlier=earlier,
         others=ops.others(conversation, current_user),
-        names={p.user_id: p.user.display_name for p in conversation.participants},
         report_url=url_for(
             "conversations.report", conversation_id=conversation.id, message_id=1
         ).removesuffix("/1"),
@@ -205,8 +285,8 @@ def _thread_page(conversation: Conversation, form: ReplyForm | None = None):
         form=form or ReplyForm(formdata=None),
         report_form=ReportForm(formdata=None),
         action_form=ActionForm(formdata=None),
-        refusal=ops.reply_refusal(current_user, conversation),
-        blocked=ops.blocked_by_me(current_user, conversation),
+        refusal=refusal,
+        blocked=blocked,
     )
 
 
@@ -214,8 +294,7 @@ def _thread_page(conversation: Conversation, form: ReplyForm | None = None):
 @login_required
 def show(conversation_id: int):
     conversation = ops.get_conversation(current_user, conversation_id)
-    ops.mark_read(current_user, conversation)
-    return _thread_page(conversation)
+    return _thread_page(conversation, mark=True)
 
 
 @bp.post("/<int:conversation_id>")

@@ -17,9 +17,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import raiseload
+from sqlalchemy.orm import lazyload, load_only, raiseload, selectinload
 
 from marketplace.accounts.export import register_section
 from marketplace.accounts.models import User
@@ -227,12 +227,30 @@ def messages_of(
     return latest
 
 
-def mark_read(viewer: Viewer, conversation: Conversation) -> None:
-    """The reader has seen every message so far (their read marker moves to the latest)."""
-    participant = participant_of(conversation, viewer.id)
-    latest = db.session.scalar(
-        select(func.max(Message.id)).where(Message.conversation_id == conversation.id)
+def thread_rows(
+    conversation: Conversation, before_id: int | None = None, limit: int = 200
+) -> list[Any]:
+    """A page of the thread for reading, oldest first: the ``limit`` latest messages (before
+    ``before_id``: keyset by id, along ``(conversation_id, id)``) as plain rows of what a page
+    shows (id, author_id, body, sent_at), without building a Message per row."""
+    stmt = select(Message.id, Message.author_id, Message.body, Message.sent_at).where(
+        Message.conversation_id == conversation.id
     )
+    if before_id is not None:
+        stmt = stmt.where(Message.id < before_id)
+    rows = list(db.session.execute(stmt.order_by(Message.id.desc()).limit(limit)).all())
+    rows.reverse()
+    return rows
+
+
+def mark_read(viewer: Viewer, conversation: Conversation, latest: int | None = None) -> None:
+    """The reader has seen every message so far (their read marker moves to the latest, or to
+    ``latest``: the last message of the page they are shown, read with it)."""
+    participant = participant_of(conversation, viewer.id)
+    if latest is None:
+        latest = db.session.scalar(
+            select(func.max(Message.id)).where(Message.conversation_id == conversation.id)
+        )
     if participant.unread == 0 and participant.last_read_message_id == latest:
         return  # nothing to write: reading again costs no write
     participant.unread = 0
@@ -241,9 +259,12 @@ def mark_read(viewer: Viewer, conversation: Conversation) -> None:
     db.session.flush()
 
 
-def inbox(viewer: Viewer, page: int, per_page: int) -> tuple[list[Conversation], int]:
+def inbox(
+    viewer: Viewer, page: int, per_page: int, *, with_caes: bool = True
+) -> tuple[list[Conversation], int]:
     """The viewer's conversations, latest message first (two indexed queries, plus one for
-    the participants of the page)."""
+    the participants of the page). Without ``with_caes`` the participants' accounts are read
+    with their names only (the inbox page shows nothing else of them)."""
     if not viewer.is_authenticated:
         return [], 0
     total = (
@@ -252,15 +273,49 @@ def inbox(viewer: Viewer, page: int, per_page: int) -> tuple[list[Conversation],
         )
         or 0
     )
-    rows = db.session.scalars(
+    stmt = (
         select(Conversation)
         .join(Participant, Participant.conversation_id == Conversation.id)
         .where(Participant.user_id == viewer.id)
         .order_by(Participant.last_message_at.desc(), Participant.id.desc())
         .limit(per_page)
         .offset(offset_of(page, per_page))
+    )
+    if not with_caes:
+        stmt = stmt.options(
+            selectinload(Conversation.participants)
+            .joinedload(Participant.user, innerjoin=True)
+            .options(load_only(*NAME_COLUMNS), lazyload(User.cae))
+        )
+    return list(db.session.scalars(stmt).all()), total
+
+
+#: What a list of conversations shows of a person's account.
+NAME_COLUMNS = (User.first_name, User.last_name, User.is_active)
+#: How much of the latest message the inbox reads (it shows an excerpt of it).
+EXCERPT_CHARS = 200
+
+
+def latest_excerpts(conversations: list[Conversation]) -> dict[int, Row[Any]]:
+    """conversation id → (author_id, the start of the body) of its latest message: one query
+    that follows ``(conversation_id, id)``, without loading whole messages."""
+    ids = [c.id for c in conversations]
+    if not ids:
+        return {}
+    latest = (
+        select(func.max(Message.id))
+        .where(Message.conversation_id.in_(ids))
+        .group_by(Message.conversation_id)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(
+            Message.conversation_id,
+            Message.author_id,
+            func.substr(Message.body, 1, EXCERPT_CHARS).label("body"),
+        ).where(Message.id.in_(latest))
     ).all()
-    return list(rows), total
+    return {row.conversation_id: row for row in rows}
 
 
 def profile_ids(conversations: list[Conversation]) -> dict[int, int]:
@@ -272,21 +327,6 @@ def profile_ids(conversations: list[Conversation]) -> dict[int, int]:
         select(Profile.user_id, Profile.id).where(Profile.user_id.in_(users))
     ).all()
     return {user_id: profile_id for user_id, profile_id in rows}
-
-
-def last_messages(conversations: list[Conversation]) -> dict[int, Message]:
-    """conversation id → its latest message (one query)."""
-    ids = [c.id for c in conversations]
-    if not ids:
-        return {}
-    latest = (
-        select(func.max(Message.id))
-        .where(Message.conversation_id.in_(ids))
-        .group_by(Message.conversation_id)
-        .scalar_subquery()
-    )
-    rows = db.session.scalars(select(Message).where(Message.id.in_(latest))).all()
-    return {m.conversation_id: m for m in rows}
 
 
 def unread_total(viewer: Any) -> int:
@@ -354,6 +394,29 @@ def unblock(actor: Viewer, conversation: Conversation) -> None:
         if row is not None:
             db.session.delete(row)
     db.session.flush()
+
+
+def thread_state(actor: Viewer, conversation: Conversation) -> tuple[str | None, bool]:
+    """(why this participant may not reply now or None, whether they blocked the others): what
+    ``reply_refusal`` and ``blocked_by_me`` tell, with one query for the blocks both ways."""
+    people = others(conversation, actor)
+    if not actor.is_active or any(not p.user.is_active for p in people):
+        refusal: str | None = _("This account has been deleted: the conversation is closed.")
+    else:
+        refusal = None
+    ids = [p.user_id for p in people]
+    pairs = db.session.execute(
+        select(Block.blocker_id, Block.blocked_id).where(
+            or_(
+                and_(Block.blocker_id.in_(ids), Block.blocked_id == actor.id),
+                and_(Block.blocker_id == actor.id, Block.blocked_id.in_(ids)),
+            )
+        )
+    ).all()
+    mine = any(blocker == actor.id for blocker, _blocked in pairs)
+    if refusal is None and any(blocker != actor.id for blocker, _blocked in pairs):
+        refusal = _("This person does not accept your messages.")
+    return refusal, mine
 
 
 def blocked_by_me(actor: Viewer, conversation: Conversation) -> bool:

@@ -21,6 +21,7 @@ from marketplace.caes.models import Cae
 from marketplace.caes.operations import create_cae
 from marketplace.demo.caes import CAES, DemoCae
 from marketplace.demo.collectives import load_collectives
+from marketplace.demo.conversations import load_conversations
 from marketplace.demo.generate import (
     DEFAULT_COUNT,
     DEFAULT_SEED,
@@ -99,7 +100,9 @@ def _load_demo(count: int, seed: int, if_empty: bool) -> DemoResult:
         loader.person(person)
     load_collectives(everyone, MEMBER_EMAIL)
     load_subcontracting()
-    load_demo_tenders(db.session.scalar(select(User).where(User.email == MEMBER_EMAIL)))
+    member = db.session.scalar(select(User).where(User.email == MEMBER_EMAIL))
+    load_demo_tenders(member)
+    load_conversations(member)
     result.accounts = _accounts_to_try()
     return result
 

@@ -24,18 +24,17 @@ from marketplace.errors import (
 )
 from marketplace.extensions import db
 from marketplace.profiles.models import Profile
-from marketplace.statemachine import change_state
 from marketplace.tenders import notify
 from marketplace.tenders.invitation_schemas import TenderInvitationCreate
 from marketplace.tenders.models import Tender, TenderApplication, TenderInvitation, TenderMember
 from marketplace.tenders.operations import (
-    _lock,
+    _record,
     _require_owner,
     _require_team_open,
+    answer_request,
     is_owner,
 )
 from marketplace.tenders.visibility import can_view_tender
-from marketplace.timeutil import utcnow
 from marketplace.visibility import can_view_profile, own_profile
 
 #: from → {to: who may make the move}.
@@ -95,6 +94,7 @@ def invite(
             db.session.flush()
     except IntegrityError:
         raise Conflict(_("This person has already been invited.")) from None
+    _record(actor, tender, None, "pending", invitation=invitation)
     notify.invitation_sent(tender, invitation)
     db.session.flush()
     return invitation
@@ -129,27 +129,18 @@ def respond(actor: Viewer, invitation: TenderInvitation, accept: bool) -> Tender
     answered = InvalidTransition(_("This invitation has already been answered."))
     if to not in INVITATION_TRANSITIONS[invitation.state]:
         raise answered
+    joining = None
     if accept:
         _require_team_open(tender)
-    # As a decision on an application: the tender's row first, then one winner from pending,
-    # then the team re-read (SQLite holds its write lock from the compare-and-set on).
-    _lock(tender)
-    change_state(invitation, "state", "pending", to, answered, decided_at=utcnow())
-    if accept:
-        _lock(tender)
-        _require_team_open(tender)
-        if any(m.profile_id == invitation.invitee_profile_id for m in tender.members):
-            raise Conflict(_("You are already in the team."))
-        tender.members.append(
-            TenderMember(
-                profile=invitation.invitee,
-                role=invitation.role,
-                share_cents=None,
-                lots=list(invitation.lots),
-            )
+        joining = TenderMember(
+            profile=invitation.invitee,
+            role=invitation.role,
+            share_cents=None,
+            invitation_id=invitation.id,
+            lots=list(invitation.lots),
         )
-        tender.updated_at = utcnow()
-    db.session.flush()
+    # The same code path as the owner's decision on an application.
+    answer_request(actor, tender, invitation, to, answered, joining)
     notify.invitation_answered(tender, invitation, _("accepted") if accept else _("declined"))
     return invitation
 

@@ -342,7 +342,7 @@ application_lots = Table(
 
 
 class TenderMember(Base):
-    """A person in the team: the owner (first), then every accepted application."""
+    """A person in the team: the owner (first), then every accepted application or invitation."""
 
     __tablename__ = "tender_members"
     __table_args__ = (
@@ -367,6 +367,10 @@ class TenderMember(Base):
     )
     application_id: Mapped[int | None] = mapped_column(
         ForeignKey("tender_applications.id", ondelete="SET NULL")
+    )
+    #: The accepted invitation this person joined by (as ``application_id`` for an application).
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tender_invitations.id", ondelete="SET NULL")
     )
     joined_at: Mapped[Stamp]
 
@@ -418,6 +422,10 @@ class TenderEvent(Base):
     #: Set when the event is about an application rather than the tender itself.
     application_id: Mapped[int | None] = mapped_column(
         ForeignKey("tender_applications.id", ondelete="CASCADE")
+    )
+    #: Set when the event is about an invitation (sent, accepted, declined).
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tender_invitations.id", ondelete="CASCADE")
     )
     #: Set when the event is a CAE's approval of the team (requested, approved, refused).
     approval_id: Mapped[int | None] = mapped_column(

@@ -39,6 +39,7 @@ from marketplace.tenders.models import (
     Tender,
     TenderApplication,
     TenderEvent,
+    TenderInvitation,
     TenderLot,
     TenderMember,
     tender_lot_skills,
@@ -146,15 +147,49 @@ def _lock(tender: Tender) -> None:
     )
 
 
-def _record(actor: Viewer, tender: Tender, from_state, to_state, application=None) -> None:
+def _record(
+    actor: Viewer, tender: Tender, from_state, to_state, application=None, invitation=None
+) -> None:
     tender.events.append(
         TenderEvent(
             application_id=application.id if application is not None else None,
+            invitation_id=invitation.id if invitation is not None else None,
             actor_id=actor.id,
             from_state=from_state,
             to_state=to_state,
         )
     )
+
+
+def answer_request(
+    actor: Viewer,
+    tender: Tender,
+    request: TenderApplication | TenderInvitation,
+    to: str,
+    taken: InvalidTransition,
+    joining: TenderMember | None,
+) -> None:
+    """The one code path of an answer to a request to join the team: an application decided by
+    the owner, an invitation answered by the invitee. The tender's row lock first (PostgreSQL),
+    as every change of its team takes it; then one winner from ``pending``; then the team is
+    re-read (on SQLite the write lock is held from that write on), so that two acceptances at
+    once are counted one after the other; the person joins (``joining``) and the answer is a
+    ``tender_events`` row of the tender's history."""
+    frm = request.state
+    _lock(tender)
+    change_state(request, "state", frm, to, taken, decided_at=utcnow())
+    _lock(tender)
+    if joining is not None:
+        _require_team_open(tender)
+        if any(m.profile_id == joining.profile.id for m in tender.members):
+            raise Conflict(_("This person is already in the team."))
+        tender.members.append(joining)
+    if isinstance(request, TenderInvitation):
+        _record(actor, tender, frm, to, invitation=request)
+    else:
+        _record(actor, tender, frm, to, application=request)
+    tender.updated_at = utcnow()
+    db.session.flush()
 
 
 def _set_lots(tender: Tender, lots: list[dict[str, Any]]) -> None:
@@ -385,29 +420,20 @@ def decide(actor: Viewer, application: TenderApplication, accept: Any, share_cen
             _("Some fields need your attention."),
             {"share_cents": [_("The share is a whole number of cents, 0 or more.")]},
         )
-    # The tender's row lock first (PostgreSQL), as every change of its team takes it; then one
-    # winner: the application is decided only if it is still pending. The tender is re-read
-    # after that write (on SQLite the write lock is held from there on), so that two
-    # acceptances at once are counted one after the other.
-    _lock(tender)
     decided = InvalidTransition(_("This application has already been decided."))
-    change_state(application, "state", frm, to, decided, decided_at=utcnow())
-    _lock(tender)
-    _require_team_open(tender)
+    joining = None
+    if accept:
+        joining = TenderMember(
+            profile=application.applicant,
+            role=application.role,
+            share_cents=share_cents,
+            application_id=application.id,
+            lots=list(application.lots),
+        )
+    answer_request(actor, tender, application, to, decided, joining)
     if accept:
         application.share_cents = share_cents
-        tender.members.append(
-            TenderMember(
-                profile=application.applicant,
-                role=application.role,
-                share_cents=share_cents,
-                application_id=application.id,
-                lots=list(application.lots),
-            )
-        )
-    _record(actor, tender, frm, to, application)
-    tender.updated_at = utcnow()
-    db.session.flush()
+        db.session.flush()
     notify.application_decided(tender, application)
     return application
 

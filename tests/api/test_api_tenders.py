@@ -236,7 +236,7 @@ def test_status_machine_and_history(client, world):
     )
     events = (
         db.session.query(TenderEvent)
-        .filter_by(application_id=None, approval_id=None)
+        .filter_by(application_id=None, invitation_id=None, approval_id=None)
         .order_by(TenderEvent.id)
     )
     assert [(e.from_state, e.to_state) for e in events] == [

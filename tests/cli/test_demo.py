@@ -192,3 +192,46 @@ def test_demo_load_command(app, client, outbox):
     assert response.status_code == 302
     page = client.get("/profils?skill=Rénovation énergétique")
     assert page.status_code == 200
+
+
+def test_demo_conversations(app, client, outbox):
+    """The member to try finds an inbox with three threads, each started where people meet:
+    a tender's suggestion (with the invitation), an offer she answered, her profile."""
+    from marketplace.conversations.models import Conversation, Message, Participant
+    from marketplace.tenders.models import TenderInvitation
+
+    load_demo(count=120)
+    db.session.commit()
+    member = db.session.scalar(select(User).where(User.email == MEMBER_EMAIL))
+    mine = db.session.scalars(
+        select(Conversation)
+        .join(Participant, Participant.conversation_id == Conversation.id)
+        .where(Participant.user_id == member.id)
+        .order_by(Conversation.last_message_at.desc())
+    ).all()
+    assert [c.about_type for c in mine] == ["profile", "tender", "offer"]
+    about_tender = mine[1]
+    assert about_tender.about_lot == 3
+    invited = db.session.scalar(select(TenderInvitation))
+    assert invited.tender_id == about_tender.about_id and invited.state == "pending"
+    assert {p.user_id for p in about_tender.participants} == {member.id, invited.invitee.user_id}
+    for conversation in mine:
+        authors = db.session.scalars(
+            select(Message.author_id).where(Message.conversation_id == conversation.id)
+        ).all()
+        assert len(authors) >= 3 and len(set(authors)) == 2  # both of them wrote
+    times = db.session.scalars(select(Message.sent_at).order_by(Message.id)).all()
+    assert len(set(times)) == len(times)  # dated over the last days, not all at once
+    unread = sum(p.unread for c in mine for p in c.participants if p.user_id == member.id)
+    assert unread > 0
+    before = db.session.scalar(select(func.count(Message.id)))
+    load_demo(count=120)
+    db.session.commit()
+    assert db.session.scalar(select(func.count(Message.id))) == before
+    assert outbox() == []  # nothing told by e-mail
+
+    client.post("/connexion", data={"email": MEMBER_EMAIL, "password": DEMO_PASSWORD})
+    inbox = client.get("/messages").get_data(as_text=True)
+    assert "conversation-unread" in inbox and "Rénovations globales à Lyon" in inbox
+    thread = client.get(f"/messages/{about_tender.id}").get_data(as_text=True)
+    assert "lot 3" in thread and "pompes à chaleur" in thread

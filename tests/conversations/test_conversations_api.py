@@ -111,9 +111,14 @@ def test_hidden_recipient_is_404_pending_sender_403_empty_body_422(client, peopl
 
 
 @pytest.mark.parametrize("reader", ["carla", "dora", "manager_a", "manager_b", "admin", "pending"])
-def test_only_participants_read_a_conversation(client, people, reader):
+def test_only_participants_read_a_conversation(client, people, reader, login):
+    """Alice (CAE A) writes to Bruno (CAE B): a member of either CAE or of a third one, the
+    managers of both CAEs and an administrator get 404, in the API and in the pages, as for
+    any hidden object; their inbox does not list it."""
     users, tokens = people
-    cid = _start(client, tokens["alice"], users["bruno"]).get_json()["id"]
+    started = _start(client, tokens["alice"], users["bruno"], body="Le devis secret")
+    cid = started.get_json()["id"]
+    message_id = started.get_json()["messages"][0]["id"]
     headers = bearer(tokens[reader])
     assert client.get(f"/api/v1/conversations/{cid}", headers=headers).status_code == 404
     reply = client.post(
@@ -121,8 +126,24 @@ def test_only_participants_read_a_conversation(client, people, reader):
     )
     assert reply.status_code == 404
     assert client.post(f"/api/v1/conversations/{cid}/block", headers=headers).status_code == 404
+    report = client.post(
+        f"/api/v1/conversations/{cid}/report",
+        json={"message_id": message_id, "reason": "spam"},
+        headers=headers,
+    )
+    assert report.status_code == 404
     inbox = client.get("/api/v1/conversations", headers=headers).get_json()
     assert inbox["total"] == 0
+
+    login(users[reader])
+    page = client.get(f"/messages/{cid}")
+    assert page.status_code == 404
+    assert "Le devis secret" not in page.get_data(as_text=True)
+    for action in ("", "/bloquer", f"/signaler/{message_id}"):
+        posted = client.post(f"/messages/{cid}{action}", data={"body": "Coucou", "reason": "x"})
+        assert posted.status_code == 404, action
+    assert "Le devis secret" not in client.get("/messages").get_data(as_text=True)
+    assert db.session.query(Message).filter_by(conversation_id=cid).count() == 1
 
 
 def test_reading_without_a_token_is_refused(client, people):

@@ -4,6 +4,7 @@ header's count, safe links, e-mails through the outbox, deletion and export."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 from tender_helpers import bearer, post, two_lots
 
 from marketplace.conversations import operations as ops
@@ -269,3 +270,55 @@ def test_search_results_offer_contact_and_collective_invitation(client, login, p
     assert f"/messages/nouveau?profil={bruno.profile.id}" in page
     assert f'name="profile_id" value="{bruno.profile.id}"' in page
     assert f'name="profile_id" value="{alice.profile.id}"' not in page
+
+
+def test_thread_has_no_query_per_message(app, client, login, pair, count_queries, api_token):
+    """A thread page costs the same statements with 2 messages or 12 from both people, and
+    reading it again writes nothing (the read marker is already on the latest message)."""
+    alice, bruno = pair
+    login(alice)
+    started = _write(client, bruno.profile)
+    thread = started.headers["Location"]
+    client.get(thread)
+    with count_queries() as few:
+        assert client.get(thread).status_code == 200
+    api = bearer(api_token(bruno))
+    conversation_id = int(thread.rstrip("/").split("/")[-1])
+    for n in range(5):
+        client.post(thread, data={"body": f"Message {n} d'Alice"})
+        client.post(
+            f"/api/v1/conversations/{conversation_id}/messages",
+            json={"body": f"Réponse {n} de Bruno https://exemple.org/{n}"},
+            headers=api,
+        )
+    client.get(thread)
+    with count_queries() as more:
+        page = client.get(thread).get_data(as_text=True)
+    assert more.count == few.count
+    assert not [s for s in more if s.lstrip().upper().startswith(("UPDATE", "INSERT"))]
+    assert page.count('class="message-body"') == 11
+    assert '<a href="https://exemple.org/4" rel="nofollow noopener noreferrer ugc">' in page
+
+
+def test_thread_shows_its_latest_page_and_earlier_ones_by_keyset(
+    app, client, login, pair, monkeypatch
+):
+    from marketplace.blueprints import conversations as pages
+    from marketplace.conversations.models import Participant
+
+    monkeypatch.setattr(pages, "THREAD_PAGE", 5)
+    alice, bruno = pair
+    login(bruno)
+    thread = _write(client, alice.profile, body="Message 0").headers["Location"]
+    for n in range(1, 12):
+        client.post(thread, data={"body": f"Message {n}"})
+    client.post("/deconnexion")
+    login(alice)
+    latest = client.get(thread).get_data(as_text=True)
+    assert [n for n in range(12) if f"Message {n}<" in latest] == [7, 8, 9, 10, 11]
+    marker = db.session.scalar(select(Participant).where(Participant.user_id == alice.id))
+    assert marker.unread == 0 and marker.last_read_message_id is not None
+    earlier = latest.split('href="')[1:]
+    link = next(h.split('"')[0] for h in earlier if "avant=" in h).replace("&amp;", "&")
+    before = client.get(link).get_data(as_text=True)
+    assert [n for n in range(12) if f"Message {n}<" in before] == [2, 3, 4, 5, 6]

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 import tender_helpers
+from sqlalchemy import select
 from tender_helpers import bearer, post, two_lots
 
 from marketplace.extensions import db
-from marketplace.tenders.models import TenderInvitation
+from marketplace.tenders.models import TenderEvent, TenderInvitation, TenderMember
 
 world = tender_helpers.world  # the fixture
 
@@ -62,6 +63,108 @@ def test_invite_and_accept_joins_the_team(client, world):
         headers=bearer(world["tokens"]["insulator"]),
     )
     assert again.status_code == 409
+
+
+def _events(tender_id: int) -> list[tuple]:
+    rows = db.session.scalars(
+        select(TenderEvent).where(TenderEvent.tender_id == tender_id).order_by(TenderEvent.id)
+    )
+    return [
+        (e.application_id is not None, e.invitation_id, e.actor_id, e.from_state, e.to_state)
+        for e in rows
+        if e.application_id is not None or e.invitation_id is not None
+    ]
+
+
+def test_an_accepted_invitation_is_recorded_as_an_accepted_application(client, login, world):
+    """Both answers take one code path: the tender's history gets a row for the request and
+    one for its answer (who, from, to), and the member row names what they joined by."""
+    owner, insulator, joiner = (world[w].id for w in ("owner", "insulator", "joiner"))
+    tender, response = _invite(client, world)
+    iid = response.get_json()["id"]
+    assert _events(tender["id"]) == [(False, iid, owner, None, "pending")]
+    answer = client.post(
+        f"/api/v1/tenders/{tender['id']}/invitations/{iid}/response",
+        json={"accept": True},
+        headers=bearer(world["tokens"]["insulator"]),
+    )
+    assert answer.status_code == 200
+    assert _events(tender["id"]) == [
+        (False, iid, owner, None, "pending"),
+        (False, iid, insulator, "pending", "accepted"),
+    ]
+    member = db.session.scalar(
+        select(TenderMember).where(
+            TenderMember.tender_id == tender["id"],
+            TenderMember.profile_id == world["insulator"].profile.id,
+        )
+    )
+    assert member.invitation_id == iid and member.application_id is None
+
+    # The same shape as an application accepted by the owner on the same tender.
+    url = f"/api/v1/tenders/{tender['id']}/applications"
+    applied = client.post(
+        url,
+        json={"lot_ids": [tender["lots"][1]["id"]], "role": "cotraitant", "message": ""},
+        headers=bearer(world["tokens"]["joiner"]),
+    ).get_json()
+    decided = client.post(
+        f"{url}/{applied['id']}/decision",
+        json={"accept": True},
+        headers=bearer(world["tokens"]["owner"]),
+    )
+    assert decided.status_code == 200
+    assert _events(tender["id"])[2:] == [
+        (True, None, joiner, None, "pending"),
+        (True, None, owner, "pending", "accepted"),
+    ]
+
+    # The status history of the page lists the tender's own moves only (here: published).
+    login(world["owner"])
+    page = client.get(f"/appels-d-offres/{tender['id']}").get_data(as_text=True)
+    status_history = page.split('<details class="history">')[-1].split("</details>")[0]
+    assert status_history.count("<li>") == 1
+
+
+def test_a_declined_invitation_is_recorded(client, world):
+    tender, response = _invite(client, world)
+    iid = response.get_json()["id"]
+    client.post(
+        f"/api/v1/tenders/{tender['id']}/invitations/{iid}/response",
+        json={"accept": False},
+        headers=bearer(world["tokens"]["insulator"]),
+    )
+    assert [e[3:] for e in _events(tender["id"])] == [(None, "pending"), ("pending", "declined")]
+
+
+def test_invited_and_applied_joins_once(client, world):
+    """Invited, then applying too: whichever answer comes second finds the person in the team
+    (409) instead of a second member row."""
+    tender, response = _invite(client, world)
+    iid = response.get_json()["id"]
+    url = f"/api/v1/tenders/{tender['id']}/applications"
+    applied = client.post(
+        url,
+        json={"lot_ids": [tender["lots"][1]["id"]], "role": "cotraitant", "message": ""},
+        headers=bearer(world["tokens"]["insulator"]),
+    )
+    assert applied.status_code == 201
+    accepted = client.post(
+        f"/api/v1/tenders/{tender['id']}/invitations/{iid}/response",
+        json={"accept": True},
+        headers=bearer(world["tokens"]["insulator"]),
+    )
+    assert accepted.status_code == 200
+    decided = client.post(
+        f"{url}/{applied.get_json()['id']}/decision",
+        json={"accept": True},
+        headers=bearer(world["tokens"]["owner"]),
+    )
+    assert decided.status_code == 409, decided.get_data(as_text=True)
+    members = db.session.scalars(
+        select(TenderMember.profile_id).where(TenderMember.tender_id == tender["id"])
+    ).all()
+    assert members.count(world["insulator"].profile.id) == 1
 
 
 def test_decline_leaves_the_team_as_it_was(client, world):
