@@ -46,6 +46,7 @@ from marketplace.tenders.boamp import (
     skill_key,
 )
 from marketplace.tenders.models import Tender, TenderEvent, TenderLot
+from marketplace.tenders.notify import notice_cancelled
 from marketplace.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,8 @@ class ImportReport:
     errors: list[tuple[str, str]] = field(default_factory=list)
     #: The notices created (for the alerts).
     new: list[Tender] = field(default_factory=list)
+    #: The notices this import closed (their teams are told once the records are written).
+    cancelled: list[Tender] = field(default_factory=list)
 
     def add(self, other: ImportReport) -> None:
         self.created += other.created
@@ -79,6 +82,7 @@ class ImportReport:
         self.ignored += other.ignored
         self.errors += other.errors
         self.new += other.new
+        self.cancelled += other.cancelled
 
     def summary(self) -> str:
         return (
@@ -115,6 +119,7 @@ class _Importer:
             if not self._in_savepoint(chunk):
                 for notice in chunk:  # one failed: each again alone, to keep the others
                     self._in_savepoint([notice], report_errors=True)
+        tell_teams_of_cancelled_notices(self.report.cancelled)
         return self.report
 
     def _prefetch(self, notices: list[Notice]) -> None:
@@ -131,7 +136,12 @@ class _Importer:
     def _in_savepoint(self, notices: list[Notice], report_errors: bool = False) -> bool:
         """Write these notices in one savepoint: all of them, or (False) none, their counts
         undone too; a failure is reported by its idweb when asked."""
-        report = replace(self.report, errors=list(self.report.errors), new=list(self.report.new))
+        report = replace(
+            self.report,
+            errors=list(self.report.errors),
+            new=list(self.report.new),
+            cancelled=list(self.report.cancelled),
+        )
         known = dict(self.known)
         try:
             with db.session.begin_nested():
@@ -216,6 +226,8 @@ class _Importer:
         if compare_and_set(tender, {"status": frm}, closed):
             tender.events.append(TenderEvent(actor_id=None, from_state=frm, to_state="cancelled"))
             self.report.closed += 1
+            if tender.id is not None:  # a notice created closed has no team yet
+                self.report.cancelled.append(tender)
 
     def _fill(self, tender: Tender, notice: Notice) -> None:
         tender.title = notice.title
@@ -264,6 +276,30 @@ class _Importer:
             kept.append(lot)
         if [id(x) for x in tender.lots] != [id(x) for x in kept]:
             tender.lots = kept
+
+
+#: The team tenders whose owners hear that their notice is cancelled (not those already over).
+TEAM_STATUSES_TOLD = ("open", "team_formed", "submitted")
+
+
+def tell_teams_of_cancelled_notices(notices: list[Tender]) -> int:
+    """Tell the owner of each team tender built from these notices (now closed) that the
+    buyer cancelled it: one read for them all. A notice closes once (compare-and-set), so each
+    owner hears it once. Returns how many were told."""
+    by_id = {notice.id: notice for notice in notices}
+    if not by_id:
+        return 0
+    teams = db.session.scalars(
+        select(Tender)
+        .where(Tender.notice_id.in_(list(by_id)), Tender.status.in_(TEAM_STATUSES_TOLD))
+        .order_by(Tender.id)
+    ).unique()
+    told = 0
+    for team in teams:
+        if team.owner is not None and team.notice_id is not None:
+            notice_cancelled(team, by_id[team.notice_id])
+            told += 1
+    return told
 
 
 def import_records(records: Iterable[Any], skill_map: SkillMap | None = None) -> ImportReport:
