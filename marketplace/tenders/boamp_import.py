@@ -270,7 +270,8 @@ class _Importer:
             lot.title = data.title or f"Lot {data.number}"
             names = self.map.for_cpv(data.cpv) or general
             found = (self.skills.get(skill_key(name)) for name in names)
-            skills = [skill for skill in found if skill is not None]
+            # once each: a descriptor and a CPV code often name the same competence
+            skills = list({id(skill): skill for skill in found if skill is not None}.values())
             if [s.id for s in lot.skills] != [s.id for s in skills]:
                 lot.skills = skills
             kept.append(lot)

@@ -222,3 +222,16 @@ def test_cancellations_said_by_label_or_state_close_what_they_name(app):
         "cancelled",
         "open",
     ]
+
+
+def test_a_competence_named_by_a_descriptor_and_a_cpv_code_is_held_once(app):
+    """« Site internet » and CPV 72413 both give Développement web and Webdesign: the lot holds
+    each once (the import failed on the lot's unique pair before)."""
+    report = import_records([{
+        "idweb": "26-40001", "objet": "Refonte du site internet", "nomacheteur": "Ville",
+        "descripteur_libelle": ["Site internet"],
+        "donnees": json.dumps({"OBJET": {"CPV": {"PRINCIPAL": "72413000-8"}}}),
+    }])  # fmt: skip
+    db.session.commit()
+    assert report.errors == [] and report.created == 1
+    assert sorted(notice("26-40001").lots[0].skill_names) == ["Développement web", "Webdesign"]
