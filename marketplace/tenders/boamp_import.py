@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from marketplace.extensions import db
@@ -104,6 +104,8 @@ class _Importer:
         self.report = ImportReport()
         self.known: dict[str, Tender] = {}
         self.skills: dict[str, Skill] = {}
+        #: Notices created in this savepoint whose first history row is not written yet.
+        self.unwritten: list[Tender] = []
 
     def run(self, records: Iterable[Any]) -> ImportReport:
         notices = []
@@ -147,9 +149,9 @@ class _Importer:
             with db.session.begin_nested():
                 for notice in notices:
                     self._write(notice)
-                db.session.flush()
+                self._first_events()
         except (SQLAlchemyError, ValueError, TypeError, KeyError) as error:
-            self.report, self.known = report, known
+            self.report, self.known, self.unwritten = report, known, []
             if report_errors:
                 log.warning("BOAMP notice %s skipped", notices[0].idweb, exc_info=True)
                 message = str(getattr(error, "orig", None) or error).splitlines()[0][:200]
@@ -163,6 +165,22 @@ class _Importer:
             self.known[notice.idweb] = created
             self.report.created += 1
             self.report.new.append(created)
+            self.unwritten.append(created)
+
+    def _first_events(self) -> None:
+        """Flush, then the history rows of the notices created since the last flush, in one
+        statement (ORM objects would cost one INSERT each on SQLite, whose integer keys are
+        no insert sentinels)."""
+        db.session.flush()
+        if self.unwritten:
+            now = utcnow()
+            rows = [
+                {"tender_id": t.id, "actor_id": None, "from_state": None,
+                 "to_state": t.status, "at": now}
+                for t in self.unwritten
+            ]  # fmt: skip
+            db.session.execute(insert(TenderEvent), rows)
+            self.unwritten = []
 
     def _apply(self, notice: Notice) -> Tender | None:
         """Write one notice; the tender it created, if any."""
@@ -201,8 +219,7 @@ class _Importer:
             status="cancelled" if notice.cancelled else "open",
         )
         self._fill(tender, notice)
-        tender.events.append(TenderEvent(actor_id=None, from_state=None, to_state=tender.status))
-        db.session.add(tender)
+        db.session.add(tender)  # its first history row: _first_events, after the flush
         return tender
 
     def _update(self, tender: Tender, notice: Notice, corrective: bool = False) -> None:
@@ -222,6 +239,8 @@ class _Importer:
         frm = tender.status
         if frm == "cancelled":
             return
+        if self.unwritten:  # a notice of this file: its first history row comes first
+            self._first_events()
         closed = {"status": "cancelled", "updated_at": utcnow()}
         if compare_and_set(tender, {"status": frm}, closed):
             tender.events.append(TenderEvent(actor_id=None, from_state=frm, to_state="cancelled"))
