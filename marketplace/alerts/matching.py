@@ -345,22 +345,24 @@ def _record_all(recipients: list[tuple[User, Any]], facts: Facts) -> int:
     for user, alert in fresh:
         instant = alert.frequency == "instant" and today.get(user.id, 0) < cap
         notices.append(
-            MatchNotice(
-                user_id=user.id,
-                object_type=facts.type,
-                object_id=facts.id,
-                title=facts.title,
-                alert_id=alert.id,
-                reason="alert",
-                notified_at=now if instant else None,
-            )
+            {
+                "user_id": user.id,
+                "object_type": facts.type,
+                "object_id": facts.id,
+                "title": facts.title,
+                "alert_id": alert.id,
+                "reason": "alert",
+                "created_at": now,
+                "notified_at": now if instant else None,
+            }
         )
         if instant:
             tell.append((user, {"alert": _alert_label(alert), "title": facts.title}))
+    if not notices:
+        return 0
     try:
-        with db.session.begin_nested():
-            db.session.add_all(notices)
-            db.session.flush()
+        with db.session.begin_nested():  # one statement (ORM objects: one INSERT each)
+            db.session.execute(insert(MatchNotice), notices)
     except IntegrityError:
         return sum(_record(user, facts, alert) for user, alert in fresh)
     notify_many(tell, "alert_match", facts.url)

@@ -21,7 +21,7 @@ from typing import Any, cast
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, insert, select, update
 
 from marketplace.accounts.models import User
 from marketplace.errors import ValidationError
@@ -88,8 +88,8 @@ def notify(recipient: User, kind: str, url: str = "", **args: Any) -> Notificati
 
 def notify_many(items: list[tuple[User, dict[str, Any]]], kind: str, url: str = "") -> int:
     """notify() for many recipients of one kind and link, each with its own arguments (the
-    alerts' matching): one read of their e-mail settings, one flush, the e-mails queued in one
-    statement. Returns how many were told."""
+    alerts' matching): one read of their e-mail settings, the rows in one statement, the e-mails
+    queued in one statement. Returns how many were told."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     items = [(user, args) for user, args in items if user is not None and user.is_active]
@@ -106,22 +106,27 @@ def notify_many(items: list[tuple[User, dict[str, Any]]], kind: str, url: str = 
     now = utcnow()
     made = []
     for user, args in items:
-        notification = Notification(
-            user_id=user.id, kind=kind, text=_text(user, kind, args), url=url[:500]
-        )
         mode = modes.get(user.id, "immediately")
-        if mode != "daily":
-            notification.emailed_at = now
-        made.append((user, notification, mode))
-    db.session.add_all([notification for _user, notification, _mode in made])
-    db.session.flush()
+        row: dict[str, Any] = {
+            "user_id": user.id,
+            "kind": kind,
+            "text": _text(user, kind, args),
+            "url": url[:500],
+            "created_at": now,
+            "read_at": None,
+            "emailed_at": None if mode == "daily" else now,
+        }
+        made.append((user, row, mode))
+    # One statement (ORM objects would be one INSERT each on SQLite).
+    db.session.execute(insert(Notification), [row for _user, row, _mode in made])
     if not _QUIET["on"]:
         mails = []
-        for user, notification, mode in made:
+        for user, row, mode in made:
             if mode == "immediately":
                 with force_locale(_locale(user)):
-                    subject = _("Essaim: %(text)s", text=_short(notification.text))
-                    mails.append((user.email, subject, _body(user, [notification])))
+                    subject = _("Essaim: %(text)s", text=_short(row["text"]))
+                    shown = Notification(text=row["text"], url=row["url"])  # not added
+                    mails.append((user.email, subject, _body(user, [shown])))
         send_mails(mails)
     return len(made)
 
