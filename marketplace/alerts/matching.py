@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app
@@ -26,7 +27,7 @@ from marketplace.accounts.models import User
 from marketplace.alerts.models import OBJECT_OF_KIND, Alert, AlertSetting, MatchJob, MatchNotice
 from marketplace.extensions import db
 from marketplace.links import site_path
-from marketplace.notifications import notify, register_kind
+from marketplace.notifications import notify, notify_many, register_kind
 from marketplace.notifications.silence import Silence
 from marketplace.places.filters import place_in_query
 from marketplace.places.gazetteer import distance_km
@@ -165,26 +166,59 @@ def facts_of(obj: Any) -> Facts:
     )
 
 
-def alert_matches(alert: Alert, facts: Facts) -> bool:
+#: The columns of an alert that matching reads (rows, not objects: 10,000 alerts are read per
+#: new object, and objects would cost the session's bookkeeping for each of them).
+ALERT_COLUMNS = (
+    Alert.id,
+    Alert.user_id,
+    Alert.q,
+    Alert.skill,
+    Alert.department,
+    Alert.near,
+    Alert.radius_km,
+    Alert.latitude,
+    Alert.longitude,
+    Alert.frequency,
+)
+
+Words = tuple[tuple[str, str], ...]
+
+
+@lru_cache(maxsize=8192)
+def _words(q: str) -> Words:
+    """The (stem, folded) forms of an alert's words, read once per text."""
+    return tuple((t.stem, t.folded) for t in tokens(q))
+
+
+@lru_cache(maxsize=8192)
+def _place_and_words(q: str) -> tuple[tuple[float, float, float] | None, Words]:
+    """A place word among an alert's words (its centre and radius) and the other words."""
+    found = place_in_query(q)
+    if found is None:
+        return None, _words(q)
+    near, words = found
+    return (near.place.latitude, near.place.longitude, near.radius_km), _words(words)
+
+
+def alert_matches(alert: Any, facts: Facts) -> bool:
     """Whether an object meets every filter of an alert (its words: every word, stemmed as the
     search does; a place word among them: within 30 km of that place, unless near is set)."""
     if alert.department and facts.department != alert.department:
         return False
     if alert.skill and fold(alert.skill) not in facts.skills:
         return False
-    words = alert.q
     if alert.latitude is not None:
         km = facts.distance_from(alert.latitude, alert.longitude)
         if km is None or km > alert.radius_km:
             return False
+        words = _words(alert.q or "")
     else:
-        found = place_in_query(words)
-        if found is not None:
-            near, words = found
-            km = facts.distance_from(near.place.latitude, near.place.longitude)
-            if km is None or km > near.radius_km:
+        centre, words = _place_and_words(alert.q or "")
+        if centre is not None:
+            km = facts.distance_from(centre[0], centre[1])
+            if km is None or km > centre[2]:
                 return False
-    return all(t.stem in facts.stems or t.folded in facts.stems for t in tokens(words))
+    return all(stem in facts.stems or folded in facts.stems for stem, folded in words)
 
 
 # The worker's side -------------------------------------------------------------------------
@@ -229,19 +263,20 @@ def match_object(object_type: str, object_id: int) -> int:
     if not facts.open:
         return 0
     kind = {v: k for k, v in OBJECT_OF_KIND.items()}[object_type]
-    chosen: dict[int, Alert] = {}
-    for alert in db.session.scalars(select(Alert).where(Alert.kind == kind).order_by(Alert.id)):
+    chosen: dict[int, Any] = {}
+    alerts = db.session.execute(select(*ALERT_COLUMNS).where(Alert.kind == kind).order_by(Alert.id))
+    for alert in alerts:
         mine = alert.user_id == facts.owner_user_id
         if not mine and alert.user_id not in chosen and alert_matches(alert, facts):
             chosen[alert.user_id] = alert
     users = _users(set(chosen))
-    told = 0
     visible = VISIBLE[object_type]
+    recipients = []
     for user_id, alert in chosen.items():
         user = users.get(user_id)
-        if user is None or not user.is_active or not visible(user, obj):
-            continue
-        told += _record(user, facts, alert)
+        if user is not None and user.is_active and visible(user, obj):
+            recipients.append((user, alert))
+    told = _record_all(recipients, facts)
     if object_type in ("offer", "tender"):
         told += _suggest(obj, facts, exclude={*chosen, facts.owner_user_id})
     return told
@@ -264,9 +299,77 @@ def _told_today(user: User, reason: str) -> int:
     return db.session.scalar(stmt) or 0
 
 
-def _insert_notice(
-    user: User, facts: Facts, alert: Alert | None, reason: str
-) -> MatchNotice | None:
+def _told_today_of(user_ids: set[int], reason: str) -> dict[int, int]:
+    """_told_today() for many people: one read."""
+    if not user_ids:
+        return {}
+    since = utcnow() - timedelta(days=1)
+    rows = db.session.execute(
+        select(MatchNotice.user_id, func.count(MatchNotice.id))
+        .where(
+            MatchNotice.user_id.in_(list(user_ids)),
+            MatchNotice.reason == reason,
+            MatchNotice.notified_at >= since,
+        )
+        .group_by(MatchNotice.user_id)
+    )
+    return {int(user_id): int(count) for user_id, count in rows}
+
+
+def _alert_label(alert: Any) -> str:
+    return (alert.q or alert.skill or alert.near or str(_l("your search")))[:80]
+
+
+def _record_all(recipients: list[tuple[User, Any]], facts: Facts) -> int:
+    """The alerts' notices of one object, for all their owners at once: a read of who already
+    had one, a read of today's counts, one insert, one batch of notifications and e-mails.
+    When another worker told one of them meanwhile (the same object queued twice), each is
+    recorded again alone, its own savepoint deciding."""
+    if not recipients:
+        return 0
+    ids = {user.id for user, _alert in recipients}
+    already = set(
+        db.session.scalars(
+            select(MatchNotice.user_id).where(
+                MatchNotice.object_type == facts.type,
+                MatchNotice.object_id == facts.id,
+                MatchNotice.user_id.in_(list(ids)),
+            )
+        )
+    )
+    fresh = [(user, alert) for user, alert in recipients if user.id not in already]
+    today = _told_today_of({user.id for user, _alert in fresh}, "alert")
+    cap = _cap("ALERTS_DAILY_CAP")
+    now = utcnow()
+    notices, tell = [], []
+    for user, alert in fresh:
+        instant = alert.frequency == "instant" and today.get(user.id, 0) < cap
+        notices.append(
+            {
+                "user_id": user.id,
+                "object_type": facts.type,
+                "object_id": facts.id,
+                "title": facts.title,
+                "alert_id": alert.id,
+                "reason": "alert",
+                "created_at": now,
+                "notified_at": now if instant else None,
+            }
+        )
+        if instant:
+            tell.append((user, {"alert": _alert_label(alert), "title": facts.title}))
+    if not notices:
+        return 0
+    try:
+        with db.session.begin_nested():  # one statement (ORM objects: one INSERT each)
+            db.session.execute(insert(MatchNotice), notices)
+    except IntegrityError:
+        return sum(_record(user, facts, alert) for user, alert in fresh)
+    notify_many(tell, "alert_match", facts.url)
+    return len(notices)
+
+
+def _insert_notice(user: User, facts: Facts, alert: Any, reason: str) -> MatchNotice | None:
     """The person's one notice of this object (None when they already had one)."""
     notice = MatchNotice(
         user_id=user.id,
@@ -284,13 +387,12 @@ def _insert_notice(
     return notice
 
 
-def _record(user: User, facts: Facts, alert: Alert) -> int:
+def _record(user: User, facts: Facts, alert: Any) -> int:
     notice = _insert_notice(user, facts, alert, "alert")
     if notice is None:
         return 0
     if alert.frequency == "instant" and _told_today(user, "alert") < _cap("ALERTS_DAILY_CAP"):
-        label = alert.q or alert.skill or alert.near or str(_l("your search"))
-        notify(user, "alert_match", facts.url, alert=label[:80], title=facts.title)
+        notify(user, "alert_match", facts.url, alert=_alert_label(alert), title=facts.title)
         notice.notified_at = utcnow()
     db.session.flush()
     return 1
@@ -302,9 +404,9 @@ def _cap(name: str) -> int:
 
 def _candidates(
     facts: Facts, skill_ids: set[int], exclude: set[Any]
-) -> list[tuple[Profile, set[int], float | None]]:
-    """Who holds the object's competences in its area, best first: (profile, skill ids held,
-    km); more competences first, then nearer."""
+) -> list[tuple[int, set[int], float | None]]:
+    """Who holds the object's competences in its area, best first: (user id, skill ids held,
+    km); more competences first, then nearer. Two reads of columns, whatever the numbers."""
     holders: dict[int, set[int]] = {}
     rows = db.session.execute(
         select(ProfileSkill.profile_id, ProfileSkill.skill_id).where(
@@ -316,17 +418,25 @@ def _candidates(
     if not holders:
         return []
     ranked = []
-    profiles = db.session.scalars(select(Profile).where(Profile.id.in_(list(holders))))
-    for profile in profiles.unique():
+    profiles = db.session.execute(
+        select(
+            Profile.id, Profile.user_id, Profile.latitude, Profile.longitude, Profile.department
+        ).where(Profile.id.in_(list(holders)))
+    )
+    for profile in profiles:
         km = facts.distance_from(profile.latitude, profile.longitude)
         far = km is not None and km > SUGGESTION_RADIUS_KM
         elsewhere = km is None and facts.department and profile.department != facts.department
         if profile.user_id in exclude or far or elsewhere:
             continue
         order = (-len(holders[profile.id]), km if km is not None else SUGGESTION_RADIUS_KM)
-        ranked.append((order, profile.id, (profile, holders[profile.id], km)))
+        ranked.append((order, profile.id, (profile.user_id, holders[profile.id], km)))
     ranked.sort(key=lambda item: (item[0], item[1]))
     return [item for _order, _id, item in ranked]
+
+
+#: Candidates whose accounts are read at once while looking for the ones to tell.
+CANDIDATES_READ = 50
 
 
 def _suggest(obj: Any, facts: Facts, exclude: set[Any]) -> int:
@@ -340,21 +450,28 @@ def _suggest(obj: Any, facts: Facts, exclude: set[Any]) -> int:
     )
     told = 0
     visible = VISIBLE[facts.type]
-    for profile, held, km in _candidates(facts, set(skills), exclude):
+    candidates = _candidates(facts, set(skills), exclude | opted_out)
+    for start in range(0, len(candidates), CANDIDATES_READ):
+        batch = candidates[start : start + CANDIDATES_READ]
+        users = _users({user_id for user_id, _held, _km in batch})
+        today = _told_today_of(set(users), "suggestion")
+        for user_id, held, km in batch:
+            if told >= SUGGESTIONS_PER_OBJECT:
+                break
+            user = users.get(user_id)
+            if user is None or not user.is_active or not visible(user, obj):
+                continue
+            if today.get(user_id, 0) >= _cap("SUGGESTIONS_DAILY_CAP"):
+                continue
+            notice = _insert_notice(user, facts, None, "suggestion")
+            if notice is None:
+                continue
+            why = _why([skills[i] for i in held], km)
+            notify(user, "suggested_match", facts.url, title=facts.title, why=why)
+            notice.notified_at = utcnow()
+            told += 1
         if told >= SUGGESTIONS_PER_OBJECT:
             break
-        user = profile.user
-        if user.id in opted_out or not user.is_active or not visible(user, obj):
-            continue
-        if _told_today(user, "suggestion") >= _cap("SUGGESTIONS_DAILY_CAP"):
-            continue
-        notice = _insert_notice(user, facts, None, "suggestion")
-        if notice is None:
-            continue
-        why = _why([skills[i] for i in held], km)
-        notify(user, "suggested_match", facts.url, title=facts.title, why=why)
-        notice.notified_at = utcnow()
-        told += 1
     db.session.flush()
     return told
 

@@ -29,6 +29,7 @@ from marketplace.demo.generate import (
     PersonSpec,
     generate_people,
 )
+from marketplace.demo.notices import load_demo_notices
 from marketplace.demo.photos import demo_references, has_photo, portrait
 from marketplace.demo.subcontracting import load_subcontracting
 from marketplace.demo.tenders import load_demo_tenders
@@ -103,6 +104,7 @@ def _load_demo(count: int, seed: int, if_empty: bool) -> DemoResult:
     member = db.session.scalar(select(User).where(User.email == MEMBER_EMAIL))
     load_demo_tenders(member)
     load_conversations(member)
+    load_demo_notices(member)
     result.accounts = _accounts_to_try()
     return result
 

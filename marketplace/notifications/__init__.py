@@ -3,6 +3,7 @@
 from marketplace.links import site_path
 from marketplace.notifications.operations import (
     notify,
+    notify_many,
     quiet,
     register_kind,
     send_digests,
@@ -10,5 +11,6 @@ from marketplace.notifications.operations import (
 )
 from marketplace.notifications.silence import Silence
 
-__all__ = ["notify", "quiet", "register_kind", "send_digests", "site_path", "unread_count"]
+__all__ = ["notify", "notify_many", "quiet", "register_kind", "send_digests", "site_path"]
+__all__ += ["unread_count"]
 __all__ += ["Silence"]

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from marketplace.extensions import db
@@ -46,6 +46,7 @@ from marketplace.tenders.boamp import (
     skill_key,
 )
 from marketplace.tenders.models import Tender, TenderEvent, TenderLot
+from marketplace.tenders.notify import notice_cancelled
 from marketplace.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,8 @@ class ImportReport:
     errors: list[tuple[str, str]] = field(default_factory=list)
     #: The notices created (for the alerts).
     new: list[Tender] = field(default_factory=list)
+    #: The notices this import closed (their teams are told once the records are written).
+    cancelled: list[Tender] = field(default_factory=list)
 
     def add(self, other: ImportReport) -> None:
         self.created += other.created
@@ -79,6 +82,7 @@ class ImportReport:
         self.ignored += other.ignored
         self.errors += other.errors
         self.new += other.new
+        self.cancelled += other.cancelled
 
     def summary(self) -> str:
         return (
@@ -100,6 +104,8 @@ class _Importer:
         self.report = ImportReport()
         self.known: dict[str, Tender] = {}
         self.skills: dict[str, Skill] = {}
+        #: Notices created in this savepoint whose first history row is not written yet.
+        self.unwritten: list[Tender] = []
 
     def run(self, records: Iterable[Any]) -> ImportReport:
         notices = []
@@ -115,6 +121,7 @@ class _Importer:
             if not self._in_savepoint(chunk):
                 for notice in chunk:  # one failed: each again alone, to keep the others
                     self._in_savepoint([notice], report_errors=True)
+        tell_teams_of_cancelled_notices(self.report.cancelled)
         return self.report
 
     def _prefetch(self, notices: list[Notice]) -> None:
@@ -131,15 +138,20 @@ class _Importer:
     def _in_savepoint(self, notices: list[Notice], report_errors: bool = False) -> bool:
         """Write these notices in one savepoint: all of them, or (False) none, their counts
         undone too; a failure is reported by its idweb when asked."""
-        report = replace(self.report, errors=list(self.report.errors), new=list(self.report.new))
+        report = replace(
+            self.report,
+            errors=list(self.report.errors),
+            new=list(self.report.new),
+            cancelled=list(self.report.cancelled),
+        )
         known = dict(self.known)
         try:
             with db.session.begin_nested():
                 for notice in notices:
                     self._write(notice)
-                db.session.flush()
+                self._first_events()
         except (SQLAlchemyError, ValueError, TypeError, KeyError) as error:
-            self.report, self.known = report, known
+            self.report, self.known, self.unwritten = report, known, []
             if report_errors:
                 log.warning("BOAMP notice %s skipped", notices[0].idweb, exc_info=True)
                 message = str(getattr(error, "orig", None) or error).splitlines()[0][:200]
@@ -153,6 +165,22 @@ class _Importer:
             self.known[notice.idweb] = created
             self.report.created += 1
             self.report.new.append(created)
+            self.unwritten.append(created)
+
+    def _first_events(self) -> None:
+        """Flush, then the history rows of the notices created since the last flush, in one
+        statement (ORM objects would cost one INSERT each on SQLite, whose integer keys are
+        no insert sentinels)."""
+        db.session.flush()
+        if self.unwritten:
+            now = utcnow()
+            rows = [
+                {"tender_id": t.id, "actor_id": None, "from_state": None,
+                 "to_state": t.status, "at": now}
+                for t in self.unwritten
+            ]  # fmt: skip
+            db.session.execute(insert(TenderEvent), rows)
+            self.unwritten = []
 
     def _apply(self, notice: Notice) -> Tender | None:
         """Write one notice; the tender it created, if any."""
@@ -191,8 +219,7 @@ class _Importer:
             status="cancelled" if notice.cancelled else "open",
         )
         self._fill(tender, notice)
-        tender.events.append(TenderEvent(actor_id=None, from_state=None, to_state=tender.status))
-        db.session.add(tender)
+        db.session.add(tender)  # its first history row: _first_events, after the flush
         return tender
 
     def _update(self, tender: Tender, notice: Notice, corrective: bool = False) -> None:
@@ -212,10 +239,14 @@ class _Importer:
         frm = tender.status
         if frm == "cancelled":
             return
+        if self.unwritten:  # a notice of this file: its first history row comes first
+            self._first_events()
         closed = {"status": "cancelled", "updated_at": utcnow()}
         if compare_and_set(tender, {"status": frm}, closed):
             tender.events.append(TenderEvent(actor_id=None, from_state=frm, to_state="cancelled"))
             self.report.closed += 1
+            if tender.id is not None:  # a notice created closed has no team yet
+                self.report.cancelled.append(tender)
 
     def _fill(self, tender: Tender, notice: Notice) -> None:
         tender.title = notice.title
@@ -258,12 +289,37 @@ class _Importer:
             lot.title = data.title or f"Lot {data.number}"
             names = self.map.for_cpv(data.cpv) or general
             found = (self.skills.get(skill_key(name)) for name in names)
-            skills = [skill for skill in found if skill is not None]
+            # once each: a descriptor and a CPV code often name the same competence
+            skills = list({id(skill): skill for skill in found if skill is not None}.values())
             if [s.id for s in lot.skills] != [s.id for s in skills]:
                 lot.skills = skills
             kept.append(lot)
         if [id(x) for x in tender.lots] != [id(x) for x in kept]:
             tender.lots = kept
+
+
+#: The team tenders whose owners hear that their notice is cancelled (not those already over).
+TEAM_STATUSES_TOLD = ("open", "team_formed", "submitted")
+
+
+def tell_teams_of_cancelled_notices(notices: list[Tender]) -> int:
+    """Tell the owner of each team tender built from these notices (now closed) that the
+    buyer cancelled it: one read for them all. A notice closes once (compare-and-set), so each
+    owner hears it once. Returns how many were told."""
+    by_id = {notice.id: notice for notice in notices}
+    if not by_id:
+        return 0
+    teams = db.session.scalars(
+        select(Tender)
+        .where(Tender.notice_id.in_(list(by_id)), Tender.status.in_(TEAM_STATUSES_TOLD))
+        .order_by(Tender.id)
+    ).unique()
+    told = 0
+    for team in teams:
+        if team.owner is not None and team.notice_id is not None:
+            notice_cancelled(team, by_id[team.notice_id])
+            told += 1
+    return told
 
 
 def import_records(records: Iterable[Any], skill_map: SkillMap | None = None) -> ImportReport:

@@ -29,6 +29,11 @@ register_kind(
     _l("“%(title)s” is cancelled: %(person)s will not answer this tender with the team."),
 )
 
+register_kind(
+    "tender.notice_cancelled",
+    _l("The buyer cancelled the public notice of your tender “%(title)s” (%(reference)s)."),
+)
+
 _silence = Silence("tender_notifications_silenced")
 #: No message inside this block (the demo data loader).
 silenced = _silence.block
@@ -66,6 +71,12 @@ def tender_cancelled(tender: Any) -> None:
     people += [a.applicant for a in tender.applications if a.state == "pending"]
     for profile in people:
         _tell(profile.user, "tender.cancelled", tender, person=tender.owner.display_name)
+
+
+def notice_cancelled(tender: Any, notice: Any) -> None:
+    """Tell the owner of a team tender built from a public notice that its buyer cancelled it."""
+    reference = notice.reference or notice.source_id or ""
+    _tell(tender.owner.user, "tender.notice_cancelled", tender, reference=reference)
 
 
 register_kind(

@@ -295,3 +295,47 @@ def test_opportunities_fit_competences_and_area(client, world):
         client.get("/api/v1/me/opportunities", headers=bearer(t["watcher"])).get_json()["total"]
         == 0
     )
+
+
+def test_alert_owners_told_together_each_by_their_e_mail_setting(
+    client, world, make_user, api_token, deliver_mail, outbox
+):
+    """The owners of the alerts an object matches are told in one batch: each gets the
+    notification, and an e-mail at once, in the daily digest or never, by their own setting."""
+    from marketplace.notifications.operations import set_email_mode
+
+    coop = world["users"]["watcher"].cae
+    people = {mode: make_user(coop, first_name=f"W{mode}") for mode in ("daily", "never")}
+    people["immediately"] = world["users"]["watcher"]
+    for mode, user in people.items():
+        set_email_mode(user, mode)
+    db.session.commit()
+    for user in people.values():
+        response = client.post(
+            "/api/v1/me/alerts",
+            json={"kind": "offers", "q": "plomberie", "frequency": "instant"},
+            headers=bearer(api_token(user)),
+        )
+        assert response.status_code == 201
+    outbox()
+    before = len(outbox())
+    posted = client.post(
+        "/api/v1/offers", json=offer_body(), headers=bearer(world["tokens"]["poster"])
+    )
+    assert posted.status_code == 201
+    deliver_mail()
+    for mode, user in people.items():
+        notice = db.session.scalars(
+            select(Notification).where(
+                Notification.user_id == user.id, Notification.kind == "alert_match"
+            )
+        ).one()
+        assert "Plombier·e pour une salle de bains" in notice.text and "plomberie" in notice.text
+        assert (notice.emailed_at is None) == (mode == "daily")  # waits for the digest
+    told = db.session.scalars(
+        select(MatchNotice.user_id).where(MatchNotice.object_id == posted.get_json()["id"])
+    ).all()
+    assert {u.id for u in people.values()} <= set(told) and len(told) == len(set(told))
+    mails = [to for to, _subject, _body in outbox()[before:]]
+    assert people["immediately"].email in mails
+    assert people["daily"].email not in mails and people["never"].email not in mails

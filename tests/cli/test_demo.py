@@ -235,3 +235,38 @@ def test_demo_conversations(app, client, outbox):
     assert "conversation-unread" in inbox and "Rénovations globales à Lyon" in inbox
     thread = client.get(f"/messages/{about_tender.id}").get_data(as_text=True)
     assert "lot 3" in thread and "pompes à chaleur" in thread
+
+
+def test_demo_public_notices_and_a_team_built_from_one(app, client):
+    """The « Avis publics » tab of the demo is not empty: imported-looking BOAMP notices, open,
+    and the member to try has built their team's tender from one; loading again adds nothing."""
+    from marketplace.tenders.models import Tender
+
+    load_demo(count=30)
+    db.session.commit()
+    load_demo(count=30)
+    db.session.commit()
+    notices = db.session.scalars(select(Tender).where(Tender.source_name == "boamp")).all()
+    assert len(notices) == 5
+    assert all(n.status == "open" and n.source_id.startswith("26-") for n in notices)
+    assert all(n.deadline is not None and n.published_on is not None for n in notices)
+    assert all(n.lots and n.lots[0].skills and n.source_url for n in notices)
+    teams = db.session.scalars(select(Tender).where(Tender.notice_id.is_not(None))).all()
+    assert len(teams) == 1
+    team = teams[0]
+    assert team.owner.user.email == MEMBER_EMAIL and team.source_name is None
+    notice = db.session.get(Tender, team.notice_id)
+    assert (team.title, team.reference, team.deadline) == (
+        notice.title,
+        notice.reference,
+        notice.deadline,
+    )
+
+    client.post("/connexion", data={"email": MEMBER_EMAIL, "password": DEMO_PASSWORD})
+    page = client.get("/appels-d-offres?source=boamp").get_data(as_text=True)
+    assert "Rénovation énergétique de l’école maternelle Jules-Ferry" in page or (
+        "Rénovation énergétique de l&#39;école maternelle Jules-Ferry" in page
+    )
+    assert "Formation des agents à l&#39;accueil des publics" in page
+    mine = client.get("/appels-d-offres?source=members").get_data(as_text=True)
+    assert f"/appels-d-offres/{team.id}" in mine

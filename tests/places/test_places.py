@@ -247,3 +247,38 @@ def test_tender_suggestions_weigh_kilometres_not_departments(
     ).get_json()
     # Vienne (Isère, about 27 km) is nearer to Lyon than Tarare (Rhône, about 40 km).
     assert [i["display_name"].split()[0] for i in body["items"]] == ["Vivi", "Tara"]
+
+
+def test_formatrice_qualiopi_lyon_puts_lyon_area_trainers_holding_qualiopi_first(
+    client, make_cae, make_user, api_token
+):
+    """The issue's own query: the trainers of the Lyon area who hold Qualiopi come first; the
+    trainers of La Réunion, Ivry and Toulouse (even those who write « Lyon ») come after, as do
+    a Lyon trainer without Qualiopi and a Lyon plumber who holds it."""
+    cae = make_cae("Coop Formation")
+    trainers = (
+        ("Lou", "Lyon", "69", "Formatrice en management d'équipe", ["Qualiopi"]),
+        ("Val", "Villeurbanne", "69", "Formatrice bureautique et numérique", ["Qualiopi"]),
+        ("Vénus", "Vénissieux", "69", "Formatrice en prévention des risques", ["Qualiopi"]),
+        ("Sans", "Lyon", "69", "Formatrice en anglais des affaires", []),
+        ("Run", "Saint-Denis", "974", "Formatrice qualiopi, sessions à Lyon", ["Qualiopi"]),
+        ("Ivy", "Ivry-sur-Seine", "94", "Formatrice qualiopi, intervient à Lyon", ["Qualiopi"]),
+        ("Tou", "Toulouse", "31", "Formatrice certifiée Qualiopi", ["Qualiopi"]),
+        ("Plo", "Lyon", "69", "Plombier chauffagiste", ["Qualiopi"]),
+    )
+    for first, city, department, headline, certifications in trainers:
+        make_user(cae, first_name=first, city=city, department=department, headline=headline,
+                  certifications=certifications, audience="network")  # fmt: skip
+    token = api_token(make_user(make_cae("Coop Lecteurs"), first_name="Reader"))
+    for q in ("formatrice qualiopi lyon", "Formatrice Qualiopi Lyon", "lyon formatrice qualiopi"):
+        body = client.get("/api/v1/profiles", query_string={"q": q}, headers=bearer(token))
+        items = body.get_json()["items"]
+        order = names(body.get_json())
+        assert sorted(order[:3]) == ["Lou", "Val", "Vénus"], (q, order)
+        for item in items[:3]:
+            assert item["distance_km"] <= 30 and "Qualiopi" in item["certifications"]
+        assert {"Run", "Ivy", "Tou"} <= set(order[3:])  # still found, after
+        if "Sans" in order:
+            assert order.index("Sans") > 2
+        if "Plo" in order:
+            assert order.index("Plo") > 2

@@ -222,3 +222,35 @@ def test_cancellations_said_by_label_or_state_close_what_they_name(app):
         "cancelled",
         "open",
     ]
+
+
+def test_a_competence_named_by_a_descriptor_and_a_cpv_code_is_held_once(app):
+    """« Site internet » and CPV 72413 both give Développement web and Webdesign: the lot holds
+    each once (the import failed on the lot's unique pair before)."""
+    report = import_records([{
+        "idweb": "26-40001", "objet": "Refonte du site internet", "nomacheteur": "Ville",
+        "descripteur_libelle": ["Site internet"],
+        "donnees": json.dumps({"OBJET": {"CPV": {"PRINCIPAL": "72413000-8"}}}),
+    }])  # fmt: skip
+    db.session.commit()
+    assert report.errors == [] and report.created == 1
+    assert sorted(notice("26-40001").lots[0].skill_names) == ["Développement web", "Webdesign"]
+
+
+def test_a_notice_and_its_cancellation_in_one_file_keep_their_history_in_order(app):
+    """The first history rows of new notices are written in one statement after the flush: a
+    cancellation in the same file still comes after the notice's « open »."""
+    records = json.loads(Path(RECORDS).read_text())["results"][:2]
+    records.append({"idweb": "26-30009", "objet": "Annulation", "nomacheteur": "Ville",
+                    "nature": "ANNULATION", "annonce_lie": ["26-10001"]})  # fmt: skip
+    report = import_records(records)
+    db.session.commit()
+    assert (report.created, report.closed) == (2, 1)
+    for idweb, states in (("26-10001", ["open", "cancelled"]), ("26-10002", ["open"])):
+        history = db.session.execute(
+            select(TenderEvent.from_state, TenderEvent.to_state, TenderEvent.actor_id)
+            .where(TenderEvent.tender_id == notice(idweb).id)
+            .order_by(TenderEvent.id)
+        ).all()
+        assert [to for _from, to, _actor in history] == states
+        assert history[0][0] is None and all(actor is None for *_s, actor in history)

@@ -272,3 +272,56 @@ def test_a_source_filter_of_dropped_characters_is_refused(client):
     response = client.get("/api/v1/tenders?source=%F3%84%B4%AC")
     assert response.status_code == 422
     assert "source" in response.get_json()["error"]["fields"]
+
+
+def _notices_of(client, token: str, kind: str) -> list[dict]:
+    body = client.get("/api/v1/me/notifications", headers=bearer(token)).get_json()
+    return [item for item in body["items"] if item["kind"] == kind]
+
+
+def test_a_cancelled_notice_tells_the_owners_of_its_teams_once(
+    app, client, imported, people, make_user, api_token, outbox, tmp_path
+):
+    """Annulation: the owner of each team tender built from the notice hears it once, in the
+    site and by e-mail as their settings say; teams of other notices hear nothing."""
+    from marketplace.notifications.operations import set_email_mode
+
+    quiet = make_user(people["member"].cae, first_name="Quentin")
+    elsewhere = make_user(people["member"].cae, first_name="Elsa")
+    tokens = {**people["tokens"], "quiet": api_token(quiet), "elsewhere": api_token(elsewhere)}
+    set_email_mode(quiet, "never")
+    db.session.commit()
+    cancelled, kept = imported["26-10001"], imported["26-10002"]
+    teams = {}
+    for who, notice_id in (("member", cancelled), ("quiet", cancelled), ("elsewhere", kept)):
+        response = client.post(f"/api/v1/tenders/{notice_id}/team", headers=bearer(tokens[who]))
+        assert response.status_code == 201, response.get_data(as_text=True)
+        teams[who] = response.get_json()["id"]
+    outbox()  # what was queued before the cancellation leaves first
+    before = len(outbox())
+
+    cancellation = tmp_path / "annulation.json"
+    cancellation.write_text(json.dumps([{
+        "idweb": "26-30010", "objet": "Annulation de l'avis 26-10001",
+        "nomacheteur": "Ville de Villeurbanne", "nature": "ANNULATION",
+        "nature_libelle": "Avis d'annulation", "annonce_lie": ["26-10001"],
+    }]))  # fmt: skip
+    for _time in range(2):  # the same cancellation imported twice tells nobody twice
+        result = app.test_cli_runner().invoke(args=["tenders", "import-boamp", str(cancellation)])
+        assert result.exit_code == 0, result.output
+    assert "1 fermé(s)" not in result.stdout  # the second run closed nothing
+
+    told = _notices_of(client, tokens["member"], "tender.notice_cancelled")
+    assert len(told) == 1
+    assert told[0]["url"].endswith(f"/appels-d-offres/{teams['member']}")
+    assert "Rénovation du groupe scolaire Jean-Moulin" in told[0]["text"]
+    assert "2026-VLB-017" in told[0]["text"] and "annulé" in told[0]["text"]
+    assert len(_notices_of(client, tokens["quiet"], "tender.notice_cancelled")) == 1
+    assert _notices_of(client, tokens["elsewhere"], "tender.notice_cancelled") == []
+    mails = outbox()[before:]
+    assert [to for to, _subject, _body in mails] == [people["member"].email]
+    assert "annulé" in mails[0][1] and "Jean-Moulin" in mails[0][2]
+    assert f"/appels-d-offres/{teams['member']}" in mails[0][2]
+    # The team tenders themselves stay the members' to close; the notice is closed.
+    assert db.session.get(Tender, cancelled).status == "cancelled"
+    assert db.session.get(Tender, teams["member"]).status == "open"
