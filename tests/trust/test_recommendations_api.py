@@ -125,7 +125,7 @@ def test_an_author_the_reader_may_not_see_is_someone_from_their_cae(
     record_id = delivered()
     recommend(client, record_id, h["client"])
     shown = profile_of(client, people, "sub", "stranger")["recommendations"][0]
-    assert shown["author"] == {"profile_id": None, "display_name": "quelqu’un de Coop Lyon"}
+    assert shown["author"] == {"profile_id": None, "display_name": "une personne de Coop Lyon"}
     assert users["client"].display_name not in str(shown)
 
 
