@@ -45,6 +45,7 @@ from marketplace.tenders.models import (
     TenderLot,
     TenderMember,
 )
+from marketplace.trust.models import Recommendation, ReferenceConsent
 
 __all__ = [
     "Alert",
@@ -81,6 +82,8 @@ __all__ = [
     "ProfileLanguage",
     "ProfileReference",
     "ProfileSkill",
+    "Recommendation",
+    "ReferenceConsent",
     "Report",
     "SearchChange",
     "SearchConcept",

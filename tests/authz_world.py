@@ -113,6 +113,7 @@ def build_world() -> World:
     from marketplace.subcontracting.records import propose_subcontract
     from marketplace.tenders.invitations import invite as invite_to_tender
     from marketplace.tenders.operations import apply, create_tender
+    from marketplace.trust.models import Recommendation
 
     a = Cae(name="Coop A", department="69", city="Lyon")
     b = Cae(name="Coop B", department="44", city="Nantes")
@@ -192,6 +193,12 @@ def build_world() -> World:
         w.tokens[name] = clear
         if name == "owner":
             w.ids["token_id"] = token.id
+    # A recommendation of the owner by the subcontractor (written as if the work were done).
+    recommendation = Recommendation(
+        subcontract_id=record.id, author_profile_id=u["sub"].profile.id,
+        recommended_profile_id=u["owner"].profile.id, body="Travail soigné", hidden=False,
+    )  # fmt: skip
+    db.session.add(recommendation)
     failed_mail = enqueue("adam@example.org", "Bienvenue", "Bonjour")
     failed_mail.status, failed_mail.attempts, failed_mail.last_error = "failed", 8, "refusé"
     concept, _created = add_concept(SYSTEM, "fenêtres sur mesure", "Menuiserie")
@@ -211,7 +218,7 @@ def build_world() -> World:
         record_id=record.id, notification_id=notification_id or 0, outbox_id=failed_mail.id,
         approval_id=approval.id,
         conversation_id=conversation.id, message_id=message.id, report_id=report.id,
-        tender_invitation_id=tender_invitation.id,
+        tender_invitation_id=tender_invitation.id, recommendation_id=recommendation.id,
         concept_id=concept.id if concept else 0,
         size=LARGE,
         alert_id=alert.id,

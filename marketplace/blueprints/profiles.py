@@ -42,6 +42,10 @@ from marketplace.profiles.photos import (
 )
 from marketplace.profiles.schemas import ProfileUpdate
 from marketplace.timeutil import to_paris, utcnow
+from marketplace.trust.forms import HideForm
+from marketplace.trust.models import VerifiedRole
+from marketplace.trust.operations import set_recommendation_hidden
+from marketplace.trust.queries import track_record
 
 bp = Blueprint("profiles", __name__, url_prefix="/profils")
 
@@ -79,7 +83,28 @@ def show(profile_id: int):
         coordinated=coordinated,
         collectives=collectives,
         steps=steps if not all(step.done for step in steps) else [],
+        track=track_record(current_user, profile),
+        labels_verified_role=VerifiedRole.labels(),
         **_calendar(profile),
+    )
+
+
+@bp.post("/moi/recommandations/<int:recommendation_id>")
+@login_required
+def hide_recommendation(recommendation_id: int):
+    form = HideForm()
+    if not form.validate() or form.hidden.data not in ("0", "1"):
+        flash(_("The form has expired. Please send it again."), "error")
+        return redirect(url_for("profiles.show", profile_id=_own_profile().id)), 303
+    hidden = form.hidden.data == "1"
+    set_recommendation_hidden(current_user, recommendation_id, hidden)
+    if hidden:
+        flash(_("The recommendation is hidden from your profile."), "success")
+    else:
+        flash(_("The recommendation is shown on your profile again."), "success")
+    return redirect(
+        url_for("profiles.show", profile_id=_own_profile().id)
+        + f"#recommendation-{recommendation_id}"
     )
 
 

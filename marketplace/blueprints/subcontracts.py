@@ -30,6 +30,15 @@ from marketplace.subcontracting.records import (
     transition,
 )
 from marketplace.subcontracting.schemas import PeriodQuery, SubcontractInput, TransitionInput
+from marketplace.trust.forms import ConsentForm, RecommendationForm
+from marketplace.trust.operations import (
+    can_recommend,
+    consent_of,
+    counterpart_consent,
+    recommend,
+    set_subcontract_consent,
+)
+from marketplace.trust.schemas import ConsentInput, RecommendationInput
 from marketplace.visibility import can_view_profile
 
 bp = Blueprint("subcontracts", __name__)
@@ -104,15 +113,28 @@ def _new_page(form: SubcontractForm) -> str:
     )
 
 
-def _show(record, status: int = 200, move_form: MoveForm | None = None):
+def _show(
+    record,
+    status: int = 200,
+    move_form: MoveForm | None = None,
+    recommend_form: RecommendationForm | None = None,
+):
+    party = party_of(current_user, record)
+    mine = consent_of(current_user, subcontract_id=record.id)
     return render_template(
         "subcontracts/show.html",
         record=record,
-        party=party_of(current_user, record),
+        party=party,
         moves=allowed_moves(current_user, record),
         move_form=move_form or MoveForm(formdata=None),
         people=history_names(record),
         sign_offs=list(approvals_of("subcontract", record.id).values()),
+        may_recommend=can_recommend(current_user, record),
+        recommend_form=recommend_form or RecommendationForm(formdata=None),
+        consent_form=ConsentForm(
+            formdata=None, show=mine is not None, show_amount=bool(mine and mine.show_amount)
+        ),
+        counterpart_consent=counterpart_consent(record, party) if party else None,
     ), status
 
 
@@ -144,6 +166,38 @@ def move(record_id: int):
             ).invoice_number
             transition(current_user, record, to, number)
     flash(_("The record is updated."), "success")
+    return redirect(url_for("subcontracts.show", record_id=record_id))
+
+
+@bp.post("/sous-traitances/<int:record_id>/recommandation")
+@login_required
+def recommend_party(record_id: int):
+    record = get_subcontract(current_user, record_id)
+    form = RecommendationForm()
+    if not form.validate():
+        flash(_("The form has expired. Please send it again."), "error")
+        return _show(record, 400, recommend_form=form)
+    with (
+        flash_errors(url_for("subcontracts.show", record_id=record_id), catch=(Conflict,)),
+        form_errors(form, lambda: _show(record, 422, recommend_form=form)),
+    ):
+        recommend(current_user, record, RecommendationInput.load({"body": form.body.data}))
+    flash(_("Your recommendation is on their profile."), "success")
+    return redirect(url_for("subcontracts.show", record_id=record_id))
+
+
+@bp.post("/sous-traitances/<int:record_id>/reference")
+@login_required
+def consent(record_id: int):
+    record = get_subcontract(current_user, record_id)
+    form = ConsentForm()
+    if not form.validate():
+        flash(_("The form has expired. Please send it again."), "error")
+        return _show(record, 400)
+    body = ConsentInput.load({"show": form.show.data, "show_amount": form.show_amount.data})
+    with flash_errors(url_for("subcontracts.show", record_id=record_id)):
+        set_subcontract_consent(current_user, record, body)
+    flash(_("Your choice is saved."), "success")
     return redirect(url_for("subcontracts.show", record_id=record_id))
 
 

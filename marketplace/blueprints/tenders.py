@@ -68,6 +68,9 @@ from marketplace.tenders.suggestions import all_candidates, complete_team, sugge
 from marketplace.tenders.team import all_warnings, team_of
 from marketplace.tenders.thresholds import thresholds_in_force
 from marketplace.tenders.timing import countdown
+from marketplace.trust.forms import ConsentForm
+from marketplace.trust.operations import consent_by, consent_of, set_tender_consent
+from marketplace.trust.schemas import ConsentInput
 
 bp = Blueprint("tenders", __name__, url_prefix="/appels-d-offres")
 PER_PAGE = 20
@@ -266,8 +269,38 @@ def _show_page(tender, apply_form=None, status=200):
         signatures=signatures(tender)
         if owner or viewer_in_team or current_user.manages(tender.owner_cae_id)
         else None,
+        **_reference_consent(tender, viewer_in_team or owner),
     )
     return body, status
+
+
+def _reference_consent(tender, in_team: bool) -> dict[str, Any]:
+    """The form by which a member of a won tender's team shows it on their profile."""
+    if tender.status != "won" or not in_team:
+        return {"consent_form": None}
+    mine = consent_of(current_user, tender_id=tender.id)
+    return {
+        "consent_form": ConsentForm(
+            formdata=None, show=mine is not None, show_amount=bool(mine and mine.show_amount)
+        ),
+        "owner_consents": consent_by(tender.owner_profile_id, tender_id=tender.id) is not None,
+    }
+
+
+@bp.post("/<int:tender_id>/reference")
+@login_required
+def reference_consent(tender_id: int):
+    tender = _tender_or_404(tender_id)
+    form = ConsentForm()
+    target = url_for("tenders.show", tender_id=tender_id) + "#reference"
+    if not form.validate():
+        flash(_("The form has expired. Please send it again."), "error")
+        return redirect(target)
+    body = ConsentInput.load({"show": form.show.data, "show_amount": form.show_amount.data})
+    with flash_errors(target):
+        set_tender_consent(current_user, tender, body)
+    flash(_("Your choice is saved."), "success")
+    return redirect(target)
 
 
 @bp.post("/<int:tender_id>/candidature")

@@ -33,6 +33,7 @@ from marketplace.demo.notices import load_demo_notices
 from marketplace.demo.photos import demo_references, has_photo, portrait
 from marketplace.demo.subcontracting import load_subcontracting
 from marketplace.demo.tenders import load_demo_tenders
+from marketplace.demo.trust import load_trust
 from marketplace.extensions import db
 from marketplace.members_import import new_profile_loaded
 from marketplace.profiles.models import profile_of
@@ -40,7 +41,7 @@ from marketplace.profiles.operations import update_profile
 from marketplace.profiles.photos import set_photo
 from marketplace.skills.operations import get_or_create_certifications, get_or_create_skills
 from marketplace.text import fold
-from marketplace.timeutil import utcnow
+from marketplace.timeutil import to_paris, utcnow
 
 DEMO_PASSWORD = "Essaim-Demo-2026"  # noqa: S105 (published on purpose: demo accounts)
 MEMBER_EMAIL = f"membre@{DOMAIN}"
@@ -101,6 +102,7 @@ def _load_demo(count: int, seed: int, if_empty: bool) -> DemoResult:
         loader.person(person)
     load_collectives(everyone, MEMBER_EMAIL)
     load_subcontracting()
+    load_trust()
     member = db.session.scalar(select(User).where(User.email == MEMBER_EMAIL))
     load_demo_tenders(member)
     load_conversations(member)
@@ -224,6 +226,7 @@ class _Loader:
             email=MEMBER_EMAIL, first_name="Camille", last_name="Roux", cae=cae,
             status="employee", password=DEMO_PASSWORD, verified=False,
         )  # fmt: skip
+        today = to_paris(utcnow()).date()
         update_profile(
             SYSTEM,
             profile_of(user),
@@ -245,7 +248,11 @@ class _Loader:
                     {"name": "Simulation thermique dynamique", "level": 3},
                     {"name": "Accompagnement MaPrimeRénov'", "level": 2},
                 ],
-                "certifications": ["RGE", "Certification DPE"],
+                # An RGE label still valid, a DPE certification to renew (« expirée le »).
+                "certification_details": [
+                    {"name": "RGE", "valid_until": today + timedelta(days=300)},
+                    {"name": "Certification DPE", "valid_until": today - timedelta(days=20)},
+                ],
                 "languages": ["Français", "Anglais"],
                 "availability": "partial",
                 "daily_rate_cents": 55000,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import InvalidOperation
 from typing import Any
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -59,7 +61,13 @@ MAX_PERIOD_ROWS = MAX_PERIODS + EMPTY_PERIOD_ROWS
 EMPTY_REFERENCE_ROWS = 1
 
 #: Operation field name → form field name, where they differ.
-FIELD_MAP = {"daily_rate_cents": "daily_rate"}
+FIELD_MAP = {"daily_rate_cents": "daily_rate", "certification_details": "certifications"}
+#: A certification's line may end with its last day of validity: « RGE jusqu’au 12/03/2027 ».
+_VALID_UNTIL = re.compile(
+    r"^(?P<name>.*?)[\s,:(–—-]*(?:(?:valable|valid)\s+)?(?:jusqu['’]\s*au|until)?\s*"
+    r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})\)?$",
+    re.IGNORECASE,
+)
 
 AUDIENCE_HELP = {
     "cae": _l("Only the verified members of your CAE (and its support team) see your profile."),
@@ -82,6 +90,35 @@ def split_list(text: str | None, separators: str = ";\n") -> list[str]:
     """'RGE; Qualiopi\\nQualiBAT' → ['RGE', 'Qualiopi', 'QualiBAT'] (empty parts dropped)."""
     parts = re.split("[" + re.escape(separators) + "]", text or "")
     return [part.strip() for part in parts if part.strip()]
+
+
+def certification_items(text: str | None) -> list[dict[str, Any]]:
+    """'RGE jusqu’au 12/03/2027; Qualiopi' → [{name: RGE, valid_until: 2027-03-12}, {name:
+    Qualiopi, valid_until: None}]; a date that does not exist goes on as typed (the schema
+    refuses it with its message)."""
+    items: list[dict[str, Any]] = []
+    for part in split_list(text):
+        found = _VALID_UNTIL.match(part)
+        if found is None or not found["name"].strip():
+            items.append({"name": part, "valid_until": None})
+            continue
+        day, month, year = (int(found[k]) for k in ("day", "month", "year"))
+        try:
+            until: str = date(year, month, day).isoformat()
+        except ValueError:
+            until = f"{found['day']}/{found['month']}/{found['year']}"
+        items.append({"name": found["name"].strip(), "valid_until": until})
+    return items
+
+
+def certification_lines(profile: Profile) -> str:
+    """The certifications as the form shows them, one a line, with their date of validity."""
+    return "\n".join(
+        gettext("%(name)s until %(date)s", name=pc.name, date=pc.valid_until.strftime("%d/%m/%Y"))
+        if pc.valid_until
+        else pc.name
+        for pc in profile.certifications_sorted
+    )
 
 
 class SkillRowForm(Form):
@@ -194,7 +231,7 @@ class ProfileForm(FlaskForm):
             "headline": profile.headline,
             "bio": profile.bio,
             "skills": rows,
-            "certifications": "\n".join(profile.certification_names),
+            "certifications": certification_lines(profile),
             "languages": ", ".join(profile.language_names),
             "city": profile.city,
             "department": profile.department or "",
@@ -229,7 +266,7 @@ class ProfileForm(FlaskForm):
                 for row in self.skills
                 if (row.form.name.data or "").strip()
             ],
-            "certifications": split_list(self.certifications.data),
+            "certification_details": certification_items(self.certifications.data),
             "languages": split_list(self.languages.data, ",;\n"),
             "city": self.city.data or "",
             "department": self.department.data or None,

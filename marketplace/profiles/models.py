@@ -160,6 +160,11 @@ class Profile(Base):
         return sorted((pc.certification.name for pc in self.certifications), key=str.casefold)
 
     @property
+    def certifications_sorted(self) -> list[ProfileCertification]:
+        """The certifications by name, each with its date of validity."""
+        return sorted(self.certifications, key=lambda pc: pc.certification.name.casefold())
+
+    @property
     def current_periods(self) -> list[AvailabilityPeriod]:
         """The periods not yet over (Paris day), in date order."""
         today = to_paris(utcnow()).date()
@@ -210,9 +215,21 @@ class ProfileCertification(Base):
         ForeignKey("certifications.id", ondelete="CASCADE"), primary_key=True, index=True
     )
 
+    #: The last day the certification is valid (e.g. an RGE label's end); null: not given.
+    valid_until: Mapped[date | None] = mapped_column(Date)
+
     certification: Mapped[Certification] = relationship(
         "Certification", lazy="joined", innerjoin=True
     )
+
+    @property
+    def name(self) -> str:
+        return self.certification.name
+
+    @property
+    def expired(self) -> bool:
+        """Past its last day of validity (Paris day)."""
+        return self.valid_until is not None and self.valid_until < to_paris(utcnow()).date()
 
 
 class ProfileLanguage(Base):

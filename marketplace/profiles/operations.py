@@ -59,12 +59,8 @@ def update_profile(
             ProfileSkill(skill=records[fold(name)], level=level, position=i)
             for i, (name, level) in enumerate(values["skills"])
         ]
-    if "certifications" in values:
-        certifications = get_or_create_certifications(values["certifications"])
-        profile.certifications = [
-            ProfileCertification(certification=certifications[fold(name)])
-            for name in values["certifications"]
-        ]
+    if "certifications" in values or "certification_details" in values:
+        _set_certifications(profile, values)
     if "availability_periods" in values:
         profile.availability_periods = [
             AvailabilityPeriod(
@@ -169,3 +165,18 @@ def skill_counts_total(viewer: Viewer, query: str) -> int:
     """How many skills skill_counts() would list without a limit (for pagination)."""
     stmt, _count = _skill_counts_stmt(viewer, query)
     return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
+
+def _set_certifications(profile: Profile, values: dict[str, Any]) -> None:
+    """certification_details (names and dates) replaces the list; certifications (names only)
+    too, keeping the date of each name it keeps."""
+    if "certification_details" in values:
+        given = [(c.name, c.valid_until) for c in values["certification_details"]]
+    else:
+        dates = {fold(pc.certification.name): pc.valid_until for pc in profile.certifications}
+        given = [(name, dates.get(fold(name))) for name in values["certifications"]]
+    records = get_or_create_certifications(name for name, _until in given)
+    profile.certifications = [
+        ProfileCertification(certification=records[fold(name)], valid_until=until)
+        for name, until in given
+    ]

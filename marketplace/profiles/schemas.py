@@ -40,6 +40,7 @@ from marketplace.schema import (
 from marketplace.skills.models import SkillLevel
 from marketplace.text import clean, clean_multiline, fold
 from marketplace.timeutil import to_paris, utcnow
+from marketplace.trust.schemas import Recommendation, VerifiedReference
 
 MAX_SKILLS = 40
 MAX_CERTIFICATIONS = 20
@@ -187,6 +188,76 @@ Periods = Annotated[
             "description": "Periods of unavailability or part-time work, days included; the "
             "list replaces the previous one. A period entirely in the past, or ending before it "
             "starts, is refused (422).",
+        }
+    ),
+]
+
+
+@dataclass(frozen=True)
+class CertificationDetail:
+    """A certification with the last day it is valid (None: not given)."""
+
+    name: str
+    valid_until: date | None
+
+
+def _valid_until(value: Any, name: str) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise fail(_("The end of validity of “%(name)s” must be a date (DD/MM/YYYY).", name=name))
+
+
+def _certification_details(value: Any) -> list[CertificationDetail]:
+    """The certifications in order, each once (by folded name), with their validity."""
+    if not isinstance(value, list):
+        raise fail(_("Give a list of certifications as {name, valid_until}."))
+    result: dict[str, CertificationDetail] = {}
+    for item in value:
+        if not isinstance(item, dict) or set(item) - {"name", "valid_until"}:
+            raise fail(_("Give a list of certifications as {name, valid_until}."))
+        raw = item.get("name")
+        if not isinstance(raw, str):
+            raw = ""
+        name = clean(raw)
+        if not name:
+            raise fail(_("Each certification needs a name."))
+        if len(raw) > NAME_LIMIT:
+            raise fail(_("Each name must be at most %(n)d characters.", n=NAME_LIMIT))
+        result.setdefault(
+            fold(name), CertificationDetail(name, _valid_until(item.get("valid_until"), name))
+        )
+    if len(result) > MAX_CERTIFICATIONS:
+        raise fail(_("At most %(n)d entries.", n=MAX_CERTIFICATIONS))
+    return list(result.values())
+
+
+#: The certifications with their date of validity (the list replaces the previous one).
+CertificationDetails = Annotated[
+    list[CertificationDetail],
+    BeforeValidator(_certification_details),
+    WithJsonSchema(
+        {
+            "type": "array",
+            "maxItems": MAX_CERTIFICATIONS,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string", "minLength": 1, "maxLength": NAME_LIMIT},
+                    "valid_until": {"type": ["string", "null"], "format": "date"},
+                },
+                "required": ["name"],
+                "additionalProperties": False,
+            },
+            "description": "The certifications with the last day each is valid (e.g. an RGE "
+            "label); replaces the list, as `certifications` does with names only (which keeps "
+            "the dates of the names it keeps).",
         }
     ),
 ]
@@ -343,6 +414,7 @@ class ProfileUpdate(Schema):
     department: OptionalDepartment = None
     skills: Skills = None  # type: ignore[assignment]
     certifications: _names(MAX_CERTIFICATIONS) = None  # type: ignore[valid-type]
+    certification_details: CertificationDetails = None  # type: ignore[assignment]
     languages: _names(MAX_LANGUAGES) = None  # type: ignore[valid-type]
     availability: AvailabilityIn = None
     available_from: OptionalDate = None
@@ -409,6 +481,12 @@ class AvailabilityPeriodOut(Output):
     note: str
 
 
+class CertificationOut(Output):
+    name: str
+    valid_until: DateOut | None
+    expired: bool = Field(description="Past its last day of validity.")
+
+
 class ReferenceOut(Output):
     title: str
     client_type: choice(ClientType)  # type: ignore[valid-type]
@@ -439,6 +517,9 @@ class Profile(Output):
     region: str | None
     skills: list[ProfileSkill]
     certifications: list[str]
+    certification_details: list[CertificationOut] = Field(
+        description="The certifications with their date of validity, by name."
+    )
     languages: list[str]
     availability: Annotated[str, WithJsonSchema(AVAILABILITY_OUT)]
     available_from: DateOut | None
@@ -452,6 +533,14 @@ class Profile(Output):
         ),
     ]
     references: list[ReferenceOut] = Field(description="Past work written by the member.")
+    verified_references: list[VerifiedReference] = Field(
+        description="Delivered or paid subcontracts and won tenders, verified by Essaim, shown "
+        "once both parties agreed (the amount only when both allowed it)."
+    )
+    recommendations: list[Recommendation] = Field(
+        description="Recommendations written by the other party of a delivered subcontract, "
+        "newest first; hidden ones are listed to the person recommended only."
+    )
     audience: choice(Audience)  # type: ignore[valid-type]
     updated_at: DateTimeOut
     url: str = Field(json_schema_extra={"format": "uri"}, description="The HTML page.")

@@ -15,7 +15,7 @@ PROFILE_KEYS = {
     "department", "region",
     "skills", "certifications", "languages", "availability", "available_from",
     "daily_rate_cents", "audience", "updated_at", "url", "photo_url", "availability_periods",
-    "references",
+    "references", "certification_details", "verified_references", "recommendations",
 }  # fmt: skip
 LIST_ITEM_KEYS = PROFILE_KEYS | {"score", "highlights", "distance_km"}
 ME_KEYS = {
@@ -79,6 +79,10 @@ def test_profile_shape(client, make_cae, make_user):
         "region": "Auvergne-Rhône-Alpes",
         "skills": [{"name": "Rénovation", "level": 4}, {"name": "Audit thermique", "level": 3}],
         "certifications": ["Qualiopi", "RGE"],
+        "certification_details": [
+            {"name": "Qualiopi", "valid_until": None, "expired": False},
+            {"name": "RGE", "valid_until": None, "expired": False},
+        ],
         "languages": ["Français", "Anglais"],
         "availability": "partial",
         "available_from": "2026-12-01",
@@ -88,6 +92,8 @@ def test_profile_shape(client, make_cae, make_user):
         "photo_url": None,
         "availability_periods": [],
         "references": [],
+        "verified_references": [],
+        "recommendations": [],
     }
 
 

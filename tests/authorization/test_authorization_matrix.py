@@ -109,6 +109,14 @@ def bodies(world) -> dict[str, dict]:
         "api.answer_tender_invitation": {"accept": False},
         "conversations.reply": {"body": "Bonjour"},
         "tender_invitations.answer": {"decline": "1"},
+        "api.post_recommendation": {"body": "Travail soigné"},
+        "api.patch_recommendation": {"hidden": True},
+        "api.put_subcontract_consent": {"show": True},
+        "api.put_tender_consent": {"show": True},
+        "subcontracts.recommend_party": {"body": "Travail soigné"},
+        "subcontracts.consent": {"show": "y"},
+        "tenders.reference_consent": {"show": "y"},
+        "profiles.hide_recommendation": {"hidden": "1"},
     }  # fmt: skip
 
 
@@ -212,6 +220,7 @@ MATRIX: dict[str, str] = {
     "GET tenders.show": "404 404 404 200 200 200 200 200",
     "GET tenders.team_csv": "404 404 404 200 200 200 200 200",
     "PATCH api.patch_approval_settings": "401 404 404 404 404 404 200 200",
+    "PATCH api.patch_recommendation": "401 404 404 404 200 404 404 404",
     "PATCH api.patch_tender": "401 404 404 403 200 403 403 403",
     "PATCH api.update_collective": "401 404 404 403 403 200 403 403",
     "PATCH api.update_my_profile": "401 200 200 200 200 200 200 200",
@@ -244,6 +253,7 @@ MATRIX: dict[str, str] = {
     "POST api.open_thread": "401 404 404 403 201 201 403 403",
     "POST api.post_application": "401 404 404 201 409 201 201 201",
     "POST api.post_offer": "401 403 201 201 201 201 201 201",
+    "POST api.post_recommendation": "401 404 404 404 409 404 403 403",
     "POST api.post_response": "401 404 404 201 409 201 201 201",
     "POST api.post_subcontract": "401 403 422 201 201 201 201 201",
     "POST api.post_team": "401 404 404 409 409 409 409 409",
@@ -307,9 +317,12 @@ MATRIX: dict[str, str] = {
     "POST offers.post_response": "login 404 404 302 422 302 302 302",
     "POST profiles.delete_photo": "login 302 302 302 302 302 302 302",
     "POST profiles.edit": "login 422 422 422 422 422 422 422",
+    "POST profiles.hide_recommendation": "login 404 404 404 302 404 404 404",
     "POST profiles.upload_photo": "login 422 422 422 422 422 422 422",
+    "POST subcontracts.consent": "login 404 404 404 302 404 403 403",
     "POST subcontracts.move": "login 404 404 404 302 404 409 409",
     "POST subcontracts.new": "login 422 422 422 422 422 422 422",
+    "POST subcontracts.recommend_party": "login 404 404 404 302 404 403 403",
     "POST tender_invitations.answer": "login 404 404 404 303 404 404 404",
     "POST tender_invitations.create": "login 404 404 403 404 403 403 403",
     "POST tenders.apply_to": "login 404 404 302 303 302 302 302",
@@ -318,10 +331,13 @@ MATRIX: dict[str, str] = {
     "POST tenders.decision": "login 404 404 403 302 403 403 403",
     "POST tenders.edit": "login 404 404 403 422 403 403 403",
     "POST tenders.new": "login 422 422 422 422 422 422 422",
+    "POST tenders.reference_consent": "login 404 404 403 302 403 403 403",
     "POST tenders.share": "login 404 404 403 303 403 403 403",
     "POST tenders.status": "login 404 404 403 303 403 403 403",
     "POST tenders.team": "login 404 404 403 302 403 403 403",
     "PUT api.put_my_profile_photo": "401 422 422 422 422 422 422 422",
+    "PUT api.put_subcontract_consent": "401 404 404 404 200 404 403 403",
+    "PUT api.put_tender_consent": "401 404 404 403 409 403 403 403",
 }  # fmt: skip
 
 

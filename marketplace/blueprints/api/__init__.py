@@ -20,6 +20,7 @@ from marketplace.blueprints.api import (  # noqa: F401
     subcontracting,
     tender_invitations,
     tenders,
+    trust,
 )
 from marketplace.blueprints.api.auth import authenticate_request, forget_request_user
 from marketplace.blueprints.api.errors import ApiError, api_error_response, domain_error_response

@@ -30,6 +30,7 @@ from marketplace.profiles.schemas import (
     ProfileQuery,
     ProfileUpdate,
 )
+from marketplace.trust.queries import Person, TrackRecord, track_record, track_records
 
 operation = operations_for("profiles", write_limit="60 per minute")
 
@@ -41,8 +42,37 @@ def _sees_proposal(profile: ProfileRow) -> bool:
     return current_user.id == profile.user_id or current_user.manages(profile.user.cae_id)
 
 
-def _profile_values(profile: ProfileRow) -> dict[str, Any]:
-    """A profile's fields; relies on the models' eager loading (no query per profile in lists)."""
+def _person(who: Person) -> dict[str, Any]:
+    return {"profile_id": who.profile_id, "display_name": who.display_name}
+
+
+def _track_values(record: TrackRecord) -> dict[str, Any]:
+    """The references Essaim verified and the recommendations, as the reader may see them."""
+    return {
+        "verified_references": [
+            {
+                "type": v.type, "id": v.id, "title": v.title, "role": v.role,
+                "counterpart": _person(v.counterpart) if v.counterpart else None,
+                "year": v.year, "amount_cents": v.amount_cents,
+            }
+            for v in record.verified
+        ],
+        "recommendations": [
+            {
+                "id": r.id, "author": _person(r.author),
+                "work": {"type": "subcontract", "id": r.work_id, "title": r.work_title},
+                "body": r.body, "hidden": r.hidden, "created_at": r.created_at,
+            }
+            for r in record.recommendations
+        ],
+    }  # fmt: skip
+
+
+def _profile_values(profile: ProfileRow, record: TrackRecord | None = None) -> dict[str, Any]:
+    """A profile's fields; relies on the models' eager loading (no query per profile in lists:
+    a list passes the track records it read for the whole page)."""
+    if record is None:
+        record = track_record(current_user, profile)
     user = profile.user
     return {
         "id": profile.id,
@@ -57,6 +87,10 @@ def _profile_values(profile: ProfileRow) -> dict[str, Any]:
         "region": profile.region,
         "skills": [{"name": ps.skill.name, "level": ps.level} for ps in profile.skills],
         "certifications": profile.certification_names,
+        "certification_details": [
+            {"name": pc.name, "valid_until": pc.valid_until, "expired": pc.expired}
+            for pc in profile.certifications_sorted
+        ],
         "languages": profile.language_names,
         "availability": profile.availability,
         "available_from": profile.available_from,
@@ -79,6 +113,7 @@ def _profile_values(profile: ProfileRow) -> dict[str, Any]:
         "updated_at": profile.updated_at,
         "url": external_url("profiles.show", profile_id=profile.id),
         "photo_url": photo_url(profile),
+        **_track_values(record),
     }
 
 
@@ -103,10 +138,12 @@ def me_json(user: User) -> dict[str, Any]:
     )
 
 
-def _list_item(hit: Hit, ranked: bool, place: Located | None) -> dict[str, Any]:
+def _list_item(
+    hit: Hit, ranked: bool, place: Located | None, records: dict[int, TrackRecord]
+) -> dict[str, Any]:
     """The values of a ProfileListItem."""
     return {
-        **_profile_values(hit.profile),
+        **_profile_values(hit.profile, records[hit.profile.id]),
         "distance_km": place.distance(hit.profile) if place else None,
         #: Relevance (higher is better) when the list answers a query; null without one.
         "score": hit.score if ranked else None,
@@ -127,13 +164,14 @@ def profiles(query: ProfileQuery) -> Any:
     page, per_page = page_args()
     result = search_profiles(current_user, filters.q, filters, page, per_page, suggest=False)
     ranked = bool(result.query)
+    records = track_records(current_user, [hit.profile for hit in result.items])
     return ProfileList.out(
         **page_body(
             result.items,
             result.total,
             page,
             per_page,
-            lambda hit: _list_item(hit, ranked, filters.place),
+            lambda hit: _list_item(hit, ranked, filters.place, records),
             facets=result.facets,
         )
     )
