@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from flask_babel import get_locale
 
@@ -75,6 +76,13 @@ def date_short(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         value = to_paris(value)
     return value.strftime("%d/%m/%Y")
+
+
+def month_label(value: date | None) -> str:
+    """A month for people: 'décembre 2026' (French), 'December 2026' (English)."""
+    if value is None:
+        return ""
+    return format_date(value, "LLLL y", locale=_locale())
 
 
 def datetime_short(value: datetime | None) -> str:

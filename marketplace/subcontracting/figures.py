@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, extract, func, or_, select
 from sqlalchemy.orm import lazyload, raiseload, selectinload
 
 from marketplace.accounts.models import User
@@ -171,6 +171,50 @@ def other_figures(cae_id: int) -> dict[str, Any]:
     )
     tenders = {status: by_status.get(status, 0) for status in ("open", "won", "lost")}
     return {"collectives": collectives or 0, "tenders": tenders}
+
+
+@dataclass
+class MonthTotals:
+    """One month's counted records of a CAE: internal work and work with other CAEs."""
+
+    internal_count: int = 0
+    internal_cents: int = 0
+    cross_count: int = 0
+    cross_cents: int = 0
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def monthly_totals(cae_id: int, start: date, end: date) -> dict[tuple[int, int], MonthTotals]:
+    """{(year, month): MonthTotals} of the records with a party in the CAE dated within
+    [start, end], in one grouped query (months without records are absent)."""
+    year = extract("year", Subcontract.record_date)
+    month = extract("month", Subcontract.record_date)
+    internal = Subcontract.kind == SubcontractKind.INTERNAL.value
+    rows = db.session.execute(
+        select(
+            year,
+            month,
+            func.sum(case((internal, 1), else_=0)),
+            func.sum(case((internal, Subcontract.amount_cents), else_=0)),
+            func.sum(case((internal, 0), else_=1)),
+            func.sum(case((internal, 0), else_=Subcontract.amount_cents)),
+        )
+        .where(
+            or_(Subcontract.client_cae_id == cae_id, Subcontract.subcontractor_cae_id == cae_id),
+            Subcontract.status.not_in(UNCOUNTED_STATUSES),
+            Subcontract.record_date >= start,
+            Subcontract.record_date <= end,
+        )
+        .group_by(year, month)
+    ).all()
+    totals: dict[tuple[int, int], MonthTotals] = {}
+    for row in rows:
+        y, m, ic, ia, cc, ca = (int(value or 0) for value in row)
+        totals[(y, m)] = MonthTotals(ic, ia, cc, ca)
+    return totals
 
 
 SALE, PURCHASE, TRANSFER = "sale", "purchase", "internal_transfer"
