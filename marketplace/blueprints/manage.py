@@ -85,7 +85,9 @@ def verify_many():
     """Verify the ticked people of the dashboard at once (all or none; one winner each)."""
     form = BulkVerifyForm()
     if not form.validate_on_submit():
-        return _render_desk(_("The form has expired. Please try again."), 422, form)
+        if "csrf_token" in form.errors:
+            return _render_desk(_("The form has expired. Please try again."), 422, form)
+        return _render_desk(_("Tick the people to verify in the list."), 422, form)
     with on_refusal(
         lambda p: _render_desk(_message(p), p.status, form), catch=(ValidationError, Conflict)
     ):

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from marketplace.accounts.management import dashboard_caes, managed_cae, require_manager
 from marketplace.accounts.models import User
@@ -160,9 +160,14 @@ def _cae_sections(desk: Desk, cae_id: int, today: date) -> None:
         .join(User, User.id == Profile.user_id)
         .where(User.cae_id == cae_id, Profile.status_proposed.is_not(None))
     )
+    # The names and statuses only: none of the profiles' lists (competences, languages…).
+    lists = (Profile.skills, Profile.certifications, Profile.availability_periods,
+             Profile.references, Profile.languages)  # fmt: skip
     desk.proposals = list(
         db.session.scalars(
-            proposals.order_by(Profile.status_proposed_at, Profile.id).limit(SHOWN)
+            proposals.options(*(lazyload(relation) for relation in lists))
+            .order_by(Profile.status_proposed_at, Profile.id)
+            .limit(SHOWN)
         ).unique()
     )
     desk.proposals_total = _count(proposals)
