@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from flask_babel import get_locale
 
@@ -81,6 +82,13 @@ def datetime_pattern() -> str:
     """The strftime pattern of ``datetime_short`` in the reader's language (to format many
     times in a loop: the locale is read once)."""
     return "%d/%m/%Y at %H:%M" if _is_english() else "%d/%m/%Y à %H:%M"
+
+
+def month_label(value: date | None) -> str:
+    """A month for people: 'décembre 2026' (French), 'December 2026' (English)."""
+    if value is None:
+        return ""
+    return format_date(value, "LLLL y", locale=_locale())
 
 
 def datetime_short(value: datetime | None) -> str:

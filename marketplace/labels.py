@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import MembershipState, Role
 from marketplace.alerts.models import AlertKind, Frequency
-from marketplace.approvals.models import ApprovalState, ApprovalView
+from marketplace.approvals.models import ApprovalState, ApprovalView, SubjectKind
 from marketplace.audience import Audience
 from marketplace.audit import AuditAction
 from marketplace.profiles.models import Availability, ProfileStatus
@@ -36,6 +36,7 @@ from marketplace.tenders.models import (
 STATUS = ProfileStatus.labels()
 APPROVAL = ApprovalState.labels()
 APPROVAL_VIEW = ApprovalView.labels()
+APPROVAL_SUBJECT = SubjectKind.labels()
 AVAILABILITY = Availability.labels()
 AUDIENCE = Audience.labels()
 LEVEL = SkillLevel.labels()

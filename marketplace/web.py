@@ -295,6 +295,7 @@ def init_templates(app: Flask) -> None:
     env.filters["number"] = formatting.number
     env.filters["date"] = formatting.date_short
     env.filters["datetime"] = formatting.datetime_short
+    env.filters["month"] = formatting.month_label
     env.filters["department"] = geo.department_label
     env.filters["region"] = geo.region_of
     env.trim_blocks = True

@@ -40,7 +40,7 @@ from marketplace.errors import (
 )
 from marketplace.extensions import db
 from marketplace.profiles.models import Profile, ProfileStatus
-from marketplace.statemachine import change_state
+from marketplace.statemachine import change_state, change_states
 from marketplace.text import clean
 from marketplace.timeutil import utcnow
 
@@ -278,6 +278,46 @@ def change_membership(actor: Viewer, user: User, to_state: str, note: str = "") 
                  detail=f"{from_state} → {to_state}" + (f" : {note}" if note else ""))  # fmt: skip
     db.session.flush()
     return user
+
+
+#: At most this many people verified by one submission (a page of the dashboard's list).
+BULK_LIMIT = 200
+
+
+def verify_members(actor: Viewer, user_ids: list[int], note: str = "") -> list[User]:
+    """Verify several pending memberships at once (the managers' dashboard): all or none.
+
+    Every person must belong to a CAE the actor manages (NotFound otherwise, as if absent)
+    and still await verification: one ``UPDATE … WHERE id IN (…) AND membership = 'pending'``
+    moves them, and if another manager moved one of them first nothing moves (409)."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        raise ValidationError(fields={"people": [_("Choose at least one person to verify.")]})
+    if len(ids) > BULK_LIMIT:
+        raise ValidationError(
+            fields={"people": [_("Verify at most %(n)d people at once.", n=BULK_LIMIT)]}
+        )
+    people = list(db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.id)))
+    if len(people) != len(ids) or any(
+        actor is not SYSTEM and not actor.manages(p.cae_id) for p in people
+    ):
+        raise NotFound(_("This person does not exist."))
+    if actor is not SYSTEM and actor.id in ids:
+        raise PermissionDenied(_("You cannot change your own membership."))
+    already = InvalidTransition(
+        _("Someone no longer awaits verification (another manager decided first): "
+          "reload the page and check the list.")
+    )  # fmt: skip
+    if any(p.membership != "pending" for p in people):
+        raise already
+    note = clean(note)[:500]
+    change_states(people, "membership", "pending", "verified", already)
+    for person in people:
+        _record_membership(person, actor, "pending", "verified", note)
+        audit.record(actor, "membership", subject=person, cae_id=person.cae_id,
+                     detail="pending → verified" + (f" : {note}" if note else ""))  # fmt: skip
+    db.session.flush()
+    return people
 
 
 def change_role(actor: Viewer, user: User, role: str) -> User:

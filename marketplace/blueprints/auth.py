@@ -18,15 +18,14 @@ from marketplace.accounts.forms import (
 from marketplace.accounts.models import User
 from marketplace.accounts.operations import (
     authenticate,
-    create_account,
     find_user_by_email,
     set_password,
     user_from_password_token,
 )
-from marketplace.actors import SYSTEM
 from marketplace.blueprints.main import safe_next
 from marketplace.blueprints.outcomes import ANY_REFUSAL, form_errors
 from marketplace.caes.models import Cae
+from marketplace.desk.signup import sign_up
 from marketplace.extensions import db, limiter
 
 bp = Blueprint("auth", __name__, url_prefix=None)
@@ -58,8 +57,7 @@ def signup():
         if form.validate() and cae is not None:
             page = lambda: render_template("auth/signup.html", form=form)  # noqa: E731
             with form_errors(form, page, catch=ANY_REFUSAL):
-                user = create_account(
-                    SYSTEM,  # a visitor signs up: the site opens the account
+                user = sign_up(
                     email=form.email.data,
                     first_name=form.first_name.data,
                     last_name=form.last_name.data,
@@ -88,7 +86,7 @@ def signup():
 def login():
     target = safe_next(request.values.get("next"))
     if current_user.is_authenticated and request.method == "GET":
-        return redirect(target or url_for("main.index"))
+        return redirect(target or _landing(current_user))
     form = LoginForm()
     if request.method == "GET":
         form.next.data = target or ""
@@ -97,9 +95,16 @@ def login():
         user = authenticate(form.email.data, form.password.data)
         if user is not None and login_user(user, remember=bool(form.remember.data)):
             flash(_("Hello %(name)s, you are signed in.", name=user.first_name), "success")
-            return redirect(safe_next(form.next.data) or target or url_for("main.index"))
+            return redirect(safe_next(form.next.data) or target or _landing(user))
         form.form_errors.append(_("Incorrect e-mail address or password."))
     return render_template("auth/login.html", form=form), 422
+
+
+def _landing(user: User) -> str:
+    """Where a sign-in without a ``next`` leads: managers and admins to their dashboard."""
+    if user.is_admin or user.is_manager:
+        return url_for("manage.index")
+    return url_for("main.index")
 
 
 @bp.post("/deconnexion")

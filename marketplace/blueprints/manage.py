@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from marketplace.accounts.forms import RoleForm
 from marketplace.accounts.management import (
     cae_people,
-    dashboard_caes,
     managed_cae,
     managed_person,
     membership_counts,
@@ -20,7 +20,12 @@ from marketplace.accounts.management import (
 )
 from marketplace.accounts.models import MembershipState, Role, User
 from marketplace.accounts.notify import send_membership_decision
-from marketplace.accounts.operations import MEMBERSHIP_TRANSITIONS, change_membership, change_role
+from marketplace.accounts.operations import (
+    MEMBERSHIP_TRANSITIONS,
+    change_membership,
+    change_role,
+    verify_members,
+)
 from marketplace.approvals import statuses
 from marketplace.approvals.decisions import decide as decide_approval
 from marketplace.approvals.decisions import subjects_of
@@ -39,6 +44,8 @@ from marketplace.blueprints.outcomes import form_errors, on_refusal
 from marketplace.blueprints.paging import page_number, page_of
 from marketplace.caes.forms import AccountSearchForm, DecisionForm
 from marketplace.caes.models import Cae
+from marketplace.desk.forms import BulkVerifyForm
+from marketplace.desk.operations import desk_for
 from marketplace.errors import Conflict, DomainError, NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.formatting import cents_to_input, parse_euros
@@ -58,9 +65,41 @@ def managers_only():
     require_manager(current_user)
 
 
+def _render_desk(error: str | None = None, status: int = 200, form: BulkVerifyForm | None = None):
+    raw = request.args.get("cae", "")
+    cae_id = int(raw) if raw.isdigit() and len(raw) < 10 else None
+    desk = desk_for(current_user, cae_id)
+    form = form or BulkVerifyForm(formdata=None)
+    return render_template("manage/index.html", desk=desk, form=form, error=error), status
+
+
 @bp.get("")
 def index():
-    return render_template("manage/index.html", rows=dashboard_caes(current_user))
+    """The support team's desk: what awaits the CAE (every CAE for administrators)."""
+    return _render_desk()
+
+
+@bp.post("/membres/verifier")
+def verify_many():
+    """Verify the ticked people of the dashboard at once (all or none; one winner each)."""
+    form = BulkVerifyForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            return _render_desk(_("The form has expired. Please try again."), 422, form)
+        return _render_desk(_("Tick the people to verify in the list."), 422, form)
+    with on_refusal(
+        lambda p: _render_desk(_message(p), p.status, form), catch=(ValidationError, Conflict)
+    ):
+        people = verify_members(current_user, form.people.data or [], form.note.data or "")
+    for person in people:
+        send_membership_decision(person)
+    flash(
+        ngettext(
+            "%(num)d membership is verified.", "%(num)d memberships are verified.", len(people)
+        ),
+        "success",
+    )
+    return redirect(url_for("manage.index"))
 
 
 # Members of a CAE -----------------------------------------------------------------------------

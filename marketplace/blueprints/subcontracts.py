@@ -12,10 +12,17 @@ from marketplace.approvals.operations import approvals_of
 from marketplace.blueprints.outcomes import flash_errors, form_errors
 from marketplace.errors import Conflict, DomainError, PermissionDenied, ValidationError
 from marketplace.extensions import db
+from marketplace.formatting import month_label
 from marketplace.ids import parse_id
 from marketplace.profiles.models import Profile
-from marketplace.subcontracting.charts import flow_chart
-from marketplace.subcontracting.figures import cae_figures, cae_records, my_ledger
+from marketplace.subcontracting.charts import flow_chart, month_chart
+from marketplace.subcontracting.figures import (
+    cae_figures,
+    cae_records,
+    my_ledger,
+    tender_figures,
+    work_over_time,
+)
 from marketplace.subcontracting.forms import MoveForm, PeriodForm, SubcontractForm
 from marketplace.subcontracting.models import SubcontractKind
 from marketplace.subcontracting.parties import acting_profile
@@ -30,6 +37,7 @@ from marketplace.subcontracting.records import (
     transition,
 )
 from marketplace.subcontracting.schemas import PeriodQuery, SubcontractInput, TransitionInput
+from marketplace.timeutil import PARIS, utcnow
 from marketplace.trust.forms import ConsentForm, RecommendationForm
 from marketplace.trust.operations import (
     can_recommend,
@@ -224,6 +232,8 @@ def figures(cae_id: int):
     result = cae_figures(current_user, cae_id, start, end, parties=False)
     latest = cae_records(result.cae.id, start, end, parties=True, latest=LATEST_RECORDS)
     cross = result.cross_flows()
+    today = utcnow().astimezone(PARIS).date()
+    months = work_over_time(result.cae.id, start, end, today)
     args: dict[str, Any] = {k: v.isoformat() for k, v in (("from", start), ("to", end)) if v}
     return render_template(
         "subcontracts/figures.html",
@@ -232,6 +242,11 @@ def figures(cae_id: int):
         latest=latest,
         cross=cross,
         chart=flow_chart(cross, result.cae.id),
+        months=months,
+        month_chart=month_chart(
+            [(m, month_label(m), t.internal_cents, t.cross_cents) for m, t in months]
+        ),
+        tenders=tender_figures(result.cae.id),
         skills=result.top_skills(),
         csv_url=url_for("api.cae_ledger_csv", cae_id=cae_id, **args),
     ), status

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, extract, func, or_, select
 from sqlalchemy.orm import lazyload, raiseload, selectinload
 
 from marketplace.accounts.models import User
@@ -171,6 +171,120 @@ def other_figures(cae_id: int) -> dict[str, Any]:
     )
     tenders = {status: by_status.get(status, 0) for status in ("open", "won", "lost")}
     return {"collectives": collectives or 0, "tenders": tenders}
+
+
+#: The statuses of the tender figures, in the order of a tender's life.
+TENDER_STATUSES = ("open", "team_formed", "submitted", "won", "lost")
+
+
+@dataclass
+class TenderLine:
+    status: str
+    count: int = 0
+    #: The buyers' estimates of these tenders (those that give one), excluding VAT.
+    estimated_cents: int = 0
+    #: The shares of this CAE's members in these teams, excluding VAT.
+    shares_cents: int = 0
+
+
+def tender_figures(cae_id: int) -> list[TenderLine]:
+    """The tenders with one of the CAE's members in the team, by status, as they stand: how
+    many, their estimates and the CAE's members' shares (two grouped queries)."""
+    of_cae = (
+        select(TenderMember.tender_id)
+        .join(Profile, Profile.id == TenderMember.profile_id)
+        .join(User, User.id == Profile.user_id)
+        .where(User.cae_id == cae_id)
+    )
+    lines = {status: TenderLine(status) for status in TENDER_STATUSES}
+    counted_rows = db.session.execute(
+        select(Tender.status, func.count(Tender.id), func.sum(Tender.estimated_amount_cents))
+        .where(Tender.id.in_(of_cae), Tender.status.in_(TENDER_STATUSES))
+        .group_by(Tender.status)
+    ).all()
+    for status, count, estimated in counted_rows:
+        lines[status].count = int(count or 0)
+        lines[status].estimated_cents = int(estimated or 0)
+    share_rows = db.session.execute(
+        select(Tender.status, func.sum(TenderMember.share_cents))
+        .join(TenderMember, TenderMember.tender_id == Tender.id)
+        .join(Profile, Profile.id == TenderMember.profile_id)
+        .join(User, User.id == Profile.user_id)
+        .where(User.cae_id == cae_id, Tender.status.in_(TENDER_STATUSES))
+        .group_by(Tender.status)
+    ).all()
+    for status, shares in share_rows:
+        lines[status].shares_cents = int(shares or 0)
+    return list(lines.values())
+
+
+def months_between(start: date, end: date) -> list[date]:
+    """The first days of the months from start's to end's, in order."""
+    months, day = [], month_start(start)
+    while day <= end:
+        months.append(day)
+        day = (day + timedelta(days=32)).replace(day=1)
+    return months
+
+
+@dataclass
+class MonthTotals:
+    """One month's counted records of a CAE: internal work and work with other CAEs."""
+
+    internal_count: int = 0
+    internal_cents: int = 0
+    cross_count: int = 0
+    cross_cents: int = 0
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def monthly_totals(cae_id: int, start: date, end: date) -> dict[tuple[int, int], MonthTotals]:
+    """{(year, month): MonthTotals} of the records with a party in the CAE dated within
+    [start, end], in one grouped query (months without records are absent)."""
+    year = extract("year", Subcontract.record_date)
+    month = extract("month", Subcontract.record_date)
+    internal = Subcontract.kind == SubcontractKind.INTERNAL.value
+    rows = db.session.execute(
+        select(
+            year,
+            month,
+            func.sum(case((internal, 1), else_=0)),
+            func.sum(case((internal, Subcontract.amount_cents), else_=0)),
+            func.sum(case((internal, 0), else_=1)),
+            func.sum(case((internal, 0), else_=Subcontract.amount_cents)),
+        )
+        .where(
+            or_(Subcontract.client_cae_id == cae_id, Subcontract.subcontractor_cae_id == cae_id),
+            Subcontract.status.not_in(UNCOUNTED_STATUSES),
+            Subcontract.record_date >= start,
+            Subcontract.record_date <= end,
+        )
+        .group_by(year, month)
+    ).all()
+    totals: dict[tuple[int, int], MonthTotals] = {}
+    for row in rows:
+        y, m, ic, ia, cc, ca = (int(value or 0) for value in row)
+        totals[(y, m)] = MonthTotals(ic, ia, cc, ca)
+    return totals
+
+
+#: The chart of work over time shows at most this many months (the latest of the period).
+CHART_MONTHS = 24
+
+
+def work_over_time(
+    cae_id: int, start: date | None, end: date | None, today: date
+) -> list[tuple[date, MonthTotals]]:
+    """Each month of the period (the last twelve months without one; at most CHART_MONTHS,
+    the latest), with its internal and cross-CAE work, months without work included."""
+    last = month_start(end or today)
+    first = month_start(start) if start else month_start(last - timedelta(days=334))
+    months = months_between(first, last)[-CHART_MONTHS:]
+    totals = monthly_totals(cae_id, start or months[0], end or today)
+    return [(month, totals.get((month.year, month.month), MonthTotals())) for month in months]
 
 
 SALE, PURCHASE, TRANSFER = "sale", "purchase", "internal_transfer"
