@@ -38,6 +38,7 @@ RELAX_BELOW = 10  # fewer matches of every word: also show those matching the ra
 RELAX_SHARE = 0.5  # … holding at least this share of the query's idf (the rarer words)
 MAX_RANKED = 10_000  # deepest result ranked; pages beyond are empty
 SENTENCE_KEEP = 0.4  # a sentence keeps the documents holding 40 % of the best coverage found
+SENTENCE_KEEP_SCORE = 0.4  # … and scoring at least 40 % of the best score among them
 #: The document type whose searches that find nothing are counted (misses.py): the people.
 MISSES_TYPE = "profile"
 
@@ -178,7 +179,14 @@ def _ranked(
     clauses, weights = built.clauses, built.weights
     if built.sentence:
         return scope.run(
-            clauses, allowed, limit, every=False, weights=weights, keep=SENTENCE_KEEP, prefer=prefer
+            clauses,
+            allowed,
+            limit,
+            every=False,
+            weights=weights,
+            keep=SENTENCE_KEEP,
+            prefer=prefer,
+            keep_score=SENTENCE_KEEP_SCORE,
         )
     found = scope.run(clauses, allowed, limit, prefer=prefer)
     built.partial = False
