@@ -102,6 +102,7 @@ def search_collectives(
         per_page,
         by_ids(Collective),
         can_view_collective,
+        count_miss=not terms,
     )
 
 

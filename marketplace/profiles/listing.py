@@ -33,4 +33,5 @@ def list_profiles(
         by_ids(Profile),
         can_view_profile,
         complete_last=True,  # a filter box: « rénov » also finds « rénovation »
+        count_miss=not terms,
     )

@@ -214,7 +214,15 @@ def search_offers(
         terms["department"] = normalize_department(filters.department) or filters.department
     place.index_terms(terms, Offer, lambda i: f"offer:{i}")
     return search_list(
-        viewer, "offer", place.q, terms, page, per_page, by_ids(Offer), can_view_offer
+        viewer,
+        "offer",
+        place.q,
+        terms,
+        page,
+        per_page,
+        by_ids(Offer),
+        can_view_offer,
+        count_miss=set(terms.items()) <= {("offer_status", "open")},  # the list's default
     )
 
 

@@ -43,4 +43,5 @@ def search_tenders(viewer: Viewer, filters: TenderFilters, page: int, per_page: 
         # The deadline filters are the database's only: it re-filters the ranked ids.
         lambda ids: db.session.scalars(filtered_tenders(viewer, filters, ids)).unique(),
         exhaustive=True,
+        count_miss=not terms,  # (the index found nothing, whatever the deadline filters)
     )
