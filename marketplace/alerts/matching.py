@@ -31,7 +31,9 @@ from marketplace.notifications.silence import Silence
 from marketplace.places.filters import place_in_query
 from marketplace.places.gazetteer import distance_km
 from marketplace.profiles.models import Profile, ProfileSkill
+from marketplace.search import concepts
 from marketplace.search.analysis import tokens
+from marketplace.search.needs import read_need
 from marketplace.statemachine import compare_and_set
 from marketplace.subcontracting.models import Offer
 from marketplace.subcontracting.visibility import can_view_offer
@@ -165,9 +167,11 @@ def facts_of(obj: Any) -> Facts:
     )
 
 
-def alert_matches(alert: Alert, facts: Facts) -> bool:
-    """Whether an object meets every filter of an alert (its words: every word, stemmed as the
-    search does; a place word among them: within 30 km of that place, unless near is set)."""
+def alert_matches(alert: Alert, facts: Facts, table: concepts.ConceptTable | None = None) -> bool:
+    """Whether an object meets every filter of an alert. Its words are read as the search
+    reads them (search.needs: filler words dropped, lemmas, synonyms and the concept table
+    ``table``; a short need wants every word, a sentence most of it); a place word among them:
+    within 30 km of that place, unless near is set."""
     if alert.department and facts.department != alert.department:
         return False
     if alert.skill and fold(alert.skill) not in facts.skills:
@@ -184,7 +188,7 @@ def alert_matches(alert: Alert, facts: Facts) -> bool:
             km = facts.distance_from(near.place.latitude, near.place.longitude)
             if km is None or km > near.radius_km:
                 return False
-    return all(t.stem in facts.stems or t.folded in facts.stems for t in tokens(words))
+    return read_need(words, table).held_by(facts.stems)
 
 
 # The worker's side -------------------------------------------------------------------------
@@ -230,9 +234,10 @@ def match_object(object_type: str, object_id: int) -> int:
         return 0
     kind = {v: k for k, v in OBJECT_OF_KIND.items()}[object_type]
     chosen: dict[int, Alert] = {}
+    table = concepts.current()
     for alert in db.session.scalars(select(Alert).where(Alert.kind == kind).order_by(Alert.id)):
         mine = alert.user_id == facts.owner_user_id
-        if not mine and alert.user_id not in chosen and alert_matches(alert, facts):
+        if not mine and alert.user_id not in chosen and alert_matches(alert, facts, table):
             chosen[alert.user_id] = alert
     users = _users(set(chosen))
     told = 0
