@@ -11,11 +11,19 @@ dropped, lemmas (« carrelons » → carreler), the synonym table, the concept t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from marketplace.search import concepts, synonyms
-from marketplace.search.analysis import CONTEXT_WEIGHT, CONTEXT_WORDS, FILLER_WORDS, lemma_stem
+from marketplace.search.analysis import (
+    CONTEXT_WEIGHT,
+    CONTEXT_WORDS,
+    FILLER_WORDS,
+    STOP_WORDS,
+    lemma_stem,
+)
 from marketplace.search.query import SENTENCE_CLAUSES, SENTENCE_WORDS, parse
+from marketplace.text import fold
 
 #: In a sentence, a word that neither the synonym nor the concept table knows weighs less
 #: than the words of a trade or of a need tied to one.
@@ -23,6 +31,10 @@ PLAIN_WEIGHT = 0.5
 #: A sentence is met by an object holding this share of its (weighted) words: a need of two
 #: trades (« carreler la douche ») is met by either.
 SENTENCE_SHARE = 0.35
+
+#: Longest competence name, in words, looked for in a text describing work.
+NAME_WORDS = 5
+_KEY_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 Alternative = tuple[str, ...]  # stems that must all be held
 
@@ -135,3 +147,17 @@ def _concepts_of(stems: list[str], start: int, width: int, table) -> list[concep
         if n and s + n > start:
             found += [c for c in here if c not in found]
     return found
+
+
+def competences_in(text: str | None, table: concepts.ConceptTable | None = None) -> list[str]:
+    """The competences a text describing work names, best first: the names written in it
+    (« Lot 2 : plomberie ») as folded keys of the skills table, then those its concepts
+    tie its words to (« tonte des pelouses » → Paysagisme). Keys, not rows: the caller
+    reads the rows (one query)."""
+    words = _KEY_WORD.findall(fold(text or ""))
+    keys: dict[str, None] = {}
+    for n in range(min(NAME_WORDS, len(words)), 0, -1):
+        for start in range(len(words) - n + 1):
+            keys.setdefault(" ".join(words[start : start + n]), None)
+    named = [k for k in keys if k not in STOP_WORDS]
+    return named + [fold(name) for name in read_need(text, table).competences]
