@@ -77,7 +77,15 @@ def concept_reasons(used: Iterable[tuple[str, str]], skill_names: Iterable[str])
     « <mark>Graphisme</mark>, pour « logo » » (several joined by « ; »), or None."""
     from marketplace.search.concepts import skill_stems
 
-    held = {skill_stems(name): name for name in skill_names}
+    used = list(used)
+    if not used:  # a query that called no concept: nothing to read of the profile's skills
+        return None
+    wanted = {skill_stems(skill) for skill, _phrase in used}
+    held: dict[tuple[str, ...], str] = {}
+    for written in skill_names:
+        stems = skill_stems(written)  # (cached: a page reads the same competences many times)
+        if stems in wanted:
+            held[stems] = written
     reasons: list[str] = []
     for skill, phrase in used:
         name = held.get(skill_stems(skill))
