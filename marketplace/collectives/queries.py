@@ -19,7 +19,7 @@ from marketplace.collectives.visibility import can_view_collective, visible_coll
 from marketplace.extensions import db
 from marketplace.places.search import Located, PlaceFilters, place_of
 from marketplace.profiles.models import Profile, ProfileSkill
-from marketplace.search.listing import by_ids, list_page
+from marketplace.search.listing import by_ids, list_page, no_filter
 from marketplace.skills.models import Skill
 from marketplace.tenders.models import Tender
 from marketplace.tenders.visibility import visible_tenders
@@ -88,6 +88,7 @@ def list_collectives(
         terms=partial(_index_terms, filters),
         reload=by_ids(Collective),
         visible=can_view_collective,
+        count_miss=no_filter,
     )
 
 

@@ -100,8 +100,16 @@ def index_search(
     suggest: bool = True,
 ) -> DocumentSearch:
     """The Whoosh part of a profile search: visibility filter, query, ranking, facet counts."""
+    terms = profile_filter_terms(filters)
     return search_parsed(
-        viewer, PROFILE, parsed, profile_filter_terms(filters), page, per_page, suggest
+        viewer,
+        PROFILE,
+        parsed,
+        terms,
+        page,
+        per_page,
+        suggest,
+        count_miss=not terms,
     )
 
 

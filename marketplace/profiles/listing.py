@@ -7,7 +7,7 @@ from marketplace.profiles.finder import profile_filter_terms
 from marketplace.profiles.models import Profile
 from marketplace.profiles.operations import ProfileFilters, filtered_profiles
 from marketplace.profiles.search import NAME
-from marketplace.search.listing import by_ids, list_page
+from marketplace.search.listing import by_ids, list_page, no_filter
 from marketplace.visibility import can_view_profile
 
 
@@ -28,4 +28,5 @@ def list_profiles(
         reload=by_ids(Profile),
         visible=can_view_profile,
         complete_last=True,  # a filter box: « rénov » also finds « rénovation »
+        count_miss=no_filter,
     )

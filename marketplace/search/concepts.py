@@ -73,6 +73,7 @@ def phrase_key(phrase: str) -> tuple[str, ...]:
     return tuple(t.stem for t in tokens(phrase))
 
 
+@lru_cache(maxsize=20_000)
 def skill_stems(name: str) -> tuple[str, ...]:
     """The stems of a competence's name without its parenthesised abbreviation:
     « Référencement naturel (SEO) » → (referencement, naturel)."""

@@ -267,6 +267,7 @@ class Scope:
         weights: list[float] | None = None,
         keep: float = 0.0,
         prefer: list[set[int]] | None = None,
+        keep_score: float = 0.0,
     ):
         """Visible documents matching every clause (or any, with every=False), ranked by
         BM25: the sum over clauses of the clause's idf times its best weighted tf. A clause's
@@ -280,7 +281,9 @@ class Scope:
         rarest words, come first, and those matching every clause before all. ``min_share``:
         a document must hold at least that share of the coverage; ``keep``: at least that
         share of the best coverage found (a sentence never comes back empty because one of
-        its words is unknown). Returns ([(docnum, score)], total, facets)."""
+        its words is unknown); ``keep_score``: and at least that share of the best score
+        among them (a document holding only a common word of a long need, far below the
+        ones that meet it, is left out). Returns ([(docnum, score)], total, facets)."""
         per_clause = [[self.docs(c, leaf) for leaf in self.leaves] for c in clauses]
         weights = weights or [1.0] * len(clauses)
         idfs = []
@@ -297,10 +300,8 @@ class Scope:
             covered.append({})
         if not every:
             matched, covered = self._coverage(per_clause, idfs, weights, matched, min_share, keep)
-        total = sum(len(m) for m in matched)
-        counts = self.count_facets(matched)
-        if not total:
-            return [], 0, counts
+        if not any(matched):
+            return [], 0, self.count_facets(matched)
         average = self.average_length()
         scored: list[tuple[tuple[float, bool], float, int]] = []
         for i, leaf in enumerate(self.leaves):
@@ -318,6 +319,16 @@ class Scope:
                 ((shares.get(d, 1.0), d in first), score, leaf.offset + d)
                 for d, score in scores.items()
             )
+        if keep_score and scored:
+            floor = keep_score * max(score for _share, score, _d in scored)
+            scored = [item for item in scored if item[1] >= floor]
+            kept = {docnum for _share, _score, docnum in scored}
+            matched = [
+                {d for d in docs if leaf.offset + d in kept}
+                for leaf, docs in zip(self.leaves, matched, strict=True)
+            ]
+        total = sum(len(m) for m in matched)
+        counts = self.count_facets(matched)
         best = heapq.nlargest(limit, scored, key=lambda item: (item[0], item[1], -item[2]))
         return [(docnum, score) for _share, score, docnum in best], total, counts
 

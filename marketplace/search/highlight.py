@@ -76,7 +76,15 @@ def highlight_fields(
 def concept_reasons(used: Iterable[tuple[str, str]], skill_names: Iterable[str]) -> Markup | None:
     """Why a result was found through the concept table, for the competences it holds:
     « <mark>Graphisme</mark>, pour « logo » » (several joined by « ; »), or None."""
-    held = {skill_stems(name): name for name in skill_names}
+    used = list(used)
+    if not used:  # a query that called no concept: nothing to read of the profile's skills
+        return None
+    wanted = {skill_stems(skill) for skill, _phrase in used}
+    held: dict[tuple[str, ...], str] = {}
+    for written in skill_names:
+        stems = skill_stems(written)  # (cached: a page reads the same competences many times)
+        if stems in wanted:
+            held[stems] = written
     reasons: list[str] = []
     for skill, phrase in used:
         name = held.get(skill_stems(skill))

@@ -34,6 +34,11 @@ MAX_RANKED = 1000
 INDEX_PAGE = 100
 
 
+def no_filter(terms: dict[str, Any]) -> bool:
+    """count_miss of a list whose only index terms are the person's own filters."""
+    return not terms
+
+
 def by_ids(model: Any) -> Reload[Any]:
     """Reload rows of a model by primary key (one SELECT … WHERE id IN …)."""
 
@@ -56,23 +61,28 @@ def list_page(
     visible: Visible[Row] | None = None,
     exhaustive: bool = False,
     complete_last: bool = False,
+    count_miss: Callable[[dict[str, Any]], bool] | None = None,
 ) -> tuple[list[Row], int]:
     """One page of a list and its total. Without words: the SELECT ``database()`` gives, in
-    its order. With words: the index, ``terms(place)`` beside them (see search_list)."""
+    its order. With words: the index, ``terms(place)`` beside them (see search_list);
+    ``count_miss(terms)``: whether words that find nothing are counted (the person chose no
+    filter but the list's default)."""
     place = place_of(filters)
     if not place.uses_index:
         return paginate(database(), page, per_page)
+    index_terms = terms(place)
     return search_list(
         viewer,
         doc_type,
         place.q,
-        terms(place),
+        index_terms,
         page,
         per_page,
         reload,
         visible,
         exhaustive=exhaustive,
         complete_last=complete_last,
+        count_miss=count_miss is not None and count_miss(index_terms),
     )
 
 
@@ -88,20 +98,31 @@ def search_list(
     *,
     exhaustive: bool = False,
     complete_last: bool = False,
+    count_miss: bool = False,
 ) -> tuple[list[Row], int]:
     """One page of the rows matching q and the filter terms, best first, and the total.
 
     ``reload(ids)`` reads the rows (and may apply the database-only filters: then pass
     ``exhaustive``); ``visible(viewer, row)`` re-checks each (None: the reload did).
     ``complete_last``: the last word also finds the words it begins (search_documents).
+    ``count_miss``: words that find nothing on the first page are counted (search.misses):
+    the lists pass it when the person chose no filter, as on every list where a need is typed.
     """
     if exhaustive:
-        ids = _ranked_ids(viewer, doc_type, q, terms)
+        ids = _ranked_ids(viewer, doc_type, q, terms, count_miss and page == 1)
         rows = reloaded(viewer, ids, reload, visible)
         start = offset_of(page, per_page)
         return rows[start : start + per_page], len(rows)
     found = search_documents(
-        viewer, doc_type, q, terms, page, per_page, suggest=False, complete_last=complete_last
+        viewer,
+        doc_type,
+        q,
+        terms,
+        page,
+        per_page,
+        suggest=False,
+        complete_last=complete_last,
+        count_miss=count_miss,
     )
     ids = [doc_id for doc_id, _score in found.ranked]
     return reloaded(viewer, ids, reload, visible), found.total
@@ -118,11 +139,15 @@ def reloaded(
     return [row for row in kept if visible is None or visible(viewer, row)]
 
 
-def _ranked_ids(viewer: Viewer, doc_type: str, q: str | None, terms: dict[str, Any]) -> list[int]:
+def _ranked_ids(
+    viewer: Viewer, doc_type: str, q: str | None, terms: dict[str, Any], count_miss: bool
+) -> list[int]:
     ranked: list[int] = []
     index_page = 1
     while len(ranked) < MAX_RANKED:
-        found = search_documents(viewer, doc_type, q, terms, index_page, INDEX_PAGE, suggest=False)
+        found = search_documents(
+            viewer, doc_type, q, terms, index_page, INDEX_PAGE, suggest=False, count_miss=count_miss
+        )
         ranked += [doc_id for doc_id, _score in found.ranked]
         if index_page * INDEX_PAGE >= found.total or not found.ranked:
             break

@@ -38,7 +38,8 @@ RELAX_BELOW = 10  # fewer matches of every word: also show those matching the ra
 RELAX_SHARE = 0.5  # … holding at least this share of the query's idf (the rarer words)
 MAX_RANKED = 10_000  # deepest result ranked; pages beyond are empty
 SENTENCE_KEEP = 0.4  # a sentence keeps the documents holding 40 % of the best coverage found
-#: The document type whose searches that find nothing are counted (misses.py): the people.
+SENTENCE_KEEP_SCORE = 0.4  # … and scoring at least 40 % of the best score among them
+#: The document type whose competences a search that found nothing suggests: the people.
 MISSES_TYPE = "profile"
 
 
@@ -74,10 +75,14 @@ def search_documents(
     *,
     suggest: bool = True,
     complete_last: bool = False,
+    count_miss: bool = False,
 ) -> DocumentSearch:
     """Documents of one registered type this viewer may see that match q, best first
     (without q: most recently updated first), narrowed by filter terms (index field → value).
     ``complete_last``: the last word also matches as a prefix, even a known word.
+    ``count_miss``: a first page that finds nothing is counted (misses.py): the caller says
+    so for a search where a person types a need without choosing filters, not for the counts
+    shown beside one.
 
     Bad input never raises: the text is cut and analysed (query.parse); page and per_page are
     clamped (1..100 per page). Totals, facet counts and suggestions only ever count documents
@@ -88,7 +93,15 @@ def search_documents(
     parsed = parse(q)
     doc_type = documents.get(doc_type_name)
     found = search_parsed(
-        viewer, doc_type, parsed, terms or {}, page, per_page, suggest, complete_last
+        viewer,
+        doc_type,
+        parsed,
+        terms or {},
+        page,
+        per_page,
+        suggest,
+        complete_last,
+        count_miss=count_miss,
     )
     found.query = parsed.text
     return found
@@ -114,8 +127,11 @@ def search_parsed(
     per_page: int,
     suggest: bool,
     complete_last: bool = False,
+    *,
+    count_miss: bool = False,
 ) -> DocumentSearch:
-    """The Whoosh part of a search: visibility filter, query, ranking, facet counts."""
+    """The Whoosh part of a search: visibility filter, query, ranking, facet counts.
+    ``count_miss``: see search_documents."""
     result = DocumentSearch(counts={name: Counter() for name in doc_type.facets})
     scope = fresh_scope(doc_type)
     if scope is None:
@@ -159,7 +175,7 @@ def search_parsed(
     result.ranked = [(_doc_id(scope.key_of(d)), score) for d, score in ranked[start:limit]]
     if suggest and result.total < SUGGEST_BELOW:
         result.suggestion = _suggestion(scope, builder, parsed, allowed, known, result.total)
-    if not result.total and doc_type.name == MISSES_TYPE and page == 1 and not terms:
+    if count_miss and not result.total and page == 1:
         misses.record_miss(parsed.text)
     return result
 
@@ -178,7 +194,14 @@ def _ranked(
     clauses, weights = built.clauses, built.weights
     if built.sentence:
         return scope.run(
-            clauses, allowed, limit, every=False, weights=weights, keep=SENTENCE_KEEP, prefer=prefer
+            clauses,
+            allowed,
+            limit,
+            every=False,
+            weights=weights,
+            keep=SENTENCE_KEEP,
+            prefer=prefer,
+            keep_score=SENTENCE_KEEP_SCORE,
         )
     found = scope.run(clauses, allowed, limit, prefer=prefer)
     built.partial = False

@@ -206,6 +206,7 @@ def search_offers(
         terms=partial(_index_terms, filters),
         reload=by_ids(Offer),
         visible=can_view_offer,
+        count_miss=lambda terms: set(terms.items()) <= {("offer_status", "open")},  # its default
     )
 
 

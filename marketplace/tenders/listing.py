@@ -8,7 +8,7 @@ from typing import Any
 from marketplace.actors import Viewer
 from marketplace.extensions import db
 from marketplace.places.search import Located
-from marketplace.search.listing import list_page
+from marketplace.search.listing import list_page, no_filter
 from marketplace.tenders.models import Tender
 from marketplace.tenders.operations import TenderFilters, filtered_tenders
 from marketplace.tenders.search import NAME
@@ -33,6 +33,7 @@ def search_tenders(viewer: Viewer, filters: TenderFilters, page: int, per_page: 
         # The deadline filters are the database's only: it re-filters the ranked ids.
         reload=lambda ids: db.session.scalars(filtered_tenders(viewer, filters, ids)).unique(),
         exhaustive=True,
+        count_miss=no_filter,  # (the index found nothing, whatever the deadline filters)
     )
 
 

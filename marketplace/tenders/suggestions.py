@@ -23,7 +23,9 @@ from marketplace.geo import region_of
 from marketplace.places.gazetteer import distance_km
 from marketplace.profiles.availability import PeriodRow, availability_over
 from marketplace.profiles.models import AvailabilityPeriod, Profile, ProfileSkill
-from marketplace.tenders.models import Tender
+from marketplace.search.needs import competences_in
+from marketplace.skills.models import Skill
+from marketplace.tenders.models import Tender, TenderLot
 from marketplace.timeutil import to_paris, utcnow
 from marketplace.visibility import profile_row_predicate
 
@@ -34,6 +36,8 @@ WEIGHTS = {"coverage": 60, "level": 20, "availability": 10, "nearness": 10}
 NEAR_KM = 150.0
 #: Days after the deadline over which availability periods count (the start of the work).
 WORK_WINDOW_DAYS = 30
+#: Most competences read from the words of a lot that names none.
+WORDED_SKILLS = 4
 
 
 @dataclass
@@ -120,6 +124,23 @@ class Suggestion:
     matched: list[str]
     missing: list[str]
     score: float
+
+
+def lot_skills(lot: TenderLot) -> list[Skill]:
+    """The competences a lot wants: those chosen for it; for a lot described only in words
+    (none chosen), those its title names or ties to through the concept table
+    (search.needs.competences_in: « Lot 2 : tonte et taille des haies » → Paysagisme), and the
+    tender's title when it is the only lot. Lots with competences cost no query."""
+    if lot.skills:
+        return list(lot.skills)
+    text = lot.title or ""
+    if lot.tender is not None and len(lot.tender.lots) == 1:
+        text = f"{text}\n{lot.tender.title or ''}"
+    keys = competences_in(text)
+    if not keys:
+        return []
+    rows = {s.key: s for s in db.session.scalars(select(Skill).where(Skill.key.in_(keys)))}
+    return [rows[k] for k in dict.fromkeys(keys) if k in rows][:WORDED_SKILLS]
 
 
 def _candidates(viewer: Viewer, tender: Tender, skill_ids: set[int]) -> dict[int, Candidate]:
@@ -223,7 +244,8 @@ def _rank(
     Every candidate holding a wanted competence is scored; a Suggestion (with its matched and
     missing lists) is built only for those returned.
     """
-    skills = {s.id: s.name for lot in lots for s in lot.skills}
+    wanted_by_lot = [(lot.id, lot_skills(lot)) for lot in lots]
+    skills = {s.id: s.name for _id, wanted_skills in wanted_by_lot for s in wanted_skills}
     wanted = set(skills)
     scored = []
     for candidate in candidates.values():
@@ -236,14 +258,16 @@ def _rank(
     else:
         chosen = sorted(scored)[start:stop]
     skill_ids = sorted(skills, key=lambda i: skills[i].casefold())
-    lot_skills = [(lot.id, {s.id for s in lot.skills}) for lot in lots]
+    ids_by_lot = [
+        (lot_id, {s.id for s in wanted_skills}) for lot_id, wanted_skills in wanted_by_lot
+    ]
     result = []
     for negative, _name, _id, candidate in chosen:
         levels = candidate.levels
         result.append(
             Suggestion(
                 candidate=candidate,
-                lot_ids=[i for i, ids in lot_skills if not ids.isdisjoint(levels)],
+                lot_ids=[i for i, ids in ids_by_lot if not ids.isdisjoint(levels)],
                 matched=[skills[s] for s in skill_ids if s in levels],
                 missing=[skills[s] for s in skill_ids if s not in levels],
                 score=-negative,
@@ -258,7 +282,7 @@ def suggestions(
     """Ranked people for one lot, or for all the lots' competences together: the ranks from
     start to stop (all by default) and how many people there are in all."""
     lots = [lot] if lot is not None else list(tender.lots)
-    ids = {s.id for item in lots for s in item.skills}
+    ids = {s.id for item in lots for s in lot_skills(item)}
     return _rank(_candidates(viewer, tender, ids), tender, lots, start, stop)
 
 
@@ -273,7 +297,7 @@ def suggestions_by_lot(
 
 def all_candidates(viewer: Viewer, tender: Tender) -> dict[int, Candidate]:
     """Everyone the viewer may suggest for any lot (to share between the page's two reads)."""
-    return _candidates(viewer, tender, {s.id for lot in tender.lots for s in lot.skills})
+    return _candidates(viewer, tender, {s.id for lot in tender.lots for s in lot_skills(lot)})
 
 
 @dataclass
@@ -287,7 +311,8 @@ class Cover:
 
 def complete_team(viewer: Viewer, tender: Tender, candidates: dict | None = None) -> Cover:
     """Greedy set cover: few people who together hold every competence the team lacks."""
-    skills = {s.id: s.name for lot in tender.lots for s in lot.skills}
+    wanted_by_lot = {lot.id: lot_skills(lot) for lot in tender.lots}
+    skills = {s.id: s.name for wanted_skills in wanted_by_lot.values() for s in wanted_skills}
     team_ids = [m.profile_id for m in tender.members]
     held = set()
     if skills and team_ids:
@@ -327,7 +352,9 @@ def complete_team(viewer: Viewer, tender: Tender, candidates: dict | None = None
         chosen.append(
             Suggestion(
                 candidate=best,
-                lot_ids=[x.id for x in tender.lots if any(s.id in covers for s in x.skills)],
+                lot_ids=[
+                    x.id for x in tender.lots if any(s.id in covers for s in wanted_by_lot[x.id])
+                ],
                 matched=sorted((skills[s] for s in covers), key=str.casefold),
                 missing=[],
                 score=float(len(covers)),

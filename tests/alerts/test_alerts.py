@@ -339,3 +339,20 @@ def test_alert_owners_told_together_each_by_their_e_mail_setting(
     mails = [to for to, _subject, _body in outbox()[before:]]
     assert people["immediately"].email in mails
     assert people["daily"].email not in mails and people["never"].email not in mails
+
+
+def test_an_alert_typed_as_a_sentence_tells_of_an_offer_that_meets_it(client, world, deliver_mail):
+    t, users = world["tokens"], world["users"]
+    for name, q in (
+        ("watcher", "qui pourrait réparer la fuite du lavabo de notre cuisine"),
+        ("outsider", "restaurer les vitraux anciens de la chapelle du village"),
+    ):
+        response = client.post(
+            "/api/v1/me/alerts", json={"kind": "offers", "q": q}, headers=bearer(t[name])
+        )
+        assert response.status_code == 201, response.get_json()
+    posted = client.post("/api/v1/offers", json=offer_body(), headers=bearer(t["poster"]))
+    assert posted.status_code == 201
+    deliver_mail()
+    assert kinds_of(users["watcher"]) == ["alert_match"]  # every word was needed before
+    assert kinds_of(users["outsider"]) == []

@@ -229,6 +229,23 @@ def test_searches_that_find_nothing_are_counted_by_their_text_only(client, netwo
     assert columns == {"id", "day", "query", "count"}  # never who typed it
 
 
+def test_misses_are_counted_wherever_a_need_is_typed(client, network):
+    for path in ("/offres", "/appels-d-offres", "/collectifs", "/profils"):
+        assert client.get(path, query_string={"q": "zythologie"}).status_code == 200
+    for path in ("/api/v1/offers", "/api/v1/tenders", "/api/v1/collectives"):
+        assert client.get(path, query_string={"q": "zythologie"}).status_code == 200
+    client.get("/appels-d-offres", query_string={"q": "zythologie", "page": 2})  # not a first page
+    client.get("/offres", query_string={"q": "zythologie", "department": "69"})  # a filter
+    rows = db.session.execute(select(misses.SearchMiss.query, misses.SearchMiss.count)).all()
+    assert rows == [("zythologie", 7)]
+
+
+def test_the_counts_beside_a_search_are_not_misses(client, network):
+    # /recherche counts offers, tenders and collectives for the same words: one miss only.
+    assert client.get("/recherche", query_string={"q": "zythologie"}).status_code == 200
+    assert db.session.scalar(select(misses.SearchMiss.count)) == 1
+
+
 def test_misses_older_than_90_days_are_purged_on_write(app):
     today = date(2026, 12, 7)
     misses.record_miss("ancienne", today - timedelta(days=91))

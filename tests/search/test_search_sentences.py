@@ -2,6 +2,8 @@
 
 The sentences were written for this set (none comes from the issue that asked for it) and
 judged by the topics of the corpus profiles; the measured figures are in docs/BENCHMARKS.md.
+The last 26 were written after the first 32 had been tuned on, and were measured before any
+change was kept (a held-out check of the tuning).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "search_corpus"))
 import judged
 
 #: Measured on the set and set a little below it (see docs/BENCHMARKS.md).
-FLOOR_P10 = 0.70
+FLOOR_P10 = 0.78
 FLOOR_R10 = 0.75
 
 
@@ -33,7 +35,7 @@ def evaluation(app):
 
 def test_the_sentence_set_is_made_of_sentences():
     rows = sentences()
-    assert len(rows) >= 30
+    assert len(rows) >= 50
     assert all(len(row["q"].split()) >= 5 for row in rows)
 
 

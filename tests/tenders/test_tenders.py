@@ -494,3 +494,41 @@ def test_tender_lists_make_no_query_per_row(client, count_queries, make_cae, mak
     few = statements()
     tenders(9)
     assert statements() == few
+
+
+def test_a_lot_described_only_in_words_is_offered_the_competences_its_words_name(
+    app, make_cae, make_user
+):
+    a, b = make_cae("Coop A", department="69"), make_cae("Coop B", department="69")
+    owner = make_user(a, department="69")
+    gardener = make_user(
+        b,
+        first_name="Gardener",
+        department="69",
+        skills=[{"name": "Entretien d'espaces verts", "level": 3}],
+    )
+    roofer = make_user(b, first_name="Roofer", skills=[{"name": "Couverture", "level": 3}])
+    make_user(b, first_name="Painter", skills=[{"name": "Peinture", "level": 4}])
+    tender = post_tender(
+        owner,
+        lots=[
+            {"number": 1, "title": "Tonte des pelouses et taille des haies", "skills": ["X"]},
+            {"number": 2, "title": "Lot 2 : couverture", "skills": ["X"]},  # a competence
+            {"number": 3, "title": "Divers", "skills": ["X"]},  # words that name nothing
+        ],
+    )
+    lot1, lot2, lot3 = tender.lots
+    for lot in tender.lots:  # as a public notice whose codes name no competence
+        lot.skills = []
+    db.session.commit()
+    by_lot = suggestions_by_lot(owner, tender)
+    assert [s.candidate.profile_id for s in by_lot[lot1.id]] == [gardener.profile.id]
+    assert by_lot[lot1.id][0].matched == ["Entretien d'espaces verts"]
+    assert [s.candidate.profile_id for s in by_lot[lot2.id]] == [roofer.profile.id]
+    assert by_lot[lot3.id] == []
+    cover = complete_team(owner, tender)
+    assert {s.candidate.profile_id for s in cover.people} == {
+        gardener.profile.id,
+        roofer.profile.id,
+    }
+    assert cover.uncovered == []

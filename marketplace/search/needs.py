@@ -1,0 +1,163 @@
+"""A need typed in words, read without the index: for saved alerts and tender lots.
+
+The search reads what a person typed with the index at hand (query.py: which words some
+document holds, their rarity). A saved alert is matched in the worker against one object at a
+time, and a tender lot described only in words is turned into competences: neither has an
+index to ask. Both read the words the same way as the search — filler words of a request
+dropped, lemmas (« carrelons » → carreler), the synonym table, the concept table (« haies »
+→ Paysagisme) — and the same rule of a sentence: a short need wants every word, a sentence
+(SENTENCE_CLAUSES clauses or SENTENCE_WORDS typed words) wants most of it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from marketplace.search import concepts, synonyms
+from marketplace.search.analysis import (
+    CONTEXT_WEIGHT,
+    CONTEXT_WORDS,
+    FILLER_WORDS,
+    STOP_WORDS,
+    lemma_stem,
+)
+from marketplace.search.query import SENTENCE_CLAUSES, SENTENCE_WORDS, parse
+from marketplace.text import fold
+
+#: In a sentence, a word that neither the synonym nor the concept table knows weighs less
+#: than the words of a trade or of a need tied to one.
+PLAIN_WEIGHT = 0.5
+#: A sentence is met by an object holding this share of its (weighted) words: a need of two
+#: trades (« carreler la douche ») is met by either.
+SENTENCE_SHARE = 0.35
+
+#: Longest competence name, in words, looked for in a text describing work.
+NAME_WORDS = 5
+_KEY_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+
+Alternative = tuple[str, ...]  # stems that must all be held
+
+
+@dataclass
+class Clause:
+    """One word (or phrase) of a need and the ways an object may hold it."""
+
+    typed: str
+    alternatives: set[Alternative] = field(default_factory=set)
+    weight: float = 1.0
+    #: The competences a concept ties the words to (names as written).
+    competences: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Need:
+    clauses: list[Clause]
+    sentence: bool = False
+
+    @property
+    def competences(self) -> list[str]:
+        """The competences the need's concepts name, in order, once each."""
+        seen: dict[str, None] = {}
+        for clause in self.clauses:
+            for name in clause.competences:
+                seen.setdefault(name, None)
+        return list(seen)
+
+    def held_by(self, stems: set[str]) -> bool:
+        """Whether an object holding these stems (and folded words) meets the need."""
+        if not self.clauses:
+            return True
+        held = [any(set(a) <= stems for a in c.alternatives) for c in self.clauses]
+        if not self.sentence:
+            return all(held)
+        whole = sum(c.weight for c in self.clauses)
+        share = sum(c.weight for c, h in zip(self.clauses, held, strict=True) if h)
+        strong = any(
+            h and c.weight > CONTEXT_WEIGHT for c, h in zip(self.clauses, held, strict=True)
+        )
+        return strong and share >= SENTENCE_SHARE * whole - 1e-9
+
+
+def read_need(text: str | None, table: concepts.ConceptTable | None = None) -> Need:
+    """The clauses of a need typed in words (see the module's docstring). ``table``: the
+    concept table read once for many needs (default: as the database has it now)."""
+    parsed = parse(text)
+    words, raw = parsed.words, parsed.raw_words
+    filler = [w.folded in FILLER_WORDS for w in words]
+    if all(filler):
+        filler = [False] * len(words)
+    vocabulary, table = synonyms.load(), table or concepts.current()
+    lemmas = [
+        lemma_stem(w.folded, r) if w.folded.isalpha() else w.stem
+        for w, r in zip(words, raw, strict=True)
+    ]
+    stems = [
+        _known(w.stem, lemma, vocabulary, table) for w, lemma in zip(words, lemmas, strict=True)
+    ]
+    clauses: list[Clause] = []
+    i = 0
+    while i < len(words):
+        n, groups = vocabulary.match(stems, i)
+        width = max(n, 1)
+        found = _concepts_of(stems, i, width, table)
+        if not (width == 1 and filler[i] and not groups and not found):
+            clause = Clause(" ".join(raw[i : i + width]), {tuple(stems[i : i + width])})
+            if width == 1:  # the word as typed and its lemma hold it too
+                clause.alternatives.update({(lemmas[i],), (words[i].folded,)})
+            for group in groups:
+                clause.alternatives.update(term.key for term in group.terms)
+            _widen(clause, found, vocabulary)
+            if width == 1 and words[i].folded in CONTEXT_WORDS and not found:
+                clause.weight = CONTEXT_WEIGHT
+            elif not groups and not found:
+                clause.weight = PLAIN_WEIGHT
+            clauses.append(clause)
+        i += width
+    sentence = len(clauses) >= SENTENCE_CLAUSES or parsed.typed >= SENTENCE_WORDS
+    if not sentence:
+        for clause in clauses:
+            clause.weight = 1.0
+    return Need(clauses, sentence)
+
+
+def _known(stem: str, lemma: str, vocabulary, table) -> str:
+    """The word's stem, or its lemma's when only that is a word of the tables."""
+    if vocabulary.match([stem], 0)[0] or table.match([stem], 0)[0] or lemma == stem:
+        return stem
+    return lemma if vocabulary.match([lemma], 0)[0] or table.match([lemma], 0)[0] else stem
+
+
+def _widen(clause: Clause, found: list[concepts.Concept], vocabulary) -> None:
+    """A clause is also held by the competences its concepts name (and their synonyms)."""
+    for concept in found:
+        if concept.skill not in clause.competences:
+            clause.competences.append(concept.skill)
+        clause.alternatives.add(concept.skill_stems)
+        m, skill_groups = vocabulary.match(list(concept.skill_stems), 0)
+        if m == len(concept.skill_stems):
+            clause.alternatives.update(t.key for g in skill_groups for t in g.terms)
+
+
+def _concepts_of(stems: list[str], start: int, width: int, table) -> list[concepts.Concept]:
+    """The concepts of the longest concept phrase holding the words from start (width)."""
+    found: list[concepts.Concept] = []
+    for s in range(max(0, start - table.max_words + 1), start + width):
+        n, here = table.match(stems, s)
+        if n and s + n > start:
+            found += [c for c in here if c not in found]
+    return found
+
+
+def competences_in(text: str | None, table: concepts.ConceptTable | None = None) -> list[str]:
+    """The competences a text describing work names, best first: the names written in it
+    (« Lot 2 : plomberie ») as folded keys of the skills table, then those its concepts
+    tie its words to (« tonte des pelouses » → Paysagisme). Keys, not rows: the caller
+    reads the rows (one query)."""
+    words = _KEY_WORD.findall(fold(text or ""))
+    keys: dict[str, None] = {}
+    for n in range(min(NAME_WORDS, len(words)), 0, -1):
+        for start in range(len(words) - n + 1):
+            keys.setdefault(" ".join(words[start : start + n]), None)
+    named = [k for k in keys if k not in STOP_WORDS]
+    return named + [fold(name) for name in read_need(text, table).competences]
