@@ -33,6 +33,7 @@ from marketplace.places.gazetteer import distance_km
 from marketplace.profiles.models import Profile, ProfileSkill
 from marketplace.search.analysis import tokens
 from marketplace.statemachine import compare_and_set
+from marketplace.subcontracting import replacements
 from marketplace.subcontracting.models import Offer
 from marketplace.subcontracting.visibility import can_view_offer
 from marketplace.tenders.models import Tender
@@ -115,6 +116,12 @@ class Facts:
     stems: set[str] = field(default_factory=set)
     skills: dict[str, str] = field(default_factory=dict)  # folded name → name
     open: bool = True
+    #: An urgent replacement: alerts tell at once whatever their frequency, e-mails too.
+    urgent: bool = False
+
+    def headline(self) -> Any:
+        """The title as told: an urgent one says so (in the recipient's language)."""
+        return _l("Urgent: %(title)s", title=self.title) if self.urgent else self.title
 
     def distance_from(self, lat: float | None, lon: float | None) -> float | None:
         if None in (lat, lon, self.latitude, self.longitude):
@@ -162,6 +169,7 @@ def facts_of(obj: Any) -> Facts:
         stems=stems,
         skills={fold(s): s for s in skills},
         open=is_open,
+        urgent=isinstance(obj, Offer) and obj.urgent,
     )
 
 
@@ -234,6 +242,12 @@ def match_object(object_type: str, object_id: int) -> int:
         mine = alert.user_id == facts.owner_user_id
         if not mine and alert.user_id not in chosen and alert_matches(alert, facts):
             chosen[alert.user_id] = alert
+    if isinstance(obj, Offer) and obj.is_replacement:
+        # The first circle heard of it when it was asked (subcontracting.replacements).
+        circle = replacements.circle_user_ids(obj)
+        chosen = {k: v for k, v in chosen.items() if k not in circle}
+    else:
+        circle = set()
     users = _users(set(chosen))
     told = 0
     visible = VISIBLE[object_type]
@@ -243,7 +257,7 @@ def match_object(object_type: str, object_id: int) -> int:
             continue
         told += _record(user, facts, alert)
     if object_type in ("offer", "tender"):
-        told += _suggest(obj, facts, exclude={*chosen, facts.owner_user_id})
+        told += _suggest(obj, facts, exclude={*chosen, *circle, facts.owner_user_id})
     return told
 
 
@@ -288,9 +302,17 @@ def _record(user: User, facts: Facts, alert: Alert) -> int:
     notice = _insert_notice(user, facts, alert, "alert")
     if notice is None:
         return 0
-    if alert.frequency == "instant" and _told_today(user, "alert") < _cap("ALERTS_DAILY_CAP"):
+    instant = alert.frequency == "instant" or facts.urgent
+    if instant and _told_today(user, "alert") < _cap("ALERTS_DAILY_CAP"):
         label = alert.q or alert.skill or alert.near or str(_l("your search"))
-        notify(user, "alert_match", facts.url, alert=label[:80], title=facts.title)
+        notify(
+            user,
+            "alert_match",
+            facts.url,
+            urgent=facts.urgent,
+            alert=label[:80],
+            title=facts.headline(),
+        )
         notice.notified_at = utcnow()
     db.session.flush()
     return 1
@@ -340,7 +362,10 @@ def _suggest(obj: Any, facts: Facts, exclude: set[Any]) -> int:
     )
     told = 0
     visible = VISIBLE[facts.type]
-    for profile, held, km in _candidates(facts, set(skills), exclude):
+    candidates = _candidates(facts, set(skills), exclude)
+    if isinstance(obj, Offer) and obj.is_replacement:
+        candidates = _by_availability(obj, candidates)
+    for profile, held, km in candidates:
         if told >= SUGGESTIONS_PER_OBJECT:
             break
         user = profile.user
@@ -352,11 +377,27 @@ def _suggest(obj: Any, facts: Facts, exclude: set[Any]) -> int:
         if notice is None:
             continue
         why = _why([skills[i] for i in held], km)
-        notify(user, "suggested_match", facts.url, title=facts.title, why=why)
+        notify(
+            user,
+            "suggested_match",
+            facts.url,
+            urgent=facts.urgent,
+            title=facts.headline(),
+            why=why,
+        )
         notice.notified_at = utcnow()
         told += 1
     db.session.flush()
     return told
+
+
+def _by_availability(
+    offer: Offer, candidates: list[tuple[Profile, set[int], float | None]]
+) -> list[tuple[Profile, set[int], float | None]]:
+    """A replacement's candidates: available over its period first, then nearer."""
+    held = {profile.id: skills for profile, skills, _km in candidates}
+    order = replacements.ranked(offer, [profile for profile, _skills, _km in candidates])
+    return [(profile, held[profile.id], km) for profile, _availability, km in order]
 
 
 def _skills_of(obj: Any) -> list[Any]:

@@ -65,8 +65,11 @@ def email_mode(user: User) -> str:
     return setting.email if setting else "immediately"
 
 
-def notify(recipient: User, kind: str, url: str = "", **args: Any) -> Notification | None:
-    """Tell recipient that something happened; returns the notification (None if inactive)."""
+def notify(
+    recipient: User, kind: str, url: str = "", *, urgent: bool = False, **args: Any
+) -> Notification | None:
+    """Tell recipient that something happened; returns the notification (None if inactive).
+    ``urgent``: the e-mail leaves at once even for people who chose the daily digest."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     if recipient is None or not recipient.is_active:
@@ -76,6 +79,8 @@ def notify(recipient: User, kind: str, url: str = "", **args: Any) -> Notificati
     text = text[:500]
     notification = Notification(user_id=recipient.id, kind=kind, text=text, url=url[:500])
     mode = email_mode(recipient)
+    if urgent and mode == "daily":
+        mode = "immediately"
     if mode != "daily":  # "never" is marked as done at once: it never waits for a digest
         notification.emailed_at = utcnow()
     db.session.add(notification)
