@@ -65,11 +65,11 @@ def email_mode(user: User) -> str:
     return setting.email if setting else "immediately"
 
 
-def notify(
-    recipient: User, kind: str, url: str = "", *, urgent: bool = False, **args: Any
-) -> Notification | None:
+def notify(recipient: User, kind: str, url: str = "", **args: Any) -> Notification | None:
     """Tell recipient that something happened; returns the notification (None if inactive).
-    ``urgent``: the e-mail leaves at once even for people who chose the daily digest."""
+    ``urgent=True`` among the arguments: the e-mail leaves at once even for people who chose
+    the daily digest (it is not a placeholder of the sentence)."""
+    urgent = bool(args.pop("urgent", False))
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     if recipient is None or not recipient.is_active:

@@ -17,7 +17,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 
 from marketplace.accounts.models import User
 from marketplace.actors import Viewer
@@ -98,7 +98,7 @@ def circle_user_ids(offer: Offer) -> set[int]:
     members of their CAE who hold one of the competences asked (everyone but the requester)."""
     owner = offer.owner.user
     collectives = select(CollectiveMember.collective_id).where(CollectiveMember.user_id == owner.id)
-    clauses = [
+    clauses: list[ColumnElement[bool]] = [
         User.id.in_(
             select(CollectiveMember.user_id).where(CollectiveMember.collective_id.in_(collectives))
         )

@@ -20,7 +20,6 @@ from marketplace.profiles.availability import today
 from marketplace.profiles.operations import update_profile
 from marketplace.subcontracting import models as offer_models
 from marketplace.subcontracting.models import Offer, paris_midnight
-
 from tests.subcontracting.conftest import auth
 
 
@@ -140,7 +139,9 @@ def test_urgent_is_counted_in_hours(app, circle, monkeypatch):
     assert offer.urgent is False
     offer.starts_on, offer.ends_on = date(2026, 12, 1), date(2026, 12, 6)  # already over
     assert offer.urgent is False
-    assert Offer(kind="need", starts_on=date(2026, 12, 7), ends_on=date(2026, 12, 8)).urgent is False
+    assert (
+        Offer(kind="need", starts_on=date(2026, 12, 7), ends_on=date(2026, 12, 8)).urgent is False
+    )
 
 
 def test_the_network_hears_after_the_circle_best_available_first(client, circle, make_user):
@@ -177,13 +178,13 @@ def test_chosen_inside_one_cae_internal_work_and_period_taken(client, circle):
     h = circle["h"]
     offer = ask(client, h["client"], starts=1, ends=5).get_json()
     url = f"/api/v1/offers/{offer['id']}/responses"
-    answer = client.post(url, json={"message": "Je prends", "price_cents": 90000}, headers=h["colleague"])
+    answer = client.post(
+        url, json={"message": "Je prends", "price_cents": 90000}, headers=h["colleague"]
+    )
     assert answer.status_code == 201
     other = client.post(url, json={"message": "Moi aussi", "price_cents": 80000}, headers=h["sub"])
     assert other.status_code == 201
-    accepted = client.post(
-        f"{url}/{answer.get_json()['id']}/accept", headers=h["client"]
-    )
+    accepted = client.post(f"{url}/{answer.get_json()['id']}/accept", headers=h["client"])
     assert accepted.status_code == 201, accepted.get_json()
     record = accepted.get_json()
     assert record["kind"] == "internal"
