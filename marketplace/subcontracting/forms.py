@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.validators import ValidationError as FieldError
 
@@ -61,8 +62,10 @@ def _euros(field: StringField) -> int | None:
 
 #: The kinds of offer as the form offers them.
 KIND_CHOICES = [
-    (OfferKind.NEED.value, _l("I need a hand")),
-    (OfferKind.REPLACEMENT.value, _l("I need a replacement (I cannot work over a period)")),
+    SelectChoice(OfferKind.NEED.value, _l("I need a hand")),
+    SelectChoice(
+        OfferKind.REPLACEMENT.value, _l("I need a replacement (I cannot work over a period)")
+    ),
 ]
 
 
