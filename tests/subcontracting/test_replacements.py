@@ -250,3 +250,23 @@ def test_outcome_waits_for_the_last_day(client, circle):
     )
     assert early.status_code == 409
     assert "dernier jour" in early.get_json()["error"]["message"]
+
+
+def test_an_urgent_request_tells_a_daily_alert_at_once(client, circle, make_user, api_token):
+    reader = make_user(circle["paul"].cae, first_name="Rémi", audience="network")
+    headers = auth(api_token(reader))
+    alert = {"kind": "offers", "q": "isolation", "frequency": "daily"}
+    assert client.post("/api/v1/me/alerts", json=alert, headers=headers).status_code == 201
+    later = ask(client, circle["h"]["client"], starts=10, ends=12).get_json()
+    urgent = ask(client, circle["h"]["client"], starts=1, ends=2).get_json()
+    run_jobs()
+    db.session.expire_all()
+    texts = db.session.scalars(
+        select(Notification.text).where(
+            Notification.user_id == reader.id, Notification.kind == "alert_match"
+        )
+    ).all()
+    # The urgent one at once (saying so); the other waits for the daily digest.
+    assert len(texts) == 1
+    assert "Urgent" in texts[0] and urgent["title"] in texts[0]
+    assert later["urgent"] is False
