@@ -36,6 +36,7 @@ from marketplace.search import concepts
 from marketplace.search.analysis import tokens
 from marketplace.search.needs import Need, read_need
 from marketplace.statemachine import compare_and_set
+from marketplace.subcontracting import replacements
 from marketplace.subcontracting.models import Offer
 from marketplace.subcontracting.visibility import can_view_offer
 from marketplace.tenders.models import Tender
@@ -118,6 +119,12 @@ class Facts:
     stems: set[str] = field(default_factory=set)
     skills: dict[str, str] = field(default_factory=dict)  # folded name → name
     open: bool = True
+    #: An urgent replacement: alerts tell at once whatever their frequency, e-mails too.
+    urgent: bool = False
+
+    def headline(self) -> Any:
+        """The title as told: an urgent one says so (in the recipient's language)."""
+        return _l("Urgent: %(title)s", title=self.title) if self.urgent else self.title
 
     def distance_from(self, lat: float | None, lon: float | None) -> float | None:
         if None in (lat, lon, self.latitude, self.longitude):
@@ -165,6 +172,7 @@ def facts_of(obj: Any) -> Facts:
         stems=stems,
         skills={fold(s): s for s in skills},
         open=is_open,
+        urgent=isinstance(obj, Offer) and obj.urgent,
     )
 
 
@@ -278,6 +286,12 @@ def match_object(object_type: str, object_id: int) -> int:
         mine = alert.user_id == facts.owner_user_id
         if not mine and alert.user_id not in chosen and alert_matches(alert, facts, table, needs):
             chosen[alert.user_id] = alert
+    if isinstance(obj, Offer) and obj.is_replacement:
+        # The first circle heard of it when it was asked (subcontracting.replacements).
+        circle = replacements.circle_user_ids(obj)
+        chosen = {k: v for k, v in chosen.items() if k not in circle}
+    else:
+        circle = set()
     users = _users(set(chosen))
     visible = VISIBLE[object_type]
     recipients = []
@@ -287,7 +301,7 @@ def match_object(object_type: str, object_id: int) -> int:
             recipients.append((user, alert))
     told = _record_all(recipients, facts)
     if object_type in ("offer", "tender"):
-        told += _suggest(obj, facts, exclude={*chosen, facts.owner_user_id})
+        told += _suggest(obj, facts, exclude={*chosen, *circle, facts.owner_user_id})
     return told
 
 
@@ -352,7 +366,8 @@ def _record_all(recipients: list[tuple[User, Any]], facts: Facts) -> int:
     now = utcnow()
     notices, tell = [], []
     for user, alert in fresh:
-        instant = alert.frequency == "instant" and today.get(user.id, 0) < cap
+        wanted = alert.frequency == "instant" or facts.urgent
+        instant = wanted and today.get(user.id, 0) < cap
         notices.append(
             {
                 "user_id": user.id,
@@ -366,7 +381,8 @@ def _record_all(recipients: list[tuple[User, Any]], facts: Facts) -> int:
             }
         )
         if instant:
-            tell.append((user, {"alert": _alert_label(alert), "title": facts.title}))
+            told = {"alert": _alert_label(alert), "title": facts.headline(), "urgent": facts.urgent}
+            tell.append((user, told))
     if not notices:
         return 0
     try:
@@ -400,8 +416,16 @@ def _record(user: User, facts: Facts, alert: Any) -> int:
     notice = _insert_notice(user, facts, alert, "alert")
     if notice is None:
         return 0
-    if alert.frequency == "instant" and _told_today(user, "alert") < _cap("ALERTS_DAILY_CAP"):
-        notify(user, "alert_match", facts.url, alert=_alert_label(alert), title=facts.title)
+    instant = alert.frequency == "instant" or facts.urgent
+    if instant and _told_today(user, "alert") < _cap("ALERTS_DAILY_CAP"):
+        notify(
+            user,
+            "alert_match",
+            facts.url,
+            urgent=facts.urgent,
+            alert=_alert_label(alert),
+            title=facts.headline(),
+        )
         notice.notified_at = utcnow()
     db.session.flush()
     return 1
@@ -460,6 +484,8 @@ def _suggest(obj: Any, facts: Facts, exclude: set[Any]) -> int:
     told = 0
     visible = VISIBLE[facts.type]
     candidates = _candidates(facts, set(skills), exclude | opted_out)
+    if isinstance(obj, Offer) and obj.is_replacement:
+        candidates = _by_availability(obj, candidates)
     for start in range(0, len(candidates), CANDIDATES_READ):
         batch = candidates[start : start + CANDIDATES_READ]
         users = _users({user_id for user_id, _held, _km in batch})
@@ -476,13 +502,30 @@ def _suggest(obj: Any, facts: Facts, exclude: set[Any]) -> int:
             if notice is None:
                 continue
             why = _why([skills[i] for i in held], km)
-            notify(user, "suggested_match", facts.url, title=facts.title, why=why)
+            notify(
+                user,
+                "suggested_match",
+                facts.url,
+                urgent=facts.urgent,
+                title=facts.headline(),
+                why=why,
+            )
             notice.notified_at = utcnow()
             told += 1
         if told >= SUGGESTIONS_PER_OBJECT:
             break
     db.session.flush()
     return told
+
+
+def _by_availability(
+    offer: Offer, candidates: list[tuple[int, set[int], float | None]]
+) -> list[tuple[int, set[int], float | None]]:
+    """A replacement's candidates: available over its period first, then nearer."""
+    held = {user_id: skills for user_id, skills, _km in candidates}
+    profiles = db.session.scalars(select(Profile).where(Profile.user_id.in_(list(held))))
+    order = replacements.ranked(offer, profiles.unique())
+    return [(profile.user_id, held[profile.user_id], km) for profile, _availability, km in order]
 
 
 def _skills_of(obj: Any) -> list[Any]:

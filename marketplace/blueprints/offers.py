@@ -14,6 +14,7 @@ from marketplace.subcontracting.forms import (
     CloseOfferForm,
     OfferFilterForm,
     OfferForm,
+    OutcomeForm,
     ResponseForm,
     vat_values,
 )
@@ -28,7 +29,13 @@ from marketplace.subcontracting.operations import (
     search_offers,
     visible_responses,
 )
-from marketplace.subcontracting.schemas import AcceptInput, OfferInput, OfferResponseInput
+from marketplace.subcontracting.replacements import can_tell_outcome, ranked, record_outcome
+from marketplace.subcontracting.schemas import (
+    AcceptInput,
+    OfferInput,
+    OfferResponseInput,
+    OutcomeInput,
+)
 
 bp = Blueprint("offers", __name__, url_prefix="/offres")
 PER_PAGE = 20
@@ -52,6 +59,8 @@ def index():
 def new():
     form = OfferForm()
     if request.method == "GET":
+        if request.args.get("type") == "remplacement":
+            form.kind.data = "replacement"
         return render_template("offers/new.html", form=form)
     valid = form.validate()
     data = form.data_for_operation()
@@ -64,12 +73,22 @@ def new():
             offer = create_offer(current_user, body)
     if form.has_errors:
         return render_template("offers/new.html", form=form), 422
+    if offer.is_replacement:
+        flash(_("Your replacement request is posted."), "success")
+        return redirect(url_for("offers.show", offer_id=offer.id))
     flash(_("Your offer is posted."), "success")
     return redirect(url_for("offers.show", offer_id=offer.id))
 
 
 def _show(offer, response_form=None, accept_form=None, status: int = 200):
     responses = visible_responses(current_user, offer)
+    availability: dict[int, str] = {}
+    if offer.is_replacement and responses:
+        # The requester compares the candidates: available over the period first, then nearer.
+        order = ranked(offer, [r.responder for r in responses])
+        availability = {profile.id: label for profile, label, _km in order}
+        position = {profile.id: i for i, (profile, _label, _km) in enumerate(order)}
+        responses = sorted(responses, key=lambda r: position[r.responder_profile_id])
     mine = (
         current_user.is_authenticated
         and current_user.profile is not None
@@ -89,6 +108,9 @@ def _show(offer, response_form=None, accept_form=None, status: int = 200):
         response_form=response_form or ResponseForm(formdata=None),
         accept_form=accept_form or AcceptForm(formdata=None),
         close_form=CloseOfferForm(formdata=None),
+        availability=availability,
+        tell_outcome=can_tell_outcome(current_user, offer),
+        outcome_form=OutcomeForm(formdata=None),
     ), status
 
 
@@ -136,4 +158,19 @@ def close(offer_id: int):
     with flash_errors(lambda: _show(offer), catch=(Conflict,), status=409):
         close_offer(current_user, offer)
     flash(_("The offer is closed."), "success")
+    return redirect(url_for("offers.show", offer_id=offer.id))
+
+
+@bp.post("/<int:offer_id>/bilan")
+@login_required
+def outcome(offer_id: int):
+    """The requester or the chosen replacement says whether the replacement went well."""
+    offer = get_offer(current_user, offer_id)
+    form = OutcomeForm()
+    if not form.validate() or form.went_well.data not in ("yes", "no"):
+        flash(_("The form has expired. Please send it again."), "error")
+        return _show(offer, status=422)
+    with flash_errors(lambda: _show(offer), catch=FORM_REFUSALS, status=None):
+        record_outcome(current_user, offer, OutcomeInput(went_well=form.went_well.data == "yes"))
+    flash(_("Thank you: your opinion on this replacement is recorded."), "success")
     return redirect(url_for("offers.show", offer_id=offer.id))

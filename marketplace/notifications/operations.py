@@ -66,7 +66,10 @@ def email_mode(user: User) -> str:
 
 
 def notify(recipient: User, kind: str, url: str = "", **args: Any) -> Notification | None:
-    """Tell recipient that something happened; returns the notification (None if inactive)."""
+    """Tell recipient that something happened; returns the notification (None if inactive).
+    ``urgent=True`` among the arguments: the e-mail leaves at once even for people who chose
+    the daily digest (it is not a placeholder of the sentence)."""
+    urgent = bool(args.pop("urgent", False))
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     if recipient is None or not recipient.is_active:
@@ -74,6 +77,8 @@ def notify(recipient: User, kind: str, url: str = "", **args: Any) -> Notificati
     text = _text(recipient, kind, args)
     notification = Notification(user_id=recipient.id, kind=kind, text=text, url=url[:500])
     mode = email_mode(recipient)
+    if urgent and mode == "daily":
+        mode = "immediately"
     if mode != "daily":  # "never" is marked as done at once: it never waits for a digest
         notification.emailed_at = utcnow()
     db.session.add(notification)
@@ -88,8 +93,9 @@ def notify(recipient: User, kind: str, url: str = "", **args: Any) -> Notificati
 
 def notify_many(items: list[tuple[User, dict[str, Any]]], kind: str, url: str = "") -> int:
     """notify() for many recipients of one kind and link, each with its own arguments (the
-    alerts' matching): one read of their e-mail settings, the rows in one statement, the e-mails
-    queued in one statement. Returns how many were told."""
+    alerts' matching; ``urgent`` among them as for notify()): one read of their e-mail
+    settings, the rows in one statement, the e-mails queued in one statement. Returns how
+    many were told."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     items = [(user, args) for user, args in items if user is not None and user.is_active]
@@ -105,8 +111,11 @@ def notify_many(items: list[tuple[User, dict[str, Any]]], kind: str, url: str = 
     )
     now = utcnow()
     made = []
-    for user, args in items:
+    for user, given in items:
+        args = dict(given)
         mode = modes.get(user.id, "immediately")
+        if args.pop("urgent", False) and mode == "daily":  # as notify(): at once
+            mode = "immediately"
         row: dict[str, Any] = {
             "user_id": user.id,
             "kind": kind,

@@ -7,17 +7,25 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField
+from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.validators import ValidationError as FieldError
 
 from marketplace import geo
 from marketplace.formatting import parse_euros
-from marketplace.formfields import FilterForm, amount_field, audience_field, place_errors, text_area
+from marketplace.formfields import (
+    FilterForm,
+    amount_field,
+    audience_field,
+    place_errors,
+    radio_field,
+    text_area,
+)
 from marketplace.places.forms import NearFields
 from marketplace.profiles.forms import split_list
 from marketplace.schema import limit_of
-from marketplace.subcontracting.models import VatRate, VatRegime
+from marketplace.subcontracting.models import OfferKind, VatRate, VatRegime
 from marketplace.subcontracting.schemas import (
     FILTER_LIMIT,
     INVOICE_NUMBER_LIMIT,
@@ -52,7 +60,17 @@ def _euros(field: StringField) -> int | None:
         raise FieldError(_l("Enter an amount in euros, e.g. 450 or 450,50.")) from None
 
 
+#: The kinds of offer as the form offers them.
+KIND_CHOICES = [
+    SelectChoice(OfferKind.NEED.value, _l("I need a hand")),
+    SelectChoice(
+        OfferKind.REPLACEMENT.value, _l("I need a replacement (I cannot work over a period)")
+    ),
+]
+
+
 class OfferForm(_DomainForm):
+    kind: RadioField = radio_field(_l("What you ask for"), KIND_CHOICES, default="need")
     title = StringField(_l("Title"), render_kw={"maxlength": limit_of(OfferInput, "title")})
     description = text_area(_l("Description"), limit_of(OfferInput, "description"), 6)
     skills = StringField(
@@ -62,6 +80,10 @@ class OfferForm(_DomainForm):
     department = SelectField(_l("Department"), validate_choice=False)
     starts_on = DateField(_l("From"), validators=[Optional()])
     ends_on = DateField(_l("To"), validators=[Optional()])
+    workload = StringField(
+        _l("How much work to cover"), render_kw={"maxlength": limit_of(OfferInput, "workload")}
+    )
+    client_contact = BooleanField(_l("The replacement deals with my clients directly"))
     budget = amount_field(_l("Budget (€ excl. VAT)"))
     audience = audience_field(_l("Who may see this offer"), default="network")
 
@@ -84,7 +106,16 @@ class OfferForm(_DomainForm):
             "ends_on": self.ends_on.data,
             "budget_cents": self._budget,
             "audience": self.audience.data,
+            "kind": self.kind.data or OfferKind.NEED.value,
+            "workload": self.workload.data or "",
+            "client_contact": bool(self.client_contact.data),
         }
+
+
+class OutcomeForm(_DomainForm):
+    """After a replacement: did it go well? (two buttons, yes and no)."""
+
+    went_well = HiddenField()
 
 
 class ResponseForm(_DomainForm):

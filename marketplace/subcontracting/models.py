@@ -7,12 +7,13 @@ operations.py), with a history row per move.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     Float,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -31,7 +33,7 @@ from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 from marketplace.geo import region_of
 from marketplace.places.filters import track_location
-from marketplace.timeutil import utcnow
+from marketplace.timeutil import PARIS, utcnow
 
 if TYPE_CHECKING:
     from marketplace.caes.models import Cae
@@ -43,6 +45,14 @@ class OfferStatus(LabelledEnum):
     OPEN = "open", _l("open")
     FILLED = "filled", _l("filled")
     CLOSED = "closed", _l("closed")
+
+
+class OfferKind(LabelledEnum):
+    """A need for a hand, or a replacement: someone who cannot work asks another to cover
+    their clients' work over a period (starts_on and ends_on are then required)."""
+
+    NEED = "need", _l("need for a hand")
+    REPLACEMENT = "replacement", _l("replacement")
 
 
 class ResponseStatus(LabelledEnum):
@@ -104,6 +114,15 @@ class VatRate(LabelledEnum):
     CORSICA_SPECIAL = "0.9", _l("0.9 % (Corsica)")
 
 
+#: A replacement starting within this time is urgent.
+URGENT_WITHIN = timedelta(hours=72)
+
+
+def paris_midnight(day: date) -> datetime:
+    """The start of a day in Paris, as an aware UTC datetime."""
+    return datetime.combine(day, time(), tzinfo=PARIS).astimezone(UTC)
+
+
 #: 10 000 000,00 €: anything above is a typing mistake.
 MAX_AMOUNT_CENTS = 1_000_000_000
 
@@ -113,6 +132,11 @@ class Offer(Base):
     __table_args__ = (
         CheckConstraint(in_clause("status", OfferStatus.values()), name="status"),
         CheckConstraint(in_clause("audience", Audience.values()), name="audience"),
+        CheckConstraint(in_clause("kind", OfferKind.values()), name="kind"),
+        CheckConstraint(
+            "kind <> 'replacement' OR (starts_on IS NOT NULL AND ends_on IS NOT NULL)",
+            name="replacement_period",
+        ),
         CheckConstraint(
             f"budget_cents IS NULL OR (budget_cents >= 0 AND budget_cents <= {MAX_AMOUNT_CENTS})",
             name="budget",
@@ -141,6 +165,16 @@ class Offer(Base):
     audience: Mapped[str] = mapped_column(String(8), default="network", index=True)
     #: open (answers welcome), filled (a response was accepted) or closed (by its owner).
     status: Mapped[str] = mapped_column(String(8), default="open", index=True)
+    #: need (a hand) or replacement (someone covers the owner's clients over the period).
+    kind: Mapped[str] = mapped_column(String(12), default="need", server_default="need", index=True)
+    #: A replacement: how much of the clients' work to cover ("3 jours par semaine").
+    workload: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    #: A replacement: whether the replacement deals with the clients directly.
+    client_contact: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: Once the period has ended, whether it went well, said by the requester and by the
+    #: replacement (None until each says it).
+    owner_outcome: Mapped[bool | None] = mapped_column(Boolean)
+    replacement_outcome: Mapped[bool | None] = mapped_column(Boolean)
     created_at: Mapped[Stamp]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
@@ -169,6 +203,24 @@ class Offer(Base):
     @property
     def cae_id(self) -> int | None:
         return self.owner.cae_id
+
+    @property
+    def is_replacement(self) -> bool:
+        return self.kind == OfferKind.REPLACEMENT.value
+
+    @property
+    def urgent(self) -> bool:
+        """A replacement starting within 72 hours (Paris time), until its period ends."""
+        if not self.is_replacement or self.starts_on is None or self.ends_on is None:
+            return False
+        now = utcnow()
+        starts = paris_midnight(self.starts_on)
+        ends = paris_midnight(self.ends_on + timedelta(days=1))
+        return now < ends and starts - now <= URGENT_WITHIN
+
+    @property
+    def chosen_response(self) -> OfferResponse | None:
+        return next((r for r in self.responses if r.status == "accepted"), None)
 
 
 class OfferSkill(Base):

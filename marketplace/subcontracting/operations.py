@@ -21,7 +21,7 @@ from marketplace.search.listing import by_ids, list_page
 from marketplace.skills.models import Skill
 from marketplace.skills.operations import get_or_create_skills
 from marketplace.statemachine import change_state, hold
-from marketplace.subcontracting import notify
+from marketplace.subcontracting import notify, replacements
 from marketplace.subcontracting.models import Offer, OfferResponse, OfferSkill
 from marketplace.subcontracting.parties import acting_profile
 from marketplace.subcontracting.records import propose_subcontract
@@ -47,6 +47,8 @@ def create_offer(actor: Viewer, data: OfferInput | dict[str, Any]) -> Offer:
     offer.skills = [OfferSkill(skill=records[fold(n)], position=i) for i, n in enumerate(names)]
     db.session.add(offer)
     db.session.flush()
+    if offer.is_replacement:
+        replacements.announce(offer)
     return offer
 
 
@@ -144,6 +146,8 @@ def accept_response(
         elif other.status == "pending":
             other.status = "not_retained"
             others.append(other)
+    if offer.is_replacement:
+        replacements.take_period(offer, response)
     db.session.flush()
     notify.response_accepted(response, record)
     notify.responses_not_retained(offer, others)

@@ -60,6 +60,7 @@ from marketplace.schema import (
 )
 from marketplace.subcontracting.models import (
     MAX_AMOUNT_CENTS,
+    OfferKind,
     OfferStatus,
     ResponseStatus,
     SubcontractKind,
@@ -75,6 +76,7 @@ TITLE_LIMIT = 160
 DESCRIPTION_LIMIT = 5000
 CITY_LIMIT = 120
 MESSAGE_LIMIT = 3000
+WORKLOAD_LIMIT = 200
 MAX_SKILLS = 20
 SKILL_NAME_LIMIT = 120
 #: Longest filter value read from a query string (longer ones are cut).
@@ -334,15 +336,47 @@ class OfferInput(_Input):
     ends_on: OptionalDate = Field(default=None, description="On or after starts_on.")
     budget_cents: OptionalAmount = None
     audience: AudienceInput = Audience.NETWORK.value
+    kind: choice(OfferKind) = Field(  # type: ignore[valid-type]
+        default=OfferKind.NEED.value,
+        description="replacement: someone covers the owner's clients over the period "
+        "(starts_on and ends_on required).",
+    )
+    workload: nullable_text(WORKLOAD_LIMIT) = Field(  # type: ignore[valid-type]
+        default="", description="A replacement: how much of the clients' work to cover."
+    )
+    client_contact: bool = Field(
+        default=False, description="A replacement: the replacement deals with the clients."
+    )
 
     @field_validator("ends_on")
     @classmethod
     def ends_after_start(cls, ends_on: date | None, info: ValidationInfo) -> date | None:
         return _dates_in_order(ends_on, info)
 
+    @model_validator(mode="after")
+    def _replacement_period(self) -> Self:
+        """A replacement says when: both dates are required."""
+        if self.kind != OfferKind.REPLACEMENT.value:
+            return self
+        required = _("A replacement needs its first and last day.")
+        missing = {n: [required] for n in ("starts_on", "ends_on") if getattr(self, n) is None}
+        if missing:
+            raise ValidationError(_("Some fields need your attention."), missing)
+        return self
+
     @classmethod
     def what(cls) -> str:
         return _("The offer must be an object.")
+
+
+class OutcomeInput(_Input):
+    """After a replacement's period: whether it went well (the requester or the replacement)."""
+
+    went_well: bool
+
+    @classmethod
+    def what(cls) -> str:
+        return _("The outcome must be an object.")
 
 
 class OfferResponseInput(_Input):
@@ -525,6 +559,11 @@ class OfferResponse(Output):
     created_at: DateTimeOut
 
 
+class ReplacementOutcome(Output):
+    owner: bool | None = Field(description="The requester said it went well (null: not yet).")
+    replacement: bool | None = Field(description="The replacement said it went well.")
+
+
 class Offer(Output):
     id: IdOut
     title: Annotated[str, _out({"type": "string", "minLength": 1, "maxLength": TITLE_LIMIT})]
@@ -540,6 +579,19 @@ class Offer(Output):
         _out({"type": "string", "enum": list(Audience.values()), "default": "network"}),
     ]
     status: choice(OfferStatus)  # type: ignore[valid-type]
+    kind: choice(OfferKind) = Field(  # type: ignore[valid-type]
+        default=OfferKind.NEED.value, description="need, or replacement."
+    )
+    urgent: bool = Field(
+        default=False, description="A replacement starting within 72 hours (computed)."
+    )
+    workload: str = Field(default="", description="A replacement: how much work to cover.")
+    client_contact: bool = Field(
+        default=False, description="A replacement: the replacement deals with the clients."
+    )
+    outcome: ReplacementOutcome | None = Field(
+        default=None, description="A replacement: whether it went well, by each side."
+    )
     owner: OfferPerson
     #: Always given; not "required" in the published description (kept so).
     created_at: DateTimeOut = Field(default=None)  # type: ignore[assignment]
@@ -706,6 +758,7 @@ __all__ = [
     "OfferQuery",
     "OfferResponse",
     "OfferResponseInput",
+    "OutcomeInput",
     "PartyRole",
     "PeriodQuery",
     "Subcontract",

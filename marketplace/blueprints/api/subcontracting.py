@@ -36,6 +36,7 @@ from marketplace.subcontracting.records import (
     subcontracts_of,
     transition,
 )
+from marketplace.subcontracting.replacements import record_outcome
 from marketplace.subcontracting.schemas import (
     AcceptInput,
     CaeStats,
@@ -45,6 +46,7 @@ from marketplace.subcontracting.schemas import (
     OfferQuery,
     OfferResponse,
     OfferResponseInput,
+    OutcomeInput,
     PeriodQuery,
     Subcontract,
     SubcontractInput,
@@ -81,10 +83,21 @@ def offer_json(offer: OfferRow, responses: list[ResponseRow] | None = None) -> d
         description=offer.description or "",
         skills=offer.skill_names,
         city=offer.city or "",
+        kind=offer.kind,
+        urgent=offer.urgent,
+        workload=offer.workload or "",
+        client_contact=offer.client_contact,
+        outcome=_outcome(offer),
         owner=_person(offer.owner),
         url=external_url("offers.show", offer_id=offer.id),
         **values,
     )
+
+
+def _outcome(offer: OfferRow) -> dict[str, Any] | None:
+    if not offer.is_replacement:
+        return None
+    return {"owner": offer.owner_outcome, "replacement": offer.replacement_outcome}
 
 
 def response_json(response: ResponseRow) -> dict[str, Any]:
@@ -164,6 +177,16 @@ def accept(offer_id: int, response_id: int, body: AcceptInput):
     user = require_user()
     record = accept_response(user, get_offer(user, offer_id), response_id, body)
     return _created(subcontract_json(record), url_for("api.subcontract", record_id=record.id))
+
+
+@bp.post("/offers/<int:offer_id>/outcome")
+@operation.act("tellReplacementOutcome", body=OutcomeInput, ok=(Offer, "The offer."))
+def post_outcome(offer_id: int, body: OutcomeInput):
+    """A replacement's requester or chosen replacement says whether it went well, once, from
+    the period's last day; 409 before it, or when already said."""
+    user = require_user()
+    found = record_outcome(user, get_offer(user, offer_id), body)
+    return offer_json(found, visible_responses(user, found))
 
 
 # Subcontract records ------------------------------------------------------------------------
