@@ -3,7 +3,9 @@ notice of a new sign-up, where a manager lands after signing in."""
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 from datetime import date
 
 import pytest
@@ -244,3 +246,36 @@ def test_the_members_tabs_are_tabs(client, login, world):
     assert len(tabs) == 4
     current = [t for t in tabs if 'aria-current="page"' in t]
     assert len(current) == 1 and "etat=verified" in current[0]
+
+
+@pytest.mark.skipif(
+    "postgresql" not in os.environ.get("MARKETPLACE_TEST_DATABASE_URL", ""),
+    reason="needs real PostgreSQL: two bulk verifications in concurrent transactions",
+)
+def test_two_managers_verifying_the_same_people_at_once_make_one_verification(app, world):
+    """Both tick the same two people and submit at the same moment: one form wins, the other
+    gets 409, and each person has one membership event."""
+    clients = []
+    for manager in (world["manager"], world["manager2"]):
+        c = app.test_client()
+        c.post("/connexion", data={"email": manager.email, "password": PASSWORD})
+        clients.append(c)
+    people = [world["p1"].id, world["p2"].id]
+    codes: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def run(c) -> None:
+        barrier.wait()
+        codes.append(c.post("/gestion/membres/verifier", data={"people": people}).status_code)
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(codes) == [302, 409]
+    events = db.session.scalars(
+        select(MembershipEvent.user_id).where(MembershipEvent.to_state == "verified",
+                                              MembershipEvent.from_state == "pending")
+    ).all()  # fmt: skip
+    assert sorted(events) == sorted(people)

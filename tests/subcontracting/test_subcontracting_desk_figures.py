@@ -101,6 +101,8 @@ def test_the_figures_page_counts_tenders_and_lights_management(app, client, logi
     assert nav is not None
     lit = re.findall(r'<a href="([^"]+)" aria-current="page"', nav[0])
     assert lit == ["/gestion"]
+    crumbs = re.search(r'<nav class="breadcrumbs".*?</nav>', page, re.S)
+    assert crumbs is not None and re.findall(r'href="([^"]+)"', crumbs[0])[0] == "/gestion"
     assert u["client"].email  # the owner's CAE is Lyon: its tenders are Lyon's
 
 
