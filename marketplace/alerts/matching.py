@@ -38,6 +38,7 @@ from marketplace.statemachine import compare_and_set
 from marketplace.subcontracting.models import Offer
 from marketplace.subcontracting.visibility import can_view_offer
 from marketplace.tenders.models import Tender
+from marketplace.tenders.suggestions import lot_skills
 from marketplace.tenders.visibility import can_view_tender
 from marketplace.text import fold
 from marketplace.timeutil import utcnow
@@ -136,7 +137,7 @@ def facts_of(obj: Any) -> Facts:
             obj.status == "open",
         )
     elif isinstance(obj, Tender):
-        skills = sorted({s.name for lot in obj.lots for s in lot.skills})
+        skills = sorted({s.name for lot in obj.lots for s in lot_skills(lot)})
         owner = obj.owner.user_id if obj.owner is not None else None
         texts = [obj.title, obj.description, obj.city, obj.buyer_name, *skills]
         title, url = obj.title, site_path("tenders.show", tender_id=obj.id)
@@ -367,7 +368,7 @@ def _suggest(obj: Any, facts: Facts, exclude: set[Any]) -> int:
 def _skills_of(obj: Any) -> list[Any]:
     if isinstance(obj, Offer):
         return [os.skill for os in obj.skills]
-    return [s for lot in obj.lots for s in lot.skills]
+    return [s for lot in obj.lots for s in lot_skills(lot)]  # (a lot in words: read from them)
 
 
 def _why(skills: list[str], km: float | None) -> str:
