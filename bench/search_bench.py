@@ -316,6 +316,8 @@ def relevance() -> None:
             rows = judged.evaluate(viewer, sentences, ids, cae_ids)
             print(f"\n### Needs typed as sentences ({len(sentences)})\n")
             print(judged.markdown(rows))
+            empty = sum(1 for row in rows if not row["found"])
+            print(f"\nEmpty first pages: {empty} of {len(rows)} ({empty / len(rows):.0%}).")
 
 
 def main() -> None:

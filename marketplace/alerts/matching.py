@@ -40,6 +40,7 @@ from marketplace.subcontracting import replacements
 from marketplace.subcontracting.models import Offer
 from marketplace.subcontracting.visibility import can_view_offer
 from marketplace.tenders.models import Tender
+from marketplace.tenders.suggestions import lot_skills
 from marketplace.tenders.visibility import can_view_tender
 from marketplace.text import fold
 from marketplace.timeutil import utcnow
@@ -144,7 +145,7 @@ def facts_of(obj: Any) -> Facts:
             obj.status == "open",
         )
     elif isinstance(obj, Tender):
-        skills = sorted({s.name for lot in obj.lots for s in lot.skills})
+        skills = sorted({s.name for lot in obj.lots for s in lot_skills(lot)})
         owner = obj.owner.user_id if obj.owner is not None else None
         texts = [obj.title, obj.description, obj.city, obj.buyer_name, *skills]
         title, url = obj.title, site_path("tenders.show", tender_id=obj.id)
@@ -531,7 +532,7 @@ def _by_availability(
 def _skills_of(obj: Any) -> list[Any]:
     if isinstance(obj, Offer):
         return [os.skill for os in obj.skills]
-    return [s for lot in obj.lots for s in lot.skills]
+    return [s for lot in obj.lots for s in lot_skills(lot)]  # (a lot in words: read from them)
 
 
 def _why(skills: list[str], km: float | None) -> str:

@@ -372,7 +372,11 @@ class Scope:
         """How many visible documents match q (counting no further than stop, roughly)."""
         n = 0
         for i, leaf in enumerate(self.leaves):
-            n += len(self.docs(q, leaf) & allowed[i])
+            found = self.docs(q, leaf)
+            if stop == 1:  # is there one? (no intersection built: a word's every query asks)
+                n += not found.isdisjoint(allowed[i])
+            else:
+                n += len(found & allowed[i])
             if n >= stop:
                 break
         return n

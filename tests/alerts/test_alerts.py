@@ -9,6 +9,7 @@ from marketplace.alerts.matching import enqueue_matching
 from marketplace.alerts.models import MatchJob, MatchNotice
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
+from marketplace.tenders.models import Tender
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -356,3 +357,26 @@ def test_an_alert_typed_as_a_sentence_tells_of_an_offer_that_meets_it(client, wo
     deliver_mail()
     assert kinds_of(users["watcher"]) == ["alert_match"]  # every word was needed before
     assert kinds_of(users["outsider"]) == []
+
+
+def test_a_tender_whose_lot_names_no_competence_is_suggested_by_its_words(
+    client, world, deliver_mail, make_user
+):
+    from tender_helpers import two_lots
+
+    t, users = world["tokens"], world["users"]
+    gardener = make_user(
+        users["watcher"].cae,
+        first_name="Gaby",
+        city="Lyon",
+        department="69",
+        skills=[{"name": "Entretien d'espaces verts", "level": 3}],
+    )
+    lot = {"number": 1, "title": "Tonte des pelouses et taille des haies", "skills": ["X"]}
+    posted = client.post("/api/v1/tenders", json=two_lots(lots=[lot]), headers=bearer(t["poster"]))
+    assert posted.status_code == 201
+    tender = db.session.get(Tender, posted.get_json()["id"])
+    tender.lots[0].skills = []  # as a public notice whose codes name no competence
+    db.session.commit()
+    deliver_mail()  # the worker reads the tender as it is now
+    assert kinds_of(gardener) == ["suggested_match"]
