@@ -17,6 +17,7 @@ from marketplace.extensions import db
 from marketplace.subcontracting.models import Subcontract
 from marketplace.subcontracting.records import party_of
 from marketplace.tenders.models import Tender, TenderMember
+from marketplace.trust import notify
 from marketplace.trust.models import DONE_STATUSES, Recommendation, ReferenceConsent
 from marketplace.trust.schemas import ConsentInput, RecommendationInput
 from marketplace.visibility import own_profile
@@ -74,6 +75,8 @@ def recommend(actor: Viewer, record: Subcontract, body: RecommendationInput) -> 
             db.session.flush()
     except IntegrityError:
         raise Conflict(_("You have already recommended this person for this work.")) from None
+    other = record.subcontractor if party == "client" else record.client
+    notify.recommendation_received(recommendation, other.user)
     return recommendation
 
 

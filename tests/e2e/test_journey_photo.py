@@ -95,7 +95,7 @@ def test_verified_work_a_recommendation_and_an_expired_certification(
     bastien = as_person(PARTNER, bypass_csp=True)  # axe-core is injected inline
     bastien.goto(f"/profils/{profile_id}")
     # Only Inès agreed: no verified work yet; the recommendation is there, with its author.
-    expect(bastien.locator("#verified-references")).to_have_count(0)
+    expect(bastien.locator("#verified-references .reference", has_text=title)).to_have_count(0)
     recommendation = bastien.locator(".recommendation", has_text=title)
     expect(recommendation).to_contain_text("Une charpente solide, livrée à l’heure.")
     expect(recommendation).to_contain_text("Inès Collègue")

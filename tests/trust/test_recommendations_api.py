@@ -8,6 +8,7 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.trust.models import Recommendation
+from tests.typography import fr
 
 WORDS = "Travail soigné, délais tenus : je recommande Sami sans hésiter."
 
@@ -104,7 +105,8 @@ def test_the_person_recommended_hides_and_shows_it_again(client, people, deliver
     # Only the person recommended: the author and others get 404.
     assert client.patch(url, json={"hidden": True}, headers=h["client"]).status_code == 404
     assert client.patch(url, json={"hidden": True}, headers=h["stranger"]).status_code == 404
-    assert client.patch(url, json={"hidden": "yes"}, headers=h["sub"]).status_code == 422
+    for junk in ({"hidden": "yes"}, {"hidden": None}, {}):
+        assert client.patch(url, json=junk, headers=h["sub"]).status_code == 422
 
     hidden = client.patch(url, json={"hidden": True}, headers=h["sub"])
     assert hidden.status_code == 200 and hidden.get_json()["hidden"] is True
@@ -150,3 +152,15 @@ def test_recommendations_are_in_the_export_and_go_with_the_account(client, peopl
     db.session.commit()
     assert db.session.query(Recommendation).count() == 0
     assert profile_of(client, people, "sub", "stranger")["recommendations"] == []
+
+
+def test_the_person_recommended_is_told(client, people, delivered):
+    h = people["h"]
+    record_id = delivered()
+    rec = recommend(client, record_id, h["client"]).get_json()
+    notes = client.get("/api/v1/me/notifications", headers=h["sub"]).get_json()["items"]
+    told = [n for n in notes if n["kind"] == "recommendation.received"]
+    assert len(told) == 1
+    name = people["users"]["client"].display_name
+    assert told[0]["text"] == fr(f"{name} vous recommande pour « Pose de VMC ».")
+    assert told[0]["url"].endswith(f"#recommendation-{rec['id']}")

@@ -148,3 +148,22 @@ def test_a_tender_not_won_cannot_be_shown(client, people):
         f"/api/v1/tenders/{tender.id}/reference", json={"show": True}, headers=people["h"]["sub"]
     )
     assert answer.status_code == 409
+
+
+def test_a_team_member_agrees_on_the_tender_page(client, people, login):
+    tender = _won_tender(people)
+    login(people["users"]["sub"])
+    page = client.get(f"/appels-d-offres/{tender.id}").get_data(as_text=True)
+    assert "Une référence vérifiée par Essaim" in page
+    assert "La personne qui a publié l’appel d’offres n’a pas encore accepté." in page
+    answer = client.post(
+        f"/appels-d-offres/{tender.id}/reference", data={"show": "y"}, follow_redirects=True
+    )
+    assert "Votre choix est enregistré." in answer.get_data(as_text=True)
+    row = db.session.query(ReferenceConsent).one()
+    assert (row.tender_id, row.profile_id) == (tender.id, people["users"]["sub"].profile.id)
+    # Not in the team: no such section on the page.
+    stranger = client.application.test_client()
+    login(people["users"]["stranger"], the_client=stranger)
+    other = stranger.get(f"/appels-d-offres/{tender.id}").get_data(as_text=True)
+    assert "Une référence vérifiée par Essaim" not in other

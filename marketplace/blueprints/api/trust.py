@@ -74,10 +74,11 @@ def post_recommendation(record_id: int, body: RecommendationInput) -> Any:
 
 
 @bp.patch("/me/recommendations/<int:recommendation_id>")
-@operation.update(
+@operation.write(
     "updateMyRecommendation",
-    body=RecommendationVisibility,
-    ok=(Recommendation, "The recommendation."),
+    body=RecommendationVisibility,  # whole: `hidden` is the one writable field, and required
+    ok=(200, Recommendation, "The recommendation."),
+    errors=(400, 401, 404, 422, 429),
 )
 def patch_recommendation(recommendation_id: int, body: RecommendationVisibility) -> Any:
     """The person recommended hides a recommendation from their profile (`hidden: true`) or
