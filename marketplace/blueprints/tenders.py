@@ -19,7 +19,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from marketplace import labels
 from marketplace.approvals.tenders import request_approvals, signatures
+from marketplace.blueprints.confirm import confirm_first
 from marketplace.blueprints.outcomes import ANY_REFUSAL, flash_errors, form_errors
 from marketplace.blueprints.paging import filtered_page
 from marketplace.collectives.queries import collectives_of_member
@@ -41,7 +43,7 @@ from marketplace.tenders.forms import (
     TenderForm,
 )
 from marketplace.tenders.listing import search_tenders
-from marketplace.tenders.models import TenderApplication
+from marketplace.tenders.models import TenderApplication, TenderStatus
 from marketplace.tenders.notices import build_team, team_tender_of
 from marketplace.tenders.operations import (
     TenderFilters,
@@ -350,7 +352,17 @@ def _owner_action(tender_id: int, action):
 @login_required
 def status(tender_id: int):
     form = StatusForm()
-    return _owner_action(tender_id, lambda t: change_status(current_user, t, form.to.data or ""))
+
+    def act(tender):
+        if form.to.data == TenderStatus.CANCELLED.value:  # the owner confirms a cancellation
+            confirm_first(
+                _("Cancel this tender? The team is told and nobody can apply any more."),
+                labels.TENDER_MOVE[TenderStatus.CANCELLED.value],
+                url_for("tenders.show", tender_id=tender_id),
+            )
+        change_status(current_user, tender, form.to.data or "")
+
+    return _owner_action(tender_id, act)
 
 
 @bp.post("/<int:tender_id>/approbations")

@@ -443,10 +443,8 @@ def test_cancelling_tells_the_team_and_the_calendar(client, make_user, login, ou
     db.session.commit()
     login(owner)
     before = len(outbox())
-    assert (
-        client.post(f"/appels-d-offres/{tender.id}/statut", data={"to": "cancelled"}).status_code
-        == 302
-    )
+    cancel = {"to": "cancelled", "confirmed": "1"}
+    assert client.post(f"/appels-d-offres/{tender.id}/statut", data=cancel).status_code == 302
     told = sorted(to for to, _s, _b in outbox()[before:])
     assert told == sorted([member.email, waiting.email])
     ics = client.get(f"/api/v1/tenders/{tender.id}/calendar.ics").get_data(as_text=True)
