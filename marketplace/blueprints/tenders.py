@@ -70,7 +70,7 @@ from marketplace.tenders.schemas import (
 from marketplace.tenders.suggestions import all_candidates, complete_team, suggestions_by_lot
 from marketplace.tenders.team import all_warnings, team_of
 from marketplace.tenders.thresholds import thresholds_in_force
-from marketplace.tenders.timing import countdown
+from marketplace.tenders.timing import countdown, tender_countdown
 
 bp = Blueprint("tenders", __name__, url_prefix="/appels-d-offres")
 PER_PAGE = 20
@@ -79,6 +79,12 @@ PER_PAGE = 20
 @bp.app_template_filter("countdown")
 def countdown_filter(deadline) -> str:
     return countdown(deadline)
+
+
+@bp.app_template_filter("tender_countdown")
+def tender_countdown_filter(tender) -> str:
+    """A tender's countdown, or nothing once it is submitted, won, lost or cancelled."""
+    return tender_countdown(tender.status, tender.deadline)
 
 
 def _tender_or_404(tender_id: int):
@@ -148,12 +154,18 @@ def _save(form: TenderForm, tender):
         return _form_page(form, tender)
     form.validate()
     data = form.tender_data()
-    if not form.has_errors:
-        with form_errors(form, lambda: _form_page(form, tender), catch=ANY_REFUSAL):
-            if tender is None:
-                tender = create_tender(current_user, TenderCreate.load(data))
-            else:
-                update_tender(current_user, tender, TenderUpdate.load(data, partial=True))
+    # Every field is checked in one pass: the schema's messages join those of the amounts the
+    # form refused (left out of `data`), and only a clean form reaches the operation.
+    checked = not form.has_errors
+    with form_errors(form, lambda: _form_page(form, tender), catch=ANY_REFUSAL):
+        if tender is None:
+            created = TenderCreate.load(data)
+            if checked:
+                tender = create_tender(current_user, created)
+        else:
+            changes = TenderUpdate.load(data, partial=True)
+            if checked:
+                update_tender(current_user, tender, changes)
     if form.has_errors:
         return _form_page(form, tender), 422
     flash(_("The tender is saved."), "success")

@@ -3,6 +3,7 @@ reminders, suggestions at scale (constant queries) and the demo data."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -492,3 +493,34 @@ def test_tender_lists_make_no_query_per_row(client, count_queries, make_cae, mak
     few = statements()
     tenders(9)
     assert statements() == few
+
+
+def test_a_settled_tender_shows_its_status_not_a_countdown(client, make_user, login):
+    owner = make_user()
+    tender = post_tender(owner)
+    login(owner)
+    url = f"/appels-d-offres/{tender.id}"
+    assert "clôture dans" in client.get(url).get_data(as_text=True)
+    tender.status = "won"
+    db.session.commit()
+    html = client.get(url).get_data(as_text=True)
+    assert "gagné" in html and "clôture dans" not in html
+    listed = client.get("/appels-d-offres?status=won").get_data(as_text=True)
+    assert "clôture dans" not in listed
+
+
+def test_the_team_sheet_flags_a_lot_with_nobody(client, make_user, login):
+    owner, member = make_user(), make_user()
+    tender = post_tender(owner)
+    decide(
+        owner,
+        apply(member, tender, {"lot_ids": [tender.lots[0].id], "role": "cotraitant"}),
+        True,
+        None,
+    )
+    db.session.commit()
+    login(owner)
+    html = client.get(f"/appels-d-offres/{tender.id}/fiche-equipe").get_data(as_text=True)
+    flagged = re.findall(r'<li class="lot-empty">Lot (\d+)', html)
+    assert flagged and str(tender.lots[0].number) not in flagged
+    assert "Personne sur ce lot pour l’instant" in html
