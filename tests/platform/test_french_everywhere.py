@@ -1,4 +1,4 @@
-"""Every page of the demo, as each kind of reader, speaks French.
+"""Every page of the demo, as each kind of reader, speaks French (and has one main action).
 
 The demo data set is loaded with its loader; a client signed in as each role (anonymous,
 member, CAE manager, administrator) follows the site's internal links from the home page
@@ -47,6 +47,8 @@ ALLOWED = re.compile(
     r"\b(?:Essaim|OpenAPI|JSON|API|CSV|iCalendar|BOAMP|SIREN|Qualiopi|QualiBAT|Qualifelec|"
     r"RGE|Bearer|https?://\S+|[\w.+-]+@[\w.-]+|[\w.-]+(?:/[\w.-]+)+)\b"
 )
+#: A full-size primary button (a link or a button): the page's main action, one at most.
+PRIMARY = re.compile(r'<(?:a|button|input)\b[^>]*\bclass="button"[^>]*>')
 #: Attributes a person reads or hears.
 READ_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt", "aria-description"}
 SKIPPED_TAGS = {"script", "style", "code", "pre", "template"}
@@ -127,8 +129,12 @@ def crawl(client) -> tuple[dict[str, list[str]], int]:
             continue
         read += 1
         reader = Reader()
-        reader.feed(response.get_data(as_text=True))
+        html = response.get_data(as_text=True)
+        reader.feed(html)
         found = [p for text in reader.texts for p in problems_of(text)]
+        main = html.split("<main", 1)[-1].split("</main>", 1)[0]
+        if len(PRIMARY.findall(main)) > 1:
+            found.append(f"{len(PRIMARY.findall(main))} primary buttons")
         if found:
             problems[url] = sorted(set(found))
         queue.extend(link for link in reader.links if link not in seen)
@@ -148,6 +154,8 @@ def test_the_checks_catch_english_and_codes():
     assert problems_of("Save your profile")
     assert not problems_of("Page 1 sur 3 · Suivante → Profil enregistré, Essaim")
     assert not problems_of("Écrire à marie.dupont@essaim.example, https://exemple.fr/the")
+    assert len(PRIMARY.findall('<a class="button">A</a><button class="button">B</button>')) == 2
+    assert not PRIMARY.findall('<button class="button button-secondary">C</button>')
 
 
 def test_every_page_of_the_demo_speaks_french_to_every_role(app):
