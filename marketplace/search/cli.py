@@ -16,6 +16,9 @@ from marketplace.search import concepts, misses
 from marketplace.search.changelog import prune
 from marketplace.search.indexer import IndexBusy, get_indexer
 
+#: Where a concept comes from, in words: the application's data file or an administrator.
+SOURCES = {"file": "fichier", "admin": "administration"}
+
 search_cli = AppGroup("search", help="Maintain this node's full-text search index.")
 
 
@@ -87,7 +90,8 @@ def concepts_add_command(phrase: str, skill: str) -> None:
 def concepts_list_command() -> None:
     """Print the table: competence, phrase and where it comes from (file or admin)."""
     for concept in concepts.every_concept(SYSTEM):
-        click.echo(f"{concept.skill}\t{concept.phrase}\t{concept.source}")
+        source = SOURCES.get(concept.source, concept.source)
+        click.echo(f"{concept.skill}\t{concept.phrase}\t{source}")
 
 
 @search_cli.command("misses")
