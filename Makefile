@@ -72,7 +72,7 @@ bench-search: install ## Benchmark search alone and its relevance (BENCH_ARGS as
 	$(BIN)/python -m bench.search_bench $(BENCH_ARGS)
 
 messages: install ## Extract messages and update the catalogs
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _lp:1c,2 -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _lp:1c,2 --ignore-dirs '.* node_modules' -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 clean: ## Remove the virtualenv and caches (keeps instance/)

@@ -80,3 +80,29 @@ VAT_REGIME = VatRegime.labels()
 SUBCONTRACT_KIND = SubcontractKind.labels()
 ALERT_KIND = AlertKind.labels()
 FREQUENCY = Frequency.labels()
+
+#: The CAE fields an edit names in the audit log.
+CAE_FIELD = {
+    "name": _l("Name"),
+    "city": _l("City"),
+    "department": _l("Department"),
+    "website": _l("Website"),
+    "sectors": _l("Sectors"),
+    "description": _l("Description"),
+    "siren": _l("SIREN"),
+}
+#: The values an audit entry's detail names, by action: "pending → verified" shows labels.
+_AUDIT_MOVES = {"membership": MEMBERSHIP, "role": ROLE}
+
+
+def audit_detail(action: str, detail: str) -> str:
+    """The detail of an audit entry in words: its stored codes replaced by their labels."""
+    if action == "cae_updated":
+        return ", ".join(str(CAE_FIELD.get(name, name)) for name in detail.split(", ") if name)
+    words = _AUDIT_MOVES.get(action)
+    if words is None or " → " not in detail:
+        return detail
+    move, colon, note = detail.partition(" : ")
+    frm, _arrow, to = move.partition(" → ")
+    said = f"{words.get(frm, frm)} → {words.get(to, to)}"
+    return f"{said}\u00a0: {note}" if colon else said

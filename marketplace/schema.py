@@ -36,6 +36,7 @@ from pydantic import ValidationError as PydanticError
 from pydantic.fields import FieldInfo
 from pydantic.json_schema import GenerateJsonSchema
 
+from marketplace.enums import LabelledEnum
 from marketplace.errors import ValidationError
 from marketplace.ids import MAX_ID, is_id
 from marketplace.text import clean, clean_multiline, fold, over_limit
@@ -210,10 +211,13 @@ DateOut = Annotated[
 def choice(enum: type[Enum] | Iterable[str], message: str | None = None) -> Any:
     """One of the values of a value set (an enum or a list of strings), with its French message."""
     values = [m.value for m in enum] if isinstance(enum, type) else list(enum)
+    # A value set with labels names its choices as people read them (« salarié·e »), not by code.
+    labelled = isinstance(enum, type) and issubclass(enum, LabelledEnum)
 
     def check(value: Any) -> str:
         if value not in values:
-            raise fail(message or _("Choose one of: %(values)s.", values=", ".join(values)))
+            named = [str(m.label) for m in enum] if labelled else values  # type: ignore[union-attr]
+            raise fail(message or _("Choose one of: %(values)s.", values=", ".join(named)))
         return value
 
     return Annotated[

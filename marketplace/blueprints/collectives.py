@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import User
 from marketplace.accounts.operations import find_user_by_email
+from marketplace.blueprints.confirm import confirm_first
 from marketplace.blueprints.outcomes import (
     ACTION_REFUSALS,
     ANY_REFUSAL,
@@ -319,6 +320,12 @@ def cancel_invitation(collective_id: int, invitation_id: int):
 def leave(collective_id: int):
     collective = _visible(collective_id)
     ActionForm()
+    if ops.membership_of(collective, current_user) is not None:  # a member confirms leaving
+        confirm_first(
+            _("Leave the collective « %(name)s »?", name=collective.name),
+            _("Leave the collective"),
+            url_for("collectives.show", collective_id=collective.id),
+        )
     with flash_errors(lambda: _back(collective, "membres"), catch=ANY_REFUSAL):
         ops.leave(current_user, collective)
     flash(_("You left the collective."), "info")

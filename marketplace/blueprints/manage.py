@@ -39,6 +39,7 @@ from marketplace.approvals.operations import (
     waiting_for,
 )
 from marketplace.audit import entries
+from marketplace.blueprints.confirm import confirm_first
 from marketplace.blueprints.main import safe_next
 from marketplace.blueprints.outcomes import form_errors, on_refusal
 from marketplace.blueprints.paging import page_number, page_of
@@ -162,6 +163,8 @@ def decide(user_id: int):
         error = _("The note takes at most %(n)d characters.", n=500)
     if error is None:
         name = person.display_name
+        if form.decision.data == "refused" and person.id != current_user.id:
+            confirm_first(_("Refuse the membership of %(name)s?", name=name), _("Refuse"), back)
         with on_refusal(
             lambda problem: _render_members(
                 cae, person.membership, 1, _message(problem), problem.status
@@ -232,6 +235,16 @@ def set_role(user_id: int):
     form = RoleForm()
     if not form.validate_on_submit():
         return _render_users(_("The form has expired. Please try again."), 422)
+    if form.role.data == "admin" and person.role != "admin":
+        confirm_first(
+            _(
+                "Make %(name)s an administrator? Administrators can see and change everything "
+                "on the site.",
+                name=person.display_name,
+            ),
+            _("Make administrator"),
+            safe_next(request.form.get("next")) or url_for("manage.users"),
+        )
     with on_refusal(lambda p: _render_users(_message(p), p.status), catch=LIST_REFUSALS):
         change_role(current_user, person, form.role.data or "")
     flash(

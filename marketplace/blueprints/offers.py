@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from marketplace.blueprints.confirm import confirm_first
 from marketplace.blueprints.outcomes import flash_errors, form_errors
 from marketplace.blueprints.paging import filtered_list
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
@@ -155,6 +156,12 @@ def close(offer_id: int):
     offer = get_offer(current_user, offer_id)
     if not CloseOfferForm().validate():
         abort(400)
+    if is_owner(current_user, offer):  # the others get the operation's refusal
+        confirm_first(
+            _("Close this offer without accepting any response? Nobody can answer it any more."),
+            _("Close without accepting"),
+            url_for("offers.show", offer_id=offer.id),
+        )
     with flash_errors(lambda: _show(offer), catch=(Conflict,), status=409):
         close_offer(current_user, offer)
     flash(_("The offer is closed."), "success")

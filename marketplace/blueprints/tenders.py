@@ -19,7 +19,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from marketplace import labels
 from marketplace.approvals.tenders import request_approvals, signatures
+from marketplace.blueprints.confirm import confirm_first
 from marketplace.blueprints.outcomes import ANY_REFUSAL, flash_errors, form_errors
 from marketplace.blueprints.paging import filtered_list
 from marketplace.collectives.queries import collectives_of_member
@@ -40,7 +42,7 @@ from marketplace.tenders.forms import (
     TenderForm,
 )
 from marketplace.tenders.listing import search_tenders
-from marketplace.tenders.models import TenderApplication
+from marketplace.tenders.models import TenderApplication, TenderStatus
 from marketplace.tenders.notices import build_team, team_tender_of
 from marketplace.tenders.operations import (
     TenderFilters,
@@ -67,7 +69,7 @@ from marketplace.tenders.schemas import (
 from marketplace.tenders.suggestions import all_candidates, complete_team, suggestions_by_lot
 from marketplace.tenders.team import all_warnings, team_of
 from marketplace.tenders.thresholds import thresholds_in_force
-from marketplace.tenders.timing import countdown
+from marketplace.tenders.timing import countdown, tender_countdown
 from marketplace.trust.forms import ConsentForm
 from marketplace.trust.operations import consent_by, consent_of, set_tender_consent
 from marketplace.trust.schemas import ConsentInput
@@ -79,6 +81,12 @@ PER_PAGE = 20
 @bp.app_template_filter("countdown")
 def countdown_filter(deadline) -> str:
     return countdown(deadline)
+
+
+@bp.app_template_filter("tender_countdown")
+def tender_countdown_filter(tender) -> str:
+    """A tender's countdown, or nothing once it is submitted, won, lost or cancelled."""
+    return tender_countdown(tender.status, tender.deadline)
 
 
 def _tender_or_404(tender_id: int):
@@ -134,12 +142,18 @@ def _save(form: TenderForm, tender):
         return _form_page(form, tender)
     form.validate()
     data = form.tender_data()
-    if not form.has_errors:
-        with form_errors(form, lambda: _form_page(form, tender), catch=ANY_REFUSAL):
-            if tender is None:
-                tender = create_tender(current_user, TenderCreate.load(data))
-            else:
-                update_tender(current_user, tender, TenderUpdate.load(data, partial=True))
+    # Every field is checked in one pass: the schema's messages join those of the amounts the
+    # form refused (left out of `data`), and only a clean form reaches the operation.
+    checked = not form.has_errors
+    with form_errors(form, lambda: _form_page(form, tender), catch=ANY_REFUSAL):
+        if tender is None:
+            created = TenderCreate.load(data)
+            if checked:
+                tender = create_tender(current_user, created)
+        else:
+            changes = TenderUpdate.load(data, partial=True)
+            if checked:
+                update_tender(current_user, tender, changes)
     if form.has_errors:
         return _form_page(form, tender), 422
     flash(_("The tender is saved."), "success")
@@ -368,7 +382,17 @@ def _owner_action(tender_id: int, action):
 @login_required
 def status(tender_id: int):
     form = StatusForm()
-    return _owner_action(tender_id, lambda t: change_status(current_user, t, form.to.data or ""))
+
+    def act(tender):
+        if form.to.data == TenderStatus.CANCELLED.value:  # the owner confirms a cancellation
+            confirm_first(
+                _("Cancel this tender? The team is told and nobody can apply any more."),
+                labels.TENDER_MOVE[TenderStatus.CANCELLED.value],
+                url_for("tenders.show", tender_id=tender_id),
+            )
+        change_status(current_user, tender, form.to.data or "")
+
+    return _owner_action(tender_id, act)
 
 
 @bp.post("/<int:tender_id>/approbations")

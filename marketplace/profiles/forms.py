@@ -45,9 +45,11 @@ from marketplace.profiles.schemas import (
     REFERENCE_DESCRIPTION_LIMIT,
     REFERENCE_LINK_LIMIT,
     ProfileUpdate,
+    skill_problem,
 )
 from marketplace.schema import limit_of
 from marketplace.skills.models import SkillLevel
+from marketplace.timeutil import to_paris, utcnow
 
 #: Empty competence rows offered below the existing ones (and added by "add rows").
 EMPTY_ROWS = 3
@@ -205,6 +207,8 @@ class ProfileForm(FlaskForm):
         super().__init__(*args, **kwargs)
         #: Errors about the competences as a whole, shown above the rows.
         self.skill_errors: list[str] = []
+        #: The message of each competence row that does not pass, by its index (all at once).
+        self.skill_row_errors: dict[int, str] = {}
         #: Errors about the calendar's periods, shown above their rows.
         self.period_errors: list[str] = []
         #: Errors about the references, shown above their rows.
@@ -236,7 +240,12 @@ class ProfileForm(FlaskForm):
             "city": profile.city,
             "department": profile.department or "",
             "availability": profile.availability,
-            "available_from": profile.available_from,
+            # a day gone by says nothing any more (and a past date is refused on saving)
+            "available_from": (
+                profile.available_from
+                if profile.available_from and profile.available_from >= to_paris(utcnow()).date()
+                else None
+            ),
             "periods": periods,
             "references": references,
             "daily_rate": cents_to_input(profile.daily_rate_cents),
@@ -310,11 +319,22 @@ class ProfileForm(FlaskForm):
     def add_domain_errors(self, fields: dict[str, list[str]]) -> None:
         """Put the messages of a ValidationError beside the matching fields."""
         self.skill_errors.extend(str(m) for m in fields.get("skills", ()))
+        if "skills" in fields:
+            self.mark_skill_rows()
         self.period_errors.extend(str(m) for m in fields.get("availability_periods", ()))
         self.reference_errors.extend(str(m) for m in fields.get("references", ()))
         apart = ("skills", "availability_periods", "references")
         others = {key: messages for key, messages in fields.items() if key not in apart}
         place_errors(self, others, FIELD_MAP)
+
+    def mark_skill_rows(self) -> None:
+        """Give every bad competence row its own message, not only the first one found."""
+        for index, row in enumerate(self.skills):
+            name = row.form.name.data or ""
+            if name.strip():  # an empty name removes the row
+                problem = skill_problem({"name": name, "level": row.form.level.data or ""})
+                if problem:
+                    self.skill_row_errors[index] = problem
 
     @property
     def has_errors(self) -> bool:

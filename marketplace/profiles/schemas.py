@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from marketplace.audience import Audience
 from marketplace.caes.schemas import CaeRef
@@ -22,6 +22,7 @@ from marketplace.profiles.models import Availability, ClientType, PeriodKind, Pr
 from marketplace.schema import (
     DateOut,
     DateTimeOut,
+    FieldError,
     FilterText,
     IdOut,
     OptionalDate,
@@ -96,6 +97,15 @@ def _skill(item: Any) -> tuple[str, int]:
     return name, int(level or 0)
 
 
+def skill_problem(item: dict[str, Any]) -> str | None:
+    """What is wrong with one competence {name, level}, or None (the rule of _skill)."""
+    try:
+        _skill(item)
+    except FieldError as problem:
+        return str(problem)
+    return None
+
+
 def _skills(value: Any) -> list[tuple[str, int]]:
     """The competences in order; the same one twice keeps its first name and the higher level."""
     if not isinstance(value, list):
@@ -110,6 +120,16 @@ def _skills(value: Any) -> list[tuple[str, int]]:
     if len(result) > MAX_SKILLS:
         raise fail(_("At most %(n)d competences.", n=MAX_SKILLS))
     return list(result.values())
+
+
+def _not_past(value: date | None) -> date | None:
+    if value is not None and value < to_paris(utcnow()).date():
+        raise fail(_("The date of availability cannot be in the past."))
+    return value
+
+
+#: The day one is available again: today or later (Paris time).
+AvailableFrom = Annotated[OptionalDate, AfterValidator(_not_past)]
 
 
 @dataclass(frozen=True)
@@ -417,7 +437,7 @@ class ProfileUpdate(Schema):
     certification_details: CertificationDetails = None  # type: ignore[assignment]
     languages: _names(MAX_LANGUAGES) = None  # type: ignore[valid-type]
     availability: AvailabilityIn = None
-    available_from: OptionalDate = None
+    available_from: AvailableFrom = None
     availability_periods: Periods = None  # type: ignore[assignment]
     references: References = None  # type: ignore[assignment]
     daily_rate_cents: DailyRate = None

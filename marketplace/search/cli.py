@@ -16,6 +16,9 @@ from marketplace.search import concepts, misses
 from marketplace.search.changelog import prune
 from marketplace.search.indexer import IndexBusy, get_indexer
 
+#: Where a concept comes from, in words: the application's data file or an administrator.
+SOURCES = {"file": "fichier", "admin": "administration"}
+
 search_cli = AppGroup("search", help="Maintain this node's full-text search index.")
 
 
@@ -26,11 +29,13 @@ def rebuild_command(timeout: float) -> None:
     indexer = get_indexer()
     total = indexer.total_rows()
     try:
-        with click.progressbar(length=total, label="Indexing") as bar:
+        with click.progressbar(length=total, label="Indexation") as bar:
             count = indexer.rebuild(progress=bar.update, timeout=timeout)
     except IndexBusy:
-        raise click.ClickException("The index is busy (another rebuild or sync is running).")
-    click.echo(f"{count} documents indexed in {indexer.path}.")
+        raise click.ClickException(
+            "L'index est occupé (une reconstruction ou une synchronisation est en cours)."
+        )
+    click.echo(f"{count} document(s) indexé(s) dans {indexer.path}.")
 
 
 @search_cli.command("sync")
@@ -40,11 +45,13 @@ def sync_command(timeout: float) -> None:
     try:
         report = get_indexer().sync(timeout=timeout)
     except IndexBusy:
-        raise click.ClickException("The index is busy; the changes stay in the log, try again.")
+        raise click.ClickException(
+            "L'index est occupé ; les changements restent dans le journal, réessayez."
+        )
     if report.rebuilt:
-        click.echo(f"Index created: {report.documents} documents indexed.")
+        click.echo(f"Index créé : {report.documents} document(s) indexé(s).")
     else:
-        click.echo(f"{report.changes} changes applied ({report.documents} documents).")
+        click.echo(f"{report.changes} changement(s) appliqué(s) ({report.documents} document(s)).")
 
 
 @search_cli.command("prune")
@@ -53,7 +60,7 @@ def prune_command(days: int) -> None:
     """Delete change-log rows older than DAYS (every node must have synced since)."""
     count = prune(db.session(), timedelta(days=days))
     db.session.commit()
-    click.echo(f"{count} change rows deleted.")
+    click.echo(f"{count} ligne(s) du journal des changements supprimée(s).")
 
 
 @search_cli.group("concepts")
@@ -76,14 +83,15 @@ def concepts_add_command(phrase: str, skill: str) -> None:
     if created:
         click.echo(f"« {phrase} » → {written}")
     else:
-        click.echo(f"« {phrase} » → {written} (already in the table)")
+        click.echo(f"« {phrase} » → {written} (déjà dans la table)")
 
 
 @concepts_group.command("list")
 def concepts_list_command() -> None:
     """Print the table: competence, phrase and where it comes from (file or admin)."""
     for concept in concepts.every_concept(SYSTEM):
-        click.echo(f"{concept.skill}\t{concept.phrase}\t{concept.source}")
+        source = SOURCES.get(concept.source, concept.source)
+        click.echo(f"{concept.skill}\t{concept.phrase}\t{source}")
 
 
 @search_cli.command("misses")
@@ -93,7 +101,7 @@ def misses_command(days: int, limit: int) -> None:
     """The searches of the last DAYS days that found nothing, most frequent first."""
     rows = misses.top_misses(SYSTEM, days=days, limit=limit)
     if not rows:
-        click.echo("Every search found something.")
+        click.echo("Toutes les recherches ont trouvé quelque chose.")
     for query, count in rows:
         click.echo(f"{count}\t{query}")
 

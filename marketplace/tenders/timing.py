@@ -10,6 +10,16 @@ from flask_babel import ngettext
 from marketplace.formatting import datetime_short
 from marketplace.timeutil import as_utc, utcnow
 
+#: The statuses of a tender still heading for its deadline; after them (submitted, won, lost,
+#: cancelled) the status says it all and no countdown is shown (« gagné », not « clôture
+#: dans 1 jour »).
+COUNTING_DOWN = frozenset({"open", "team_formed"})
+
+
+def tender_countdown(status: str, deadline: datetime | None, now: datetime | None = None) -> str:
+    """The countdown of a tender still heading for its deadline; empty once it is settled."""
+    return countdown(deadline, now) if status in COUNTING_DOWN else ""
+
 
 def countdown(deadline: datetime | None, now: datetime | None = None) -> str:
     """'closes in 3 days', 'closes in 5 hours', 'closes in 20 minutes', 'closed on …'

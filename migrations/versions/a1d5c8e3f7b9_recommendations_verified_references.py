@@ -2,7 +2,7 @@
 date of a profile's certifications
 
 Revision ID: a1d5c8e3f7b9
-Revises: f3b8d2a6c1e7
+Revises: b4e8c2d6f1a3
 Create Date: 2026-12-07 09:50:00.000000
 """
 
@@ -13,7 +13,7 @@ from marketplace.dbtypes import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = "a1d5c8e3f7b9"
-down_revision = "f3b8d2a6c1e7"
+down_revision = "b4e8c2d6f1a3"
 branch_labels = None
 depends_on = None
 

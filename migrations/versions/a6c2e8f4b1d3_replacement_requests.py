@@ -1,7 +1,7 @@
 """offers: replacement requests (kind, workload, client contact, each side's outcome)
 
 Revision ID: a6c2e8f4b1d3
-Revises: f3b8d2a6c1e7
+Revises: a1d5c8e3f7b9
 Create Date: 2026-12-07 10:00:00.000000
 
 Existing offers are needs for a hand (kind 'need').
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "a6c2e8f4b1d3"
-down_revision = "f3b8d2a6c1e7"
+down_revision = "a1d5c8e3f7b9"
 branch_labels = None
 depends_on = None
 

@@ -57,7 +57,7 @@ def test_profile_shape(client, make_cae, make_user):
         certifications=["RGE", "Qualiopi"],
         languages=["Français", "Anglais"],
         availability="partial",
-        available_from="2026-12-01",
+        available_from="2030-12-01",
         daily_rate_cents=45000,
     )
     response = client.get(f"/api/v1/profiles/{user.profile.id}")
@@ -85,7 +85,7 @@ def test_profile_shape(client, make_cae, make_user):
         ],
         "languages": ["Français", "Anglais"],
         "availability": "partial",
-        "available_from": "2026-12-01",
+        "available_from": "2030-12-01",
         "daily_rate_cents": 45000,
         "audience": "public",
         "url": f"http://localhost/profils/{user.profile.id}",

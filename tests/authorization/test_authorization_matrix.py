@@ -82,6 +82,8 @@ def bodies(world) -> dict[str, dict]:
         "collectives.answer_invitation": {"decline": "1"},
         "collectives.invite": {"invitee": sub.email},
         "collectives.role": {"role": "coordinator"},
+        "collectives.leave": {"confirmed": "1"},
+        "offers.close": {"confirmed": "1"},
         "collectives.create": {"name": "Nouveau collectif", "audience": "network",
                                "join_policy": "request"},
         "offers.post_response": {"message": "Disponible", "price": "10"},

@@ -170,10 +170,12 @@ def test_manager_verifies_a_pending_person_end_to_end(app, client, login, world,
 def test_refuse_flow(client, login, world, outbox):
     login(world["admin"])
     person = world["target"]
-    response = client.post(
-        f"/gestion/membres/{person.id}/decision",
-        data={"decision": "refused", "note": "Inconnu·e de l’équipe"},
-    )
+    url = f"/gestion/membres/{person.id}/decision"
+    data = {"decision": "refused", "note": "Inconnu·e de l’équipe"}
+    asked = client.post(url, data=data).get_data(as_text=True)  # without JavaScript: a page
+    assert "Refuser l’adhésion de" in asked and 'name="confirmed" value="1"' in asked
+    assert db.session.get(User, person.id).membership == "pending"
+    response = client.post(url, data=dict(data, confirmed="1"))
     assert response.status_code == 302
     assert f"/gestion/caes/{world['a'].id}/membres" in response.headers["Location"]
     assert db.session.get(User, person.id).membership == "refused"

@@ -287,7 +287,8 @@ def test_roles_removal_withdrawal_and_declining(client, login, make_user):
     url = f"/collectifs/{collective.id}"
 
     login(creator)
-    assert client.post(f"{url}/quitter").status_code == 302  # refused: the only coordinator
+    # refused: the only coordinator
+    assert client.post(f"{url}/quitter", data={"confirmed": "1"}).status_code == 302
     assert ops.membership_of(collective, creator) is not None
     client.post(f"{url}/membres/{member.id}/role", data={"role": "coordinator"})
     assert ops.is_coordinator(collective, member)

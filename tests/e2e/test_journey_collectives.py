@@ -57,3 +57,21 @@ def test_create_invite_vote(as_person, viewport):
     invitee.get_by_role("button", name="Voter", exact=True).click()
     expect(invitee.get_by_role("status").first).to_be_visible()
     expect(invitee.get_by_role("radio", name="oui", exact=True)).to_be_checked()
+
+    # Leaving is confirmed in a dialog: « Revenir en arrière » keeps the member, « Quitter » leaves.
+    invitee.goto(invitee.url.split("/decisions")[0])
+    leave = invitee.get_by_role("button", name="Quitter le collectif")
+    leave.click()
+    dialog = invitee.locator("dialog.confirm-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text(
+        f"Quitter le collectif « {name} » ?".replace(" »", "\u00a0»")
+        .replace("« ", "«\u00a0")
+        .replace(" ?", "\u202f?")
+    )
+    dialog.get_by_role("button", name="Revenir en arrière").click()
+    expect(dialog).to_be_hidden()
+    expect(leave).to_be_visible()
+    leave.click()
+    dialog.get_by_role("button", name="Quitter le collectif").click()
+    expect(invitee.get_by_role("button", name="Quitter le collectif")).to_have_count(0)

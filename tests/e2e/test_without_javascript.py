@@ -7,6 +7,11 @@ import re
 import pytest
 from e2e_helpers import COLLEAGUE
 from playwright.sync_api import expect
+from sqlalchemy import select
+
+from marketplace.accounts.models import User
+from marketplace.extensions import db
+from marketplace.subcontracting.operations import create_offer
 
 pytestmark = pytest.mark.e2e
 
@@ -37,3 +42,27 @@ def test_profile_search_and_filters_without_javascript(contexts, viewport):
     page.get_by_role("main").get_by_role("button", name="Filtrer").click()
     expect(page).to_have_url(re.compile(r"q=charpente"))
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def test_a_destructive_action_is_confirmed_on_a_page_without_javascript(
+    contexts, live_server, viewport
+):
+    with live_server.app.app_context():
+        colleague = db.session.scalar(select(User).where(User.email == COLLEAGUE))
+        offer = create_offer(colleague, {"title": f"Renfort ({viewport})", "audience": "network"})
+        db.session.commit()
+        url = f"/offres/{offer.id}"
+    page = contexts(java_script_enabled=False).sign_in(COLLEAGUE)
+    page.goto(url)
+    close = page.get_by_role("button", name="Fermer cette offre sans accepter de réponse")
+    close.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirmation")
+    expect(page.get_by_role("main")).to_contain_text("Plus personne ne pourra y répondre")
+    page.get_by_role("link", name="Revenir en arrière").click()
+    expect(close).to_be_visible()  # nothing happened
+    close.click()
+    page.get_by_role("button", name="Fermer sans accepter").click()
+    expect(page).to_have_url(re.compile(url + "$"))
+    expect(
+        page.get_by_role("button", name="Fermer cette offre sans accepter de réponse")
+    ).to_have_count(0)

@@ -47,7 +47,7 @@ def node(app_config, tmp_path, name: str, **config):
             register_search_cli(other)
         result = other.test_cli_runner().invoke(args=["search", "sync"])
         assert result.exit_code == 0, result.output
-        assert "Index created" in result.output
+        assert "Index créé" in result.output
     return other
 
 
@@ -117,11 +117,11 @@ def test_a_change_on_one_node_is_found_on_the_others(app, client, nodes, make_us
     assert found(b, profiles, {}, "id") == []
     assert found(b, collectives, {}, "id") == []
     assert found(b, offers, h_reader, "id") == []
-    assert "changes applied" in sync(b)
+    assert "changement(s) appliqué(s)" in sync(b)
     assert found(b, profiles, {}, "id") == [profile_id]
     assert found(b, collectives, {}, "id") == [made.get_json()["id"]]
     assert found(b, offers, h_reader, "id") == [posted.get_json()["id"]]
-    assert sync(b).startswith("0 changes applied")  # idempotent
+    assert sync(b).startswith("0 changement(s) appliqué(s)")  # idempotent
 
     # Node C catches up by itself before searching.
     assert found(c, profiles, {}, "id") == [profile_id]

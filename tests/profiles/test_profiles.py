@@ -65,7 +65,7 @@ def form_data(**overrides) -> dict[str, str]:
         "city": "Villeurbanne",
         "department": "69",
         "availability": "partial",
-        "available_from": "2026-03-01",
+        "available_from": "2030-03-01",
         "daily_rate": "1 234,50",
         "audience": "network",
         "submit": "Enregistrer",
@@ -137,7 +137,7 @@ def test_edit_happy_path_saves_and_normalises(client, make_user, login):
         "Auvergne-Rhône-Alpes",
     )
     assert profile.availability == "partial"
-    assert profile.available_from == date(2026, 3, 1)
+    assert profile.available_from == date(2030, 3, 1)
     assert profile.daily_rate_cents == 123450
     assert profile.audience == "network"
     # One shared record for both spellings.

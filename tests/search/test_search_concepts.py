@@ -163,10 +163,10 @@ def test_a_concept_added_on_the_command_line_is_used_at_once(cli, network):
     assert "« Zythologie » → Comptabilité" in result.output
     assert ids(search_documents(SYSTEM, "profile", "zythologie")) == [network["accountant"]]
     again = cli("concepts", "add", "zythologie", "--skill", "Comptabilité")
-    assert "already" in again.output
+    assert "déjà dans la table" in again.output
     listing = cli("concepts", "list")
-    assert "Comptabilité\tZythologie\tadmin" in listing.output
-    assert "Graphisme\tlogo\tfile" in listing.output
+    assert "Comptabilité\tZythologie\tadministration" in listing.output
+    assert "Graphisme\tlogo\tfichier" in listing.output
 
 
 def test_a_concept_needs_a_known_competence_and_words(cli, app):

@@ -125,7 +125,7 @@ def test_killed_indexing_step_is_caught_up_by_sync(app, public_user, cli, monkey
 
     result = cli("sync")
     assert result.exit_code == 0, result.output
-    assert "1 changes applied" in result.output
+    assert "1 changement(s) appliqué(s)" in result.output
     assert found("luthiere") == [public_user.profile.id]
 
 
@@ -207,13 +207,13 @@ def test_rebuild_command_with_progress_bar(public_user, make_user, cli):
     make_user(headline="Relieuse", audience="public", password=None)
     result = cli("rebuild")
     assert result.exit_code == 0, result.output
-    assert "2 documents indexed" in result.output
-    assert "Indexing" in result.output
+    assert "2 document(s) indexé(s)" in result.output
+    assert "Indexation" in result.output
     assert found("relieuse")
 
 
 def test_prune_command(public_user, cli):
-    assert cli("prune", "--days", "1").output.startswith("0 change rows deleted")
+    assert cli("prune", "--days", "1").output.startswith("0 ligne(s) du journal")
     assert db.session.scalar(select(func.count(SearchChange.id))) > 0
 
 

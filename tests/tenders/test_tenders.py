@@ -3,6 +3,7 @@ reminders, suggestions at scale (constant queries) and the demo data."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.tenders.models import Tender, TenderApplication
-from marketplace.tenders.operations import apply, create_tender, decide
+from marketplace.tenders.operations import apply, create_tender, decide, set_members
 from marketplace.tenders.suggestions import complete_team, suggestions_by_lot
 from marketplace.tenders.team import direct_payment, team_of
 from marketplace.tenders.timing import countdown
@@ -444,10 +445,8 @@ def test_cancelling_tells_the_team_and_the_calendar(client, make_user, login, ou
     db.session.commit()
     login(owner)
     before = len(outbox())
-    assert (
-        client.post(f"/appels-d-offres/{tender.id}/statut", data={"to": "cancelled"}).status_code
-        == 302
-    )
+    cancel = {"to": "cancelled", "confirmed": "1"}
+    assert client.post(f"/appels-d-offres/{tender.id}/statut", data=cancel).status_code == 302
     told = sorted(to for to, _s, _b in outbox()[before:])
     assert told == sorted([member.email, waiting.email])
     ics = client.get(f"/api/v1/tenders/{tender.id}/calendar.ics").get_data(as_text=True)
@@ -533,3 +532,29 @@ def test_a_lot_described_only_in_words_is_offered_the_competences_its_words_name
         roofer.profile.id,
     }
     assert cover.uncovered == []
+
+
+def test_a_settled_tender_shows_its_status_not_a_countdown(client, make_user, login):
+    owner = make_user()
+    tender = post_tender(owner)
+    login(owner)
+    url = f"/appels-d-offres/{tender.id}"
+    assert "clôture dans" in client.get(url).get_data(as_text=True)
+    tender.status = "won"
+    db.session.commit()
+    html = client.get(url).get_data(as_text=True)
+    assert "gagné" in html and "clôture dans" not in html
+    listed = client.get("/appels-d-offres?status=won").get_data(as_text=True)
+    assert "clôture dans" not in listed
+
+
+def test_the_team_sheet_flags_a_lot_with_nobody(client, make_user, login):
+    owner = make_user()
+    tender = post_tender(owner)
+    first = tender.lots[0]
+    set_members(owner, tender, [{"profile_id": owner.profile.id, "lot_ids": [first.id]}])
+    db.session.commit()
+    login(owner)
+    html = client.get(f"/appels-d-offres/{tender.id}/fiche-equipe").get_data(as_text=True)
+    assert re.findall(r'<li class="lot-empty">Lot (\d+)', html) == [str(tender.lots[1].number)]
+    assert "Personne sur ce lot pour l’instant" in html
