@@ -82,6 +82,7 @@ def offer_json(offer: OfferRow, responses: list[ResponseRow] | None = None) -> d
         skills=offer.skill_names,
         city=offer.city or "",
         owner=_person(offer.owner),
+        created_at=offer.created_at,  # always given, though declared with a default
         url=external_url("offers.show", offer_id=offer.id),
         **values,
     )
