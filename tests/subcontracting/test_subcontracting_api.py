@@ -50,6 +50,7 @@ def test_offer_to_paid_by_the_right_people_only(client, people, outbox):
         "owner",
         "url",
     }
+    assert offer["created_at"] is not None  # always given (declared with a default)
 
     # Two answers; the owner cannot answer its own offer.
     url = f"/api/v1/offers/{offer['id']}/responses"

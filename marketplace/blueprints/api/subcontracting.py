@@ -89,6 +89,7 @@ def offer_json(offer: OfferRow, responses: list[ResponseRow] | None = None) -> d
         client_contact=offer.client_contact,
         outcome=_outcome(offer),
         owner=_person(offer.owner),
+        created_at=offer.created_at,  # always given, though declared with a default
         url=external_url("offers.show", offer_id=offer.id),
         **values,
     )
