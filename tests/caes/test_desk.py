@@ -121,7 +121,8 @@ def test_bulk_verification_is_all_or_nothing(client, login, world):
     other = client.application.test_client()
     login(world["manager2"], the_client=other)
     other.post(
-        f"/gestion/membres/{world['p2'].id}/decision", data={"decision": "refused", "note": ""}
+        f"/gestion/membres/{world['p2'].id}/decision",
+        data={"decision": "refused", "note": "", "confirmed": "1"},
     )
     assert membership(world["p2"]) == "refused"
     answer = client.post(
