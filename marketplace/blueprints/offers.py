@@ -37,6 +37,7 @@ from marketplace.subcontracting.schemas import (
     OfferResponseInput,
     OutcomeInput,
 )
+from marketplace.trust.replacements import recommendation_message, recommendation_step
 
 bp = Blueprint("offers", __name__, url_prefix="/offres")
 PER_PAGE = 20
@@ -100,6 +101,7 @@ def _show(offer, response_form=None, accept_form=None, status: int = 200):
         offer.status == "open" and current_user.is_authenticated and current_user.is_verified
         and not owner and not mine
     )  # fmt: skip
+    step = recommendation_step(current_user, offer)
     return render_template(
         "offers/show.html",
         offer=offer,
@@ -112,6 +114,8 @@ def _show(offer, response_form=None, accept_form=None, status: int = 200):
         availability=availability,
         tell_outcome=can_tell_outcome(current_user, offer),
         outcome_form=OutcomeForm(formdata=None),
+        recommendation_step=step,
+        recommendation_message=recommendation_message(step) if step else None,
     ), status
 
 

@@ -213,16 +213,23 @@ class OfferFilterForm(NearFields, FilterForm):
         _l("Competence"), render_kw={"maxlength": SKILL_NAME_LIMIT, "list": "skill-suggestions"}
     )
     department = SelectField(_l("Department"), validate_choice=False)
+    kind = SelectField(_l("Kind"), validate_choice=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.department.choices = [("", _l("All")), *geo.department_choices()]
+        self.kind.choices = [
+            ("", _l("All")),
+            (OfferKind.NEED.value, _l("Needs for a hand")),
+            (OfferKind.REPLACEMENT.value, _l("Replacements")),
+        ]
 
     def filter_values(self) -> dict[str, Any]:
         return {
             "q": self.typed(self.q, FILTER_LIMIT),
             "skill": self.typed(self.skill, SKILL_NAME_LIMIT),
             "department": self.chosen(self.department),
+            "kind": self.chosen(self.kind),
             **self.near_values(),
         }
 

@@ -160,6 +160,8 @@ class OfferFilters(PlaceFilters):
     skill: str | None = None
     department: str | None = None
     status: str | None = "open"
+    #: need or replacement (both when absent).
+    kind: str | None = None
 
 
 def _like(raw: str) -> str:
@@ -171,6 +173,8 @@ def filtered_offers(viewer: Viewer, filters: OfferFilters):
     stmt = visible_offers(viewer)
     if filters.status:
         stmt = stmt.where(Offer.status == filters.status)
+    if filters.kind:
+        stmt = stmt.where(Offer.kind == filters.kind)
     if filters.skill:
         ids = select(OfferSkill.offer_id).join(Skill).where(Skill.key == fold(filters.skill))
         stmt = stmt.where(Offer.id.in_(ids))
@@ -218,6 +222,8 @@ def _index_terms(filters: OfferFilters, place: Located) -> dict[str, Any]:
     terms: dict[str, Any] = {}
     if filters.status:
         terms["offer_status"] = filters.status
+    if filters.kind:
+        terms["offer_kind"] = filters.kind
     if filters.skill:
         terms["skill"] = fold(filters.skill).replace(",", " ")
     if filters.department:

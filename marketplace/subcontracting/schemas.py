@@ -492,6 +492,9 @@ class OfferQuery(_Filters, NearQuery):
     status: choice_filter(OfferStatus.values()) = Field(  # type: ignore[valid-type]
         default=None, description="open, filled or closed (all when absent)."
     )
+    kind: choice_filter(OfferKind.values()) = Field(  # type: ignore[valid-type]
+        default=None, description="need or replacement (both when absent)."
+    )
 
 
 class SubcontractQuery(_Filters):
@@ -564,6 +567,20 @@ class ReplacementOutcome(Output):
     replacement: bool | None = Field(description="The replacement said it went well.")
 
 
+class RecommendationLead(Output):
+    """After a replacement that went well: where its side recommends the other."""
+
+    subcontract_id: IdOut = Field(description="The record the replacement produced.")
+    delivered: bool = Field(description="The record is delivered: recommendations are open.")
+    allowed: bool = Field(
+        description="The caller may write it now (POST /subcontracts/{id}/recommendation)."
+    )
+    message: str = Field(description="What to do next, in the reader's language.")
+    url: Annotated[
+        str, _out({"type": "string", "format": "uri", "description": "The record's HTML page."})
+    ]
+
+
 class Offer(Output):
     id: IdOut
     title: Annotated[str, _out({"type": "string", "minLength": 1, "maxLength": TITLE_LIMIT})]
@@ -591,6 +608,11 @@ class Offer(Output):
     )
     outcome: ReplacementOutcome | None = Field(
         default=None, description="A replacement: whether it went well, by each side."
+    )
+    recommendation: RecommendationLead | None = Field(
+        default=None,
+        description="Only in GET /offers/{id} and POST /offers/{id}/outcome, for the side of a "
+        "replacement who said it went well: the record on which to recommend the other.",
     )
     owner: OfferPerson
     #: Always given; not "required" in the published description (kept so).

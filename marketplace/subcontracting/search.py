@@ -23,6 +23,8 @@ FIELDS: dict[str, fields.FieldType] = {
     "skill": tag(),
     #: open, filled or closed.
     "offer_status": tag(),
+    #: need or replacement.
+    "offer_kind": tag(),
 }
 
 
@@ -43,6 +45,7 @@ def to_document(offer: Offer) -> dict[str, Any]:
         "department": offer.department,
         "skill": ",".join(keys) or None,
         "offer_status": offer.status,
+        "offer_kind": offer.kind,
         "facets": {"department": offer.department, "skill": keys, "offer_status": offer.status},
     }
 

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Response, jsonify, url_for
 from flask_login import current_user
 
+from marketplace.actors import Viewer
 from marketplace.blueprints.api.auth import require_user
 from marketplace.blueprints.api.blueprint import bp
 from marketplace.blueprints.api.pagination import paged
@@ -54,6 +55,7 @@ from marketplace.subcontracting.schemas import (
     SubcontractQuery,
     TransitionInput,
 )
+from marketplace.trust.replacements import recommendation_message, recommendation_step
 
 TAG = "subcontracting"
 WRITE_LIMIT = "60 per minute"
@@ -74,10 +76,14 @@ def _person(profile) -> dict[str, Any]:
     return {"profile_id": profile.id, "display_name": profile.display_name}
 
 
-def offer_json(offer: OfferRow, responses: list[ResponseRow] | None = None) -> dict[str, Any]:
+def offer_json(
+    offer: OfferRow, responses: list[ResponseRow] | None = None, viewer: Viewer | None = None
+) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if responses is not None:
         values["responses"] = [response_json(r) for r in responses]
+    if viewer is not None:
+        values["recommendation"] = _recommendation(viewer, offer)
     return Offer.of(
         offer,
         description=offer.description or "",
@@ -99,6 +105,19 @@ def _outcome(offer: OfferRow) -> dict[str, Any] | None:
     if not offer.is_replacement:
         return None
     return {"owner": offer.owner_outcome, "replacement": offer.replacement_outcome}
+
+
+def _recommendation(viewer: Viewer, offer: OfferRow) -> dict[str, Any] | None:
+    step = recommendation_step(viewer, offer)
+    if step is None:
+        return None
+    return {
+        "subcontract_id": step.record.id,
+        "delivered": step.delivered,
+        "allowed": step.allowed,
+        "message": str(recommendation_message(step)),
+        "url": external_url("subcontracts.show", record_id=step.record.id) + "#recommend",
+    }
 
 
 def response_json(response: ResponseRow) -> dict[str, Any]:
@@ -152,7 +171,7 @@ def post_offer(body: OfferInput):
 def offer(offer_id: int):
     """One offer, with the responses the caller may see."""
     found = get_offer(current_user, offer_id)
-    return offer_json(found, visible_responses(current_user, found))
+    return offer_json(found, visible_responses(current_user, found), current_user)
 
 
 @bp.post("/offers/<int:offer_id>/responses")
@@ -187,7 +206,7 @@ def post_outcome(offer_id: int, body: OutcomeInput):
     the period's last day; 409 before it, or when already said."""
     user = require_user()
     found = record_outcome(user, get_offer(user, offer_id), body)
-    return offer_json(found, visible_responses(user, found))
+    return offer_json(found, visible_responses(user, found), user)
 
 
 # Subcontract records ------------------------------------------------------------------------
