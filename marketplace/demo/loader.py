@@ -31,6 +31,7 @@ from marketplace.demo.generate import (
 )
 from marketplace.demo.notices import load_demo_notices
 from marketplace.demo.photos import demo_references, has_photo, portrait
+from marketplace.demo.replacements import load_replacement
 from marketplace.demo.subcontracting import load_subcontracting
 from marketplace.demo.tenders import load_demo_tenders
 from marketplace.demo.trust import load_trust
@@ -102,6 +103,7 @@ def _load_demo(count: int, seed: int, if_empty: bool) -> DemoResult:
         loader.person(person)
     load_collectives(everyone, MEMBER_EMAIL)
     load_subcontracting()
+    load_replacement(MEMBER_EMAIL)
     load_trust()
     member = db.session.scalar(select(User).where(User.email == MEMBER_EMAIL))
     load_demo_tenders(member)

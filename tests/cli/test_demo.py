@@ -270,3 +270,35 @@ def test_demo_public_notices_and_a_team_built_from_one(app, client):
     assert "Formation des agents à l&#39;accueil des publics" in page
     mine = client.get("/appels-d-offres?source=members").get_data(as_text=True)
     assert f"/appels-d-offres/{team.id}" in mine
+
+
+def test_demo_urgent_replacement_inside_a_collective(app, client, outbox):
+    """One urgent replacement request, from a member of a collective, answered by a member of
+    the same collective (the member to try), waiting for its author's choice."""
+    from marketplace.collectives.models import CollectiveMember
+    from marketplace.subcontracting.models import Offer
+
+    load_demo(count=120)
+    db.session.commit()
+    requests = db.session.scalars(select(Offer).where(Offer.kind == "replacement")).all()
+    assert len(requests) == 1
+    offer = requests[0]
+    assert offer.urgent and offer.status == "open"
+    assert offer.starts_on is not None and offer.ends_on is not None
+    [response] = offer.responses
+    owner, responder = offer.owner.user, response.responder.user
+    assert responder.email == MEMBER_EMAIL and owner.id != responder.id
+
+    def collectives_of(user: User) -> set[int]:
+        stmt = select(CollectiveMember.collective_id).where(CollectiveMember.user_id == user.id)
+        return set(db.session.scalars(stmt))
+
+    assert collectives_of(owner) & collectives_of(responder)
+    load_demo(count=120)
+    db.session.commit()
+    assert db.session.scalar(select(func.count(Offer.id)).where(Offer.kind == "replacement")) == 1
+    assert outbox() == []  # the first circle is told in the site, nothing is e-mailed
+
+    client.post("/connexion", data={"email": MEMBER_EMAIL, "password": DEMO_PASSWORD})
+    listing = client.get("/offres?kind=replacement").get_data(as_text=True)
+    assert f'/offres/{offer.id}"' in listing and "badge-urgent" in listing

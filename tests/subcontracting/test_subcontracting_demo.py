@@ -41,7 +41,8 @@ def test_demo_offers_ask_for_competences_that_fit_their_titles(app):
     """Each offer asks for the competences its title names (not its author's own trade)."""
     load_demo(count=60)
     db.session.commit()
-    offers = {offer.title: offer for offer in db.session.scalars(select(Offer))}
+    needs = select(Offer).where(Offer.kind == "need")  # the replacement has its own test
+    offers = {offer.title: offer for offer in db.session.scalars(needs)}
     assert set(offers) == {row[0] for row in OFFERS}
     assert offers["Traduction d'un catalogue en anglais"].skill_names == ["Traduction"]
     assert "Électricité" in offers["Un·e électricien·ne pour 3 jours"].skill_names
