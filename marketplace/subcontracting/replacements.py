@@ -24,7 +24,7 @@ from marketplace.actors import Viewer
 from marketplace.collectives.models import CollectiveMember
 from marketplace.errors import Conflict, PermissionDenied
 from marketplace.extensions import db
-from marketplace.notifications import notify, register_kind
+from marketplace.notifications import notify_many, register_kind
 from marketplace.notifications import site_path as _path
 from marketplace.places.gazetteer import distance_km
 from marketplace.profiles.availability import availability_over, today
@@ -126,22 +126,18 @@ def circle(offer: Offer) -> list[tuple[Profile, str, float | None]]:
 
 
 def announce(offer: Offer) -> int:
-    """Tell the first circle of a new replacement request (at once when it is urgent)."""
+    """Tell the first circle of a new replacement request (at once when it is urgent): the
+    notifications in one statement and their e-mails in another (notify_many), whatever the
+    size of the circle."""
     kind = "replacement.urgent" if offer.urgent else "replacement.asked"
     url = _path("offers.show", offer_id=offer.id)
-    told = 0
-    for profile, _availability, _km in circle(offer):
-        sent = notify(
-            profile.user,
-            kind,
-            url,
-            urgent=offer.urgent,
-            person=offer.owner.display_name,
-            title=offer.title,
-            period=period_text(offer),
-        )
-        told += sent is not None
-    return told
+    args = {
+        "urgent": offer.urgent,
+        "person": offer.owner.display_name,
+        "title": offer.title,
+        "period": period_text(offer),
+    }
+    return notify_many([(profile.user, args) for profile, _a, _km in circle(offer)], kind, url)
 
 
 def take_period(offer: Offer, response: OfferResponse) -> AvailabilityPeriod:

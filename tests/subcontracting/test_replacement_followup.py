@@ -5,6 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import event, select
+
+from marketplace.collectives.membership import join
+from marketplace.collectives.operations import create_collective
+from marketplace.extensions import db
+from marketplace.notifications.models import Notification
+from marketplace.notifications.operations import set_email_mode
 from marketplace.profiles.availability import today
 
 
@@ -154,3 +161,30 @@ def test_offers_filtered_by_kind_in_the_api_and_the_page(client, people, login):
     # An unknown kind filters nothing (like the other selects of the page).
     page = client.get("/offres?kind=autre").get_data(as_text=True)
     assert f'/offres/{need["id"]}"' in page and f'/offres/{replacement["id"]}"' in page
+
+
+def test_the_first_circle_is_told_in_one_statement(client, people, make_user, outbox):
+    """However many people the first circle holds, their notifications are one INSERT and
+    their e-mails another (an urgent request e-mails even the daily digest at once)."""
+    users = people["users"]
+    collective = create_collective(users["client"], {"name": "Relais", "join_policy": "open"})
+    members = [make_user(people["caes"]["paris"], audience="network") for _ in range(4)]
+    for member in members:
+        join(member, collective)
+    set_email_mode(members[0], "daily")
+    db.session.commit()
+    statements: list[str] = []
+    listen = lambda *a: statements.append(" ".join(a[2].split()))  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        ask(client, people["h"]["client"], starts=1, ends=3)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    inserts = [s for s in statements if s.startswith("INSERT INTO notifications")]
+    mails = [s for s in statements if s.startswith("INSERT INTO outbox_messages")]
+    assert len(inserts) == 1 and len(mails) == 1
+    told = db.session.scalars(
+        select(Notification.user_id).where(Notification.kind == "replacement.urgent")
+    ).all()
+    assert set(told) == {m.id for m in members}
+    assert {m[0] for m in outbox()} >= {m.email for m in members}
