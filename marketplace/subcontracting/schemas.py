@@ -611,8 +611,9 @@ class Offer(Output):
     )
     recommendation: RecommendationLead | None = Field(
         default=None,
-        description="Only in GET /offers/{id} and POST /offers/{id}/outcome, for the side of a "
-        "replacement who said it went well: the record on which to recommend the other.",
+        description="For the side of a replacement who said it went well, in GET /offers/{id} "
+        "and POST /offers/{id}/outcome: the record on which to recommend the other (null "
+        "otherwise).",
     )
     owner: OfferPerson
     #: Always given; not "required" in the published description (kept so).
