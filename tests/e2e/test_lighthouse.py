@@ -77,7 +77,8 @@ def _lighthouse(url: str, viewport: str, cookie: str | None) -> tuple[dict[str, 
         f"{url} ended on {report['finalDisplayedUrl']} (not signed in?)"
     )
     scores = {
-        name: round((category["score"] or 0) * 100) for name, category in report["categories"].items()
+        name: round((category["score"] or 0) * 100)
+        for name, category in report["categories"].items()
     }
     audits = {ref["id"] for ref in report["categories"]["accessibility"]["auditRefs"]}
     failing = [
