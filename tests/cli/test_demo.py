@@ -270,3 +270,40 @@ def test_demo_public_notices_and_a_team_built_from_one(app, client):
     assert "Formation des agents à l&#39;accueil des publics" in page
     mine = client.get("/appels-d-offres?source=members").get_data(as_text=True)
     assert f"/appels-d-offres/{team.id}" in mine
+
+
+def test_the_demo_manager_has_work_on_the_desk(app, client, outbox):
+    """The manager to try lands on a desk with something in each section: people awaiting
+    verification, an invoice record awaiting the CAE's approval, a status to confirm, and work
+    this month and last month, inside the CAE and with other CAEs. Loading again adds nothing."""
+    import re
+
+    from marketplace.demo.desk import AWAITING
+    from marketplace.subcontracting.models import Subcontract
+
+    load_demo(count=120)
+    db.session.commit()
+    records = db.session.scalar(select(func.count(Subcontract.id)))
+    load_demo(count=120)
+    db.session.commit()
+    assert db.session.scalar(select(func.count(Subcontract.id))) == records
+    assert outbox() == []  # nobody told
+
+    response = client.post("/connexion", data={"email": MANAGER_EMAIL, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    page = client.get("/gestion").get_data(as_text=True)
+    for section in ("desk-pending", "desk-approvals", "desk-statuses"):
+        count = re.search(rf'id="{section}">[^<]*<span class="count-badge">(\d+)<', page)
+        assert count and int(count.group(1)) >= 1, section
+    for empty in ("Aucune demande", "Rien n’attend", "Aucun changement de statut"):
+        assert empty not in page
+    assert AWAITING[0] in page
+    for figure in ("month-internal", "month-cross"):
+        section = page[page.index(f'id="{figure}"') :]
+        section = section[: section.index("</div>")]
+        amount = re.search(r'data-figure="[^"]+">([^<]+)<', section).group(1)
+        assert re.search(r"[1-9]", amount), (figure, amount)  # work this month
+        last = re.search(r"Mois dernier\s*:\s*([^<]+)<", section).group(1)
+        assert re.search(r"[1-9]", last), (figure, last)  # and last month
+    statuses = client.get("/gestion/statuts")
+    assert statuses.status_code == 200 and "→" in statuses.get_data(as_text=True)
