@@ -20,6 +20,7 @@ from marketplace.approvals.models import CaeApprovalSetting
 from marketplace.approvals.operations import set_invoice_threshold
 from marketplace.caes.models import Cae
 from marketplace.demo.generate import DOMAIN
+from marketplace.demo.subcontracting import TRADE_REGIMES, WORKS
 from marketplace.extensions import db
 from marketplace.profiles.models import Profile, profile_of
 from marketplace.profiles.operations import update_profile
@@ -31,16 +32,20 @@ from marketplace.timeutil import to_paris, utcnow
 
 #: Above this amount (HT, in cents) an invoice record between CAEs needs the CAE's approval.
 THRESHOLD_CENTS = 5_000_00
-#: (title, amount in euros, VAT regime, internal?, month: 0 this one, 1 the previous one).
+#: (a title of WORKS, internal?, month: 0 this one, 1 the previous one); its VAT regime fits
+#: its trade (TRADE_REGIMES) as every demo invoice's.
 RECORDS = (
-    ("Diagnostic thermique d'une maison de ville", 1_450, "standard", True, 0),
-    ("Reprise d'enduits à la chaux", 2_180, "standard", True, 0),
-    ("Pose de menuiseries extérieures", 2_400, "reverse_charge", False, 0),
-    ("Relecture et correction d'un rapport", 450, "standard", True, 1),
-    ("Animation d'un atelier participatif", 700, "standard", False, 1),
+    ("Étude thermique réglementaire", True, 0),
+    ("Plomberie d'une salle de bains", True, 0),
+    ("Pose de menuiseries extérieures", False, 0),
+    ("Relecture et correction d'un rapport", True, 1),
+    ("Formation aux gestes et postures", False, 1),
 )
-#: The invoice record above the threshold, left awaiting the CAE's approval.
-AWAITING = ("Rénovation globale d’un petit collectif – lot isolation", 12_800, "reverse_charge")
+#: The invoice record above the threshold (a whole building's joinery, in euros), left awaiting
+#: the CAE's approval.
+AWAITING = ("Pose de menuiseries extérieures", 12_800)
+WORK = {title: (euros, trade) for title, euros, trade in WORKS}
+
 #: The statuses in the order an entrepreneur·e goes through them, and the step each one asks.
 STEPS = ("project_holder", "employee", "associate")
 NEXT_STATUS = {"project_holder": "employee", "employee": "associate"}
@@ -67,7 +72,8 @@ def _members(cae_id: int, *, inside: bool) -> list[User]:
     return list(db.session.scalars(stmt))
 
 
-def _propose(client: User, sub: User, title: str, euros: int, regime: str, day: date):
+def _propose(client: User, sub: User, title: str, euros: int, day: date):
+    regime = TRADE_REGIMES[WORK[title][1]]
     return propose_subcontract(
         client,
         SubcontractInput.load({
@@ -94,15 +100,15 @@ def load_desk_work(manager: User | None, member_email: str) -> bool:
     months = (this_month, month_start(this_month - timedelta(days=1)))
     with notify.silenced(), approvals_notify.silenced():
         set_invoice_threshold(manager, cae, THRESHOLD_CENTS)
-        for i, (title, euros, regime, internal, ago) in enumerate(RECORDS):
+        for i, (title, internal, ago) in enumerate(RECORDS):
             client = inside[i % len(inside)]
             sub = inside[(i + 1) % len(inside)] if internal else outside[i % len(outside)]
             day = min(months[ago] + timedelta(days=2 * i), today)
-            record = _propose(client, sub, title, euros, regime, day)
+            record = _propose(client, sub, title, WORK[title][0], day)
             for to in ("accepted", "in_progress", "delivered")[: 3 - ago - (i % 2)]:
                 transition(sub, record, to)
-        title, euros, regime = AWAITING
-        _propose(inside[0], outside[-1], title, euros, regime, today)
+        title, euros = AWAITING
+        _propose(inside[0], outside[-1], title, euros, today)
         # A member (not the one to try) asks for the next status: the CAE confirms it.
         others = [u for u in inside if u.email != member_email]
         holder = min(others, key=lambda u: STEPS.index(profile_of(u).status))
