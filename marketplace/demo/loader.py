@@ -22,6 +22,7 @@ from marketplace.caes.operations import create_cae
 from marketplace.demo.caes import CAES, DemoCae
 from marketplace.demo.collectives import load_collectives
 from marketplace.demo.conversations import load_conversations
+from marketplace.demo.desk import load_desk_work
 from marketplace.demo.generate import (
     DEFAULT_COUNT,
     DEFAULT_SEED,
@@ -105,6 +106,8 @@ def _load_demo(count: int, seed: int, if_empty: bool) -> DemoResult:
     load_subcontracting()
     load_replacement(MEMBER_EMAIL)
     load_trust()
+    manager = db.session.scalar(select(User).where(User.email == MANAGER_EMAIL))
+    load_desk_work(manager, MEMBER_EMAIL)
     member = db.session.scalar(select(User).where(User.email == MEMBER_EMAIL))
     load_demo_tenders(member)
     load_conversations(member)

@@ -302,3 +302,41 @@ def test_demo_urgent_replacement_inside_a_collective(app, client, outbox):
     client.post("/connexion", data={"email": MEMBER_EMAIL, "password": DEMO_PASSWORD})
     listing = client.get("/offres?kind=replacement").get_data(as_text=True)
     assert f'/offres/{offer.id}"' in listing and "badge-urgent" in listing
+
+
+def test_the_demo_manager_has_work_on_the_desk(app, client, outbox):
+    """The manager to try lands on a desk with something in each section: people awaiting
+    verification, an invoice record awaiting the CAE's approval, a status to confirm, and work
+    this month and last month, inside the CAE and with other CAEs. Loading again adds nothing."""
+    import re
+
+    from marketplace.demo.desk import AWAITING
+    from marketplace.subcontracting.models import Subcontract
+
+    load_demo(count=120)
+    db.session.commit()
+    records = db.session.scalar(select(func.count(Subcontract.id)))
+    load_demo(count=120)
+    db.session.commit()
+    assert db.session.scalar(select(func.count(Subcontract.id))) == records
+    assert outbox() == []  # nobody told
+
+    response = client.post("/connexion", data={"email": MANAGER_EMAIL, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    page = client.get("/gestion").get_data(as_text=True)
+    for section in ("desk-pending", "desk-approvals", "desk-statuses"):
+        count = re.search(rf'id="{section}">[^<]*<span class="count-badge">(\d+)<', page)
+        assert count and int(count.group(1)) >= 1, section
+    for empty in ("Aucune demande", "Rien n’attend", "Aucun changement de statut"):
+        assert empty not in page
+    approvals = page[page.index('id="desk-approvals"') : page.index('id="desk-statuses"')]
+    assert AWAITING[0] in approvals
+    for figure in ("month-internal", "month-cross"):
+        section = page[page.index(f'id="{figure}"') :]
+        section = section[: section.index("</div>")]
+        amount = re.search(r'data-figure="[^"]+">([^<]+)<', section).group(1)
+        assert re.search(r"[1-9]", amount), (figure, amount)  # work this month
+        last = re.search(r"Mois dernier\s*:\s*([^<]+)<", section).group(1)
+        assert re.search(r"[1-9]", last), (figure, last)  # and last month
+    statuses = client.get("/gestion/statuts")
+    assert statuses.status_code == 200 and "→" in statuses.get_data(as_text=True)
