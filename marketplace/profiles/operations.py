@@ -15,7 +15,7 @@ from marketplace.actors import SYSTEM, Viewer
 from marketplace.approvals import statuses
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
-from marketplace.geo import departments_in, normalize_department
+from marketplace.geo import departments_in, normalize_department, region_of
 from marketplace.places.search import PlaceFilters, place_of
 from marketplace.profiles.models import (
     AvailabilityPeriod,
@@ -127,9 +127,35 @@ def filtered_profiles(viewer: Viewer, filters: ProfileFilters):
 
 
 def recent_profiles(limit: int = 6) -> list[Profile]:
-
-    stmt = filtered_profiles(current_user, ProfileFilters())
-    return list(db.session.scalars(stmt.limit(limit)).unique())
+    """Recently updated visible profiles from across the network, for the home page: the
+    newest of each region first, then the newest others, so that the page does not show only
+    the last CAE to bring its members in. Two statements, whatever the number of profiles:
+    the newest few of each department (the newest others overall are among them), then the
+    chosen profiles."""
+    newest_first = (Profile.updated_at.desc(), Profile.id.desc())
+    rank = func.row_number().over(partition_by=Profile.department, order_by=newest_first)
+    visible = visible_profiles(current_user).with_only_columns(Profile.id)
+    per_department = (
+        select(Profile.id, Profile.department, Profile.updated_at, rank.label("rank"))
+        .where(Profile.id.in_(visible))
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(per_department.c.id, per_department.c.department)
+        .where(per_department.c.rank <= limit)
+        .order_by(per_department.c.updated_at.desc(), per_department.c.id.desc())
+    ).all()
+    chosen: list[int] = []
+    regions: set[str | None] = set()
+    for profile_id, department in rows:  # the newest of each region
+        region = region_of(department)
+        if region not in regions and len(chosen) < limit:
+            regions.add(region)
+            chosen.append(profile_id)
+    others = (profile_id for profile_id, _department in rows if profile_id not in chosen)
+    chosen += list(others)[: limit - len(chosen)]
+    stmt = filtered_profiles(current_user, ProfileFilters()).where(Profile.id.in_(chosen))
+    return list(db.session.scalars(stmt).unique())
 
 
 def _skill_counts_stmt(viewer: Viewer, query: str):

@@ -447,5 +447,40 @@ def test_list_queries_do_not_grow_with_the_number_of_profiles(
     many = count_statements(client, count_queries, url)
     assert many == few, (few, many)
     # The signed-in home page also reads « Pour vous » (the member's competences and place,
-    # open offers and tenders) and the header's unread counts.
-    assert few <= (15 if url == "/" else 12)
+    # open offers and tenders), the header's unread counts, and the newest profiles of each
+    # department before the chosen ones (profiles from several regions).
+    assert few <= (16 if url == "/" else 12)
+
+
+def test_the_home_page_shows_profiles_from_several_regions(client, make_cae, make_user):
+    """The latest updates all come from one CAE (it has just brought its members in): the home
+    page still shows the network, the newest of each region first, and fills up with the
+    newest others."""
+    from sqlalchemy import update
+
+    from marketplace.timeutil import utcnow
+
+    lyon, paris, reunion = make_cae("Coop Lyon"), make_cae("Coop Paris"), make_cae("Coop Réunion")
+    older = [
+        make_user(paris, last_name="Parisienne", department="75", audience="public", password=None),
+        make_user(
+            reunion, last_name="Dionysienne", department="974", audience="public", password=None
+        ),
+    ]
+    db.session.execute(
+        update(Profile)
+        .where(Profile.id.in_([u.profile.id for u in older]))
+        .values(updated_at=utcnow().replace(year=2025))
+    )
+    db.session.commit()
+    newest = [
+        make_user(
+            lyon, last_name=f"Lyonnaise{i}", department="69", audience="public", password=None
+        )
+        for i in range(8)
+    ]
+    page = client.get("/").get_data(as_text=True)
+    shown = re.findall(r"(Parisienne|Dionysienne|Lyonnaise\d)", page)
+    assert "Parisienne" in shown and "Dionysienne" in shown
+    assert len(set(shown)) == 6  # the newest Lyon profiles fill the other places
+    assert f"Lyonnaise{len(newest) - 1}" in shown
