@@ -140,11 +140,14 @@ def recent_profiles(limit: int = 6) -> list[Profile]:
         .where(Profile.id.in_(visible))
         .subquery()
     )
-    rows = db.session.execute(
-        select(per_department.c.id, per_department.c.department)
-        .where(per_department.c.rank <= limit)
-        .order_by(per_department.c.updated_at.desc(), per_department.c.id.desc())
-    ).all()
+    rows = cast(
+        "list[tuple[int, str | None]]",
+        db.session.execute(
+            select(per_department.c.id, per_department.c.department)
+            .where(per_department.c.rank <= limit)
+            .order_by(per_department.c.updated_at.desc(), per_department.c.id.desc())
+        ).all(),
+    )
     chosen: list[int] = []
     regions: set[str | None] = set()
     for profile_id, department in rows:  # the newest of each region
