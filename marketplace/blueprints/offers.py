@@ -178,8 +178,11 @@ def outcome(offer_id: int):
     """The requester or the chosen replacement says whether the replacement went well."""
     offer = get_offer(current_user, offer_id)
     form = OutcomeForm()
-    if not form.validate() or form.went_well.data not in ("yes", "no"):
+    if not form.validate():
         flash(_("The form has expired. Please send it again."), "error")
+        return _show(offer, status=422)
+    if form.went_well.data not in ("yes", "no"):
+        flash(_("Say whether the replacement went well: yes or no."), "error")
         return _show(offer, status=422)
     with flash_errors(lambda: _show(offer), catch=FORM_REFUSALS, status=None):
         record_outcome(current_user, offer, OutcomeInput(went_well=form.went_well.data == "yes"))

@@ -4,17 +4,15 @@ consent) and recommendations written after a subcontract was delivered.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.dbtypes import UTCDateTime
+from marketplace.dbtypes import IdPk, Stamp
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
-from marketplace.timeutil import utcnow
 
 if TYPE_CHECKING:
     from marketplace.profiles.models import Profile
@@ -47,7 +45,7 @@ class ReferenceConsent(Base):
         CheckConstraint("(subcontract_id IS NULL) <> (tender_id IS NULL)", name="one_record"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     profile_id: Mapped[int] = mapped_column(
         ForeignKey("profiles.id", ondelete="CASCADE"), index=True
     )
@@ -59,7 +57,7 @@ class ReferenceConsent(Base):
     )
     #: The party also agrees that the amount is shown (still only when the other agrees too).
     show_amount: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
 
 
 class Recommendation(Base):
@@ -72,7 +70,7 @@ class Recommendation(Base):
         CheckConstraint("author_profile_id <> recommended_profile_id", name="two_people"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IdPk]
     subcontract_id: Mapped[int] = mapped_column(
         ForeignKey("subcontracts.id", ondelete="CASCADE"), index=True
     )
@@ -85,7 +83,7 @@ class Recommendation(Base):
     body: Mapped[str] = mapped_column(Text)
     #: Hidden by the person recommended: kept, shown to them only, and shown again at will.
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[Stamp]
 
     author: Mapped[Profile] = relationship(
         "Profile", foreign_keys=[author_profile_id], lazy="joined", innerjoin=True

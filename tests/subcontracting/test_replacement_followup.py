@@ -188,3 +188,15 @@ def test_the_first_circle_is_told_in_one_statement(client, people, make_user, ou
     ).all()
     assert set(told) == {m.id for m in members}
     assert {m[0] for m in outbox()} >= {m.email for m in members}
+
+
+def test_an_outcome_without_a_choice_is_refused_in_words(client, people, login):
+    h = people["h"]
+    offer = ask(client, h["client"])
+    chosen(client, h, offer)
+    login(people["users"]["client"])
+    sent = client.post(f"/offres/{offer['id']}/bilan", data={"went_well": "maybe"})
+    assert sent.status_code == 422
+    page = sent.get_data(as_text=True)
+    assert "Dites si le remplacement s’est bien passé" in page
+    assert "expiré" not in page
