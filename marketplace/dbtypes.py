@@ -1,12 +1,28 @@
-"""Column types and helpers shared by the models."""
+"""Column types and helpers shared by the models.
+
+A column that several tables declare alike is declared here once, as an ``Annotated`` type
+(SQLAlchemy reads the ``mapped_column`` inside it): ``author_id: Mapped[ActorId | None]``. The
+``| None`` makes it nullable; a ``mapped_column(...)`` on the right adds to it (``index=True``).
+Plain Python types need no ``mapped_column`` at all: ``Base.type_annotation_map`` (TYPE_MAP)
+stores every ``datetime`` as an aware UTC instant, and ``int``, ``bool``, ``float``, ``date``
+take SQLAlchemy's own types (Integer, Boolean, Float, Date).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from sqlalchemy import DateTime, TypeDecorator
-from sqlalchemy.orm import mapped_column
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    SmallInteger,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import MappedColumn, mapped_column
 
 from marketplace.timeutil import as_utc, utcnow
 
@@ -29,6 +45,9 @@ class UTCDateTime(TypeDecorator):
         return as_utc(value)
 
 
+#: The declarative base's type map: ``Mapped[datetime]`` is a UTCDateTime column.
+TYPE_MAP: dict[Any, Any] = {datetime: UTCDateTime}
+
 #: The primary key every table has: ``id: Mapped[IdPk]``.
 IdPk = Annotated[int, mapped_column(primary_key=True)]
 #: An instant set to now when the row is inserted (created_at, sent_at…):
@@ -36,7 +55,41 @@ IdPk = Annotated[int, mapped_column(primary_key=True)]
 Stamp = Annotated[datetime, mapped_column(UTCDateTime, default=utcnow)]
 
 
+def ref(table: str, ondelete: str | None = None, **options: Any) -> MappedColumn[Any]:
+    """A foreign key to ``<table>.id``: ``tender_id: Mapped[int] = ref("tenders", "CASCADE")``;
+    ``options`` go to ``mapped_column`` (index, primary_key, sort_order…)."""
+    return mapped_column(ForeignKey(f"{table}.id", ondelete=ondelete), **options)
+
+
+#: A row that belongs to a person and goes with their account (an alert, a membership, a vote).
+UserId = Annotated[int, ref("users", "CASCADE", index=True)]
+#: The person who did something (acted, wrote, decided, invited): None once the account is gone.
+ActorId = Annotated[int, ref("users", "SET NULL")]
+#: A row that belongs to a profile and goes with it (a team member, a response, a consent).
+ProfileId = Annotated[int, ref("profiles", "CASCADE", index=True)]
+#: The CAE a row counts for, kept when the CAE row would go (a person's, a collective's).
+CaeId = Annotated[int, ref("caes", index=True)]
+
+#: A French department code ('69', '2A', '974'), looked up by the filters.
+Department = Annotated[str, mapped_column(String(3), index=True)]
+#: A city as written ('Lyon'), empty when not given.
+City = Annotated[str, mapped_column(String(120), default="")]
+#: Free text of any length, empty when not given (a description, a message, a comment).
+Prose = Annotated[str, mapped_column(Text, default="")]
+#: The order a person gave to the items of a list, for display.
+Position = Annotated[int, mapped_column(SmallInteger, default=0)]
+
+
 def in_clause(column: str, values) -> str:
     """SQL text for a CHECK constraint that limits a column to a set of values."""
     quoted = ", ".join(f"'{v}'" for v in values)
     return f"{column} IN ({quoted})"
+
+
+def one_of(column: str, values, *, nullable: bool = False, name: str | None = None):
+    """The CHECK constraint, named after the column, that keeps it to a value set (an enum's
+    ``values()``); ``nullable`` lets NULL through as well."""
+    clause = in_clause(column, values)
+    if nullable:
+        clause = f"{column} IS NULL OR {clause}"
+    return CheckConstraint(clause, name=name or column)

@@ -11,7 +11,9 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, registry
+
+from marketplace.dbtypes import TYPE_MAP
 
 #: Constraint names that Alembic can reproduce on every database.
 NAMING_CONVENTION = {
@@ -24,7 +26,9 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING_CONVENTION), type_annotation_map=TYPE_MAP
+    )
 
 
 db = SQLAlchemy(model_class=Base)
