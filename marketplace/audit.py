@@ -4,18 +4,16 @@ account deletions), for admins to read. One row per action, written in the actio
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, select
+from sqlalchemy import CheckConstraint, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.actors import Viewer
-from marketplace.dbtypes import IdPk, UTCDateTime, in_clause
+from marketplace.dbtypes import ActorId, IdPk, Stamp, in_clause, ref
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base, db
-from marketplace.timeutil import utcnow
 
 if TYPE_CHECKING:
     from marketplace.accounts.models import User
@@ -35,19 +33,19 @@ class AuditEntry(Base):
     __table_args__ = (CheckConstraint(in_clause("action", AuditAction.values()), name="action"),)
 
     id: Mapped[IdPk]
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    at: Mapped[Stamp] = mapped_column(index=True)
     #: Who acted (None: the command line, or an account since removed).
-    actor_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    actor_id: Mapped[ActorId | None] = mapped_column(index=True)
     action: Mapped[str] = mapped_column(String(20))
-    subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    cae_id: Mapped[int | None] = mapped_column(ForeignKey("caes.id", ondelete="SET NULL"))
+    subject_id: Mapped[ActorId | None]
+    cae_id: Mapped[int | None] = ref("caes", "SET NULL")
     #: What changed, e.g. "pending → verified" or the fields of a CAE edit.
     detail: Mapped[str] = mapped_column(String(500), default="")
 
     actor: Mapped[User | None] = relationship("User", foreign_keys=[actor_id], lazy="joined")
-    subject: Mapped[User | None] = relationship("User", foreign_keys=[subject_id], lazy="joined")
+    subject: Mapped[User | None] = relationship(
+        "User", foreign_keys="AuditEntry.subject_id", lazy="joined"
+    )
     cae: Mapped[Cae | None] = relationship("Cae", lazy="joined")
 
 

@@ -5,7 +5,7 @@ A column that several tables declare alike is declared here once, as an ``Annota
 ``| None`` makes it nullable; a ``mapped_column(...)`` on the right adds to it (``index=True``).
 Plain Python types need no ``mapped_column`` at all: ``Base.type_annotation_map`` (TYPE_MAP)
 stores every ``datetime`` as an aware UTC instant, and ``int``, ``bool``, ``float``, ``date``
-take SQLAlchemy's own types (Integer, Boolean, Float, Date).
+take their usual types (Integer, Boolean, Float, Date).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from sqlalchemy import (
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     SmallInteger,
     String,
@@ -45,8 +46,9 @@ class UTCDateTime(TypeDecorator):
         return as_utc(value)
 
 
-#: The declarative base's type map: ``Mapped[datetime]`` is a UTCDateTime column.
-TYPE_MAP: dict[Any, Any] = {datetime: UTCDateTime}
+#: The declarative base's type map: ``Mapped[datetime]`` is a UTCDateTime column, and
+#: ``Mapped[float]`` a FLOAT as the migrations made it (SQLAlchemy's own default is DOUBLE).
+TYPE_MAP: dict[Any, Any] = {datetime: UTCDateTime, float: Float}
 
 #: The primary key every table has: ``id: Mapped[IdPk]``.
 IdPk = Annotated[int, mapped_column(primary_key=True)]

@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.dbtypes import IdPk, Stamp, UTCDateTime, in_clause
+from marketplace.dbtypes import ActorId, CaeId, IdPk, Stamp, UserId, in_clause, ref
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 
@@ -51,17 +51,17 @@ class User(Base):
     first_name: Mapped[str] = mapped_column(String(80))
     last_name: Mapped[str] = mapped_column(String(80))
     role: Mapped[str] = mapped_column(String(16), default="member")
-    cae_id: Mapped[int | None] = mapped_column(ForeignKey("caes.id"), index=True)
+    cae_id: Mapped[CaeId | None]
     #: Whether the CAE's managers vouched that the person belongs to it.
     membership: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     #: Part of the login session id: changing it signs the person out everywhere.
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     #: Preferred interface language ('fr' or 'en'); None follows the default.
     locale: Mapped[str | None] = mapped_column(String(5))
-    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[Stamp]
-    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime | None]
 
     cae: Mapped[Cae | None] = relationship("Cae", lazy="joined")
     # Not annotated: Mapped[Profile | None] would import profiles.models, a floor above that
@@ -129,16 +129,16 @@ class MembershipEvent(Base):
     __tablename__ = "membership_events"
 
     id: Mapped[IdPk]
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    cae_id: Mapped[int | None] = mapped_column(ForeignKey("caes.id"))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    user_id: Mapped[UserId]
+    cae_id: Mapped[int | None] = ref("caes")
+    actor_id: Mapped[ActorId | None]
     from_state: Mapped[str | None] = mapped_column(String(16))
     to_state: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(String(500), default="")
     at: Mapped[Stamp]
 
-    user: Mapped[User] = relationship("User", foreign_keys=[user_id])
-    actor: Mapped[User | None] = relationship("User", foreign_keys=[actor_id])
+    user: Mapped[User] = relationship("User", foreign_keys="MembershipEvent.user_id")
+    actor: Mapped[User | None] = relationship("User", foreign_keys="MembershipEvent.actor_id")
 
 
 class ApiToken(Base):
@@ -147,13 +147,13 @@ class ApiToken(Base):
     __tablename__ = "api_tokens"
 
     id: Mapped[IdPk]
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[UserId]
     name: Mapped[str] = mapped_column(String(80))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: First characters of the token, shown to help people tell tokens apart.
     prefix: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[Stamp]
-    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship("User")

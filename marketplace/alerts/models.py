@@ -8,22 +8,17 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
-    Boolean,
     CheckConstraint,
-    Float,
-    ForeignKey,
     Index,
-    Integer,
     SmallInteger,
     String,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.dbtypes import IdPk, Stamp, UTCDateTime, in_clause
+from marketplace.dbtypes import IdPk, Stamp, UserId, in_clause, ref
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
-from marketplace.timeutil import utcnow
 
 
 class AlertKind(LabelledEnum):
@@ -67,7 +62,7 @@ class Alert(Base):
     )
 
     id: Mapped[IdPk]
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[UserId]
     kind: Mapped[str] = mapped_column(String(10))
     q: Mapped[str] = mapped_column(String(200), default="")
     skill: Mapped[str] = mapped_column(String(120), default="")
@@ -75,12 +70,12 @@ class Alert(Base):
     near: Mapped[str] = mapped_column(String(120), default="")
     radius_km: Mapped[int] = mapped_column(SmallInteger, default=30)
     #: The centre of ``near``, resolved when the alert is saved.
-    latitude: Mapped[float | None] = mapped_column(Float)
-    longitude: Mapped[float | None] = mapped_column(Float)
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
     frequency: Mapped[str] = mapped_column(String(8), default="instant")
     created_at: Mapped[Stamp]
     #: When the last digest of a daily or weekly alert left.
-    digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    digest_sent_at: Mapped[datetime | None]
 
 
 class MatchJob(Base):
@@ -95,10 +90,10 @@ class MatchJob(Base):
 
     id: Mapped[IdPk]
     object_type: Mapped[str] = mapped_column(String(8))
-    object_id: Mapped[int] = mapped_column(Integer)
+    object_id: Mapped[int]
     status: Mapped[str] = mapped_column(String(8), default="queued")
     created_at: Mapped[Stamp]
-    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None]
 
 
 class MatchNotice(Base):
@@ -113,15 +108,15 @@ class MatchNotice(Base):
     )
 
     id: Mapped[IdPk]
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = ref("users", "CASCADE")
     object_type: Mapped[str] = mapped_column(String(8))
-    object_id: Mapped[int] = mapped_column(Integer)
+    object_id: Mapped[int]
     title: Mapped[str] = mapped_column(String(200), default="")
-    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id", ondelete="SET NULL"))
+    alert_id: Mapped[int | None] = ref("alerts", "SET NULL")
     reason: Mapped[str] = mapped_column(String(10))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[Stamp] = mapped_column(index=True)
     #: None while it waits for the alert's daily or weekly digest.
-    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    notified_at: Mapped[datetime | None]
 
 
 class AlertSetting(Base):
@@ -129,7 +124,5 @@ class AlertSetting(Base):
 
     __tablename__ = "alert_settings"
 
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    suggestions: Mapped[bool] = mapped_column(Boolean, default=True)
+    user_id: Mapped[int] = ref("users", "CASCADE", primary_key=True)
+    suggestions: Mapped[bool] = mapped_column(default=True)

@@ -10,15 +10,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
-    ForeignKey,
-    Integer,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.dbtypes import IdPk, Stamp, UTCDateTime, in_clause
+from marketplace.dbtypes import ActorId, IdPk, Prose, Stamp, in_clause, ref
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 
@@ -59,22 +56,24 @@ class CaeApproval(Base):
     )
 
     id: Mapped[IdPk]
-    cae_id: Mapped[int] = mapped_column(ForeignKey("caes.id", ondelete="CASCADE"), index=True)
+    cae_id: Mapped[int] = ref("caes", "CASCADE", index=True)
     #: tender or subcontract; subject_id is the id of that row.
     subject_kind: Mapped[str] = mapped_column(String(12))
-    subject_id: Mapped[int] = mapped_column(Integer)
+    subject_id: Mapped[int]
     state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     #: For a tender: the fingerprint of the team the CAE approved (another team voids it).
     team_key: Mapped[str | None] = mapped_column(String(64))
-    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    requested_by_id: Mapped[ActorId | None]
     requested_at: Mapped[Stamp]
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    comment: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[ActorId | None]
+    decided_at: Mapped[datetime | None]
+    comment: Mapped[Prose]
 
     cae: Mapped[Cae] = relationship("Cae", lazy="joined", innerjoin=True)
-    requested_by: Mapped[User | None] = relationship("User", foreign_keys=[requested_by_id])
-    decided_by: Mapped[User | None] = relationship("User", foreign_keys=[decided_by_id])
+    requested_by: Mapped[User | None] = relationship(
+        "User", foreign_keys="CaeApproval.requested_by_id"
+    )
+    decided_by: Mapped[User | None] = relationship("User", foreign_keys="CaeApproval.decided_by_id")
 
 
 class CaeApprovalSetting(Base):
@@ -88,7 +87,7 @@ class CaeApprovalSetting(Base):
         ),
     )
 
-    cae_id: Mapped[int] = mapped_column(ForeignKey("caes.id", ondelete="CASCADE"), primary_key=True)
+    cae_id: Mapped[int] = ref("caes", "CASCADE", primary_key=True)
     #: Excluding VAT, in cents; None: no approval needed.
     invoice_threshold_cents: Mapped[int | None] = mapped_column(BigInteger)
     updated_at: Mapped[Stamp]

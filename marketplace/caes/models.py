@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String, Text
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.dbtypes import IdPk, Stamp
+from marketplace.dbtypes import City, Department, IdPk, Prose, Stamp
 from marketplace.extensions import Base
 from marketplace.geo import region_of
 
@@ -15,13 +15,13 @@ class Cae(Base):
 
     id: Mapped[IdPk]
     name: Mapped[str] = mapped_column(String(160), unique=True)
-    city: Mapped[str] = mapped_column(String(120), default="")
+    city: Mapped[City]
     #: French department code ('69', '2A', '974').
-    department: Mapped[str] = mapped_column(String(3), index=True)
+    department: Mapped[Department]
     website: Mapped[str | None] = mapped_column(String(255))
     #: Sectors the CAE hosts, separated by ';' (e.g. 'Bâtiment;Formation').
     sectors: Mapped[str] = mapped_column(String(500), default="")
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[Prose]
     #: The CAE's SIREN (9 digits, Luhn-checked), printed on its invoices and in the ledgers.
     siren: Mapped[str | None] = mapped_column(String(9), unique=True)
     created_at: Mapped[Stamp]

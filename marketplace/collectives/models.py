@@ -7,11 +7,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
-    Boolean,
     CheckConstraint,
-    ForeignKey,
     Index,
-    Integer,
     SmallInteger,
     String,
     Text,
@@ -21,10 +18,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from marketplace.audience import Audience
-from marketplace.dbtypes import IdPk, Stamp, UTCDateTime, in_clause
+from marketplace.dbtypes import ActorId, CaeId, IdPk, Prose, Stamp, UserId, in_clause, ref
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
-from marketplace.timeutil import utcnow
 
 if TYPE_CHECKING:
     from marketplace.accounts.models import User
@@ -94,7 +90,7 @@ class Collective(Base):
 
     id: Mapped[IdPk]
     name: Mapped[str] = mapped_column(String(120))
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[Prose]
     #: Free text ("Rénovation énergétique", "Formation"); filtered by its folded form.
     sector: Mapped[str] = mapped_column(String(80), default="")
     sector_key: Mapped[str] = mapped_column(String(80), default="", index=True)
@@ -103,12 +99,10 @@ class Collective(Base):
     audience: Mapped[str] = mapped_column(String(8), default="network", index=True)
     join_policy: Mapped[str] = mapped_column(String(12), default="request")
     #: Open ballots: the members see how each member voted (default: secret, only who voted).
-    open_ballot: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    open_ballot: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     #: The owner CAE: the creator's CAE at creation (decides who sees a ``cae`` collective).
-    cae_id: Mapped[int | None] = mapped_column(ForeignKey("caes.id"), index=True)
-    created_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    cae_id: Mapped[CaeId | None]
+    created_by_id: Mapped[ActorId | None] = mapped_column(index=True)
     created_at: Mapped[Stamp]
     updated_at: Mapped[Stamp]
 
@@ -124,10 +118,8 @@ class CollectiveMember(Base):
     )
 
     id: Mapped[IdPk]
-    collective_id: Mapped[int] = mapped_column(
-        ForeignKey("collectives.id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    collective_id: Mapped[int] = ref("collectives", "CASCADE", index=True)
+    user_id: Mapped[UserId]
     role: Mapped[str] = mapped_column(String(12), default="member")
     joined_at: Mapped[Stamp]
 
@@ -167,14 +159,12 @@ class _Answerable:
         )
 
     id: Mapped[IdPk]
-    collective_id: Mapped[int] = mapped_column(
-        ForeignKey("collectives.id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    collective_id: Mapped[int] = ref("collectives", "CASCADE", index=True)
+    user_id: Mapped[UserId]
     message: Mapped[str] = mapped_column(String(1000), default="", sort_order=1)
     state: Mapped[str] = mapped_column(String(12), default="pending", index=True, sort_order=1)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, sort_order=1)
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, sort_order=1)
+    created_at: Mapped[Stamp] = mapped_column(sort_order=1)
+    decided_at: Mapped[datetime | None] = mapped_column(sort_order=1)
 
     @declared_attr
     def user(cls: type[_Answerable]) -> Mapped[User]:
@@ -193,9 +183,7 @@ class JoinRequest(_Answerable, Base):
     __tablename__ = "collective_join_requests"
     STATES = RequestState
 
-    decided_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), sort_order=2
-    )
+    decided_by_id: Mapped[ActorId | None] = mapped_column(sort_order=2)
     #: The coordinator's answer, shown to the person.
     answer: Mapped[str] = mapped_column(String(1000), default="", sort_order=2)
 
@@ -208,9 +196,7 @@ class Invitation(_Answerable, Base):
     __tablename__ = "collective_invitations"
     STATES = InvitationState
 
-    invited_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), sort_order=1
-    )
+    invited_by_id: Mapped[ActorId | None] = mapped_column(sort_order=1)
 
     invited_by: Mapped[User | None] = relationship("User", foreign_keys=[invited_by_id])
 
@@ -222,29 +208,25 @@ class CollectiveEvent(Base):
     __table_args__ = (CheckConstraint(in_clause("kind", EVENT_KINDS), name="kind"),)
 
     id: Mapped[IdPk]
-    collective_id: Mapped[int] = mapped_column(
-        ForeignKey("collectives.id", ondelete="CASCADE"), index=True
-    )
+    collective_id: Mapped[int] = ref("collectives", "CASCADE", index=True)
     kind: Mapped[str] = mapped_column(String(24))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_id: Mapped[ActorId | None]
     #: The person the event is about (the new member, the invitee…).
-    subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    request_id: Mapped[int | None] = mapped_column(
-        ForeignKey("collective_join_requests.id", ondelete="SET NULL")
-    )
-    invitation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("collective_invitations.id", ondelete="SET NULL")
-    )
-    decision_id: Mapped[int | None] = mapped_column(
-        ForeignKey("collective_decisions.id", ondelete="SET NULL")
-    )
+    subject_id: Mapped[ActorId | None]
+    request_id: Mapped[int | None] = ref("collective_join_requests", "SET NULL")
+    invitation_id: Mapped[int | None] = ref("collective_invitations", "SET NULL")
+    decision_id: Mapped[int | None] = ref("collective_decisions", "SET NULL")
     from_state: Mapped[str | None] = mapped_column(String(12))
     to_state: Mapped[str | None] = mapped_column(String(12))
     note: Mapped[str] = mapped_column(String(1000), default="")
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    at: Mapped[Stamp] = mapped_column(index=True)
 
-    actor: Mapped[User | None] = relationship("User", foreign_keys=[actor_id], lazy="joined")
-    subject: Mapped[User | None] = relationship("User", foreign_keys=[subject_id], lazy="joined")
+    actor: Mapped[User | None] = relationship(
+        "User", foreign_keys="CollectiveEvent.actor_id", lazy="joined"
+    )
+    subject: Mapped[User | None] = relationship(
+        "User", foreign_keys="CollectiveEvent.subject_id", lazy="joined"
+    )
     decision: Mapped[Decision | None] = relationship("Decision", lazy="joined")
 
     if TYPE_CHECKING:
@@ -264,20 +246,18 @@ class Decision(Base):
     )
 
     id: Mapped[IdPk]
-    collective_id: Mapped[int] = mapped_column(
-        ForeignKey("collectives.id", ondelete="CASCADE"), index=True
-    )
+    collective_id: Mapped[int] = ref("collectives", "CASCADE", index=True)
     title: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")
-    closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    description: Mapped[Prose]
+    closes_at: Mapped[datetime] = mapped_column(index=True)
     #: Share of the members who must vote (abstaining counts) for the result to stand.
     quorum_percent: Mapped[int | None] = mapped_column(SmallInteger)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[ActorId | None]
     created_at: Mapped[Stamp]
     #: Set once, when the closing is recorded (results announced to the members).
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(index=True)
     #: How many members the collective had when the vote closed (the turnout's base).
-    electorate: Mapped[int | None] = mapped_column(Integer)
+    electorate: Mapped[int | None]
 
     created_by: Mapped[User | None] = relationship("User")
     collective: Mapped[Collective] = relationship("Collective")
@@ -291,10 +271,8 @@ class Vote(Base):
     )
 
     id: Mapped[IdPk]
-    decision_id: Mapped[int] = mapped_column(
-        ForeignKey("collective_decisions.id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    decision_id: Mapped[int] = ref("collective_decisions", "CASCADE", index=True)
+    user_id: Mapped[UserId]
     choice: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[Stamp]
     updated_at: Mapped[Stamp]
@@ -307,12 +285,8 @@ class DecisionComment(Base):
     __table_args__ = (Index("ix_collective_decision_comments_decision", "decision_id", "id"),)
 
     id: Mapped[IdPk]
-    decision_id: Mapped[int] = mapped_column(
-        ForeignKey("collective_decisions.id", ondelete="CASCADE")
-    )
-    author_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    decision_id: Mapped[int] = ref("collective_decisions", "CASCADE")
+    author_id: Mapped[ActorId | None] = mapped_column(index=True)
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[Stamp]
 
@@ -326,10 +300,8 @@ class DecisionReminder(Base):
     __table_args__ = (UniqueConstraint("decision_id", "user_id"),)
 
     id: Mapped[IdPk]
-    decision_id: Mapped[int] = mapped_column(
-        ForeignKey("collective_decisions.id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    decision_id: Mapped[int] = ref("collective_decisions", "CASCADE", index=True)
+    user_id: Mapped[UserId]
     sent_at: Mapped[Stamp]
 
 
@@ -345,14 +317,12 @@ class Thread(Base):
     __table_args__ = (Index("ix_collective_threads_latest", "collective_id", "last_post_at", "id"),)
 
     id: Mapped[IdPk]
-    collective_id: Mapped[int] = mapped_column(ForeignKey("collectives.id", ondelete="CASCADE"))
+    collective_id: Mapped[int] = ref("collectives", "CASCADE")
     title: Mapped[str] = mapped_column(String(200))
-    created_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    created_by_id: Mapped[ActorId | None] = mapped_column(index=True)
     created_at: Mapped[Stamp]
     last_post_at: Mapped[Stamp]
-    post_count: Mapped[int] = mapped_column(Integer, default=0)
+    post_count: Mapped[int] = mapped_column(default=0)
 
     created_by: Mapped[User | None] = relationship("User", lazy="joined")
     collective: Mapped[Collective] = relationship("Collective")
@@ -365,10 +335,8 @@ class Post(Base):
     __table_args__ = (Index("ix_collective_posts_thread", "thread_id", "id"),)
 
     id: Mapped[IdPk]
-    thread_id: Mapped[int] = mapped_column(ForeignKey("collective_threads.id", ondelete="CASCADE"))
-    author_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    thread_id: Mapped[int] = ref("collective_threads", "CASCADE")
+    author_id: Mapped[ActorId | None] = mapped_column(index=True)
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[Stamp]
 
@@ -385,8 +353,6 @@ class ThreadFollow(Base):
     )
 
     id: Mapped[IdPk]
-    thread_id: Mapped[int] = mapped_column(
-        ForeignKey("collective_threads.id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    thread_id: Mapped[int] = ref("collective_threads", "CASCADE", index=True)
+    user_id: Mapped[UserId]
     mode: Mapped[str] = mapped_column(String(8))

@@ -16,16 +16,14 @@ from typing import TYPE_CHECKING
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
-    ForeignKey,
     Index,
-    Integer,
     String,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.dbtypes import IdPk, Stamp, UTCDateTime, in_clause
+from marketplace.dbtypes import ActorId, IdPk, Stamp, UserId, in_clause, ref
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 
@@ -61,10 +59,10 @@ class Conversation(Base):
     subject: Mapped[str] = mapped_column(String(200), default="")
     #: The object the conversation started from (a tender, an offer…), or None.
     about_type: Mapped[str | None] = mapped_column(String(12))
-    about_id: Mapped[int | None] = mapped_column(Integer)
+    about_id: Mapped[int | None]
     #: The lot of a tender the conversation is about (its number), if any.
-    about_lot: Mapped[int | None] = mapped_column(Integer)
-    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    about_lot: Mapped[int | None]
+    started_by_id: Mapped[ActorId | None]
     created_at: Mapped[Stamp]
     last_message_at: Mapped[Stamp]
 
@@ -89,17 +87,15 @@ class Participant(Base):
     )
 
     id: Mapped[IdPk]
-    conversation_id: Mapped[int] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    conversation_id: Mapped[int] = ref("conversations", "CASCADE", index=True)
+    user_id: Mapped[int] = ref("users", "CASCADE")
     #: The conversation's latest message (a copy: the inbox is read by person and time).
     last_message_at: Mapped[Stamp]
     #: Messages of the others this person has not read yet.
-    unread: Mapped[int] = mapped_column(Integer, default=0)
+    unread: Mapped[int] = mapped_column(default=0)
     #: The last message read (the read marker), None before the first read.
-    last_read_message_id: Mapped[int | None] = mapped_column(Integer)
-    last_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_read_message_id: Mapped[int | None]
+    last_read_at: Mapped[datetime | None]
 
     conversation: Mapped[Conversation] = relationship("Conversation", back_populates="participants")
     user: Mapped[User] = relationship("User", lazy="joined", innerjoin=True)
@@ -110,11 +106,9 @@ class Message(Base):
     __table_args__ = (Index("ix_messages_conversation_id_id", "conversation_id", "id"),)
 
     id: Mapped[IdPk]
-    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    conversation_id: Mapped[int] = ref("conversations", "CASCADE")
     #: None only if the account row itself went (a deleted account keeps its renamed row).
-    author_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    author_id: Mapped[ActorId | None] = mapped_column(index=True)
     #: Plain text: shown escaped, links made clickable by the template filter.
     body: Mapped[str] = mapped_column(Text)
     sent_at: Mapped[Stamp]
@@ -129,12 +123,10 @@ class Block(Base):
     __table_args__ = (UniqueConstraint("blocker_id", "blocked_id"),)
 
     id: Mapped[IdPk]
-    blocker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    blocked_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    blocker_id: Mapped[int] = ref("users", "CASCADE")
+    blocked_id: Mapped[UserId]
     #: The conversation it was made from.
-    conversation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("conversations.id", ondelete="SET NULL")
-    )
+    conversation_id: Mapped[int | None] = ref("conversations", "SET NULL")
     created_at: Mapped[Stamp]
 
 
@@ -148,15 +140,13 @@ class Report(Base):
     )
 
     id: Mapped[IdPk]
-    message_id: Mapped[int] = mapped_column(
-        ForeignKey("messages.id", ondelete="CASCADE"), index=True
-    )
-    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    message_id: Mapped[int] = ref("messages", "CASCADE", index=True)
+    reporter_id: Mapped[ActorId | None]
     reason: Mapped[str] = mapped_column(String(1000), default="")
     state: Mapped[str] = mapped_column(String(8), default="open", index=True)
     created_at: Mapped[Stamp]
-    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by_id: Mapped[ActorId | None]
 
     message: Mapped[Message] = relationship("Message", lazy="joined", innerjoin=True)
-    reporter: Mapped[User | None] = relationship("User", foreign_keys=[reporter_id])
+    reporter: Mapped[User | None] = relationship("User", foreign_keys="Report.reporter_id")

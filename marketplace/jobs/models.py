@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.dbtypes import IdPk, Stamp, UTCDateTime, in_clause
+from marketplace.dbtypes import IdPk, Stamp, in_clause
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 
@@ -38,12 +38,12 @@ class OutboxMessage(Base):
     message_id: Mapped[str] = mapped_column(String(250), unique=True)
     status: Mapped[str] = mapped_column(String(10), default="queued")
     #: Delivery attempts started (counted when a worker claims the message).
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[Stamp]
     #: While status is "sending": the lease. A worker that dies leaves it to expire, after which
     #: another worker claims the message again.
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None]
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     last_error: Mapped[str | None] = mapped_column(String(1000))
     created_at: Mapped[Stamp]
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None]

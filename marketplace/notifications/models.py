@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.dbtypes import IdPk, UTCDateTime, in_clause
+from marketplace.dbtypes import IdPk, Stamp, UserId, in_clause, ref
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
-from marketplace.timeutil import utcnow
 
 
 class EmailMode(LabelledEnum):
@@ -30,17 +29,17 @@ class Notification(Base):
     __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
 
     id: Mapped[IdPk]
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[UserId]
     #: What happened, e.g. "collective.join_request" (see notifications.operations.KINDS).
     kind: Mapped[str] = mapped_column(String(40))
     #: The sentence, written in the recipient's language when the notification was made.
     text: Mapped[str] = mapped_column(String(500))
     #: Where to go (a path inside the site).
     url: Mapped[str] = mapped_column(String(500), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[Stamp] = mapped_column(index=True)
+    read_at: Mapped[datetime | None]
     #: When it left by e-mail (alone or in a digest); None while waiting for the digest.
-    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    emailed_at: Mapped[datetime | None]
 
 
 class NotificationSetting(Base):
@@ -49,9 +48,7 @@ class NotificationSetting(Base):
     __tablename__ = "notification_settings"
     __table_args__ = (CheckConstraint(in_clause("email", EmailMode.values()), name="email"),)
 
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: Mapped[int] = ref("users", "CASCADE", primary_key=True)
     email: Mapped[str] = mapped_column(String(12), default="immediately")
     #: When the last daily digest was sent to this person.
-    digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    digest_sent_at: Mapped[datetime | None]

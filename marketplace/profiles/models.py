@@ -8,19 +8,24 @@ from typing import TYPE_CHECKING
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
-    Date,
-    Float,
-    ForeignKey,
     Index,
-    Integer,
     SmallInteger,
     String,
-    Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.audience import Audience
-from marketplace.dbtypes import IdPk, Stamp, UTCDateTime, in_clause
+from marketplace.dbtypes import (
+    City,
+    Department,
+    IdPk,
+    Position,
+    ProfileId,
+    Prose,
+    Stamp,
+    in_clause,
+    ref,
+)
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 from marketplace.geo import region_of
@@ -82,29 +87,29 @@ class Profile(Base):
     )
 
     id: Mapped[IdPk]
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    user_id: Mapped[int] = ref("users", "CASCADE", unique=True)
     headline: Mapped[str] = mapped_column(String(160), default="")
-    bio: Mapped[str] = mapped_column(Text, default="")
+    bio: Mapped[Prose]
     #: project_holder (CAPE), employee (CESA) or associate (CESA and a partner of the CAE).
     status: Mapped[str] = mapped_column(String(16), default="employee", index=True)
     #: A status the person proposed, until the CAE's managers confirm or refuse it
     #: (approvals/statuses.py); ``status`` stays the confirmed one.
     status_proposed: Mapped[str | None] = mapped_column(String(16), index=True)
-    status_proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status_proposed_at: Mapped[datetime | None]
     #: Start of the CAPE contract and of the CESA, as the CAE's managers confirmed them.
-    cape_started_on: Mapped[date | None] = mapped_column(Date)
-    cesa_started_on: Mapped[date | None] = mapped_column(Date)
-    city: Mapped[str] = mapped_column(String(120), default="")
-    department: Mapped[str | None] = mapped_column(String(3), index=True)
+    cape_started_on: Mapped[date | None]
+    cesa_started_on: Mapped[date | None]
+    city: Mapped[City]
+    department: Mapped[Department | None]
     #: The centre of the city (places.filters.track_location keeps it in step; None when
     #: the city is empty or unknown).
-    latitude: Mapped[float | None] = mapped_column(Float, index=True)
-    longitude: Mapped[float | None] = mapped_column(Float)
+    latitude: Mapped[float | None] = mapped_column(index=True)
+    longitude: Mapped[float | None]
     availability: Mapped[str] = mapped_column(String(12), default="available", index=True)
     #: From when the availability holds (e.g. available again from that date).
-    available_from: Mapped[date | None] = mapped_column(Date)
+    available_from: Mapped[date | None]
     #: Indicative daily rate excluding VAT, in cents.
-    daily_rate_cents: Mapped[int | None] = mapped_column(Integer)
+    daily_rate_cents: Mapped[int | None]
     #: Who may see the profile: cae, network or public.
     audience: Mapped[str] = mapped_column(String(8), default="network", index=True)
     #: The current photo's version (a random token in its URL and storage keys); null: no photo.
@@ -187,16 +192,12 @@ class ProfileSkill(Base):
     __tablename__ = "profile_skills"
     __table_args__ = (CheckConstraint("level BETWEEN 1 AND 4", name="level"),)
 
-    profile_id: Mapped[int] = mapped_column(
-        ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True
-    )
-    skill_id: Mapped[int] = mapped_column(
-        ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    profile_id: Mapped[int] = ref("profiles", "CASCADE", primary_key=True)
+    skill_id: Mapped[int] = ref("skills", "CASCADE", primary_key=True, index=True)
     #: 1 notions, 2 intermediate, 3 confirmed, 4 expert.
     level: Mapped[int] = mapped_column(SmallInteger)
     #: Order given by the person, for display.
-    position: Mapped[int] = mapped_column(SmallInteger, default=0)
+    position: Mapped[Position]
 
     skill: Mapped[Skill] = relationship("Skill", lazy="joined", innerjoin=True)
 
@@ -208,15 +209,11 @@ class ProfileSkill(Base):
 class ProfileCertification(Base):
     __tablename__ = "profile_certifications"
 
-    profile_id: Mapped[int] = mapped_column(
-        ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True
-    )
-    certification_id: Mapped[int] = mapped_column(
-        ForeignKey("certifications.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    profile_id: Mapped[int] = ref("profiles", "CASCADE", primary_key=True)
+    certification_id: Mapped[int] = ref("certifications", "CASCADE", primary_key=True, index=True)
 
     #: The last day the certification is valid (e.g. an RGE label's end); null: not given.
-    valid_until: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None]
 
     certification: Mapped[Certification] = relationship(
         "Certification", lazy="joined", innerjoin=True
@@ -235,11 +232,9 @@ class ProfileCertification(Base):
 class ProfileLanguage(Base):
     __tablename__ = "profile_languages"
 
-    profile_id: Mapped[int] = mapped_column(
-        ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True
-    )
+    profile_id: Mapped[int] = ref("profiles", "CASCADE", primary_key=True)
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    position: Mapped[int] = mapped_column(SmallInteger, default=0)
+    position: Mapped[Position]
 
 
 class AvailabilityPeriod(Base):
@@ -252,12 +247,10 @@ class AvailabilityPeriod(Base):
     )
 
     id: Mapped[IdPk]
-    profile_id: Mapped[int] = mapped_column(
-        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
-    )
+    profile_id: Mapped[ProfileId]
     #: First and last day of the period, both included.
-    starts_on: Mapped[date] = mapped_column(Date)
-    ends_on: Mapped[date] = mapped_column(Date)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
     #: unavailable or part_time.
     kind: Mapped[str] = mapped_column(String(12))
     note: Mapped[str] = mapped_column(String(200), default="")
@@ -273,16 +266,14 @@ class ProfileReference(Base):
     )
 
     id: Mapped[IdPk]
-    profile_id: Mapped[int] = mapped_column(
-        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
-    )
+    profile_id: Mapped[ProfileId]
     #: Order given by the person, for display.
-    position: Mapped[int] = mapped_column(SmallInteger, default=0)
+    position: Mapped[Position]
     title: Mapped[str] = mapped_column(String(160))
     #: public, company, association or individual.
     client_type: Mapped[str] = mapped_column(String(12))
     year: Mapped[int] = mapped_column(SmallInteger)
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[Prose]
     #: An optional http(s) link to see the work.
     link: Mapped[str | None] = mapped_column(String(500))
 

@@ -13,22 +13,26 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
-    Boolean,
     CheckConstraint,
-    Date,
-    Float,
-    ForeignKey,
-    Integer,
-    SmallInteger,
     String,
-    Text,
     UniqueConstraint,
     false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.audience import Audience
-from marketplace.dbtypes import IdPk, Stamp, UTCDateTime, in_clause
+from marketplace.dbtypes import (
+    CaeId,
+    City,
+    Department,
+    IdPk,
+    Position,
+    ProfileId,
+    Prose,
+    Stamp,
+    in_clause,
+    ref,
+)
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 from marketplace.geo import region_of
@@ -147,21 +151,19 @@ class Offer(Base):
     )
 
     id: Mapped[IdPk]
-    owner_profile_id: Mapped[int] = mapped_column(
-        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
-    )
+    owner_profile_id: Mapped[ProfileId]
     title: Mapped[str] = mapped_column(String(160))
-    description: Mapped[str] = mapped_column(Text, default="")
-    city: Mapped[str] = mapped_column(String(120), default="")
-    department: Mapped[str | None] = mapped_column(String(3), index=True)
+    description: Mapped[Prose]
+    city: Mapped[City]
+    department: Mapped[Department | None]
     #: The centre of the city (places.filters.track_location keeps it in step; None when
     #: the city is empty or unknown).
-    latitude: Mapped[float | None] = mapped_column(Float, index=True)
-    longitude: Mapped[float | None] = mapped_column(Float)
-    starts_on: Mapped[date | None] = mapped_column(Date)
-    ends_on: Mapped[date | None] = mapped_column(Date)
+    latitude: Mapped[float | None] = mapped_column(index=True)
+    longitude: Mapped[float | None]
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
     #: Indicative budget excluding VAT, in cents.
-    budget_cents: Mapped[int | None] = mapped_column(Integer)
+    budget_cents: Mapped[int | None]
     audience: Mapped[str] = mapped_column(String(8), default="network", index=True)
     #: open (answers welcome), filled (a response was accepted) or closed (by its owner).
     status: Mapped[str] = mapped_column(String(8), default="open", index=True)
@@ -170,13 +172,13 @@ class Offer(Base):
     #: A replacement: how much of the clients' work to cover ("3 jours par semaine").
     workload: Mapped[str] = mapped_column(String(200), default="", server_default="")
     #: A replacement: whether the replacement deals with the clients directly.
-    client_contact: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    client_contact: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Once the period has ended, whether it went well, said by the requester and by the
     #: replacement (None until each says it).
-    owner_outcome: Mapped[bool | None] = mapped_column(Boolean)
-    replacement_outcome: Mapped[bool | None] = mapped_column(Boolean)
+    owner_outcome: Mapped[bool | None]
+    replacement_outcome: Mapped[bool | None]
     created_at: Mapped[Stamp]
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[Stamp] = mapped_column(index=True)
 
     owner: Mapped[Profile] = relationship("Profile", lazy="joined", innerjoin=True)
     skills: Mapped[list[OfferSkill]] = relationship(
@@ -226,13 +228,9 @@ class Offer(Base):
 class OfferSkill(Base):
     __tablename__ = "offer_skills"
 
-    offer_id: Mapped[int] = mapped_column(
-        ForeignKey("offers.id", ondelete="CASCADE"), primary_key=True
-    )
-    skill_id: Mapped[int] = mapped_column(
-        ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    position: Mapped[int] = mapped_column(SmallInteger, default=0)
+    offer_id: Mapped[int] = ref("offers", "CASCADE", primary_key=True)
+    skill_id: Mapped[int] = ref("skills", "CASCADE", primary_key=True, index=True)
+    position: Mapped[Position]
 
     skill: Mapped[Skill] = relationship("Skill", lazy="joined", innerjoin=True)
 
@@ -250,13 +248,11 @@ class OfferResponse(Base):
     )
 
     id: Mapped[IdPk]
-    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
-    responder_profile_id: Mapped[int] = mapped_column(
-        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
-    )
-    message: Mapped[str] = mapped_column(Text, default="")
+    offer_id: Mapped[int] = ref("offers", "CASCADE", index=True)
+    responder_profile_id: Mapped[ProfileId]
+    message: Mapped[Prose]
     #: Price asked, excluding VAT, in cents.
-    price_cents: Mapped[int] = mapped_column(Integer)
+    price_cents: Mapped[int]
     #: pending, accepted (became a subcontract) or not_retained (another one was accepted).
     status: Mapped[str] = mapped_column(String(16), default="pending")
     created_at: Mapped[Stamp]
@@ -300,16 +296,16 @@ class Subcontract(Base):
     )
 
     id: Mapped[IdPk]
-    client_profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id"), index=True)
-    subcontractor_profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id"), index=True)
+    client_profile_id: Mapped[int] = ref("profiles", index=True)
+    subcontractor_profile_id: Mapped[int] = ref("profiles", index=True)
     #: The parties' CAEs when the record was proposed (the ledger is not rewritten if a
     #: person later moves to another CAE).
-    client_cae_id: Mapped[int | None] = mapped_column(ForeignKey("caes.id"), index=True)
-    subcontractor_cae_id: Mapped[int | None] = mapped_column(ForeignKey("caes.id"), index=True)
+    client_cae_id: Mapped[CaeId | None]
+    subcontractor_cae_id: Mapped[CaeId | None]
     title: Mapped[str] = mapped_column(String(160))
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[Prose]
     #: Amount excluding VAT, in cents.
-    amount_cents: Mapped[int] = mapped_column(Integer)
+    amount_cents: Mapped[int]
     #: internal (both parties in one CAE) or invoice (between two CAEs); set when proposed.
     kind: Mapped[str] = mapped_column(String(8), default="invoice")
     #: standard, reverse_charge or exempt for an invoice; None for internal work.
@@ -320,23 +316,17 @@ class Subcontract(Base):
     #: (None for records invoiced before numbers were recorded).
     invoice_number: Mapped[str | None] = mapped_column(String(40))
     #: The Paris day the record was marked invoiced.
-    invoice_date: Mapped[date | None] = mapped_column(Date)
-    starts_on: Mapped[date | None] = mapped_column(Date)
-    ends_on: Mapped[date | None] = mapped_column(Date)
+    invoice_date: Mapped[date | None]
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
     #: The day the record counts for in the ledger and figures: starts_on, or the day proposed.
-    record_date: Mapped[date] = mapped_column(Date, index=True)
+    record_date: Mapped[date] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(String(12), default="proposed", index=True)
-    offer_id: Mapped[int | None] = mapped_column(
-        ForeignKey("offers.id", ondelete="SET NULL"), index=True
-    )
+    offer_id: Mapped[int | None] = ref("offers", "SET NULL", index=True)
     #: The joint tender it came from, if any (one the client may see when proposing).
-    tender_id: Mapped[int | None] = mapped_column(
-        ForeignKey("tenders.id", ondelete="SET NULL"), index=True
-    )
+    tender_id: Mapped[int | None] = ref("tenders", "SET NULL", index=True)
     #: The earlier version this record replaces once accepted (a change after acceptance).
-    supersedes_id: Mapped[int | None] = mapped_column(
-        ForeignKey("subcontracts.id", ondelete="SET NULL"), index=True
-    )
+    supersedes_id: Mapped[int | None] = ref("subcontracts", "SET NULL", index=True)
     created_at: Mapped[Stamp]
     updated_at: Mapped[Stamp]
 
@@ -349,10 +339,10 @@ class Subcontract(Base):
         "Profile", foreign_keys=[subcontractor_profile_id], lazy="selectin"
     )
     client_cae: Mapped[Cae | None] = relationship(
-        "Cae", foreign_keys=[client_cae_id], lazy="joined"
+        "Cae", foreign_keys="Subcontract.client_cae_id", lazy="joined"
     )
     subcontractor_cae: Mapped[Cae | None] = relationship(
-        "Cae", foreign_keys=[subcontractor_cae_id], lazy="joined"
+        "Cae", foreign_keys="Subcontract.subcontractor_cae_id", lazy="joined"
     )
     offer: Mapped[Offer | None] = relationship("Offer")
     events: Mapped[list[SubcontractEvent]] = relationship(
@@ -404,14 +394,10 @@ class SubcontractEvent(Base):
     )
 
     id: Mapped[IdPk]
-    subcontract_id: Mapped[int] = mapped_column(
-        ForeignKey("subcontracts.id", ondelete="CASCADE"), index=True
-    )
+    subcontract_id: Mapped[int] = ref("subcontracts", "CASCADE", index=True)
     from_status: Mapped[str | None] = mapped_column(String(12))
     to_status: Mapped[str] = mapped_column(String(12))
-    by_profile_id: Mapped[int | None] = mapped_column(
-        ForeignKey("profiles.id", ondelete="SET NULL")
-    )
+    by_profile_id: Mapped[int | None] = ref("profiles", "SET NULL")
     at: Mapped[Stamp]
 
 

@@ -11,24 +11,30 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Column,
-    Date,
-    Float,
     ForeignKey,
     SmallInteger,
     String,
     Table,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.audience import Audience
-from marketplace.dbtypes import IdPk, Stamp, UTCDateTime, in_clause
+from marketplace.dbtypes import (
+    ActorId,
+    City,
+    Department,
+    IdPk,
+    ProfileId,
+    Prose,
+    Stamp,
+    in_clause,
+    ref,
+)
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 from marketplace.geo import region_of
 from marketplace.places.filters import track_location
-from marketplace.timeutil import utcnow
 
 if TYPE_CHECKING:
     from marketplace.accounts.models import User
@@ -178,51 +184,43 @@ class Tender(Base):
     procedure_kind: Mapped[str | None] = mapped_column(String(24))
     #: Two-phase procedures: when applications are due (aware UTC); the team is fixed then
     #: (R2142-26), before the offers' deadline.
-    applications_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    applications_deadline: Mapped[datetime | None]
     #: Deadline for offers, aware UTC (entered and shown in Europe/Paris); None only for an
     #: imported notice that gives none.
-    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-    city: Mapped[str] = mapped_column(String(120), default="")
-    department: Mapped[str | None] = mapped_column(String(3), index=True)
+    deadline: Mapped[datetime | None] = mapped_column(index=True)
+    city: Mapped[City]
+    department: Mapped[Department | None]
     #: The centre of the city (places.filters.track_location keeps it in step; None when
     #: the city is empty or unknown).
-    latitude: Mapped[float | None] = mapped_column(Float, index=True)
-    longitude: Mapped[float | None] = mapped_column(Float)
+    latitude: Mapped[float | None] = mapped_column(index=True)
+    longitude: Mapped[float | None]
     #: Estimated amount of the whole contract, excluding VAT, in cents.
     estimated_amount_cents: Mapped[int | None] = mapped_column(BigInteger)
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[Prose]
     audience: Mapped[str] = mapped_column(String(8), default="network", index=True)
     status: Mapped[str] = mapped_column(String(12), default="open", index=True)
     #: The member who posted it; None for an imported public notice (source_name set).
-    owner_profile_id: Mapped[int | None] = mapped_column(
-        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
-    )
+    owner_profile_id: Mapped[ProfileId | None]
     #: An imported public notice: its source ("boamp") and its id there (BOAMP's idweb).
     source_name: Mapped[str | None] = mapped_column(String(16))
     source_id: Mapped[str | None] = mapped_column(String(40))
     #: The day the notice was published by its source (BOAMP's dateparution).
-    published_on: Mapped[date | None] = mapped_column(Date)
+    published_on: Mapped[date | None]
     #: For a members' tender built from a notice ("Monter une équipe"): that notice.
-    notice_id: Mapped[int | None] = mapped_column(
-        ForeignKey("tenders.id", ondelete="SET NULL"), index=True
-    )
+    notice_id: Mapped[int | None] = ref("tenders", "SET NULL", index=True)
     #: The collective the tender is posted for (its poster is a member of it), if any.
-    collective_id: Mapped[int | None] = mapped_column(
-        ForeignKey("collectives.id", ondelete="SET NULL"), index=True
-    )
+    collective_id: Mapped[int | None] = ref("collectives", "SET NULL", index=True)
     #: The mandataire; the owner until changed (always a cotraitant of the team).
-    lead_profile_id: Mapped[int | None] = mapped_column(
-        ForeignKey("profiles.id", ondelete="SET NULL")
-    )
+    lead_profile_id: Mapped[int | None] = ref("profiles", "SET NULL")
     #: conjoint or solidaire (for a groupement of several CAEs); None until chosen.
     form: Mapped[str | None] = mapped_column(String(10))
     #: When the team was reminded of the deadline (flask notify due), once.
-    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminder_sent_at: Mapped[datetime | None]
     created_at: Mapped[Stamp]
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[Stamp] = mapped_column(index=True)
 
     owner: Mapped[Profile | None] = relationship(
-        "Profile", foreign_keys=[owner_profile_id], lazy="joined"
+        "Profile", foreign_keys="Tender.owner_profile_id", lazy="joined"
     )
     collective: Mapped[Collective | None] = relationship("Collective")
     lots: Mapped[list[TenderLot]] = relationship(
@@ -300,7 +298,7 @@ class TenderLot(Base):
     )
 
     id: Mapped[IdPk]
-    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id", ondelete="CASCADE"), index=True)
+    tender_id: Mapped[int] = ref("tenders", "CASCADE", index=True)
     number: Mapped[int] = mapped_column(SmallInteger)
     title: Mapped[str] = mapped_column(String(200))
     estimated_amount_cents: Mapped[int | None] = mapped_column(BigInteger)
@@ -352,31 +350,23 @@ class TenderMember(Base):
     )
 
     id: Mapped[IdPk]
-    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id", ondelete="CASCADE"), index=True)
+    tender_id: Mapped[int] = ref("tenders", "CASCADE", index=True)
     #: Indexed: a CAE's figures and a person's tenders look teams up by person.
-    profile_id: Mapped[int] = mapped_column(
-        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
-    )
+    profile_id: Mapped[ProfileId]
     role: Mapped[str] = mapped_column(String(16), default="cotraitant")
     #: This member's share of the contract, excluding VAT, in cents (None: not set yet). A
     #: subcontractor's share is counted inside the share of the cotraitant it works for.
     share_cents: Mapped[int | None] = mapped_column(BigInteger)
     #: A subcontractor: the cotraitant it works for (None: the lead).
-    works_for_profile_id: Mapped[int | None] = mapped_column(
-        ForeignKey("profiles.id", ondelete="SET NULL")
-    )
-    application_id: Mapped[int | None] = mapped_column(
-        ForeignKey("tender_applications.id", ondelete="SET NULL")
-    )
+    works_for_profile_id: Mapped[int | None] = ref("profiles", "SET NULL")
+    application_id: Mapped[int | None] = ref("tender_applications", "SET NULL")
     #: The accepted invitation this person joined by (as ``application_id`` for an application).
-    invitation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("tender_invitations.id", ondelete="SET NULL")
-    )
+    invitation_id: Mapped[int | None] = ref("tender_invitations", "SET NULL")
     joined_at: Mapped[Stamp]
 
     tender: Mapped[Tender] = relationship("Tender", back_populates="members")
     profile: Mapped[Profile] = relationship(
-        "Profile", foreign_keys=[profile_id], lazy="joined", innerjoin=True
+        "Profile", foreign_keys="TenderMember.profile_id", lazy="joined", innerjoin=True
     )
     lots: Mapped[list[TenderLot]] = relationship(
         "TenderLot", secondary=member_lots, lazy="selectin", order_by="TenderLot.number"
@@ -393,17 +383,15 @@ class TenderApplication(Base):
     )
 
     id: Mapped[IdPk]
-    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id", ondelete="CASCADE"), index=True)
-    applicant_profile_id: Mapped[int] = mapped_column(
-        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
-    )
+    tender_id: Mapped[int] = ref("tenders", "CASCADE", index=True)
+    applicant_profile_id: Mapped[ProfileId]
     role: Mapped[str] = mapped_column(String(16))
-    message: Mapped[str] = mapped_column(Text, default="")
+    message: Mapped[Prose]
     state: Mapped[str] = mapped_column(String(10), default="pending")
     #: The share given on acceptance, excluding VAT, in cents.
     share_cents: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[Stamp]
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None]
 
     tender: Mapped[Tender] = relationship("Tender", back_populates="applications")
     applicant: Mapped[Profile] = relationship("Profile", lazy="joined", innerjoin=True)
@@ -418,20 +406,14 @@ class TenderEvent(Base):
     __tablename__ = "tender_events"
 
     id: Mapped[IdPk]
-    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id", ondelete="CASCADE"), index=True)
+    tender_id: Mapped[int] = ref("tenders", "CASCADE", index=True)
     #: Set when the event is about an application rather than the tender itself.
-    application_id: Mapped[int | None] = mapped_column(
-        ForeignKey("tender_applications.id", ondelete="CASCADE")
-    )
+    application_id: Mapped[int | None] = ref("tender_applications", "CASCADE")
     #: Set when the event is about an invitation (sent, accepted, declined).
-    invitation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("tender_invitations.id", ondelete="CASCADE")
-    )
+    invitation_id: Mapped[int | None] = ref("tender_invitations", "CASCADE")
     #: Set when the event is a CAE's approval of the team (requested, approved, refused).
-    approval_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cae_approvals.id", ondelete="CASCADE")
-    )
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    approval_id: Mapped[int | None] = ref("cae_approvals", "CASCADE")
+    actor_id: Mapped[ActorId | None]
     from_state: Mapped[str | None] = mapped_column(String(12))
     to_state: Mapped[str] = mapped_column(String(12))
     at: Mapped[Stamp]
@@ -469,16 +451,14 @@ class TenderInvitation(Base):
     )
 
     id: Mapped[IdPk]
-    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id", ondelete="CASCADE"), index=True)
-    invitee_profile_id: Mapped[int] = mapped_column(
-        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
-    )
-    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    tender_id: Mapped[int] = ref("tenders", "CASCADE", index=True)
+    invitee_profile_id: Mapped[ProfileId]
+    invited_by_id: Mapped[ActorId | None]
     role: Mapped[str] = mapped_column(String(16))
-    message: Mapped[str] = mapped_column(Text, default="")
+    message: Mapped[Prose]
     state: Mapped[str] = mapped_column(String(10), default="pending")
     created_at: Mapped[Stamp]
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None]
 
     tender: Mapped[Tender] = relationship("Tender")
     invitee: Mapped[Profile] = relationship("Profile", lazy="joined", innerjoin=True)

@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.dbtypes import IdPk, Stamp
+from marketplace.dbtypes import IdPk, ProfileId, Stamp, ref
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 
@@ -46,17 +46,11 @@ class ReferenceConsent(Base):
     )
 
     id: Mapped[IdPk]
-    profile_id: Mapped[int] = mapped_column(
-        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
-    )
-    subcontract_id: Mapped[int | None] = mapped_column(
-        ForeignKey("subcontracts.id", ondelete="CASCADE"), index=True
-    )
-    tender_id: Mapped[int | None] = mapped_column(
-        ForeignKey("tenders.id", ondelete="CASCADE"), index=True
-    )
+    profile_id: Mapped[ProfileId]
+    subcontract_id: Mapped[int | None] = ref("subcontracts", "CASCADE", index=True)
+    tender_id: Mapped[int | None] = ref("tenders", "CASCADE", index=True)
     #: The party also agrees that the amount is shown (still only when the other agrees too).
-    show_amount: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_amount: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[Stamp]
 
 
@@ -71,21 +65,15 @@ class Recommendation(Base):
     )
 
     id: Mapped[IdPk]
-    subcontract_id: Mapped[int] = mapped_column(
-        ForeignKey("subcontracts.id", ondelete="CASCADE"), index=True
-    )
-    author_profile_id: Mapped[int] = mapped_column(
-        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
-    )
-    recommended_profile_id: Mapped[int] = mapped_column(
-        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
-    )
+    subcontract_id: Mapped[int] = ref("subcontracts", "CASCADE", index=True)
+    author_profile_id: Mapped[ProfileId]
+    recommended_profile_id: Mapped[ProfileId]
     body: Mapped[str] = mapped_column(Text)
     #: Hidden by the person recommended: kept, shown to them only, and shown again at will.
-    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[Stamp]
 
     author: Mapped[Profile] = relationship(
-        "Profile", foreign_keys=[author_profile_id], lazy="joined", innerjoin=True
+        "Profile", foreign_keys="Recommendation.author_profile_id", lazy="joined", innerjoin=True
     )
     subcontract: Mapped[Subcontract] = relationship("Subcontract", lazy="joined", innerjoin=True)
