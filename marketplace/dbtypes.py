@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     DateTime,
     Float,
@@ -78,6 +79,20 @@ Department = Annotated[str, mapped_column(String(3), index=True)]
 City = Annotated[str, mapped_column(String(120), default="")]
 #: Free text of any length, empty when not given (a description, a message, a comment).
 Prose = Annotated[str, mapped_column(Text, default="")]
+#: What a person wrote, required (a message, a post, a comment).
+Body = Annotated[str, mapped_column(Text)]
+#: A short text a person wrote (a join request's message, an answer, a note), empty when none.
+Note = Annotated[str, mapped_column(String(1000), default="")]
+#: The title of a tender, a lot, a proposal or a thread.
+Title = Annotated[str, mapped_column(String(200))]
+#: An amount of a tender in cents, excluding VAT (a contract, a lot, a member's share).
+Amount = Annotated[int, mapped_column(BigInteger)]
+#: A state or status as a history row records it (``from_state → to_state``).
+StateName = Annotated[str, mapped_column(String(12))]
+#: Who may see a row (audience.Audience: cae, network or public); filtered on, so indexed.
+AudienceCode = Annotated[str, mapped_column(String(8), default="network", index=True)]
+#: The centre of a city (places.filters keeps it in step); indexed for the distance filter.
+Latitude = Annotated[float, mapped_column(index=True)]
 #: The order a person gave to the items of a list, for display.
 Position = Annotated[int, mapped_column(SmallInteger, default=0)]
 

@@ -8,14 +8,13 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
-    BigInteger,
     CheckConstraint,
     String,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.dbtypes import ActorId, IdPk, Prose, Stamp, in_clause, ref
+from marketplace.dbtypes import ActorId, Amount, IdPk, Prose, Stamp, in_clause, ref
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 
@@ -89,5 +88,5 @@ class CaeApprovalSetting(Base):
 
     cae_id: Mapped[int] = ref("caes", "CASCADE", primary_key=True)
     #: Excluding VAT, in cents; None: no approval needed.
-    invoice_threshold_cents: Mapped[int | None] = mapped_column(BigInteger)
+    invoice_threshold_cents: Mapped[Amount | None]
     updated_at: Mapped[Stamp]

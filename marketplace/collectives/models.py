@@ -11,14 +11,27 @@ from sqlalchemy import (
     Index,
     SmallInteger,
     String,
-    Text,
     UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from marketplace.audience import Audience
-from marketplace.dbtypes import ActorId, CaeId, IdPk, Prose, Stamp, UserId, in_clause, ref
+from marketplace.dbtypes import (
+    ActorId,
+    AudienceCode,
+    Body,
+    CaeId,
+    IdPk,
+    Note,
+    Prose,
+    Stamp,
+    StateName,
+    Title,
+    UserId,
+    in_clause,
+    ref,
+)
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 
@@ -96,7 +109,7 @@ class Collective(Base):
     sector_key: Mapped[str] = mapped_column(String(80), default="", index=True)
     #: A French region name (geo.REGIONS) or None when the collective works anywhere.
     region: Mapped[str | None] = mapped_column(String(60), index=True)
-    audience: Mapped[str] = mapped_column(String(8), default="network", index=True)
+    audience: Mapped[AudienceCode]
     join_policy: Mapped[str] = mapped_column(String(12), default="request")
     #: Open ballots: the members see how each member voted (default: secret, only who voted).
     open_ballot: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
@@ -161,7 +174,7 @@ class _Answerable:
     id: Mapped[IdPk]
     collective_id: Mapped[int] = ref("collectives", "CASCADE", index=True)
     user_id: Mapped[UserId]
-    message: Mapped[str] = mapped_column(String(1000), default="", sort_order=1)
+    message: Mapped[Note] = mapped_column(sort_order=1)
     state: Mapped[str] = mapped_column(String(12), default="pending", index=True, sort_order=1)
     created_at: Mapped[Stamp] = mapped_column(sort_order=1)
     decided_at: Mapped[datetime | None] = mapped_column(sort_order=1)
@@ -185,7 +198,7 @@ class JoinRequest(_Answerable, Base):
 
     decided_by_id: Mapped[ActorId | None] = mapped_column(sort_order=2)
     #: The coordinator's answer, shown to the person.
-    answer: Mapped[str] = mapped_column(String(1000), default="", sort_order=2)
+    answer: Mapped[Note] = mapped_column(sort_order=2)
 
     decided_by: Mapped[User | None] = relationship("User", foreign_keys=[decided_by_id])
 
@@ -216,9 +229,9 @@ class CollectiveEvent(Base):
     request_id: Mapped[int | None] = ref("collective_join_requests", "SET NULL")
     invitation_id: Mapped[int | None] = ref("collective_invitations", "SET NULL")
     decision_id: Mapped[int | None] = ref("collective_decisions", "SET NULL")
-    from_state: Mapped[str | None] = mapped_column(String(12))
-    to_state: Mapped[str | None] = mapped_column(String(12))
-    note: Mapped[str] = mapped_column(String(1000), default="")
+    from_state: Mapped[StateName | None]
+    to_state: Mapped[StateName | None]
+    note: Mapped[Note]
     at: Mapped[Stamp] = mapped_column(index=True)
 
     actor: Mapped[User | None] = relationship(
@@ -247,7 +260,7 @@ class Decision(Base):
 
     id: Mapped[IdPk]
     collective_id: Mapped[int] = ref("collectives", "CASCADE", index=True)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[Title]
     description: Mapped[Prose]
     closes_at: Mapped[datetime] = mapped_column(index=True)
     #: Share of the members who must vote (abstaining counts) for the result to stand.
@@ -287,7 +300,7 @@ class DecisionComment(Base):
     id: Mapped[IdPk]
     decision_id: Mapped[int] = ref("collective_decisions", "CASCADE")
     author_id: Mapped[ActorId | None] = mapped_column(index=True)
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[Body]
     created_at: Mapped[Stamp]
 
     author: Mapped[User | None] = relationship("User", lazy="joined")
@@ -318,7 +331,7 @@ class Thread(Base):
 
     id: Mapped[IdPk]
     collective_id: Mapped[int] = ref("collectives", "CASCADE")
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[Title]
     created_by_id: Mapped[ActorId | None] = mapped_column(index=True)
     created_at: Mapped[Stamp]
     last_post_at: Mapped[Stamp]
@@ -337,7 +350,7 @@ class Post(Base):
     id: Mapped[IdPk]
     thread_id: Mapped[int] = ref("collective_threads", "CASCADE")
     author_id: Mapped[ActorId | None] = mapped_column(index=True)
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[Body]
     created_at: Mapped[Stamp]
 
     author: Mapped[User | None] = relationship("User", lazy="joined")

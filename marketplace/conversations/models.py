@@ -18,12 +18,11 @@ from sqlalchemy import (
     CheckConstraint,
     Index,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.dbtypes import ActorId, IdPk, Stamp, UserId, in_clause, ref
+from marketplace.dbtypes import ActorId, Body, IdPk, Note, Stamp, UserId, in_clause, ref
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 
@@ -110,7 +109,7 @@ class Message(Base):
     #: None only if the account row itself went (a deleted account keeps its renamed row).
     author_id: Mapped[ActorId | None] = mapped_column(index=True)
     #: Plain text: shown escaped, links made clickable by the template filter.
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[Body]
     sent_at: Mapped[Stamp]
 
     author: Mapped[User | None] = relationship("User", lazy="joined")
@@ -142,7 +141,7 @@ class Report(Base):
     id: Mapped[IdPk]
     message_id: Mapped[int] = ref("messages", "CASCADE", index=True)
     reporter_id: Mapped[ActorId | None]
-    reason: Mapped[str] = mapped_column(String(1000), default="")
+    reason: Mapped[Note]
     state: Mapped[str] = mapped_column(String(8), default="open", index=True)
     created_at: Mapped[Stamp]
     reviewed_at: Mapped[datetime | None]

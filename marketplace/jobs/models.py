@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index, String, Text
+from sqlalchemy import CheckConstraint, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.dbtypes import IdPk, Stamp, in_clause
+from marketplace.dbtypes import Body, IdPk, Stamp, in_clause
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 
@@ -32,7 +32,7 @@ class OutboxMessage(Base):
     id: Mapped[IdPk]
     recipient: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(500))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[Body]
     #: The Message-ID header, fixed at creation: a message delivered twice (a worker killed after
     #: the server took it) carries the same one, so mail systems can recognise the duplicate.
     message_id: Mapped[str] = mapped_column(String(250), unique=True)

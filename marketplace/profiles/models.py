@@ -16,9 +16,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.audience import Audience
 from marketplace.dbtypes import (
+    AudienceCode,
     City,
     Department,
     IdPk,
+    Latitude,
     Position,
     ProfileId,
     Prose,
@@ -103,7 +105,7 @@ class Profile(Base):
     department: Mapped[Department | None]
     #: The centre of the city (places.filters.track_location keeps it in step; None when
     #: the city is empty or unknown).
-    latitude: Mapped[float | None] = mapped_column(index=True)
+    latitude: Mapped[Latitude | None]
     longitude: Mapped[float | None]
     availability: Mapped[str] = mapped_column(String(12), default="available", index=True)
     #: From when the availability holds (e.g. available again from that date).
@@ -111,7 +113,7 @@ class Profile(Base):
     #: Indicative daily rate excluding VAT, in cents.
     daily_rate_cents: Mapped[int | None]
     #: Who may see the profile: cae, network or public.
-    audience: Mapped[str] = mapped_column(String(8), default="network", index=True)
+    audience: Mapped[AudienceCode]
     #: The current photo's version (a random token in its URL and storage keys); null: no photo.
     photo_version: Mapped[str | None] = mapped_column(String(24))
     created_at: Mapped[Stamp]

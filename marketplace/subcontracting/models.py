@@ -22,14 +22,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.audience import Audience
 from marketplace.dbtypes import (
+    AudienceCode,
     CaeId,
     City,
     Department,
     IdPk,
+    Latitude,
     Position,
     ProfileId,
     Prose,
     Stamp,
+    StateName,
     in_clause,
     ref,
 )
@@ -158,13 +161,13 @@ class Offer(Base):
     department: Mapped[Department | None]
     #: The centre of the city (places.filters.track_location keeps it in step; None when
     #: the city is empty or unknown).
-    latitude: Mapped[float | None] = mapped_column(index=True)
+    latitude: Mapped[Latitude | None]
     longitude: Mapped[float | None]
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
     #: Indicative budget excluding VAT, in cents.
     budget_cents: Mapped[int | None]
-    audience: Mapped[str] = mapped_column(String(8), default="network", index=True)
+    audience: Mapped[AudienceCode]
     #: open (answers welcome), filled (a response was accepted) or closed (by its owner).
     status: Mapped[str] = mapped_column(String(8), default="open", index=True)
     #: need (a hand) or replacement (someone covers the owner's clients over the period).
@@ -395,8 +398,8 @@ class SubcontractEvent(Base):
 
     id: Mapped[IdPk]
     subcontract_id: Mapped[int] = ref("subcontracts", "CASCADE", index=True)
-    from_status: Mapped[str | None] = mapped_column(String(12))
-    to_status: Mapped[str] = mapped_column(String(12))
+    from_status: Mapped[StateName | None]
+    to_status: Mapped[StateName]
     by_profile_id: Mapped[int | None] = ref("profiles", "SET NULL")
     at: Mapped[Stamp]
 

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import (
-    BigInteger,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -22,12 +21,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.audience import Audience
 from marketplace.dbtypes import (
     ActorId,
+    Amount,
+    AudienceCode,
     City,
     Department,
     IdPk,
+    Latitude,
     ProfileId,
     Prose,
     Stamp,
+    StateName,
+    Title,
     in_clause,
     ref,
 )
@@ -171,7 +175,7 @@ class Tender(Base):
     )
 
     id: Mapped[IdPk]
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[Title]
     buyer_name: Mapped[str] = mapped_column(String(200))
     #: public (a public buyer: procurement code, DC1/DC4) or private.
     buyer_kind: Mapped[str] = mapped_column(String(8), default="public")
@@ -192,12 +196,12 @@ class Tender(Base):
     department: Mapped[Department | None]
     #: The centre of the city (places.filters.track_location keeps it in step; None when
     #: the city is empty or unknown).
-    latitude: Mapped[float | None] = mapped_column(index=True)
+    latitude: Mapped[Latitude | None]
     longitude: Mapped[float | None]
     #: Estimated amount of the whole contract, excluding VAT, in cents.
-    estimated_amount_cents: Mapped[int | None] = mapped_column(BigInteger)
+    estimated_amount_cents: Mapped[Amount | None]
     description: Mapped[Prose]
-    audience: Mapped[str] = mapped_column(String(8), default="network", index=True)
+    audience: Mapped[AudienceCode]
     status: Mapped[str] = mapped_column(String(12), default="open", index=True)
     #: The member who posted it; None for an imported public notice (source_name set).
     owner_profile_id: Mapped[ProfileId | None]
@@ -300,8 +304,8 @@ class TenderLot(Base):
     id: Mapped[IdPk]
     tender_id: Mapped[int] = ref("tenders", "CASCADE", index=True)
     number: Mapped[int] = mapped_column(SmallInteger)
-    title: Mapped[str] = mapped_column(String(200))
-    estimated_amount_cents: Mapped[int | None] = mapped_column(BigInteger)
+    title: Mapped[Title]
+    estimated_amount_cents: Mapped[Amount | None]
     #: standard (with vat_rate), reverse_charge (paid excluding VAT) or exempt.
     vat_regime: Mapped[str] = mapped_column(
         String(16), default="standard", server_default="standard"
@@ -356,7 +360,7 @@ class TenderMember(Base):
     role: Mapped[str] = mapped_column(String(16), default="cotraitant")
     #: This member's share of the contract, excluding VAT, in cents (None: not set yet). A
     #: subcontractor's share is counted inside the share of the cotraitant it works for.
-    share_cents: Mapped[int | None] = mapped_column(BigInteger)
+    share_cents: Mapped[Amount | None]
     #: A subcontractor: the cotraitant it works for (None: the lead).
     works_for_profile_id: Mapped[int | None] = ref("profiles", "SET NULL")
     application_id: Mapped[int | None] = ref("tender_applications", "SET NULL")
@@ -389,7 +393,7 @@ class TenderApplication(Base):
     message: Mapped[Prose]
     state: Mapped[str] = mapped_column(String(10), default="pending")
     #: The share given on acceptance, excluding VAT, in cents.
-    share_cents: Mapped[int | None] = mapped_column(BigInteger)
+    share_cents: Mapped[Amount | None]
     created_at: Mapped[Stamp]
     decided_at: Mapped[datetime | None]
 
@@ -414,8 +418,8 @@ class TenderEvent(Base):
     #: Set when the event is a CAE's approval of the team (requested, approved, refused).
     approval_id: Mapped[int | None] = ref("cae_approvals", "CASCADE")
     actor_id: Mapped[ActorId | None]
-    from_state: Mapped[str | None] = mapped_column(String(12))
-    to_state: Mapped[str] = mapped_column(String(12))
+    from_state: Mapped[StateName | None]
+    to_state: Mapped[StateName]
     at: Mapped[Stamp]
 
     actor: Mapped[User | None] = relationship("User")

@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.dbtypes import IdPk, ProfileId, Stamp, ref
+from marketplace.dbtypes import Body, IdPk, ProfileId, Stamp, ref
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 
@@ -68,7 +68,7 @@ class Recommendation(Base):
     subcontract_id: Mapped[int] = ref("subcontracts", "CASCADE", index=True)
     author_profile_id: Mapped[ProfileId]
     recommended_profile_id: Mapped[ProfileId]
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[Body]
     #: Hidden by the person recommended: kept, shown to them only, and shown again at will.
     hidden: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[Stamp]
