@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, String, select
+from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.actors import Viewer
-from marketplace.dbtypes import ActorId, IdPk, Stamp, in_clause, ref
+from marketplace.dbtypes import ActorId, IdPk, Stamp, one_of, ref
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base, db
 
@@ -30,7 +30,7 @@ class AuditAction(LabelledEnum):
 
 class AuditEntry(Base):
     __tablename__ = "audit_log"
-    __table_args__ = (CheckConstraint(in_clause("action", AuditAction.values()), name="action"),)
+    __table_args__ = (one_of("action", AuditAction),)
 
     id: Mapped[IdPk]
     at: Mapped[Stamp] = mapped_column(index=True)

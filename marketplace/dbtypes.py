@@ -24,7 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
 )
-from sqlalchemy.orm import MappedColumn, mapped_column
+from sqlalchemy.orm import MappedColumn, mapped_column, relationship
 
 from marketplace.timeutil import as_utc, utcnow
 
@@ -97,16 +97,25 @@ Latitude = Annotated[float, mapped_column(index=True)]
 Position = Annotated[int, mapped_column(SmallInteger, default=0)]
 
 
+def children(target: str, order_by: str | None = None, *, lazy: str = "selectin", **options) -> Any:
+    """The rows that belong to this one and go with it (``cascade="all, delete-orphan"``), in
+    ``order_by`` order, loaded with their parent in one query for all (selectin) unless ``lazy``
+    says otherwise: ``lots: Mapped[list[TenderLot]] = children("TenderLot", "TenderLot.number")``.
+    """
+    return relationship(
+        target, cascade="all, delete-orphan", order_by=order_by or False, lazy=lazy, **options
+    )
+
+
 def in_clause(column: str, values) -> str:
     """SQL text for a CHECK constraint that limits a column to a set of values."""
     quoted = ", ".join(f"'{v}'" for v in values)
     return f"{column} IN ({quoted})"
 
 
-def one_of(column: str, values, *, nullable: bool = False, name: str | None = None):
-    """The CHECK constraint, named after the column, that keeps it to a value set (an enum's
-    ``values()``); ``nullable`` lets NULL through as well."""
+def one_of(column: str, choices, *, nullable: bool = False):
+    """The CHECK constraint, named after the column, that keeps it to a value set: an enum of
+    enums.py (``one_of("status", OfferStatus)``) or a tuple of values; ``nullable`` lets NULL in."""
+    values = choices.values() if isinstance(choices, type) else choices
     clause = in_clause(column, values)
-    if nullable:
-        clause = f"{column} IS NULL OR {clause}"
-    return CheckConstraint(clause, name=name or column)
+    return CheckConstraint(f"{column} IS NULL OR {clause}" if nullable else clause, name=column)

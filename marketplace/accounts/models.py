@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.dbtypes import ActorId, CaeId, IdPk, Stamp, UserId, in_clause, ref
+from marketplace.dbtypes import ActorId, CaeId, IdPk, Stamp, UserId, one_of, ref
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 
@@ -39,8 +39,8 @@ class User(Base):
 
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint(in_clause("role", Role.values()), name="role"),
-        CheckConstraint(in_clause("membership", MembershipState.values()), name="membership"),
+        one_of("role", Role),
+        one_of("membership", MembershipState),
     )
 
     id: Mapped[IdPk]

@@ -8,7 +8,6 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
-    CheckConstraint,
     Index,
     SmallInteger,
     String,
@@ -16,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.dbtypes import IdPk, Stamp, UserId, in_clause, ref
+from marketplace.dbtypes import IdPk, Stamp, UserId, one_of, ref
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 
@@ -56,8 +55,8 @@ OBJECT_OF_KIND = {"profiles": "profile", "offers": "offer", "tenders": "tender"}
 class Alert(Base):
     __tablename__ = "alerts"
     __table_args__ = (
-        CheckConstraint(in_clause("kind", AlertKind.values()), name="kind"),
-        CheckConstraint(in_clause("frequency", Frequency.values()), name="frequency"),
+        one_of("kind", AlertKind),
+        one_of("frequency", Frequency),
         Index("ix_alerts_kind_id", "kind", "id"),
     )
 
@@ -83,8 +82,8 @@ class MatchJob(Base):
 
     __tablename__ = "match_jobs"
     __table_args__ = (
-        CheckConstraint(in_clause("object_type", ObjectType.values()), name="object_type"),
-        CheckConstraint(in_clause("status", JobStatus.values()), name="status"),
+        one_of("object_type", ObjectType),
+        one_of("status", JobStatus),
         Index("ix_match_jobs_status_id", "status", "id"),
     )
 
@@ -102,8 +101,8 @@ class MatchNotice(Base):
     __tablename__ = "match_notices"
     __table_args__ = (
         UniqueConstraint("user_id", "object_type", "object_id"),
-        CheckConstraint(in_clause("object_type", ObjectType.values()), name="object_type"),
-        CheckConstraint(in_clause("reason", NoticeReason.values()), name="reason"),
+        one_of("object_type", ObjectType),
+        one_of("reason", NoticeReason),
         Index("ix_match_notices_alert_id_id", "alert_id", "id"),
     )
 

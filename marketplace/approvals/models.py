@@ -14,7 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.dbtypes import ActorId, Amount, IdPk, Prose, Stamp, in_clause, ref
+from marketplace.dbtypes import ActorId, Amount, IdPk, Prose, Stamp, one_of, ref
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 
@@ -50,8 +50,8 @@ class CaeApproval(Base):
     __tablename__ = "cae_approvals"
     __table_args__ = (
         UniqueConstraint("subject_kind", "subject_id", "cae_id"),
-        CheckConstraint(in_clause("state", ApprovalState.values()), name="state"),
-        CheckConstraint(in_clause("subject_kind", SubjectKind.values()), name="subject_kind"),
+        one_of("state", ApprovalState),
+        one_of("subject_kind", SubjectKind),
     )
 
     id: Mapped[IdPk]

@@ -30,6 +30,7 @@ from marketplace.dbtypes import (
     Title,
     UserId,
     in_clause,
+    one_of,
     ref,
 )
 from marketplace.enums import LabelledEnum
@@ -94,8 +95,8 @@ EVENT_KINDS = (
 class Collective(Base):
     __tablename__ = "collectives"
     __table_args__ = (
-        CheckConstraint(in_clause("audience", Audience.values()), name="audience"),
-        CheckConstraint(in_clause("join_policy", JoinPolicy.values()), name="join_policy"),
+        one_of("audience", Audience),
+        one_of("join_policy", JoinPolicy),
         # Lists show the latest updated first, ties by id: one index serves both keys (on
         # PostgreSQL equal timestamps are not kept in id order by an index on updated_at).
         Index("ix_collectives_updated_at_id", "updated_at", "id"),
@@ -127,7 +128,7 @@ class CollectiveMember(Base):
     __tablename__ = "collective_members"
     __table_args__ = (
         UniqueConstraint("collective_id", "user_id"),
-        CheckConstraint(in_clause("role", CollectiveRole.values()), name="role"),
+        one_of("role", CollectiveRole),
     )
 
     id: Mapped[IdPk]
@@ -218,7 +219,7 @@ class CollectiveEvent(Base):
     """The history and activity of a collective: who did what, when, from which state to which."""
 
     __tablename__ = "collective_events"
-    __table_args__ = (CheckConstraint(in_clause("kind", EVENT_KINDS), name="kind"),)
+    __table_args__ = (one_of("kind", EVENT_KINDS),)
 
     id: Mapped[IdPk]
     collective_id: Mapped[int] = ref("collectives", "CASCADE", index=True)
@@ -280,7 +281,7 @@ class Vote(Base):
     __tablename__ = "collective_votes"
     __table_args__ = (
         UniqueConstraint("decision_id", "user_id"),
-        CheckConstraint(in_clause("choice", VoteChoice.values()), name="choice"),
+        one_of("choice", VoteChoice),
     )
 
     id: Mapped[IdPk]
@@ -362,7 +363,7 @@ class ThreadFollow(Base):
     __tablename__ = "collective_thread_follows"
     __table_args__ = (
         UniqueConstraint("thread_id", "user_id"),
-        CheckConstraint(in_clause("mode", ThreadMode.values()), name="mode"),
+        one_of("mode", ThreadMode),
     )
 
     id: Mapped[IdPk]

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.dbtypes import ActorId, Body, IdPk, Note, Stamp, UserId, in_clause, ref
+from marketplace.dbtypes import ActorId, Body, IdPk, Note, Stamp, UserId, children, one_of, ref
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 
@@ -47,12 +47,7 @@ class ReportState(LabelledEnum):
 
 class Conversation(Base):
     __tablename__ = "conversations"
-    __table_args__ = (
-        CheckConstraint(
-            f"about_type IS NULL OR {in_clause('about_type', AboutType.values())}",
-            name="about_type",
-        ),
-    )
+    __table_args__ = (one_of("about_type", AboutType, nullable=True),)
 
     id: Mapped[IdPk]
     subject: Mapped[str] = mapped_column(String(200), default="")
@@ -65,12 +60,8 @@ class Conversation(Base):
     created_at: Mapped[Stamp]
     last_message_at: Mapped[Stamp]
 
-    participants: Mapped[list[Participant]] = relationship(
-        "Participant",
-        cascade="all, delete-orphan",
-        order_by="Participant.id",
-        lazy="selectin",
-        back_populates="conversation",
+    participants: Mapped[list[Participant]] = children(
+        "Participant", "Participant.id", back_populates="conversation"
     )
 
 
@@ -135,7 +126,7 @@ class Report(Base):
     __tablename__ = "message_reports"
     __table_args__ = (
         UniqueConstraint("message_id", "reporter_id"),
-        CheckConstraint(in_clause("state", ReportState.values()), name="state"),
+        one_of("state", ReportState),
     )
 
     id: Mapped[IdPk]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index, String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.dbtypes import Body, IdPk, Stamp, in_clause
+from marketplace.dbtypes import Body, IdPk, Stamp, one_of
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 
@@ -25,7 +25,7 @@ class OutboxStatus(LabelledEnum):
 class OutboxMessage(Base):
     __tablename__ = "outbox_messages"
     __table_args__ = (
-        CheckConstraint(in_clause("status", OutboxStatus.values()), name="status"),
+        one_of("status", OutboxStatus),
         Index("ix_outbox_messages_due", "status", "next_attempt_at"),
     )
 

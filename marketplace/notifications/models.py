@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Index, String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.dbtypes import IdPk, Stamp, UserId, in_clause, ref
+from marketplace.dbtypes import IdPk, Stamp, UserId, one_of, ref
 from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 
@@ -46,7 +46,7 @@ class NotificationSetting(Base):
     """A person's e-mail preference; no row means ``immediately``."""
 
     __tablename__ = "notification_settings"
-    __table_args__ = (CheckConstraint(in_clause("email", EmailMode.values()), name="email"),)
+    __table_args__ = (one_of("email", EmailMode),)
 
     user_id: Mapped[int] = ref("users", "CASCADE", primary_key=True)
     email: Mapped[str] = mapped_column(String(12), default="immediately")

@@ -25,7 +25,8 @@ from marketplace.dbtypes import (
     ProfileId,
     Prose,
     Stamp,
-    in_clause,
+    children,
+    one_of,
     ref,
 )
 from marketplace.enums import LabelledEnum
@@ -72,13 +73,10 @@ class ClientType(LabelledEnum):
 class Profile(Base):
     __tablename__ = "profiles"
     __table_args__ = (
-        CheckConstraint(in_clause("status", ProfileStatus.values()), name="status"),
-        CheckConstraint(
-            f"status_proposed IS NULL OR {in_clause('status_proposed', ProfileStatus.values())}",
-            name="status_proposed",
-        ),
-        CheckConstraint(in_clause("availability", Availability.values()), name="availability"),
-        CheckConstraint(in_clause("audience", Audience.values()), name="audience"),
+        one_of("status", ProfileStatus),
+        one_of("status_proposed", ProfileStatus, nullable=True),
+        one_of("availability", Availability),
+        one_of("audience", Audience),
         CheckConstraint(
             "daily_rate_cents IS NULL OR (daily_rate_cents >= 0 AND daily_rate_cents <= 1000000)",
             name="daily_rate",
@@ -122,32 +120,18 @@ class Profile(Base):
     user: Mapped[User] = relationship(
         "User", back_populates="profile", lazy="joined", innerjoin=True
     )
-    skills: Mapped[list[ProfileSkill]] = relationship(
-        "ProfileSkill",
-        cascade="all, delete-orphan",
-        order_by="(ProfileSkill.level.desc(), ProfileSkill.position)",
-        lazy="selectin",
+    skills: Mapped[list[ProfileSkill]] = children(
+        "ProfileSkill", "(ProfileSkill.level.desc(), ProfileSkill.position)"
     )
-    certifications: Mapped[list[ProfileCertification]] = relationship(
-        "ProfileCertification", cascade="all, delete-orphan", lazy="selectin"
+    certifications: Mapped[list[ProfileCertification]] = children("ProfileCertification")
+    availability_periods: Mapped[list[AvailabilityPeriod]] = children(
+        "AvailabilityPeriod", "(AvailabilityPeriod.starts_on, AvailabilityPeriod.id)"
     )
-    availability_periods: Mapped[list[AvailabilityPeriod]] = relationship(
-        "AvailabilityPeriod",
-        cascade="all, delete-orphan",
-        order_by="(AvailabilityPeriod.starts_on, AvailabilityPeriod.id)",
-        lazy="selectin",
+    references: Mapped[list[ProfileReference]] = children(
+        "ProfileReference", "(ProfileReference.position, ProfileReference.id)"
     )
-    references: Mapped[list[ProfileReference]] = relationship(
-        "ProfileReference",
-        cascade="all, delete-orphan",
-        order_by="(ProfileReference.position, ProfileReference.id)",
-        lazy="selectin",
-    )
-    languages: Mapped[list[ProfileLanguage]] = relationship(
-        "ProfileLanguage",
-        cascade="all, delete-orphan",
-        order_by="ProfileLanguage.position",
-        lazy="selectin",
+    languages: Mapped[list[ProfileLanguage]] = children(
+        "ProfileLanguage", "ProfileLanguage.position"
     )
 
     @property
@@ -244,7 +228,7 @@ class AvailabilityPeriod(Base):
 
     __tablename__ = "profile_availability_periods"
     __table_args__ = (
-        CheckConstraint(in_clause("kind", PeriodKind.values()), name="kind"),
+        one_of("kind", PeriodKind),
         CheckConstraint("ends_on >= starts_on", name="dates"),
     )
 
@@ -263,7 +247,7 @@ class ProfileReference(Base):
 
     __tablename__ = "profile_references"
     __table_args__ = (
-        CheckConstraint(in_clause("client_type", ClientType.values()), name="client_type"),
+        one_of("client_type", ClientType),
         CheckConstraint("year BETWEEN 1950 AND 2100", name="year"),
     )
 

@@ -33,7 +33,8 @@ from marketplace.dbtypes import (
     Prose,
     Stamp,
     StateName,
-    in_clause,
+    children,
+    one_of,
     ref,
 )
 from marketplace.enums import LabelledEnum
@@ -137,9 +138,9 @@ MAX_AMOUNT_CENTS = 1_000_000_000
 class Offer(Base):
     __tablename__ = "offers"
     __table_args__ = (
-        CheckConstraint(in_clause("status", OfferStatus.values()), name="status"),
-        CheckConstraint(in_clause("audience", Audience.values()), name="audience"),
-        CheckConstraint(in_clause("kind", OfferKind.values()), name="kind"),
+        one_of("status", OfferStatus),
+        one_of("audience", Audience),
+        one_of("kind", OfferKind),
         CheckConstraint(
             "kind <> 'replacement' OR (starts_on IS NOT NULL AND ends_on IS NOT NULL)",
             name="replacement_period",
@@ -184,17 +185,9 @@ class Offer(Base):
     updated_at: Mapped[Stamp] = mapped_column(index=True)
 
     owner: Mapped[Profile] = relationship("Profile", lazy="joined", innerjoin=True)
-    skills: Mapped[list[OfferSkill]] = relationship(
-        "OfferSkill",
-        cascade="all, delete-orphan",
-        order_by="OfferSkill.position",
-        lazy="selectin",
-    )
-    responses: Mapped[list[OfferResponse]] = relationship(
-        "OfferResponse",
-        back_populates="offer",
-        cascade="all, delete-orphan",
-        order_by="OfferResponse.id",
+    skills: Mapped[list[OfferSkill]] = children("OfferSkill", "OfferSkill.position")
+    responses: Mapped[list[OfferResponse]] = children(
+        "OfferResponse", "OfferResponse.id", lazy="select", back_populates="offer"
     )
 
     @property
@@ -244,7 +237,7 @@ class OfferResponse(Base):
     __tablename__ = "offer_responses"
     __table_args__ = (
         UniqueConstraint("offer_id", "responder_profile_id"),
-        CheckConstraint(in_clause("status", ResponseStatus.values()), name="status"),
+        one_of("status", ResponseStatus),
         CheckConstraint(
             f"price_cents > 0 AND price_cents <= {MAX_AMOUNT_CENTS}", name="price_cents"
         ),
@@ -269,15 +262,10 @@ class Subcontract(Base):
 
     __tablename__ = "subcontracts"
     __table_args__ = (
-        CheckConstraint(in_clause("status", SubcontractStatus.values()), name="status"),
-        CheckConstraint(in_clause("kind", SubcontractKind.values()), name="kind"),
-        CheckConstraint(
-            f"vat_rate IS NULL OR {in_clause('vat_rate', VatRate.values())}", name="vat_rate"
-        ),
-        CheckConstraint(
-            f"vat_regime IS NULL OR {in_clause('vat_regime', VatRegime.values())}",
-            name="vat_regime",
-        ),
+        one_of("status", SubcontractStatus),
+        one_of("kind", SubcontractKind),
+        one_of("vat_rate", VatRate, nullable=True),
+        one_of("vat_regime", VatRegime, nullable=True),
         # Internal work: no VAT, no invoice, ends at transferred; an invoice: a regime, a rate
         # for the standard one only, never transferred.
         CheckConstraint(
@@ -348,12 +336,7 @@ class Subcontract(Base):
         "Cae", foreign_keys="Subcontract.subcontractor_cae_id", lazy="joined"
     )
     offer: Mapped[Offer | None] = relationship("Offer")
-    events: Mapped[list[SubcontractEvent]] = relationship(
-        "SubcontractEvent",
-        cascade="all, delete-orphan",
-        order_by="SubcontractEvent.id",
-        lazy="selectin",
-    )
+    events: Mapped[list[SubcontractEvent]] = children("SubcontractEvent", "SubcontractEvent.id")
 
     @property
     def cross_cae(self) -> bool:
@@ -392,9 +375,7 @@ class SubcontractEvent(Base):
     """One move of a subcontract record: who, when, from what to what (from is None at creation)."""
 
     __tablename__ = "subcontract_events"
-    __table_args__ = (
-        CheckConstraint(in_clause("to_status", SubcontractStatus.values()), name="to_status"),
-    )
+    __table_args__ = (one_of("to_status", SubcontractStatus),)
 
     id: Mapped[IdPk]
     subcontract_id: Mapped[int] = ref("subcontracts", "CASCADE", index=True)

@@ -32,7 +32,9 @@ from marketplace.dbtypes import (
     Stamp,
     StateName,
     Title,
+    children,
     in_clause,
+    one_of,
     ref,
 )
 from marketplace.enums import LabelledEnum
@@ -147,21 +149,15 @@ MAX_AMOUNT_CENTS = 100_000_000_000  # one billion euros: beyond is a typing mist
 class Tender(Base):
     __tablename__ = "tenders"
     __table_args__ = (
-        CheckConstraint(in_clause("status", TenderStatus.values()), name="status"),
-        CheckConstraint(in_clause("buyer_kind", BuyerKind.values()), name="buyer_kind"),
-        CheckConstraint(in_clause("audience", Audience.values()), name="audience"),
-        CheckConstraint(f"form IS NULL OR {in_clause('form', TeamForm.values())}", name="form"),
-        CheckConstraint(
-            f"procedure_kind IS NULL OR {in_clause('procedure_kind', ProcedureKind.values())}",
-            name="procedure_kind",
-        ),
+        one_of("status", TenderStatus),
+        one_of("buyer_kind", BuyerKind),
+        one_of("audience", Audience),
+        one_of("form", TeamForm, nullable=True),
+        one_of("procedure_kind", ProcedureKind, nullable=True),
         CheckConstraint(
             "estimated_amount_cents IS NULL OR estimated_amount_cents >= 0", name="amount"
         ),
-        CheckConstraint(
-            f"source_name IS NULL OR {in_clause('source_name', TenderSource.values())}",
-            name="source_name",
-        ),
+        one_of("source_name", TenderSource, nullable=True),
         # A members' tender has an owner and a deadline; only an imported notice may lack them.
         CheckConstraint(
             "source_name IS NOT NULL OR (owner_profile_id IS NOT NULL AND deadline IS NOT NULL)",
@@ -227,29 +223,16 @@ class Tender(Base):
         "Profile", foreign_keys="Tender.owner_profile_id", lazy="joined"
     )
     collective: Mapped[Collective | None] = relationship("Collective")
-    lots: Mapped[list[TenderLot]] = relationship(
-        "TenderLot",
-        cascade="all, delete-orphan",
-        order_by="TenderLot.number",
-        lazy="selectin",
-        back_populates="tender",
+    lots: Mapped[list[TenderLot]] = children(
+        "TenderLot", "TenderLot.number", back_populates="tender"
     )
-    members: Mapped[list[TenderMember]] = relationship(
-        "TenderMember",
-        cascade="all, delete-orphan",
-        order_by="TenderMember.id",
-        lazy="selectin",
-        back_populates="tender",
+    members: Mapped[list[TenderMember]] = children(
+        "TenderMember", "TenderMember.id", back_populates="tender"
     )
-    applications: Mapped[list[TenderApplication]] = relationship(
-        "TenderApplication",
-        cascade="all, delete-orphan",
-        order_by="TenderApplication.id",
-        back_populates="tender",
+    applications: Mapped[list[TenderApplication]] = children(
+        "TenderApplication", "TenderApplication.id", lazy="select", back_populates="tender"
     )
-    events: Mapped[list[TenderEvent]] = relationship(
-        "TenderEvent", cascade="all, delete-orphan", order_by="TenderEvent.id"
-    )
+    events: Mapped[list[TenderEvent]] = children("TenderEvent", "TenderEvent.id", lazy="select")
 
     @property
     def region(self) -> str | None:
@@ -293,7 +276,7 @@ class TenderLot(Base):
         CheckConstraint(
             "estimated_amount_cents IS NULL OR estimated_amount_cents >= 0", name="amount"
         ),
-        CheckConstraint(in_clause("vat_regime", LotVat.values()), name="vat_regime"),
+        one_of("vat_regime", LotVat),
         CheckConstraint(
             f"vat_rate IS NULL OR (vat_regime = 'standard' AND "
             f"{in_clause('vat_rate', LotVatRate.values())})",
@@ -349,7 +332,7 @@ class TenderMember(Base):
     __tablename__ = "tender_members"
     __table_args__ = (
         UniqueConstraint("tender_id", "profile_id"),
-        CheckConstraint(in_clause("role", TenderRole.values()), name="role"),
+        one_of("role", TenderRole),
         CheckConstraint("share_cents IS NULL OR share_cents >= 0", name="share"),
     )
 
@@ -381,8 +364,8 @@ class TenderApplication(Base):
     __tablename__ = "tender_applications"
     __table_args__ = (
         UniqueConstraint("tender_id", "applicant_profile_id"),
-        CheckConstraint(in_clause("role", TenderRole.values()), name="role"),
-        CheckConstraint(in_clause("state", ApplicationState.values()), name="state"),
+        one_of("role", TenderRole),
+        one_of("state", ApplicationState),
         CheckConstraint("share_cents IS NULL OR share_cents >= 0", name="share"),
     )
 
@@ -450,8 +433,8 @@ class TenderInvitation(Base):
     __tablename__ = "tender_invitations"
     __table_args__ = (
         UniqueConstraint("tender_id", "invitee_profile_id"),
-        CheckConstraint(in_clause("role", TenderRole.values()), name="role"),
-        CheckConstraint(in_clause("state", InvitationState.values()), name="state"),
+        one_of("role", TenderRole),
+        one_of("state", InvitationState),
     )
 
     id: Mapped[IdPk]
