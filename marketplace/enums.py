@@ -10,6 +10,13 @@ Declare the members as ``NAME = "value", _l("label")``::
 (value, label) pairs of a WTForms field, ``Availability.labels()`` a dict value -> label and
 ``Availability.label_of(raw)`` the label of a raw value, or the value itself when it is unknown.
 Labels are lazy strings: they are translated when they are rendered.
+
+A status that people move a row to by a button also carries the button's words, third::
+
+    class TenderStatus(LabelledEnum):
+        WON = "won", _l("won"), _l("Won")
+
+``TenderStatus.moves()`` gives them, value -> words, for the statuses that have one.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ class _Labelled:
     """What both kinds of labelled enum share; the members set ``_label`` in ``__new__``."""
 
     _label: Any
+    _move: Any = None
 
     @property
     def label(self) -> Any:
@@ -43,6 +51,12 @@ class _Labelled:
         return {member.value: member.label for member in cls}  # type: ignore[attr-defined]
 
     @classmethod
+    def moves(cls) -> dict:
+        """value -> the words of the button that moves a row to it (statuses that have one)."""
+        members = [m for m in cls if m._move is not None]  # type: ignore[attr-defined]
+        return {member.value: member._move for member in members}
+
+    @classmethod
     def label_of(cls, value: Any) -> Any:
         """The label of a raw value; an unknown value (or None) is given back as it is."""
         try:
@@ -52,12 +66,14 @@ class _Labelled:
 
 
 class LabelledEnum(_Labelled, StrEnum):
-    """A string value set whose members are declared as ``NAME = "value", _l("label")``."""
+    """A string value set whose members are declared as ``NAME = "value", _l("label")`` (and
+    a status, ``NAME = "value", _l("label"), _l("move")``)."""
 
-    def __new__(cls, value: str, label: Any = None) -> Self:
+    def __new__(cls, value: str, label: Any = None, move: Any = None) -> Self:
         member = str.__new__(cls, value)
         member._value_ = value
         member._label = value if label is None else label
+        member._move = move
         return member
 
 

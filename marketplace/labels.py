@@ -1,85 +1,54 @@
 """The words the templates show for stored values (``labels.STATUS[profile.status]``...).
 
 Every value set declares its labels once, on its enum (marketplace/enums.py); this module only
-gathers them under the names the templates use, plus the labels of the buttons that make a move.
+gathers them under the names the templates use, with the words of the buttons that make a move
+(``moves()``: a status carries those too).
 """
 
 from flask_babel import lazy_gettext as _l
 
-from marketplace.accounts.models import MembershipState, Role
-from marketplace.alerts.models import AlertKind, Frequency
-from marketplace.approvals.models import ApprovalState, ApprovalView, SubjectKind
+from marketplace.accounts import models as accounts
+from marketplace.alerts import models as alerts
+from marketplace.approvals import models as approvals
 from marketplace.audience import Audience
 from marketplace.audit import AuditAction
-from marketplace.profiles.models import Availability, ProfileStatus
+from marketplace.profiles import models as profiles
 from marketplace.skills.models import SkillLevel
-from marketplace.subcontracting.models import (
-    OfferStatus,
-    ResponseStatus,
-    SubcontractKind,
-    SubcontractStatus,
-    VatRate,
-    VatRegime,
-)
-from marketplace.tenders.models import (
-    ApplicationState,
-    BuyerKind,
-    LotVat,
-    ProcedureKind,
-    TeamForm,
-    TeamKind,
-    TeamRole,
-    TenderRole,
-    TenderStatus,
-)
+from marketplace.subcontracting import models as subcontracting
+from marketplace.tenders import models as tenders
+from marketplace.vatrates import VatRate
 
-STATUS = ProfileStatus.labels()
-APPROVAL = ApprovalState.labels()
-APPROVAL_VIEW = ApprovalView.labels()
-APPROVAL_SUBJECT = SubjectKind.labels()
-AVAILABILITY = Availability.labels()
+STATUS = profiles.ProfileStatus.labels()
+APPROVAL = approvals.ApprovalState.labels()
+APPROVAL_VIEW = approvals.ApprovalView.labels()
+APPROVAL_SUBJECT = approvals.SubjectKind.labels()
+AVAILABILITY = profiles.Availability.labels()
 AUDIENCE = Audience.labels()
 LEVEL = SkillLevel.labels()
-ROLE = Role.labels()
-MEMBERSHIP = MembershipState.labels()
+ROLE = accounts.Role.labels()
+MEMBERSHIP = accounts.MembershipState.labels()
 AUDIT_ACTION = AuditAction.labels()
-TENDER_STATUS = TenderStatus.labels()
+TENDER_STATUS = tenders.TenderStatus.labels()
 #: The action that moves a tender to a status (buttons).
-TENDER_MOVE = {
-    TenderStatus.OPEN.value: _l("Reopen the team"),
-    TenderStatus.TEAM_FORMED.value: _l("The team is formed"),
-    TenderStatus.SUBMITTED.value: _l("The offer is submitted"),
-    TenderStatus.WON.value: _l("Won"),
-    TenderStatus.LOST.value: _l("Lost"),
-    TenderStatus.CANCELLED.value: _l("Cancel the tender"),
-}
-BUYER_KIND = BuyerKind.labels()
-PROCEDURE_KIND = ProcedureKind.labels()
-LOT_VAT = LotVat.labels()
-TEAM_ROLE = TeamRole.labels()
-APPLY_ROLE = TenderRole.labels()
-TEAM_KIND = TeamKind.labels()
-TEAM_FORM = TeamForm.labels()
-APPLICATION_STATE = ApplicationState.labels()
-OFFER_STATUS = OfferStatus.labels()
-RESPONSE_STATUS = ResponseStatus.labels()
-SUBCONTRACT_STATUS = SubcontractStatus.labels()
+TENDER_MOVE = tenders.TenderStatus.moves()
+BUYER_KIND = tenders.BuyerKind.labels()
+PROCEDURE_KIND = tenders.ProcedureKind.labels()
+LOT_VAT = tenders.LotVat.labels()
+TEAM_ROLE = tenders.TeamRole.labels()
+APPLY_ROLE = tenders.TenderRole.labels()
+TEAM_KIND = tenders.TeamKind.labels()
+TEAM_FORM = tenders.TeamForm.labels()
+APPLICATION_STATE = tenders.ApplicationState.labels()
+OFFER_STATUS = subcontracting.OfferStatus.labels()
+RESPONSE_STATUS = subcontracting.ResponseStatus.labels()
+SUBCONTRACT_STATUS = subcontracting.SubcontractStatus.labels()
 #: The button that makes each move.
-SUBCONTRACT_MOVE = {
-    SubcontractStatus.ACCEPTED.value: _l("Accept"),
-    SubcontractStatus.DECLINED.value: _l("Decline"),
-    SubcontractStatus.IN_PROGRESS.value: _l("Start the work"),
-    SubcontractStatus.DELIVERED.value: _l("Mark as delivered"),
-    SubcontractStatus.INVOICED.value: _l("Mark as invoiced"),
-    SubcontractStatus.PAID.value: _l("Confirm payment"),
-    SubcontractStatus.TRANSFERRED.value: _l("Record the internal transfer"),
-    SubcontractStatus.CANCELLED.value: _l("Cancel"),
-}
+SUBCONTRACT_MOVE = subcontracting.SubcontractStatus.moves()
 VAT_RATE = VatRate.labels()
-VAT_REGIME = VatRegime.labels()
-SUBCONTRACT_KIND = SubcontractKind.labels()
-ALERT_KIND = AlertKind.labels()
-FREQUENCY = Frequency.labels()
+VAT_REGIME = subcontracting.VatRegime.labels()
+SUBCONTRACT_KIND = subcontracting.SubcontractKind.labels()
+ALERT_KIND = alerts.AlertKind.labels()
+FREQUENCY = alerts.Frequency.labels()
 
 #: The CAE fields an edit names in the audit log.
 CAE_FIELD = {

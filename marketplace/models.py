@@ -1,102 +1,40 @@
-"""Import every model so that metadata is complete (Alembic, create_all, tests)."""
+"""Import every module that declares models, so that metadata is complete (Alembic, create_all,
+tests): ``import marketplace.models``. The models themselves are imported from their domain
+(``from marketplace.profiles.models import Profile``)."""
 
-from marketplace.accounts.models import ApiToken, MembershipEvent, User
-from marketplace.alerts.models import Alert, AlertSetting, MatchJob, MatchNotice
-from marketplace.approvals.models import CaeApproval, CaeApprovalSetting
-from marketplace.audit import AuditEntry
-from marketplace.caes.models import Cae
-from marketplace.collectives.models import (
-    Collective,
-    CollectiveEvent,
-    CollectiveMember,
-    Decision,
-    Invitation,
-    JoinRequest,
-    Vote,
-)
-from marketplace.conversations.models import Block, Conversation, Message, Participant, Report
-from marketplace.health import HealthProbe
-from marketplace.jobs.models import OutboxMessage
-from marketplace.notifications.models import Notification, NotificationSetting
-from marketplace.profiles.models import (
-    AvailabilityPeriod,
-    Profile,
-    ProfileCertification,
-    ProfileLanguage,
-    ProfileReference,
-    ProfileSkill,
-)
-from marketplace.search.changelog import SearchChange  # also registers the change-log listeners
-from marketplace.search.concepts import SearchConcept
-from marketplace.search.misses import SearchMiss
-from marketplace.skills.models import Certification, Skill
-from marketplace.subcontracting.models import (
-    Offer,
-    OfferResponse,
-    OfferSkill,
-    Subcontract,
-    SubcontractEvent,
-)
-from marketplace.tenders.models import (
-    Tender,
-    TenderApplication,
-    TenderEvent,
-    TenderInvitation,
-    TenderLot,
-    TenderMember,
-)
-from marketplace.trust.models import Recommendation, ReferenceConsent
+from marketplace import audit, health
+from marketplace.accounts import models as accounts
+from marketplace.alerts import models as alerts
+from marketplace.approvals import models as approvals
+from marketplace.caes import models as caes
+from marketplace.collectives import models as collectives
+from marketplace.conversations import models as conversations
+from marketplace.jobs import models as jobs
+from marketplace.notifications import models as notifications
+from marketplace.profiles import models as profiles
+from marketplace.search import changelog, concepts, misses  # changelog registers its listeners
+from marketplace.skills import models as skills
+from marketplace.subcontracting import models as subcontracting
+from marketplace.tenders import models as tenders
+from marketplace.trust import models as trust
 
 __all__ = [
-    "Alert",
-    "AlertSetting",
-    "ApiToken",
-    "AuditEntry",
-    "AvailabilityPeriod",
-    "Block",
-    "Cae",
-    "CaeApproval",
-    "CaeApprovalSetting",
-    "Certification",
-    "Collective",
-    "CollectiveEvent",
-    "CollectiveMember",
-    "Conversation",
-    "Decision",
-    "HealthProbe",
-    "Invitation",
-    "JoinRequest",
-    "MatchJob",
-    "MatchNotice",
-    "MembershipEvent",
-    "Message",
-    "Notification",
-    "NotificationSetting",
-    "Offer",
-    "OfferResponse",
-    "OfferSkill",
-    "OutboxMessage",
-    "Participant",
-    "Profile",
-    "ProfileCertification",
-    "ProfileLanguage",
-    "ProfileReference",
-    "ProfileSkill",
-    "Recommendation",
-    "ReferenceConsent",
-    "Report",
-    "SearchChange",
-    "SearchConcept",
-    "SearchMiss",
-    "Skill",
-    "Subcontract",
-    "SubcontractEvent",
-    "Tender",
-    "TenderApplication",
-    "TenderEvent",
-    "TenderInvitation",
-    "TenderLot",
-    "TenderMember",
-    "User",
-    "Vote",
+    "accounts",
+    "alerts",
+    "approvals",
+    "audit",
+    "caes",
+    "changelog",
+    "collectives",
+    "concepts",
+    "conversations",
+    "health",
+    "jobs",
+    "misses",
+    "notifications",
+    "profiles",
+    "skills",
+    "subcontracting",
+    "tenders",
+    "trust",
 ]

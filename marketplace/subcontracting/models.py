@@ -42,6 +42,7 @@ from marketplace.extensions import Base
 from marketplace.geo import region_of
 from marketplace.places.filters import track_location
 from marketplace.timeutil import PARIS, utcnow
+from marketplace.vatrates import VatRate
 
 if TYPE_CHECKING:
     from marketplace.caes.models import Cae
@@ -71,14 +72,14 @@ class ResponseStatus(LabelledEnum):
 
 class SubcontractStatus(LabelledEnum):
     PROPOSED = "proposed", _l("proposed")
-    ACCEPTED = "accepted", _l("accepted")
-    DECLINED = "declined", _l("declined")
-    IN_PROGRESS = "in_progress", _l("in progress")
-    DELIVERED = "delivered", _l("delivered")
-    INVOICED = "invoiced", _l("invoiced")
-    PAID = "paid", _l("paid")
-    TRANSFERRED = "transferred", _l("transferred")
-    CANCELLED = "cancelled", _l("cancelled")
+    ACCEPTED = "accepted", _l("accepted"), _l("Accept")
+    DECLINED = "declined", _l("declined"), _l("Decline")
+    IN_PROGRESS = "in_progress", _l("in progress"), _l("Start the work")
+    DELIVERED = "delivered", _l("delivered"), _l("Mark as delivered")
+    INVOICED = "invoiced", _l("invoiced"), _l("Mark as invoiced")
+    PAID = "paid", _l("paid"), _l("Confirm payment")
+    TRANSFERRED = "transferred", _l("transferred"), _l("Record the internal transfer")
+    CANCELLED = "cancelled", _l("cancelled"), _l("Cancel")
 
 
 #: Statuses left out of the ledger totals and the CAE figures.
@@ -107,19 +108,6 @@ LEGAL_MENTIONS: dict[str, str] = {
     VatRegime.REVERSE_CHARGE.value: "Autoliquidation (article 283-2 nonies du CGI)",
     VatRegime.EXEMPT.value: "Exonération de TVA, article 261-4-4° a du CGI",
 }
-
-
-class VatRate(LabelledEnum):
-    """French VAT rates of the standard regime, stored as text so that every database keeps
-    them exact (mainland, overseas and Corsican rates; vat.py says which apply where)."""
-
-    STANDARD = "20.0", _l("20 %")
-    CORSICA = "13.0", _l("13 % (Corsica)")
-    INTERMEDIATE = "10.0", _l("10 %")
-    OVERSEAS = "8.5", _l("8.5 % (Guadeloupe, Martinique, La Réunion)")
-    REDUCED = "5.5", _l("5.5 %")
-    SUPER_REDUCED = "2.1", _l("2.1 %")
-    CORSICA_SPECIAL = "0.9", _l("0.9 % (Corsica)")
 
 
 #: A replacement starting within this time is urgent.

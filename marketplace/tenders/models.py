@@ -41,6 +41,7 @@ from marketplace.enums import LabelledEnum
 from marketplace.extensions import Base
 from marketplace.geo import region_of
 from marketplace.places.filters import track_location
+from marketplace.vatrates import VatRate
 
 if TYPE_CHECKING:
     from marketplace.accounts.models import User
@@ -52,12 +53,12 @@ if TYPE_CHECKING:
 class TenderStatus(LabelledEnum):
     """Statuses of a tender (un appel d'offres: masculine in French, unlike an offer)."""
 
-    OPEN = "open", _lp("tender", "open")
-    TEAM_FORMED = "team_formed", _l("team formed")
-    SUBMITTED = "submitted", _l("offer submitted")
-    WON = "won", _l("won")
-    LOST = "lost", _l("lost")
-    CANCELLED = "cancelled", _lp("tender", "cancelled")
+    OPEN = "open", _lp("tender", "open"), _l("Reopen the team")
+    TEAM_FORMED = "team_formed", _l("team formed"), _l("The team is formed")
+    SUBMITTED = "submitted", _l("offer submitted"), _l("The offer is submitted")
+    WON = "won", _l("won"), _l("Won")
+    LOST = "lost", _l("lost"), _l("Lost")
+    CANCELLED = "cancelled", _lp("tender", "cancelled"), _l("Cancel the tender")
 
 
 class TenderSource(LabelledEnum):
@@ -95,16 +96,8 @@ class LotVat(LabelledEnum):
     EXEMPT = "exempt", _l("exempt from VAT")
 
 
-class LotVatRate(LabelledEnum):
-    """French VAT rates (mainland, overseas departments, Corsica), stored as exact text."""
-
-    STANDARD = "20.0", _l("20 %")
-    CORSICA = "13.0", _l("13 % (Corsica)")
-    INTERMEDIATE = "10.0", _l("10 %")
-    OVERSEAS = "8.5", _l("8.5 % (Guadeloupe, Martinique, La Réunion)")
-    REDUCED = "5.5", _l("5.5 %")
-    SUPER_REDUCED = "2.1", _l("2.1 %")
-    CORSICA_SPECIAL = "0.9", _l("0.9 % (Corsica)")
+#: A lot's rate under the standard regime: the French VAT rates.
+LotVatRate = VatRate
 
 
 class TeamForm(LabelledEnum):
@@ -138,6 +131,8 @@ class TeamKind(LabelledEnum):
 
 
 class ApplicationState(LabelledEnum):
+    """The answer to an application, and to an invitation (InvitationState): one value set."""
+
     PENDING = "pending", _l("pending")
     ACCEPTED = "accepted", _l("accepted")
     DECLINED = "declined", _l("declined")
@@ -408,10 +403,8 @@ class TenderEvent(Base):
     actor: Mapped[User | None] = relationship("User")
 
 
-class InvitationState(LabelledEnum):
-    PENDING = "pending", _l("pending")
-    ACCEPTED = "accepted", _l("accepted")
-    DECLINED = "declined", _l("declined")
+#: An invitation is answered as an application is.
+InvitationState = ApplicationState
 
 
 invitation_lots = Table(
