@@ -292,7 +292,21 @@ class Vote(Base):
     updated_at: Mapped[Stamp]
 
 
-class DecisionComment(Base):
+class _Written:
+    """What a member writes in a collective (a comment on a proposal, a post in a thread): its
+    author (None once the account is gone), its text and when it was written; after the
+    columns of the row it belongs to."""
+
+    author_id: Mapped[ActorId | None] = mapped_column(index=True)
+    body: Mapped[Body]
+    created_at: Mapped[Stamp]
+
+    @declared_attr
+    def author(cls) -> Mapped[User | None]:
+        return relationship("User", lazy="joined")
+
+
+class DecisionComment(_Written, Base):
     """A member's comment on a proposal, written while the vote is open."""
 
     __tablename__ = "collective_decision_comments"
@@ -300,11 +314,6 @@ class DecisionComment(Base):
 
     id: Mapped[IdPk]
     decision_id: Mapped[int] = ref("collective_decisions", "CASCADE")
-    author_id: Mapped[ActorId | None] = mapped_column(index=True)
-    body: Mapped[Body]
-    created_at: Mapped[Stamp]
-
-    author: Mapped[User | None] = relationship("User", lazy="joined")
 
 
 class DecisionReminder(Base):
@@ -342,7 +351,7 @@ class Thread(Base):
     collective: Mapped[Collective] = relationship("Collective")
 
 
-class Post(Base):
+class Post(_Written, Base):
     """A message in a thread."""
 
     __tablename__ = "collective_posts"
@@ -350,11 +359,6 @@ class Post(Base):
 
     id: Mapped[IdPk]
     thread_id: Mapped[int] = ref("collective_threads", "CASCADE")
-    author_id: Mapped[ActorId | None] = mapped_column(index=True)
-    body: Mapped[Body]
-    created_at: Mapped[Stamp]
-
-    author: Mapped[User | None] = relationship("User", lazy="joined")
 
 
 class ThreadFollow(Base):
