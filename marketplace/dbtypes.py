@@ -11,7 +11,7 @@ take their usual types (Integer, Boolean, Float, Date).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from sqlalchemy import (
     BigInteger,
@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import MappedColumn, mapped_column, relationship
 
+from marketplace.enums import LabelledEnum
 from marketplace.timeutil import as_utc, utcnow
 
 
@@ -97,7 +98,13 @@ Latitude = Annotated[float, mapped_column(index=True)]
 Position = Annotated[int, mapped_column(SmallInteger, default=0)]
 
 
-def children(target: str, order_by: str | None = None, *, lazy: str = "selectin", **options) -> Any:
+def children(
+    target: str,
+    order_by: str | None = None,
+    *,
+    lazy: Literal["select", "selectin", "joined"] = "selectin",
+    **options: Any,
+) -> Any:
     """The rows that belong to this one and go with it (``cascade="all, delete-orphan"``), in
     ``order_by`` order, loaded with their parent in one query for all (selectin) unless ``lazy``
     says otherwise: ``lots: Mapped[list[TenderLot]] = children("TenderLot", "TenderLot.number")``.
@@ -113,7 +120,9 @@ def in_clause(column: str, values) -> str:
     return f"{column} IN ({quoted})"
 
 
-def one_of(column: str, choices, *, nullable: bool = False):
+def one_of(
+    column: str, choices: type[LabelledEnum] | tuple[str, ...], *, nullable: bool = False
+) -> CheckConstraint:
     """The CHECK constraint, named after the column, that keeps it to a value set: an enum of
     enums.py (``one_of("status", OfferStatus)``) or a tuple of values; ``nullable`` lets NULL in."""
     values = choices.values() if isinstance(choices, type) else choices
