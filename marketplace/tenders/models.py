@@ -138,6 +138,10 @@ class ApplicationState(LabelledEnum):
     DECLINED = "declined", _l("declined")
 
 
+#: An invitation is answered as an application is.
+InvitationState = ApplicationState
+
+
 MAX_AMOUNT_CENTS = 100_000_000_000  # one billion euros: beyond is a typing mistake
 
 
@@ -302,23 +306,20 @@ class TenderLot(Base):
         return [s.name for s in sorted(self.skills, key=lambda s: s.key)]
 
 
-member_lots = Table(
-    "tender_member_lots",
-    Base.metadata,
-    Column("member_id", ForeignKey("tender_members.id", ondelete="CASCADE"), primary_key=True),
-    Column("lot_id", ForeignKey("tender_lots.id", ondelete="CASCADE"), primary_key=True),
-)
+def _lots_of(table: str, column: str, parent: str) -> Table:
+    """The lots a team member, an application or an invitation is about: one row per
+    (``column``, lot), gone with either."""
+    return Table(
+        table,
+        Base.metadata,
+        Column(column, ForeignKey(f"{parent}.id", ondelete="CASCADE"), primary_key=True),
+        Column("lot_id", ForeignKey("tender_lots.id", ondelete="CASCADE"), primary_key=True),
+    )
 
-application_lots = Table(
-    "tender_application_lots",
-    Base.metadata,
-    Column(
-        "application_id",
-        ForeignKey("tender_applications.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("lot_id", ForeignKey("tender_lots.id", ondelete="CASCADE"), primary_key=True),
-)
+
+member_lots = _lots_of("tender_member_lots", "member_id", "tender_members")
+application_lots = _lots_of("tender_application_lots", "application_id", "tender_applications")
+invitation_lots = _lots_of("tender_invitation_lots", "invitation_id", "tender_invitations")
 
 
 class TenderMember(Base):
@@ -401,22 +402,6 @@ class TenderEvent(Base):
     at: Mapped[Stamp]
 
     actor: Mapped[User | None] = relationship("User")
-
-
-#: An invitation is answered as an application is.
-InvitationState = ApplicationState
-
-
-invitation_lots = Table(
-    "tender_invitation_lots",
-    Base.metadata,
-    Column(
-        "invitation_id",
-        ForeignKey("tender_invitations.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("lot_id", ForeignKey("tender_lots.id", ondelete="CASCADE"), primary_key=True),
-)
 
 
 class TenderInvitation(Base):
