@@ -71,7 +71,8 @@ UserId = Annotated[int, ref("users", "CASCADE", index=True)]
 ActorId = Annotated[int, ref("users", "SET NULL")]
 #: A row that belongs to a profile and goes with it (a team member, a response, a consent).
 ProfileId = Annotated[int, ref("profiles", "CASCADE", index=True)]
-#: The CAE a row counts for, kept when the CAE row would go (a person's, a collective's).
+#: The CAE a row counts for (a person's, a collective's, a record's party); no ON DELETE: a CAE
+#: that rows name is not deleted.
 CaeId = Annotated[int, ref("caes", index=True)]
 
 #: A French department code ('69', '2A', '974'), looked up by the filters.
@@ -86,7 +87,8 @@ Body = Annotated[str, mapped_column(Text)]
 Note = Annotated[str, mapped_column(String(1000), default="")]
 #: The title of a tender, a lot, a proposal or a thread.
 Title = Annotated[str, mapped_column(String(200))]
-#: An amount of a tender in cents, excluding VAT (a contract, a lot, a member's share).
+#: A large amount in cents, excluding VAT (BIGINT): a tender's or a lot's estimate, a member's
+#: share, an approval threshold.
 Amount = Annotated[int, mapped_column(BigInteger)]
 #: A state or status as a history row records it (``from_state → to_state``).
 StateName = Annotated[str, mapped_column(String(12))]
