@@ -67,7 +67,8 @@ def ref(table: str, ondelete: str | None = None, **options: Any) -> MappedColumn
 
 #: A row that belongs to a person and goes with their account (an alert, a membership, a vote).
 UserId = Annotated[int, ref("users", "CASCADE", index=True)]
-#: The person who did something (acted, wrote, decided, invited): None once the account is gone.
+#: A person a row names (who acted, wrote, decided, invited, or whom an event is about): None
+#: once the account is gone.
 ActorId = Annotated[int, ref("users", "SET NULL")]
 #: A row that belongs to a profile and goes with it (a team member, a response, a consent).
 ProfileId = Annotated[int, ref("profiles", "CASCADE", index=True)]
