@@ -95,8 +95,6 @@ Amount = Annotated[int, mapped_column(BigInteger)]
 StateName = Annotated[str, mapped_column(String(12))]
 #: Who may see a row (audience.Audience: cae, network or public); filtered on, so indexed.
 AudienceCode = Annotated[str, mapped_column(String(8), default="network", index=True)]
-#: The centre of a city (places.filters keeps it in step); indexed for the distance filter.
-Latitude = Annotated[float, mapped_column(index=True)]
 #: The order a person gave to the items of a list, for display.
 Position = Annotated[int, mapped_column(SmallInteger, default=0)]
 

@@ -20,7 +20,6 @@ from marketplace.dbtypes import (
     City,
     Department,
     IdPk,
-    Latitude,
     Position,
     ProfileId,
     Prose,
@@ -103,7 +102,7 @@ class Profile(Base):
     department: Mapped[Department | None]
     #: The centre of the city (places.filters.track_location keeps it in step; None when
     #: the city is empty or unknown).
-    latitude: Mapped[Latitude | None]
+    latitude: Mapped[float | None] = mapped_column(index=True)
     longitude: Mapped[float | None]
     availability: Mapped[str] = mapped_column(String(12), default="available", index=True)
     #: From when the availability holds (e.g. available again from that date).

@@ -27,7 +27,6 @@ from marketplace.dbtypes import (
     City,
     Department,
     IdPk,
-    Latitude,
     Position,
     ProfileId,
     Prose,
@@ -150,7 +149,7 @@ class Offer(Base):
     department: Mapped[Department | None]
     #: The centre of the city (places.filters.track_location keeps it in step; None when
     #: the city is empty or unknown).
-    latitude: Mapped[Latitude | None]
+    latitude: Mapped[float | None] = mapped_column(index=True)
     longitude: Mapped[float | None]
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]

@@ -26,7 +26,6 @@ from marketplace.dbtypes import (
     City,
     Department,
     IdPk,
-    Latitude,
     ProfileId,
     Prose,
     Stamp,
@@ -191,7 +190,7 @@ class Tender(Base):
     department: Mapped[Department | None]
     #: The centre of the city (places.filters.track_location keeps it in step; None when
     #: the city is empty or unknown).
-    latitude: Mapped[Latitude | None]
+    latitude: Mapped[float | None] = mapped_column(index=True)
     longitude: Mapped[float | None]
     #: Estimated amount of the whole contract, excluding VAT, in cents.
     estimated_amount_cents: Mapped[Amount | None]
