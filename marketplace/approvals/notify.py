@@ -36,18 +36,17 @@ def managers_of(cae_id: int) -> list[User]:
     return list(db.session.scalars(stmt.order_by(User.id)))
 
 
+def tell_managers(cae_id: int, kind: str, path: str, **params: Any) -> None:
+    """The same notice to each active manager of a CAE (the bell, and e-mail by setting)."""
+    for manager in managers_of(cae_id):
+        notify(manager, kind, path, **params)
+
+
 def approval_requested(cae: Any, what: Any, title: str) -> None:
     if _silence.on:
         return
-    for manager in managers_of(cae.id):
-        notify(
-            manager,
-            "approval.requested",
-            site_path("manage.approvals"),
-            cae=cae.name,
-            what=what,
-            title=title,
-        )
+    path = site_path("manage.approvals")
+    tell_managers(cae.id, "approval.requested", path, cae=cae.name, what=what, title=title)
 
 
 def approval_decided(recipients: list[Any], approval: Any, title: str, url: str) -> None:
@@ -65,14 +64,13 @@ def approval_decided(recipients: list[Any], approval: Any, title: str, url: str)
 def status_proposed(profile: Any, status_label: Any) -> None:
     if _silence.on or profile.user.cae_id is None:
         return
-    for manager in managers_of(profile.user.cae_id):
-        notify(
-            manager,
-            "status.proposed",
-            site_path("manage.statuses_page"),
-            person=profile.display_name,
-            status=status_label,
-        )
+    tell_managers(
+        profile.user.cae_id,
+        "status.proposed",
+        site_path("manage.statuses_page"),
+        person=profile.display_name,
+        status=status_label,
+    )
 
 
 def status_decided(profile: Any, confirmed: bool, status_label: Any) -> None:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.blueprints.confirm import confirm_first
-from marketplace.blueprints.outcomes import flash_errors, form_errors
+from marketplace.blueprints.outcomes import flash_errors, form_errors, require_valid
 from marketplace.blueprints.paging import filtered_list
 from marketplace.errors import Conflict, PermissionDenied, ValidationError
 from marketplace.subcontracting.forms import (
@@ -144,9 +144,7 @@ def post_response(offer_id: int):
 def accept(offer_id: int, response_id: int):
     offer = get_offer(current_user, offer_id)
     form = AcceptForm()
-    if not form.validate():
-        flash(_("The form has expired. Please send it again."), "error")
-        return _show(offer, accept_form=form, status=422)
+    require_valid(form, lambda: _show(offer, accept_form=form, status=422))
     with flash_errors(lambda: _show(offer, accept_form=form), status=None):  # 422 or 409
         body = AcceptInput.load(vat_values(form.vat_regime.data, form.vat_rate.data))
         record = accept_response(current_user, offer, response_id, body)
@@ -178,9 +176,7 @@ def outcome(offer_id: int):
     """The requester or the chosen replacement says whether the replacement went well."""
     offer = get_offer(current_user, offer_id)
     form = OutcomeForm()
-    if not form.validate():
-        flash(_("The form has expired. Please send it again."), "error")
-        return _show(offer, status=422)
+    require_valid(form, lambda: _show(offer, status=422))
     if form.went_well.data not in ("yes", "no"):
         flash(_("Say whether the replacement went well: yes or no."), "error")
         return _show(offer, status=422)

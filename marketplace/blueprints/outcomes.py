@@ -7,7 +7,9 @@ decides itself is what the reader sees after a refusal it expects:
 - ``form_errors(form, page)``: the same form again, status 422, with the operation's messages
   beside the fields they concern (the others on top of the form), keeping what was typed;
 - ``flash_errors(target)``: a flash message and a redirect (the actions of a page's buttons);
-- ``on_refusal(respond)``: any other answer, e.g. a list page with the message on top.
+- ``on_refusal(respond)``: any other answer, e.g. a list page with the message on top;
+- ``require_valid(form, target)``: before any of them, a form that does not validate at all
+  (its CSRF token expired) flashes « The form has expired » and ``target`` answers.
 
 Both are context managers around the operation: the refusal leaves the view at once, as an
 HTTP exception carrying the finished response (werkzeug's ``abort(response)``), so the view
@@ -120,3 +122,17 @@ def flash_errors(
         flash(message(error), "error")
         answer = redirect(target) if isinstance(target, str) else target()
         _leave_with(answer, error.status if status is None else status)
+
+
+def require_valid(
+    form: FlaskForm,
+    target: str | Callable[[], ResponseReturnValue],
+    status: int | None = None,
+) -> None:
+    """A form that does not validate (an expired CSRF token, a tampered field): the flash « The
+    form has expired » and ``target`` answers (a URL to redirect to, or a function answering),
+    with ``status`` (None: the answer's own)."""
+    if form.validate():
+        return
+    flash(_("The form has expired. Please send it again."), "error")
+    _leave_with(redirect(target) if isinstance(target, str) else target(), status)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.approvals.operations import approvals_of
-from marketplace.blueprints.outcomes import flash_errors, form_errors
+from marketplace.blueprints.outcomes import flash_errors, form_errors, require_valid
 from marketplace.errors import Conflict, DomainError, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.formatting import month_label
@@ -157,9 +157,7 @@ def show(record_id: int):
 def move(record_id: int):
     record = get_subcontract(current_user, record_id)
     form = MoveForm()
-    if not form.validate():
-        flash(_("The form has expired. Please send it again."), "error")
-        return _show(record, 400)
+    require_valid(form, lambda: _show(record, 400))
     with flash_errors(
         lambda: _show(get_subcontract(current_user, record_id)),
         status=409,
@@ -182,9 +180,7 @@ def move(record_id: int):
 def recommend_party(record_id: int):
     record = get_subcontract(current_user, record_id)
     form = RecommendationForm()
-    if not form.validate():
-        flash(_("The form has expired. Please send it again."), "error")
-        return _show(record, 400, recommend_form=form)
+    require_valid(form, lambda: _show(record, 400, recommend_form=form))
     with (
         flash_errors(url_for("subcontracts.show", record_id=record_id), catch=(Conflict,)),
         form_errors(form, lambda: _show(record, 422, recommend_form=form)),
@@ -199,9 +195,7 @@ def recommend_party(record_id: int):
 def consent(record_id: int):
     record = get_subcontract(current_user, record_id)
     form = ConsentForm()
-    if not form.validate():
-        flash(_("The form has expired. Please send it again."), "error")
-        return _show(record, 400)
+    require_valid(form, lambda: _show(record, 400))
     body = ConsentInput.load({"show": form.show.data, "show_amount": form.show_amount.data})
     with flash_errors(url_for("subcontracts.show", record_id=record_id)):
         set_subcontract_consent(current_user, record, body)

@@ -22,7 +22,7 @@ from flask_login import current_user, login_required
 from marketplace import labels
 from marketplace.approvals.tenders import request_approvals, signatures
 from marketplace.blueprints.confirm import confirm_first
-from marketplace.blueprints.outcomes import ANY_REFUSAL, flash_errors, form_errors
+from marketplace.blueprints.outcomes import ANY_REFUSAL, flash_errors, form_errors, require_valid
 from marketplace.blueprints.paging import filtered_list
 from marketplace.collectives.queries import collectives_of_member
 from marketplace.collectives.visibility import can_view_collective
@@ -307,9 +307,7 @@ def reference_consent(tender_id: int):
     tender = _tender_or_404(tender_id)
     form = ConsentForm()
     target = url_for("tenders.show", tender_id=tender_id) + "#reference"
-    if not form.validate():
-        flash(_("The form has expired. Please send it again."), "error")
-        return redirect(target)
+    require_valid(form, target)
     body = ConsentInput.load({"show": form.show.data, "show_amount": form.show_amount.data})
     with flash_errors(target):
         set_tender_consent(current_user, tender, body)

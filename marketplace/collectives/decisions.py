@@ -37,6 +37,7 @@ from marketplace.collectives.rules import (
     _record,
     _require_coordinator,
     _require_verified,
+    member_accounts,
     membership_of,
     row_of,
 )
@@ -91,20 +92,11 @@ def _member_count(collective_id: int) -> int:
     return db.session.scalar(stmt) or 0
 
 
-def _member_users(collective_id: int):
-
-    return db.session.scalars(
-        select(User)
-        .join(CollectiveMember, CollectiveMember.user_id == User.id)
-        .where(CollectiveMember.collective_id == collective_id)
-    ).all()
-
-
 def _tell_members(
     collective: Collective, decision: Decision, kind: str, skip_id: int | None, **values: Any
 ) -> None:
     """Notify every member of the collective about the decision but ``skip_id`` (its author)."""
-    for user in _member_users(collective.id):
+    for user in member_accounts(collective.id):
         if user.id == skip_id:
             continue
         notify(
@@ -337,17 +329,8 @@ def votes_of(decision: Decision) -> list[Vote]:
 def _not_voted(decision: Decision) -> list[User]:
     voted = select(Vote.user_id).where(Vote.decision_id == decision.id)
     reminded = select(DecisionReminder.user_id).where(DecisionReminder.decision_id == decision.id)
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(CollectiveMember, CollectiveMember.user_id == User.id)
-            .where(
-                CollectiveMember.collective_id == decision.collective_id,
-                User.id.not_in(voted),
-                User.id.not_in(reminded),
-            )
-            .order_by(User.id)
-        ).unique()
+    return member_accounts(
+        decision.collective_id, User.id.not_in(voted), User.id.not_in(reminded), order_by=User.id
     )
 
 

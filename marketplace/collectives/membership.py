@@ -6,7 +6,7 @@ every move is recorded in ``collective_events`` (who, when, from, to).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, delete, select
@@ -62,9 +62,17 @@ INVITATION_TRANSITIONS = {
 # Joining -------------------------------------------------------------------------------------
 
 
+_Pending = TypeVar("_Pending", JoinRequest, Invitation)
+
+
 def _pending(model: type[JoinRequest] | type[Invitation], collective: Collective) -> Select[Any]:
     """The pending requests or invitations of a collective."""
     return select(model).where(model.collective_id == collective.id, model.state == "pending")
+
+
+def _oldest_first(model: type[_Pending], collective: Collective) -> list[_Pending]:
+    """The pending requests or invitations of a collective, the oldest first."""
+    return list(db.session.scalars(_pending(model, collective).order_by(model.created_at)))
 
 
 def pending_request_of(collective: Collective, user: Any) -> JoinRequest | None:
@@ -219,9 +227,7 @@ def cancel_request(actor: User, request: JoinRequest) -> JoinRequest:
 
 
 def pending_requests(collective: Collective) -> list[JoinRequest]:
-    return list(
-        db.session.scalars(_pending(JoinRequest, collective).order_by(JoinRequest.created_at))
-    )
+    return _oldest_first(JoinRequest, collective)
 
 
 def decided_requests(collective: Collective, limit: int = 20) -> list[JoinRequest]:
@@ -333,9 +339,7 @@ def cancel_invitation(actor: Viewer, invitation: Invitation) -> Invitation:
 
 
 def pending_invitations(collective: Collective) -> list[Invitation]:
-    return list(
-        db.session.scalars(_pending(Invitation, collective).order_by(Invitation.created_at))
-    )
+    return _oldest_first(Invitation, collective)
 
 
 # Leaving, removal, roles ---------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Protocol, TypeVar
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from marketplace.accounts.models import User
 from marketplace.actors import SYSTEM, Viewer
@@ -88,17 +88,22 @@ def require_coordinator(collective: Collective, actor: Viewer, message: str | No
         raise PermissionDenied(message or _("Only the coordinators of the collective may do this."))
 
 
-def coordinators(collective: Collective) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(CollectiveMember, CollectiveMember.user_id == User.id)
-            .where(
-                CollectiveMember.collective_id == collective.id,
-                CollectiveMember.role == "coordinator",
-            )
-        )
+def member_accounts(
+    collective_id: int, *criteria: ColumnElement[bool], order_by: Any = None
+) -> list[User]:
+    """The accounts of a collective's members (those meeting ``criteria``; one query)."""
+    stmt = (
+        select(User)
+        .join(CollectiveMember, CollectiveMember.user_id == User.id)
+        .where(CollectiveMember.collective_id == collective_id, *criteria)
     )
+    if order_by is not None:
+        stmt = stmt.order_by(order_by)
+    return list(db.session.scalars(stmt).unique())
+
+
+def coordinators(collective: Collective) -> list[User]:
+    return member_accounts(collective.id, CollectiveMember.role == "coordinator")
 
 
 def _counts(collective: Collective) -> tuple[int, int]:

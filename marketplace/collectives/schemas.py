@@ -333,13 +333,20 @@ class Removed(Output):
 # Decisions
 
 
-def _title(value: Any) -> str:
-    cleaned = clean(value) if isinstance(value, str) else ""
-    if not cleaned:
-        raise fail(_("Give the proposal a title."))
-    if over_limit(value, cleaned, LIMITS["title"]):
-        raise fail(_("At most %(n)d characters.", n=LIMITS["title"]))
-    return cleaned
+def _title(missing: str, **schema: Any) -> Any:
+    """A proposal's or a thread's title: text, not empty once cleaned (``missing`` says so),
+    at most LIMITS["title"] characters."""
+
+    def check(value: Any) -> str:
+        cleaned = clean(value) if isinstance(value, str) else ""
+        if not cleaned:
+            raise fail(str(missing))
+        if over_limit(value, cleaned, LIMITS["title"]):
+            raise fail(_("At most %(n)d characters.", n=LIMITS["title"]))
+        return cleaned
+
+    json_schema = {"type": "string", "maxLength": LIMITS["title"], **schema}
+    return Annotated[str, BeforeValidator(check), WithJsonSchema(json_schema)]
 
 
 def _closes_at(value: Any) -> datetime:
@@ -375,11 +382,7 @@ class DecisionInput(Schema):
 
     not_an_object: ClassVar[str] = _l("The proposal must be an object.")
 
-    title: Annotated[
-        str,
-        BeforeValidator(_title),
-        WithJsonSchema({"type": "string", "maxLength": LIMITS["title"]}),
-    ]
+    title: _title(_l("Give the proposal a title."))  # type: ignore[valid-type]
     description: nullable_text(LIMITS["description"], multiline=True) = ""  # type: ignore[valid-type]
     closes_at: Annotated[
         datetime,
@@ -472,23 +475,10 @@ class DecisionList(Output):
 # Threads
 
 
-def _thread_title(value: Any) -> str:
-    cleaned = clean(value) if isinstance(value, str) else ""
-    if not cleaned:
-        raise fail(_("Give the thread a title."))
-    if over_limit(value, cleaned, LIMITS["title"]):
-        raise fail(_("At most %(n)d characters.", n=LIMITS["title"]))
-    return cleaned
-
-
 class ThreadInput(Body):
     """A new thread: its title and its first post."""
 
-    title: Annotated[
-        str,
-        BeforeValidator(_thread_title),
-        WithJsonSchema({"type": "string", "maxLength": LIMITS["title"], "minLength": 1}),
-    ]
+    title: _title(_l("Give the thread a title."), minLength=1)  # type: ignore[valid-type]
     body: text(LIMITS["post"], multiline=True, required=True)  # type: ignore[valid-type]
 
 

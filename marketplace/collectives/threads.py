@@ -23,10 +23,10 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
 from marketplace.actors import Viewer
-from marketplace.collectives.models import Collective, CollectiveMember, Post, Thread, ThreadFollow
+from marketplace.collectives.models import Collective, Post, Thread, ThreadFollow
 from marketplace.collectives.notify import notify, thread_path
 from marketplace.collectives.queries import person_shown
-from marketplace.collectives.rules import _require_verified, membership_of, row_of
+from marketplace.collectives.rules import _require_verified, member_accounts, membership_of, row_of
 from marketplace.collectives.schemas import PostInput, ThreadInput
 from marketplace.errors import PermissionDenied, ValidationError
 from marketplace.events import account_personal_data_deleting
@@ -49,16 +49,6 @@ def require_member(collective: Collective, actor: Viewer) -> None:
 
 def get_thread(collective: Collective, thread_id: int) -> Thread:
     return row_of(collective, Thread, thread_id, _("This thread does not exist."))
-
-
-def _members(collective_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(CollectiveMember, CollectiveMember.user_id == User.id)
-            .where(CollectiveMember.collective_id == collective_id)
-        ).unique()
-    )
 
 
 def mentioned(members: list[User], body: str) -> list[User]:
@@ -153,7 +143,7 @@ def open_thread(
     _follow(actor.id, thread, "follow", replace=True)
     db.session.flush()
     author = db.session.get_one(User, actor.id)
-    members = _members(collective.id)
+    members = member_accounts(collective.id)
     _tell(collective, thread, post, author, "collective.thread", members, members)
     db.session.flush()
     return thread
@@ -177,7 +167,7 @@ def reply(actor: Viewer, thread: Thread, data: PostInput | dict[str, Any]) -> Po
     db.session.flush()
     db.session.refresh(thread, ["post_count", "last_post_at"])
     author = db.session.get_one(User, actor.id)
-    members = _members(collective.id)
+    members = member_accounts(collective.id)
     followers = set(
         db.session.scalars(
             select(ThreadFollow.user_id).where(

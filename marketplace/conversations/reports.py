@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
@@ -17,7 +17,7 @@ from marketplace.conversations.operations import participant_of
 from marketplace.conversations.schemas import ReportInput
 from marketplace.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
-from marketplace.pagination import offset_of
+from marketplace.pagination import paginate
 from marketplace.statemachine import change_state
 from marketplace.timeutil import utcnow
 
@@ -70,14 +70,8 @@ def _require_admin(actor: Viewer) -> None:
 def reports(actor: Viewer, state: str, page: int, per_page: int) -> tuple[list[Report], int]:
     """The reports in a state, latest first (administrators)."""
     _require_admin(actor)
-    base = select(Report).where(Report.state == state)
-    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    rows = db.session.scalars(
-        base.order_by(Report.created_at.desc(), Report.id.desc())
-        .limit(per_page)
-        .offset(offset_of(page, per_page))
-    ).all()
-    return list(rows), total
+    stmt = select(Report).where(Report.state == state)
+    return paginate(stmt.order_by(Report.created_at.desc(), Report.id.desc()), page, per_page)
 
 
 def review(actor: Viewer, report_id: int) -> Report:

@@ -12,17 +12,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
-
 from marketplace.accounts.models import User
 from marketplace.approvals import notify as approvals_notify
 from marketplace.approvals.models import CaeApprovalSetting
 from marketplace.approvals.operations import set_invoice_threshold
 from marketplace.caes.models import Cae
-from marketplace.demo.generate import DOMAIN
+from marketplace.demo.members import SHOWN, verified_people
 from marketplace.demo.subcontracting import TRADE_REGIMES, WORKS
 from marketplace.extensions import db
-from marketplace.profiles.models import Profile, profile_of
+from marketplace.profiles.models import profile_of
 from marketplace.profiles.operations import update_profile
 from marketplace.subcontracting import notify
 from marketplace.subcontracting.figures import month_start
@@ -54,22 +52,9 @@ NEXT_STATUS = {"project_holder": "employee", "employee": "associate"}
 def _members(cae_id: int, *, inside: bool) -> list[User]:
     """Verified demo members (not the support team) of the CAE, or of the other CAEs (whose
     profiles others may see)."""
-    stmt = (
-        select(User)
-        .join(Profile, Profile.user_id == User.id)
-        .where(
-            User.email.like(f"%@{DOMAIN}"),
-            User.role == "member",
-            User.membership == "verified",
-            User.is_active.is_(True),
-        )
-        .order_by(User.email)
-    )
     if inside:
-        stmt = stmt.where(User.cae_id == cae_id)
-    else:
-        stmt = stmt.where(User.cae_id != cae_id, Profile.audience.in_(("network", "public")))
-    return list(db.session.scalars(stmt))
+        return verified_people(User.role == "member", User.cae_id == cae_id)
+    return verified_people(User.role == "member", User.cae_id != cae_id, SHOWN)
 
 
 def _propose(client: User, sub: User, title: str, euros: int, day: date):

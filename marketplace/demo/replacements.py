@@ -16,10 +16,10 @@ from sqlalchemy import select
 from marketplace.accounts.models import User
 from marketplace.collectives.models import Collective, CollectiveMember
 from marketplace.demo.collectives import SPECS
-from marketplace.demo.generate import DOMAIN
+from marketplace.demo.members import SHOWN, has_demo_offer, verified_people
 from marketplace.extensions import db
 from marketplace.notifications import quiet
-from marketplace.profiles.models import Profile, profile_of
+from marketplace.profiles.models import profile_of
 from marketplace.subcontracting import notify
 from marketplace.subcontracting.models import Offer, OfferKind
 from marketplace.subcontracting.operations import create_offer, respond
@@ -44,31 +44,14 @@ ANSWER = (
 
 def _members(collective_id: int) -> list[User]:
     """The collective's verified demo members whose profile others may see, by e-mail."""
-    stmt = (
-        select(User)
-        .join(CollectiveMember, CollectiveMember.user_id == User.id)
-        .join(Profile, Profile.user_id == User.id)
-        .where(
-            CollectiveMember.collective_id == collective_id,
-            User.email.like(f"%@{DOMAIN}"),
-            User.membership == "verified",
-            User.is_active.is_(True),
-            Profile.audience.in_(("network", "public")),
-        )
-        .order_by(User.email)
+    of_collective = select(CollectiveMember.user_id).where(
+        CollectiveMember.collective_id == collective_id
     )
-    return list(db.session.scalars(stmt))
+    return verified_people(User.id.in_(of_collective), SHOWN)
 
 
 def _already_loaded() -> bool:
-    stmt = (
-        select(Offer.id)
-        .join(Profile, Profile.id == Offer.owner_profile_id)
-        .join(User, User.id == Profile.user_id)
-        .where(User.email.like(f"%@{DOMAIN}"), Offer.kind == OfferKind.REPLACEMENT.value)
-        .limit(1)
-    )
-    return db.session.scalar(stmt) is not None
+    return has_demo_offer(Offer.kind == OfferKind.REPLACEMENT.value)
 
 
 def load_replacement(member_to_try: str | None = None) -> int:

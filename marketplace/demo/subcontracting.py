@@ -20,11 +20,10 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import User
 from marketplace.demo.datafiles import read_csv
-from marketplace.demo.generate import DOMAIN
+from marketplace.demo.members import IS_DEMO, SHOWN, has_demo_offer, verified_people
 from marketplace.extensions import db
-from marketplace.profiles.models import Profile, profile_of
+from marketplace.profiles.models import profile_of
 from marketplace.subcontracting import notify
-from marketplace.subcontracting.models import Offer
 from marketplace.subcontracting.operations import accept_response, create_offer, respond
 from marketplace.subcontracting.records import propose_subcontract, transition
 from marketplace.subcontracting.schemas import (
@@ -72,39 +71,18 @@ PATHS = (
 
 def _candidates() -> list[User]:
     """Verified members with a profile others may see, in a stable order."""
-    stmt = (
-        select(User)
-        .join(Profile, Profile.user_id == User.id)
-        .where(
-            User.email.like(f"%@{DOMAIN}"),
-            User.role == "member",
-            User.membership == "verified",
-            User.is_active.is_(True),
-            Profile.audience.in_(("network", "public")),
-        )
-        .order_by(User.email)
-    )
-    return list(db.session.scalars(stmt))
+    return verified_people(User.role == "member", SHOWN)
 
 
 def _already_loaded() -> bool:
-    return (
-        db.session.scalar(
-            select(Offer.id)
-            .join(Profile, Profile.id == Offer.owner_profile_id)
-            .join(User, User.id == Profile.user_id)
-            .where(User.email.like(f"%@{DOMAIN}"))
-            .limit(1)
-        )
-        is not None
-    )
+    return has_demo_offer()
 
 
 def _managers() -> dict[int, User]:
     """The support team's account of each demo CAE (the first by e-mail)."""
     stmt = (
         select(User)
-        .where(User.email.like(f"%@{DOMAIN}"), User.role == "manager", User.is_active.is_(True))
+        .where(IS_DEMO, User.role == "manager", User.is_active.is_(True))
         .order_by(User.email)
     )
     found: dict[int, User] = {}

@@ -8,8 +8,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import User
-from marketplace.approvals.notify import managers_of
-from marketplace.notifications import notify, register_kind, site_path
+from marketplace.approvals.notify import tell_managers
+from marketplace.notifications import register_kind, site_path
 
 register_kind(
     "membership.requested",
@@ -22,11 +22,7 @@ def membership_requested(person: User) -> None:
     if person.cae_id is None or person.membership != "pending":
         return
     cae_name = person.cae.name if person.cae else ""
-    for manager in managers_of(person.cae_id):
-        notify(
-            manager,
-            "membership.requested",
-            site_path("manage.index"),
-            person=person.display_name,
-            cae=cae_name,
-        )
+    path = site_path("manage.index")
+    tell_managers(
+        person.cae_id, "membership.requested", path, person=person.display_name, cae=cae_name
+    )

@@ -30,7 +30,7 @@ from marketplace.extensions import db
 from marketplace.links import absolute, external_url
 from marketplace.mail import send_mail, send_mails
 from marketplace.notifications.models import EmailMode, Notification, NotificationSetting
-from marketplace.pagination import offset_of
+from marketplace.pagination import paginate
 from marketplace.timeutil import utcnow
 
 #: kind → the lazily translated sentence (with %(name)s placeholders for the arguments).
@@ -176,14 +176,9 @@ def unread_count(user: Any) -> int:
 
 
 def notifications_of(user: User, page: int, per_page: int) -> tuple[list[Notification], int]:
-    base = select(Notification).where(Notification.user_id == user.id)
-    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    rows = db.session.scalars(
-        base.order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(per_page)
-        .offset(offset_of(page, per_page))
-    ).all()
-    return list(rows), total
+    stmt = select(Notification).where(Notification.user_id == user.id)
+    latest_first = stmt.order_by(Notification.created_at.desc(), Notification.id.desc())
+    return paginate(latest_first, page, per_page)
 
 
 def mark_read(user: User, notification_id: int | None = None) -> int:

@@ -45,15 +45,18 @@ def _tell(user: Any, kind: str, tender: Any, **args: Any) -> None:
     notify(user, kind, site_path("tenders.show", tender_id=tender.id), title=tender.title, **args)
 
 
+def _tell_owner(tender: Any, kind: str, **args: Any) -> None:
+    _tell(tender.owner.user, kind, tender, **args)
+
+
+def _lot_numbers(row: Any) -> str:
+    """The numbers of the lots an application or an invitation is for: « 1, 3 »."""
+    return ", ".join(str(lot.number) for lot in row.lots)
+
+
 def application_received(tender: Any, application: Any) -> None:
-    lots = ", ".join(str(lot.number) for lot in application.lots)
-    _tell(
-        tender.owner.user,
-        "tender.application",
-        tender,
-        person=application.applicant.display_name,
-        lots=lots,
-    )
+    person = application.applicant.display_name
+    _tell_owner(tender, "tender.application", person=person, lots=_lot_numbers(application))
 
 
 def application_decided(tender: Any, application: Any) -> None:
@@ -76,7 +79,7 @@ def tender_cancelled(tender: Any) -> None:
 def notice_cancelled(tender: Any, notice: Any) -> None:
     """Tell the owner of a team tender built from a public notice that its buyer cancelled it."""
     reference = notice.reference or notice.source_id or ""
-    _tell(tender.owner.user, "tender.notice_cancelled", tender, reference=reference)
+    _tell_owner(tender, "tender.notice_cancelled", reference=reference)
 
 
 register_kind(
@@ -92,7 +95,6 @@ register_kind(
 def invitation_sent(tender: Any, invitation: Any) -> None:
     if _silence.on:
         return
-    lots = ", ".join(str(lot.number) for lot in invitation.lots)
     notify(
         invitation.invitee.user,
         "tender.invitation",
@@ -101,15 +103,10 @@ def invitation_sent(tender: Any, invitation: Any) -> None:
         ),
         person=tender.owner.display_name,
         title=tender.title,
-        lots=lots,
+        lots=_lot_numbers(invitation),
     )
 
 
 def invitation_answered(tender: Any, invitation: Any, answer: str) -> None:
-    _tell(
-        tender.owner.user,
-        "tender.invitation_answered",
-        tender,
-        person=invitation.invitee.display_name,
-        answer=answer,
-    )
+    person = invitation.invitee.display_name
+    _tell_owner(tender, "tender.invitation_answered", person=person, answer=answer)

@@ -291,16 +291,24 @@ def set_team(
     return tender
 
 
-def _require_team_open(tender: Tender) -> None:
+def _require_before_team_fixed(tender: Tender, too_late: str, handed_in: str) -> None:
+    """The team still forms: neither the deadline passed nor, in a procedure in two phases, the
+    applications handed in (each refusal with its message)."""
     if deadline_passed(tender):
-        raise DeadlinePassed(_("The deadline has passed: the team can no longer change."))
+        raise DeadlinePassed(too_late)
     if applications_closed(tender):
-        raise DeadlinePassed(
-            _(
-                "The applications were handed in (procedure in two phases): the team is fixed "
-                "and can no longer change."
-            )
-        )
+        raise DeadlinePassed(handed_in)
+
+
+def _require_team_open(tender: Tender) -> None:
+    _require_before_team_fixed(
+        tender,
+        _("The deadline has passed: the team can no longer change."),
+        _(
+            "The applications were handed in (procedure in two phases): the team is fixed "
+            "and can no longer change."
+        ),
+    )
     if tender.status not in EDITABLE:
         raise Conflict(_("The team can no longer change once the offer is submitted."))
 
@@ -344,15 +352,14 @@ def apply(
     _require_not_notice(tender)
     if tender.status != "open":
         raise Conflict(_("This tender no longer takes applications."))
-    if deadline_passed(tender):
-        raise DeadlinePassed(_("The deadline has passed: applications are closed."))
-    if applications_closed(tender):
-        raise DeadlinePassed(
-            _(
-                "The applications were handed in (procedure in two phases): the team is fixed "
-                "and takes no more applications."
-            )
-        )
+    _require_before_team_fixed(
+        tender,
+        _("The deadline has passed: applications are closed."),
+        _(
+            "The applications were handed in (procedure in two phases): the team is fixed "
+            "and takes no more applications."
+        ),
+    )
     if any(m.profile_id == profile.id for m in tender.members):
         raise Conflict(_("You are already in the team."))
     existing = db.session.scalar(

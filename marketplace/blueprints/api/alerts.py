@@ -11,7 +11,7 @@ from marketplace.alerts.opportunities import opportunities_for
 from marketplace.alerts.schemas import Alert, AlertInput, AlertList, Opportunity, OpportunityList
 from marketplace.blueprints.api.auth import require_user
 from marketplace.blueprints.api.blueprint import bp
-from marketplace.blueprints.api.pagination import page_args, page_body
+from marketplace.blueprints.api.pagination import page_args, page_body, paged_list
 from marketplace.blueprints.api.spec import operations_for
 from marketplace.links import external_url
 from marketplace.pagination import offset_of
@@ -74,14 +74,4 @@ def delete_my_alert(alert_id: int) -> Any:
 )
 def my_opportunities() -> Any:
     """Open offers and tenders matching the caller's competences and area, best first."""
-    user = require_user()
-    page, per_page = page_args()
-    found = opportunities_for(user)
-    start = offset_of(page, per_page)
-    return page_body(
-        found[start : start + per_page],
-        len(found),
-        page,
-        per_page,
-        Opportunity.of,
-    )
+    return paged_list(opportunities_for(require_user()), Opportunity.of)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from flask import current_app, request
 from flask_babel import gettext as _
 
 from marketplace.blueprints.api.errors import ApiError
+from marketplace.pagination import offset_of
 
 #: Beyond this page number the offset stops making sense (and would overflow some databases).
 MAX_PAGE = 1_000_000
@@ -52,6 +53,18 @@ def paged(
     page, per_page = page_args()
     items, total = fetch(page, per_page)
     return page_body(items, total, page, per_page, serialize, **extra)
+
+
+def paged_list(
+    items: Sequence[Any], serialize: Callable[[Any], dict], **extra: Any
+) -> dict[str, Any]:
+    """The page the query string asks for of a list read whole (its length is the total)."""
+    return paged(lambda page, per_page: _page_slice(items, page, per_page), serialize, **extra)
+
+
+def _page_slice(items: Sequence[Any], page: int, per_page: int) -> tuple[Sequence[Any], int]:
+    start = offset_of(page, per_page)
+    return items[start : start + per_page], len(items)
 
 
 def page_body(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from marketplace.accounts.operations import cae_member_counts
 from marketplace.blueprints.api.blueprint import bp
@@ -14,7 +14,7 @@ from marketplace.blueprints.api.spec import PAGE_ERRORS, operations_for
 from marketplace.caes.models import Cae as CaeRow
 from marketplace.caes.schemas import CaeList
 from marketplace.extensions import db
-from marketplace.pagination import offset_of
+from marketplace.pagination import offset_of, paginate
 from marketplace.profiles.finder import visible_skill_counts
 from marketplace.profiles.operations import skill_counts, skill_counts_total
 from marketplace.skills.models import Skill as SkillRow
@@ -46,13 +46,7 @@ def _skill_values(skill: SkillRow, profile_count: int) -> dict[str, Any]:
 def caes() -> Any:
     """The CAE directory, by name."""
     page, per_page = page_args()
-    total = db.session.scalar(select(func.count(CaeRow.id))) or 0
-    rows = db.session.scalars(
-        select(CaeRow)
-        .order_by(CaeRow.name, CaeRow.id)
-        .limit(per_page)
-        .offset(offset_of(page, per_page))
-    ).all()
+    rows, total = paginate(select(CaeRow).order_by(CaeRow.name, CaeRow.id), page, per_page)
     counts = cae_member_counts() if rows else {}
     return CaeList.out(
         **page_body(

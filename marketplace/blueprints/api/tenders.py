@@ -12,7 +12,7 @@ from flask_login import current_user
 from marketplace.approvals.tenders import signatures
 from marketplace.blueprints.api.auth import require_user
 from marketplace.blueprints.api.blueprint import bp
-from marketplace.blueprints.api.pagination import page_args, page_body, paged
+from marketplace.blueprints.api.pagination import page_args, page_body, paged, paged_list
 from marketplace.blueprints.api.serializers import cae_ref
 from marketplace.blueprints.api.spec import (
     ACTION_ERRORS,
@@ -265,10 +265,7 @@ def post_application(tender_id: int, body: TenderApplicationCreate) -> Any:
 def list_applications(tender_id: int) -> Any:
     """The owner sees every application; an applicant only their own."""
     user = require_user()
-    found = applications_for(user, get_tender(user, tender_id))
-    page, per_page = page_args()
-    start = offset_of(page, per_page)
-    return page_body(found[start : start + per_page], len(found), page, per_page, application_json)
+    return paged_list(applications_for(user, get_tender(user, tender_id)), application_json)
 
 
 @bp.post("/tenders/<int:tender_id>/applications/<int:application_id>/decision")
