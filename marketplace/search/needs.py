@@ -100,7 +100,7 @@ def read_need(text: str | None, table: concepts.ConceptTable | None = None) -> N
     while i < len(words):
         n, groups = vocabulary.match(stems, i)
         width = max(n, 1)
-        found = _concepts_of(stems, i, width, table)
+        found = _concepts_of(stems, i, width, table, raw)
         if not (width == 1 and filler[i] and not groups and not found):
             clause = Clause(" ".join(raw[i : i + width]), {tuple(stems[i : i + width])})
             if width == 1:  # the word as typed and its lemma hold it too
@@ -133,17 +133,21 @@ def _widen(clause: Clause, found: list[concepts.Concept], vocabulary) -> None:
     for concept in found:
         if concept.skill not in clause.competences:
             clause.competences.append(concept.skill)
-        clause.alternatives.add(concept.skill_stems)
-        m, skill_groups = vocabulary.match(list(concept.skill_stems), 0)
-        if m == len(concept.skill_stems):
-            clause.alternatives.update(t.key for g in skill_groups for t in g.terms)
+        for name in concept.skill_keys:
+            clause.alternatives.add(name)
+            m, skill_groups = vocabulary.match(list(name), 0)
+            if m == len(name):
+                clause.alternatives.update(t.key for g in skill_groups for t in g.terms)
 
 
-def _concepts_of(stems: list[str], start: int, width: int, table) -> list[concepts.Concept]:
-    """The concepts of the longest concept phrase holding the words from start (width)."""
+def _concepts_of(
+    stems: list[str], start: int, width: int, table, typed: list[str]
+) -> list[concepts.Concept]:
+    """The concepts of the longest concept phrase holding the words from start (width);
+    ``typed``: the words as typed (their accents must agree with the phrase's)."""
     found: list[concepts.Concept] = []
     for s in range(max(0, start - table.max_words + 1), start + width):
-        n, here = table.match(stems, s)
+        n, here = table.match(stems, s, typed)
         if n and s + n > start:
             found += [c for c in here if c not in found]
     return found

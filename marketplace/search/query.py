@@ -369,7 +369,7 @@ class QueryBuilder:
         widened: list[list[tuple[Concept, str]]] = [[] for _ in stems]
         for start in range(len(stems)):
             for n in range(min(concepts.max_words, len(stems) - start), 0, -1):
-                found = concepts.lookup(tuple(stems[start : start + n]))
+                found = concepts.lookup(tuple(stems[start : start + n]), raw_words[start : start + n])
                 if found:
                     phrase = " ".join(raw_words[start : start + n])
                     for j in range(start, start + n):
@@ -381,10 +381,11 @@ class QueryBuilder:
     ) -> list[wq.Query]:
         """The competence's name (all its words) and its synonyms."""
         boost = CONCEPT_BOOST if exact else FUZZY_BOOST
-        keys = {concept.skill_stems}
-        n, groups = self.synonyms.match(list(concept.skill_stems), 0)
-        if n == len(concept.skill_stems):
-            keys.update(term.key for group in groups for term in group.terms)
+        keys = set(concept.skill_keys)
+        for name in concept.skill_keys:
+            n, groups = self.synonyms.match(list(name), 0)
+            if n == len(name):
+                keys.update(term.key for group in groups for term in group.terms)
         for key in keys:
             built.stems.update(key)
         return [self.words_query(key, boost) for key in sorted(keys)]
