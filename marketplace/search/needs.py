@@ -22,12 +22,9 @@ from marketplace.search.analysis import (
     STOP_WORDS,
     lemma_stem,
 )
-from marketplace.search.query import SENTENCE_CLAUSES, SENTENCE_WORDS, parse
+from marketplace.search.query import PLAIN_WEIGHT, SENTENCE_CLAUSES, SENTENCE_WORDS, parse
 from marketplace.text import fold
 
-#: In a sentence, a word that neither the synonym nor the concept table knows weighs less
-#: than the words of a trade or of a need tied to one.
-PLAIN_WEIGHT = 0.5
 #: A sentence is met by an object holding this share of its (weighted) words: a need of two
 #: trades (« carreler la douche ») is met by either.
 SENTENCE_SHARE = 0.35

@@ -50,6 +50,9 @@ SYNONYM_BOOST = 0.7
 PREFIX_BOOST = 0.5
 FUZZY_BOOST = 0.4
 CONCEPT_BOOST = 0.8  # a competence a concept ties a word to, beside the word itself
+#: In a sentence, a word that neither the synonym nor the concept table knows weighs less
+#: than the words of a trade or of a need tied to one (query and saved alerts alike).
+PLAIN_WEIGHT = 0.5
 CONCEPT_BELOW = 1  # in a short query, concepts widen a clause matching fewer documents
 SENTENCE_CLAUSES = 3  # from this many clauses, a query is a sentence: any clause may match
 SENTENCE_WORDS = 5  # … or from this many words typed (stop and filler words included)
@@ -352,6 +355,8 @@ class QueryBuilder:
             if (concept.skill, phrase) not in built.concepts:
                 built.concepts.append((concept.skill, phrase))
         weight = 1.0 if exact or groups or found else FUZZY_BOOST
+        if weight == 1.0 and not (groups or found) and built.sentence:
+            weight = PLAIN_WEIGHT
         if width == 1 and draft.words[i].folded in CONTEXT_WORDS and not found:
             weight = CONTEXT_WEIGHT
         clause = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
