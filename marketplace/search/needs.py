@@ -105,7 +105,7 @@ def read_need(text: str | None, table: concepts.ConceptTable | None = None) -> N
             for group in groups:
                 clause.alternatives.update(term.key for term in group.terms)
             _widen(clause, found, vocabulary)
-            if width == 1 and words[i].folded in CONTEXT_WORDS and not found:
+            if width == 1 and words[i].folded in CONTEXT_WORDS:
                 clause.weight = CONTEXT_WEIGHT
             elif not groups and not found:
                 clause.weight = PLAIN_WEIGHT
@@ -145,7 +145,7 @@ def _concepts_of(
     found: list[concepts.Concept] = []
     for s in range(max(0, start - table.max_words + 1), start + width):
         n, here = table.match(stems, s, typed)
-        if n and s + n > start:
+        if n and s + n > start and (width == 1 or (s <= start and s + n >= start + width)):
             found += [c for c in here if c not in found]
     return found
 

@@ -319,7 +319,14 @@ class QueryBuilder:
         while i < len(draft.words):
             n, groups = self.synonyms.match(draft.corrected, i)
             width = max(n, 1)
-            found = [c for j in range(i, i + width) for c in widened[j]]
+            found = [
+                (concept, phrase)
+                for j in range(i, i + width)
+                for concept, phrase, start, n in widened[j]
+                # a phrase inside a synonym phrase does not speak for it (« plan » is no
+                # Maîtrise d'œuvre in « business plan »)
+                if width == 1 or (start <= i and start + n >= i + width)
+            ]
             if not (width == 1 and draft.filler[i] and not groups and not found):
                 spans.append((i, width, groups, found))
             i += width
@@ -357,7 +364,7 @@ class QueryBuilder:
         weight = 1.0 if exact or groups or found else FUZZY_BOOST
         if weight == 1.0 and not (groups or found) and built.sentence:
             weight = PLAIN_WEIGHT
-        if width == 1 and draft.words[i].folded in CONTEXT_WORDS and not found:
+        if width == 1 and draft.words[i].folded in CONTEXT_WORDS:
             weight = CONTEXT_WEIGHT
         clause = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
         if weight < 1.0 and built.sentence:
@@ -368,17 +375,18 @@ class QueryBuilder:
     @staticmethod
     def _concepts_by_word(
         stems: list[str], concepts: ConceptTable, raw_words: list[str]
-    ) -> list[list[tuple[Concept, str]]]:
+    ) -> list[list[tuple[Concept, str, int, int]]]:
         """Per word, the concepts of every phrase of the query that holds it, with the
-        phrase as typed: « fiche de paie » widens both « fiche » and « paie » to Paie."""
-        widened: list[list[tuple[Concept, str]]] = [[] for _ in stems]
+        phrase as typed, its first word and its length: « fiche de paie » widens both
+        « fiche » and « paie » to Paie."""
+        widened: list[list[tuple[Concept, str, int, int]]] = [[] for _ in stems]
         for start in range(len(stems)):
             for n in range(min(concepts.max_words, len(stems) - start), 0, -1):
                 found = concepts.lookup(tuple(stems[start : start + n]), raw_words[start : start + n])
                 if found:
                     phrase = " ".join(raw_words[start : start + n])
                     for j in range(start, start + n):
-                        widened[j] += [(c, phrase) for c in found]
+                        widened[j] += [(c, phrase, start, n) for c in found]
         return widened
 
     def _concept_alternatives(
