@@ -32,6 +32,10 @@ K1 = 2.0  # weights of words are their place (skill, headline, bio): keep them a
 B = 0.5  # a long bio is only mildly penalised
 TEXT_FIELD_LENGTH = "text"  # the field whose length normalises scores
 COVERAGE_STEPS = 4  # coverage ranks in quarters of the query (then BM25 inside a quarter)
+#: A clause counts in a document's coverage by its idf to this power: the rarest words of a
+#: need (« vitrail », « ruches ») outweigh its common ones (« porte », « parc ») more than
+#: in BM25, as in Meilisearch's and Algolia's « rarest words first ».
+RARITY = 1.5
 
 
 class SegmentCache:
@@ -275,7 +279,7 @@ class Scope:
         does not outweigh the word typed.
 
         With every=False, documents rank first by their *coverage*: the share of the query's
-        idf (times each clause's weight) held by the clauses they match, counted over the
+        idf (to the power RARITY, times each clause's weight) held by the clauses they match, counted over the
         clauses some visible document matches (a word nobody wrote does not count), in steps
         of COVERAGE_STEPS; then by BM25. So the documents matching most of a need, and its
         rarest words, come first, and those matching every clause before all. ``min_share``:
@@ -334,7 +338,7 @@ class Scope:
 
     def _coverage(self, per_clause, idfs, weights, matched, min_share, keep):
         """Per segment, the documents kept and their coverage step (see run)."""
-        parts = [idf * w for idf, w in zip(idfs, weights, strict=True)]
+        parts = [idf**RARITY * w for idf, w in zip(idfs, weights, strict=True)]
         present = [
             any(docs[i] & matched[i] for i in range(len(self.leaves))) for docs in per_clause
         ]
