@@ -279,15 +279,16 @@ class Scope:
         does not outweigh the word typed.
 
         With every=False, documents rank first by their *coverage*: the share of the query's
-        idf (to the power RARITY, times each clause's weight) held by the clauses they match, counted over the
-        clauses some visible document matches (a word nobody wrote does not count), in steps
-        of COVERAGE_STEPS; then by BM25. So the documents matching most of a need, and its
-        rarest words, come first, and those matching every clause before all. ``min_share``:
-        a document must hold at least that share of the coverage; ``keep``: at least that
-        share of the best coverage found (a sentence never comes back empty because one of
-        its words is unknown); ``keep_score``: and at least that share of the best score
-        among them (a document holding only a common word of a long need, far below the
-        ones that meet it, is left out). Returns ([(docnum, score)], total, facets)."""
+        idf (to the power RARITY, times each clause's weight) held by the clauses they
+        match, counted over the clauses some visible document matches (a word nobody wrote
+        does not count), in steps of COVERAGE_STEPS; then by BM25. So the documents matching
+        most of a need, and its rarest words, come first, and those matching every clause
+        before all. ``min_share``: a document must hold at least that share of the coverage;
+        ``keep``: at least that share of the best coverage found (a sentence never comes
+        back empty because one of its words is unknown); ``keep_score``: and at least that
+        share of the best score among them (a document holding only a common word of a long
+        need, far below the ones that meet it, is left out). Returns ([(docnum, score)],
+        total, facets)."""
         per_clause = [[self.docs(c, leaf) for leaf in self.leaves] for c in clauses]
         weights = weights or [1.0] * len(clauses)
         idfs = []

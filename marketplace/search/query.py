@@ -145,6 +145,14 @@ class _Draft:
     extra: list[list[wq.Query]] = field(default_factory=list)  # prefix and typo alternatives
 
 
+def _weight(exact: bool, known: bool, sentence: bool) -> float:
+    """How much a clause counts in a sentence's coverage: a typo's guess less than a word
+    typed, and in a sentence, a word no table knows less than a trade's or a need's."""
+    if not exact and not known:
+        return FUZZY_BOOST
+    return PLAIN_WEIGHT if sentence and not known else 1.0
+
+
 class QueryBuilder:
     def __init__(
         self,
@@ -361,9 +369,7 @@ class QueryBuilder:
             alternatives += self._concept_alternatives(concept, exact, built)
             if (concept.skill, phrase) not in built.concepts:
                 built.concepts.append((concept.skill, phrase))
-        weight = 1.0 if exact or groups or found else FUZZY_BOOST
-        if weight == 1.0 and not (groups or found) and built.sentence:
-            weight = PLAIN_WEIGHT
+        weight = _weight(exact, bool(groups or found), built.sentence)
         if width == 1 and draft.words[i].folded in CONTEXT_WORDS:
             weight = CONTEXT_WEIGHT
         clause = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
@@ -382,7 +388,9 @@ class QueryBuilder:
         widened: list[list[tuple[Concept, str, int, int]]] = [[] for _ in stems]
         for start in range(len(stems)):
             for n in range(min(concepts.max_words, len(stems) - start), 0, -1):
-                found = concepts.lookup(tuple(stems[start : start + n]), raw_words[start : start + n])
+                found = concepts.lookup(
+                    tuple(stems[start : start + n]), raw_words[start : start + n]
+                )
                 if found:
                     phrase = " ".join(raw_words[start : start + n])
                     for j in range(start, start + n):

@@ -132,6 +132,46 @@ def test_short_queries_still_need_every_word(network):
     assert found.partial and set(ids(found)) == {network["tiler"], network["mason"]}
 
 
+def test_an_accent_typed_tells_apart_words_that_fold_alike(client, make_user, make_cae):
+    cae = make_cae()
+    stairs = make_user(cae, password=None, audience="public", headline="Atelier bois",
+                       skills=[{"name": "Escaliers", "level": 3}]).profile.id  # fmt: skip
+    farmer = make_user(cae, password=None, audience="public", headline="Ferme des Prés",
+                       skills=[{"name": "Vente directe", "level": 3}]).profile.id  # fmt: skip
+
+    def found(q):
+        response = client.get("/api/v1/profiles", query_string={"q": q})
+        return [item["id"] for item in response.get_json()["items"]]
+
+    # « marché » (a market) is not « marches » (of a staircase), though both fold to marche.
+    assert found("vendre nos légumes au marché du samedi") == [farmer]
+    assert found("refaire les marches de l'escalier en chêne") == [stairs]
+    # Without accents, the word may be either.
+    assert set(found("marche")) == {stairs, farmer}
+
+
+def test_a_competence_is_found_by_the_abbreviation_it_is_known_by(client, make_user, make_cae):
+    trainer = make_user(make_cae(), password=None, audience="public", headline="Formateur",
+                        skills=[{"name": "SST", "level": 3}]).profile.id  # fmt: skip
+    response = client.get(
+        "/api/v1/profiles", query_string={"q": "apprendre les premiers secours à nos salariés"}
+    )
+    items = response.get_json()["items"]
+    assert [item["id"] for item in items] == [trainer]
+    assert "<mark>SST</mark>" in items[0]["highlights"]["concepts"]
+
+
+def test_a_word_inside_a_trade_phrase_does_not_call_its_own_concepts(make_user, make_cae):
+    cae = make_cae()
+    consultant = make_user(cae, password=None, audience="public", headline="Conseil",
+                           skills=[{"name": "Business plan", "level": 3}]).profile.id  # fmt: skip
+    make_user(cae, password=None, audience="public", headline="Architecte DPLG",
+              skills=[{"name": "Maîtrise d'œuvre", "level": 3}])  # fmt: skip
+    # « plans » alone is an architect's word; inside « business plan » it is not.
+    found = search_documents(SYSTEM, "profile", "rédiger le business plan de notre coopérative")
+    assert ids(found) == [consultant]
+
+
 def test_results_say_which_concept_found_them(client, network):
     response = client.get("/api/v1/profiles", query_string={"q": "besoin d'un bilan comptable"})
     assert response.status_code == 200
