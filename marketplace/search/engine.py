@@ -32,10 +32,6 @@ K1 = 2.0  # weights of words are their place (skill, headline, bio): keep them a
 B = 0.5  # a long bio is only mildly penalised
 TEXT_FIELD_LENGTH = "text"  # the field whose length normalises scores
 COVERAGE_STEPS = 4  # coverage ranks in quarters of the query (then BM25 inside a quarter)
-#: A clause counts in a document's coverage by its idf to this power: the rarest words of a
-#: need (« vitrail », « ruches ») outweigh its common ones (« porte », « parc ») more than
-#: in BM25, as in Meilisearch's and Algolia's « rarest words first ».
-RARITY = 1.5
 
 
 class SegmentCache:
@@ -279,16 +275,15 @@ class Scope:
         does not outweigh the word typed.
 
         With every=False, documents rank first by their *coverage*: the share of the query's
-        idf (to the power RARITY, times each clause's weight) held by the clauses they
-        match, counted over the clauses some visible document matches (a word nobody wrote
-        does not count), in steps of COVERAGE_STEPS; then by BM25. So the documents matching
-        most of a need, and its rarest words, come first, and those matching every clause
-        before all. ``min_share``: a document must hold at least that share of the coverage;
-        ``keep``: at least that share of the best coverage found (a sentence never comes
-        back empty because one of its words is unknown); ``keep_score``: and at least that
-        share of the best score among them (a document holding only a common word of a long
-        need, far below the ones that meet it, is left out). Returns ([(docnum, score)],
-        total, facets)."""
+        idf (times each clause's weight) held by the clauses they match, counted over the
+        clauses some visible document matches (a word nobody wrote does not count), in steps
+        of COVERAGE_STEPS; then by BM25. So the documents matching most of a need, and its
+        rarest words, come first, and those matching every clause before all. ``min_share``:
+        a document must hold at least that share of the coverage; ``keep``: at least that
+        share of the best coverage found (a sentence never comes back empty because one of
+        its words is unknown); ``keep_score``: and at least that share of the best score
+        among them (a document holding only a common word of a long need, far below the
+        ones that meet it, is left out). Returns ([(docnum, score)], total, facets)."""
         per_clause = [[self.docs(c, leaf) for leaf in self.leaves] for c in clauses]
         weights = weights or [1.0] * len(clauses)
         idfs = []
@@ -339,7 +334,7 @@ class Scope:
 
     def _coverage(self, per_clause, idfs, weights, matched, min_share, keep):
         """Per segment, the documents kept and their coverage step (see run)."""
-        parts = [idf**RARITY * w for idf, w in zip(idfs, weights, strict=True)]
+        parts = [idf * w for idf, w in zip(idfs, weights, strict=True)]
         present = [
             any(docs[i] & matched[i] for i in range(len(self.leaves))) for docs in per_clause
         ]
