@@ -330,10 +330,10 @@ class QueryBuilder:
             found = [
                 (concept, phrase)
                 for j in range(i, i + width)
-                for concept, phrase, start, n in widened[j]
+                for concept, phrase, start, length in widened[j]
                 # a phrase inside a synonym phrase does not speak for it (« plan » is no
                 # Maîtrise d'œuvre in « business plan »)
-                if width == 1 or (start <= i and start + n >= i + width)
+                if width == 1 or (start <= i and start + length >= i + width)
             ]
             if not (width == 1 and draft.filler[i] and not groups and not found):
                 spans.append((i, width, groups, found))
