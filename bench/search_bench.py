@@ -312,12 +312,16 @@ def relevance() -> None:
             n = len(corpus["profiles"])
             print(f"\n## Relevance on the judged set ({n} profiles, {len(queries)} queries)\n")
             print(judged.markdown(rows))
-            sentences = json.loads((judged.FOLDER / "sentences.json").read_text("utf-8"))
-            rows = judged.evaluate(viewer, sentences, ids, cae_ids)
-            print(f"\n### Needs typed as sentences ({len(sentences)})\n")
-            print(judged.markdown(rows))
-            empty = sum(1 for row in rows if not row["found"])
-            print(f"\nEmpty first pages: {empty} of {len(rows)} ({empty / len(rows):.0%}).")
+            for name, title in (
+                ("sentences.json", "Needs typed as sentences"),
+                ("sentences_heldout.json", "Held-out sentences"),
+            ):
+                sentences = json.loads((judged.FOLDER / name).read_text("utf-8"))
+                rows = judged.evaluate(viewer, sentences, ids, cae_ids)
+                print(f"\n### {title} ({len(sentences)})\n")
+                print(judged.markdown(rows))
+                empty = sum(1 for row in rows if not row["found"])
+                print(f"\nEmpty first pages: {empty} of {len(rows)} ({empty / len(rows):.0%}).")
 
 
 def main() -> None:

@@ -165,6 +165,7 @@ _FILLER_TEXT = """
     trouver trouve prestataire prestataires professionnel professionnelle pro quoi comment
     aider mien mienne notre nos mon ma mes ai avons avez j'ai realiser realise
     propose proposer proposez cherchant capable capables sachant sait savoir
+    dois doit devons devez doivent devoir devrions devrait
     need looking someone who can help please
     obtenir etablir mettre remettre installer mise placer place avoir
     un deux trois quatre cinq six dix premier premiere

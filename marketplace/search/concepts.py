@@ -28,7 +28,7 @@ from marketplace.actors import SYSTEM, Viewer
 from marketplace.dbtypes import Stamp
 from marketplace.errors import NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import Base, db
-from marketplace.search.analysis import tokens
+from marketplace.search.analysis import _LIGATURES, strip_elision, tokens
 from marketplace.text import clean, fold
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "concepts.txt"
@@ -67,6 +67,22 @@ class Concept:
     skill_stems: tuple[str, ...]  # the stems of the competence's name (parentheses left out)
     source: str = "file"  # "file" or "admin"
     id: int | None = None
+    #: The words of the phrase as written, in lower case (their accents tell « marché » from
+    #: « marche », which fold alike).
+    written: tuple[str, ...] = ()
+
+    def agrees(self, typed: list[str] | None) -> bool:
+        """Whether words typed (aligned with the phrase's) may mean it: an accent typed that
+        the phrase writes otherwise says another word (« marché » is not « marches »); an
+        accent left out says nothing (« electricite » is « électricité »)."""
+        return typed is None or all(
+            _accents_agree(t, w) for t, w in zip(typed, self.written, strict=False)
+        )
+
+    @property
+    def skill_keys(self) -> tuple[tuple[str, ...], ...]:
+        """The ways a document names the competence (see skill_keys)."""
+        return skill_keys(self.skill)
 
 
 def phrase_key(phrase: str) -> tuple[str, ...]:
@@ -80,12 +96,35 @@ def skill_stems(name: str) -> tuple[str, ...]:
     return phrase_key(_PARENTHESES.sub(" ", name)) or phrase_key(name)
 
 
+@lru_cache(maxsize=20_000)
+def skill_keys(name: str) -> tuple[tuple[str, ...], ...]:
+    """The stems of a competence's name, then those of each abbreviation in its parentheses:
+    « Sauveteur secouriste du travail (SST) » is also written « SST » on a profile, and
+    « Borne de recharge (IRVE) » « IRVE »."""
+    keys = [skill_stems(name)]
+    for inside in _PARENTHESES.findall(name):
+        key = phrase_key(inside[1:-1])
+        if key and key not in keys:
+            keys.append(key)
+    return tuple(keys)
+
+
+def _accents_agree(typed: str, written: str) -> bool:
+    typed = strip_elision(typed).lower().translate(_LIGATURES)
+    written = written.translate(_LIGATURES)
+    for a, b in zip(typed, written, strict=False):
+        if a != b and not a.isascii() and fold(a) == fold(b):
+            return False
+    return True
+
+
 def make(phrase: str, skill: str, source: str = "file", id: int | None = None) -> Concept | None:
     key = phrase_key(phrase)
     stems = skill_stems(skill)
     if not key or not stems:
         return None
-    return Concept(phrase, key, skill, stems, source, id)
+    written = tuple(phrase[t.start : t.end].lower() for t in tokens(phrase))
+    return Concept(phrase, key, skill, stems, source, id, written)
 
 
 class ConceptTable:
@@ -96,7 +135,7 @@ class ConceptTable:
         self._by_key: dict[tuple[str, ...], list[Concept]] = {}
         for concept in concepts:
             found = self._by_key.setdefault(concept.key, [])
-            if all(c.skill != concept.skill for c in found):
+            if all(c.skill != concept.skill or c.written != concept.written for c in found):
                 found.append(concept)
         self.max_words = min(MAX_WORDS, max((len(k) for k in self._by_key), default=1))
 
@@ -117,17 +156,26 @@ class ConceptTable:
     def merged(self, more: list[Concept]) -> ConceptTable:
         return ConceptTable(self.concepts + more)
 
-    def match(self, stems: list[str], start: int) -> tuple[int, list[Concept]]:
-        """The longest phrase starting at stems[start]: (its number of words, its concepts)."""
+    def match(
+        self, stems: list[str], start: int, typed: list[str] | None = None
+    ) -> tuple[int, list[Concept]]:
+        """The longest phrase starting at stems[start]: (its number of words, its concepts).
+        ``typed``: the words as typed, aligned with stems (their accents must agree)."""
         longest = min(self.max_words, len(stems) - start)
         for n in range(longest, 0, -1):
-            found = self._by_key.get(tuple(stems[start : start + n]))
+            key = tuple(stems[start : start + n])
+            found = self.lookup(key, typed[start : start + n] if typed else None)
             if found:
                 return n, found
         return 0, []
 
-    def lookup(self, key: tuple[str, ...]) -> list[Concept]:
-        return self._by_key.get(key, [])
+    def lookup(self, key: tuple[str, ...], typed: list[str] | None = None) -> list[Concept]:
+        """The concepts of a phrase, one per competence (``typed``: see match)."""
+        found: list[Concept] = []
+        for concept in self._by_key.get(key, []):
+            if concept.agrees(typed) and all(c.skill != concept.skill for c in found):
+                found.append(concept)
+        return found
 
     def skills(self) -> dict[str, str]:
         """Folded competence name → as written, for every competence of the table."""

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from marketplace.search.analysis import Token, tokens
-from marketplace.search.concepts import skill_stems
+from marketplace.search.concepts import skill_keys, skill_stems
 
 ELLIPSIS = "…"
 
@@ -79,7 +79,7 @@ def concept_reasons(used: Iterable[tuple[str, str]], skill_names: Iterable[str])
     used = list(used)
     if not used:  # a query that called no concept: nothing to read of the profile's skills
         return None
-    wanted = {skill_stems(skill) for skill, _phrase in used}
+    wanted = {key for skill, _phrase in used for key in skill_keys(skill)}
     held: dict[tuple[str, ...], str] = {}
     for written in skill_names:
         stems = skill_stems(written)  # (cached: a page reads the same competences many times)
@@ -87,7 +87,7 @@ def concept_reasons(used: Iterable[tuple[str, str]], skill_names: Iterable[str])
             held[stems] = written
     reasons: list[str] = []
     for skill, phrase in used:
-        name = held.get(skill_stems(skill))
+        name = next((held[k] for k in skill_keys(skill) if k in held), None)
         if name is None:
             continue
         # The competence's place holds a marker the translation cannot contain; the text

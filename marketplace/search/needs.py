@@ -22,12 +22,9 @@ from marketplace.search.analysis import (
     STOP_WORDS,
     lemma_stem,
 )
-from marketplace.search.query import SENTENCE_CLAUSES, SENTENCE_WORDS, parse
+from marketplace.search.query import PLAIN_WEIGHT, SENTENCE_CLAUSES, SENTENCE_WORDS, parse
 from marketplace.text import fold
 
-#: In a sentence, a word that neither the synonym nor the concept table knows weighs less
-#: than the words of a trade or of a need tied to one.
-PLAIN_WEIGHT = 0.5
 #: A sentence is met by an object holding this share of its (weighted) words: a need of two
 #: trades (« carreler la douche ») is met by either.
 SENTENCE_SHARE = 0.35
@@ -100,7 +97,7 @@ def read_need(text: str | None, table: concepts.ConceptTable | None = None) -> N
     while i < len(words):
         n, groups = vocabulary.match(stems, i)
         width = max(n, 1)
-        found = _concepts_of(stems, i, width, table)
+        found = _concepts_of(stems, i, width, table, raw)
         if not (width == 1 and filler[i] and not groups and not found):
             clause = Clause(" ".join(raw[i : i + width]), {tuple(stems[i : i + width])})
             if width == 1:  # the word as typed and its lemma hold it too
@@ -108,7 +105,7 @@ def read_need(text: str | None, table: concepts.ConceptTable | None = None) -> N
             for group in groups:
                 clause.alternatives.update(term.key for term in group.terms)
             _widen(clause, found, vocabulary)
-            if width == 1 and words[i].folded in CONTEXT_WORDS and not found:
+            if width == 1 and words[i].folded in CONTEXT_WORDS:
                 clause.weight = CONTEXT_WEIGHT
             elif not groups and not found:
                 clause.weight = PLAIN_WEIGHT
@@ -133,18 +130,22 @@ def _widen(clause: Clause, found: list[concepts.Concept], vocabulary) -> None:
     for concept in found:
         if concept.skill not in clause.competences:
             clause.competences.append(concept.skill)
-        clause.alternatives.add(concept.skill_stems)
-        m, skill_groups = vocabulary.match(list(concept.skill_stems), 0)
-        if m == len(concept.skill_stems):
-            clause.alternatives.update(t.key for g in skill_groups for t in g.terms)
+        for name in concept.skill_keys:
+            clause.alternatives.add(name)
+            m, skill_groups = vocabulary.match(list(name), 0)
+            if m == len(name):
+                clause.alternatives.update(t.key for g in skill_groups for t in g.terms)
 
 
-def _concepts_of(stems: list[str], start: int, width: int, table) -> list[concepts.Concept]:
-    """The concepts of the longest concept phrase holding the words from start (width)."""
+def _concepts_of(
+    stems: list[str], start: int, width: int, table, typed: list[str]
+) -> list[concepts.Concept]:
+    """The concepts of the longest concept phrase holding the words from start (width);
+    ``typed``: the words as typed (their accents must agree with the phrase's)."""
     found: list[concepts.Concept] = []
     for s in range(max(0, start - table.max_words + 1), start + width):
-        n, here = table.match(stems, s)
-        if n and s + n > start:
+        n, here = table.match(stems, s, typed)
+        if n and s + n > start and (width == 1 or (s <= start and s + n >= start + width)):
             found += [c for c in here if c not in found]
     return found
 

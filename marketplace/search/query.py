@@ -50,6 +50,9 @@ SYNONYM_BOOST = 0.7
 PREFIX_BOOST = 0.5
 FUZZY_BOOST = 0.4
 CONCEPT_BOOST = 0.8  # a competence a concept ties a word to, beside the word itself
+#: In a sentence, a word that neither the synonym nor the concept table knows weighs less
+#: than the words of a trade or of a need tied to one (query and saved alerts alike).
+PLAIN_WEIGHT = 0.5
 CONCEPT_BELOW = 1  # in a short query, concepts widen a clause matching fewer documents
 SENTENCE_CLAUSES = 3  # from this many clauses, a query is a sentence: any clause may match
 SENTENCE_WORDS = 5  # … or from this many words typed (stop and filler words included)
@@ -140,6 +143,14 @@ class _Draft:
     corrected: list[str]  # the same, with typos corrected: for looking up synonyms
     filler: list[bool]
     extra: list[list[wq.Query]] = field(default_factory=list)  # prefix and typo alternatives
+
+
+def _weight(exact: bool, known: bool, sentence: bool) -> float:
+    """How much a clause counts in a sentence's coverage: a typo's guess less than a word
+    typed, and in a sentence, a word no table knows less than a trade's or a need's."""
+    if not exact and not known:
+        return FUZZY_BOOST
+    return PLAIN_WEIGHT if sentence and not known else 1.0
 
 
 class QueryBuilder:
@@ -316,7 +327,14 @@ class QueryBuilder:
         while i < len(draft.words):
             n, groups = self.synonyms.match(draft.corrected, i)
             width = max(n, 1)
-            found = [c for j in range(i, i + width) for c in widened[j]]
+            found = [
+                (concept, phrase)
+                for j in range(i, i + width)
+                for concept, phrase, start, length in widened[j]
+                # a phrase inside a synonym phrase does not speak for it (« plan » is no
+                # Maîtrise d'œuvre in « business plan »)
+                if width == 1 or (start <= i and start + length >= i + width)
+            ]
             if not (width == 1 and draft.filler[i] and not groups and not found):
                 spans.append((i, width, groups, found))
             i += width
@@ -351,8 +369,8 @@ class QueryBuilder:
             alternatives += self._concept_alternatives(concept, exact, built)
             if (concept.skill, phrase) not in built.concepts:
                 built.concepts.append((concept.skill, phrase))
-        weight = 1.0 if exact or groups or found else FUZZY_BOOST
-        if width == 1 and draft.words[i].folded in CONTEXT_WORDS and not found:
+        weight = _weight(exact, bool(groups or found), built.sentence)
+        if width == 1 and draft.words[i].folded in CONTEXT_WORDS:
             weight = CONTEXT_WEIGHT
         clause = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
         if weight < 1.0 and built.sentence:
@@ -363,17 +381,20 @@ class QueryBuilder:
     @staticmethod
     def _concepts_by_word(
         stems: list[str], concepts: ConceptTable, raw_words: list[str]
-    ) -> list[list[tuple[Concept, str]]]:
+    ) -> list[list[tuple[Concept, str, int, int]]]:
         """Per word, the concepts of every phrase of the query that holds it, with the
-        phrase as typed: « fiche de paie » widens both « fiche » and « paie » to Paie."""
-        widened: list[list[tuple[Concept, str]]] = [[] for _ in stems]
+        phrase as typed, its first word and its length: « fiche de paie » widens both
+        « fiche » and « paie » to Paie."""
+        widened: list[list[tuple[Concept, str, int, int]]] = [[] for _ in stems]
         for start in range(len(stems)):
             for n in range(min(concepts.max_words, len(stems) - start), 0, -1):
-                found = concepts.lookup(tuple(stems[start : start + n]))
+                found = concepts.lookup(
+                    tuple(stems[start : start + n]), raw_words[start : start + n]
+                )
                 if found:
                     phrase = " ".join(raw_words[start : start + n])
                     for j in range(start, start + n):
-                        widened[j] += [(c, phrase) for c in found]
+                        widened[j] += [(c, phrase, start, n) for c in found]
         return widened
 
     def _concept_alternatives(
@@ -381,10 +402,11 @@ class QueryBuilder:
     ) -> list[wq.Query]:
         """The competence's name (all its words) and its synonyms."""
         boost = CONCEPT_BOOST if exact else FUZZY_BOOST
-        keys = {concept.skill_stems}
-        n, groups = self.synonyms.match(list(concept.skill_stems), 0)
-        if n == len(concept.skill_stems):
-            keys.update(term.key for group in groups for term in group.terms)
+        keys = set(concept.skill_keys)
+        for name in concept.skill_keys:
+            n, groups = self.synonyms.match(list(name), 0)
+            if n == len(name):
+                keys.update(term.key for group in groups for term in group.terms)
         for key in keys:
             built.stems.update(key)
         return [self.words_query(key, boost) for key in sorted(keys)]

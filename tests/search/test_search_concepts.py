@@ -96,6 +96,13 @@ def ids(found):
     return [doc_id for doc_id, _score in found.ranked]
 
 
+def someone(make_user, cae, headline: str, skill: str, level: int = 3) -> int:
+    """A public profile of one competence; its id."""
+    skills = [{"name": skill, "level": level}]
+    user = make_user(cae, password=None, audience="public", headline=headline, skills=skills)
+    return user.profile.id
+
+
 def test_a_need_whose_words_nobody_writes_finds_the_competence_that_meets_it(network):
     found = search_documents(SYSTEM, "profile", "qui pourrait dessiner une affiche pour notre fête")
     assert set(ids(found)[:2]) == {network["designer"], network["designer2"]}
@@ -115,10 +122,8 @@ def test_a_conjugated_verb_finds_its_trade(network):
 
 def test_a_sentence_ranks_what_matches_most_of_it_first(make_user, make_cae, network):
     cae = make_cae()
-    both = make_user(cae, password=None, audience="public", headline="Tonte et taille de haies",
-                     skills=[{"name": "Paysagisme", "level": 3}]).profile.id  # fmt: skip
-    one = make_user(cae, password=None, audience="public", headline="Tonte et taille de pelouse",
-                    skills=[{"name": "Jardinage", "level": 4}]).profile.id  # fmt: skip
+    both = someone(make_user, cae, "Tonte et taille de haies", "Paysagisme")
+    one = someone(make_user, cae, "Tonte et taille de pelouse", "Jardinage", 4)
     found = search_documents(SYSTEM, "profile", "quelqu'un pour la tonte et la taille des haies")
     # The gardener holds « taille de haies » through the concept table: all of the need.
     assert set(ids(found)[:2]) == {both, network["gardener"]}
@@ -130,6 +135,41 @@ def test_short_queries_still_need_every_word(network):
     # When nobody holds every word, those holding some of them, said so.
     found = search_documents(SYSTEM, "profile", "carrelage dalles")
     assert found.partial and set(ids(found)) == {network["tiler"], network["mason"]}
+
+
+def test_an_accent_typed_tells_apart_words_that_fold_alike(client, make_user, make_cae):
+    cae = make_cae()
+    stairs = someone(make_user, cae, "Atelier bois", "Escaliers")
+    farmer = someone(make_user, cae, "Ferme des Prés", "Vente directe")
+
+    def found(q):
+        response = client.get("/api/v1/profiles", query_string={"q": q})
+        return [item["id"] for item in response.get_json()["items"]]
+
+    # « marché » (a market) is not « marches » (of a staircase), though both fold to marche.
+    assert found("vendre nos légumes au marché du samedi") == [farmer]
+    assert found("refaire les marches de l'escalier en chêne") == [stairs]
+    # Without accents, the word may be either.
+    assert set(found("marche")) == {stairs, farmer}
+
+
+def test_a_competence_is_found_by_the_abbreviation_it_is_known_by(client, make_user, make_cae):
+    trainer = someone(make_user, make_cae(), "Formateur", "SST")
+    response = client.get(
+        "/api/v1/profiles", query_string={"q": "apprendre les premiers secours à nos salariés"}
+    )
+    items = response.get_json()["items"]
+    assert [item["id"] for item in items] == [trainer]
+    assert "<mark>SST</mark>" in items[0]["highlights"]["concepts"]
+
+
+def test_a_word_inside_a_trade_phrase_does_not_call_its_own_concepts(make_user, make_cae):
+    cae = make_cae()
+    consultant = someone(make_user, cae, "Conseil", "Business plan")
+    someone(make_user, cae, "Architecte DPLG", "Maîtrise d'œuvre")
+    # « plans » alone is an architect's word; inside « business plan » it is not.
+    found = search_documents(SYSTEM, "profile", "rédiger le business plan de notre coopérative")
+    assert ids(found) == [consultant]
 
 
 def test_results_say_which_concept_found_them(client, network):

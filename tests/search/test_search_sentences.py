@@ -3,7 +3,9 @@
 The sentences were written for this set (none comes from the issue that asked for it) and
 judged by the topics of the corpus profiles; the measured figures are in docs/BENCHMARKS.md.
 The last 26 were written after the first 32 had been tuned on, and were measured before any
-change was kept (a held-out check of the tuning).
+change was kept (a held-out check of the tuning). sentences_heldout.json: 36 more, other needs
+and trades, written before the second round of tuning and used only to accept or refuse its
+changes (a change that made them worse was not kept).
 """
 
 from __future__ import annotations
@@ -18,36 +20,48 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "search_corpus"))
 import judged
 
 #: Measured on the set and set a little below it (see docs/BENCHMARKS.md).
-FLOOR_P10 = 0.78
-FLOOR_R10 = 0.75
+FLOORS = {  # file: (precision@10, recall@10)
+    "sentences.json": (0.84, 0.82),
+    "sentences_heldout.json": (0.80, 0.80),
+}
 
 
-def sentences() -> list[dict]:
-    return json.loads((judged.FOLDER / "sentences.json").read_text(encoding="utf-8"))
+def sentences(name: str = "sentences.json") -> list[dict]:
+    return json.loads((judged.FOLDER / name).read_text(encoding="utf-8"))
 
 
 @pytest.fixture
-def evaluation(app):
+def evaluate(app):
     corpus, _queries = judged.load()
     viewer, ids, cae_ids = judged.populate(corpus)
-    return judged.evaluate(viewer, sentences(), ids, cae_ids)
+    return lambda name: judged.evaluate(viewer, sentences(name), ids, cae_ids)
 
 
-def test_the_sentence_set_is_made_of_sentences():
-    rows = sentences()
-    assert len(rows) >= 50
+@pytest.mark.parametrize(
+    ("name", "least"), [("sentences.json", 50), ("sentences_heldout.json", 30)]
+)
+def test_the_sentence_sets_are_made_of_sentences(name, least):
+    rows = sentences(name)
+    assert len(rows) >= least
     assert all(len(row["q"].split()) >= 5 for row in rows)
 
 
-def test_sentences_find_the_people_who_meet_them(evaluation):
-    scores = judged.summary(evaluation)
-    print("\n" + judged.markdown(evaluation))
-    for row in evaluation:
-        if row["r10"] < 1 or row["p10"] < 0.5:
-            print(
-                f"{row['q']!r} p10={row['p10']:.2f} r10={row['r10']:.2f} "
-                f"found={row['found']} relevant={row['relevant']}"
-            )
-    assert all(row["found"] for row in evaluation), "a sentence came back empty"
-    assert scores["p10"] >= FLOOR_P10, scores
-    assert scores["r10"] >= FLOOR_R10, scores
+def test_the_held_out_needs_are_not_the_judged_ones():
+    judged_set = {row["q"] for row in sentences()}
+    assert not judged_set & {row["q"] for row in sentences("sentences_heldout.json")}
+
+
+def test_sentences_find_the_people_who_meet_them(evaluate):
+    for name, (floor_p10, floor_r10) in FLOORS.items():
+        rows = evaluate(name)
+        scores = judged.summary(rows)
+        print(f"\n{name}\n" + judged.markdown(rows))
+        for row in rows:
+            if row["r10"] < 1 or row["p10"] < 0.5:
+                print(
+                    f"{row['q']!r} p10={row['p10']:.2f} r10={row['r10']:.2f} "
+                    f"found={row['found']} relevant={row['relevant']}"
+                )
+        assert all(row["found"] for row in rows), f"a sentence of {name} came back empty"
+        assert scores["p10"] >= floor_p10, (name, scores)
+        assert scores["r10"] >= floor_r10, (name, scores)
