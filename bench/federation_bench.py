@@ -482,6 +482,9 @@ def main() -> None:
                         help="measure the data and index kept by an earlier run with the same "
                              "--keep (and --database) instead of generating and indexing them "
                              "again")  # fmt: skip
+    parser.add_argument("--prepare-only", action="store_true",
+                        help="generate the data and the index in --keep, measure nothing (a later "
+                             "run with --reuse measures them)")  # fmt: skip
     args = parser.parse_args()
     os.environ.setdefault("MARKETPLACE_RATELIMIT_ENABLED", "0")
     logging.getLogger("marketplace.mail").setLevel(logging.ERROR)  # thousands of generated mails
@@ -491,6 +494,9 @@ def main() -> None:
         settings, fed, auth, report = prepare(
             args.profiles, folder, args.database, args.reuse, args.messages
         )
+        if args.prepare_only:
+            print(f"Prepared in {folder}: {json.dumps(fed.counts)}; {report}")
+            return
         measure(settings, fed, auth, report, args.rounds, args.seconds, args.threads, args.outbox)
 
 
