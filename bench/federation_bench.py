@@ -4,13 +4,17 @@
     .venv/bin/python -m bench.federation_bench --profiles 100000
     .venv/bin/python -m bench.federation_bench --database postgresql+psycopg://…/essaim_perf_bench
 
-Generates profiles, collectives, tenders, offers and subcontracts (bench/federation_data.py),
-rebuilds the index, then serves the product with gunicorn (2 workers, bench/httpserver.py) and
-reports: median and p95 of the main pages and API reads (signed in by a session cookie or a
-bearer token where the page needs it), throughput of the search page under a bounded load from
-a second process beside a trivial Flask app (bench/trivial_app.py) under the same gunicorn
-settings, index rebuild and members-import throughput, memory per worker, load average.
-Prints Markdown. `--database` drops and recreates the tables of the database it is given.
+Generates profiles, collectives, tenders, offers, subcontracts, public notices, a million
+messages, photos, references and alerts (bench/federation_data.py), rebuilds the index, then
+serves the product with gunicorn (2 workers, bench/httpserver.py) and reports, each beside its
+target: median and p95 of every page and API read a reader reaches (signed in by a session
+cookie or a bearer token where the page needs it; searches with words and near a place), the
+search page p95 over the `/healthz` p95, throughput of the search page under a bounded load
+from a second process beside a trivial Flask app (bench/trivial_app.py) under the same gunicorn
+settings, index rebuild and members-import throughput, memory per worker, then the outbox
+phase (``--outbox`` e-mails delivered by one `flask jobs run` to a local SMTP server: the rate,
+each message once, and a few pages' p95 while it runs), load averages. Prints Markdown.
+`--database` drops and recreates the tables of the database it is given.
 """
 
 from __future__ import annotations
