@@ -61,9 +61,8 @@ format: install ## Format the code with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install ## Benchmark the product over HTTP (12,000 profiles; BENCH_ARGS="--profiles 100000"), then the conversations
+bench: install ## Benchmark the product over HTTP, every room (12,000 profiles; BENCH_ARGS="--profiles 100000")
 	$(BIN)/python -m bench.federation_bench $(BENCH_ARGS)
-	$(BIN)/python -m bench.conversations_bench
 
 bench-conversations: install ## Benchmark the inbox and a thread of 200 messages among 1,000,000
 	$(BIN)/python -m bench.conversations_bench $(BENCH_ARGS)

@@ -6,7 +6,8 @@
         --as manager "/caes/{cae}/chiffres" --html /tmp/figures.html
 
 Reads the data that `python -m bench.federation_bench --keep DIR` left (DIR/federation.json gives
-the ids put in place of {tender}, {collective}, {offer}, {profile} and {cae}). Prints the median
+the ids put in place of {tender}, {collective}, {offer}, {profile}, {cae}, {thread} and
+{photo}, the version of the profile's photo). Prints the median
 and p95 of `--rounds` requests, the SQL statements of one request (count and time), then a
 pyinstrument profile of all the rounds (pyinstrument: `pip install pyinstrument`, a dev tool).
 """
@@ -60,13 +61,15 @@ def main() -> None:
     fed = json.loads((folder / "federation.json").read_text())
     paths = [
         path.format(tender=fed["tender_id"], collective=fed["collective_id"],
-                    offer=fed["offer_id"], profile=fed["public_profile_id"], cae=fed["cae_id"])
+                    offer=fed["offer_id"], profile=fed["public_profile_id"], cae=fed["cae_id"],
+                    thread=fed.get("thread_id"), photo=fed.get("photo_version"))
         for path in args.paths
     ]  # fmt: skip
     app = create_app({
         "DATABASE_URL": args.database or "sqlite:///" + str(folder / "bench.sqlite3"),
         "INDEX_DIR": str(folder / "index"), "MAIL_DIR": str(folder / "mail"),
-        "SECRET_KEY": "bench-secret-key", "RATELIMIT_ENABLED": False,
+        "MEDIA_DIR": str(folder / "media"), "SECRET_KEY": "bench-secret-key",
+        "RATELIMIT_ENABLED": False,
     })  # fmt: skip
     client = _client(app, fed, args.who)
     for _ in range(3):  # warm caches, as a long-running worker is
