@@ -9,11 +9,12 @@ is ranked in Python.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
 from marketplace.accounts.models import User
 from marketplace.actors import Viewer
@@ -21,8 +22,9 @@ from marketplace.caes.models import Cae
 from marketplace.extensions import db
 from marketplace.geo import region_of
 from marketplace.places.gazetteer import distance_km
+from marketplace.profiles import ranking
 from marketplace.profiles.availability import PeriodRow, availability_over
-from marketplace.profiles.models import AvailabilityPeriod, Profile, ProfileSkill
+from marketplace.profiles.models import RANK_UNKNOWN, AvailabilityPeriod, Profile, ProfileSkill
 from marketplace.search.needs import competences_in
 from marketplace.skills.models import Skill
 from marketplace.tenders.models import Tender, TenderLot
@@ -157,72 +159,102 @@ def _candidates(viewer: Viewer, tender: Tender, skill_ids: set[int]) -> dict[int
     """
     if not skill_ids:
         return {}
-    team = {m.profile_id for m in tender.members}
-    connection = db.session.connection()
-    holdings: dict[int, dict[int, int]] = {}
     held = select(ProfileSkill.profile_id, ProfileSkill.skill_id, ProfileSkill.level).where(
         ProfileSkill.skill_id.in_(sorted(skill_ids))
     )
-    for profile_id, skill_id, level in connection.execute(held):
-        levels = holdings.get(profile_id)
-        if levels is None:
-            if profile_id in team:
-                continue
-            levels = holdings[profile_id] = {}
-        levels[skill_id] = level
-    visible = profile_row_predicate(viewer)
-    region = region_of(tender.department)
-    cae_only = tender.audience == "cae"  # only people who may open the tender can join it
     found: dict[int, Candidate] = {}
-    if not holdings:
-        return found
-    start, end = work_window(tender)
-    periods = _periods_of(held.with_only_columns(ProfileSkill.profile_id), start, end)
-    people = (
-        select(
-            Profile.id,
-            Profile.department,
-            Profile.availability,
-            Profile.audience,
-            User.id,
-            User.first_name,
-            User.last_name,
-            User.cae_id,
-            User.is_active,
-            User.membership,
-            Profile.latitude,
-            Profile.longitude,
+    _Reader(viewer, tender, skill_ids).read(held, found, set())
+    _name_caes(found.values())
+    return found
+
+
+class _Reader:
+    """Builds the candidates of the holders a query selects (see _candidates)."""
+
+    def __init__(self, viewer: Viewer, tender: Tender, skill_ids: set[int]) -> None:
+        self.tender = tender
+        self.skill_ids = skill_ids
+        self.team = {m.profile_id for m in tender.members}
+        self.visible = profile_row_predicate(viewer)
+        self.region = region_of(tender.department)
+        self.cae_only = tender.audience == "cae"  # only people who may open the tender can join
+        self.start, self.end = work_window(tender)
+
+    def read(
+        self, held: Select[int, int, int], found: dict[int, Candidate], seen: set[int]
+    ) -> None:
+        """Add to ``found`` the people of ``held`` (profile_id, skill_id, level rows: every
+        wanted competence of each person it names) who may be suggested; ``seen`` collects
+        every person read, suggested or not, and those already in it are skipped."""
+        tender, skill_ids = self.tender, self.skill_ids
+        connection = db.session.connection()
+        holdings: dict[int, dict[int, int]] = {}
+        for profile_id, skill_id, level in connection.execute(held):
+            if skill_id not in skill_ids:
+                continue
+            levels = holdings.get(profile_id)
+            if levels is None:
+                if profile_id in self.team or profile_id in seen:
+                    continue
+                levels = holdings[profile_id] = {}
+            levels[skill_id] = level
+        seen.update(holdings)
+        if not holdings:
+            return
+        ids = held.with_only_columns(ProfileSkill.profile_id)
+        periods = _periods_of(ids, self.start, self.end)
+        people = (
+            select(
+                Profile.id,
+                Profile.department,
+                Profile.availability,
+                Profile.audience,
+                User.id,
+                User.first_name,
+                User.last_name,
+                User.cae_id,
+                User.is_active,
+                User.membership,
+                Profile.latitude,
+                Profile.longitude,
+            )
+            .join(User, User.id == Profile.user_id)
+            .where(Profile.id.in_(ids))
         )
-        .join(User, User.id == Profile.user_id)
-        .where(Profile.id.in_(held.with_only_columns(ProfileSkill.profile_id)))
-    )
-    for row in connection.execute(people):
-        profile_id, department, availability, audience, user_id, first, last, cae_id = row[:8]
-        place: tuple[Any, Any] = (row._mapping["latitude"], row._mapping["longitude"])
-        if profile_id not in holdings or not row[8] or row[9] != "verified":
-            continue  # (a team member, or an account that cannot join)
-        if cae_only and cae_id != tender.owner_cae_id:
-            continue
-        if not visible(user_id, cae_id, audience, True):
-            continue
-        found[profile_id] = Candidate(
-            profile_id=profile_id,
-            display_name=f"{first} {last}".strip(),
-            cae_id=cae_id,
-            cae_name=None,
-            department=department,
-            availability=availability_over(availability, periods.get(profile_id, ()), start, end),
-            levels=holdings[profile_id],
-            near=_nearness(department, tender.department, region, _km(tender, *place)),
-        )
-    cae_ids = {c.cae_id for c in found.values() if c.cae_id is not None}
+        visible, region, start, end = self.visible, self.region, self.start, self.end
+        for row in connection.execute(people):
+            profile_id, department, availability, audience, user_id, first, last, cae_id = row[:8]
+            place: tuple[Any, Any] = (row._mapping["latitude"], row._mapping["longitude"])
+            if profile_id not in holdings or not row[8] or row[9] != "verified":
+                continue  # (a team member, or an account that cannot join)
+            if self.cae_only and cae_id != tender.owner_cae_id:
+                continue
+            if not visible(user_id, cae_id, audience, True):
+                continue
+            found[profile_id] = Candidate(
+                profile_id=profile_id,
+                display_name=f"{first} {last}".strip(),
+                cae_id=cae_id,
+                cae_name=None,
+                department=department,
+                availability=availability_over(
+                    availability, periods.get(profile_id, ()), start, end
+                ),
+                levels=holdings[profile_id],
+                near=_nearness(department, tender.department, region, _km(tender, *place)),
+            )
+
+
+def _name_caes(candidates: Iterable[Candidate]) -> None:
+    """Set the CAE names of these candidates (one query)."""
+    candidates = list(candidates)
+    cae_ids = {c.cae_id for c in candidates if c.cae_id is not None}
     if cae_ids:
         names: dict[int | None, str] = dict(
             db.session.execute(select(Cae.id, Cae.name).where(Cae.id.in_(cae_ids))).all()
         )
-        for candidate in found.values():
+        for candidate in candidates:
             candidate.cae_name = names.get(candidate.cae_id)
-    return found
 
 
 def _score(candidate: Candidate, skill_ids: set[int]) -> float:
@@ -237,14 +269,22 @@ def _score(candidate: Candidate, skill_ids: set[int]) -> float:
 
 
 def _rank(
-    candidates, tender: Tender, lots: list, start: int = 0, stop: int | None = None
+    candidates,
+    tender: Tender,
+    lots: list,
+    start: int = 0,
+    stop: int | None = None,
+    skills_of: dict[int, list[Skill]] | None = None,
 ) -> tuple[list[Suggestion], int]:
     """The ranked suggestions from start to stop (all by default), and how many there are.
 
     Every candidate holding a wanted competence is scored; a Suggestion (with its matched and
-    missing lists) is built only for those returned.
+    missing lists) is built only for those returned. ``skills_of``: the lots' competences
+    when already read (lot id → skills).
     """
-    wanted_by_lot = [(lot.id, lot_skills(lot)) for lot in lots]
+    wanted_by_lot = [
+        (lot.id, skills_of[lot.id] if skills_of is not None else lot_skills(lot)) for lot in lots
+    ]
     skills = {s.id: s.name for _id, wanted_skills in wanted_by_lot for s in wanted_skills}
     wanted = set(skills)
     scored = []
@@ -312,6 +352,16 @@ class Cover:
 def complete_team(viewer: Viewer, tender: Tender, candidates: dict | None = None) -> Cover:
     """Greedy set cover: few people who together hold every competence the team lacks."""
     wanted_by_lot = {lot.id: lot_skills(lot) for lot in tender.lots}
+    skills, held, wanted = _team_lacks(tender, wanted_by_lot)
+    if candidates is None:
+        candidates = _candidates(viewer, tender, wanted)
+    return _greedy(tender, candidates, wanted_by_lot, skills, held, wanted)[0]
+
+
+def _team_lacks(
+    tender: Tender, wanted_by_lot: dict[int, list[Skill]]
+) -> tuple[dict[int, str], set[int], set[int]]:
+    """The lots' competences (id → name), those the team holds, those it lacks."""
     skills = {s.id: s.name for wanted_skills in wanted_by_lot.values() for s in wanted_skills}
     team_ids = [m.profile_id for m in tender.members]
     held = set()
@@ -324,27 +374,50 @@ def complete_team(viewer: Viewer, tender: Tender, candidates: dict | None = None
                 )
             )
         )
-    wanted = set(skills) - held
-    if candidates is None:
-        candidates = _candidates(viewer, tender, wanted)
+    return skills, held, set(skills) - held
+
+
+#: A pick of the greedy cover is kept when it beats (True) every person not read yet, given
+#: the competences still uncovered and the best key among those read (None: nobody read holds
+#: one of them).
+Proof = Callable[[set[int], "tuple | None"], bool]
+
+
+def _gain(c: Candidate, uncovered: set[int]) -> tuple:
+    """The greedy cover's order: competences covered, availability, nearness, their mean level,
+    then the lowest profile id."""
+    covers = uncovered & set(c.levels)
+    levels = [c.levels[s] for s in covers]
+    return (
+        len(covers),
+        AVAILABILITY_WEIGHT.get(c.availability, 0.0),
+        c.near,
+        sum(levels) / len(levels) if levels else 0,
+        -c.profile_id,
+    )
+
+
+def _greedy(
+    tender: Tender,
+    candidates: dict[int, Candidate],
+    wanted_by_lot: dict[int, list[Skill]],
+    skills: dict[int, str],
+    held: set[int],
+    wanted: set[int],
+    proof: Proof | None = None,
+) -> tuple[Cover, bool]:
+    """The greedy cover over these candidates, and whether every pick passed ``proof``."""
     candidates = {i: c for i, c in candidates.items() if not wanted.isdisjoint(c.levels)}
     chosen: list[Suggestion] = []
     uncovered = set(wanted)
+    proven = True
     while uncovered:
-
-        def gain(c: Candidate, uncovered: set[int] = uncovered):
-            covers = uncovered & set(c.levels)
-            levels = [c.levels[s] for s in covers]
-            return (
-                len(covers),
-                AVAILABILITY_WEIGHT.get(c.availability, 0.0),
-                c.near,
-                sum(levels) / len(levels) if levels else 0,
-                -c.profile_id,
-            )
-
-        best = max(candidates.values(), key=gain, default=None)
-        if best is None or gain(best)[0] == 0:
+        best = max(candidates.values(), key=lambda c: _gain(c, uncovered), default=None)
+        key = _gain(best, uncovered) if best is not None else None
+        if proof is not None and not proof(uncovered, key if key and key[0] else None):
+            proven = False
+            break
+        if best is None or key is None or key[0] == 0:
             break
         covers = uncovered & set(best.levels)
         uncovered -= covers
@@ -360,8 +433,128 @@ def complete_team(viewer: Viewer, tender: Tender, candidates: dict | None = None
                 score=float(len(covers)),
             )
         )
-    return Cover(
+    cover = Cover(
         people=chosen,
         uncovered=sorted((skills[s] for s in uncovered), key=str.casefold),
         covered_by_team=sorted((skills[s] for s in held), key=str.casefold),
     )
+    return cover, proven
+
+
+#: Bands of suggestion ranks (profiles.ranking) the tender page reads together, best first.
+RANK_BANDS = ((12, 12), (10, 11), (8, 9), (5, 7), (1, 4))
+
+
+def _most_per_holding(top: int) -> int:
+    """The most a holding of rank 1 … top brings as level + availability points (0: none)."""
+    return max(
+        (ranking.level_of(r) + ranking.availability_points_of(r) for r in range(1, top + 1)),
+        default=0,
+    )
+
+
+def tender_suggestions(
+    viewer: Viewer, tender: Tender, limit: int = 8
+) -> tuple[dict[int, list[Suggestion]], Cover]:
+    """What suggestions_by_lot and complete_team give (the tender page), reading only the
+    holders that can be among them: the best ranked holdings of the lots' competences first
+    (ix_profile_skills_skill_rank), a band of ranks at a time, each read person with all
+    their wanted competences and their account, until nobody left unread can enter a lot's
+    list or change a pick of the cover.
+
+    A holding of rank r brings at most ``5 × (level + availability points)`` of the score
+    (WEIGHTS: 20 for the level out of 4, 10 for availability, whose periods only lower the
+    stated one) plus 10 for nearness and 60 for the coverage; a person not read yet has every
+    wanted holding below the bands read. The cover's order starts with the number of
+    competences covered: when nobody read covers them all, one aggregate tells the most an
+    unread person covers.
+    """
+    return _BoundedRead(viewer, tender, limit).run()
+
+
+class _BoundedRead:
+    def __init__(self, viewer: Viewer, tender: Tender, limit: int) -> None:
+        self.tender, self.limit = tender, limit
+        self.lots = list(tender.lots)
+        self.wanted_by_lot = {lot.id: lot_skills(lot) for lot in self.lots}
+        self.skills, self.held, self.wanted = _team_lacks(tender, self.wanted_by_lot)
+        self.reader = _Reader(viewer, tender, set(self.skills))
+        self.found: dict[int, Candidate] = {}
+        self.seen: set[int] = set()
+        #: Every holding not read has a rank of at most this (0: everyone was read).
+        self.top = RANK_UNKNOWN
+        self.most_covered: dict[tuple, int] = {}
+
+    def run(self) -> tuple[dict[int, list[Suggestion]], Cover]:
+        skill_ids = sorted(self.skills)
+        for low, high in RANK_BANDS if skill_ids else ():
+            band = select(ProfileSkill.profile_id).where(
+                ProfileSkill.skill_id.in_(skill_ids),
+                ProfileSkill.suggestion_rank.between(low, high),
+            )
+            holdings = select(
+                ProfileSkill.profile_id, ProfileSkill.skill_id, ProfileSkill.level
+            ).where(ProfileSkill.profile_id.in_(band))
+            self.reader.read(holdings, self.found, self.seen)
+            self.top = low - 1
+            if self.top == 0 or self.settled():
+                break
+        by_lot = {lot.id: self.ranked(lot) for lot in self.lots}
+        cover = self.cover()[0]
+        named = [*cover.people, *(s for ranks in by_lot.values() for s in ranks)]
+        _name_caes({s.candidate.profile_id: s.candidate for s in named}.values())
+        return by_lot, cover
+
+    def ranked(self, lot: TenderLot) -> list[Suggestion]:
+        return _rank(self.found, self.tender, [lot], 0, self.limit, self.wanted_by_lot)[0]
+
+    def cover(self, proof: Proof | None = None) -> tuple[Cover, bool]:
+        return _greedy(
+            self.tender,
+            self.found,
+            self.wanted_by_lot,
+            self.skills,
+            self.held,
+            self.wanted,
+            proof,
+        )
+
+    def settled(self) -> bool:
+        """No one unread can enter a lot's list nor change a pick of the cover."""
+        bound = WEIGHTS["coverage"] + 5 * _most_per_holding(self.top) + WEIGHTS["nearness"]
+        for lot in self.lots:
+            best = self.ranked(lot)
+            if self.wanted_by_lot[lot.id] and (len(best) < self.limit or best[-1].score <= bound):
+                return False
+        return self.cover(self.beats_unread)[1]
+
+    def beats_unread(self, uncovered: set[int], best: tuple | None) -> bool:
+        """The cover's proof: ``best`` (the key of the best read person) beats everyone unread."""
+        covered = len(uncovered)
+        if best is None or best[0] < covered:
+            covered = self.unread_cover(uncovered)
+            if covered == 0:
+                return True
+        if best is None:
+            return False
+        points = ranking.availability_points_of(self.top)
+        return best > (covered, points / 2, 1.0, 4.0, 0)
+
+    def unread_cover(self, uncovered: set[int]) -> int:
+        """The most competences of ``uncovered`` held at ranks 1 … top by one person (an upper
+        bound for the unread: the low holdings of people read count too)."""
+        key = (tuple(sorted(uncovered)), self.top)
+        if key not in self.most_covered:
+            n = func.count().label("n")
+            most = (
+                select(n)
+                .where(
+                    ProfileSkill.skill_id.in_(key[0]),
+                    ProfileSkill.suggestion_rank.between(1, self.top),
+                )
+                .group_by(ProfileSkill.profile_id)
+                .order_by(n.desc())
+                .limit(1)
+            )
+            self.most_covered[key] = db.session.scalar(most) or 0
+        return self.most_covered[key]
