@@ -232,7 +232,7 @@ def measure(settings, fed, auth, report, rounds: int, seconds: float, threads: i
         load_search = load()
         health_rps = throughput(server.base, "/healthz", seconds, threads)
         load_health = load()
-        rss = server.worker_rss_mb()
+        memory = server.worker_memory_mb()
     with serve({}, workers=2, app="bench.trivial_app:app", ready="/") as trivial:
         throughput(trivial.base, "/", 2, threads)
         trivial_rps = throughput(trivial.base, "/", seconds, threads)
@@ -255,7 +255,8 @@ def measure(settings, fed, auth, report, rounds: int, seconds: float, threads: i
     print(f"| members import (1,000-row CSV, one transaction) | {created:,} members "
           f"(new or updated) in {imported:.1f} s ({created / imported:,.0f} rows/s) |")  # fmt: skip
     print(f"| then `search sync` of the import | {changes:,} changes in {synced:.1f} s |")
-    print(f"| memory per gunicorn worker (RSS) | {', '.join(f'{v:.0f}' for v in rss)} MB |")
+    sizes = ", ".join(f"{m['rss']:.0f} / {m['pss']:.0f} / {m['uss']:.0f}" for m in memory)
+    print(f"| memory per gunicorn worker, RSS / PSS / USS (smaps_rollup) | {sizes} MB |")
 
 
 def main() -> None:
