@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, select, true
 
 from marketplace.accounts.models import User
 from marketplace.actors import Viewer
 from marketplace.caes.models import Cae
 from marketplace.extensions import db
-from marketplace.geo import region_of
-from marketplace.places.gazetteer import distance_km
+from marketplace.geo import departments_in, region_of
+from marketplace.places.gazetteer import bounding_box, distance_km
 from marketplace.profiles import ranking
 from marketplace.profiles.availability import PeriodRow, availability_over
 from marketplace.profiles.models import RANK_UNKNOWN, AvailabilityPeriod, Profile, ProfileSkill
@@ -441,33 +441,68 @@ def _greedy(
     return cover, proven
 
 
-#: Bands of suggestion ranks (profiles.ranking) the tender page reads together, best first.
-RANK_BANDS = ((12, 12), (10, 11), (8, 9), (5, 7), (1, 4))
+#: The tender page reads holdings in rounds: each round, every cell (a rank and a nearness
+#: class) whose best possible share of the score reaches the round's floor.
+ROUND_FLOORS = (40, 35, 30, 25, 15, 0)
 
 
-def _most_per_holding(top: int) -> int:
-    """The most a holding of rank 1 … top brings as level + availability points (0: none)."""
-    return max(
-        (ranking.level_of(r) + ranking.availability_points_of(r) for r in range(1, top + 1)),
-        default=0,
+def _holding_share(rank: int) -> int:
+    """The most a holding of this rank brings for its level and availability (of 30)."""
+    level_weight, availability_weight = WEIGHTS["level"] / 4, WEIGHTS["availability"] / 2
+    return int(
+        level_weight * ranking.level_of(rank)
+        + availability_weight * ranking.availability_points_of(rank)
     )
+
+
+def _near_classes(tender: Tender) -> list[tuple[float, ColumnElement[bool]]]:
+    """The profiles in three disjoint classes, each with the most nearness its people can have:
+    1 (within NEAR_KM / 2 of the tender's place by the bounding box, or without a place in its
+    department), 0.5 (within NEAR_KM, or in its region), 0 (the others)."""
+    department = func.coalesce(Profile.department, "")
+    has_place = tender.latitude is not None and tender.longitude is not None
+    placed = and_(Profile.latitude.is_not(None), Profile.longitude.is_not(None))
+    unplaced: ColumnElement[bool] = not_(placed) if has_place else true()
+
+    def within(km: float) -> ColumnElement[bool]:
+        if tender.latitude is None or tender.longitude is None:
+            return false()
+        south, north, west, east = bounding_box(tender.latitude, tender.longitude, km)
+        return and_(
+            placed,
+            Profile.latitude.between(south, north),
+            Profile.longitude.between(west, east),
+        )
+
+    same = and_(unplaced, department == tender.department) if tender.department else false()
+    region = region_of(tender.department)
+    around = (
+        and_(unplaced, department.in_(departments_in(region))) if region is not None else false()
+    )
+    first = or_(within(NEAR_KM / 2), same)
+    second = and_(not_(first), or_(within(NEAR_KM), around))
+    return [
+        (1.0, first),
+        (0.5, second),
+        (0.0, and_(not_(first), not_(or_(within(NEAR_KM), around)))),
+    ]
 
 
 def tender_suggestions(
     viewer: Viewer, tender: Tender, limit: int = 8
 ) -> tuple[dict[int, list[Suggestion]], Cover]:
     """What suggestions_by_lot and complete_team give (the tender page), reading only the
-    holders that can be among them: the best ranked holdings of the lots' competences first
-    (ix_profile_skills_skill_rank), a band of ranks at a time, each read person with all
-    their wanted competences and their account, until nobody left unread can enter a lot's
-    list or change a pick of the cover.
+    holders that can be among them: the lots' holdings by cells of a rank
+    (ix_profile_skills_skill_rank) and a nearness class, the most promising cells first, each
+    person read with all their wanted competences and their account, until nobody left unread
+    can enter a lot's list or change a pick of the cover.
 
-    A holding of rank r brings at most ``5 × (level + availability points)`` of the score
+    A holding of rank r brings at most ``5 × level + 5 × availability points`` of the score
     (WEIGHTS: 20 for the level out of 4, 10 for availability, whose periods only lower the
-    stated one) plus 10 for nearness and 60 for the coverage; a person not read yet has every
-    wanted holding below the bands read. The cover's order starts with the number of
-    competences covered: when nobody read covers them all, one aggregate tells the most an
-    unread person covers.
+    stated one), plus 10 × its class's nearness and 60 for the coverage; a person not read yet
+    has all their wanted holdings in unread cells. The cover's order starts with the number of
+    competences covered: when nobody read covers them all, one aggregate tells the most anyone
+    holds of them.
     """
     return _BoundedRead(viewer, tender, limit).run()
 
@@ -481,23 +516,37 @@ class _BoundedRead:
         self.reader = _Reader(viewer, tender, set(self.skills))
         self.found: dict[int, Candidate] = {}
         self.seen: set[int] = set()
-        #: Every holding not read has a rank of at most this (0: everyone was read).
-        self.top = RANK_UNKNOWN
+        self.classes = _near_classes(tender)
+        #: (rank, nearness) of the cells not read yet.
+        self.unread = {(r, near) for r in range(1, RANK_UNKNOWN + 1) for near, _c in self.classes}
         self.most_covered: dict[tuple, int] = {}
 
     def run(self) -> tuple[dict[int, list[Suggestion]], Cover]:
         skill_ids = sorted(self.skills)
-        for low, high in RANK_BANDS if skill_ids else ():
-            band = select(ProfileSkill.profile_id).where(
-                ProfileSkill.skill_id.in_(skill_ids),
-                ProfileSkill.suggestion_rank.between(low, high),
+        for floor in ROUND_FLOORS if skill_ids else ():
+            cells = {
+                cell
+                for cell in self.unread
+                if _holding_share(cell[0]) + WEIGHTS["nearness"] * cell[1] >= floor
+            }
+            if not cells:
+                continue
+            self.unread -= cells
+            clauses = []
+            for near, clause in self.classes:
+                ranks = sorted(r for r, n in cells if n == near)
+                if ranks:
+                    clauses.append(and_(clause, ProfileSkill.suggestion_rank.in_(ranks)))
+            band = (
+                select(ProfileSkill.profile_id)
+                .join(Profile, Profile.id == ProfileSkill.profile_id)
+                .where(ProfileSkill.skill_id.in_(skill_ids), or_(*clauses))
             )
             holdings = select(
                 ProfileSkill.profile_id, ProfileSkill.skill_id, ProfileSkill.level
             ).where(ProfileSkill.profile_id.in_(band))
             self.reader.read(holdings, self.found, self.seen)
-            self.top = low - 1
-            if self.top == 0 or self.settled():
+            if not self.unread or self.settled():
                 break
         by_lot = {lot.id: self.ranked(lot) for lot in self.lots}
         cover = self.cover()[0]
@@ -521,7 +570,9 @@ class _BoundedRead:
 
     def settled(self) -> bool:
         """No one unread can enter a lot's list nor change a pick of the cover."""
-        bound = WEIGHTS["coverage"] + 5 * _most_per_holding(self.top) + WEIGHTS["nearness"]
+        bound = WEIGHTS["coverage"] + max(
+            _holding_share(r) + WEIGHTS["nearness"] * near for r, near in self.unread
+        )
         for lot in self.lots:
             best = self.ranked(lot)
             if self.wanted_by_lot[lot.id] and (len(best) < self.limit or best[-1].score <= bound):
@@ -529,7 +580,11 @@ class _BoundedRead:
         return self.cover(self.beats_unread)[1]
 
     def beats_unread(self, uncovered: set[int], best: tuple | None) -> bool:
-        """The cover's proof: ``best`` (the key of the best read person) beats everyone unread."""
+        """The cover's proof: ``best`` (the key of the best read person) beats everyone unread:
+        people whose holdings are all in unread cells of one availability and one nearness
+        class (a person has one of each), at most at the highest level unread there."""
+        if not self.unread:
+            return True
         covered = len(uncovered)
         if best is None or best[0] < covered:
             covered = self.unread_cover(uncovered)
@@ -537,21 +592,27 @@ class _BoundedRead:
                 return True
         if best is None:
             return False
-        points = ranking.availability_points_of(self.top)
-        return best > (covered, points / 2, 1.0, 4.0, 0)
+        bound = max(
+            (
+                covered,
+                ranking.availability_points_of(r) / 2,
+                near,
+                float(ranking.level_of(r)),
+                0,
+            )
+            for r, near in self.unread
+        )
+        return best > bound
 
     def unread_cover(self, uncovered: set[int]) -> int:
-        """The most competences of ``uncovered`` held at ranks 1 … top by one person (an upper
-        bound for the unread: the low holdings of people read count too)."""
-        key = (tuple(sorted(uncovered)), self.top)
+        """The most competences of ``uncovered`` one person may be suggested for holds (an
+        upper bound for the unread)."""
+        key = tuple(sorted(uncovered))
         if key not in self.most_covered:
             n = func.count().label("n")
             most = (
                 select(n)
-                .where(
-                    ProfileSkill.skill_id.in_(key[0]),
-                    ProfileSkill.suggestion_rank.between(1, self.top),
-                )
+                .where(ProfileSkill.skill_id.in_(key), ProfileSkill.suggestion_rank > 0)
                 .group_by(ProfileSkill.profile_id)
                 .order_by(n.desc())
                 .limit(1)

@@ -20,7 +20,21 @@ from marketplace.tenders.suggestions import complete_team, suggestions_by_lot, t
 from marketplace.timeutil import utcnow
 
 SKILLS = ["Électricité", "Domotique", "Isolation thermique", "Plomberie", "Menuiserie"]
-DEPARTMENTS = ["69", "38", "13", "75", "974", None]
+#: (city, department): with a city, nearness is in km from the tender's place (Lyon).
+PLACES = [
+    ("Lyon", "69"),
+    ("Villeurbanne", "69"),
+    ("Vienne", "38"),
+    ("Grenoble", "38"),
+    ("Saint-Étienne", "42"),
+    ("Mâcon", "71"),
+    ("Marseille", "13"),
+    (None, "69"),
+    (None, "38"),
+    (None, "13"),
+    (None, "974"),
+    (None, None),
+]
 
 
 def _people(rng: random.Random, caes: list, make_user, n: int) -> list[User]:
@@ -33,9 +47,11 @@ def _people(rng: random.Random, caes: list, make_user, n: int) -> list[User]:
             "availability": rng.choice(["available", "available", "partial", "unavailable"]),
             "audience": rng.choice(["public", "network", "network", "cae"]),
         }
-        department = rng.choice(DEPARTMENTS)
+        city, department = rng.choice(PLACES)
         if department:
             profile["department"] = department
+        if city:
+            profile["city"] = city
         if rng.random() < 0.2:
             start = today + timedelta(days=rng.randint(0, 40))
             profile["availability_periods"] = [
