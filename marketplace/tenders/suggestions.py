@@ -181,11 +181,16 @@ class _Reader:
         self.start, self.end = work_window(tender)
 
     def read(
-        self, held: Select[int, int, int], found: dict[int, Candidate], seen: set[int]
+        self,
+        held: Select[int, int, int],
+        found: dict[int, Candidate],
+        seen: set[int],
+        ids: list[int] | None = None,
     ) -> None:
         """Add to ``found`` the people of ``held`` (profile_id, skill_id, level rows: every
         wanted competence of each person it names) who may be suggested; ``seen`` collects
-        every person read, suggested or not, and those already in it are skipped."""
+        every person read, suggested or not, and those already in it are skipped. ``ids``:
+        the people ``held`` names, when known (their accounts and periods are read by them)."""
         tender, skill_ids = self.tender, self.skill_ids
         connection = db.session.connection()
         holdings: dict[int, dict[int, int]] = {}
@@ -201,8 +206,10 @@ class _Reader:
         seen.update(holdings)
         if not holdings:
             return
-        ids = held.with_only_columns(ProfileSkill.profile_id)
-        periods = _periods_of(ids, self.start, self.end)
+        people_ids: Any = (
+            ids if ids is not None else held.with_only_columns(ProfileSkill.profile_id)
+        )
+        periods = _periods_of(people_ids, self.start, self.end)
         people = (
             select(
                 Profile.id,
@@ -219,7 +226,7 @@ class _Reader:
                 Profile.longitude,
             )
             .join(User, User.id == Profile.user_id)
-            .where(Profile.id.in_(ids))
+            .where(Profile.id.in_(people_ids))
         )
         visible, region, start, end = self.visible, self.region, self.start, self.end
         for row in connection.execute(people):
@@ -541,11 +548,14 @@ class _BoundedRead:
                 select(ProfileSkill.profile_id)
                 .join(Profile, Profile.id == ProfileSkill.profile_id)
                 .where(ProfileSkill.skill_id.in_(skill_ids), or_(*clauses))
+                .distinct()
             )
-            holdings = select(
-                ProfileSkill.profile_id, ProfileSkill.skill_id, ProfileSkill.level
-            ).where(ProfileSkill.profile_id.in_(band))
-            self.reader.read(holdings, self.found, self.seen)
+            ids = [i for i in db.session.scalars(band) if i not in self.seen]
+            if ids:
+                holdings = select(
+                    ProfileSkill.profile_id, ProfileSkill.skill_id, ProfileSkill.level
+                ).where(ProfileSkill.profile_id.in_(ids))
+                self.reader.read(holdings, self.found, self.seen, ids)
             if not self.unread or self.settled():
                 break
         by_lot = {lot.id: self.ranked(lot) for lot in self.lots}
