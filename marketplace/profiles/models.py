@@ -112,8 +112,11 @@ class Profile(Base):
     created_at: Mapped[Stamp]
     updated_at: Mapped[Stamp]
 
+    # "unnested": chained from an outer join (a tender's or an offer's owner), the join is an
+    # outer one too rather than a right-nested ``LEFT OUTER JOIN (profiles JOIN users)``, which
+    # SQLite materialises for every profile (230-330 ms per tender page at 100,000 profiles).
     user: Mapped[User] = relationship(
-        "User", back_populates="profile", lazy="joined", innerjoin=True
+        "User", back_populates="profile", lazy="joined", innerjoin="unnested"
     )
     skills: Mapped[list[ProfileSkill]] = relationship(
         "ProfileSkill",
