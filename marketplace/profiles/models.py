@@ -116,7 +116,10 @@ class Profile(Base):
     # outer one too rather than a right-nested ``LEFT OUTER JOIN (profiles JOIN users)``, which
     # SQLite materialises for every profile (230-330 ms per tender page at 100,000 profiles).
     user: Mapped[User] = relationship(
-        "User", back_populates="profile", lazy="joined", innerjoin="unnested"
+        "User",
+        back_populates="profile",
+        lazy="joined",
+        innerjoin="unnested",  # type: ignore[arg-type]  # a documented value; typed bool
     )
     skills: Mapped[list[ProfileSkill]] = relationship(
         "ProfileSkill",
