@@ -3,7 +3,8 @@
 A constant number of queries whatever the number of candidates: who holds the tender's skills
 (ProfileSkill by skill id), their availability periods over the first days of the work, then
 those people by primary key, then their CAEs' names; everything
-is ranked in Python.
+is ranked in Python. The tender page reads only the best ranked holders
+(tender_suggestions: at most six rounds of four statements, then the CAEs' names).
 """
 
 from __future__ import annotations
