@@ -313,7 +313,7 @@ def measure(
         load_search = load()
         health_rps = throughput(server.base, "/healthz", seconds, threads)
         load_health = load()
-        rss = server.worker_rss_mb()
+        memory = server.worker_memory_mb()
         outbox = outbox_phase(server.base, env, settings, fed, auth, mails)
     with serve({}, workers=2, app="bench.trivial_app:app", ready="/") as trivial:
         throughput(trivial.base, "/", 2, threads)
@@ -346,9 +346,10 @@ def measure(
           f"(new or updated) in {imported:.1f} s (**{rate:,.0f} rows/s**) | ≥ {IMPORT_RATE:,} "
           f"rows/s | {verdict(rate >= IMPORT_RATE)} |")  # fmt: skip
     print(f"| then `search sync` of the import | {changes:,} changes in {synced:.1f} s | | |")
-    heaviest = max(rss)
+    heaviest = max(m["rss"] for m in memory)
     worker_target = f"≤ {WORKER_MB} MB | {verdict(heaviest <= WORKER_MB)}" if n >= LARGE else "|"
-    print(f"| **memory per gunicorn worker (RSS)** | {', '.join(f'{v:.0f}' for v in rss)} MB "
+    sizes = ", ".join(f"{m['rss']:.0f} / {m['pss']:.0f} / {m['uss']:.0f}" for m in memory)
+    print(f"| **memory per gunicorn worker, RSS / PSS / USS (smaps_rollup)** | {sizes} MB "
           f"| {worker_target} |")  # fmt: skip
     jobs, drained = report["drained"]
     print(f"| before the outbox phase | {jobs:,} match jobs of the generation set aside, "

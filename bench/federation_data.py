@@ -65,6 +65,7 @@ def populate(n: int, seed: int = 11, messages: int = 1_000_000) -> Federation:
     from marketplace.accounts.models import User
     from marketplace.collectives import operations as collectives
     from marketplace.extensions import db
+    from marketplace.profiles import ranking
     from marketplace.profiles.models import Profile
     from marketplace.subcontracting.operations import create_offer, respond
     from marketplace.subcontracting.records import propose_subcontract, transition
@@ -77,6 +78,7 @@ def populate(n: int, seed: int = 11, messages: int = 1_000_000) -> Federation:
     reset_sequences()
     db.session.execute(update(User).where(User.id.in_([1, 2])).values(membership="verified"))
     db.session.execute(update(User).where(User.id == 2).values(role="manager"))
+    ranking.refresh(db.session.connection())  # the Core inserts wrote no change rows
     db.session.commit()
     locate_profiles()
     fed.seconds["profiles (Core inserts)"] = time.perf_counter() - started
@@ -164,7 +166,7 @@ def populate(n: int, seed: int = 11, messages: int = 1_000_000) -> Federation:
             sub_id, sub_profile_id = rng.choice(visible)
         record = propose_subcontract(db.session.get(User, client_id), {
             "title": f"Prestation {i}", "amount_cents": rng.randint(1, 100) * 10_000,
-            "subcontractor_profile_id": sub_profile_id,
+            "subcontractor_profile_id": sub_profile_id,  # the rate of the place (8.5 % in 974)
         })  # fmt: skip
         db.session.flush()
         if rng.random() < 0.5:

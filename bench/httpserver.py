@@ -43,6 +43,28 @@ class Server:
         except OSError:
             return []
 
+    def worker_memory_mb(self) -> list[dict[str, float]]:
+        """Per worker, from /proc/PID/smaps_rollup (MB): ``rss`` (resident, shared pages
+        counted whole), ``pss`` (shared pages divided among the processes that map them) and
+        ``uss`` (private pages only: what stopping the worker would give back)."""
+        found = []
+        for pid in self.worker_pids():
+            try:
+                text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            except OSError:
+                continue
+            kb = {}
+            for line in text.splitlines()[1:]:
+                name, _sep, rest = line.partition(":")
+                if rest.strip().endswith("kB"):
+                    kb[name] = int(rest.split()[0])
+            found.append({
+                "rss": kb.get("Rss", 0) / 1024,
+                "pss": kb.get("Pss", 0) / 1024,
+                "uss": (kb.get("Private_Clean", 0) + kb.get("Private_Dirty", 0)) / 1024,
+            })  # fmt: skip
+        return found
+
     def worker_rss_mb(self) -> list[float]:
         """Resident memory of each worker (MB), read from /proc."""
         sizes = []
@@ -64,14 +86,20 @@ def free_port() -> int:
 
 @contextmanager
 def serve(
-    env: dict[str, str], workers: int = 2, app: str = "wsgi:app", ready: str = "/api/v1/caes"
+    env: dict[str, str],
+    workers: int = 2,
+    app: str = "wsgi:app",
+    ready: str = "/api/v1/caes",
+    root: Path = ROOT,
 ) -> Iterator[Server]:
-    """Run gunicorn with these MARKETPLACE_* variables until the block ends (``ready`` answers)."""
+    """Run gunicorn with these MARKETPLACE_* variables until the block ends (``ready`` answers);
+    ``root``: the project folder whose code it serves (another checkout to compare with)."""
     port = free_port()
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     command = [gunicorn, "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
                "--log-level", "warning", "--timeout", "120", app]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
+    env = {**os.environ, **env, "PYTHONPATH": str(root)}
+    process = subprocess.Popen(command, cwd=root, env=env)
     server = Server("127.0.0.1", port, process)
     try:
         deadline = time.monotonic() + 60

@@ -66,7 +66,7 @@ from marketplace.tenders.schemas import (
     TenderCreate,
     TenderUpdate,
 )
-from marketplace.tenders.suggestions import all_candidates, complete_team, suggestions_by_lot
+from marketplace.tenders.suggestions import tender_suggestions
 from marketplace.tenders.team import all_warnings, team_of
 from marketplace.tenders.thresholds import thresholds_in_force
 from marketplace.tenders.timing import countdown, tender_countdown
@@ -252,8 +252,10 @@ def _show_page(tender, apply_form=None, status=200):
             _("Mandataire") if team.groupement else _("Person in charge of the bid")
         )
     viewer_in_team = mine is not None and mine.id in team_ids
-    # Suggestions are for the people building the team (one read of the competences for both).
-    pool = all_candidates(current_user, tender) if owner or viewer_in_team else None
+    # Suggestions are for the people building the team (one bounded read for both).
+    by_lot, cover = (
+        tender_suggestions(current_user, tender) if owner or viewer_in_team else ({}, None)
+    )
 
     collective = tender.collective
     body = render_template(
@@ -274,10 +276,8 @@ def _show_page(tender, apply_form=None, status=200):
         frozen=applications_closed(tender),
         warnings=all_warnings(current_user, tender, team),
         law=law,
-        by_lot=suggestions_by_lot(current_user, tender, candidates=pool)
-        if pool is not None
-        else {},
-        cover=complete_team(current_user, tender, candidates=pool) if pool is not None else None,
+        by_lot=by_lot,
+        cover=cover,
         cents_to_input=cents_to_input,
         applied={a.applicant_profile_id for a in tender.applications if a.state == "pending"},
         signatures=signatures(tender)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, lazyload
 from whoosh import fields
 
 from marketplace.accounts.models import User
+from marketplace.profiles import ranking
 from marketplace.profiles.availability import availability_today
 from marketplace.profiles.models import (
     AvailabilityPeriod,
@@ -167,3 +168,6 @@ PROFILE = register_rows(
         Watch(User, NAME, _profile_ids_of_users, OWNER_ATTRIBUTES | {"first_name", "last_name"}),
     ],
 )
+
+# The suggestion ranks of the competences follow the profile documents' change rows.
+ranking.follow(NAME)

@@ -11,12 +11,12 @@ are not seen: use ``log_changes()`` next to them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import cast
 
 from flask import current_app, has_app_context
-from sqlalchemy import CursorResult, Table, delete, event, insert
+from sqlalchemy import Connection, CursorResult, Table, delete, event, insert
 from sqlalchemy.orm import Session
 
 from marketplace.events import on_commit
@@ -32,11 +32,26 @@ _SYNC_KEY = "essaim_search_sync"
 __all__ = ["SearchChange", "log_changes", "prune"]
 
 
+#: Called with the connection and the changed (doc_type, doc_id) keys, in the changing
+#: transaction: data derived from the same documents (profiles.ranking) follows them there.
+_LISTENERS: list[Callable[[Connection, set[tuple[str, int]]], None]] = []
+
+
+def listen(listener: Callable[[Connection, set[tuple[str, int]]], None]) -> None:
+    """Have ``listener`` called with every batch of change rows, in their transaction."""
+    if listener not in _LISTENERS:
+        _LISTENERS.append(listener)
+
+
 def log_changes(session: Session, keys: Iterable[tuple[str, int]]) -> int:
     """Write change rows for (doc_type, doc_id) pairs in the session's transaction."""
-    rows = [{"doc_type": t, "doc_id": int(i), "created_at": utcnow()} for t, i in sorted(set(keys))]
+    unique = {(t, int(i)) for t, i in keys}
+    rows = [{"doc_type": t, "doc_id": i, "created_at": utcnow()} for t, i in sorted(unique)]
     if rows:
-        session.connection().execute(insert(cast(Table, SearchChange.__table__)), rows)
+        connection = session.connection()
+        connection.execute(insert(cast(Table, SearchChange.__table__)), rows)
+        for listener in _LISTENERS:
+            listener(connection, unique)
         _sync_after_commit(session)
     return len(rows)
 

@@ -3,26 +3,29 @@
 A constant number of queries whatever the number of candidates: who holds the tender's skills
 (ProfileSkill by skill id), their availability periods over the first days of the work, then
 those people by primary key, then their CAEs' names; everything
-is ranked in Python.
+is ranked in Python. The tender page reads only the best ranked holders
+(tender_suggestions: at most six rounds of four statements, then the CAEs' names).
 """
 
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, select, true
 
 from marketplace.accounts.models import User
 from marketplace.actors import Viewer
 from marketplace.caes.models import Cae
 from marketplace.extensions import db
-from marketplace.geo import region_of
-from marketplace.places.gazetteer import distance_km
+from marketplace.geo import departments_in, region_of
+from marketplace.places.gazetteer import bounding_box, distance_km
+from marketplace.profiles import ranking
 from marketplace.profiles.availability import PeriodRow, availability_over
-from marketplace.profiles.models import AvailabilityPeriod, Profile, ProfileSkill
+from marketplace.profiles.models import RANK_UNKNOWN, AvailabilityPeriod, Profile, ProfileSkill
 from marketplace.search.needs import competences_in
 from marketplace.skills.models import Skill
 from marketplace.tenders.models import Tender, TenderLot
@@ -157,72 +160,109 @@ def _candidates(viewer: Viewer, tender: Tender, skill_ids: set[int]) -> dict[int
     """
     if not skill_ids:
         return {}
-    team = {m.profile_id for m in tender.members}
-    connection = db.session.connection()
-    holdings: dict[int, dict[int, int]] = {}
     held = select(ProfileSkill.profile_id, ProfileSkill.skill_id, ProfileSkill.level).where(
         ProfileSkill.skill_id.in_(sorted(skill_ids))
     )
-    for profile_id, skill_id, level in connection.execute(held):
-        levels = holdings.get(profile_id)
-        if levels is None:
-            if profile_id in team:
-                continue
-            levels = holdings[profile_id] = {}
-        levels[skill_id] = level
-    visible = profile_row_predicate(viewer)
-    region = region_of(tender.department)
-    cae_only = tender.audience == "cae"  # only people who may open the tender can join it
     found: dict[int, Candidate] = {}
-    if not holdings:
-        return found
-    start, end = work_window(tender)
-    periods = _periods_of(held.with_only_columns(ProfileSkill.profile_id), start, end)
-    people = (
-        select(
-            Profile.id,
-            Profile.department,
-            Profile.availability,
-            Profile.audience,
-            User.id,
-            User.first_name,
-            User.last_name,
-            User.cae_id,
-            User.is_active,
-            User.membership,
-            Profile.latitude,
-            Profile.longitude,
+    _Reader(viewer, tender, skill_ids).read(held, found, set())
+    _name_caes(found.values())
+    return found
+
+
+class _Reader:
+    """Builds the candidates of the holders a query selects (see _candidates)."""
+
+    def __init__(self, viewer: Viewer, tender: Tender, skill_ids: set[int]) -> None:
+        self.tender = tender
+        self.skill_ids = skill_ids
+        self.team = {m.profile_id for m in tender.members}
+        self.visible = profile_row_predicate(viewer)
+        self.region = region_of(tender.department)
+        self.cae_only = tender.audience == "cae"  # only people who may open the tender can join
+        self.start, self.end = work_window(tender)
+
+    def read(
+        self,
+        held: Select[int, int, int],
+        found: dict[int, Candidate],
+        seen: set[int],
+        ids: list[int] | None = None,
+    ) -> None:
+        """Add to ``found`` the people of ``held`` (profile_id, skill_id, level rows: every
+        wanted competence of each person it names) who may be suggested; ``seen`` collects
+        every person read, suggested or not, and those already in it are skipped. ``ids``:
+        the people ``held`` names, when known (their accounts and periods are read by them)."""
+        tender, skill_ids = self.tender, self.skill_ids
+        connection = db.session.connection()
+        holdings: dict[int, dict[int, int]] = {}
+        for profile_id, skill_id, level in connection.execute(held):
+            if skill_id not in skill_ids:
+                continue
+            levels = holdings.get(profile_id)
+            if levels is None:
+                if profile_id in self.team or profile_id in seen:
+                    continue
+                levels = holdings[profile_id] = {}
+            levels[skill_id] = level
+        seen.update(holdings)
+        if not holdings:
+            return
+        people_ids: Any = (
+            ids if ids is not None else held.with_only_columns(ProfileSkill.profile_id)
         )
-        .join(User, User.id == Profile.user_id)
-        .where(Profile.id.in_(held.with_only_columns(ProfileSkill.profile_id)))
-    )
-    for row in connection.execute(people):
-        profile_id, department, availability, audience, user_id, first, last, cae_id = row[:8]
-        place: tuple[Any, Any] = (row._mapping["latitude"], row._mapping["longitude"])
-        if profile_id not in holdings or not row[8] or row[9] != "verified":
-            continue  # (a team member, or an account that cannot join)
-        if cae_only and cae_id != tender.owner_cae_id:
-            continue
-        if not visible(user_id, cae_id, audience, True):
-            continue
-        found[profile_id] = Candidate(
-            profile_id=profile_id,
-            display_name=f"{first} {last}".strip(),
-            cae_id=cae_id,
-            cae_name=None,
-            department=department,
-            availability=availability_over(availability, periods.get(profile_id, ()), start, end),
-            levels=holdings[profile_id],
-            near=_nearness(department, tender.department, region, _km(tender, *place)),
+        periods = _periods_of(people_ids, self.start, self.end)
+        people = (
+            select(
+                Profile.id,
+                Profile.department,
+                Profile.availability,
+                Profile.audience,
+                User.id,
+                User.first_name,
+                User.last_name,
+                User.cae_id,
+                User.is_active,
+                User.membership,
+                Profile.latitude,
+                Profile.longitude,
+            )
+            .join(User, User.id == Profile.user_id)
+            .where(Profile.id.in_(people_ids))
         )
-    cae_ids = {c.cae_id for c in found.values() if c.cae_id is not None}
+        visible, region, start, end = self.visible, self.region, self.start, self.end
+        for row in connection.execute(people):
+            profile_id, department, availability, audience, user_id, first, last, cae_id = row[:8]
+            place: tuple[Any, Any] = (row._mapping["latitude"], row._mapping["longitude"])
+            if profile_id not in holdings or not row[8] or row[9] != "verified":
+                continue  # (a team member, or an account that cannot join)
+            if self.cae_only and cae_id != tender.owner_cae_id:
+                continue
+            if not visible(user_id, cae_id, audience, True):
+                continue
+            found[profile_id] = Candidate(
+                profile_id=profile_id,
+                display_name=f"{first} {last}".strip(),
+                cae_id=cae_id,
+                cae_name=None,
+                department=department,
+                availability=availability_over(
+                    availability, periods.get(profile_id, ()), start, end
+                ),
+                levels=holdings[profile_id],
+                near=_nearness(department, tender.department, region, _km(tender, *place)),
+            )
+
+
+def _name_caes(candidates: Iterable[Candidate]) -> None:
+    """Set the CAE names of these candidates (one query)."""
+    candidates = list(candidates)
+    cae_ids = {c.cae_id for c in candidates if c.cae_id is not None}
     if cae_ids:
         names: dict[int | None, str] = dict(
             db.session.execute(select(Cae.id, Cae.name).where(Cae.id.in_(cae_ids))).all()
         )
-        for candidate in found.values():
+        for candidate in candidates:
             candidate.cae_name = names.get(candidate.cae_id)
-    return found
 
 
 def _score(candidate: Candidate, skill_ids: set[int]) -> float:
@@ -237,14 +277,22 @@ def _score(candidate: Candidate, skill_ids: set[int]) -> float:
 
 
 def _rank(
-    candidates, tender: Tender, lots: list, start: int = 0, stop: int | None = None
+    candidates,
+    tender: Tender,
+    lots: list,
+    start: int = 0,
+    stop: int | None = None,
+    skills_of: dict[int, list[Skill]] | None = None,
 ) -> tuple[list[Suggestion], int]:
     """The ranked suggestions from start to stop (all by default), and how many there are.
 
     Every candidate holding a wanted competence is scored; a Suggestion (with its matched and
-    missing lists) is built only for those returned.
+    missing lists) is built only for those returned. ``skills_of``: the lots' competences
+    when already read (lot id → skills).
     """
-    wanted_by_lot = [(lot.id, lot_skills(lot)) for lot in lots]
+    wanted_by_lot = [
+        (lot.id, skills_of[lot.id] if skills_of is not None else lot_skills(lot)) for lot in lots
+    ]
     skills = {s.id: s.name for _id, wanted_skills in wanted_by_lot for s in wanted_skills}
     wanted = set(skills)
     scored = []
@@ -312,6 +360,16 @@ class Cover:
 def complete_team(viewer: Viewer, tender: Tender, candidates: dict | None = None) -> Cover:
     """Greedy set cover: few people who together hold every competence the team lacks."""
     wanted_by_lot = {lot.id: lot_skills(lot) for lot in tender.lots}
+    skills, held, wanted = _team_lacks(tender, wanted_by_lot)
+    if candidates is None:
+        candidates = _candidates(viewer, tender, wanted)
+    return _greedy(tender, candidates, wanted_by_lot, skills, held, wanted)[0]
+
+
+def _team_lacks(
+    tender: Tender, wanted_by_lot: dict[int, list[Skill]]
+) -> tuple[dict[int, str], set[int], set[int]]:
+    """The lots' competences (id → name), those the team holds, those it lacks."""
     skills = {s.id: s.name for wanted_skills in wanted_by_lot.values() for s in wanted_skills}
     team_ids = [m.profile_id for m in tender.members]
     held = set()
@@ -324,27 +382,50 @@ def complete_team(viewer: Viewer, tender: Tender, candidates: dict | None = None
                 )
             )
         )
-    wanted = set(skills) - held
-    if candidates is None:
-        candidates = _candidates(viewer, tender, wanted)
+    return skills, held, set(skills) - held
+
+
+#: A pick of the greedy cover is kept when it beats (True) every person not read yet, given
+#: the competences still uncovered and the best key among those read (None: nobody read holds
+#: one of them).
+Proof = Callable[[set[int], "tuple | None"], bool]
+
+
+def _gain(c: Candidate, uncovered: set[int]) -> tuple:
+    """The greedy cover's order: competences covered, availability, nearness, their mean level,
+    then the lowest profile id."""
+    covers = uncovered & set(c.levels)
+    levels = [c.levels[s] for s in covers]
+    return (
+        len(covers),
+        AVAILABILITY_WEIGHT.get(c.availability, 0.0),
+        c.near,
+        sum(levels) / len(levels) if levels else 0,
+        -c.profile_id,
+    )
+
+
+def _greedy(
+    tender: Tender,
+    candidates: dict[int, Candidate],
+    wanted_by_lot: dict[int, list[Skill]],
+    skills: dict[int, str],
+    held: set[int],
+    wanted: set[int],
+    proof: Proof | None = None,
+) -> tuple[Cover, bool]:
+    """The greedy cover over these candidates, and whether every pick passed ``proof``."""
     candidates = {i: c for i, c in candidates.items() if not wanted.isdisjoint(c.levels)}
     chosen: list[Suggestion] = []
     uncovered = set(wanted)
+    proven = True
     while uncovered:
-
-        def gain(c: Candidate, uncovered: set[int] = uncovered):
-            covers = uncovered & set(c.levels)
-            levels = [c.levels[s] for s in covers]
-            return (
-                len(covers),
-                AVAILABILITY_WEIGHT.get(c.availability, 0.0),
-                c.near,
-                sum(levels) / len(levels) if levels else 0,
-                -c.profile_id,
-            )
-
-        best = max(candidates.values(), key=gain, default=None)
-        if best is None or gain(best)[0] == 0:
+        best = max(candidates.values(), key=lambda c: _gain(c, uncovered), default=None)
+        key = _gain(best, uncovered) if best is not None else None
+        if proof is not None and not proof(uncovered, key if key and key[0] else None):
+            proven = False
+            break
+        if best is None or key is None or key[0] == 0:
             break
         covers = uncovered & set(best.levels)
         uncovered -= covers
@@ -360,8 +441,192 @@ def complete_team(viewer: Viewer, tender: Tender, candidates: dict | None = None
                 score=float(len(covers)),
             )
         )
-    return Cover(
+    cover = Cover(
         people=chosen,
         uncovered=sorted((skills[s] for s in uncovered), key=str.casefold),
         covered_by_team=sorted((skills[s] for s in held), key=str.casefold),
     )
+    return cover, proven
+
+
+#: The tender page reads holdings in rounds: each round, every cell (a rank and a nearness
+#: class) whose best possible share of the score reaches the round's floor.
+ROUND_FLOORS = (40, 35, 30, 25, 15, 0)
+
+
+def _holding_share(rank: int) -> int:
+    """The most a holding of this rank brings for its level and availability (of 30)."""
+    level_weight, availability_weight = WEIGHTS["level"] / 4, WEIGHTS["availability"] / 2
+    return int(
+        level_weight * ranking.level_of(rank)
+        + availability_weight * ranking.availability_points_of(rank)
+    )
+
+
+def _near_classes(tender: Tender) -> list[tuple[float, ColumnElement[bool]]]:
+    """The profiles in three disjoint classes, each with the most nearness its people can have:
+    1 (within NEAR_KM / 2 of the tender's place by the bounding box, or without a place in its
+    department), 0.5 (within NEAR_KM, or in its region), 0 (the others)."""
+    department = func.coalesce(Profile.department, "")
+    has_place = tender.latitude is not None and tender.longitude is not None
+    placed = and_(Profile.latitude.is_not(None), Profile.longitude.is_not(None))
+    unplaced: ColumnElement[bool] = not_(placed) if has_place else true()
+
+    def within(km: float) -> ColumnElement[bool]:
+        if tender.latitude is None or tender.longitude is None:
+            return false()
+        south, north, west, east = bounding_box(tender.latitude, tender.longitude, km)
+        return and_(
+            placed,
+            Profile.latitude.between(south, north),
+            Profile.longitude.between(west, east),
+        )
+
+    same = and_(unplaced, department == tender.department) if tender.department else false()
+    region = region_of(tender.department)
+    around = (
+        and_(unplaced, department.in_(departments_in(region))) if region is not None else false()
+    )
+    first = or_(within(NEAR_KM / 2), same)
+    second = and_(not_(first), or_(within(NEAR_KM), around))
+    return [
+        (1.0, first),
+        (0.5, second),
+        (0.0, and_(not_(first), not_(or_(within(NEAR_KM), around)))),
+    ]
+
+
+def tender_suggestions(
+    viewer: Viewer, tender: Tender, limit: int = 8
+) -> tuple[dict[int, list[Suggestion]], Cover]:
+    """What suggestions_by_lot and complete_team give (the tender page), reading only the
+    holders that can be among them: the lots' holdings by cells of a rank
+    (ix_profile_skills_skill_rank) and a nearness class, the most promising cells first, each
+    person read with all their wanted competences and their account, until nobody left unread
+    can enter a lot's list or change a pick of the cover.
+
+    A holding of rank r brings at most ``5 × level + 5 × availability points`` of the score
+    (WEIGHTS: 20 for the level out of 4, 10 for availability, whose periods only lower the
+    stated one), plus 10 × its class's nearness and 60 for the coverage; a person not read yet
+    has all their wanted holdings in unread cells. The cover's order starts with the number of
+    competences covered: when nobody read covers them all, one aggregate tells the most anyone
+    holds of them.
+    """
+    return _BoundedRead(viewer, tender, limit).run()
+
+
+class _BoundedRead:
+    def __init__(self, viewer: Viewer, tender: Tender, limit: int) -> None:
+        self.tender, self.limit = tender, limit
+        self.lots = list(tender.lots)
+        self.wanted_by_lot = {lot.id: lot_skills(lot) for lot in self.lots}
+        self.skills, self.held, self.wanted = _team_lacks(tender, self.wanted_by_lot)
+        self.reader = _Reader(viewer, tender, set(self.skills))
+        self.found: dict[int, Candidate] = {}
+        self.seen: set[int] = set()
+        self.classes = _near_classes(tender)
+        #: (rank, nearness) of the cells not read yet.
+        self.unread = {(r, near) for r in range(1, RANK_UNKNOWN + 1) for near, _c in self.classes}
+        self.most_covered: dict[tuple, int] = {}
+
+    def run(self) -> tuple[dict[int, list[Suggestion]], Cover]:
+        skill_ids = sorted(self.skills)
+        for floor in ROUND_FLOORS if skill_ids else ():
+            cells = {
+                cell
+                for cell in self.unread
+                if _holding_share(cell[0]) + WEIGHTS["nearness"] * cell[1] >= floor
+            }
+            if not cells:
+                continue
+            self.unread -= cells
+            clauses = []
+            for near, clause in self.classes:
+                ranks = sorted(r for r, n in cells if n == near)
+                if ranks:
+                    clauses.append(and_(clause, ProfileSkill.suggestion_rank.in_(ranks)))
+            band = (
+                select(ProfileSkill.profile_id)
+                .join(Profile, Profile.id == ProfileSkill.profile_id)
+                .where(ProfileSkill.skill_id.in_(skill_ids), or_(*clauses))
+                .distinct()
+            )
+            ids = [i for i in db.session.scalars(band) if i not in self.seen]
+            if ids:
+                holdings = select(
+                    ProfileSkill.profile_id, ProfileSkill.skill_id, ProfileSkill.level
+                ).where(ProfileSkill.profile_id.in_(ids))
+                self.reader.read(holdings, self.found, self.seen, ids)
+            if not self.unread or self.settled():
+                break
+        by_lot = {lot.id: self.ranked(lot) for lot in self.lots}
+        cover = self.cover()[0]
+        named = [*cover.people, *(s for ranks in by_lot.values() for s in ranks)]
+        _name_caes({s.candidate.profile_id: s.candidate for s in named}.values())
+        return by_lot, cover
+
+    def ranked(self, lot: TenderLot) -> list[Suggestion]:
+        return _rank(self.found, self.tender, [lot], 0, self.limit, self.wanted_by_lot)[0]
+
+    def cover(self, proof: Proof | None = None) -> tuple[Cover, bool]:
+        return _greedy(
+            self.tender,
+            self.found,
+            self.wanted_by_lot,
+            self.skills,
+            self.held,
+            self.wanted,
+            proof,
+        )
+
+    def settled(self) -> bool:
+        """No one unread can enter a lot's list nor change a pick of the cover."""
+        bound = WEIGHTS["coverage"] + max(
+            _holding_share(r) + WEIGHTS["nearness"] * near for r, near in self.unread
+        )
+        for lot in self.lots:
+            best = self.ranked(lot)
+            if self.wanted_by_lot[lot.id] and (len(best) < self.limit or best[-1].score <= bound):
+                return False
+        return self.cover(self.beats_unread)[1]
+
+    def beats_unread(self, uncovered: set[int], best: tuple | None) -> bool:
+        """The cover's proof: ``best`` (the key of the best read person) beats everyone unread:
+        people whose holdings are all in unread cells of one availability and one nearness
+        class (a person has one of each), at most at the highest level unread there."""
+        if not self.unread:
+            return True
+        covered = len(uncovered)
+        if best is None or best[0] < covered:
+            covered = self.unread_cover(uncovered)
+            if covered == 0:
+                return True
+        if best is None:
+            return False
+        bound = max(
+            (
+                covered,
+                ranking.availability_points_of(r) / 2,
+                near,
+                float(ranking.level_of(r)),
+                0,
+            )
+            for r, near in self.unread
+        )
+        return best > bound
+
+    def unread_cover(self, uncovered: set[int]) -> int:
+        """The most competences of ``uncovered`` one person may be suggested for holds (an
+        upper bound for the unread)."""
+        key = tuple(sorted(uncovered))
+        if key not in self.most_covered:
+            n = func.count().label("n")
+            most = (
+                select(n)
+                .where(ProfileSkill.skill_id.in_(key), ProfileSkill.suggestion_rank > 0)
+                .group_by(ProfileSkill.profile_id)
+                .order_by(n.desc())
+                .limit(1)
+            )
+            self.most_covered[key] = db.session.scalar(most) or 0
+        return self.most_covered[key]

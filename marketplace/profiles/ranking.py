@@ -1,0 +1,81 @@
+"""The suggestion rank of each competence held (ProfileSkill.suggestion_rank), kept up to date
+through the search change log.
+
+A tender's suggestions score a person by the competences held, their level, availability and
+nearness (tenders.suggestions). What does not depend on the tender is stored per holding: the
+level and the stated availability, and 0 for an account that can never be suggested (closed, or
+not verified by its CAE). An index on (skill_id, suggestion_rank, profile_id) then hands back
+the best holders of a competence first, and the tender page reads only as many as its ranking
+needs. The stated availability bounds the availability over the work's days (periods only
+lower it), so a rank is an upper bound of what the holding can bring.
+
+Every change that re-indexes a profile document (the profile, its competences, its periods,
+its account's membership, activity or CAE) writes a change row in the changing transaction
+(search.changelog); the listener below recomputes the ranks of those profiles in the same
+transaction, with one UPDATE. Rows written without the change log (Core inserts of a bulk load)
+keep the highest rank, RANK_UNKNOWN, until ``refresh()`` runs: they are read early, never missed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, Table, and_, case, select, update
+
+from marketplace.accounts.models import MembershipState, User
+from marketplace.profiles.models import Availability, Profile, ProfileSkill
+from marketplace.search import changelog
+
+#: Points of each stated availability in the rank (times 4: the level is 1 to 4).
+AVAILABILITY_POINTS = {
+    Availability.AVAILABLE.value: 2,
+    Availability.PARTIAL.value: 1,
+    Availability.UNAVAILABLE.value: 0,
+}
+
+
+def rank_of(level: int, availability: str, eligible: bool) -> int:
+    """The rank of a holding (the same formula as the SQL of refresh())."""
+    return 4 * AVAILABILITY_POINTS.get(availability, 0) + level if eligible else 0
+
+
+def level_of(rank: int) -> int:
+    return (rank - 1) % 4 + 1
+
+
+def availability_points_of(rank: int) -> int:
+    return (rank - 1) // 4
+
+
+def refresh(connection: Connection, profile_ids: Iterable[int] | None = None) -> None:
+    """Recompute the ranks of these profiles' holdings (all of them with None): one UPDATE."""
+    holdings = ProfileSkill.__table__
+    assert isinstance(holdings, Table)
+    points = case(
+        *((Profile.availability == value, n) for value, n in AVAILABILITY_POINTS.items() if n),
+        else_=0,
+    )
+    eligible = and_(User.is_active.is_(True), User.membership == MembershipState.VERIFIED.value)
+    value = (
+        select(case((eligible, 4 * points + holdings.c.level), else_=0))
+        .select_from(Profile)
+        .join(User, User.id == Profile.user_id)
+        .where(Profile.id == holdings.c.profile_id)
+        .scalar_subquery()
+    )
+    stmt = update(holdings).values(suggestion_rank=value)
+    if profile_ids is not None:
+        ids = sorted(set(profile_ids))
+        if not ids:
+            return
+        stmt = stmt.where(holdings.c.profile_id.in_(ids))
+    connection.execute(stmt)
+
+
+def follow(doc_type: str) -> None:
+    """Recompute the ranks of the profiles whose documents (of this type) change."""
+
+    def changed(connection: Connection, keys: set[tuple[str, int]]) -> None:
+        refresh(connection, [doc_id for kind, doc_id in keys if kind == doc_type])
+
+    changelog.listen(changed)

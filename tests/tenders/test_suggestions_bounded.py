@@ -1,0 +1,179 @@
+"""The tender page's bounded read of suggestions (tender_suggestions: the best ranked holdings
+first, stopped once nobody unread can change the result) gives what the full computation gives
+(suggestions_by_lot and complete_team read every holder), on generated federations; and the
+ranks it reads follow every change of a profile, a competence or an account."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from marketplace.accounts.models import User
+from marketplace.extensions import db
+from marketplace.profiles.models import Profile, ProfileSkill
+from marketplace.profiles.ranking import rank_of
+from marketplace.tenders.operations import apply, create_tender, decide
+from marketplace.tenders.suggestions import complete_team, suggestions_by_lot, tender_suggestions
+from marketplace.timeutil import utcnow
+
+SKILLS = ["Électricité", "Domotique", "Isolation thermique", "Plomberie", "Menuiserie"]
+#: (city, department): with a city, nearness is in km from the tender's place (Lyon).
+PLACES = [
+    ("Lyon", "69"),
+    ("Villeurbanne", "69"),
+    ("Vienne", "38"),
+    ("Grenoble", "38"),
+    ("Saint-Étienne", "42"),
+    ("Mâcon", "71"),
+    ("Marseille", "13"),
+    (None, "69"),
+    (None, "38"),
+    (None, "13"),
+    (None, "974"),
+    (None, None),
+]
+
+
+def _people(rng: random.Random, caes: list, make_user, n: int) -> list[User]:
+    today = utcnow().date()
+    people = []
+    for _i in range(n):
+        skills = rng.sample(SKILLS, rng.randint(1, 4))
+        profile: dict = {
+            "skills": [{"name": name, "level": rng.randint(1, 4)} for name in skills],
+            "availability": rng.choice(["available", "available", "partial", "unavailable"]),
+            "audience": rng.choice(["public", "network", "network", "cae"]),
+        }
+        city, department = rng.choice(PLACES)
+        if department:
+            profile["department"] = department
+        if city:
+            profile["city"] = city
+        if rng.random() < 0.2:
+            start = today + timedelta(days=rng.randint(0, 40))
+            profile["availability_periods"] = [
+                {
+                    "starts_on": start.isoformat(),
+                    "ends_on": (start + timedelta(days=rng.randint(0, 40))).isoformat(),
+                    "kind": rng.choice(["unavailable", "part_time"]),
+                }
+            ]
+        people.append(
+            make_user(
+                rng.choice(caes),
+                first_name=rng.choice(["Alex", "Camille", "Sam", "Dominique"]),
+                last_name=rng.choice(["Martin", "Durand", "Petit"]) + str(rng.randint(1, 3)),
+                verified=rng.random() > 0.1,
+                **profile,
+            )
+        )
+    for user in rng.sample(people, n // 12):
+        user.is_active = False  # closed accounts (an ORM change: the change log follows it)
+    db.session.commit()
+    return people
+
+
+def _same(viewer, tender, limit: int) -> None:
+    db.session.expire_all()
+    by_lot, cover = tender_suggestions(viewer, tender, limit)
+    expected = suggestions_by_lot(viewer, tender, limit)
+    assert by_lot.keys() == expected.keys()
+    for lot_id, ranked in expected.items():
+        got = by_lot[lot_id]
+        assert [(s.candidate.profile_id, s.score) for s in got] == [
+            (s.candidate.profile_id, s.score) for s in ranked
+        ]
+        assert [(s.matched, s.missing, s.lot_ids) for s in got] == [
+            (s.matched, s.missing, s.lot_ids) for s in ranked
+        ]
+        assert [s.candidate.cae_name for s in got] == [s.candidate.cae_name for s in ranked]
+    full = complete_team(viewer, tender)
+    assert [(s.candidate.profile_id, s.matched, s.lot_ids) for s in cover.people] == [
+        (s.candidate.profile_id, s.matched, s.lot_ids) for s in full.people
+    ]
+    assert (cover.uncovered, cover.covered_by_team) == (full.uncovered, full.covered_by_team)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_bounded_read_gives_the_full_ranking_and_cover(app, make_cae, make_user, seed):
+    rng = random.Random(seed)
+    caes = [make_cae(f"Coop {i}", department=d) for i, d in enumerate(["69", "13", "75"])]
+    people = _people(rng, caes, make_user, 90)
+    owner = make_user(caes[0], department="69")
+    lots = [
+        {"number": k + 1, "title": f"Lot {k + 1}", "skills": rng.sample(SKILLS, rng.randint(1, 3))}
+        for k in range(3)
+    ]
+    for audience in ("network", "cae"):
+        tender = create_tender(
+            owner,
+            {
+                "title": "Rénovation de la médiathèque",
+                "buyer": {"name": "Ville de Lyon", "kind": "public"},
+                "deadline": utcnow() + timedelta(days=rng.randint(2, 20)),
+                "department": "69",
+                "city": "Lyon",
+                "estimated_amount_cents": 5_000_000,
+                "audience": audience,
+                "lots": lots,
+            },
+        )
+        db.session.commit()
+        for limit in (1, 3, 8):
+            _same(owner, tender, limit)
+    # With a team: its members leave the suggestions, the competences it holds leave the cover.
+    joined = next(u for u in people if u.is_active and u.membership == "verified")
+    application = apply(joined, tender, {"lot_ids": [tender.lots[0].id], "role": "cotraitant"})
+    decide(owner, application, True, 0)
+    db.session.commit()
+    _same(owner, tender, 3)
+    _same(joined, tender, 3)  # a team member sees the suggestions too
+
+
+def _ranks_follow_the_profiles() -> None:
+    rows = db.session.execute(
+        select(
+            ProfileSkill.suggestion_rank,
+            ProfileSkill.level,
+            Profile.availability,
+            User.is_active,
+            User.membership,
+        )
+        .join(Profile, Profile.id == ProfileSkill.profile_id)
+        .join(User, User.id == Profile.user_id)
+    ).all()
+    assert rows
+    for rank, level, availability, active, membership in rows:
+        assert rank == rank_of(level, availability, active and membership == "verified")
+
+
+def test_ranks_follow_profiles_competences_and_accounts(
+    client, login, api_token, make_cae, make_user
+):
+    cae = make_cae()
+    manager = make_user(cae, role="manager")
+    person = make_user(
+        cae, verified=False, skills=[{"name": "Plomberie", "level": 2}], availability="partial"
+    )
+    _ranks_follow_the_profiles()
+    login(manager)
+    response = client.post(f"/gestion/membres/{person.id}/decision", data={"decision": "verified"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, person.id).membership == "verified"
+    _ranks_follow_the_profiles()
+    response = client.patch(
+        "/api/v1/me/profile",
+        json={"availability": "available", "skills": [{"name": "Plomberie", "level": 4}]},
+        headers={"Authorization": f"Bearer {api_token(person)}"},
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    db.session.expire_all()
+    holding = db.session.scalars(
+        select(ProfileSkill).where(ProfileSkill.profile_id == person.profile.id)
+    ).one()
+    assert holding.suggestion_rank == 12  # 4 × 2 (available) + level 4
+    _ranks_follow_the_profiles()
