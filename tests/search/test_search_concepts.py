@@ -343,3 +343,18 @@ def test_an_empty_result_offers_competences_and_an_offer(client, network):
     assert "Graphisme" in related_competences(SYSTEM, "logo")
     assert related_competences(SYSTEM, "ruches") == []  # nobody here holds Apiculture
     assert related_competences(SYSTEM, "graphisme") == []  # the query itself is no suggestion
+
+
+def test_a_word_of_the_dictionary_is_no_typo_for_another_trade(client, make_user, make_cae):
+    cae = make_cae()
+    keeper = someone(make_user, cae, "Rucher de la colline", "Apiculture")
+    heating = someone(make_user, cae, "Chauffagiste", "Pompe à chaleur")
+
+    def found(q):
+        response = client.get("/api/v1/profiles", query_string={"q": q})
+        return [item["id"] for item in response.get_json()["items"]]
+
+    # « parc » is a word of its own, one edit from « PAC »: in a need, the bees decide.
+    assert found("nous voulons installer des ruches dans le parc de la mairie") == [keeper]
+    # A typo is still read as the word it misses.
+    assert found("installer une pompe a chaleru dans la maison") == [heating]
