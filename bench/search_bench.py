@@ -315,6 +315,7 @@ def relevance() -> None:
             for name, title in (
                 ("sentences.json", "Needs typed as sentences"),
                 ("sentences_heldout.json", "Held-out sentences"),
+                ("sentences_fresh.json", "Fresh sentences"),
             ):
                 sentences = json.loads((judged.FOLDER / name).read_text("utf-8"))
                 rows = judged.evaluate(viewer, sentences, ids, cae_ids)

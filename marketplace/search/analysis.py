@@ -205,6 +205,19 @@ def lemma_stem(folded: str, raw: str) -> str:
     return stem(folded_lemma)
 
 
+@lru_cache(maxsize=50_000)
+def in_dictionary(raw: str) -> bool:
+    """Whether a word as typed is a French word of simplemma's data (« parc », « ruches »):
+    not a typo, even when another word is within its edit distance."""
+    import simplemma
+
+    word = strip_elision(raw).lower()
+    try:
+        return bool(word) and simplemma.is_known(word, lang="fr")
+    except (ValueError, KeyError):  # pragma: no cover - a word simplemma cannot read
+        return False
+
+
 # Whoosh analyzers ---------------------------------------------------------------------------
 
 _SECTION = re.compile("\x01([0-9.]+)\x02|" + WORD_PATTERN)

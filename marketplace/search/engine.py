@@ -32,6 +32,14 @@ K1 = 2.0  # weights of words are their place (skill, headline, bio): keep them a
 B = 0.5  # a long bio is only mildly penalised
 TEXT_FIELD_LENGTH = "text"  # the field whose length normalises scores
 COVERAGE_STEPS = 4  # coverage ranks in quarters of the query (then BM25 inside a quarter)
+#: In a sentence, the keep cut is also taken on the clauses' idf to this power, so that a
+#: need's rarest word (« vitrail », « ruches ») outweighs its common ones (« porte », « parc »);
+#: a document holding a clause that the best documents hold is not dropped by it (a graphic
+#: designer found through « affiche » beside an illustrator who also holds « dessiner »).
+RARITY = 1.5
+#: In a sentence, a clause of this weight is a trade's word or a need's word tied to one
+#: (query._weight): when a visible document holds one, a document holding none is left out.
+NEED_WEIGHT = 1.0
 
 
 class SegmentCache:
@@ -268,6 +276,7 @@ class Scope:
         keep: float = 0.0,
         prefer: list[set[int]] | None = None,
         keep_score: float = 0.0,
+        sentence: bool = False,
     ):
         """Visible documents matching every clause (or any, with every=False), ranked by
         BM25: the sum over clauses of the clause's idf times its best weighted tf. A clause's
@@ -283,7 +292,9 @@ class Scope:
         share of the best coverage found (a sentence never comes back empty because one of
         its words is unknown); ``keep_score``: and at least that share of the best score
         among them (a document holding only a common word of a long need, far below the
-        ones that meet it, is left out). Returns ([(docnum, score)], total, facets)."""
+        ones that meet it, is left out). ``sentence``: the keep cut also weighs clauses by
+        their rarity (RARITY), and a document must hold a clause of a trade or of a need
+        (NEED_WEIGHT) when one is held at all. Returns ([(docnum, score)], total, facets)."""
         per_clause = [[self.docs(c, leaf) for leaf in self.leaves] for c in clauses]
         weights = weights or [1.0] * len(clauses)
         idfs = []
@@ -299,7 +310,9 @@ class Scope:
             matched.append(found)
             covered.append({})
         if not every:
-            matched, covered = self._coverage(per_clause, idfs, weights, matched, min_share, keep)
+            matched, covered = self._coverage(
+                per_clause, idfs, weights, matched, min_share, keep, sentence
+            )
         if not any(matched):
             return [], 0, self.count_facets(matched)
         average = self.average_length()
@@ -332,28 +345,58 @@ class Scope:
         best = heapq.nlargest(limit, scored, key=lambda item: (item[0], item[1], -item[2]))
         return [(docnum, score) for _share, score, docnum in best], total, counts
 
-    def _coverage(self, per_clause, idfs, weights, matched, min_share, keep):
+    def _coverage(self, per_clause, idfs, weights, matched, min_share, keep, sentence):
         """Per segment, the documents kept and their coverage step (see run)."""
-        parts = [idf * w for idf, w in zip(idfs, weights, strict=True)]
         present = [
             any(docs[i] & matched[i] for i in range(len(self.leaves))) for docs in per_clause
         ]
-        whole = sum(p for p, here in zip(parts, present, strict=True) if here) or 1.0
-        shares: list[dict[int, float]] = []
-        for i, found in enumerate(matched):
-            share = dict.fromkeys(found, 0.0)
-            for docs, part in zip(per_clause, parts, strict=True):
-                for d in docs[i] & found:
-                    share[d] += part
-            shares.append(share)
+
+        def shares_of(parts: list[float]) -> list[dict[int, float]]:
+            """Per segment, each matched document's share of the query's parts."""
+            whole = sum(p for p, here in zip(parts, present, strict=True) if here) or 1.0
+            shares: list[dict[int, float]] = []
+            for i, found in enumerate(matched):
+                share = dict.fromkeys(found, 0.0)
+                for docs, part in zip(per_clause, parts, strict=True):
+                    for d in docs[i] & found:
+                        share[d] += part / whole
+                shares.append(share)
+            return shares
+
+        shares = shares_of([idf * w for idf, w in zip(idfs, weights, strict=True)])
         best = max((v for share in shares for v in share.values()), default=0.0)
-        floor = max(min_share * whole, keep * best) - 1e-9
-        kept, steps = [], []
-        for share in shares:
-            docs = {d for d, v in share.items() if v >= floor}
-            kept.append(docs)
-            steps.append({d: math.floor(share[d] / whole * COVERAGE_STEPS + 1e-9) for d in docs})
+        floor = max(min_share, keep * best) - 1e-9
+        kept = [{d for d, v in share.items() if v >= floor} for share in shares]
+        if sentence:
+            kept = self._sentence_cut(per_clause, idfs, weights, kept, shares_of(
+                [idf**RARITY * w for idf, w in zip(idfs, weights, strict=True)]
+            ), keep)  # fmt: skip
+        steps = [
+            {d: math.floor(share[d] * COVERAGE_STEPS + 1e-9) for d in docs}
+            for share, docs in zip(shares, kept, strict=True)
+        ]
         return kept, steps
+
+    def _sentence_cut(self, per_clause, idfs, weights, kept, rare, keep):
+        """Of the documents a sentence's coverage kept, those holding a word of a trade or
+        of a need when some do, and of these, those holding at least ``keep`` of the best
+        ``rare`` share (coverage by idf**RARITY) or a clause the best of them hold."""
+        leaves = range(len(self.leaves))
+        strong = [k for k, w in enumerate(weights) if w >= NEED_WEIGHT]
+        need = [{d for d in kept[i] if any(d in per_clause[k][i] for k in strong)} for i in leaves]
+        if any(need):
+            kept = need
+        best = max((rare[i][d] for i in leaves for d in kept[i]), default=0.0)
+        top = [{d for d in kept[i] if rare[i][d] >= best - 1e-9} for i in leaves]
+        held = [k for k, docs in enumerate(per_clause) if any(docs[i] & top[i] for i in leaves)]
+        return [
+            {
+                d
+                for d in kept[i]
+                if rare[i][d] >= keep * best - 1e-9 or any(d in per_clause[k][i] for k in held)
+            }
+            for i in leaves
+        ]
 
     def browse(self, allowed: list[set[int]], key: tuple) -> tuple[list[int], dict[str, Counter]]:
         """Without a query: every visible document, most recently updated first, and facets."""

@@ -33,6 +33,7 @@ from marketplace.search.analysis import (
     CONTEXT_WORDS,
     FILLER_WORDS,
     Token,
+    in_dictionary,
     lemma_stem,
     stem,
     tokens,
@@ -143,12 +144,15 @@ class _Draft:
     corrected: list[str]  # the same, with typos corrected: for looking up synonyms
     filler: list[bool]
     extra: list[list[wq.Query]] = field(default_factory=list)  # prefix and typo alternatives
+    #: Words of the dictionary read as another word by the typo tolerance (« parc » → PAC).
+    guessed: set[int] = field(default_factory=set)
 
 
-def _weight(exact: bool, known: bool, sentence: bool) -> float:
+def _weight(exact: bool, known: bool, sentence: bool, guessed: bool = False) -> float:
     """How much a clause counts in a sentence's coverage: a typo's guess less than a word
-    typed, and in a sentence, a word no table knows less than a trade's or a need's."""
-    if not exact and not known:
+    typed, and in a sentence, a word no table knows less than a trade's or a need's, and
+    a word of the dictionary that the typo tolerance read as another word as a guess."""
+    if (not exact and not known) or (sentence and guessed):
         return FUZZY_BOOST
     return PLAIN_WEIGHT if sentence and not known else 1.0
 
@@ -315,6 +319,8 @@ class QueryBuilder:
         for candidate in candidates[:3]:
             if known(stem(candidate)):
                 draft.corrected[i] = stem(candidate)
+                if word.folded.isalpha() and in_dictionary(draft.raw[i]):
+                    draft.guessed.add(i)
                 break
         return alternatives
 
@@ -369,7 +375,8 @@ class QueryBuilder:
             alternatives += self._concept_alternatives(concept, exact, built)
             if (concept.skill, phrase) not in built.concepts:
                 built.concepts.append((concept.skill, phrase))
-        weight = _weight(exact, bool(groups or found), built.sentence)
+        guessed = not exact and any(j in draft.guessed for j in range(i, i + width))
+        weight = _weight(exact, bool(groups or found), built.sentence, guessed)
         if width == 1 and draft.words[i].folded in CONTEXT_WORDS:
             weight = CONTEXT_WEIGHT
         clause = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)

@@ -202,6 +202,7 @@ def _ranked(
             keep=SENTENCE_KEEP,
             prefer=prefer,
             keep_score=SENTENCE_KEEP_SCORE,
+            sentence=True,
         )
     found = scope.run(clauses, allowed, limit, prefer=prefer)
     built.partial = False

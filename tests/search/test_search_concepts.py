@@ -96,6 +96,12 @@ def ids(found):
     return [doc_id for doc_id, _score in found.ranked]
 
 
+def api_ids(client, q: str) -> list[int]:
+    """The ids of the profiles the public API finds for ``q``, in order."""
+    response = client.get("/api/v1/profiles", query_string={"q": q})
+    return [item["id"] for item in response.get_json()["items"]]
+
+
 def someone(make_user, cae, headline: str, skill: str, level: int = 3) -> int:
     """A public profile of one competence; its id."""
     skills = [{"name": skill, "level": level}]
@@ -142,15 +148,11 @@ def test_an_accent_typed_tells_apart_words_that_fold_alike(client, make_user, ma
     stairs = someone(make_user, cae, "Atelier bois", "Escaliers")
     farmer = someone(make_user, cae, "Ferme des Prés", "Vente directe")
 
-    def found(q):
-        response = client.get("/api/v1/profiles", query_string={"q": q})
-        return [item["id"] for item in response.get_json()["items"]]
-
     # « marché » (a market) is not « marches » (of a staircase), though both fold to marche.
-    assert found("vendre nos légumes au marché du samedi") == [farmer]
-    assert found("refaire les marches de l'escalier en chêne") == [stairs]
+    assert api_ids(client, "vendre nos légumes au marché du samedi") == [farmer]
+    assert api_ids(client, "refaire les marches de l'escalier en chêne") == [stairs]
     # Without accents, the word may be either.
-    assert set(found("marche")) == {stairs, farmer}
+    assert set(api_ids(client, "marche")) == {stairs, farmer}
 
 
 def test_a_competence_is_found_by_the_abbreviation_it_is_known_by(client, make_user, make_cae):
@@ -343,3 +345,16 @@ def test_an_empty_result_offers_competences_and_an_offer(client, network):
     assert "Graphisme" in related_competences(SYSTEM, "logo")
     assert related_competences(SYSTEM, "ruches") == []  # nobody here holds Apiculture
     assert related_competences(SYSTEM, "graphisme") == []  # the query itself is no suggestion
+
+
+def test_a_word_of_the_dictionary_is_no_typo_for_another_trade(client, make_user, make_cae):
+    cae = make_cae()
+    keeper = someone(make_user, cae, "Miel de la colline", "Apiculture")
+    heating = someone(make_user, cae, "Chauffagiste PAC", "Pompe à chaleur")
+
+    # « parc » is a word of its own, one edit from « PAC »: in a need, the bees decide.
+    assert api_ids(client, "nous voulons installer des ruches dans le parc de la mairie") == [
+        keeper
+    ]
+    # A typo is still read as the word it misses.
+    assert api_ids(client, "installer une pompe a chaleru dans la maison") == [heating]
