@@ -149,6 +149,11 @@ def test_bulk_verification_refuses_other_caes_and_empty_choices(client, login, w
     assert 'value="rien"' in text  # what was typed stays
     junk = client.post("/gestion/membres/verifier", data={"people": ["abc"]})
     assert junk.status_code == 422
+    # Beyond the id columns' range (PostgreSQL's INTEGER): refused in words, not a 500.
+    for huge in ("2147483648", "9" * 120):
+        answer = client.post("/gestion/membres/verifier", data={"people": [huge]})
+        assert answer.status_code == 422
+        assert "Cochez dans la liste les personnes à vérifier" in answer.get_data(as_text=True)
 
 
 def test_bulk_verification_needs_the_csrf_token(app, client, world, monkeypatch):
