@@ -146,9 +146,10 @@ def run(args: argparse.Namespace, folder: Path) -> None:
             statements.clear()
             client.get(path)
             count = len(statements)
-            timings = measure(client, path, args.rounds)
+            timings, cpu = measure(client, path, args.rounds)
             print(f"{name:>16}: p50 {statistics.median(timings):6.1f} ms  "
-                  f"p95 {percentile(timings, 95):6.1f} ms  {count} statements")  # fmt: skip
+                  f"p95 {percentile(timings, 95):6.1f} ms  "
+                  f"(CPU p50 {statistics.median(cpu):.1f} ms)  {count} statements")  # fmt: skip
     print(f"load average {os.getloadavg()[0]:.1f} after the run")
 
 
