@@ -34,6 +34,10 @@ AVAILABILITY_POINTS = {
 }
 
 
+#: Profiles whose ranks one UPDATE recomputes.
+CHUNK = 5000
+
+
 def rank_of(level: int, availability: str, eligible: bool) -> int:
     """The rank of a holding (the same formula as the SQL of refresh())."""
     return 4 * AVAILABILITY_POINTS.get(availability, 0) + level if eligible else 0
@@ -64,12 +68,14 @@ def refresh(connection: Connection, profile_ids: Iterable[int] | None = None) ->
         .scalar_subquery()
     )
     stmt = update(holdings).values(suggestion_rank=value)
-    if profile_ids is not None:
-        ids = sorted(set(profile_ids))
-        if not ids:
-            return
-        stmt = stmt.where(holdings.c.profile_id.in_(ids))
-    connection.execute(stmt)
+    if profile_ids is None:
+        connection.execute(stmt)
+        return
+    ids = sorted(set(profile_ids))
+    # By chunks: a large members import logs tens of thousands of profiles at once, beyond the
+    # bound parameters SQLite takes in one statement (32,766).
+    for start in range(0, len(ids), CHUNK):
+        connection.execute(stmt.where(holdings.c.profile_id.in_(ids[start : start + CHUNK])))
 
 
 def follow(doc_type: str) -> None:

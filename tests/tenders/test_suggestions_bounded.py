@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import User
 from marketplace.extensions import db
+from marketplace.profiles import ranking
 from marketplace.profiles.models import Profile, ProfileSkill
 from marketplace.profiles.ranking import rank_of
 from marketplace.tenders.operations import apply, create_tender, decide
@@ -176,4 +177,22 @@ def test_ranks_follow_profiles_competences_and_accounts(
         select(ProfileSkill).where(ProfileSkill.profile_id == person.profile.id)
     ).one()
     assert holding.suggestion_rank == 12  # 4 × 2 (available) + level 4
+    _ranks_follow_the_profiles()
+
+
+def test_ranks_are_recomputed_by_chunks_of_profiles(app, make_cae, make_user, monkeypatch):
+    """A members import logs every profile at once: the ranks are recomputed chunk by chunk
+    (SQLite takes at most 32,766 parameters a statement), none left out."""
+    cae = make_cae()
+    people = [
+        make_user(cae, skills=[{"name": "Plomberie", "level": 1 + i % 4}], availability="available")
+        for i in range(5)
+    ]
+    ids = [p.profile.id for p in people]
+    db.session.execute(
+        ProfileSkill.__table__.update().values(suggestion_rank=0)  # type: ignore[attr-defined]
+    )
+    monkeypatch.setattr(ranking, "CHUNK", 2)
+    ranking.refresh(db.session.connection(), ids)
+    db.session.expire_all()
     _ranks_follow_the_profiles()
