@@ -3,9 +3,11 @@ invoice record between two CAEs (the subcontractor's CAE sells, the client's CAE
 approval before the subcontractor accepts it. Both CAEs whose threshold the amount exceeds must
 approve; work inside one CAE is no invoice and is never asked.
 
-The CAEs are asked when the record is proposed (their managers are notified); the move to
-``accepted`` is refused (409, naming the CAEs) until they all approved. A refusal stays: the
-client cancels the record and proposes another. The approvals are the record's sign-off
+The CAEs are asked when the record is proposed (their managers are notified), under the
+amounts in force then; the move to ``accepted`` is refused (409, naming the CAEs) until every CAE
+asked approved. An amount set or changed later applies to the records proposed after it: a
+record no CAE was asked about is never held (nobody would be there to answer). A refusal stays:
+the client cancels the record and proposes another. The approvals are the record's sign-off
 history (asked when, decided by whom and when, why), shown on its page.
 """
 
@@ -52,18 +54,17 @@ def caes_to_sign(record: Subcontract) -> list[Cae]:
 
 def on_subcontract_move(actor: Viewer, record: Subcontract, to: str) -> None:
     """The one hook of the records' operations: ask the CAEs when a record is proposed, refuse
-    its acceptance until they approved."""
-    caes = caes_to_sign(record)
-    if not caes:
-        return
+    its acceptance until the CAEs asked then approved."""
     if to == "proposed":
-        db.session.flush()
+        caes = caes_to_sign(record)
+        if caes:
+            db.session.flush()
         for cae in caes:
             if ask(actor, KIND, record.id, cae) is not None:
                 notify.approval_requested(cae, WHAT, record.title)
-    elif to == "accepted":
-        rows = approvals_of(KIND, record.id)
-        missing = [c.name for c in caes if rows.get(c.id) is None or rows[c.id].state != "approved"]
+    elif to == "accepted" and not record.internal:
+        rows = approvals_of(KIND, record.id).values()
+        missing = sorted(row.cae.name for row in rows if row.state != "approved")
         if missing:
             raise Conflict(
                 _(

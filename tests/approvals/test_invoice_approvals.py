@@ -145,3 +145,28 @@ def test_work_inside_one_cae_is_never_asked(client, people):
     record = _propose(client, people, 500_000, to="colleague")
     assert db.session.query(CaeApproval).count() == 0
     assert _accept(client, people, record, who="colleague").status_code == 200
+
+
+def test_an_amount_set_later_holds_the_records_proposed_after_it(client, people):
+    """The amounts in force at the proposal decide: a record proposed before a CAE set its amount
+    was asked of nobody, so it is not held (it would wait for an answer nobody is asked for)."""
+    h = people["h"]
+    before = _propose(client, people, 500_000)
+    assert _threshold(client, people["nantes"], h["nantes_manager"], 100_000).status_code == 200
+    after = _propose(client, people, 500_000)
+    asked = client.get(
+        f"/api/v1/caes/{people['nantes'].id}/approvals?state=pending", headers=h["nantes_manager"]
+    ).get_json()["items"]
+    assert [i["subject"]["id"] for i in asked] == [after]
+    assert _accept(client, people, before).status_code == 200
+    held = _accept(client, people, after)
+    assert held.status_code == 409 and "Coop Nantes" in held.get_json()["error"]["message"]
+    # Raised later, the amount does not drop a question already asked: the CAE still answers.
+    assert _threshold(client, people["nantes"], h["nantes_manager"], 900_000).status_code == 200
+    assert _accept(client, people, after).status_code == 409
+    client.post(
+        f"/api/v1/approvals/{asked[0]['id']}/decision",
+        json={"approve": True},
+        headers=h["nantes_manager"],
+    )
+    assert _accept(client, people, after).status_code == 200
