@@ -108,8 +108,12 @@ def decide_status(actor: Viewer, profile_id: int, confirm: bool, started_on: Any
     if confirm:
         values["status"] = proposed
         day = _start_date(proposed, started_on)
-        if day is not None:
-            values[START_OF.get(proposed, "cesa_started_on")] = day
+        if day is not None and proposed in START_OF:
+            values[START_OF[proposed]] = day
+        elif day is not None and profile.cesa_started_on is None:
+            # Associé·e straight away: the CESA begins then. An entrepreneur·e salarié·e keeps
+            # the CESA's start (the same contract before and after, L7331-2).
+            values["cesa_started_on"] = day
     if not compare_and_set(profile, {"status_proposed": proposed}, values):
         raise Conflict(_("This status change has already been decided."))
     profile.updated_at = utcnow()

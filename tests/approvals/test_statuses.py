@@ -136,3 +136,29 @@ def test_the_managers_page_confirms_and_lists_who_must_become_associate(
     # A member is not a manager: 403.
     login(sooner)
     assert client.get("/gestion/statuts").status_code == 403
+
+
+def test_becoming_associate_keeps_the_cesa_s_start(client, make_cae, make_user, api_token):
+    """The CESA is the same contract before and after becoming associé·e (L7331-2): a date given
+    when confirming the associé·e status does not move the CESA's start; without one recorded
+    (straight from a CAPE), the CESA begins then."""
+    cae = make_cae()
+    employee = make_user(cae, status="employee")
+    holder = make_user(cae, status="project_holder")
+    employee.profile.cesa_started_on = date(2024, 1, 1)
+    db.session.commit()
+    manager = auth(api_token(make_user(cae, role="manager")))
+    for member in (employee, holder):
+        patched = client.patch(
+            "/api/v1/me/profile", json={"status": "associate"}, headers=auth(api_token(member))
+        )
+        assert patched.get_json()["status_proposed"] == "associate"
+        confirmed = client.post(
+            f"/api/v1/profiles/{member.profile.id}/status-decision",
+            json={"confirm": True, "started_on": "2026-06-01"},
+            headers=manager,
+        )
+        assert confirmed.status_code == 200 and confirmed.get_json()["status"] == "associate"
+    db.session.expire_all()
+    assert db.session.get(Profile, employee.profile.id).cesa_started_on == date(2024, 1, 1)
+    assert db.session.get(Profile, holder.profile.id).cesa_started_on == date(2026, 6, 1)
