@@ -9,6 +9,7 @@ from marketplace.demo import load_demo
 from marketplace.demo.subcontracting import OFFERS, TRADE_REGIMES, WORKS
 from marketplace.extensions import db
 from marketplace.subcontracting.models import Offer, Subcontract
+from marketplace.text import fold
 
 
 def test_demo_records_follow_the_vat_rules(app):
@@ -48,3 +49,12 @@ def test_demo_offers_ask_for_competences_that_fit_their_titles(app):
     assert "Électricité" in offers["Un·e électricien·ne pour 3 jours"].skill_names
     for title, *_rest, skills in OFFERS:
         assert sorted(offers[title].skill_names) == sorted(skills), title
+
+
+def test_each_demo_offer_s_title_names_a_competence_it_asks_for():
+    """A reader sees from the title what trade is asked: a word of one of its competences (its
+    first six letters, « photograph » for « Photographe ») stands in the title."""
+    for title, *_rest, skills in OFFERS:
+        words = {w[:6] for skill in skills for w in fold(skill).replace("-", " ").split()
+                 if len(w) >= 6}  # fmt: skip
+        assert any(stem in fold(title) for stem in words), (title, skills)
