@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from marketplace import labels
-from marketplace.approvals.tenders import request_approvals, signatures
+from marketplace.approvals.tenders import approval_history, request_approvals, signatures
 from marketplace.blueprints.confirm import confirm_first
 from marketplace.blueprints.outcomes import ANY_REFUSAL, flash_errors, form_errors, require_valid
 from marketplace.blueprints.paging import filtered_list
@@ -258,6 +258,7 @@ def _show_page(tender, apply_form=None, status=200):
     )
 
     collective = tender.collective
+    signing = owner or viewer_in_team or current_user.manages(tender.owner_cae_id)
     body = render_template(
         "tenders/show.html",
         tender=tender,
@@ -280,9 +281,8 @@ def _show_page(tender, apply_form=None, status=200):
         cover=cover,
         cents_to_input=cents_to_input,
         applied={a.applicant_profile_id for a in tender.applications if a.state == "pending"},
-        signatures=signatures(tender)
-        if owner or viewer_in_team or current_user.manages(tender.owner_cae_id)
-        else None,
+        signatures=signatures(tender) if signing else None,
+        approval_history=approval_history(tender) if signing else [],
         **_reference_consent(tender, viewer_in_team or owner),
     )
     return body, status

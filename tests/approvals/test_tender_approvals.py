@@ -194,3 +194,34 @@ def test_a_single_cae_team_is_signed_by_its_cae_from_the_managers_page(
     # The tender page shows where each CAE stands.
     html = client.get(f"/appels-d-offres/{tender['id']}").get_data(as_text=True)
     assert 'id="signatures"' in html
+
+
+def test_a_refusal_blocks_the_submission_and_stands_in_the_history(
+    client, world, managers, login
+):
+    _a, b, _c = world["caes"]
+    tender = post(client, world["tokens"]["owner"], two_lots())
+    _join(client, world, tender, "insulator", 0)
+    _move(client, world, tender, "team_formed")
+    for name, cae in (("a", world["caes"][0]), ("b", b)):
+        approval = _pending(client, cae, managers[name][1])[0]["id"]
+        reason = None if name == "a" else "Part trop faible"
+        decided = _decide(client, approval, managers[name][1], name == "a", reason)
+        assert decided.status_code == 200
+    blocked = _move(client, world, tender, "submitted")
+    assert blocked.status_code == 409 and "Coop B" in blocked.get_json()["error"]["message"]
+    assert "Coop A" not in blocked.get_json()["error"]["message"]
+    login(world["owner"])
+    html = client.get(f"/appels-d-offres/{tender['id']}").get_data(as_text=True)
+    history = html[html.index("Historique des approbations") :]
+    history = history[: history.index("</ol>")]
+    # Each line says which CAE, what and who: asked of both, approved by A, refused by B.
+    lines = history.split("<li>")[1:]
+    assert [line.split(" · ")[1:3] for line in lines] == [
+        ["Coop A", "en attente d’approbation"],
+        ["Coop B", "en attente d’approbation"],
+        ["Coop A", "approuvée"],
+        ["Coop B", "refusée"],
+    ]
+    assert managers["b"][0].display_name in lines[-1]
+    assert "« Part trop faible »" in html  # the reason, beside CAE B's state
