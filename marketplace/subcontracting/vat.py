@@ -69,7 +69,7 @@ def vat_terms(
         message = _(
             "This rate does not apply where the work is done (%(department)s): %(rates)s.",
             department=place,
-            rates=", ".join(r.removesuffix(".0") for r in allowed),
+            rates=", ".join(str(VatRate.label_of(r)) for r in allowed),
         )
         raise ValidationError(_("Some fields need your attention."), {"vat_rate": [message]})
     return regime, rate

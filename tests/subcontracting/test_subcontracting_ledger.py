@@ -148,6 +148,13 @@ def test_a_rate_that_does_not_fit_the_regime_or_place_is_refused(client, people,
     assert db.session.query(Subcontract).count() == 0
 
 
+def test_a_rate_of_another_place_is_refused_with_the_place_s_rates_in_french(client, people):
+    answer = propose(client, people["h"]["client"], people["users"]["sub"], vat_rate="8.5")
+    message = answer.get_json()["error"]["fields"]["vat_rate"][0]
+    assert "(69)" in message and "20\u00a0%, 10\u00a0%, 5,5\u00a0%, 2,1\u00a0%." in message
+    assert "5.5" not in message
+
+
 def test_an_unknown_regime_is_refused(client, people):
     answer = propose(client, people["h"]["client"], people["users"]["sub"], vat_regime="vague")
     assert answer.status_code == 422
