@@ -38,6 +38,7 @@ from marketplace.approvals.operations import (
     set_invoice_threshold,
     waiting_for,
 )
+from marketplace.approvals.schemas import ApprovalSettingsInput
 from marketplace.audit import entries
 from marketplace.blueprints.confirm import confirm_first
 from marketplace.blueprints.main import safe_next
@@ -361,7 +362,10 @@ def set_threshold():
     except (ValueError, ArithmeticError):
         return _render_approvals(_("Type an amount in euros, e.g. 5 000 or 5000,00."), 422)
     with on_refusal(lambda p: _render_approvals(_message(p), p.status), LIST_REFUSALS):
-        set_invoice_threshold(current_user, cae, cents)
+        # The API's rule: from 0 to one billion euros (a negative amount, or one beyond the
+        # column, is said in words, never a database error).
+        body = ApprovalSettingsInput.load({"invoice_threshold_cents": cents})
+        set_invoice_threshold(current_user, cae, body.invoice_threshold_cents)
     flash(_("The rule for invoice records is saved."), "success")
     return redirect(url_for("manage.approvals"))
 

@@ -170,3 +170,30 @@ def test_an_amount_set_later_holds_the_records_proposed_after_it(client, people)
         headers=h["nantes_manager"],
     )
     assert _accept(client, people, after).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("typed", "status", "saved"),
+    [
+        ("5 000", 302, 500_000),
+        ("", 302, None),
+        ("-5", 422, 100),
+        ("99999999999999999", 422, 100),
+        ("douze", 422, 100),
+    ],
+)
+def test_the_managers_page_sets_the_amount_and_refuses_a_wrong_one_in_words(
+    client, people, login, typed, status, saved
+):
+    h = people["h"]
+    _threshold(client, people["lyon"], h["lyon_manager"], 100)
+    login(people["users"]["lyon_manager"])
+    answer = client.post("/gestion/approbations/seuil", data={"threshold": typed})
+    assert answer.status_code == status
+    if status == 422:
+        summary = answer.get_data(as_text=True).split('class="error-summary"')[1][:300]
+        assert "montant" in summary
+    read = client.get(
+        f"/api/v1/caes/{people['lyon'].id}/approval-settings", headers=h["lyon_manager"]
+    )
+    assert read.get_json()["invoice_threshold_cents"] == saved
