@@ -25,6 +25,7 @@ from marketplace.actors import SYSTEM, Viewer
 from marketplace.approvals import notify
 from marketplace.errors import Conflict, NotFound, ValidationError
 from marketplace.extensions import db
+from marketplace.formatting import date_short
 from marketplace.profiles.models import Profile, ProfileStatus
 from marketplace.statemachine import compare_and_set
 from marketplace.timeutil import utcnow
@@ -58,7 +59,15 @@ def set_status(actor: Viewer, profile: Profile, status: str) -> None:
     notify.status_proposed(profile, ProfileStatus.label_of(status))
 
 
+#: A contract's start date lies within these bounds: CAEs exist since the 1990s, and a
+#: contract is not recorded more than a year ahead.
+EARLIEST_START = date(1990, 1, 1)
+AHEAD = timedelta(days=366)
+
+
 def _add_years(day: date, years: int) -> date:
+    if day.year + years > date.max.year:
+        return date.max
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
@@ -88,12 +97,22 @@ def _start_date(status: str, started_on: Any) -> date | None:
             raise ValidationError(message, {"started_on": [message]})
         return None
     if isinstance(started_on, date):
-        return started_on
-    try:
-        return date.fromisoformat(str(started_on))
-    except ValueError:
-        message = _("Expected a date (YYYY-MM-DD).")
-        raise ValidationError(message, {"started_on": [message]}) from None
+        day = started_on
+    else:
+        try:
+            day = date.fromisoformat(str(started_on))
+        except ValueError:
+            message = _("Expected a date (YYYY-MM-DD).")
+            raise ValidationError(message, {"started_on": [message]}) from None
+    latest = utcnow().date() + AHEAD
+    if not EARLIEST_START <= day <= latest:
+        message = _(
+            "The contract's start date must lie between %(first)s and %(last)s.",
+            first=date_short(EARLIEST_START),
+            last=date_short(latest),
+        )
+        raise ValidationError(message, {"started_on": [message]})
+    return day
 
 
 def decide_status(actor: Viewer, profile_id: int, confirm: bool, started_on: Any = None) -> Profile:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from marketplace.actors import SYSTEM
 from marketplace.approvals.statuses import associate_due
 from marketplace.extensions import db
@@ -162,3 +164,33 @@ def test_becoming_associate_keeps_the_cesa_s_start(client, make_cae, make_user, 
     db.session.expire_all()
     assert db.session.get(Profile, employee.profile.id).cesa_started_on == date(2024, 1, 1)
     assert db.session.get(Profile, holder.profile.id).cesa_started_on == date(2026, 6, 1)
+
+
+@pytest.mark.parametrize("started_on", ["9999-06-01", "1890-01-01"])
+def test_a_start_date_out_of_bounds_is_refused_in_words(
+    client, make_cae, make_user, api_token, login, started_on
+):
+    """A year typed wrong (9999) is refused, not stored to break the associé·e deadlines."""
+    cae = make_cae()
+    member = make_user(cae, status="project_holder")
+    manager = make_user(cae, role="manager")
+    client.patch("/api/v1/me/profile", json={"status": "employee"}, headers=auth(api_token(member)))
+    url = f"/api/v1/profiles/{member.profile.id}/status-decision"
+    body = {"confirm": True, "started_on": started_on}
+    refused = client.post(url, json=body, headers=auth(api_token(manager)))
+    assert refused.status_code == 422
+    assert "date de début du contrat" in refused.get_json()["error"]["fields"]["started_on"][0]
+    login(manager)
+    page = client.post(
+        f"/gestion/statuts/{member.profile.id}",
+        data={"decision": "confirm", "started_on": started_on},
+    )
+    assert page.status_code == 422 and "date de début du contrat" in page.get_data(as_text=True)
+    db.session.expire_all()
+    profile = db.session.get(Profile, member.profile.id)
+    assert (profile.status, profile.cesa_started_on) == ("project_holder", None)
+    assert client.get("/gestion/statuts").status_code == 200
+
+
+def test_the_deadline_of_a_date_near_the_calendar_s_end_does_not_overflow():
+    assert associate_due(date(9998, 1, 1)) == date.max
