@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -22,6 +22,8 @@ from marketplace.caes.models import Cae
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.statemachine import change_state
+from marketplace.subcontracting.models import Subcontract
+from marketplace.tenders.models import Tender
 from marketplace.timeutil import utcnow
 
 
@@ -39,6 +41,34 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "approved": ("pending",),
     "refused": ("pending",),
 }
+
+
+#: The states of its subject in which an approval is still awaited: a tender before its offer
+#: is submitted, an invoice record before it is accepted. A pending approval of a cancelled
+#: tender or of a cancelled or declined record no longer awaits anyone.
+AWAITING: dict[str, tuple[str, ...]] = {
+    "tender": ("open", "team_formed"),
+    "subcontract": ("proposed",),
+}
+
+
+def still_awaited() -> Any:
+    """SQL: the approval's subject still awaits it (see AWAITING)."""
+    return or_(
+        and_(
+            CaeApproval.subject_kind == "tender",
+            exists().where(
+                Tender.id == CaeApproval.subject_id, Tender.status.in_(AWAITING["tender"])
+            ),
+        ),
+        and_(
+            CaeApproval.subject_kind == "subcontract",
+            exists().where(
+                Subcontract.id == CaeApproval.subject_id,
+                Subcontract.status.in_(AWAITING["subcontract"]),
+            ),
+        ),
+    )
 
 
 def can_manage(viewer: Viewer, cae_id: int) -> bool:
@@ -160,6 +190,8 @@ def approvals_for_cae(viewer: Viewer, cae_id: int, state: str | None = None):
     stmt = select(CaeApproval).where(CaeApproval.cae_id == cae_id)
     if state:
         stmt = stmt.where(CaeApproval.state == state)
+    if state == "pending":
+        stmt = stmt.where(still_awaited())
     return stmt.order_by(CaeApproval.requested_at, CaeApproval.id)
 
 
@@ -173,9 +205,10 @@ def managed_cae_ids(viewer: Viewer) -> list[int] | None:
 
 
 def waiting_for(viewer: Viewer, cae_ids: Iterable[int] | None = None):
-    """SELECT of the pending approvals this manager (or admin) may decide, oldest first."""
+    """SELECT of the pending approvals this manager (or admin) may decide, oldest first
+    (those whose subject still awaits them)."""
     mine = managed_cae_ids(viewer)
-    stmt = select(CaeApproval).where(CaeApproval.state == "pending")
+    stmt = select(CaeApproval).where(CaeApproval.state == "pending", still_awaited())
     if mine is not None:
         stmt = stmt.where(CaeApproval.cae_id.in_(mine))
     if cae_ids is not None:

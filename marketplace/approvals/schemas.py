@@ -36,7 +36,9 @@ class ApprovalQuery(Schema):
     invalid_message: ClassVar[str] = _l("Some filters are not valid.")
 
     state: choice_filter(ApprovalState.values()) = Field(  # type: ignore[valid-type]
-        default=None, description="pending, approved or refused."
+        default=None,
+        description="pending (still awaited: not those of a cancelled tender, nor of a "
+        "cancelled or declined record), approved or refused.",
     )
 
 

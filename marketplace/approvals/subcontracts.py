@@ -22,6 +22,7 @@ from marketplace.actors import Viewer
 from marketplace.approvals import notify
 from marketplace.approvals.models import CaeApproval
 from marketplace.approvals.operations import (
+    AWAITING,
     approvals_of,
     ask,
     check_decision,
@@ -80,7 +81,7 @@ def decide_subcontract(
 ) -> CaeApproval:
     text = check_decision(approve, comment)
     record = db.session.get(Subcontract, approval.subject_id)
-    if record is None or record.status != "proposed":
+    if record is None or record.status not in AWAITING[KIND]:
         raise Conflict(_("This record is no longer awaiting the CAE's approval."))
     record_decision(actor, approval, approve, text, None)
     db.session.flush()

@@ -24,7 +24,13 @@ from sqlalchemy import select
 from marketplace.actors import SYSTEM, Viewer
 from marketplace.approvals import notify
 from marketplace.approvals.models import CaeApproval
-from marketplace.approvals.operations import approvals_of, ask, check_decision, record_decision
+from marketplace.approvals.operations import (
+    AWAITING,
+    approvals_of,
+    ask,
+    check_decision,
+    record_decision,
+)
 from marketplace.caes.models import Cae
 from marketplace.errors import Conflict, PermissionDenied
 from marketplace.extensions import db
@@ -33,7 +39,7 @@ from marketplace.tenders.models import Tender, TenderEvent
 
 KIND = "tender"
 #: Statuses in which the team may still be approved (before the offer is handed in).
-OPEN_STATUSES = ("open", "team_formed")
+OPEN_STATUSES = AWAITING[KIND]
 WHAT = _l("the offer of the joint tender")
 
 

@@ -197,3 +197,27 @@ def test_the_managers_page_sets_the_amount_and_refuses_a_wrong_one_in_words(
         f"/api/v1/caes/{people['lyon'].id}/approval-settings", headers=h["lyon_manager"]
     )
     assert read.get_json()["invoice_threshold_cents"] == saved
+
+
+@pytest.mark.parametrize(("who", "to"), [("client", "cancelled"), ("sub", "declined")])
+def test_a_record_withdrawn_no_longer_awaits_the_cae(client, people, login, who, to):
+    """Cancelled or declined, a record leaves the managers' list (API, page and desk)."""
+    h = people["h"]
+    _threshold(client, people["nantes"], h["nantes_manager"], 0)
+    kept, gone = _propose(client, people, 10_000), _propose(client, people, 20_000)
+    moved = client.post(f"/api/v1/subcontracts/{gone}/transition", json={"to": to}, headers=h[who])
+    assert moved.status_code == 200
+    url = f"/api/v1/caes/{people['nantes'].id}/approvals"
+    pending = client.get(url + "?state=pending", headers=h["nantes_manager"]).get_json()
+    assert [i["subject"]["id"] for i in pending["items"]] == [kept] and pending["total"] == 1
+    login(people["users"]["nantes_manager"])
+    for page in ("/gestion/approbations", "/gestion"):
+        html = client.get(page).get_data(as_text=True)
+        assert f"/sous-traitances/{kept}" in html and f"/sous-traitances/{gone}" not in html, page
+    item = client.get(url, headers=h["nantes_manager"]).get_json()["items"][-1]
+    decided = client.post(
+        f"/api/v1/approvals/{item['id']}/decision",
+        json={"approve": True},
+        headers=h["nantes_manager"],
+    )
+    assert decided.status_code == 409

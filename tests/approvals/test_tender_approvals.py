@@ -196,9 +196,7 @@ def test_a_single_cae_team_is_signed_by_its_cae_from_the_managers_page(
     assert 'id="signatures"' in html
 
 
-def test_a_refusal_blocks_the_submission_and_stands_in_the_history(
-    client, world, managers, login
-):
+def test_a_refusal_blocks_the_submission_and_stands_in_the_history(client, world, managers, login):
     _a, b, _c = world["caes"]
     tender = post(client, world["tokens"]["owner"], two_lots())
     _join(client, world, tender, "insulator", 0)
@@ -225,3 +223,16 @@ def test_a_refusal_blocks_the_submission_and_stands_in_the_history(
     ]
     assert managers["b"][0].display_name in lines[-1]
     assert "« Part trop faible »" in html  # the reason, beside CAE B's state
+
+
+def test_a_cancelled_tender_no_longer_awaits_its_caes(client, world, managers, login):
+    a = world["caes"][0]
+    tender = post(client, world["tokens"]["owner"], two_lots())
+    _move(client, world, tender, "team_formed")
+    assert len(_pending(client, a, managers["a"][1])) == 1
+    assert _move(client, world, tender, "cancelled").status_code == 200
+    assert _pending(client, a, managers["a"][1]) == []
+    login(managers["a"][0])
+    for page in ("/gestion/approbations", "/gestion"):
+        html = client.get(page).get_data(as_text=True)
+        assert f"/appels-d-offres/{tender['id']}" not in html, page
