@@ -14,10 +14,12 @@ from marketplace.extensions import db
 from marketplace.ids import parse_id
 from marketplace.profiles.models import Profile
 from marketplace.tenders import invitations as ops
+from marketplace.tenders import law
 from marketplace.tenders.forms import ApplyForm
 from marketplace.tenders.invitation_schemas import TenderInvitationCreate
-from marketplace.tenders.models import InvitationState, Tender, TenderInvitation, TenderRole
+from marketplace.tenders.models import InvitationState, Tender, TenderInvitation
 from marketplace.tenders.operations import get_tender, is_owner
+from marketplace.tenders.team import lead_cae_id
 from marketplace.visibility import can_view_profile
 
 bp = Blueprint("tender_invitations", __name__, url_prefix="/appels-d-offres")
@@ -38,10 +40,24 @@ def invited_profiles(tender: Tender) -> set[int]:
     return {i.invitee_profile_id for i in tender_invitations(tender)}
 
 
+def _in_the_leads_cae(tender: Tender, profile: Profile) -> bool:
+    """Someone of the lead's CAE joins the CAE's own bid: its words, not a groupement's."""
+    leads_cae = lead_cae_id(tender)
+    return leads_cae is not None and profile.user.cae_id == leads_cae
+
+
 def _invite_page(tender: Tender, profile: Profile, form: ApplyForm):
     form.lot_ids.choices = [(lot.id, f"{lot.number}. {lot.title}") for lot in tender.lots]
+    same_cae = _in_the_leads_cae(tender, profile)
+    form.role.choices = list(law.apply_roles(same_cae).items())
+    if same_cae:
+        form.role.label.text = _("Role")
     return render_template(
-        "conversations/tender_invite.html", tender=tender, profile=profile, form=form
+        "conversations/tender_invite.html",
+        tender=tender,
+        profile=profile,
+        form=form,
+        same_cae=same_cae,
     )
 
 
@@ -101,7 +117,7 @@ def show(tender_id: int, tender_invitation_id: int):
         invitation=invitation,
         mine=invitation.invitee.user_id == current_user.id,
         form=ActionForm(formdata=None),
-        roles=TenderRole.labels(),
+        roles=law.apply_roles(_in_the_leads_cae(tender, invitation.invitee)),
         states=InvitationState.labels(),
     )
 

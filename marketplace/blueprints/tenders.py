@@ -67,7 +67,7 @@ from marketplace.tenders.schemas import (
     TenderUpdate,
 )
 from marketplace.tenders.suggestions import tender_suggestions
-from marketplace.tenders.team import all_warnings, team_of
+from marketplace.tenders.team import all_warnings, lead_cae_id, team_of
 from marketplace.tenders.thresholds import thresholds_in_force
 from marketplace.tenders.timing import countdown, tender_countdown
 from marketplace.trust.forms import ConsentForm
@@ -230,8 +230,14 @@ def _show_page(tender, apply_form=None, status=200):
     )
     if apply_form is None and can_apply:
         apply_form = ApplyForm(formdata=None)
+    # People of the lead's CAE join the CAE's own bid: its words, not a groupement's.
+    leads_cae = lead_cae_id(tender)
+    same_cae = leads_cae is not None and mine is not None and mine.user.cae_id == leads_cae
     if apply_form is not None:
         apply_form.lot_ids.choices = [(lot.id, f"{lot.number}. {lot.title}") for lot in tender.lots]
+        apply_form.role.choices = list(law.apply_roles(same_cae).items())
+        if same_cae:
+            apply_form.role.label.text = _("Role")
     team_form = None
     if owner:
         team_form = TeamForm(
@@ -267,6 +273,8 @@ def _show_page(tender, apply_form=None, status=200):
         else None,
         team=team,
         owner=owner,
+        same_cae=same_cae,
+        leads_cae=leads_cae,
         applications=applications,
         apply_form=apply_form if can_apply or apply_form is not None else None,
         team_form=team_form,

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from marketplace.formatting import datetime_short, money
+from marketplace.tenders.models import TenderRole
 
 
 @dataclass
@@ -56,16 +57,36 @@ def role_label(member: Any, team: Any) -> str:
     lead = team.lead
     same_as_lead = lead is not None and _key(member.cae) == _key(lead.cae)
     if member.role == "subcontractor":
-        return str(_("internal split (same CAE)")) if member.internal_split else _("subcontractor")
+        return (
+            str(ROLES_IN_THE_CAE["subcontractor"]) if member.internal_split else _("subcontractor")
+        )
     if member.role == "lead":
         return _("mandataire") if team.groupement else _("person in charge of the bid")
     if team.single_cae or same_as_lead:
-        return _("member of the CAE")
+        return str(ROLES_IN_THE_CAE["cotraitant"])
     in_groupement = any(
         shape.shape == "groupement" and _key(member.cae) in {_key(c) for c in shape.caes}
         for shape in team.lots
     )
     return _("cotraitant") if in_groupement else _("own application on its lots")
+
+
+#: The roles of someone of the lead's own CAE: the CAE is the one candidate, so its people are
+#: neither cotraitants nor subcontractors of each other.
+ROLES_IN_THE_CAE = {
+    "cotraitant": _l("member of the CAE"),
+    "subcontractor": _l("internal split (same CAE)"),
+}
+
+
+def apply_roles(same_cae: bool) -> dict[str, Any]:
+    """The roles one applies or is invited with, by value, in words: those of the CAE for
+    someone of the lead's CAE, else cotraitant and subcontractor."""
+    return ROLES_IN_THE_CAE if same_cae else TenderRole.labels()
+
+
+def apply_role_label(role: str, same_cae: bool) -> str:
+    return str(apply_roles(same_cae).get(role, role))
 
 
 def _key(cae: Any) -> int | None:
@@ -125,14 +146,22 @@ def _candidates(tender: Any, team: Any, public: bool) -> list[str]:
                 name=lead.profile.display_name if lead else "—",
             )
         ]
-    lines = [
-        _(
+    names = ", ".join(_cae_name(c) for c in team.caes)
+    if public:
+        first = _(
             "The team brings together %(n)d CAEs (%(names)s). Each lot is its own contract "
             "(L2113-10): who the candidate is, alone or in a groupement, is decided lot by lot.",
             n=len(team.caes),
-            names=", ".join(_cae_name(c) for c in team.caes),
+            names=names,
         )
-    ]
+    else:
+        first = _(
+            "The team brings together %(n)d CAEs (%(names)s). Each lot is its own contract: "
+            "who the candidate is, alone or in a groupement, is decided lot by lot.",
+            n=len(team.caes),
+            names=names,
+        )
+    lines = [first]
     for shape in team.lots:
         line = _("%(lot)s: %(shape)s.", lot=_lot_name(shape.lot), shape=shape_label(shape))
         if shape.shape == "groupement" and shape.mandataire is not None:
@@ -224,9 +253,8 @@ def _forms(team: Any, public: bool) -> list[str]:
     if not public:
         return [
             _(
-                "A private buyer is not bound by the Code de la commande publique: the forms "
-                "DC1, DC2, DC4 and the DUME are not required; answer with the buyer's own "
-                "documents."
+                "A private buyer: the public procurement forms DC1, DC2, DC4 and the DUME are "
+                "not required; answer with the buyer's own documents."
             )
         ]
     if team.single_cae:
@@ -343,34 +371,55 @@ def _direct_payment_words(member: Any) -> str:
 # Warnings about other teams for the same contract
 
 
-def two_teams_warning(cae: str, numbers: list[int]) -> Warning:
-    return Warning(
-        "cae_in_two_teams",
-        _(
+def two_teams_warning(cae: str, numbers: list[int], *, public: bool) -> Warning:
+    if public:
+        message = _(
             "%(cae)s is also a candidate in another team for the same contract (same buyer and "
             "reference), lots: %(lots)s. The consultation rules may forbid one operator to "
             "appear in several offers (R2142-21): check them.",
             cae=cae,
             lots=_lots_words(numbers),
-        ),
-    )
+        )
+    else:
+        message = _(
+            "%(cae)s is also a candidate in another team for the same contract (same buyer and "
+            "reference), lots: %(lots)s. The buyer's consultation rules may forbid one company "
+            "to appear in several offers: check them.",
+            cae=cae,
+            lots=_lots_words(numbers),
+        )
+    return Warning("cae_in_two_teams", message)
 
 
-def two_groupements_warning(cae: str, numbers: list[int]) -> Warning:
-    return Warning(
-        "mandataire_of_two_groupements",
-        _(
+def two_groupements_warning(cae: str, numbers: list[int], *, public: bool) -> Warning:
+    if public:
+        message = _(
             "%(cae)s is mandataire of another groupement for the same contract, lots: "
             "%(lots)s. One operator may not be mandataire of two groupements for the same "
             "contract (R2142-23).",
             cae=cae,
             lots=_lots_words(numbers),
-        ),
-    )
+        )
+    else:
+        message = _(
+            "%(cae)s is mandataire of another groupement for the same contract, lots: "
+            "%(lots)s. Check that the buyer's consultation rules allow it.",
+            cae=cae,
+            lots=_lots_words(numbers),
+        )
+    return Warning("mandataire_of_two_groupements", message)
 
 
 # ---------------------------------------------------------------------------------------------
 # Help on the forms
+
+#: The law of a private buyer in short (law 75-1334 of 31 December 1975), on the page and the sheet.
+PRIVATE_LAW = _l(
+    "The public procurement rules and forms do not apply. A subcontractor of another CAE must be "
+    "accepted, with its payment terms, by the maître d'ouvrage (art. 3); it has an action "
+    "directe against the maître d'ouvrage (art. 12); the member it works for gives it a bank "
+    "guarantee or a payment delegation, or the subcontract is void (art. 14)."
+)
 
 #: What each form is for (public buyers; optional models, the buyer may ask for its own).
 FORMS_HELP = (
@@ -405,3 +454,33 @@ FORMS_HELP = (
         ),
     ),
 )
+
+#: The same help for a team of one CAE: one candidate, no groupement words.
+FORMS_HELP_ONE_CAE = (
+    (
+        "DC1",
+        _l(
+            "Lettre de candidature: names the candidate, the CAE, and the lots it applies for. "
+            "Signed by the CAE's legal representative."
+        ),
+    ),
+    (
+        "DC2",
+        _l(
+            "Déclaration du candidat: the CAE's own, with its capacities for the lots it "
+            "applies for."
+        ),
+    ),
+    FORMS_HELP[2],
+    (
+        "DUME",
+        _l(
+            "Document unique de marché européen: can replace DC1 and DC2 (R2143-4); one, the CAE's."
+        ),
+    ),
+)
+
+
+def forms_help(team: Any) -> tuple[tuple[str, Any], ...]:
+    """What each form is for, in the words of the team: a single CAE is one candidate."""
+    return FORMS_HELP_ONE_CAE if team.single_cae else FORMS_HELP

@@ -236,22 +236,26 @@ def team_of(tender: Tender) -> TeamView:
 def _share_warnings(tender: Tender, team: TeamView) -> list[Warning]:
     """Shares above the estimate, or subcontracted beyond the cotraitant's own share: to check,
     not refused (the estimate is not the buyer's budget; only an offer above the budget is
-    unacceptable, L2152-3)."""
+    unacceptable, L2152-3 for a public buyer)."""
     found = []
     estimate = tender.estimated_amount_cents
     if estimate is not None and team.shares_total_cents > estimate:
-        found.append(
-            Warning(
-                "shares_above_estimate",
-                _(
-                    "The shares add up to %(total)s excl. VAT, more than the estimated amount "
-                    "(%(estimate)s). The estimate is not a ceiling; only an offer above the "
-                    "buyer's budget is unacceptable (L2152-3): check the price of the offer.",
-                    total=money(team.shares_total_cents),
-                    estimate=money(estimate),
-                ),
+        amounts = {"total": money(team.shares_total_cents), "estimate": money(estimate)}
+        if tender.buyer_kind == "public":
+            message = _(
+                "The shares add up to %(total)s excl. VAT, more than the estimated amount "
+                "(%(estimate)s). The estimate is not a ceiling; only an offer above the "
+                "buyer's budget is unacceptable (L2152-3): check the price of the offer.",
+                **amounts,
             )
-        )
+        else:
+            message = _(
+                "The shares add up to %(total)s excl. VAT, more than the estimated amount "
+                "(%(estimate)s). The estimate is not a ceiling: check the price of the offer "
+                "against the buyer's budget.",
+                **amounts,
+            )
+        found.append(Warning("shares_above_estimate", message))
     given: dict[int, int] = defaultdict(int)
     for m in team.subcontractors:
         if m.works_for_profile_id is not None:
@@ -294,7 +298,8 @@ def _candidate_caes_by_lot(tender: Tender) -> dict[int, set[int]]:
     return out
 
 
-def _lead_cae_id(tender: Tender) -> int | None:
+def lead_cae_id(tender: Tender) -> int | None:
+    """The CAE of the team's lead: people of that CAE work inside its own bid."""
     lead = next((m for m in tender.members if m.profile_id == tender.lead_profile_id), None)
     return lead.profile.user.cae_id if lead is not None else None
 
@@ -326,18 +331,19 @@ def contract_peers(viewer: Viewer, tenders: list[Tender]) -> dict[int, list[Tend
 
 def contract_warnings(tender: Tender, team: TeamView, peers: list[Tender]) -> list[Warning]:
     """One CAE in two teams for the same lot (the consultation may forbid it, R2142-21), or
-    mandataire of two groupements for the same lot (forbidden, R2142-23)."""
+    mandataire of two groupements for the same lot (forbidden, R2142-23). For a private buyer
+    the code does not apply: the words send to the buyer's consultation rules."""
     found: list[Warning] = []
     if not peers:
         return found
     here = _candidate_caes_by_lot(tender)
-    lead_cae = _lead_cae_id(tender)
+    lead_cae = lead_cae_id(tender)
     names = {_cae_key(c): c.name for c in team.caes if c is not None}
     twice: dict[int, set[int]] = defaultdict(set)
     leads_twice: set[int] = set()
     for other in peers:
         there = _candidate_caes_by_lot(other)
-        other_lead = _lead_cae_id(other)
+        other_lead = lead_cae_id(other)
         for number, cae_ids in here.items():
             for cae_id in cae_ids & there.get(number, set()):
                 twice[cae_id].add(number)
@@ -348,10 +354,13 @@ def contract_warnings(tender: Tender, team: TeamView, peers: list[Tender]) -> li
                 and len(there.get(number, ())) > 1
             ):
                 leads_twice.add(number)
+    public = tender.buyer_kind == "public"
     for cae_id, numbers in twice.items():
-        found.append(law.two_teams_warning(names.get(cae_id, ""), sorted(numbers)))
+        found.append(law.two_teams_warning(names.get(cae_id, ""), sorted(numbers), public=public))
     if leads_twice and lead_cae is not None:
-        found.append(law.two_groupements_warning(names.get(lead_cae, ""), sorted(leads_twice)))
+        found.append(
+            law.two_groupements_warning(names.get(lead_cae, ""), sorted(leads_twice), public=public)
+        )
     return found
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -76,6 +77,35 @@ def test_the_french_catalog_follows_french_typography():
         strings = message.string if isinstance(message.string, tuple | list) else [message.string]
         wrong.extend(f"{s!r} → {fr(s)!r}" for s in strings if s and fr(s) != s)
     assert not wrong, f"{len(wrong)} translations to fix:\n" + "\n".join(wrong[:30])
+
+
+#: What the rule above cannot fix by itself: a sign glued to its word (« attention! », « 5% »)
+#: instead of a no-break space before it, and apostrophes other than ’.
+GLUED = re.compile(r"[^\s\u00a0\u202f][;!?]|(?:\d|%\(\w+\)[sd])%")
+OTHER_APOSTROPHES = re.compile("['\u2018\u02bc\u0060\u00b4]")
+
+
+def test_the_french_catalog_leaves_no_sign_glued_and_one_apostrophe():
+    with open(ROOT / "translations/fr/LC_MESSAGES/messages.po", "rb") as f:
+        catalog = read_po(f, locale="fr")
+    wrong = []
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple | list) else [message.string]
+        for s in strings:
+            found = s and (GLUED.search(s) or OTHER_APOSTROPHES.search(s))
+            if found:
+                wrong.append(f"{found.group(0)!r} in {s!r}")
+    assert not wrong, f"{len(wrong)} translations to fix:\n" + "\n".join(wrong[:30])
+
+
+def test_the_typography_checks_catch_what_they_are_for():
+    """The two checks above fail on each mistake they exist for."""
+    for bad in ("Attention : lisez ceci.", "Prêt ?", "Prêt?", "5 %", "%(n)d%%", "d'accord"):
+        assert fr(bad) != bad or GLUED.search(bad) or OTHER_APOSTROPHES.search(bad), bad
+    for good in (fr("Attention : prêt ? oui ; non ! 5 %"), "d’accord", "Taux de TVA (%)"):
+        assert fr(good) == good and not GLUED.search(good) and not OTHER_APOSTROPHES.search(good)
 
 
 def test_amounts_and_counts_are_written_by_babel(app):

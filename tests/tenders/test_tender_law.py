@@ -5,7 +5,10 @@ two-phase procedures, the forms' help and the procurement thresholds."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 import tender_helpers
@@ -19,6 +22,13 @@ from marketplace.timeutil import utcnow
 from tests import typography
 
 world = tender_helpers.world  # the fixture
+
+#: The points of the law of 1975 (a private buyer's), never on a public buyer's team.
+PRIVATE_LAW_WORDS = re.compile(r"1975|action directe|maître d.ouvrage|\(art\. 1[24]\)")
+#: Words that say a groupement, in French and in English.
+GROUPEMENT_WORDS = re.compile(
+    r"groupement|mandataire|co-?traitant|consortium|lead member|the group\b"
+)
 
 
 def join(client, world, tender, who, lot_ids, role, share):
@@ -48,6 +58,17 @@ def patch(client, world, tender, body):
     return client.patch(url, json=body, headers=bearer(world["tokens"]["owner"]))
 
 
+def words(page: str) -> str:
+    """The text people read in a piece of page, lowered (tags and attribute values dropped)."""
+    return html.unescape(re.sub(r"<[^>]*>", " ", page)).lower()
+
+
+def money_fr(cents: int) -> str:
+    """1234567 → '12 345,67 €' (typography.fr adds the no-break spaces)."""
+    euros, rest = divmod(cents, 100)
+    return f"{euros:,}".replace(",", " ") + f",{rest:02d} €"
+
+
 def member_of(body, user) -> dict:
     return next(m for m in body["team"]["members"] if m["profile_id"] == user.profile.id)
 
@@ -66,9 +87,14 @@ def test_public_buyer_gets_the_procurement_code(client, world, login):
     login(world["owner"])
     page = client.get(f"/appels-d-offres/{tender['id']}").get_data(as_text=True)
     assert "Les formulaires DC1, DC2, DC4 et le DUME" in page
-    assert "Signée par chaque membre" in page and "peut remplacer DC1 et DC2" in page
+    # one candidate (a subcontractor does not make a groupement): the forms of one CAE
+    assert "Signée par le représentant légal de la CAE" in page
+    assert "peut remplacer DC1 et DC2" in page and "Signée par chaque membre" not in page
     csv = client.get(f"/appels-d-offres/{tender['id']}/equipe.csv").get_data(as_text=True)
     assert "Code de la commande publique" in csv and "R2193-10" in csv
+    sheet = client.get(f"/appels-d-offres/{tender['id']}/fiche-equipe").get_data(as_text=True)
+    for text in (page, sheet, csv):  # the law of 1975 is a private buyer's
+        assert not PRIVATE_LAW_WORDS.search(text), PRIVATE_LAW_WORDS.search(text)
 
 
 def test_private_buyer_gets_the_law_of_1975(client, world, login):
@@ -91,6 +117,48 @@ def test_private_buyer_gets_the_law_of_1975(client, world, login):
     assert "Loi n° 75-1334" in csv
 
 
+def test_a_private_buyers_team_reads_no_procurement_code(
+    client, world, make_user, api_token, login
+):
+    """A groupement, a subcontractor, shares above the estimate and another team for the same
+    contract: for a private buyer, none of it cites the Code de la commande publique."""
+    body = two_lots(buyer={"name": "SCI Les Canuts", "kind": "private"},
+                    estimated_amount_cents=100_000)  # fmt: skip
+    tender = post(client, world["tokens"]["owner"], body)
+    lot1 = tender["lots"][0]["id"]
+    alone = post(client, world["tokens"]["owner"], {**body, "reference": "SEUL"})
+    join(client, world, tender, "joiner", [lot1], "cotraitant", 300_000)
+    join(client, world, tender, "insulator", [lot1], "subcontractor", 100_000)
+    rival = make_user(world["caes"][0], first_name="Rita", skills=[{"name": "Audit", "level": 3}])
+    world["tokens"]["rival"] = api_token(rival)
+    second = post(client, world["tokens"]["rival"], body)
+    url = f"/api/v1/tenders/{second['id']}/applications"
+    applied = client.post(url, json={"lot_ids": [second["lots"][0]["id"]], "role": "cotraitant"},
+                          headers=bearer(world["tokens"]["joiner"])).get_json()  # fmt: skip
+    client.post(f"{url}/{applied['id']}/decision", json={"accept": True, "share_cents": 1},
+                headers=bearer(world["tokens"]["rival"]))  # fmt: skip
+    got = read(client, world, tender)
+    assert {w["code"] for w in got["warnings"]} == {
+        "shares_above_estimate", "subcontracted_above_share", "cae_in_two_teams",
+        "mandataire_of_two_groupements"}  # fmt: skip
+    assert got["team"]["lots"][0]["shape"] == "groupement"
+    login(world["owner"])
+    page_url = f"/appels-d-offres/{tender['id']}"
+    texts = {
+        "api": " ".join(got["team"]["explanation"] + [w["message"] for w in got["warnings"]]),
+        "page": client.get(page_url).get_data(as_text=True),
+        "sheet": client.get(f"{page_url}/fiche-equipe").get_data(as_text=True),
+        "csv": client.get(f"{page_url}/equipe.csv").get_data(as_text=True),
+    }
+    for where, text in texts.items():
+        code = re.search(r"commande publique|\b[LR]\d{4}-\d+", text)
+        assert code is None, (where, text[max(0, code.start() - 200) : code.end() + 50])
+        assert "(art. 3)" in text and "(art. 14)" in text and "action directe" in text, where
+    # the sheet states the law of 1975 even before any subcontractor joins
+    sheet = client.get(f"/appels-d-offres/{alone['id']}/fiche-equipe").get_data(as_text=True)
+    assert "action directe" in sheet and "(art. 14)" in sheet and "caution" in sheet
+
+
 # ---------------------------------------------------------------------------------------------
 # Direct payment: from 600 € incl. VAT, at the VAT of the lot
 
@@ -101,6 +169,8 @@ def test_private_buyer_gets_the_law_of_1975(client, world, login):
         ({"vat_rate": "10.0"}, 54_546, True),  # 600,01 € TTC
         ({"vat_rate": "10.0"}, 54_544, False),  # 599,98 € TTC
         ({"vat_rate": "20.0"}, 50_000, True),  # exactly 600 € TTC: « à partir de »
+        ({"vat_rate": "5.5"}, 56_872, True),  # 568,72 € HT + 31,28 € = exactly 600,00 € TTC
+        ({"vat_rate": "5.5"}, 56_871, False),  # 599,99 € TTC (a flat 20 % would say 682,45 €)
         ({"vat_regime": "reverse_charge"}, 60_000, True),  # paid excl. VAT: TTC = HT
         ({"vat_regime": "reverse_charge"}, 59_999, False),
         ({"vat_regime": "exempt"}, 59_999, False),
@@ -115,8 +185,15 @@ def test_direct_payment_from_600_euros_at_the_lots_vat(client, world, vat, share
     assert {k: got["lots"][0][k] for k in vat} == vat
     mine = member_of(got, world["insulator"])
     assert mine["direct_payment"] is expected
+    standard = vat.get("vat_regime", "standard") == "standard"
+    rate = Decimal(vat["vat_rate"]) if standard else Decimal(0)  # reverse charge, exempt: HT
+    ttc = share + int((share * rate / 100).quantize(Decimal(1), ROUND_HALF_UP))
+    assert mine["share_incl_vat_cents"] == ttc
+    assert ttc >= 60_000 if expected else ttc < 60_000
     text = " ".join(got["team"]["explanation"])
     assert ("atteint 600" in text) is expected and ("inférieure à 600" in text) is not expected
+    said = typography.fr(f"{money_fr(share)} HT, {money_fr(ttc)} TTC")
+    assert said in text
 
 
 def test_lot_vat_is_checked_and_kept_when_lots_come_back_without_it(client, world):
@@ -157,6 +234,9 @@ def test_two_caes_on_two_lots_do_not_form_a_groupement(client, world, login):
     team = read(client, world, tender)["team"]
     assert [x["shape"] for x in team["lots"]] == ["single_candidate", "groupement"]
     assert len(team["lots"][1]["cae_ids"]) == 2
+    login(world["owner"])
+    page = client.get(f"/appels-d-offres/{tender['id']}").get_data(as_text=True)
+    assert "Signée par chaque membre" in page and "un par membre d’un groupement" in page
 
 
 def test_a_single_cae_team_uses_no_groupement_words(client, world, make_user, api_token, login):
@@ -176,18 +256,57 @@ def test_a_single_cae_team_uses_no_groupement_words(client, world, make_user, ap
     assert split["works_for_profile_id"] == world["owner"].profile.id
     assert "pas une sous-traitance" in " ".join(got["team"]["explanation"])
     login(world["owner"])
-    page = client.get(f"/appels-d-offres/{tender['id']}").get_data(as_text=True)
-    team_part = page.split('id="equipe"')[1].split('id="formulaires"')[0]
-    sheet = client.get(f"/appels-d-offres/{tender['id']}/fiche-equipe").get_data(as_text=True)
-    csv = client.get(f"/appels-d-offres/{tender['id']}/equipe.csv").get_data(as_text=True)
-    for text in (team_part, sheet.split("Les formulaires")[0], csv):
+    url = f"/appels-d-offres/{tender['id']}"
+    page = client.get(url).get_data(as_text=True)
+    sheet = client.get(f"{url}/fiche-equipe").get_data(as_text=True)
+    csv = client.get(f"{url}/equipe.csv").get_data(as_text=True)
+    for text in (page, sheet, csv):  # the whole of each, the forms' help included
         lowered = text.lower()
-        assert "groupement" not in lowered and "mandataire" not in lowered
-        assert "cotraitant" not in lowered and "responsable du dossier" in lowered
-        assert "partage interne" in lowered
+        assert not GROUPEMENT_WORDS.search(lowered), GROUPEMENT_WORDS.search(lowered)
+        assert "responsable du dossier" in lowered and "partage interne" in lowered
     assert "(DC4)" not in sheet
+    assert "Signée par le représentant légal de la CAE" in page and "celle de la CAE" in sheet
     applications = page.split('id="candidatures"')[1].split("</section>")[0].lower()
     assert "partage interne" in applications and "cotraitant" not in applications
+    world["owner"].locale = "en"
+    db.session.commit()
+    for path in ("", "/fiche-equipe", "/equipe.csv"):
+        english = client.get(f"{url}{path}").get_data(as_text=True).lower()
+        assert "person in charge of the bid" in english or path == "/equipe.csv"
+        assert not GROUPEMENT_WORDS.search(english), (path, GROUPEMENT_WORDS.search(english))
+
+
+def test_people_of_the_leads_cae_join_without_groupement_words(
+    client, world, make_user, api_token, login
+):
+    """Someone of the owner's CAE applying, or invited, joins the CAE's own bid: « entrepreneur·e
+    de la CAE » or « partage interne », not cotraitant or subcontractor."""
+    rita = make_user(world["caes"][0], first_name="Rita", skills=[{"name": "Audit", "level": 3}])
+    tender = post(client, world["tokens"]["owner"], two_lots())
+    url = f"/appels-d-offres/{tender['id']}"
+    login(rita)
+    apply_part = client.get(url).get_data(as_text=True).split('id="candidater"')[1]
+    apply_part = words(apply_part.split("</section>")[0])
+    assert "entrepreneur·e de la cae" in apply_part and "partage interne" in apply_part
+    assert not GROUPEMENT_WORDS.search(apply_part), GROUPEMENT_WORDS.search(apply_part)
+    client.post("/deconnexion")
+    login(world["insulator"])  # another CAE: joining as cotraitant may make a groupement
+    other = client.get(url).get_data(as_text=True).split('id="candidater"')[1].lower()
+    assert "cotraitant" in other
+    client.post("/deconnexion")
+    login(world["owner"])
+    invite = client.get(f"{url}/inviter?profil={rita.profile.id}").get_data(as_text=True)
+    form = words(invite.split('<form method="post"')[1].split("</form>")[0])
+    assert "entrepreneur·e de la cae" in form and not GROUPEMENT_WORDS.search(form)
+    lot1 = tender["lots"][0]["id"]
+    sent = client.post(
+        f"{url}/inviter?profil={rita.profile.id}",
+        data={"lot_ids": [lot1], "role": "subcontractor", "message": "Avec moi ?"},
+    )
+    assert sent.status_code in (302, 303), sent.get_data(as_text=True)[:2000]
+    invited = client.get(url).get_data(as_text=True).split('id="invitations"')[1]
+    invited = words(invited.split("</section>")[0])
+    assert "partage interne" in invited and "sous-traitant" not in invited
 
 
 # ---------------------------------------------------------------------------------------------
