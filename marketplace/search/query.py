@@ -29,13 +29,17 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from marketplace.search.analysis import (
+    _WORD,
     CONTEXT_WEIGHT,
     CONTEXT_WORDS,
     FILLER_WORDS,
+    WORD_PATTERN,
     Token,
+    fold,
     in_dictionary,
     lemma_stem,
     stem,
+    strip_elision,
     tokens,
 )
 from marketplace.search.concepts import Concept, ConceptTable
@@ -57,8 +61,11 @@ PLAIN_WEIGHT = 0.5
 CONCEPT_BELOW = 1  # in a short query, concepts widen a clause matching fewer documents
 SENTENCE_CLAUSES = 3  # from this many clauses, a query is a sentence: any clause may match
 SENTENCE_WORDS = 5  # … or from this many words typed (stop and filler words included)
+OWN = "\x00"  # marks a word matched as typed, not by its stem (QueryBuilder.only_ee)
 _OPERATORS = {"AND", "OR", "NOT", "ET", "OU", "SAUF"}
 _TYPED_WORD = re.compile(r"[^\W\d_]+")
+#: Words joined by hyphens: one word of its own (« sous-sol », « lave-vaisselle »).
+_COMPOUND = re.compile(WORD_PATTERN + r"(?:-" + WORD_PATTERN + r")+")
 
 
 def max_edits(word: str) -> int:
@@ -91,6 +98,8 @@ class ParsedQuery:
     words: list[Token]
     raw_words: list[str]  # the words as typed, aligned with words
     typed: int = 0  # how many words were typed, stop and filler words included
+    #: Per word, the parts of the hyphenated word it belongs to (none when it stands alone).
+    compounds: list[tuple[str, ...]] = field(default_factory=list)
 
 
 def parse(raw: str | None) -> ParsedQuery:
@@ -110,7 +119,25 @@ def parse(raw: str | None) -> ParsedQuery:
         raw_words.append(surface)
         if sum(w.folded not in FILLER_WORDS for w in words) >= MAX_WORDS:
             break
-    return ParsedQuery(text, words, raw_words, len(_TYPED_WORD.findall(text)))
+    return ParsedQuery(
+        text, words, raw_words, len(_TYPED_WORD.findall(text)), _compounds(text, words)
+    )
+
+
+def compound_parts(text: str) -> tuple[str, ...]:
+    """The stems of the parts of a hyphenated word, stop words kept (« sous-sol » →
+    (sous, sol)), an elision left out."""
+    return tuple(stem(fold(strip_elision(w))) for w in _WORD.findall(text))
+
+
+def _compounds(text: str, words: list[Token]) -> list[tuple[str, ...]]:
+    """Per word, the parts of the hyphenated word holding it (« sol » of « sous-sol »)."""
+    runs = [(m.start(), m.end()) for m in _COMPOUND.finditer(text)]
+    parts = []
+    for word in words:
+        inside = [(a, b) for a, b in runs if a <= word.start and word.end <= b]
+        parts.append(compound_parts(text[inside[0][0] : inside[0][1]]) if inside else ())
+    return parts
 
 
 @dataclass
@@ -146,6 +173,29 @@ class _Draft:
     extra: list[list[wq.Query]] = field(default_factory=list)  # prefix and typo alternatives
     #: Words of the dictionary read as another word by the typo tolerance (« parc » → PAC).
     guessed: set[int] = field(default_factory=set)
+    #: Words matched as typed only: their stem is another word's (see QueryBuilder.only_ee).
+    own: set[int] = field(default_factory=set)
+
+
+def _whole_compounds(widened, compounds: list[tuple[str, ...]]):
+    """Of each word's concepts, those whose phrase, as written, holds the whole hyphenated
+    word of each of its words (the phrase « sol » does not speak for « sous-sol »)."""
+
+    def holds(phrase: tuple[str, ...], parts: tuple[str, ...]) -> bool:
+        n = len(parts)
+        return any(phrase[k : k + n] == parts for k in range(len(phrase) - n + 1))
+
+    return [
+        [
+            item
+            for item in found
+            if all(
+                not compounds[j] or holds(compound_parts(item[0].phrase), compounds[j])
+                for j in range(item[2], item[2] + item[3])
+            )
+        ]
+        for found in widened
+    ]
 
 
 def _weight(exact: bool, known: bool, sentence: bool, guessed: bool = False) -> float:
@@ -180,6 +230,29 @@ class QueryBuilder:
     def words_query(self, stems: Iterable[str], boost: float = 1.0) -> wq.Query:
         parts = [self.stem_query(s, boost) for s in stems]
         return parts[0] if len(parts) == 1 else wq.And(parts)
+
+    def own_query(self, folded: str) -> wq.Query:
+        """A word as typed and its plural, in the exact fields (no stem)."""
+        return wq.Or(
+            [
+                wq.Term(f, w, boost=weight)
+                for f, weight in self.doc_type.exact_fields.items()
+                for w in (folded, folded + "s")
+            ]
+        )
+
+    def only_ee(self, word: Token) -> bool:
+        """Whether a word ending in a plain « e » shares its stem only with words of the
+        index ending in « ée »: the stemmer reads « données » as « donne », and « le
+        chauffe-eau ne donne plus d'eau » is no data analyst's. Such a word matches as
+        typed."""
+        folded = word.folded
+        if len(folded) < 4 or not folded.isalpha() or folded.endswith("ee"):
+            return False
+        if not folded.endswith("e") or word.stem != folded:
+            return False
+        forms = {w for ws in self.expand_prefix(folded).values() for w in ws if stem(w) == folded}
+        return bool(forms) and all(w.endswith(("ee", "ees")) for w in forms)
 
     def _leaves(self):
         return [reader for reader, _offset in self.reader.leaf_readers()]
@@ -248,6 +321,7 @@ class QueryBuilder:
         raw_words: list[str] | None = None,
         hits: Callable[[wq.Query], int] | None = None,
         typed_words: int = 0,
+        compounds: list[tuple[str, ...]] | None = None,
     ) -> BuiltQuery:
         """One clause per word, or per synonym or concept span.
 
@@ -264,6 +338,11 @@ class QueryBuilder:
         words ``hits(query)`` counts fewer than CONCEPT_BELOW visible documents for (so that
         a precise trade word keeps its precision, and a need's word nobody writes still finds
         the competence).
+
+        ``compounds``: per word, the parts of the hyphenated word it belongs to
+        (ParsedQuery.compounds): a concept phrase widens a part of a hyphenated word only when
+        it holds the whole of it (« sol » is no Carrelage in « sous-sol », nor « vaisselle »
+        a Céramique in « lave-vaisselle »; « chauffe-eau » is a phrase of its own).
         """
         known = known or (lambda _stem: True)
         concepts = concepts or ConceptTable([])
@@ -284,7 +363,7 @@ class QueryBuilder:
 
         for i in range(len(words)):
             draft.extra.append(self._word(draft, i, known, resolved, complete_last, built))
-        spans = self._spans(draft, concepts)
+        spans = self._spans(draft, concepts, compounds)
         built.sentence = len(spans) >= SENTENCE_CLAUSES or typed_words >= SENTENCE_WORDS
         for span in spans:
             self._clause(draft, span, built, hits)
@@ -295,6 +374,11 @@ class QueryBuilder:
         word = draft.words[i]
         alternatives: list[wq.Query] = []
         if draft.filler[i]:
+            return alternatives
+        if self.only_ee(word):
+            draft.stems[i] = draft.corrected[i] = OWN + word.folded
+            draft.own.add(i)
+            built.exact.add(word.folded)
             return alternatives
         last = i == len(draft.words) - 1
         completed = last and len(word.folded) >= PREFIX_MIN and word.folded.isalnum()
@@ -324,10 +408,14 @@ class QueryBuilder:
                 break
         return alternatives
 
-    def _spans(self, draft: _Draft, concepts: ConceptTable) -> list[tuple[int, int, list, list]]:
+    def _spans(
+        self, draft: _Draft, concepts: ConceptTable, compounds: list[tuple[str, ...]] | None
+    ) -> list[tuple[int, int, list, list]]:
         """(start, width, synonym groups, concepts) of each clause: a synonym phrase or one
         word; a filler word counts only inside a synonym or concept phrase."""
         widened = self._concepts_by_word(draft.corrected, concepts, draft.raw)
+        if compounds:
+            widened = _whole_compounds(widened, compounds)
         spans = []
         i = 0
         while i < len(draft.words):
@@ -346,15 +434,19 @@ class QueryBuilder:
             i += width
         return spans
 
+    def _typed(self, draft: _Draft, j: int, built: BuiltQuery) -> wq.Query:
+        """A word as typed: its stem (or the word itself, QueryBuilder.only_ee), its typos."""
+        if j in draft.own:
+            return self.own_query(draft.words[j].folded)
+        options = [self.stem_query(draft.stems[j]), *draft.extra[j]]
+        built.stems.add(draft.stems[j])
+        return options[0] if len(options) == 1 else wq.Or(options)
+
     def _clause(self, draft: _Draft, span, built: BuiltQuery, hits) -> None:
         """One clause: the words typed (and their typos), their synonyms, their concepts."""
         i, width, groups, found = span
         stems = draft.stems
-        typed = []
-        for j in range(i, i + width):
-            options = [self.stem_query(stems[j]), *draft.extra[j]]
-            typed.append(options[0] if len(options) == 1 else wq.Or(options))
-            built.stems.add(stems[j])
+        typed = [self._typed(draft, j, built) for j in range(i, i + width)]
         alternatives = [typed[0] if width == 1 else wq.And(typed)]
         exact = draft.corrected[i : i + width] == stems[i : i + width]
         boost = SYNONYM_BOOST if exact else FUZZY_BOOST

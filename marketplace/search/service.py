@@ -169,6 +169,7 @@ def search_parsed(
         raw_words=parsed.raw_words,
         hits=lambda q: scope.visible_hits(q, allowed, stop=CONCEPT_BELOW),
         typed_words=parsed.typed,
+        compounds=parsed.compounds,
     )
     ranked, result.total, result.counts = _ranked(scope, built, allowed, limit, prefer)
     result.partial = result.total > 0 and built.partial

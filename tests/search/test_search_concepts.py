@@ -358,3 +358,37 @@ def test_a_word_of_the_dictionary_is_no_typo_for_another_trade(client, make_user
     ]
     # A typo is still read as the word it misses.
     assert api_ids(client, "installer une pompe a chaleru dans la maison") == [heating]
+
+
+def test_a_part_of_a_hyphenated_word_is_not_a_concept_of_its_own(client, make_user, make_cae):
+    cae = make_cae()
+    tiler = someone(make_user, cae, "Artisan", "Carrelage")
+    plasterer = someone(make_user, cae, "Cloisons et doublages", "Plâtrerie")
+
+    # « sol » calls Carrelage; « sous-sol » is another word, the plaster decides.
+    need = "doubler les murs du sous-sol avec des plaques de plâtre"
+    assert api_ids(client, need) == [plasterer]
+    # The word standing alone still calls the competence.
+    assert tiler in api_ids(client, "poser un sol neuf dans la salle à manger du gîte")
+    # Each word knows the parts of the hyphenated word it belongs to (stop words kept).
+    assert [w.folded for w in parse("le sous-sol et le chauffe-eau").words] == [
+        "sol", "chauffe", "eau",
+    ]  # fmt: skip
+    assert parse("le sous-sol et le chauffe-eau").compounds == [
+        ("sou", "sol"), ("chauffe", "eau"), ("chauffe", "eau"),
+    ]  # fmt: skip
+
+
+def test_a_verb_is_not_read_as_a_noun_of_another_trade(client, make_user, make_cae):
+    cae = make_cae()
+    plumber = someone(make_user, cae, "Plombier", "Plomberie")
+    analyst = make_user(
+        cae, password=None, audience="public", headline="Analyse de données",
+        skills=[{"name": "Data", "level": 3}],
+    ).profile.id  # fmt: skip
+
+    # The stemmer reads « données » as « donne »: the verb « donne » is not that word.
+    assert api_ids(client, "changer le chauffe-eau qui ne donne plus d'eau chaude") == [plumber]
+    # The noun itself still finds its trade, with or without its accents.
+    assert api_ids(client, "analyser nos données de vente chaque mois") == [analyst]
+    assert analyst in api_ids(client, "donnees")
