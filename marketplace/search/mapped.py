@@ -75,4 +75,4 @@ def _buffer_file_init(self, buf, name=None, onclose=None) -> None:
 
 def install() -> None:
     """Make Whoosh's buffer files read in place (idempotent)."""
-    structfile.BufferFile.__init__ = _buffer_file_init  # type: ignore[method-assign]
+    structfile.BufferFile.__init__ = _buffer_file_init
