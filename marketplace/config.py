@@ -33,6 +33,7 @@ ENV_VARIABLES: dict[str, type] = {
     "BOAMP_SKILLS_FILE": str,
     "MEDIA_DIR": str,
     "MEDIA_STORAGE": str,
+    "SEARCH_CACHE_MB": int,
 }
 
 #: BASE_URL when none is configured, in development only (what `make run` serves).
@@ -71,6 +72,10 @@ class Defaults:
     #: The federation's own table of descriptors and CPV codes → competences (a JSON file
     #: shaped like marketplace/tenders/data/boamp_skills.json); the packaged one when unset.
     BOAMP_SKILLS_FILE: str | None = None
+    #: Memory each web worker gives the search engine's per-segment cache (visible sets,
+    #: postings, facet arrays): at 100,000 profiles, below about 40 the searches recompute
+    #: their sets over and over (docs/BENCHMARKS.md).
+    SEARCH_CACHE_MB = 48
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     LANGUAGES = ("fr", "en")

@@ -485,7 +485,7 @@ def write_members(
         done += len(batch)
         if progress:
             progress("write", done, len(rows))
-    _log_search_changes(changed, result.created)
+    _log_search_changes(changed)
     session.flush()  # the accounts' names and memberships (their change log follows the ORM)
     send_invitations(result.created)  # queued: they leave only after the caller's commit
     return result
@@ -766,14 +766,17 @@ def _collect_changes(
             changed[ProfileCertification].append(SimpleNamespace(profile_id=pid))
 
 
-def _log_search_changes(changed: dict[type, list[Any]], created: list[User]) -> None:
+def _log_search_changes(changed: dict[type, list[Any]]) -> None:
     """The search change log of the rows written around the ORM: each watch of the document
-    types maps them to the documents to index again, as the session events do for a flush."""
+    types maps them to the documents to index again, as the session events do for a flush.
+
+    The new accounts themselves are not looked up: the documents that show an account are
+    its profile's (logged with the profiles written) and those of collectives, tenders and
+    offers it belongs to, which an account created in this transaction has none of."""
     watches = documents.watches_by_model()
-    rows: dict[type, list[Any]] = {**changed, User: created}
     connection = db.session.connection()
     keys: set[tuple[str, int]] = set()
-    for model, objects in rows.items():
+    for model, objects in changed.items():
         for watch in watches.get(model, ()):
             for start in range(0, len(objects), 5000):
                 ids = watch.doc_ids(connection, objects[start : start + 5000])

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import heapq
 import math
+import sys
 import threading
+from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from itertools import chain
@@ -42,28 +44,69 @@ RARITY = 1.5
 NEED_WEIGHT = 1.0
 
 
-class SegmentCache:
-    """A thread-safe LRU of per-segment data, bounded by a total size (in elements)."""
+def nbytes(value: Any) -> int:
+    """The memory a cached value holds beyond the objects it shares: a container's table, a
+    list's or dict's floats (24 bytes each unless shared), an array's buffer."""
+    if isinstance(value, array):
+        return sys.getsizeof(value)
+    size = sys.getsizeof(value)
+    if isinstance(value, dict):
+        return size + FLOAT_BYTES * sum(
+            1 for v in value.values() if type(v) is float and v not in _WEIGHTS
+        )
+    if isinstance(value, (list, tuple)):
+        return size + sum(
+            nbytes(v) if isinstance(v, (list, tuple, dict, set, array)) else 0 for v in value
+        )
+    return size
 
-    def __init__(self, budget: int = 2_000_000):
+
+FLOAT_BYTES = sys.getsizeof(1.5)
+INT_BYTES = sys.getsizeof(100_000)
+#: Shared weight objects: a posting's weight is one of few values (a term's frequency in a
+#: field times the field's boost), so cached postings hold one float object per value.
+_WEIGHTS: dict[float, float] = {}
+_WEIGHTS_MAX = 65_536
+
+
+def _weight(value: float) -> float:
+    shared = _WEIGHTS.get(value)
+    if shared is not None:
+        return shared
+    if len(_WEIGHTS) < _WEIGHTS_MAX:
+        _WEIGHTS[value] = value
+    return value
+
+
+class SegmentCache:
+    """A thread-safe LRU of per-segment data, bounded by the bytes its values hold.
+
+    The values are sets and dicts of document numbers, and arrays: their size is that of
+    their tables (``nbytes``). The numbers themselves are each segment's shared objects
+    (``Scope.ids``), counted once, and the weights are shared floats (``_weight``).
+    """
+
+    def __init__(self, budget: int = 48 * 1024 * 1024):
         self.budget = budget
         self.size = 0
         self._items: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Any, compute: Callable[[], Any], size: int | None = None) -> Any:
-        """The cached value, or compute() cached with its size (default: its length)."""
+    def get(
+        self, key: Any, compute: Callable[[], Any], size: int | Callable[[Any], int] = nbytes
+    ) -> Any:
+        """The cached value, or compute() cached with its size in bytes (a number, or a
+        function of the value: ``nbytes`` by default)."""
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key][0]
         value = compute()
-        if size is None:
-            size = len(value) if hasattr(value, "__len__") else 1
+        held = size(value) if callable(size) else size
         with self._lock:
             if key not in self._items:
-                self._items[key] = (value, size)
-                self.size += size
+                self._items[key] = (value, held)
+                self.size += held
                 while self.size > self.budget and len(self._items) > 1:
                     _old, (_value, old_size) = self._items.popitem(last=False)
                     self.size -= old_size
@@ -82,15 +125,16 @@ class Leaf:
         self.count = reader.doc_count_all()
 
 
-def _postings(reader, field: str, text: str) -> dict[int, float]:
-    """{docnum: weight} of a term in one segment (deleted documents left out)."""
+def _postings(reader, field: str, text: str, ids: list[int]) -> dict[int, float]:
+    """{docnum: weight} of a term in one segment (deleted documents left out), with the
+    segment's shared number objects and shared weights."""
     try:
         matcher = reader.postings(field, text)
     except Exception:  # the term or the field is absent from this segment
         return {}
     result: dict[int, float] = {}
     while matcher.is_active():
-        result[matcher.id()] = matcher.weight()
+        result[ids[matcher.id()]] = _weight(matcher.weight())
         matcher.next()
     return result
 
@@ -108,58 +152,88 @@ class Scope:
 
     # Per-segment data -------------------------------------------------------------------
 
+    def ids(self, leaf: Leaf) -> list[int]:
+        """The segment's document numbers as one list of shared objects: every cached set
+        and dict of the segment holds these rather than a number object of its own, so the
+        cache's sets cost their tables only, and no request leaves long-lived numbers
+        scattered among its freed ones."""
+        size = sys.getsizeof([0] * leaf.count) + INT_BYTES * leaf.count
+        return self.cache.get(("ids", leaf.segid), lambda: list(range(leaf.count)), size)
+
     def postings(self, leaf: Leaf, field: str, text: str) -> dict[int, float]:
         key = ("post", leaf.key, field, text)
-        return self.cache.get(key, lambda: _postings(leaf.reader, field, text))
+        return self.cache.get(key, lambda: _postings(leaf.reader, field, text, self.ids(leaf)))
 
     def term_docs(self, leaf: Leaf, field: str, value: str) -> set[int]:
         key = ("docs", leaf.key, field, value)
-        return self.cache.get(key, lambda: set(_postings(leaf.reader, field, value)))
+        return self.cache.get(
+            key, lambda: set(_postings(leaf.reader, field, value, self.ids(leaf)))
+        )
 
     def average_length(self) -> float:
         total = sum(leaf.reader.field_length(TEXT_FIELD_LENGTH) for leaf in self.leaves)
         return (total / self.doc_count) if total else 1.0
 
-    def facet_values(self, leaf: Leaf) -> dict[str, tuple[list, list]]:
+    def facet_values(self, leaf: Leaf) -> dict[str, tuple[Any, list]]:
         """Per facet: (per document an id — or a tuple of ids for multi-valued facets —,
-        the values of the ids). Lets Counter count matched documents at C speed."""
+        the values of the ids). Lets Counter count matched documents at C speed. A
+        single-valued facet's ids are an array of 4-byte numbers; a multi-valued one's equal
+        tuples are one shared object (most documents repeat a few combinations)."""
+        names = self.doc_type.facets
 
         def compute():
             column = leaf.reader.column_reader("facets", translate=False)
-            names = self.doc_type.facets
             ids: dict[str, dict] = {name: {} for name in names}
-            arrays: dict[str, list] = {name: [] for name in names}
+            arrays: dict[str, Any] = {
+                name: [] if name in self.doc_type.multi_facets else array("I") for name in names
+            }
+            shared: dict[tuple, tuple] = {}
             for d in range(leaf.count):
                 values = self.doc_type.decode_facets(column[d])
                 for name in names:
                     value: Any = values.get(name)
                     known = ids[name]
                     if name in self.doc_type.multi_facets:
-                        arrays[name].append(tuple(known.setdefault(v, len(known)) for v in value))
+                        combination = tuple(known.setdefault(v, len(known)) for v in value)
+                        arrays[name].append(shared.setdefault(combination, combination))
                     else:
                         arrays[name].append(known.setdefault(value, len(known)))
             return {name: (arrays[name], list(ids[name])) for name in names}
 
-        size = leaf.count * len(self.doc_type.facets)
+        def size(value: dict[str, tuple[Any, list]]) -> int:
+            seen: set[int] = set()
+            total = 0
+            for array_, values in value.values():
+                total += sys.getsizeof(array_) + sys.getsizeof(values)
+                if isinstance(array_, list):
+                    for combination in array_:
+                        if id(combination) not in seen:
+                            seen.add(id(combination))
+                            total += sys.getsizeof(combination)
+            return total
+
         return self.cache.get(("facets", leaf.segid, self.doc_type.name), compute, size)
 
-    def norms(self, leaf: Leaf, average: float) -> list[float]:
+    def norms(self, leaf: Leaf, average: float) -> array:
         """K1 × BM25's length normalisation of each document of a segment."""
         average = round(average, 1) or 1.0
 
-        def compute() -> list[float]:
+        def compute() -> array:
             base, scale, reader = K1 * (1 - B), K1 * B / average, leaf.reader
-            return [
-                base + scale * reader.doc_field_length(d, TEXT_FIELD_LENGTH, 0)
-                for d in range(leaf.count)
-            ]
+            return array(
+                "d",
+                (
+                    base + scale * reader.doc_field_length(d, TEXT_FIELD_LENGTH, 0)
+                    for d in range(leaf.count)
+                ),
+            )
 
         return self.cache.get(("norms", leaf.segid, average), compute)
 
-    def updated(self, leaf: Leaf) -> list[int]:
-        def compute() -> list[int]:
+    def updated(self, leaf: Leaf) -> array:
+        def compute() -> array:
             column = leaf.reader.column_reader("updated", translate=False)
-            return [column[d] for d in range(leaf.count)]
+            return array("q", (column[d] for d in range(leaf.count)))
 
         return self.cache.get(("updated", leaf.segid), compute)
 
@@ -182,7 +256,8 @@ class Scope:
                 return self.term_docs(leaf, field, value)
 
             def compute(leaf: Leaf = leaf, docs=docs) -> set[int]:
-                everything = set(leaf.reader.all_doc_ids())  # without deleted ones
+                ids = self.ids(leaf)
+                everything = set(map(ids.__getitem__, leaf.reader.all_doc_ids()))  # not deleted
                 found = docs("doc_type", self.doc_type.name)
                 found = found & documents.visible_docs(shape, docs, lambda: everything)
                 for field, value in terms:
@@ -398,8 +473,9 @@ class Scope:
             for i in leaves
         ]
 
-    def browse(self, allowed: list[set[int]], key: tuple) -> tuple[list[int], dict[str, Counter]]:
-        """Without a query: every visible document, most recently updated first, and facets."""
+    def browse(self, allowed: list[set[int]], key: tuple) -> tuple[array, dict[str, Counter]]:
+        """Without a query: every visible document, most recently updated first (an array of
+        document numbers: it is kept per thread), and facets."""
 
         def compute():
             rows: list[tuple[Any, int]] = []
@@ -407,7 +483,7 @@ class Scope:
                 updated, offset = self.updated(leaf), leaf.offset
                 rows.extend((updated[d], offset + d) for d in docs)
             rows.sort(reverse=True)
-            return [docnum for _u, docnum in rows], self.count_facets(allowed)
+            return array("I", [docnum for _u, docnum in rows]), self.count_facets(allowed)
 
         return self.indexer.cached(("browse", key), compute)
 
@@ -429,11 +505,11 @@ class Scope:
         for leaf, docs in zip(self.leaves, per_leaf, strict=True):
             if not docs:
                 continue
-            for name, (array, values) in self.facet_values(leaf).items():
+            for name, (per_doc, values) in self.facet_values(leaf).items():
                 if name in self.doc_type.multi_facets:
-                    ids = Counter(chain.from_iterable(map(array.__getitem__, docs)))
+                    ids = Counter(chain.from_iterable(map(per_doc.__getitem__, docs)))
                 else:
-                    ids = Counter(map(array.__getitem__, docs))
+                    ids = Counter(map(per_doc.__getitem__, docs))
                 for i, n in ids.items():
                     if values[i] is not None:
                         counts[name][values[i]] += n

@@ -36,9 +36,11 @@ from whoosh import scoring, writing
 from whoosh.searching import Searcher
 
 from marketplace.extensions import db
-from marketplace.search import documents
+from marketplace.search import documents, mapped
 from marketplace.search.changes import SearchChange
 from marketplace.search.engine import SegmentCache
+
+mapped.install()
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +81,7 @@ class Indexer:
         gap_ttl: float = 600.0,
         commit_timeout: float = 2.0,
         sync_on_search: bool = True,
-        cache_size: int = 2_000_000,
+        cache_bytes: int = 48 * 1024 * 1024,
     ):
         self.path = Path(index_dir)
         self.engine = engine
@@ -89,7 +91,7 @@ class Indexer:
         self._mutex = threading.Lock()
         self._local = threading.local()
         #: Per-segment data of searches (postings, visible sets…), shared by threads.
-        self.segments = SegmentCache(cache_size)
+        self.segments = SegmentCache(cache_bytes)
 
     # State and lock -----------------------------------------------------------------------
 
@@ -393,7 +395,7 @@ def get_indexer(app: Flask | None = None) -> Indexer:
             gap_ttl=float(app.config.get("SEARCH_GAP_TTL", 600)),
             commit_timeout=float(app.config.get("SEARCH_COMMIT_TIMEOUT", 2.0)),
             sync_on_search=bool(app.config.get("SEARCH_SYNC_ON_SEARCH", True)),
-            cache_size=int(app.config.get("SEARCH_CACHE_SIZE", 2_000_000)),
+            cache_bytes=int(app.config["SEARCH_CACHE_MB"]) * 1024 * 1024,
         )
         app.extensions["essaim_search"] = indexer
     return indexer

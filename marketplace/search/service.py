@@ -10,6 +10,7 @@ so a stale index cannot show a row just hidden.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -145,10 +146,11 @@ def search_parsed(
     # "~near": document keys ranked first (a place word of the query: places.search).
     prefer = scope.prefer(terms["~near"]) if terms.get("~near") else None
     if not parsed.words:
-        ordered, result.counts = scope.browse(allowed, allowed_key)
+        browsed, result.counts = scope.browse(allowed, allowed_key)
+        ordered: Sequence[int] = browsed
         if prefer:
             first = scope.global_docs(prefer)
-            ordered = [d for d in ordered if d in first] + [d for d in ordered if d not in first]
+            ordered = [d for d in browsed if d in first] + [d for d in browsed if d not in first]
         result.total = len(ordered)
         result.ranked = [(_doc_id(scope.key_of(d)), 0.0) for d in ordered[start:limit]]
         return result

@@ -1,0 +1,79 @@
+"""The search engine's per-segment cache: bounded in bytes, holding shared document numbers
+and compact arrays, so that a web worker's memory stays put at federation size (issue 21)."""
+
+from __future__ import annotations
+
+import sys
+from array import array
+
+from marketplace.accounts.models import Anonymous
+from marketplace.profiles import search as profile_search
+from marketplace.profiles.finder import search_profiles
+from marketplace.search.engine import Scope, SegmentCache, nbytes
+from marketplace.search.indexer import get_indexer
+
+
+def test_the_budget_counts_bytes_and_drops_the_oldest_entries():
+    big = set(range(10_000))
+    cache = SegmentCache(budget=2 * sys.getsizeof(big) + 100)
+    for name in ("a", "b", "c"):
+        cache.get(name, lambda: set(range(10_000)))
+    assert list(cache._items) == ["b", "c"]
+    assert cache.size == 2 * sys.getsizeof(big)
+    assert cache.get("b", lambda: "computed again") == big  # still there: not recomputed
+
+
+def test_sizes_count_tables_and_unshared_floats():
+    weights = {d: 0.1 + d for d in range(100)}
+    assert nbytes(weights) == sys.getsizeof(weights) + 100 * sys.getsizeof(1.5)
+    assert nbytes(array("I", range(1000))) == sys.getsizeof(array("I", range(1000)))
+    cache = SegmentCache(budget=1000)
+    cache.get("fixed", lambda: [1, 2, 3], 7)
+    cache.get("measured", lambda: {1, 2}, lambda value: 11 * len(value))
+    assert cache.size == 7 + 22
+
+
+def test_the_app_setting_gives_the_budget_in_megabytes(app):
+    assert get_indexer(app).segments.budget == app.config["SEARCH_CACHE_MB"] * 1024 * 1024
+
+
+def _scope() -> Scope:
+    indexer = get_indexer()
+    indexer.rebuild()  # one segment
+    searcher = indexer.searcher()
+    return Scope(indexer, searcher, profile_search.PROFILE)
+
+
+def test_cached_sets_share_the_segment_s_number_objects(app, make_user):
+    for n in range(300):  # numbers above 256 are objects of their own in CPython
+        make_user(audience="public", headline=f"Tapissière {n}", password=None)
+    assert len(search_profiles(Anonymous(), "tapissière", per_page=10).items) == 10
+    scope = _scope()
+    leaf = max(scope.leaves, key=lambda leaf: leaf.count)
+    ids = scope.ids(leaf)
+    docs = scope.term_docs(leaf, "doc_type", "profile")
+    postings = scope.postings(leaf, "headline", "tapissier") or scope.postings(
+        leaf, "text", "tapissier"
+    )
+    assert len(docs) >= 300 and max(docs) > 256
+    assert all(d is ids[d] for d in docs)
+    assert postings and all(d is ids[d] for d in postings)
+    allowed, _key = scope.allowed(Anonymous(), {})
+    assert all(d is ids[d] for segment in allowed for d in segment)
+
+
+def test_facet_arrays_are_compact_and_share_equal_combinations(app, make_user):
+    for n in range(40):
+        make_user(audience="public", headline=f"Plombière {n}", password=None)
+    scope = _scope()
+    leaf = max(scope.leaves, key=lambda leaf: leaf.count)
+    facets = scope.facet_values(leaf)
+    multi = profile_search.PROFILE.multi_facets
+    for name, (per_document, _values) in facets.items():
+        if name in multi:
+            assert isinstance(per_document, list)
+            distinct = {id(combination) for combination in per_document}
+            assert len(distinct) == len(set(per_document))  # one object per combination
+        else:
+            assert isinstance(per_document, array)
+        assert len(per_document) == leaf.count
