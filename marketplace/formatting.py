@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -52,15 +53,21 @@ def cents_to_input(cents: int | None) -> str:
     return f"{euros},{rest:02d}" if rest else str(euros)
 
 
+#: An amount as people type it once spaces and the euro sign are gone: digits, a sign, and at
+#: most one decimal comma or point (no exponent, underscore or other digits Decimal reads).
+_AMOUNT = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
+
+
 def parse_euros(raw: str | None) -> int | None:
-    """'1 234,56', '1234.56' or '1234' → 123456 cents; None when empty; ValueError when invalid."""
+    """'1 234,56', '1234.56' or '1234' → 123456 cents; None when empty; ValueError when invalid
+    (« 1e5 » is not 100 000 €: an amount is written with digits)."""
     if raw is None:
         return None
     text = str(raw).strip().replace("€", "").replace("\u00a0", "").replace("\u202f", "")
     text = text.replace(" ", "")
     if not text:
         return None
-    if "," in text and "." in text:
+    if not _AMOUNT.fullmatch(text):
         raise ValueError(raw)
     text = text.replace(",", ".")
     amount = Decimal(text)
