@@ -157,8 +157,11 @@ class Scope:
         and dict of the segment holds these rather than a number object of its own, so the
         cache's sets cost their tables only, and no request leaves long-lived numbers
         scattered among its freed ones."""
-        size = sys.getsizeof([0] * leaf.count) + INT_BYTES * leaf.count
-        return self.cache.get(("ids", leaf.segid), lambda: list(range(leaf.count)), size)
+        return self.cache.get(
+            ("ids", leaf.segid),
+            lambda: list(range(leaf.count)),
+            lambda ids: sys.getsizeof(ids) + INT_BYTES * len(ids),
+        )
 
     def postings(self, leaf: Leaf, field: str, text: str) -> dict[int, float]:
         key = ("post", leaf.key, field, text)
