@@ -19,7 +19,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench.profile import _client
+from bench.profile import _client, kept_app
 from bench.search_bench import QUERIES
 
 
@@ -56,17 +56,11 @@ def main() -> None:
 
         tracemalloc.start(8)
 
-    from marketplace import create_app
     from marketplace.search.indexer import get_indexer
 
     folder = Path(args.keep)
     fed = json.loads((folder / "federation.json").read_text())
-    app = create_app({
-        "DATABASE_URL": args.database or "sqlite:///" + str(folder / "bench.sqlite3"),
-        "INDEX_DIR": str(folder / "index"), "MAIL_DIR": str(folder / "mail"),
-        "MEDIA_DIR": str(folder / "media"), "SECRET_KEY": "bench-secret-key",
-        "RATELIMIT_ENABLED": False,
-    })  # fmt: skip
+    app = kept_app(folder, args.database)
     client = _client(app, fed, "owner")
     print(f"| step | RSS (MB) | seconds |\n|---|---:|---:|\nstart | {rss_mb():.0f} | |")
 

@@ -40,6 +40,18 @@ def _client(app, fed: dict, who: str):
     return client
 
 
+def kept_app(folder: Path, database: str | None):
+    """The application on the data and index a `federation_bench --keep` run left in folder."""
+    from marketplace import create_app
+
+    return create_app({
+        "DATABASE_URL": database or "sqlite:///" + str(folder / "bench.sqlite3"),
+        "INDEX_DIR": str(folder / "index"), "MAIL_DIR": str(folder / "mail"),
+        "MEDIA_DIR": str(folder / "media"), "SECRET_KEY": "bench-secret-key",
+        "RATELIMIT_ENABLED": False,
+    })  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("paths", nargs="+", metavar="path",
@@ -54,7 +66,6 @@ def main() -> None:
     parser.add_argument("--no-profile", action="store_true", help="timings and SQL only")
     args = parser.parse_args()
 
-    from marketplace import create_app
     from marketplace.extensions import db
 
     folder = Path(args.keep)
@@ -65,12 +76,7 @@ def main() -> None:
                     thread=fed.get("thread_id"), photo=fed.get("photo_version"))
         for path in args.paths
     ]  # fmt: skip
-    app = create_app({
-        "DATABASE_URL": args.database or "sqlite:///" + str(folder / "bench.sqlite3"),
-        "INDEX_DIR": str(folder / "index"), "MAIL_DIR": str(folder / "mail"),
-        "MEDIA_DIR": str(folder / "media"), "SECRET_KEY": "bench-secret-key",
-        "RATELIMIT_ENABLED": False,
-    })  # fmt: skip
+    app = kept_app(folder, args.database)
     client = _client(app, fed, args.who)
     for _ in range(3):  # warm caches, as a long-running worker is
         for path in paths:

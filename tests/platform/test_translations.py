@@ -66,16 +66,23 @@ def test_home_page_is_french_by_default_and_english_on_request(client):
     assert "Create an account" in page
 
 
-def test_the_french_catalog_follows_french_typography():
-    """No-break spaces before : ; ! ? and inside « », one apostrophe (’), in every translation."""
+def _french_strings() -> list[str]:
+    """Every translation of the French catalog (each plural form apart)."""
     with open(ROOT / "translations/fr/LC_MESSAGES/messages.po", "rb") as f:
         catalog = read_po(f, locale="fr")
-    wrong = []
+    found: list[str] = []
     for message in catalog:
-        if not message.id:
-            continue
-        strings = message.string if isinstance(message.string, tuple | list) else [message.string]
-        wrong.extend(f"{s!r} → {fr(s)!r}" for s in strings if s and fr(s) != s)
+        if message.id:
+            strings = (
+                message.string if isinstance(message.string, tuple | list) else [message.string]
+            )
+            found.extend(s for s in strings if s)
+    return found
+
+
+def test_the_french_catalog_follows_french_typography():
+    """No-break spaces before : ; ! ? and inside « », one apostrophe (’), in every translation."""
+    wrong = [f"{s!r} → {fr(s)!r}" for s in _french_strings() if fr(s) != s]
     assert not wrong, f"{len(wrong)} translations to fix:\n" + "\n".join(wrong[:30])
 
 
@@ -86,17 +93,11 @@ OTHER_APOSTROPHES = re.compile("['\u2018\u02bc\u0060\u00b4]")
 
 
 def test_the_french_catalog_leaves_no_sign_glued_and_one_apostrophe():
-    with open(ROOT / "translations/fr/LC_MESSAGES/messages.po", "rb") as f:
-        catalog = read_po(f, locale="fr")
     wrong = []
-    for message in catalog:
-        if not message.id:
-            continue
-        strings = message.string if isinstance(message.string, tuple | list) else [message.string]
-        for s in strings:
-            found = s and (GLUED.search(s) or OTHER_APOSTROPHES.search(s))
-            if found:
-                wrong.append(f"{found.group(0)!r} in {s!r}")
+    for s in _french_strings():
+        found = GLUED.search(s) or OTHER_APOSTROPHES.search(s)
+        if found:
+            wrong.append(f"{found.group(0)!r} in {s!r}")
     assert not wrong, f"{len(wrong)} translations to fix:\n" + "\n".join(wrong[:30])
 
 
