@@ -58,6 +58,19 @@ def patch(client, world, tender, body):
     return client.patch(url, json=body, headers=bearer(world["tokens"]["owner"]))
 
 
+def rival_team(client, world, make_user, api_token, body) -> dict:
+    """Another team of the first CAE for the same contract, with the joiner on its first lot."""
+    rival = make_user(world["caes"][0], first_name="Rita", skills=[{"name": "Audit", "level": 3}])
+    world["tokens"]["rival"] = api_token(rival)
+    second = post(client, world["tokens"]["rival"], body)
+    url = f"/api/v1/tenders/{second['id']}/applications"
+    applied = client.post(url, json={"lot_ids": [second["lots"][0]["id"]], "role": "cotraitant"},
+                          headers=bearer(world["tokens"]["joiner"])).get_json()  # fmt: skip
+    client.post(f"{url}/{applied['id']}/decision", json={"accept": True, "share_cents": 1},
+                headers=bearer(world["tokens"]["rival"]))  # fmt: skip
+    return second
+
+
 def words(page: str) -> str:
     """The text people read in a piece of page, lowered (tags and attribute values dropped)."""
     return html.unescape(re.sub(r"<[^>]*>", " ", page)).lower()
@@ -129,14 +142,7 @@ def test_a_private_buyers_team_reads_no_procurement_code(
     alone = post(client, world["tokens"]["owner"], {**body, "reference": "SEUL"})
     join(client, world, tender, "joiner", [lot1], "cotraitant", 300_000)
     join(client, world, tender, "insulator", [lot1], "subcontractor", 100_000)
-    rival = make_user(world["caes"][0], first_name="Rita", skills=[{"name": "Audit", "level": 3}])
-    world["tokens"]["rival"] = api_token(rival)
-    second = post(client, world["tokens"]["rival"], body)
-    url = f"/api/v1/tenders/{second['id']}/applications"
-    applied = client.post(url, json={"lot_ids": [second["lots"][0]["id"]], "role": "cotraitant"},
-                          headers=bearer(world["tokens"]["joiner"])).get_json()  # fmt: skip
-    client.post(f"{url}/{applied['id']}/decision", json={"accept": True, "share_cents": 1},
-                headers=bearer(world["tokens"]["rival"]))  # fmt: skip
+    rival_team(client, world, make_user, api_token, body)
     got = read(client, world, tender)
     assert {w["code"] for w in got["warnings"]} == {
         "shares_above_estimate", "subcontracted_above_share", "cae_in_two_teams",
@@ -341,17 +347,9 @@ def test_a_subcontractor_works_for_a_cotraitant(client, world):
 def test_cae_in_two_teams_and_mandataire_of_two_groupements_are_warned(
     client, world, make_user, api_token
 ):
-    a = world["caes"][0]
-    rival = make_user(a, first_name="Rita", skills=[{"name": "Audit", "level": 3}])
-    world["tokens"]["rival"] = api_token(rival)
     first = post(client, world["tokens"]["owner"], two_lots())
     join(client, world, first, "insulator", [first["lots"][0]["id"]], "cotraitant", 100_000)
-    second = post(client, world["tokens"]["rival"], two_lots())
-    url = f"/api/v1/tenders/{second['id']}/applications"
-    applied = client.post(url, json={"lot_ids": [second["lots"][0]["id"]], "role": "cotraitant"},
-                          headers=bearer(world["tokens"]["joiner"])).get_json()  # fmt: skip
-    client.post(f"{url}/{applied['id']}/decision", json={"accept": True, "share_cents": 1},
-                headers=bearer(world["tokens"]["rival"]))  # fmt: skip
+    rival_team(client, world, make_user, api_token, two_lots())
     got = read(client, world, first)
     codes = [w["code"] for w in got["warnings"]]
     assert "cae_in_two_teams" in codes and "mandataire_of_two_groupements" in codes
