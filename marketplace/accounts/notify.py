@@ -40,34 +40,41 @@ def send_invitation(user: User) -> None:
 
 
 def send_invitations(users: list[User]) -> None:
-    """The invitation to choose a password, for each account (a members import sends many)."""
+    """The invitation to choose a password, for each account (a members import sends many:
+    the texts are translated once per language, then filled in for each person)."""
     days = current_app.config["INVITATION_MAX_AGE"] // 86400
     by_locale: dict[str, list[User]] = {}
     for user in users:
         by_locale.setdefault(_locale(user), []).append(user)
-    messages = []
+    messages: list[tuple[str, str, str]] = []
     for locale, group in by_locale.items():
         with force_locale(locale):
-            for user in group:
-                messages.append(_invitation(user, days))
+            texts = _invitation_texts()
+        messages.extend(_invitation(user, days, texts) for user in group)
     send_mails(messages)
 
 
-def _invitation(user: User, days: int) -> tuple[str, str, str]:
-    """(to, subject, body) in the current locale (the caller forces the person's)."""
-    link = external_url("auth.invitation", token=make_password_token(user, "invitation"))
-    cae_name = user.cae.name if user.cae else "Essaim"
-    subject = _("%(cae)s invites you to Essaim", cae=cae_name)
+def _invitation_texts() -> tuple[str, str]:
+    """The invitation's subject and body in the current locale, with their blanks."""
+    subject = _("%(cae)s invites you to Essaim")
     body = _(
         "Hello %(name)s,\n\n%(cae)s has created your account on Essaim, where the "
         "entrepreneur·es of cooperatives pool their skills. Open this link within %(days)d "
-        "days to choose your password and complete your profile:\n\n%(link)s\n",
-        name=user.first_name,
-        cae=cae_name,
-        days=days,
-        link=link,
+        "days to choose your password and complete your profile:\n\n%(link)s\n"
     )
-    return user.email, subject, body
+    return subject, body
+
+
+def _invitation(
+    user: User, days: int, texts: tuple[str, str] | None = None
+) -> tuple[str, str, str]:
+    """(to, subject, body) in the texts' language (by default the current locale's: the
+    caller forces the person's)."""
+    subject, body = texts or _invitation_texts()
+    link = external_url("auth.invitation", token=make_password_token(user, "invitation"))
+    cae_name = user.cae.name if user.cae else "Essaim"
+    blanks = {"name": user.first_name, "cae": cae_name, "days": days, "link": link}
+    return user.email, subject % blanks, body % blanks
 
 
 def send_membership_decision(user: User) -> None:

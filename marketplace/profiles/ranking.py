@@ -19,8 +19,9 @@ keep the highest rank, RANK_UNKNOWN, until ``refresh()`` runs: they are read ear
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
-from sqlalchemy import Connection, Table, and_, case, select, update
+from sqlalchemy import Connection, CursorResult, Result, Table, and_, case, update
 
 from marketplace.accounts.models import MembershipState, User
 from marketplace.profiles.models import Availability, Profile, ProfileSkill
@@ -51,8 +52,11 @@ def availability_points_of(rank: int) -> int:
     return (rank - 1) // 4
 
 
-def refresh(connection: Connection, profile_ids: Iterable[int] | None = None) -> None:
-    """Recompute the ranks of these profiles' holdings (all of them with None): one UPDATE."""
+def refresh(connection: Connection, profile_ids: Iterable[int] | None = None) -> int:
+    """Recompute the ranks of these profiles' holdings (all of them with None): one UPDATE
+    joined to the profiles and their accounts, which writes only the holdings whose rank
+    changes (a members import that changes nothing of a rank rewrites no row). Returns how
+    many holdings it wrote."""
     holdings = ProfileSkill.__table__
     assert isinstance(holdings, Table)
     points = case(
@@ -60,22 +64,29 @@ def refresh(connection: Connection, profile_ids: Iterable[int] | None = None) ->
         else_=0,
     )
     eligible = and_(User.is_active.is_(True), User.membership == MembershipState.VERIFIED.value)
-    value = (
-        select(case((eligible, 4 * points + holdings.c.level), else_=0))
-        .select_from(Profile)
-        .join(User, User.id == Profile.user_id)
-        .where(Profile.id == holdings.c.profile_id)
-        .scalar_subquery()
+    rank = case((eligible, 4 * points + holdings.c.level), else_=0)
+    stmt = (
+        update(holdings)
+        .values(suggestion_rank=rank)
+        .where(
+            Profile.id == holdings.c.profile_id,
+            User.id == Profile.user_id,
+            holdings.c.suggestion_rank.is_distinct_from(rank),
+        )
     )
-    stmt = update(holdings).values(suggestion_rank=value)
     if profile_ids is None:
-        connection.execute(stmt)
-        return
+        return _written(connection.execute(stmt))
     ids = sorted(set(profile_ids))
     # By chunks: a large members import logs tens of thousands of profiles at once, beyond the
     # bound parameters SQLite takes in one statement (32,766).
-    for start in range(0, len(ids), CHUNK):
-        connection.execute(stmt.where(holdings.c.profile_id.in_(ids[start : start + CHUNK])))
+    return sum(
+        _written(connection.execute(stmt.where(holdings.c.profile_id.in_(ids[i : i + CHUNK]))))
+        for i in range(0, len(ids), CHUNK)
+    )
+
+
+def _written(result: Result) -> int:
+    return cast(CursorResult, result).rowcount
 
 
 def follow(doc_type: str) -> None:

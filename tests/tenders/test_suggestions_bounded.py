@@ -193,6 +193,29 @@ def test_ranks_are_recomputed_by_chunks_of_profiles(app, make_cae, make_user, mo
         ProfileSkill.__table__.update().values(suggestion_rank=0)  # type: ignore[attr-defined]
     )
     monkeypatch.setattr(ranking, "CHUNK", 2)
-    ranking.refresh(db.session.connection(), ids)
+    assert ranking.refresh(db.session.connection(), ids) == 5
+    db.session.expire_all()
+    _ranks_follow_the_profiles()
+
+
+def test_a_refresh_writes_only_the_ranks_that_change(app, make_cae, make_user):
+    """The same file imported again logs every profile: a holding whose rank is already right
+    is not written again (on PostgreSQL each written row is a new version of it)."""
+    cae = make_cae()
+    people = [
+        make_user(cae, skills=[{"name": "Plomberie", "level": 2}], availability="available")
+        for _ in range(3)
+    ]
+    ids = [p.profile.id for p in people]
+    connection = db.session.connection()
+    assert ranking.refresh(connection, ids) == 0
+    people[0].profile.availability = "unavailable"
+    db.session.flush()  # the change log's listener recomputes that profile's rank
+    assert ranking.refresh(connection, ids) == 0
+    db.session.execute(
+        ProfileSkill.__table__.update().values(suggestion_rank=0)  # type: ignore[attr-defined]
+    )
+    assert ranking.refresh(connection, ids) == 3
+    assert ranking.refresh(connection) == 0
     db.session.expire_all()
     _ranks_follow_the_profiles()
