@@ -29,6 +29,7 @@ ENV_VARIABLES: dict[str, type] = {
     "JOBS_MAIL_RETRY_SECONDS": float,
     "JOBS_LEASE_SECONDS": float,
     "JOBS_POLL_SECONDS": float,
+    "JOBS_NICE": int,
     "BOAMP_URL": str,
     "BOAMP_SKILLS_FILE": str,
     "MEDIA_DIR": str,
@@ -65,6 +66,9 @@ class Defaults:
     JOBS_MAIL_RETRY_SECONDS = 600.0  # first retry; doubles each time (8 tries span about 21 h)
     JOBS_LEASE_SECONDS = 120.0  # a claimed message is taken again after this if its worker died
     JOBS_POLL_SECONDS = 2.0  # how often `flask jobs run` looks for due messages
+    #: How much lower than the web server's the worker's CPU priority is (os.nice; 0: the same):
+    #: a batch of mail yields the cores to the requests on the same machine.
+    JOBS_NICE = 10
     #: The records endpoint of BOAMP's open data (`flask tenders fetch-boamp`).
     BOAMP_URL = (
         "https://boamp-datadila.opendatasoft.com/api/explore/v2.1/catalog/datasets/boamp/records"

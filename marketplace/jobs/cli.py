@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -21,6 +22,9 @@ jobs_cli = AppGroup("jobs", help="The background worker: delivers queued e-mail,
 def run_command(once: bool) -> None:
     """Deliver queued e-mail; without --once, keep polling until SIGTERM or SIGINT."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    lower = int(app.config["JOBS_NICE"])
+    if lower > 0 and hasattr(os, "nice"):
+        os.nice(lower)  # the requests served beside it come first
     stop = threading.Event()
 
     def request_stop(_signum, _frame) -> None:

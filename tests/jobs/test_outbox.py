@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select, update
 
 from bench.smtpserver import SmtpServer
@@ -186,6 +187,32 @@ def test_two_worker_processes_deliver_each_message_once(app, database_url, tmp_p
     done = rows()
     assert {r.status for r in done} == {"sent"} and {r.attempts for r in done} == {1}
     assert len({r.claimed_by for r in done}) == 2  # both workers took part
+
+
+def _niceness(pid: int) -> int:
+    # /proc/PID/stat: the 19th field, after the command name in parentheses.
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.parametrize(("setting", "lower"), [(None, 10), ("0", 0), ("3", 3)])
+def test_the_worker_runs_below_the_web_servers_priority(
+    app, database_url, tmp_path, setting, lower
+):
+    env = {"JOBS_POLL_SECONDS": "0.2", **({} if setting is None else {"JOBS_NICE": setting})}
+    with SmtpServer() as smtp:
+        process = worker(database_url, tmp_path, smtp.url, **env)
+        try:
+            time.sleep(0.5)
+            enqueue("ana@example.org", "Bienvenue", "Bonjour")
+            db.session.commit()
+            wait_for(lambda: len(smtp.messages) == 1)  # the worker is at work
+            assert _niceness(process.pid) == min(_niceness(os.getpid()) + lower, 19)
+            process.send_signal(signal.SIGTERM)
+            process.communicate(timeout=20)
+        finally:
+            process.kill()
+    assert process.returncode == 0
 
 
 def test_the_worker_loop_delivers_and_stops_cleanly_on_sigterm(app, database_url, tmp_path):
