@@ -1,5 +1,6 @@
 """Flask extensions, created unbound and initialised in create_app()."""
 
+import contextlib
 import sqlite3
 
 from flask_babel import Babel
@@ -53,3 +54,18 @@ def _sqlite_savepoint_inside_a_transaction(conn, _name) -> None:
     raw = conn.connection.dbapi_connection
     if isinstance(raw, sqlite3.Connection) and not raw.in_transaction:
         raw.execute("BEGIN")
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_write_ahead_log(dbapi_connection, _record) -> None:
+    """A SQLite file is kept in write-ahead-log mode (it stays so once set): the pages read
+    while the worker delivers mail, or an import writes, wait for no writer, and a writer for
+    no reader; commits stay durable (``synchronous`` is left at FULL). Not for a database in
+    memory, which has no log."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    if not dbapi_connection.execute("PRAGMA database_list").fetchone()[2]:
+        return
+    # When another process holds the file, the next connection sets it.
+    with contextlib.suppress(sqlite3.OperationalError):
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
