@@ -23,6 +23,7 @@ from marketplace.search.analysis import (
     STOP_WORDS,
     Token,
     lemma_stem,
+    stem,
     tokens,
 )
 from marketplace.search.query import (
@@ -141,7 +142,7 @@ def _stems(
         _known(w.stem, lemma, vocabulary, table) for w, lemma in zip(words, lemmas, strict=True)
     ]
     own = [
-        not filler[i] and reads_as_typed(word, _table_words(vocabulary, table))
+        not filler[i] and reads_as_typed(word, _table_words(vocabulary, table).get(word.folded, ()))
         for i, word in enumerate(words)
     ]
     for i, word in enumerate(words):
@@ -190,14 +191,20 @@ def _concepts_of(
 
 
 @lru_cache(maxsize=4)
-def _table_words(vocabulary: synonyms.SynonymTable, table: concepts.ConceptTable) -> frozenset[str]:
-    """The folded words of the synonym and concept tables (phrases and competence names):
-    the vocabulary a need is read with when there is no index (reads_as_typed)."""
+def _table_words(
+    vocabulary: synonyms.SynonymTable, table: concepts.ConceptTable
+) -> dict[str, frozenset[str]]:
+    """The folded words of the synonym and concept tables (phrases and competence names) by
+    their stem: the vocabulary a need is read with when there is no index
+    (reads_as_typed)."""
     words = set(vocabulary.vocabulary())
     for concept in table.concepts:
         words.update(t.folded for t in tokens(concept.phrase))
         words.update(t.folded for t in tokens(concept.skill))
-    return frozenset(words)
+    by_stem: dict[str, set[str]] = {}
+    for word in words:
+        by_stem.setdefault(stem(word), set()).add(word)
+    return {key: frozenset(forms) for key, forms in by_stem.items()}
 
 
 def competences_in(text: str | None, table: concepts.ConceptTable | None = None) -> list[str]:
