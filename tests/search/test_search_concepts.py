@@ -416,3 +416,18 @@ def test_a_word_of_two_senses_calls_only_the_trade_of_the_sense_typed(client, ma
     # « toilette » (washing) and « toilettes » stem alike; the form typed chooses.
     assert api_ids(client, "aider ma mère pour sa toilette chaque matin") == [helper]
     assert plumber in api_ids(client, "les toilettes du rez-de-chaussée sont bouchées")
+
+
+def test_the_form_or_the_occasion_of_a_need_names_no_trade(client, make_user, make_cae):
+    cae = make_cae()
+    trainer = someone(make_user, cae, "Intervenant en entreprise", "Formation")
+    facilitator = someone(make_user, cae, "Intervenante", "Facilitation")
+    caterer = someone(make_user, cae, "Plats du jour", "Traiteur")
+
+    # Lessons say how something is taught, not what: the subject decides.
+    assert trainer not in api_ids(client, "des cours de piano pour ma fille le mercredi")
+    assert trainer in api_ids(client, "un formateur pour nos salariés")
+    # A meeting is the occasion; running it is the facilitator's need.
+    need = "livrer des plateaux repas pour nos réunions du midi"
+    assert api_ids(client, need) == [caterer]
+    assert facilitator in api_ids(client, "animer une réunion de notre conseil")

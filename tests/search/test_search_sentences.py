@@ -29,7 +29,7 @@ FLOORS = {  # file: (precision@10, recall@10)
     "sentences.json": (0.86, 0.82),
     "sentences_heldout.json": (0.81, 0.80),
     "sentences_fresh.json": (0.71, 0.80),
-    "sentences_fresh2.json": (0.55, 0.82),
+    "sentences_fresh2.json": (0.60, 0.82),
     "sentences_fresh3.json": (0.46, 0.62),
 }
 
