@@ -317,6 +317,7 @@ def relevance() -> None:
                 ("sentences_heldout.json", "Held-out sentences"),
                 ("sentences_fresh.json", "Fresh sentences"),
                 ("sentences_fresh2.json", "Second fresh sentences"),
+                ("sentences_fresh3.json", "Third fresh sentences"),
             ):
                 sentences = json.loads((judged.FOLDER / name).read_text("utf-8"))
                 rows = judged.evaluate(viewer, sentences, ids, cae_ids)

@@ -35,6 +35,7 @@ from marketplace.profiles.models import Profile, ProfileSkill
 from marketplace.search import concepts
 from marketplace.search.analysis import tokens
 from marketplace.search.needs import Need, read_need
+from marketplace.search.query import OWN
 from marketplace.statemachine import compare_and_set
 from marketplace.subcontracting import replacements
 from marketplace.subcontracting.models import Offer
@@ -159,8 +160,9 @@ def facts_of(obj: Any) -> Facts:
             site_path("profiles.show", profile_id=obj.id),
             True,
         )
+    words = {t.folded for text in texts for t in tokens(text or "")}
     stems = {t.stem for text in texts for t in tokens(text or "")}
-    stems |= {t.folded for text in texts for t in tokens(text or "")}
+    stems |= words | {OWN + w for w in words}  # OWN: a word as typed (search.needs)
     return Facts(
         type=_type_of(obj),
         id=obj.id,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -109,6 +110,12 @@ def skill_keys(name: str) -> tuple[tuple[str, ...], ...]:
     return tuple(keys)
 
 
+def _as_written(words: Iterable[str]) -> tuple[str, ...]:
+    """Words in lower case, accents kept, an elision left out: to compare a form typed with
+    a form written (« marche » is neither « marché » nor « marches », and may be either)."""
+    return tuple(strip_elision(w).lower().translate(_LIGATURES) for w in words)
+
+
 def _accents_agree(typed: str, written: str) -> bool:
     typed = strip_elision(typed).lower().translate(_LIGATURES)
     written = written.translate(_LIGATURES)
@@ -170,9 +177,16 @@ class ConceptTable:
         return 0, []
 
     def lookup(self, key: tuple[str, ...], typed: list[str] | None = None) -> list[Concept]:
-        """The concepts of a phrase, one per competence (``typed``: see match)."""
+        """The concepts of a phrase, one per competence (``typed``: see match). When the
+        table writes the phrase in several forms for different competences, the form typed
+        chooses: « toilette » (washing) is Aide à domicile's, « toilettes » Plomberie's,
+        though both stem alike; a form the table does not write as typed keeps them all."""
         found: list[Concept] = []
-        for concept in self._by_key.get(key, []):
+        every = self._by_key.get(key, [])
+        if typed and len(every) > 1:
+            words = _as_written(typed)
+            every = [c for c in every if _as_written(c.written) == words] or every
+        for concept in every:
             if concept.agrees(typed) and all(c.skill != concept.skill for c in found):
                 found.append(concept)
         return found

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from marketplace.search import concepts, synonyms
 from marketplace.search.analysis import (
@@ -20,9 +21,20 @@ from marketplace.search.analysis import (
     CONTEXT_WORDS,
     FILLER_WORDS,
     STOP_WORDS,
+    Token,
     lemma_stem,
+    stem,
+    tokens,
 )
-from marketplace.search.query import PLAIN_WEIGHT, SENTENCE_CLAUSES, SENTENCE_WORDS, parse
+from marketplace.search.query import (
+    OWN,
+    PLAIN_WEIGHT,
+    SENTENCE_CLAUSES,
+    SENTENCE_WORDS,
+    holds_whole,
+    parse,
+    reads_as_typed,
+)
 from marketplace.text import fold
 
 #: A sentence is met by an object holding this share of its (weighted) words: a need of two
@@ -62,7 +74,8 @@ class Need:
         return list(seen)
 
     def held_by(self, stems: set[str]) -> bool:
-        """Whether an object holding these stems (and folded words) meets the need."""
+        """Whether an object holding these stems (and folded words, and each folded word
+        marked OWN: the words as typed, see read_need) meets the need."""
         if not self.clauses:
             return True
         held = [any(set(a) <= stems for a in c.alternatives) for c in self.clauses]
@@ -85,22 +98,18 @@ def read_need(text: str | None, table: concepts.ConceptTable | None = None) -> N
     if all(filler):
         filler = [False] * len(words)
     vocabulary, table = synonyms.load(), table or concepts.current()
-    lemmas = [
-        lemma_stem(w.folded, r) if w.folded.isalpha() else w.stem
-        for w, r in zip(words, raw, strict=True)
-    ]
-    stems = [
-        _known(w.stem, lemma, vocabulary, table) for w, lemma in zip(words, lemmas, strict=True)
-    ]
+    lemmas, stems, own = _stems(words, raw, filler, vocabulary, table)
     clauses: list[Clause] = []
     i = 0
     while i < len(words):
         n, groups = vocabulary.match(stems, i)
         width = max(n, 1)
-        found = _concepts_of(stems, i, width, table, raw)
+        found = _concepts_of(stems, i, width, table, raw, parsed.compounds)
         if not (width == 1 and filler[i] and not groups and not found):
             clause = Clause(" ".join(raw[i : i + width]), {tuple(stems[i : i + width])})
-            if width == 1:  # the word as typed and its lemma hold it too
+            if width == 1 and own[i]:  # the word as typed, or its plural
+                clause.alternatives.add((OWN + words[i].folded + "s",))
+            elif width == 1:  # the word as typed and its lemma hold it too
                 clause.alternatives.update({(lemmas[i],), (words[i].folded,)})
             for group in groups:
                 clause.alternatives.update(term.key for term in group.terms)
@@ -116,6 +125,30 @@ def read_need(text: str | None, table: concepts.ConceptTable | None = None) -> N
         for clause in clauses:
             clause.weight = 1.0
     return Need(clauses, sentence)
+
+
+def _stems(
+    words: list[Token], raw: list[str], filler: list[bool], vocabulary, table
+) -> tuple[list[str], list[str], list[bool]]:
+    """Per word: its lemma's stem, the stem it is looked up and matched by (_known), and
+    whether it matches as typed — a word whose stem only « ée » words of the tables share
+    (as the search does with the index's words: query.reads_as_typed); such a word's stem
+    and lemma are the word marked OWN."""
+    lemmas = [
+        lemma_stem(w.folded, r) if w.folded.isalpha() else w.stem
+        for w, r in zip(words, raw, strict=True)
+    ]
+    stems = [
+        _known(w.stem, lemma, vocabulary, table) for w, lemma in zip(words, lemmas, strict=True)
+    ]
+    own = [
+        not filler[i] and reads_as_typed(word, _table_words(vocabulary, table).get(word.folded, ()))
+        for i, word in enumerate(words)
+    ]
+    for i, word in enumerate(words):
+        if own[i]:
+            stems[i] = lemmas[i] = OWN + word.folded
+    return lemmas, stems, own
 
 
 def _known(stem: str, lemma: str, vocabulary, table) -> str:
@@ -138,16 +171,40 @@ def _widen(clause: Clause, found: list[concepts.Concept], vocabulary) -> None:
 
 
 def _concepts_of(
-    stems: list[str], start: int, width: int, table, typed: list[str]
+    stems: list[str],
+    start: int,
+    width: int,
+    table,
+    typed: list[str],
+    compounds: list[tuple[str, ...]],
 ) -> list[concepts.Concept]:
     """The concepts of the longest concept phrase holding the words from start (width);
-    ``typed``: the words as typed (their accents must agree with the phrase's)."""
+    ``typed``: the words as typed (their accents must agree with the phrase's); a phrase
+    widens a part of a hyphenated word only when it holds the whole word (``compounds``:
+    ParsedQuery.compounds; query.holds_whole)."""
     found: list[concepts.Concept] = []
     for s in range(max(0, start - table.max_words + 1), start + width):
         n, here = table.match(stems, s, typed)
         if n and s + n > start and (width == 1 or (s <= start and s + n >= start + width)):
-            found += [c for c in here if c not in found]
+            found += [c for c in here if c not in found and holds_whole(c.phrase, s, n, compounds)]
     return found
+
+
+@lru_cache(maxsize=4)
+def _table_words(
+    vocabulary: synonyms.SynonymTable, table: concepts.ConceptTable
+) -> dict[str, frozenset[str]]:
+    """The folded words of the synonym and concept tables (phrases and competence names) by
+    their stem: the vocabulary a need is read with when there is no index
+    (reads_as_typed)."""
+    words = set(vocabulary.vocabulary())
+    for concept in table.concepts:
+        words.update(t.folded for t in tokens(concept.phrase))
+        words.update(t.folded for t in tokens(concept.skill))
+    by_stem: dict[str, set[str]] = {}
+    for word in words:
+        by_stem.setdefault(stem(word), set()).add(word)
+    return {key: frozenset(forms) for key, forms in by_stem.items()}
 
 
 def competences_in(text: str | None, table: concepts.ConceptTable | None = None) -> list[str]:

@@ -177,25 +177,50 @@ class _Draft:
     own: set[int] = field(default_factory=set)
 
 
+def holds_whole(phrase: str, start: int, width: int, compounds: list[tuple[str, ...]]) -> bool:
+    """Whether a concept phrase found on the words start … start + width - 1 holds, as
+    written, the whole hyphenated word of each of them (the phrase « sol » does not speak
+    for « sous-sol »; ``compounds``: ParsedQuery.compounds)."""
+    wholes = [compounds[j] for j in range(start, start + width) if compounds[j]]
+    if not wholes:
+        return True
+    written = compound_parts(phrase)
+    return all(
+        any(written[k : k + len(parts)] == parts for k in range(len(written) - len(parts) + 1))
+        for parts in wholes
+    )
+
+
 def _whole_compounds(widened, compounds: list[tuple[str, ...]]):
-    """Of each word's concepts, those whose phrase, as written, holds the whole hyphenated
-    word of each of its words (the phrase « sol » does not speak for « sous-sol »)."""
-
-    def holds(phrase: tuple[str, ...], parts: tuple[str, ...]) -> bool:
-        n = len(parts)
-        return any(phrase[k : k + n] == parts for k in range(len(phrase) - n + 1))
-
+    """Of each word's concepts, those whose phrase holds the whole hyphenated word of each
+    of its words (holds_whole)."""
     return [
-        [
-            item
-            for item in found
-            if all(
-                not compounds[j] or holds(compound_parts(item[0].phrase), compounds[j])
-                for j in range(item[2], item[2] + item[3])
-            )
-        ]
+        [item for item in found if holds_whole(item[0].phrase, item[2], item[3], compounds)]
         for found in widened
     ]
+
+
+def _plain_e(word: Token) -> bool:
+    """A word of four letters or more ending in a plain « e » that is its own stem."""
+    folded = word.folded
+    return (
+        len(folded) >= 4
+        and folded.isalpha()
+        and folded.endswith("e")
+        and not folded.endswith("ee")
+        and word.stem == folded
+    )
+
+
+def reads_as_typed(word: Token, forms: Iterable[str]) -> bool:
+    """Whether a word ending in a plain « e » shares its stem only with words ending in
+    « ée » among ``forms`` (the words of a vocabulary that begin with it: the index's, or
+    the concept and synonym tables'): the stemmer reads « données » as « donne », and « le
+    chauffe-eau ne donne plus d'eau » is no data analyst's. Such a word matches as typed."""
+    if not _plain_e(word):
+        return False
+    shared = {w for w in forms if w.startswith(word.folded) and stem(w) == word.folded}
+    return bool(shared) and all(w.endswith(("ee", "ees")) for w in shared)
 
 
 def _weight(exact: bool, known: bool, sentence: bool, guessed: bool = False) -> float:
@@ -242,17 +267,13 @@ class QueryBuilder:
         )
 
     def only_ee(self, word: Token) -> bool:
-        """Whether a word ending in a plain « e » shares its stem only with words of the
-        index ending in « ée »: the stemmer reads « données » as « donne », and « le
-        chauffe-eau ne donne plus d'eau » is no data analyst's. Such a word matches as
-        typed."""
-        folded = word.folded
-        if len(folded) < 4 or not folded.isalpha() or folded.endswith("ee"):
+        """Whether a word matches as typed (reads_as_typed), the index's words its
+        vocabulary."""
+        if not _plain_e(word):
             return False
-        if not folded.endswith("e") or word.stem != folded:
-            return False
-        forms = {w for ws in self.expand_prefix(folded).values() for w in ws if stem(w) == folded}
-        return bool(forms) and all(w.endswith(("ee", "ees")) for w in forms)
+        return reads_as_typed(
+            word, (w for ws in self.expand_prefix(word.folded).values() for w in ws)
+        )
 
     def _leaves(self):
         return [reader for reader, _offset in self.reader.leaf_readers()]

@@ -380,3 +380,77 @@ def test_a_tender_whose_lot_names_no_competence_is_suggested_by_its_words(
     db.session.commit()
     deliver_mail()  # the worker reads the tender as it is now
     assert kinds_of(gardener) == ["suggested_match"]
+
+
+def test_a_part_of_a_hyphenated_word_ties_an_alert_to_no_other_trade(client, world, deliver_mail):
+    """« sous-sol » is not « sol »: the concept « sol » → Carrelage does not widen it."""
+    t, users = world["tokens"], world["users"]
+    for name, q in (("watcher", "rénovation du sous-sol"), ("outsider", "rénovation du sol")):
+        response = client.post(
+            "/api/v1/me/alerts", json={"kind": "offers", "q": q}, headers=bearer(t[name])
+        )
+        assert response.status_code == 201, response.get_json()
+    tiling = offer_body(
+        title="Carreleur·se pour une rénovation",
+        description="Pose de faïence dans une salle de bains.",
+        skills=["Carrelage"],
+    )
+    posted = client.post("/api/v1/offers", json=tiling, headers=bearer(t["poster"]))
+    assert posted.status_code == 201
+    deliver_mail()
+    assert kinds_of(users["watcher"]) == []
+    assert kinds_of(users["outsider"]) == ["alert_match"]
+
+
+def test_a_verb_an_alert_shares_a_stem_with_only_as_another_noun_matches_as_typed(
+    client, world, deliver_mail
+):
+    """« donne » (donner) stems as « données »: the alert does not hear of data analysis."""
+    t, users = world["tokens"], world["users"]
+    for name, q in (
+        ("watcher", "le robinet ne donne plus rien"),
+        ("outsider", "analyser les données de nos ventes"),
+    ):
+        response = client.post(
+            "/api/v1/me/alerts", json={"kind": "offers", "q": q}, headers=bearer(t[name])
+        )
+        assert response.status_code == 201, response.get_json()
+    data = offer_body(
+        title="Analyste pour nos données de vente",
+        description="Un tableau de bord des données de vente.",
+        skills=["Analyse de données"],
+    )
+    posted = client.post("/api/v1/offers", json=data, headers=bearer(t["poster"]))
+    assert posted.status_code == 201
+    deliver_mail()
+    assert kinds_of(users["watcher"]) == []
+    assert kinds_of(users["outsider"]) == ["alert_match"]
+
+
+def test_a_lot_on_a_hyphenated_word_is_not_suggested_to_another_trade(
+    client, world, deliver_mail, make_user
+):
+    """A lot « Rénovation du sous-sol » names no tiling: a tiler is not suggested for it."""
+    from tender_helpers import two_lots
+
+    t, users = world["tokens"], world["users"]
+    tiler = make_user(
+        users["watcher"].cae,
+        first_name="Tina",
+        city="Lyon",
+        department="69",
+        skills=[{"name": "Carrelage", "level": 3}],
+    )
+    told = {}
+    for title in ("Rénovation du sous-sol", "Rénovation du sol"):
+        lot = {"number": 1, "title": title, "skills": ["X"]}
+        body = two_lots(lots=[lot], title="Travaux de la mairie")
+        posted = client.post("/api/v1/tenders", json=body, headers=bearer(t["poster"]))
+        assert posted.status_code == 201
+        tender = db.session.get(Tender, posted.get_json()["id"])
+        tender.lots[0].skills = []  # as a public notice whose codes name no competence
+        db.session.commit()
+        deliver_mail()
+        told[title] = kinds_of(tiler)
+    assert told["Rénovation du sous-sol"] == []
+    assert told["Rénovation du sol"] == ["suggested_match"]

@@ -392,3 +392,42 @@ def test_a_verb_is_not_read_as_a_noun_of_another_trade(client, make_user, make_c
     # The noun itself still finds its trade, with or without its accents.
     assert api_ids(client, "analyser nos données de vente chaque mois") == [analyst]
     assert analyst in api_ids(client, "donnees")
+
+
+def test_a_word_of_two_senses_calls_only_the_trade_of_the_sense_typed(client, make_user, make_cae):
+    cae = make_cae()
+    electrician = someone(make_user, cae, "Artisan", "Électricité")
+    cook = someone(make_user, cae, "Chef à la carte", "Cuisinier")
+    winemaker = someone(make_user, cae, "Domaine familial", "Viticulture")
+    insulator = someone(make_user, cae, "Artisan", "Isolation des combles")
+    facilitator = someone(make_user, cae, "Intervenante", "Animation d'ateliers")
+    helper = someone(make_user, cae, "Auxiliaire de vie", "Aide à domicile")
+    plumber = someone(make_user, cae, "Artisan", "Plomberie")
+
+    # Rooms of a house name no trade: the kitchen is no cook's, the cellar no winemaker's,
+    # the attic no insulator's, the workshop no facilitator's.
+    need = "refaire l'électricité de la cuisine, de la cave, du grenier et de l'atelier"
+    assert api_ids(client, need) == [electrician]
+    assert cook not in api_ids(client, "poser des meubles dans la cuisine de la maison")
+    assert cook in api_ids(client, "un cuisinier pour nos repas")
+    assert winemaker in api_ids(client, "visiter une cave à vin")
+    assert facilitator in api_ids(client, "animer un atelier pour nos bénévoles")
+    assert insulator in api_ids(client, "isoler le grenier avant l'hiver")
+    # « toilette » (washing) and « toilettes » stem alike; the form typed chooses.
+    assert api_ids(client, "aider ma mère pour sa toilette chaque matin") == [helper]
+    assert plumber in api_ids(client, "les toilettes du rez-de-chaussée sont bouchées")
+
+
+def test_the_form_or_the_occasion_of_a_need_names_no_trade(client, make_user, make_cae):
+    cae = make_cae()
+    trainer = someone(make_user, cae, "Intervenant en entreprise", "Formation")
+    facilitator = someone(make_user, cae, "Intervenante", "Facilitation")
+    caterer = someone(make_user, cae, "Plats du jour", "Traiteur")
+
+    # Lessons say how something is taught, not what: the subject decides.
+    assert trainer not in api_ids(client, "des cours de piano pour ma fille le mercredi")
+    assert trainer in api_ids(client, "un formateur pour nos salariés")
+    # A meeting is the occasion; running it is the facilitator's need.
+    need = "livrer des plateaux repas pour nos réunions du midi"
+    assert api_ids(client, need) == [caterer]
+    assert facilitator in api_ids(client, "animer une réunion de notre conseil")
