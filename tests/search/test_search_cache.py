@@ -6,6 +6,8 @@ from __future__ import annotations
 import sys
 from array import array
 
+from pyroaring import FrozenBitMap
+
 from marketplace.accounts.models import Anonymous
 from marketplace.profiles import search as profile_search
 from marketplace.profiles.finder import search_profiles
@@ -44,7 +46,9 @@ def _scope() -> Scope:
     return Scope(indexer, searcher, profile_search.PROFILE)
 
 
-def test_cached_sets_share_the_segment_s_number_objects(app, make_user):
+def test_cached_postings_share_the_segment_s_number_objects_and_sets_are_bitmaps(
+    app, make_user, client
+):
     for n in range(300):  # numbers above 256 are objects of their own in CPython
         make_user(audience="public", headline=f"Tapissière {n}", password=None)
     assert len(search_profiles(Anonymous(), "tapissière", per_page=10).items) == 10
@@ -56,10 +60,17 @@ def test_cached_sets_share_the_segment_s_number_objects(app, make_user):
         leaf, "text", "tapissier"
     )
     assert len(docs) >= 300 and max(docs) > 256
-    assert all(d is ids[d] for d in docs)
     assert postings and all(d is ids[d] for d in postings)
+    assert set(postings) <= set(docs)
     allowed, _key = scope.allowed(Anonymous(), {})
-    assert all(d is ids[d] for segment in allowed for d in segment)
+    # Sets of documents are frozen compressed bitmaps: a few bytes a document where a Python
+    # set holds 8 to 32, and no request can change a cached one in place.
+    for cached in [docs, *allowed]:
+        assert isinstance(cached, FrozenBitMap)
+        assert nbytes(cached) * 5 < sys.getsizeof(set(cached))
+    assert set(allowed[0]) <= set(docs) and len(allowed[0]) >= 300
+    found = client.get("/api/v1/profiles", query_string={"q": "tapissière"}).get_json()
+    assert found["total"] == 300
 
 
 def test_facet_arrays_are_compact_and_share_equal_combinations(app, make_user):
