@@ -112,7 +112,7 @@ class SegmentCache:
     (``Scope.ids``), counted once, and the weights are shared floats (``_weight``).
     """
 
-    def __init__(self, budget: int = 48 * 1024 * 1024):
+    def __init__(self, budget: int = 40 * 1024 * 1024):
         self.budget = budget
         self.size = 0
         self._items: OrderedDict = OrderedDict()
