@@ -73,9 +73,9 @@ class Defaults:
     #: shaped like marketplace/tenders/data/boamp_skills.json); the packaged one when unset.
     BOAMP_SKILLS_FILE: str | None = None
     #: Memory each web worker gives the search engine's per-segment cache (visible sets,
-    #: postings, facet arrays): at 100,000 profiles the benchmark's searches hold 36 MB of it,
-    #: and below that they recompute their postings over and over (docs/BENCHMARKS.md).
-    SEARCH_CACHE_MB = 40
+    #: postings, facet arrays): at 100,000 profiles the benchmark's pages and searches hold
+    #: 18 MB of it, 16 of them facet arrays; below that they recompute them (docs/BENCHMARKS.md).
+    SEARCH_CACHE_MB = 24
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     LANGUAGES = ("fr", "en")

@@ -26,7 +26,7 @@ from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from itertools import chain
-from typing import Any
+from typing import Any, NamedTuple
 
 from pyroaring import AbstractBitMap, BitMap, FrozenBitMap
 from whoosh import query as wq
@@ -71,48 +71,30 @@ def intersection(parts: list[Docs]) -> Docs:
 
 
 def nbytes(value: Any) -> int:
-    """The memory a cached value holds beyond the objects it shares: a container's table, a
-    list's or dict's floats (24 bytes each unless shared), an array's buffer."""
-    if isinstance(value, array):
-        return sys.getsizeof(value)
+    """The memory a cached value holds: a container's table and its floats, an array's
+    buffer, a bitmap's containers (the bitmaps and arrays a list or tuple holds too)."""
     size = sys.getsizeof(value)
     if isinstance(value, dict):
-        return size + FLOAT_BYTES * sum(
-            1 for v in value.values() if type(v) is float and v not in _WEIGHTS
-        )
+        return size + FLOAT_BYTES * sum(1 for v in value.values() if type(v) is float)
     if isinstance(value, (list, tuple)):
         return size + sum(
-            nbytes(v) if isinstance(v, (list, tuple, dict, set, array)) else 0 for v in value
+            nbytes(v) if isinstance(v, (list, tuple, dict, set, array, AbstractBitMap)) else 0
+            for v in value
         )
     return size
 
 
 FLOAT_BYTES = sys.getsizeof(1.5)
-INT_BYTES = sys.getsizeof(100_000)
-#: Shared weight objects: a posting's weight is one of few values (a term's frequency in a
-#: field times the field's boost), so cached postings hold one float object per value.
-_WEIGHTS: dict[float, float] = {}
-_WEIGHTS_MAX = 65_536
-
-
-def _weight(value: float) -> float:
-    shared = _WEIGHTS.get(value)
-    if shared is not None:
-        return shared
-    if len(_WEIGHTS) < _WEIGHTS_MAX:
-        _WEIGHTS[value] = value
-    return value
 
 
 class SegmentCache:
     """A thread-safe LRU of per-segment data, bounded by the bytes its values hold.
 
-    The values are sets and dicts of document numbers, and arrays: their size is that of
-    their tables (``nbytes``). The numbers themselves are each segment's shared objects
-    (``Scope.ids``), counted once, and the weights are shared floats (``_weight``).
+    The values are bitmaps of document numbers (alone, or per weight in ``Postings``) and
+    arrays: no Python object per document; their size is their buffers' (``nbytes``).
     """
 
-    def __init__(self, budget: int = 40 * 1024 * 1024):
+    def __init__(self, budget: int = 24 * 1024 * 1024):
         self.budget = budget
         self.size = 0
         self._items: OrderedDict = OrderedDict()
@@ -151,18 +133,34 @@ class Leaf:
         self.count = reader.doc_count_all()
 
 
-def _postings(reader, field: str, text: str, ids: list[int]) -> dict[int, float]:
-    """{docnum: weight} of a term in one segment (deleted documents left out), with the
-    segment's shared number objects and shared weights."""
+class Postings(NamedTuple):
+    """A term's postings in one segment: its documents, and the documents of each weight (a
+    posting's weight is one of few values: a term's frequency in a field times the field's
+    boost), all bitmaps: no Python object per document."""
+
+    docs: Docs
+    by_weight: tuple[tuple[float, Docs], ...]
+
+
+NO_POSTINGS = Postings(NO_DOCS, ())
+
+
+def _postings(reader, field: str, text: str) -> Postings:
+    """A term's postings in one segment (deleted documents left out)."""
     try:
         matcher = reader.postings(field, text)
     except Exception:  # the term or the field is absent from this segment
-        return {}
-    result: dict[int, float] = {}
+        return NO_POSTINGS
+    groups: dict[float, array] = {}
     while matcher.is_active():
-        result[ids[matcher.id()]] = _weight(matcher.weight())
+        weight = matcher.weight()
+        ids = groups.get(weight)
+        if ids is None:
+            ids = groups[weight] = array("I")
+        ids.append(matcher.id())
         matcher.next()
-    return result
+    by_weight = tuple((weight, FrozenBitMap(ids)) for weight, ids in groups.items())
+    return Postings(FrozenBitMap(union([docs for _weight, docs in by_weight])), by_weight)
 
 
 class Scope:
@@ -178,20 +176,9 @@ class Scope:
 
     # Per-segment data -------------------------------------------------------------------
 
-    def ids(self, leaf: Leaf) -> list[int]:
-        """The segment's document numbers as one list of shared objects: every cached set
-        and dict of the segment holds these rather than a number object of its own, so the
-        cache's sets cost their tables only, and no request leaves long-lived numbers
-        scattered among its freed ones."""
-        return self.cache.get(
-            ("ids", leaf.segid),
-            lambda: list(range(leaf.count)),
-            lambda ids: sys.getsizeof(ids) + INT_BYTES * len(ids),
-        )
-
-    def postings(self, leaf: Leaf, field: str, text: str) -> dict[int, float]:
+    def postings(self, leaf: Leaf, field: str, text: str) -> Postings:
         key = ("post", leaf.key, field, text)
-        return self.cache.get(key, lambda: _postings(leaf.reader, field, text, self.ids(leaf)))
+        return self.cache.get(key, lambda: _postings(leaf.reader, field, text))
 
     def term_docs(self, leaf: Leaf, field: str, value: str) -> Docs:
         """The documents of a segment holding a term (deleted documents left out)."""
@@ -204,13 +191,6 @@ class Scope:
             return FrozenBitMap(matcher.all_ids())
 
         return self.cache.get(("docs", leaf.key, field, value), compute)
-
-    def term_postings_docs(self, leaf: Leaf, field: str, text: str) -> Docs:
-        """term_docs of a query's term, from its cached postings (read once)."""
-        return self.cache.get(
-            ("docs", leaf.key, field, text),
-            lambda: FrozenBitMap(self.postings(leaf, field, text)),
-        )
 
     def average_length(self) -> float:
         total = sum(leaf.reader.field_length(TEXT_FIELD_LENGTH) for leaf in self.leaves)
@@ -336,7 +316,7 @@ class Scope:
         """Documents of a segment matching a query made of Term, And and Or (a Term's are
         its cached bitmap: not to be changed)."""
         if isinstance(node, wq.Term):
-            return self.term_postings_docs(leaf, node.fieldname, node.text)
+            return self.postings(leaf, node.fieldname, node.text).docs
         parts = [self.docs(child, leaf) for child in node.subqueries]
         if isinstance(node, wq.And):
             return intersection(parts)
@@ -347,10 +327,12 @@ class Scope:
         a Term scores its BM25 tf part times its boost, an Or its best child (a synonym or a
         typo does not add to the word itself), an And the mean of its children."""
         if isinstance(node, wq.Term):
-            postings = self.postings(leaf, node.fieldname, node.text)
             factor = node.boost * (K1 + 1)
-            held = docs & self.term_postings_docs(leaf, node.fieldname, node.text)
-            return {d: factor * postings[d] / (postings[d] + norms[d]) for d in held}
+            tf: dict[int, float] = {}
+            for weight, held in self.postings(leaf, node.fieldname, node.text).by_weight:
+                for d in docs & held:
+                    tf[d] = factor * weight / (weight + norms[d])
+            return tf
         children = [self._tf(child, leaf, docs, norms) for child in node.subqueries]
         if isinstance(node, wq.And):
             common = set(children[0]).intersection(*children[1:]) if children else set()

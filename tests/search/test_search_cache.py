@@ -11,7 +11,7 @@ from pyroaring import FrozenBitMap
 from marketplace.accounts.models import Anonymous
 from marketplace.profiles import search as profile_search
 from marketplace.profiles.finder import search_profiles
-from marketplace.search.engine import Scope, SegmentCache, nbytes
+from marketplace.search.engine import Postings, Scope, SegmentCache, nbytes
 from marketplace.search.indexer import get_indexer
 
 
@@ -46,7 +46,7 @@ def _scope() -> Scope:
     return Scope(indexer, searcher, profile_search.PROFILE)
 
 
-def test_cached_postings_share_the_segment_s_number_objects_and_sets_are_bitmaps(
+def test_cached_postings_and_sets_are_bitmaps_without_an_object_per_document(
     app, make_user, client
 ):
     for n in range(300):  # numbers above 256 are objects of their own in CPython
@@ -54,20 +54,22 @@ def test_cached_postings_share_the_segment_s_number_objects_and_sets_are_bitmaps
     assert len(search_profiles(Anonymous(), "tapissière", per_page=10).items) == 10
     scope = _scope()
     leaf = max(scope.leaves, key=lambda leaf: leaf.count)
-    ids = scope.ids(leaf)
     docs = scope.term_docs(leaf, "doc_type", "profile")
-    postings = scope.postings(leaf, "headline", "tapissier") or scope.postings(
-        leaf, "text", "tapissier"
-    )
+    postings = scope.postings(leaf, "text", "tapissier")
     assert len(docs) >= 300 and max(docs) > 256
-    assert postings and all(d is ids[d] for d in postings)
-    assert set(postings) <= set(docs)
+    # A term's postings: its documents, and those of each weight, which together make them.
+    assert isinstance(postings, Postings) and len(postings.docs) >= 300
+    assert postings.docs <= docs
+    weighted = [d for _weight, held in postings.by_weight for d in held]
+    assert sorted(weighted) == list(postings.docs)
+    assert all(weight > 0 for weight, _held in postings.by_weight)
     allowed, _key = scope.allowed(Anonymous(), {})
     # Sets of documents are frozen compressed bitmaps: a few bytes a document where a Python
     # set holds 8 to 32, and no request can change a cached one in place.
-    for cached in [docs, *allowed]:
+    for cached in [docs, postings.docs, *allowed]:
         assert isinstance(cached, FrozenBitMap)
         assert nbytes(cached) * 5 < sys.getsizeof(set(cached))
+    assert nbytes(postings) * 5 < sys.getsizeof(dict.fromkeys(postings.docs, 1.5))
     assert set(allowed[0]) <= set(docs) and len(allowed[0]) >= 300
     found = client.get("/api/v1/profiles", query_string={"q": "tapissière"}).get_json()
     assert found["total"] == 300
