@@ -74,7 +74,7 @@ class Defaults:
     BOAMP_SKILLS_FILE: str | None = None
     #: Memory each web worker gives the search engine's per-segment cache (visible sets,
     #: postings, facet arrays): at 100,000 profiles the benchmark's pages and searches hold
-    #: 18 MB of it, 16 of them facet arrays; below that they recompute them (docs/BENCHMARKS.md).
+    #: 15 MB of it, 11 of them facet values; below that they recompute them (docs/BENCHMARKS.md).
     SEARCH_CACHE_MB = 24
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"

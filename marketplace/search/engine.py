@@ -85,6 +85,10 @@ def nbytes(value: Any) -> int:
 
 
 FLOAT_BYTES = sys.getsizeof(1.5)
+INT_BYTES = sys.getsizeof(100_000)
+#: A type's facet values are kept per document of its own (a dict) rather than for every
+#: document of a segment (an array) when it holds less than 1/SPARSE_FACETS of them.
+SPARSE_FACETS = 16
 
 
 class SegmentCache:
@@ -163,6 +167,25 @@ def _postings(reader, field: str, text: str) -> Postings:
     return Postings(FrozenBitMap(union([docs for _weight, docs in by_weight])), by_weight)
 
 
+def _facets_size(value: dict[str, tuple[Any, list]]) -> int:
+    """Bytes of a segment's facet values (Scope.facet_values): the arrays, lists or dicts,
+    the shared combinations once, and a sparse type's document numbers once."""
+    seen: set[int] = set()
+    total = 0
+    numbers = 0
+    for per_document, values in value.values():
+        total += sys.getsizeof(per_document) + sys.getsizeof(values)
+        if isinstance(per_document, dict):  # the same number objects for every facet
+            numbers = INT_BYTES * len(per_document)
+            per_document = per_document.values()
+        if not isinstance(per_document, array):
+            for combination in per_document:
+                if type(combination) is tuple and id(combination) not in seen:
+                    seen.add(id(combination))
+                    total += sys.getsizeof(combination)
+    return total + numbers
+
+
 class Scope:
     """The documents of one type a viewer may see, narrowed by filters, on one searcher."""
 
@@ -200,41 +223,37 @@ class Scope:
         """Per facet: (per document an id — or a tuple of ids for multi-valued facets —,
         the values of the ids). Lets Counter count matched documents at C speed. A
         single-valued facet's ids are an array of 4-byte numbers; a multi-valued one's equal
-        tuples are one shared object (most documents repeat a few combinations)."""
-        names = self.doc_type.facets
+        tuples are one shared object (most documents repeat a few combinations). When the
+        type holds few of the segment's documents (SPARSE_FACETS), a dict of its documents
+        only instead of an array or list over all of them."""
+        names, multi = self.doc_type.facets, self.doc_type.multi_facets
 
         def compute():
             column = leaf.reader.column_reader("facets", translate=False)
             ids: dict[str, dict] = {name: {} for name in names}
-            arrays: dict[str, Any] = {
-                name: [] if name in self.doc_type.multi_facets else array("I") for name in names
+            of_type = self.term_docs(leaf, "doc_type", self.doc_type.name)
+            sparse = len(of_type) * SPARSE_FACETS < leaf.count
+            per_doc: dict[str, Any] = {
+                name: {} if sparse else [] if name in multi else array("I") for name in names
             }
             shared: dict[tuple, tuple] = {}
-            for d in range(leaf.count):
+            for d in of_type if sparse else range(leaf.count):
                 values = self.doc_type.decode_facets(column[d])
                 for name in names:
                     value: Any = values.get(name)
                     known = ids[name]
-                    if name in self.doc_type.multi_facets:
+                    if name in multi:
                         combination = tuple(known.setdefault(v, len(known)) for v in value)
-                        arrays[name].append(shared.setdefault(combination, combination))
+                        item = shared.setdefault(combination, combination)
                     else:
-                        arrays[name].append(known.setdefault(value, len(known)))
-            return {name: (arrays[name], list(ids[name])) for name in names}
+                        item = known.setdefault(value, len(known))
+                    if sparse:
+                        per_doc[name][d] = item
+                    else:
+                        per_doc[name].append(item)
+            return {name: (per_doc[name], list(ids[name])) for name in names}
 
-        def size(value: dict[str, tuple[Any, list]]) -> int:
-            seen: set[int] = set()
-            total = 0
-            for array_, values in value.values():
-                total += sys.getsizeof(array_) + sys.getsizeof(values)
-                if isinstance(array_, list):
-                    for combination in array_:
-                        if id(combination) not in seen:
-                            seen.add(id(combination))
-                            total += sys.getsizeof(combination)
-            return total
-
-        return self.cache.get(("facets", leaf.segid, self.doc_type.name), compute, size)
+        return self.cache.get(("facets", leaf.segid, self.doc_type.name), compute, _facets_size)
 
     def norms(self, leaf: Leaf, average: float) -> array:
         """K1 × BM25's length normalisation of each document of a segment."""

@@ -90,3 +90,26 @@ def test_facet_arrays_are_compact_and_share_equal_combinations(app, make_user):
         else:
             assert isinstance(per_document, array)
         assert len(per_document) == leaf.count
+
+
+def test_a_sparse_type_keeps_facet_values_for_its_own_documents_only(app, make_user):
+    from marketplace.collectives import operations as collectives
+    from marketplace.collectives.search import COLLECTIVE
+    from marketplace.extensions import db
+    from marketplace.search.service import search_documents
+
+    people = [make_user(audience="public", password=None) for _n in range(60)]
+    for n, sector in enumerate(["Numérique", "Bâtiment", "Numérique"]):
+        data = {"name": f"Collectif {n}", "sector": sector, "join_policy": "open"}
+        collectives.create_collective(people[n], {**data, "audience": "public"})
+    db.session.commit()
+    indexer = get_indexer()
+    indexer.rebuild()  # one segment: 60 profiles, 3 collectives
+    scope = Scope(indexer, indexer.searcher(), COLLECTIVE)
+    (leaf,) = scope.leaves
+    own = scope.term_docs(leaf, "doc_type", COLLECTIVE.name)
+    assert len(own) == 3 and leaf.count >= 63
+    for per_document, _values in scope.facet_values(leaf).values():
+        assert isinstance(per_document, dict) and sorted(per_document) == list(own)
+    counts = search_documents(Anonymous(), COLLECTIVE.name, None).counts
+    assert dict(counts["collective_sector"]) == {"numerique": 2, "batiment": 1}
