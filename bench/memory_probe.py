@@ -6,13 +6,15 @@
 Serves, through the Flask test client, what ``bench.backtoback`` asks of a gunicorn worker: the
 tender page as its owner, then the federation benchmark's 34 searches (``--rounds`` times), the
 same searches through the API, and the main pages. Prints the resident memory (VmRSS) after
-each step and what the search engine's per-segment cache holds (entries and bytes by kind);
+each step (and its anonymous and file-backed parts) and what the search engine's per-segment
+cache holds (entries and bytes by kind);
 with ``--top N`` the N places that allocated the most live memory (tracemalloc, slower).
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import sys
 import time
@@ -23,11 +25,17 @@ from bench.profile import _client, kept_app
 from bench.search_bench import QUERIES
 
 
-def rss_mb() -> float:
+def rss_mb(field: str = "VmRSS") -> float:
+    """Resident memory in MB: VmRSS, or its RssAnon (the heap) or RssFile (mapped files: the
+    libraries and the index's segment files, pages shared with every process mapping them)."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def memory() -> str:
+    return f"{rss_mb():.0f} | {rss_mb('RssAnon'):.0f} | {rss_mb('RssFile'):.0f}"
 
 
 def deep_size(value, seen: set[int] | None = None) -> int:
@@ -62,7 +70,8 @@ def main() -> None:
     fed = json.loads((folder / "federation.json").read_text())
     app = kept_app(folder, args.database)
     client = _client(app, fed, "owner")
-    print(f"| step | RSS (MB) | seconds |\n|---|---:|---:|\nstart | {rss_mb():.0f} | |")
+    print("| step | RSS (MB) | anonymous | files | seconds |\n|---|---:|---:|---:|---:|")
+    print(f"| start | {memory()} | |")
 
     def step(name: str, paths: list[tuple[str, dict]]) -> None:
         started = time.perf_counter()
@@ -70,7 +79,7 @@ def main() -> None:
             status = client.get(path, query_string=params).status_code
             if status != 200:
                 raise SystemExit(f"{path} {params}: HTTP {status}")
-        print(f"| {name} | {rss_mb():.0f} | {time.perf_counter() - started:.1f} |")
+        print(f"| {name} | {memory()} | {time.perf_counter() - started:.1f} |")
 
     searches = [{"q": q, **f} if q else dict(f) for q, f in QUERIES]
     step("tender page ×44", [(f"/appels-d-offres/{fed['tender_id']}", {})] * 44)
@@ -79,6 +88,9 @@ def main() -> None:
     step("34 API searches", [("/api/v1/profiles", s) for s in searches])
     pages = ["/", "/profils", "/collectifs", "/appels-d-offres", "/offres", "/messages"]
     step("main pages ×5", [(p, {}) for p in pages] * 5)
+
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
+    print(f"| malloc_trim(0) | {memory()} | |")
 
     cache = get_indexer(app).segments
     kinds: Counter = Counter()

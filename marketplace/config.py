@@ -77,9 +77,9 @@ class Defaults:
     #: shaped like marketplace/tenders/data/boamp_skills.json); the packaged one when unset.
     BOAMP_SKILLS_FILE: str | None = None
     #: Memory each web worker gives the search engine's per-segment cache (visible sets,
-    #: postings, facet arrays): at 100,000 profiles, below about 40 the searches recompute
-    #: their sets over and over (docs/BENCHMARKS.md).
-    SEARCH_CACHE_MB = 48
+    #: postings, facet arrays): at 100,000 profiles the benchmark's pages and searches hold
+    #: 15 MB of it, 11 of them facet values; below that they recompute them (docs/BENCHMARKS.md).
+    SEARCH_CACHE_MB = 24
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     LANGUAGES = ("fr", "en")

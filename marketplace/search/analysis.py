@@ -17,6 +17,10 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
+from simplemma import Lemmatizer
+from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy
+from simplemma.strategies.dictionaries import TrieDictionaryFactory
+from simplemma.utils import normalize_token
 from whoosh.analysis import Filter, Tokenizer
 from whoosh.analysis import Token as AnalysisToken
 
@@ -188,15 +192,25 @@ CONTEXT_WORDS = frozenset(_CONTEXT_TEXT.split())
 CONTEXT_WEIGHT = 0.3
 
 
+#: simplemma's French dictionary as a MARISA trie (about 2 MB once loaded, against 23 MB for
+#: the dict of its default factory), read on first use from the user's cache folder, where the
+#: first use builds it. The same lemmas and the same known words as the default dictionary
+#: (tests/search/test_search_analysis.py).
+LEMMA_DICTIONARY = TrieDictionaryFactory()
+#: No cache of its own: lemma_stem and in_dictionary keep theirs.
+_LEMMATIZER = Lemmatizer(
+    cache_max_size=0, lemmatization_strategy=DefaultStrategy(dictionary_factory=LEMMA_DICTIONARY)
+)
+_LOOKUP = DictionaryLookupStrategy(LEMMA_DICTIONARY)
+
+
 @lru_cache(maxsize=50_000)
 def lemma_stem(folded: str, raw: str) -> str:
     """The stem of a word's dictionary form (« carrelons » → carreler, « taillées » →
     tailler), from simplemma's French data; the word's own stem when it knows no lemma."""
-    import simplemma  # loaded on first use: its data takes a moment to read
-
     word = strip_elision(raw).lower()
     try:
-        lemma = simplemma.lemmatize(word, lang="fr")
+        lemma = _LEMMATIZER.lemmatize(word, "fr")
     except (ValueError, KeyError):  # pragma: no cover - a word simplemma cannot read
         return stem(folded)
     folded_lemma = fold(lemma)
@@ -209,11 +223,9 @@ def lemma_stem(folded: str, raw: str) -> str:
 def in_dictionary(raw: str) -> bool:
     """Whether a word as typed is a French word of simplemma's data (« parc », « ruches »):
     not a typo, even when another word is within its edit distance."""
-    import simplemma
-
     word = strip_elision(raw).lower()
     try:
-        return bool(word) and simplemma.is_known(word, lang="fr")
+        return bool(word) and _LOOKUP.get_lemma(normalize_token(word), "fr") is not None
     except (ValueError, KeyError):  # pragma: no cover - a word simplemma cannot read
         return False
 

@@ -15,10 +15,12 @@ Every document carries the common fields below. Visibility mirrors marketplace.v
 from __future__ import annotations
 
 import hashlib
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import reduce
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Connection
@@ -313,20 +315,22 @@ def visibility_query(viewer: Viewer) -> query.Query:
     return build(visibility_rule(viewer))
 
 
-def visible_docs(
-    viewer: Viewer, term_docs: Callable[[str, str], set[int]], all_docs: Callable[[], set[int]]
-) -> set[int]:
-    """The visibility rule computed with set operations on (cached) per-term doc sets."""
+DocSet = TypeVar("DocSet")
 
-    def compute(rule: tuple) -> set[int]:
+
+def visible_docs(
+    viewer: Viewer, term_docs: Callable[[str, str], DocSet], all_docs: Callable[[], DocSet]
+) -> DocSet:
+    """The visibility rule computed with & and | on (cached) per-term document sets (the
+    search engine's bitmaps; never changed in place)."""
+
+    def compute(rule: tuple) -> DocSet:
         if rule[0] == "all":
             return all_docs()
         if rule[0] == "term":
             return term_docs(rule[1], rule[2])
         sets = [compute(r) for r in rule[1]]
-        if rule[0] == "and":
-            return set.intersection(*sets)
-        return set().union(*sets)
+        return reduce(operator.and_ if rule[0] == "and" else operator.or_, sets)
 
     return compute(visibility_rule(viewer))
 

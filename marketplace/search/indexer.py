@@ -81,7 +81,7 @@ class Indexer:
         gap_ttl: float = 600.0,
         commit_timeout: float = 2.0,
         sync_on_search: bool = True,
-        cache_bytes: int = 48 * 1024 * 1024,
+        cache_bytes: int = 24 * 1024 * 1024,
     ):
         self.path = Path(index_dir)
         self.engine = engine

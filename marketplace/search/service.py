@@ -21,7 +21,7 @@ from marketplace.actors import Viewer
 from marketplace.pagination import offset_of
 from marketplace.search import concepts, documents, misses, synonyms
 from marketplace.search.analysis import FILLER_WORDS, lemma_stem, tokens
-from marketplace.search.engine import Scope
+from marketplace.search.engine import Docs, Scope
 from marketplace.search.indexer import get_indexer
 from marketplace.search.query import (
     CONCEPT_BELOW,
@@ -186,9 +186,9 @@ def search_parsed(
 def _ranked(
     scope: Scope,
     built: BuiltQuery,
-    allowed: list[set[int]],
+    allowed: list[Docs],
     limit: int,
-    prefer: list[set[int]] | None = None,
+    prefer: list[Docs] | None = None,
 ):
     """A sentence: any clause, by coverage. A short query: every clause; when nothing has
     them all, any (by coverage); when few have them all, also those holding its rarest

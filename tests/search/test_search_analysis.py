@@ -183,3 +183,28 @@ def test_sections_weigh_words_by_where_they_are_written():
     # Control characters in people's text cannot forge a weight.
     forged = analysis.sections([(1.0, "\x0199\x02plomberie")])
     assert [t.boost for t in analysis.stem_analyzer()(forged, boosts=True)] == [1.0, 1.0]
+
+
+def test_the_lean_lemma_dictionary_gives_the_default_dictionarys_lemmas_and_known_words():
+    """lemma_stem and in_dictionary read simplemma's French data through a MARISA trie: on
+    a broad French word list (every fourth word of the dictionary, capitalised, elided, with
+    a letter added), the same answers as simplemma's default dictionary."""
+    import simplemma
+    from simplemma.strategies.dictionaries import TrieDictionaryFactory
+    from simplemma.strategies.dictionaries.dictionary_factory import _load_dictionary_from_disk
+
+    assert isinstance(analysis.LEMMA_DICTIONARY, TrieDictionaryFactory)
+    words = [key.decode() for key in _load_dictionary_from_disk("fr")][::4]
+    assert len(words) > 50_000
+    words += [w.capitalize() for w in words[::10]] + [w + "x" for w in words[::10]]
+    words += ["l'" + w for w in words[::50]] + ["Xyzzyq", "photographiez", "ruches"]
+    lemmas, known = [], []
+    for raw in words:
+        word = analysis.strip_elision(raw).lower()
+        lemma = fold(simplemma.lemmatize(word, lang="fr"))
+        f = fold(raw)
+        lemmas.append(stem(lemma) if lemma and lemma.isalpha() else stem(f))
+        known.append(bool(word) and simplemma.is_known(word, lang="fr"))
+    assert [analysis.lemma_stem(fold(w), w) for w in words] == lemmas
+    assert [analysis.in_dictionary(w) for w in words] == known
+    assert sum(known) > 50_000 and not all(known)
