@@ -4,20 +4,23 @@ A constant number of queries whatever the number of candidates: who holds the te
 (ProfileSkill by skill id), their availability periods over the first days of the work, then
 those people by primary key, then their CAEs' names; everything
 is ranked in Python. The tender page reads only the best ranked holders
-(tender_suggestions: at most six rounds of four statements, then the CAEs' names).
+(tender_suggestions: at most six rounds of four statements, then the CAEs' names); the API's
+pages count the candidates by group, then read only the best groups (suggestion_page: one
+statement, at most two reads of four, then the CAEs' names).
 """
 
 from __future__ import annotations
 
 import heapq
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, not_, or_, select, true
 
-from marketplace.accounts.models import User
+from marketplace.accounts.models import MembershipState, User
 from marketplace.actors import Viewer
 from marketplace.caes.models import Cae
 from marketplace.extensions import db
@@ -30,7 +33,7 @@ from marketplace.search.needs import competences_in
 from marketplace.skills.models import Skill
 from marketplace.tenders.models import Tender, TenderLot
 from marketplace.timeutil import to_paris, utcnow
-from marketplace.visibility import profile_row_predicate
+from marketplace.visibility import profile_row_predicate, profile_visibility_clause
 
 AVAILABILITY_WEIGHT = {"available": 1.0, "partial": 0.5, "unavailable": 0.0}
 #: How much each criterion weighs in the score (0 to 100).
@@ -630,3 +633,169 @@ class _BoundedRead:
             )
             self.most_covered[key] = db.session.scalar(most) or 0
         return self.most_covered[key]
+
+
+def suggestion_page(
+    viewer: Viewer, tender: Tender, lot: TenderLot | None, start: int, stop: int
+) -> tuple[list[Suggestion], int]:
+    """What suggestions() gives for the ranks from start to stop (the API's pages), reading
+    only the people who can be among them (see _PageRead); pages ending beyond FULL_READ_FROM
+    read everyone."""
+    if stop > FULL_READ_FROM:
+        return suggestions(viewer, tender, lot, start, stop)
+    lots = [lot] if lot is not None else list(tender.lots)
+    return _PageRead(viewer, tender, lots).run(start, stop)
+
+
+#: The API's page read reads everyone (_candidates) when its first read would take more than
+#: this share of all the candidates (measured: docs/BENCHMARKS.md).
+FULL_READ_SHARE = 0.3
+#: Pages that end beyond this rank are read whole at once, without counting groups first.
+FULL_READ_FROM = 1000
+#: The first read takes the best groups that hold this many times the page's last rank in people
+#: (with 1, a second read was needed on the first pages of the benchmark's tender).
+FIRST_READ = 4
+
+
+class _PageRead:
+    """The candidates counted by group (one statement): how many of the wanted competences
+    they hold, the best share of those holdings (_holding_share: level and stated
+    availability, of 30) and their nearness class (_near_classes). The sum is the total; a
+    group's bound, ``60 × held / wanted + share + 10 × nearness``, is the most its people can
+    score. Then the people of the best groups are read (one statement for their ids, then
+    _Reader's three) until the page's last score beats the bound of every group left: first
+    the groups that hold ``FIRST_READ × stop`` people, then those whose bound reaches the
+    ``stop``-th score. When that first read would take more than FULL_READ_SHARE of the
+    candidates, everyone is read at once (_candidates)."""
+
+    def __init__(self, viewer: Viewer, tender: Tender, lots: list[TenderLot]) -> None:
+        self.viewer, self.tender, self.lots = viewer, tender, lots
+        self.wanted_by_lot = {lot.id: lot_skills(lot) for lot in lots}
+        skill_ids = {s.id for skills in self.wanted_by_lot.values() for s in skills}
+        self.reader = _Reader(viewer, tender, skill_ids)
+        self.found: dict[int, Candidate] = {}
+        self.seen: set[int] = set()
+        self.wanted = len(skill_ids)
+        classes = _near_classes(tender)
+        self.near_points = [int(WEIGHTS["nearness"] * near) for near, _clause in classes]
+        #: 10 × the nearness class of a profile (SQL).
+        self.near = case(
+            *((clause, int(WEIGHTS["nearness"] * near)) for near, clause in classes), else_=0
+        )
+        self.per_person = self._per_person(skill_ids).subquery()
+        self.groups = self._groups(viewer) if skill_ids else Counter()
+        self.total = sum(self.groups.values())
+
+    def _per_person(self, skill_ids: set[int]) -> Select[int, int, Any]:
+        """Each holder of these competences (outside the team): how many, their best share."""
+        share = case(
+            {r: _holding_share(r) for r in range(1, RANK_UNKNOWN + 1)},
+            value=ProfileSkill.suggestion_rank,
+            else_=0,
+        )
+        per_person = (
+            select(
+                ProfileSkill.profile_id,
+                func.count().label("held"),
+                func.max(share).label("share"),
+            )
+            .where(ProfileSkill.skill_id.in_(sorted(skill_ids)))
+            .group_by(ProfileSkill.profile_id)
+        )
+        team = sorted(m.profile_id for m in self.tender.members)
+        if team:
+            per_person = per_person.where(ProfileSkill.profile_id.not_in(team))
+        return per_person
+
+    def _groups(self, viewer: Viewer) -> Counter[tuple[int, int, int]]:
+        """(held, share, 10 × nearness) → how many people _candidates would give: the same
+        accounts, visibility rule and team left out (one statement)."""
+        held = self.per_person
+        counted = (
+            select(held.c.held, held.c.share, self.near, func.count())
+            .select_from(held)
+            .join(Profile, Profile.id == held.c.profile_id)
+            .join(User, User.id == Profile.user_id)
+            .where(
+                User.is_active.is_(True),
+                User.membership == MembershipState.VERIFIED.value,
+                profile_visibility_clause(viewer),
+            )
+            .group_by(held.c.held, held.c.share, self.near)
+        )
+        if self.tender.audience == "cae":  # only people who may open the tender can join
+            counted = counted.where(User.cae_id == self.tender.owner_cae_id)
+        rows: Any = db.session.execute(counted)
+        return Counter({(k, share, near): n for k, share, near, n in rows})
+
+    def bound(self, group: tuple[int, int, int]) -> float:
+        held, share, near = group
+        return WEIGHTS["coverage"] * held / self.wanted + share + near
+
+    def run(self, start: int, stop: int) -> tuple[list[Suggestion], int]:
+        unread = {group: self.bound(group) for group in self.groups}
+        if start < self.total:
+            floor = self.floor_of(unread, FIRST_READ * stop)
+            people = sum(n for g, n in self.groups.items() if floor is None or unread[g] >= floor)
+            if people > self.total * FULL_READ_SHARE:
+                # Far down the list, reading people by their ids costs more than reading
+                # everyone at once.
+                self.found = _candidates(self.viewer, self.tender, self.reader.skill_ids)
+                return self.ranked(start, stop), self.total
+            self.read_best(unread, floor, stop)
+        ranked = self.ranked(start, stop)
+        _name_caes(s.candidate for s in ranked)
+        return ranked, self.total
+
+    def read_best(
+        self, unread: dict[tuple[int, int, int], float], floor: float | None, stop: int
+    ) -> None:
+        """Read the groups whose bound reaches ``floor``, then more until the ``stop``-th
+        score beats every group left."""
+        while unread:
+            floor = float("-inf") if floor is None else floor
+            self.read_from(floor)
+            unread = {group: bound for group, bound in unread.items() if bound < floor}
+            best = self.ranked(0, stop)
+            if len(best) < stop:  # (fewer read than counted: a change in between)
+                floor = None
+            # (a hundredth to spare: the scores are rounded)
+            elif not unread or best[-1].score > max(unread.values()) + 0.01:
+                return
+            else:
+                floor = best[-1].score - 0.01
+
+    def floor_of(self, unread: dict[tuple[int, int, int], float], people: int) -> float | None:
+        """The bound of the last of the fewest best groups that hold this many people (None:
+        all of them hold fewer)."""
+        held = 0
+        for group, bound in sorted(unread.items(), key=lambda item: -item[1]):
+            held += self.groups[group]
+            if held >= people:
+                return bound
+        return None
+
+    def read_from(self, floor: float) -> None:
+        """Read the people whose group's bound reaches ``floor`` (and a few more)."""
+        held = self.per_person
+        top = WEIGHTS["coverage"] * held.c.held + self.wanted * held.c.share
+        lowest = self.wanted * (floor - 0.01)
+        # The nearness of the few people left by the first condition, by their primary keys
+        # (a join let PostgreSQL scan every profile).
+        near = select(self.near).where(Profile.id == held.c.profile_id).scalar_subquery()
+        ids_query = select(held.c.profile_id)
+        if floor != float("-inf"):
+            ids_query = ids_query.where(
+                top + self.wanted * max(self.near_points) >= lowest,
+                top + self.wanted * near >= lowest,
+            )
+        listed: Any = db.session.scalars(ids_query)
+        ids: list[int] = [i for i in listed if i not in self.seen]
+        if ids:
+            holdings = select(
+                ProfileSkill.profile_id, ProfileSkill.skill_id, ProfileSkill.level
+            ).where(ProfileSkill.profile_id.in_(ids))
+            self.reader.read(holdings, self.found, self.seen, ids)
+
+    def ranked(self, start: int, stop: int) -> list[Suggestion]:
+        return _rank(self.found, self.tender, self.lots, start, stop, self.wanted_by_lot)[0]

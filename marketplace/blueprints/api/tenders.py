@@ -53,7 +53,7 @@ from marketplace.tenders.schemas import (
     TenderSuggestionList,
     TenderUpdate,
 )
-from marketplace.tenders.suggestions import Suggestion, suggestions
+from marketplace.tenders.suggestions import Suggestion, suggestion_page
 from marketplace.tenders.team import TeamView, all_warnings, contract_peers, team_of
 
 operation = operations_for("tenders", write_limit="30 per minute")
@@ -309,7 +309,7 @@ def tender_suggestions(tender_id: int, query: SuggestionQuery) -> Any:
             raise ValidationError(_("Some filters are not valid."), {"lot": [_("Unknown lot.")]})
     page, per_page = page_args()
     start = offset_of(page, per_page)
-    ranked, total = suggestions(current_user, tender, lot, start, start + per_page)
+    ranked, total = suggestion_page(current_user, tender, lot, start, start + per_page)
     return page_body(ranked, total, page, per_page, suggestion_json)
 
 
