@@ -113,25 +113,8 @@ def test_the_bounded_read_gives_the_full_ranking_and_cover(app, make_cae, make_u
     caes = [make_cae(f"Coop {i}", department=d) for i, d in enumerate(["69", "13", "75"])]
     people = _people(rng, caes, make_user, 90)
     owner = make_user(caes[0], department="69")
-    lots = [
-        {"number": k + 1, "title": f"Lot {k + 1}", "skills": rng.sample(SKILLS, rng.randint(1, 3))}
-        for k in range(3)
-    ]
     for audience in ("network", "cae"):
-        tender = create_tender(
-            owner,
-            {
-                "title": "Rénovation de la médiathèque",
-                "buyer": {"name": "Ville de Lyon", "kind": "public"},
-                "deadline": utcnow() + timedelta(days=rng.randint(2, 20)),
-                "department": "69",
-                "city": "Lyon",
-                "estimated_amount_cents": 5_000_000,
-                "audience": audience,
-                "lots": lots,
-            },
-        )
-        db.session.commit()
+        tender = _tender(owner, rng, audience)
         for limit in (1, 3, 8):
             _same(owner, tender, limit)
     # With a team: its members leave the suggestions, the competences it holds leave the cover.
