@@ -31,6 +31,7 @@ from marketplace.extensions import db
 from marketplace.formatting import cents_to_input, parse_euros
 from marketplace.ids import parse_id
 from marketplace.tenders import exports, law
+from marketplace.tenders.bounded import tender_suggestions
 from marketplace.tenders.forms import (
     ApplyForm,
     BuildTeamForm,
@@ -66,7 +67,6 @@ from marketplace.tenders.schemas import (
     TenderCreate,
     TenderUpdate,
 )
-from marketplace.tenders.suggestions import tender_suggestions
 from marketplace.tenders.team import all_warnings, lead_cae_id, team_of
 from marketplace.tenders.thresholds import thresholds_in_force
 from marketplace.tenders.timing import countdown, tender_countdown

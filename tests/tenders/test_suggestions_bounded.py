@@ -19,14 +19,10 @@ from marketplace.extensions import db
 from marketplace.profiles import ranking
 from marketplace.profiles.models import Profile, ProfileSkill
 from marketplace.profiles.ranking import rank_of
-from marketplace.tenders import suggestions as suggestion_module
+from marketplace.tenders import bounded
+from marketplace.tenders.bounded import tender_suggestions
 from marketplace.tenders.operations import apply, create_tender, decide
-from marketplace.tenders.suggestions import (
-    complete_team,
-    suggestions,
-    suggestions_by_lot,
-    tender_suggestions,
-)
+from marketplace.tenders.suggestions import complete_team, suggestions, suggestions_by_lot
 from marketplace.timeutil import utcnow
 
 SKILLS = ["Électricité", "Domotique", "Isolation thermique", "Plomberie", "Menuiserie"]
@@ -183,10 +179,10 @@ def test_the_api_pages_give_the_full_ranking_to_every_viewer(
     and with a first read of the page's people alone, a second read is often needed; without,
     the pages ending beyond rank 10 are read whole."""
     if full_read_share is not None:
-        monkeypatch.setattr(suggestion_module, "FULL_READ_SHARE", full_read_share)
-        monkeypatch.setattr(suggestion_module, "FIRST_READ", 1)
+        monkeypatch.setattr(bounded, "FULL_READ_SHARE", full_read_share)
+        monkeypatch.setattr(bounded, "FIRST_READ", 1)
     else:
-        monkeypatch.setattr(suggestion_module, "FULL_READ_FROM", 10)
+        monkeypatch.setattr(bounded, "FULL_READ_FROM", 10)
     rng = random.Random(seed)
     caes = [make_cae(f"Coop {i}", department=d) for i, d in enumerate(["69", "13", "75"])]
     people = _people(rng, caes, make_user, 80)

@@ -24,6 +24,7 @@ from marketplace.links import base_host, external_url
 from marketplace.pagination import offset_of
 from marketplace.places.search import with_distance
 from marketplace.tenders import exports
+from marketplace.tenders.bounded import suggestion_page
 from marketplace.tenders.law import Warning
 from marketplace.tenders.listing import search_tenders
 from marketplace.tenders.models import Tender as TenderRow
@@ -53,7 +54,7 @@ from marketplace.tenders.schemas import (
     TenderSuggestionList,
     TenderUpdate,
 )
-from marketplace.tenders.suggestions import Suggestion, suggestion_page
+from marketplace.tenders.suggestions import Suggestion
 from marketplace.tenders.team import TeamView, all_warnings, contract_peers, team_of
 
 operation = operations_for("tenders", write_limit="30 per minute")
