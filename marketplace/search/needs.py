@@ -141,8 +141,9 @@ def _stems(
     stems = [
         _known(w.stem, lemma, vocabulary, table) for w, lemma in zip(words, lemmas, strict=True)
     ]
+    by_stem = _table_words(vocabulary, table)
     own = [
-        not filler[i] and reads_as_typed(word, _table_words(vocabulary, table).get(word.folded, ()))
+        not filler[i] and reads_as_typed(word, by_stem.get(word.folded, ()))
         for i, word in enumerate(words)
     ]
     for i, word in enumerate(words):

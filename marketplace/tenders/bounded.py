@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, not_, or_, select, true
 
-from marketplace.accounts.models import MembershipState, User
+from marketplace.accounts.models import User
 from marketplace.actors import Viewer
 from marketplace.extensions import db
 from marketplace.geo import departments_in, region_of
@@ -36,9 +36,9 @@ from marketplace.tenders.suggestions import (
     _Reader,
     _team_lacks,
     lot_skills,
+    may_join,
     suggestions,
 )
-from marketplace.visibility import profile_visibility_clause
 
 #: The tender page reads holdings in rounds: each round, every cell (a rank and a nearness
 #: class) whose best possible share of the score reaches the round's floor.
@@ -304,15 +304,9 @@ class _PageRead:
             .select_from(held)
             .join(Profile, Profile.id == held.c.profile_id)
             .join(User, User.id == Profile.user_id)
-            .where(
-                User.is_active.is_(True),
-                User.membership == MembershipState.VERIFIED.value,
-                profile_visibility_clause(viewer),
-            )
+            .where(may_join(viewer, self.tender))
             .group_by(held.c.held, held.c.share, self.near)
         )
-        if self.tender.audience == "cae":  # only people who may open the tender can join
-            counted = counted.where(User.cae_id == self.tender.owner_cae_id)
         rows: Any = db.session.execute(counted)
         return Counter({(k, share, near): n for k, share, near, n in rows})
 

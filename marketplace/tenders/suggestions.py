@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, and_, select, true
 
-from marketplace.accounts.models import User
+from marketplace.accounts.models import MembershipState, User
 from marketplace.actors import Viewer
 from marketplace.caes.models import Cae
 from marketplace.extensions import db
@@ -29,7 +29,7 @@ from marketplace.search.needs import competences_in
 from marketplace.skills.models import Skill
 from marketplace.tenders.models import Tender, TenderLot
 from marketplace.timeutil import to_paris, utcnow
-from marketplace.visibility import profile_row_predicate
+from marketplace.visibility import profile_row_predicate, profile_visibility_clause
 
 AVAILABILITY_WEIGHT = {"available": 1.0, "partial": 0.5, "unavailable": 0.0}
 #: How much each criterion weighs in the score (0 to 100).
@@ -143,6 +143,20 @@ def lot_skills(lot: TenderLot) -> list[Skill]:
         return []
     rows = {s.key: s for s in db.session.scalars(select(Skill).where(Skill.key.in_(keys)))}
     return [rows[k] for k in dict.fromkeys(keys) if k in rows][:WORDED_SKILLS]
+
+
+def may_join(viewer: Viewer, tender: Tender) -> ColumnElement[bool]:
+    """In SQL (on Profile and User), who may be suggested for the tender: an active, verified
+    account that the viewer may see, of the owner's CAE for a CAE-only tender. _Reader.read
+    checks the same in Python (see _candidates: in SQL these conditions mislead SQLite's
+    planner for the holders' read)."""
+    same_cae = User.cae_id == tender.owner_cae_id if tender.audience == "cae" else true()
+    return and_(
+        User.is_active.is_(True),
+        User.membership == MembershipState.VERIFIED.value,
+        same_cae,
+        profile_visibility_clause(viewer),
+    )
 
 
 def _candidates(viewer: Viewer, tender: Tender, skill_ids: set[int]) -> dict[int, Candidate]:

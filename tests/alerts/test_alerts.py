@@ -382,49 +382,54 @@ def test_a_tender_whose_lot_names_no_competence_is_suggested_by_its_words(
     assert kinds_of(gardener) == ["suggested_match"]
 
 
-def test_a_part_of_a_hyphenated_word_ties_an_alert_to_no_other_trade(client, world, deliver_mail):
-    """« sous-sol » is not « sol »: the concept « sol » → Carrelage does not widen it."""
+def _told_of_one_offer(client, world, deliver_mail, watched: str, other: str, offer: dict):
+    """The watcher's and the outsider's alerts (« offers »), then one offer: the kinds of
+    notification each one gets."""
     t, users = world["tokens"], world["users"]
-    for name, q in (("watcher", "rénovation du sous-sol"), ("outsider", "rénovation du sol")):
+    for name, q in (("watcher", watched), ("outsider", other)):
         response = client.post(
             "/api/v1/me/alerts", json={"kind": "offers", "q": q}, headers=bearer(t[name])
         )
         assert response.status_code == 201, response.get_json()
-    tiling = offer_body(
-        title="Carreleur·se pour une rénovation",
-        description="Pose de faïence dans une salle de bains.",
-        skills=["Carrelage"],
-    )
-    posted = client.post("/api/v1/offers", json=tiling, headers=bearer(t["poster"]))
+    posted = client.post("/api/v1/offers", json=offer_body(**offer), headers=bearer(t["poster"]))
     assert posted.status_code == 201
     deliver_mail()
-    assert kinds_of(users["watcher"]) == []
-    assert kinds_of(users["outsider"]) == ["alert_match"]
+    return kinds_of(users["watcher"]), kinds_of(users["outsider"])
+
+
+def test_a_part_of_a_hyphenated_word_ties_an_alert_to_no_other_trade(client, world, deliver_mail):
+    """« sous-sol » is not « sol »: the concept « sol » → Carrelage does not widen it."""
+    tiling = {
+        "title": "Carreleur·se pour une rénovation",
+        "description": "Pose de faïence dans une salle de bains.",
+        "skills": ["Carrelage"],
+    }
+    watcher, outsider = _told_of_one_offer(
+        client, world, deliver_mail, "rénovation du sous-sol", "rénovation du sol", tiling
+    )
+    assert watcher == []
+    assert outsider == ["alert_match"]
 
 
 def test_a_verb_an_alert_shares_a_stem_with_only_as_another_noun_matches_as_typed(
     client, world, deliver_mail
 ):
     """« donne » (donner) stems as « données »: the alert does not hear of data analysis."""
-    t, users = world["tokens"], world["users"]
-    for name, q in (
-        ("watcher", "le robinet ne donne plus rien"),
-        ("outsider", "analyser les données de nos ventes"),
-    ):
-        response = client.post(
-            "/api/v1/me/alerts", json={"kind": "offers", "q": q}, headers=bearer(t[name])
-        )
-        assert response.status_code == 201, response.get_json()
-    data = offer_body(
-        title="Analyste pour nos données de vente",
-        description="Un tableau de bord des données de vente.",
-        skills=["Analyse de données"],
+    data = {
+        "title": "Analyste pour nos données de vente",
+        "description": "Un tableau de bord des données de vente.",
+        "skills": ["Analyse de données"],
+    }
+    watcher, outsider = _told_of_one_offer(
+        client,
+        world,
+        deliver_mail,
+        "le robinet ne donne plus rien",
+        "analyser les données de nos ventes",
+        data,
     )
-    posted = client.post("/api/v1/offers", json=data, headers=bearer(t["poster"]))
-    assert posted.status_code == 201
-    deliver_mail()
-    assert kinds_of(users["watcher"]) == []
-    assert kinds_of(users["outsider"]) == ["alert_match"]
+    assert watcher == []
+    assert outsider == ["alert_match"]
 
 
 def test_a_lot_on_a_hyphenated_word_is_not_suggested_to_another_trade(
