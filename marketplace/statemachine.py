@@ -16,6 +16,9 @@ write gets "database is locked" at once instead of waiting.
 Once the UPDATE has changed its row the request holds that row (PostgreSQL) or the whole
 database (SQLite) until it commits, so what it reads afterwards can no longer change under it:
 ``hold`` uses this to guard a state without changing it.
+
+A row that comes into being once (a join request, an application, an answer) is guarded by
+its unique constraint instead: ``insert_once`` lets the database pick the one winner.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, inspect, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import ClauseElement
 
 from marketplace.errors import DomainError
@@ -105,6 +109,18 @@ def hold(
     allowed = tuple(allowed)
     if not compare_and_set(row, {attribute: allowed}, {attribute: column, **values}):
         raise conflict
+
+
+def insert_once(row: Any, conflict: DomainError) -> None:
+    """Insert ``row``, guarded by a unique constraint: a concurrent twin (a double click, two
+    tabs) that was written first makes it ``conflict`` instead of a server error. The insert
+    has a savepoint of its own, so the request's transaction stays usable."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+            db.session.flush()
+    except IntegrityError:
+        raise conflict from None
 
 
 def change_states(

@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, delete, select
-from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
 from marketplace.actors import SYSTEM, Viewer
@@ -43,7 +42,7 @@ from marketplace.errors import (
 )
 from marketplace.events import account_deleting
 from marketplace.extensions import db
-from marketplace.statemachine import change_state
+from marketplace.statemachine import change_state, insert_once
 from marketplace.timeutil import utcnow
 
 #: (from, to) → who may make the move.
@@ -95,22 +94,12 @@ def _answer(row: JoinRequest | Invitation, transitions: dict, to_state: str, ans
     )
 
 
-def _insert_once(row: Any, message: str) -> None:
-    """Insert a row guarded by a unique constraint; a concurrent twin (a double click, two
-    tabs) makes it a Conflict instead of an error."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError:
-        raise Conflict(message) from None
-
-
 def _add_member(collective: Collective, user: User, actor: Viewer, kind: str, **event: Any):
     members, _coordinators = _counts(collective)
     # Nobody left: the first to come back looks after the collective.
     role = "coordinator" if members == 0 else "member"
     member = CollectiveMember(collective_id=collective.id, user_id=user.id, role=role)
-    _insert_once(member, _("This person is already a member of the collective."))
+    insert_once(member, Conflict(_("This person is already a member of the collective.")))
     _record(collective, kind, actor, subject_id=user.id, **event)
     collective.updated_at = utcnow()
     db.session.flush()
@@ -141,7 +130,7 @@ def join(actor: User, collective: Collective, message: str | None = None) -> dic
         raise PermissionDenied(_("This collective admits new members by invitation only."))
     request = JoinRequest(collective_id=collective.id, user_id=actor.id, message=text)
     already = _("Your request to join this collective is already waiting for an answer.")
-    _insert_once(request, already)
+    insert_once(request, Conflict(already))
     _record(
         collective,
         "requested",
@@ -279,7 +268,7 @@ def invite(
         invited_by_id=actor.id,
         message=text,
     )
-    _insert_once(invitation, _("This person has already been invited."))
+    insert_once(invitation, Conflict(_("This person has already been invited.")))
     _record(
         collective,
         "invited",

@@ -8,7 +8,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
 from marketplace.actors import Viewer
@@ -20,7 +19,7 @@ from marketplace.places.search import Located, PlaceFilters, place_of
 from marketplace.search.listing import by_ids, list_page
 from marketplace.skills.models import Skill
 from marketplace.skills.operations import get_or_create_skills
-from marketplace.statemachine import change_state, hold
+from marketplace.statemachine import change_state, hold, insert_once
 from marketplace.subcontracting import notify, replacements
 from marketplace.subcontracting.models import Offer, OfferResponse, OfferSkill
 from marketplace.subcontracting.parties import acting_profile
@@ -102,12 +101,8 @@ def respond(
         price_cents=body.price_cents,
         status="pending",
     )
-    try:
-        with db.session.begin_nested():  # the same person twice at once: the unique key decides
-            db.session.add(response)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(_("You have already answered this offer.")) from None
+    # The same person twice at once: the unique key decides.
+    insert_once(response, Conflict(_("You have already answered this offer.")))
     notify.response_received(response)
     return response
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from marketplace.actors import Viewer
 from marketplace.errors import (
@@ -24,6 +23,7 @@ from marketplace.errors import (
 )
 from marketplace.extensions import db
 from marketplace.profiles.models import Profile
+from marketplace.statemachine import insert_once
 from marketplace.tenders import notify
 from marketplace.tenders.invitation_schemas import TenderInvitationCreate
 from marketplace.tenders.models import Tender, TenderApplication, TenderInvitation, TenderMember
@@ -79,21 +79,17 @@ def invite(
     if any(i not in lots for i in body.lot_ids):
         raise _invalid("lot_ids", _("Choose lots of this tender."))
     db.session.flush()
-    try:
-        with db.session.begin_nested():  # a double click: the unique constraint decides
-            invitation = TenderInvitation(
-                tender_id=tender.id,
-                invitee_profile_id=profile.id,
-                invited_by_id=actor.id,
-                role=body.role,
-                message=body.message,
-                state="pending",
-                lots=[lots[i] for i in body.lot_ids],
-            )
-            db.session.add(invitation)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(_("This person has already been invited.")) from None
+    invitation = TenderInvitation(
+        tender_id=tender.id,
+        invitee_profile_id=profile.id,
+        invited_by_id=actor.id,
+        role=body.role,
+        message=body.message,
+        state="pending",
+        lots=[lots[i] for i in body.lot_ids],
+    )
+    # A double click: the unique constraint decides.
+    insert_once(invitation, Conflict(_("This person has already been invited.")))
     _record(actor, tender, None, "pending", invitation=invitation)
     notify.invitation_sent(tender, invitation)
     db.session.flush()

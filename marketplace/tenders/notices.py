@@ -13,11 +13,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from marketplace.actors import Viewer
 from marketplace.errors import Conflict, DeadlinePassed, PermissionDenied, ValidationError
 from marketplace.extensions import db
+from marketplace.statemachine import insert_once
 from marketplace.tenders.models import Tender, TenderEvent, TenderLot, TenderMember
 from marketplace.tenders.operations import deadline_passed
 from marketplace.tenders.schemas import TeamFromNotice
@@ -89,12 +89,8 @@ def build_team(actor: Viewer, notice: Tender, data: TeamFromNotice | None = None
         members=[TenderMember(profile=profile, role="cotraitant")],
     )
     db.session.flush()  # the reads above came first: the insert is the first write
-    try:
-        with db.session.begin_nested():  # the same member's second click, at the same time
-            db.session.add(tender)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(_("You have already built a team from this notice.")) from None
+    # The same member's second click, at the same time: the unique key decides.
+    insert_once(tender, Conflict(_("You have already built a team from this notice.")))
     tender.lead_profile_id = profile.id
     tender.events.append(TenderEvent(actor_id=actor.id, from_state=None, to_state="open"))
     db.session.flush()

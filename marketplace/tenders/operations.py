@@ -12,7 +12,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from marketplace.actors import SYSTEM, Viewer
@@ -33,7 +32,7 @@ from marketplace.places.search import PlaceFilters, place_of
 from marketplace.profiles.models import Profile
 from marketplace.skills.models import Skill
 from marketplace.skills.operations import get_or_create_skills
-from marketplace.statemachine import change_state
+from marketplace.statemachine import change_state, insert_once
 from marketplace.tenders import notify
 from marketplace.tenders.models import (
     Tender,
@@ -377,20 +376,16 @@ def apply(
             {"lot_ids": [_("Choose lots of this tender.")]},
         )
     db.session.flush()
-    try:
-        with db.session.begin_nested():  # a concurrent application by the same person
-            application = TenderApplication(
-                tender_id=tender.id,
-                applicant_profile_id=profile.id,
-                role=body.role,
-                message=body.message,
-                state="pending",
-                lots=[lots[i] for i in body.lot_ids],
-            )
-            db.session.add(application)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(_("You have already applied to this tender.")) from None
+    application = TenderApplication(
+        tender_id=tender.id,
+        applicant_profile_id=profile.id,
+        role=body.role,
+        message=body.message,
+        state="pending",
+        lots=[lots[i] for i in body.lot_ids],
+    )
+    # A concurrent application by the same person: the unique key decides.
+    insert_once(application, Conflict(_("You have already applied to this tender.")))
     db.session.refresh(tender, ["applications"])
     _record(actor, tender, None, "pending", application)
     db.session.flush()
