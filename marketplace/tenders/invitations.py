@@ -26,8 +26,10 @@ from marketplace.profiles.models import Profile
 from marketplace.statemachine import insert_once
 from marketplace.tenders import notify
 from marketplace.tenders.invitation_schemas import TenderInvitationCreate
-from marketplace.tenders.models import Tender, TenderApplication, TenderInvitation, TenderMember
+from marketplace.tenders.models import Tender, TenderInvitation, TenderMember
 from marketplace.tenders.operations import (
+    _chosen_lots,
+    _has_applied,
     _record,
     _require_owner,
     _require_team_open,
@@ -67,17 +69,9 @@ def invite(
         raise _invalid("profile_id", _("This person cannot see this tender."))
     if _invitation_of(tender, profile.id) is not None:
         raise Conflict(_("This person has already been invited."))
-    applied = db.session.scalar(
-        select(TenderApplication.id).where(
-            TenderApplication.tender_id == tender.id,
-            TenderApplication.applicant_profile_id == profile.id,
-        )
-    )
-    if applied is not None:
+    if _has_applied(tender, profile.id):
         raise Conflict(_("This person has already applied: answer their application."))
-    lots = {lot.id: lot for lot in tender.lots}
-    if any(i not in lots for i in body.lot_ids):
-        raise _invalid("lot_ids", _("Choose lots of this tender."))
+    lots = _chosen_lots(tender, body.lot_ids)
     db.session.flush()
     invitation = TenderInvitation(
         tender_id=tender.id,
@@ -86,7 +80,7 @@ def invite(
         role=body.role,
         message=body.message,
         state="pending",
-        lots=[lots[i] for i in body.lot_ids],
+        lots=lots,
     )
     # A double click: the unique constraint decides.
     insert_once(invitation, Conflict(_("This person has already been invited.")))

@@ -312,6 +312,27 @@ def _require_team_open(tender: Tender) -> None:
         raise Conflict(_("The team can no longer change once the offer is submitted."))
 
 
+def _has_applied(tender: Tender, profile_id: int) -> bool:
+    """Whether this profile has an application to the tender, whatever its state."""
+    application = select(TenderApplication.id).where(
+        TenderApplication.tender_id == tender.id,
+        TenderApplication.applicant_profile_id == profile_id,
+    )
+    return db.session.scalar(application) is not None
+
+
+def _chosen_lots(tender: Tender, lot_ids: list[int]) -> list[TenderLot]:
+    """The tender's lots of ``lot_ids``, in that order; a field error on lot_ids when one is
+    not the tender's."""
+    lots = {lot.id: lot for lot in tender.lots}
+    if any(i not in lots for i in lot_ids):
+        raise ValidationError(
+            _("Some fields need your attention."),
+            {"lot_ids": [_("Choose lots of this tender.")]},
+        )
+    return [lots[i] for i in lot_ids]
+
+
 def allowed_moves(actor: Viewer, tender: Tender) -> list[str]:
     """The statuses this person may move the tender to now."""
     if not is_owner(actor, tender):
@@ -361,20 +382,9 @@ def apply(
     )
     if any(m.profile_id == profile.id for m in tender.members):
         raise Conflict(_("You are already in the team."))
-    existing = db.session.scalar(
-        select(TenderApplication.id).where(
-            TenderApplication.tender_id == tender.id,
-            TenderApplication.applicant_profile_id == profile.id,
-        )
-    )
-    if existing is not None:
+    if _has_applied(tender, profile.id):
         raise Conflict(_("You have already applied to this tender."))
-    lots = {lot.id: lot for lot in tender.lots}
-    if any(i not in lots for i in body.lot_ids):
-        raise ValidationError(
-            _("Some fields need your attention."),
-            {"lot_ids": [_("Choose lots of this tender.")]},
-        )
+    lots = _chosen_lots(tender, body.lot_ids)
     db.session.flush()
     application = TenderApplication(
         tender_id=tender.id,
@@ -382,7 +392,7 @@ def apply(
         role=body.role,
         message=body.message,
         state="pending",
-        lots=[lots[i] for i in body.lot_ids],
+        lots=lots,
     )
     # A concurrent application by the same person: the unique key decides.
     insert_once(application, Conflict(_("You have already applied to this tender.")))
