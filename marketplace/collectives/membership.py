@@ -350,16 +350,23 @@ def _check_keeps_a_coordinator(collective: Collective, member: CollectiveMember)
         )
 
 
+def _part(actor: Viewer, collective: Collective, member: CollectiveMember, kind: str) -> None:
+    """The member goes (``kind``: left, or removed by a coordinator), unless the collective
+    would be left without a coordinator; their votes on the open proposals go with them."""
+    _check_keeps_a_coordinator(collective, member)
+    user_id = member.user_id
+    db.session.delete(member)
+    _drop_open_votes(collective, user_id)
+    _record(collective, kind, actor, subject_id=user_id, from_state=member.role)
+    collective.updated_at = utcnow()
+    db.session.flush()
+
+
 def leave(actor: User, collective: Collective) -> None:
     member = membership_of(collective, actor)
     if member is None:
         raise Conflict(_("You are not a member of this collective."))
-    _check_keeps_a_coordinator(collective, member)
-    db.session.delete(member)
-    _drop_open_votes(collective, actor.id)
-    _record(collective, "left", actor, subject_id=actor.id, from_state=member.role)
-    collective.updated_at = utcnow()
-    db.session.flush()
+    _part(actor, collective, member, "left")
 
 
 def remove_member(actor: Viewer, collective: Collective, user: User) -> None:
@@ -370,12 +377,7 @@ def remove_member(actor: Viewer, collective: Collective, user: User) -> None:
     if actor is not SYSTEM and user.id == actor.id:
         leave(user, collective)
         return
-    _check_keeps_a_coordinator(collective, member)
-    db.session.delete(member)
-    _drop_open_votes(collective, user.id)
-    _record(collective, "removed", actor, subject_id=user.id, from_state=member.role)
-    collective.updated_at = utcnow()
-    db.session.flush()
+    _part(actor, collective, member, "removed")
 
 
 def set_role(actor: Viewer, collective: Collective, user: User, role: str) -> CollectiveMember:
