@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from marketplace.accounts.models import User
 from marketplace.accounts.operations import find_user_by_email
@@ -17,8 +16,7 @@ from marketplace.blueprints.outcomes import (
     flash_errors,
     form_errors,
 )
-from marketplace.blueprints.paging import filtered_page, page_of
-from marketplace.caes.models import Cae
+from marketplace.blueprints.paging import cae_choices, filtered_page, page_of
 from marketplace.collectives import decisions as dec
 from marketplace.collectives import operations as ops
 from marketplace.collectives import queries
@@ -87,8 +85,9 @@ def _labels() -> dict:
 
 @bp.get("")
 def index():
-    caes = [(c.id, c.name) for c in db.session.execute(select(Cae.id, Cae.name).order_by(Cae.name))]
-    form = CollectiveFilterForm(queries.sectors_in_use(current_user), caes, formdata=request.args)
+    form = CollectiveFilterForm(
+        queries.sectors_in_use(current_user), cae_choices(), formdata=request.args
+    )
     items, pager = filtered_page(
         form, queries.list_collectives, queries.CollectiveFilters, PER_PAGE
     )
