@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from marketplace.accounts.models import User
 from marketplace.accounts.operations import find_user_by_email
@@ -17,8 +16,7 @@ from marketplace.blueprints.outcomes import (
     flash_errors,
     form_errors,
 )
-from marketplace.blueprints.paging import filtered_page, page_of
-from marketplace.caes.models import Cae
+from marketplace.blueprints.paging import cae_choices, filtered_page, page_of
 from marketplace.collectives import decisions as dec
 from marketplace.collectives import operations as ops
 from marketplace.collectives import queries
@@ -39,7 +37,14 @@ from marketplace.collectives.forms import (
     ThreadForm,
     VoteForm,
 )
-from marketplace.collectives.models import Collective, JoinPolicy, RequestState, VoteChoice
+from marketplace.collectives.models import (
+    Collective,
+    Decision,
+    JoinPolicy,
+    RequestState,
+    Thread,
+    VoteChoice,
+)
 from marketplace.collectives.schemas import (
     CollectiveInput,
     CommentInput,
@@ -80,8 +85,9 @@ def _labels() -> dict:
 
 @bp.get("")
 def index():
-    caes = [(c.id, c.name) for c in db.session.execute(select(Cae.id, Cae.name).order_by(Cae.name))]
-    form = CollectiveFilterForm(queries.sectors_in_use(current_user), caes, formdata=request.args)
+    form = CollectiveFilterForm(
+        queries.sectors_in_use(current_user), cae_choices(), formdata=request.args
+    )
     items, pager = filtered_page(
         form, queries.list_collectives, queries.CollectiveFilters, PER_PAGE
     )
@@ -304,15 +310,27 @@ def answer_invitation(collective_id: int, invitation_id: int):
     return _back(collective)
 
 
+def _action(collective_id: int, anchor: str, act, done: str, category: str = "success"):
+    """A button of a collective's page: the action, then back to its section with a flash (the
+    refusal's message, or `done`)."""
+    collective = _visible(collective_id)
+    ActionForm()
+    with flash_errors(lambda: _back(collective, anchor)):
+        act(collective)
+    flash(done, category)
+    return _back(collective, anchor)
+
+
 @bp.post("/<int:collective_id>/invitations/<int:invitation_id>/annuler")
 @login_required
 def cancel_invitation(collective_id: int, invitation_id: int):
-    collective = _visible(collective_id)
-    ActionForm()
-    with flash_errors(lambda: _back(collective, "inviter")):
-        ops.cancel_invitation(current_user, ops.get_invitation(collective, invitation_id))
-    flash(_("The invitation is cancelled."), "info")
-    return _back(collective, "inviter")
+    return _action(
+        collective_id,
+        "inviter",
+        lambda c: ops.cancel_invitation(current_user, ops.get_invitation(c, invitation_id)),
+        _("The invitation is cancelled."),
+        "info",
+    )
 
 
 @bp.post("/<int:collective_id>/quitter")
@@ -343,23 +361,25 @@ def _member_user(user_id: int):
 @bp.post("/<int:collective_id>/membres/<int:user_id>/retirer")
 @login_required
 def remove(collective_id: int, user_id: int):
-    collective = _visible(collective_id)
-    ActionForm()
-    with flash_errors(lambda: _back(collective, "membres")):
-        ops.remove_member(current_user, collective, _member_user(user_id))
-    flash(_("The member is removed from the collective."), "info")
-    return _back(collective, "membres")
+    return _action(
+        collective_id,
+        "membres",
+        lambda c: ops.remove_member(current_user, c, _member_user(user_id)),
+        _("The member is removed from the collective."),
+        "info",
+    )
 
 
 @bp.post("/<int:collective_id>/membres/<int:user_id>/role")
 @login_required
 def role(collective_id: int, user_id: int):
-    collective = _visible(collective_id)
-    ActionForm()
-    with flash_errors(lambda: _back(collective, "membres")):
-        ops.set_role(current_user, collective, _member_user(user_id), request.form.get("role", ""))
-    flash(_("The role is changed."), "success")
-    return _back(collective, "membres")
+    new_role = request.form.get("role", "")
+    return _action(
+        collective_id,
+        "membres",
+        lambda c: ops.set_role(current_user, c, _member_user(user_id), new_role),
+        _("The role is changed."),
+    )
 
 
 @bp.post("/<int:collective_id>/decisions")
@@ -379,9 +399,7 @@ def propose(collective_id: int):
         ops.require_coordinator(collective, current_user)  # before the fields, as always
         decision = dec.open_decision(current_user, collective, DecisionInput.load(data))
     flash(_("The proposal is open to the vote."), "success")
-    return redirect(
-        url_for("collectives.decision", collective_id=collective.id, decision_id=decision.id)
-    )
+    return _back_to_decision(decision)
 
 
 def _decision_page(
@@ -420,32 +438,33 @@ def _decision_page(
     ), status
 
 
+def _decision_of(collective_id: int, decision_id: int) -> tuple[Collective, Decision]:
+    """A visible collective and one of its proposals (NotFound: the 404 page)."""
+    collective = _visible(collective_id)
+    return collective, dec.get_decision(collective, decision_id)
+
+
 @bp.get("/<int:collective_id>/decisions/<int:decision_id>")
 def decision(collective_id: int, decision_id: int):
-    collective = _visible(collective_id)
-    return _decision_page(collective, dec.get_decision(collective, decision_id))
+    return _decision_page(*_decision_of(collective_id, decision_id))
 
 
 @bp.post("/<int:collective_id>/decisions/<int:decision_id>/vote")
 @login_required
 def vote(collective_id: int, decision_id: int):
-    collective = _visible(collective_id)
-    found = dec.get_decision(collective, decision_id)
+    collective, found = _decision_of(collective_id, decision_id)
     form = VoteForm()
     page = lambda: _decision_page(collective, found, form)  # noqa: E731
     with form_errors(form, page, status=None, catch=ACTION_REFUSALS):  # 422 or 409
         dec.vote(current_user, found, VoteInput.load({"choice": form.choice.data}).choice)
     flash(_("Your vote is recorded. You may change it until the vote closes."), "success")
-    return redirect(
-        url_for("collectives.decision", collective_id=collective.id, decision_id=found.id)
-    )
+    return _back_to_decision(found)
 
 
 @bp.post("/<int:collective_id>/decisions/<int:decision_id>/commentaires")
 @login_required
 def comment(collective_id: int, decision_id: int):
-    collective = _visible(collective_id)
-    found = dec.get_decision(collective, decision_id)
+    collective, found = _decision_of(collective_id, decision_id)
     form = CommentForm()
     page = lambda: _decision_page(collective, found, comment_form=form)  # noqa: E731
     with form_errors(form, page, status=None, catch=ACTION_REFUSALS):
@@ -498,7 +517,7 @@ def new_thread(collective_id: int):
         data = {"title": form.title.data or "", "body": form.body.data or ""}
         thread = th.open_thread(current_user, collective, ThreadInput.load(data))
     flash(_("The thread is open."), "success")
-    return redirect(url_for("collectives.thread", collective_id=collective.id, thread_id=thread.id))
+    return redirect(_thread_url(thread))
 
 
 def _thread_page(collective: Collective, thread, form: PostForm | None = None):
@@ -517,33 +536,39 @@ def _thread_page(collective: Collective, thread, form: PostForm | None = None):
     )
 
 
+def _thread_of(collective_id: int, thread_id: int) -> tuple[Collective, Thread]:
+    """A visible collective and one of its threads (NotFound: the 404 page)."""
+    collective = _visible(collective_id)
+    return collective, th.get_thread(collective, thread_id)
+
+
+def _thread_url(thread: Thread) -> str:
+    return url_for("collectives.thread", collective_id=thread.collective_id, thread_id=thread.id)
+
+
 @bp.get("/<int:collective_id>/discussions/<int:thread_id>")
 def thread(collective_id: int, thread_id: int):
-    collective = _visible(collective_id)
-    return _thread_page(collective, th.get_thread(collective, thread_id))
+    return _thread_page(*_thread_of(collective_id, thread_id))
 
 
 @bp.post("/<int:collective_id>/discussions/<int:thread_id>/reponses")
 @login_required
 def reply(collective_id: int, thread_id: int):
-    collective = _visible(collective_id)
-    found = th.get_thread(collective, thread_id)
+    collective, found = _thread_of(collective_id, thread_id)
     form = PostForm()
     with form_errors(form, lambda: _thread_page(collective, found, form)):
         th.require_member(collective, current_user)
         post = th.reply(current_user, found, PostInput.load({"body": form.body.data or ""}))
     flash(_("Your reply is published."), "success")
-    url = url_for("collectives.thread", collective_id=collective.id, thread_id=found.id)
-    return redirect(f"{url}#post-{post.id}")
+    return redirect(f"{_thread_url(found)}#post-{post.id}")
 
 
 @bp.post("/<int:collective_id>/discussions/<int:thread_id>/suivi")
 @login_required
 def follow(collective_id: int, thread_id: int):
-    collective = _visible(collective_id)
-    found = th.get_thread(collective, thread_id)
+    found = _thread_of(collective_id, thread_id)[1]
     form = FollowForm()
-    url = url_for("collectives.thread", collective_id=collective.id, thread_id=found.id)
+    url = _thread_url(found)
     with flash_errors(url):
         mode = th.set_follow(current_user, found, form.mode.data or "")
     messages = {

@@ -10,13 +10,10 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from marketplace.blueprints.outcomes import form_errors
-from marketplace.blueprints.paging import filtered_list
-from marketplace.caes.models import Cae
+from marketplace.blueprints.paging import cae_choices, filtered_list
 from marketplace.collectives.queries import collectives_of_person, coordinated_by
-from marketplace.extensions import db
 from marketplace.profiles.calendar import months
 from marketplace.profiles.forms import (
     AUDIENCE_HELP,
@@ -54,8 +51,7 @@ PER_PAGE = 20
 
 @bp.get("")
 def index():
-    caes = [(c.id, c.name) for c in db.session.execute(select(Cae.id, Cae.name).order_by(Cae.name))]
-    form = ProfileFilterForm(caes, formdata=request.args)
+    form = ProfileFilterForm(cae_choices(), formdata=request.args)
 
     return filtered_list("profiles", form, list_profiles, ProfileFilters, PER_PAGE)
 

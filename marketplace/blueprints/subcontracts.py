@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from marketplace.approvals.operations import approvals_of
 from marketplace.blueprints.outcomes import flash_errors, form_errors, require_valid
+from marketplace.blueprints.references import consent_form, save_consent
 from marketplace.errors import Conflict, DomainError, PermissionDenied, ValidationError
 from marketplace.extensions import db
 from marketplace.formatting import month_label
@@ -41,12 +42,11 @@ from marketplace.timeutil import PARIS, utcnow
 from marketplace.trust.forms import ConsentForm, RecommendationForm
 from marketplace.trust.operations import (
     can_recommend,
-    consent_of,
     counterpart_consent,
     recommend,
     set_subcontract_consent,
 )
-from marketplace.trust.schemas import ConsentInput, RecommendationInput
+from marketplace.trust.schemas import RecommendationInput
 from marketplace.visibility import can_view_profile
 
 bp = Blueprint("subcontracts", __name__)
@@ -128,7 +128,6 @@ def _show(
     recommend_form: RecommendationForm | None = None,
 ):
     party = party_of(current_user, record)
-    mine = consent_of(current_user, subcontract_id=record.id)
     return render_template(
         "subcontracts/show.html",
         record=record,
@@ -139,9 +138,7 @@ def _show(
         sign_offs=list(approvals_of("subcontract", record.id).values()),
         may_recommend=can_recommend(current_user, record),
         recommend_form=recommend_form or RecommendationForm(formdata=None),
-        consent_form=ConsentForm(
-            formdata=None, show=mine is not None, show_amount=bool(mine and mine.show_amount)
-        ),
+        consent_form=consent_form(subcontract_id=record.id),
         counterpart_consent=counterpart_consent(record, party) if party else None,
     ), status
 
@@ -196,11 +193,11 @@ def consent(record_id: int):
     record = get_subcontract(current_user, record_id)
     form = ConsentForm()
     require_valid(form, lambda: _show(record, 400))
-    body = ConsentInput.load({"show": form.show.data, "show_amount": form.show_amount.data})
-    with flash_errors(url_for("subcontracts.show", record_id=record_id)):
-        set_subcontract_consent(current_user, record, body)
-    flash(_("Your choice is saved."), "success")
-    return redirect(url_for("subcontracts.show", record_id=record_id))
+    return save_consent(
+        form,
+        lambda body: set_subcontract_consent(current_user, record, body),
+        url_for("subcontracts.show", record_id=record_id),
+    )
 
 
 def _move_refusal(error: DomainError) -> str:

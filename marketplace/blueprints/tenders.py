@@ -24,6 +24,7 @@ from marketplace.approvals.tenders import approval_history, request_approvals, s
 from marketplace.blueprints.confirm import confirm_first
 from marketplace.blueprints.outcomes import ANY_REFUSAL, flash_errors, form_errors, require_valid
 from marketplace.blueprints.paging import filtered_list
+from marketplace.blueprints.references import consent_form, save_consent
 from marketplace.collectives.queries import collectives_of_member
 from marketplace.collectives.visibility import can_view_collective
 from marketplace.errors import ValidationError
@@ -71,8 +72,7 @@ from marketplace.tenders.team import all_warnings, lead_cae_id, team_of
 from marketplace.tenders.thresholds import thresholds_in_force
 from marketplace.tenders.timing import countdown, tender_countdown
 from marketplace.trust.forms import ConsentForm
-from marketplace.trust.operations import consent_by, consent_of, set_tender_consent
-from marketplace.trust.schemas import ConsentInput
+from marketplace.trust.operations import consent_by, set_tender_consent
 
 bp = Blueprint("tenders", __name__, url_prefix="/appels-d-offres")
 PER_PAGE = 20
@@ -300,11 +300,8 @@ def _reference_consent(tender, in_team: bool) -> dict[str, Any]:
     """The form by which a member of a won tender's team shows it on their profile."""
     if tender.status != "won" or not in_team:
         return {"consent_form": None}
-    mine = consent_of(current_user, tender_id=tender.id)
     return {
-        "consent_form": ConsentForm(
-            formdata=None, show=mine is not None, show_amount=bool(mine and mine.show_amount)
-        ),
+        "consent_form": consent_form(tender_id=tender.id),
         "owner_consents": consent_by(tender.owner_profile_id, tender_id=tender.id) is not None,
     }
 
@@ -316,11 +313,7 @@ def reference_consent(tender_id: int):
     form = ConsentForm()
     target = url_for("tenders.show", tender_id=tender_id) + "#reference"
     require_valid(form, target)
-    body = ConsentInput.load({"show": form.show.data, "show_amount": form.show_amount.data})
-    with flash_errors(target):
-        set_tender_consent(current_user, tender, body)
-    flash(_("Your choice is saved."), "success")
-    return redirect(target)
+    return save_consent(form, lambda body: set_tender_consent(current_user, tender, body), target)
 
 
 @bp.post("/<int:tender_id>/candidature")
