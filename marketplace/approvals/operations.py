@@ -75,6 +75,15 @@ def can_manage(viewer: Viewer, cae_id: int) -> bool:
     return viewer is SYSTEM or viewer.manages(cae_id)
 
 
+def approving_cae(viewer: Viewer, cae_id: int | None) -> Cae:
+    """The CAE this viewer manages (its managers, admins); NotFound for everyone else, as for
+    a CAE that does not exist."""
+    cae = db.session.get(Cae, cae_id) if cae_id is not None else None
+    if cae is None or not can_manage(viewer, cae.id):
+        raise NotFound(_("This CAE does not exist or is not visible to you."))
+    return cae
+
+
 def approvals_of(kind: str, subject_id: int) -> dict[int, CaeApproval]:
     """The approvals of one subject by CAE id (one query)."""
     stmt = select(CaeApproval).where(
@@ -185,8 +194,7 @@ def record_decision(
 def approvals_for_cae(viewer: Viewer, cae_id: int, state: str | None = None):
     """SELECT of a CAE's approvals, oldest request first (its managers and admins; NotFound
     for everyone else, as if the CAE had none to show)."""
-    if db.session.get(Cae, cae_id) is None or not can_manage(viewer, cae_id):
-        raise NotFound(_("This CAE does not exist or is not visible to you."))
+    approving_cae(viewer, cae_id)
     stmt = select(CaeApproval).where(CaeApproval.cae_id == cae_id)
     if state:
         stmt = stmt.where(CaeApproval.state == state)

@@ -32,6 +32,7 @@ from marketplace.approvals.decisions import subjects_of
 from marketplace.approvals.forms import ApprovalDecisionForm, StatusDecisionForm, ThresholdForm
 from marketplace.approvals.models import SubjectKind
 from marketplace.approvals.operations import (
+    approving_cae,
     get_approval,
     invoice_threshold,
     recently_decided,
@@ -379,10 +380,7 @@ def _status_cae() -> Cae:
     if cae is not None:
         return cae
     raw = request.values.get("cae", "")
-    cae = db.session.get(Cae, int(raw)) if raw.isdigit() and len(raw) < 10 else None
-    if cae is None or not current_user.manages(cae.id):
-        raise NotFound(_("This CAE does not exist or is not visible to you."))
-    return cae
+    return approving_cae(current_user, int(raw) if raw.isdigit() and len(raw) < 10 else None)
 
 
 def _render_statuses(cae: Cae, error: str | None = None, status: int = 200):

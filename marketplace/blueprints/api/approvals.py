@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.approvals import statuses
@@ -13,7 +12,7 @@ from marketplace.approvals.decisions import decide, subjects_of
 from marketplace.approvals.models import CaeApproval
 from marketplace.approvals.operations import (
     approvals_for_cae,
-    can_manage,
+    approving_cae,
     get_approval,
     invoice_threshold,
     set_invoice_threshold,
@@ -38,8 +37,6 @@ from marketplace.blueprints.api.serializers import cae_ref
 from marketplace.blueprints.api.spec import ACTION_ERRORS, operations_for
 from marketplace.blueprints.api.tenders import approvals_json
 from marketplace.caes.models import Cae
-from marketplace.errors import NotFound
-from marketplace.extensions import db
 from marketplace.links import external_url
 from marketplace.pagination import paginate
 from marketplace.profiles.schemas import Profile
@@ -66,11 +63,7 @@ def approval_json(approval: CaeApproval, subjects: dict | None = None) -> dict[s
 
 
 def _managed_cae(cae_id: int) -> Cae:
-    user = require_user()
-    cae = db.session.get(Cae, cae_id)
-    if cae is None or not can_manage(user, cae_id):
-        raise NotFound(_("This CAE does not exist or is not visible to you."))
-    return cae
+    return approving_cae(require_user(), cae_id)
 
 
 @bp.get("/caes/<int:cae_id>/approvals")
