@@ -318,6 +318,8 @@ def relevance() -> None:
                 ("sentences_fresh.json", "Fresh sentences"),
                 ("sentences_fresh2.json", "Second fresh sentences"),
                 ("sentences_fresh3.json", "Third fresh sentences"),
+                ("sentences_fresh4.json", "Fourth fresh sentences"),
+                ("sentences_fresh5.json", "Fifth fresh sentences"),
             ):
                 sentences = json.loads((judged.FOLDER / name).read_text("utf-8"))
                 rows = judged.evaluate(viewer, sentences, ids, cae_ids)
