@@ -155,6 +155,25 @@ def test_an_accent_typed_tells_apart_words_that_fold_alike(client, make_user, ma
     assert set(api_ids(client, "marche")) == {stairs, farmer}
 
 
+def test_a_word_of_two_trades_alone_is_its_everyday_sense(client, make_user, make_cae):
+    cae = make_cae()
+    landscaper = someone(make_user, cae, "Jardins et extérieurs", "Aménagement paysager")
+    accountant = someone(make_user, cae, "Cabinet indépendant", "Comptabilité")
+    # « clôture » alone is a fence; the accountant's sense is said in full.
+    assert api_ids(client, "poser une clôture au fond du terrain") == [landscaper]
+    assert api_ids(client, "préparer la clôture de l'exercice") == [accountant]
+
+
+def test_a_word_read_as_a_typo_keeps_its_own_concepts(client, make_user, make_cae):
+    cae = make_cae()
+    gardener = someone(make_user, cae, "Jardins", "Entretien d'espaces verts")
+    binder = someone(make_user, cae, "Atelier Herve", "Reliure")
+    # Nobody writes « herbe »: the typo tolerance reads it as the indexed « herve »; the
+    # phrase « herbe trop haute » still calls the gardener.
+    found = api_ids(client, "couper l'herbe trop haute derrière la maison avant l'été")
+    assert found[:1] == [gardener] and binder not in found
+
+
 def test_a_competence_is_found_by_the_abbreviation_it_is_known_by(client, make_user, make_cae):
     trainer = someone(make_user, make_cae(), "Formateur", "SST")
     response = client.get(
