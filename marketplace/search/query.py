@@ -433,8 +433,17 @@ class QueryBuilder:
         self, draft: _Draft, concepts: ConceptTable, compounds: list[tuple[str, ...]] | None
     ) -> list[tuple[int, int, list, list]]:
         """(start, width, synonym groups, concepts) of each clause: a synonym phrase or one
-        word; a filler word counts only inside a synonym or concept phrase."""
+        word; a filler word counts only inside a synonym or concept phrase. A word of the
+        dictionary that the typo tolerance read as another word keeps its own concepts beside
+        those of the guess (« mauvaises herbes » is Entretien d'espaces verts' though « herbe »
+        reads as an indexed « herve »)."""
         widened = self._concepts_by_word(draft.corrected, concepts, draft.raw)
+        if draft.guessed:
+            own = [
+                draft.stems[j] if j in draft.guessed else c for j, c in enumerate(draft.corrected)
+            ]
+            for j, more in enumerate(self._concepts_by_word(own, concepts, draft.raw)):
+                widened[j] += [item for item in more if item not in widened[j]]
         if compounds:
             widened = _whole_compounds(widened, compounds)
         spans = []
