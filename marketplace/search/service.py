@@ -302,17 +302,22 @@ def related_competences(viewer: Viewer, q: str | None, limit: int = 5) -> list[s
 
 
 def _related_scores(parsed: ParsedQuery) -> Counter:
-    """Competence → how much it shares with the query: 1 per concept phrase holding one of
-    its words (or lemmas), 2 per word of its name equal to one or within typo distance."""
+    """Competence → how much it shares with the query: 1 per word of the query (or its
+    lemma) that one of its concept phrases holds, however many phrases hold it (a long line
+    of the table weighs no more than a short one), 2 per word of its name equal to one or
+    within typo distance."""
     wanted: list[tuple[str, str]] = []  # (folded, stem) of the query's words and lemmas
     for word, raw in zip(parsed.words, parsed.raw_words, strict=True):
         wanted.append((word.folded, word.stem))
         if word.folded.isalpha():
             wanted.append((word.folded, lemma_stem(word.folded, raw)))
     scores: Counter = Counter()
+    held: dict[str, set[str]] = {}  # competence → the query's words its phrases hold
     for concept in concepts.current().concepts:
-        if any(s in concept.key for _f, s in wanted):
-            scores[concept.skill] += 1
+        held.setdefault(concept.skill, set()).update(f for f, s in wanted if s in concept.key)
+    for skill, words_held in held.items():
+        if words_held:
+            scores[skill] += len(words_held)
     for name in concepts.skill_names():
         words = list(tokens(name))
         for folded, stem_ in wanted:

@@ -366,6 +366,15 @@ def test_an_empty_result_offers_competences_and_an_offer(client, network):
     assert related_competences(SYSTEM, "graphisme") == []  # the query itself is no suggestion
 
 
+def test_suggestions_rank_by_the_words_of_the_query_a_competence_holds(network):
+    # Graphisme has three phrases holding « zorbul »; Comptabilité holds both words typed.
+    for phrase, skill in [("zorbul", "Graphisme"), ("zorbul rouge", "Graphisme"),
+                          ("zorbul bleu", "Graphisme"), ("zorbul", "Comptabilité"),
+                          ("quilpa", "Comptabilité")]:  # fmt: skip
+        concepts.add_concept(SYSTEM, phrase, skill)
+    assert related_competences(SYSTEM, "zorbul quilpa")[:2] == ["Comptabilité", "Graphisme"]
+
+
 def test_a_word_of_the_dictionary_is_no_typo_for_another_trade(client, make_user, make_cae):
     cae = make_cae()
     keeper = someone(make_user, cae, "Miel de la colline", "Apiculture")
