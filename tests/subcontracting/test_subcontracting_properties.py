@@ -61,7 +61,7 @@ def test_random_moves_keep_the_invariants(people, amount, vat, moves):
         allowed = PARTY.get(who) in TRANSITIONS.get((expected_status, to), ())
         try:
             with db.session.begin_nested():
-                number = f"F-{len(before[4])}" if to == "invoiced" else ""
+                number = f"F-{record.id}-{len(before[4])}" if to == "invoiced" else ""
                 transition(u[who], db.session.get(Subcontract, record.id), to, number)
             db.session.commit()
             moved = True
