@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -16,7 +18,8 @@ from marketplace.blueprints.outcomes import (
     flash_errors,
     form_errors,
 )
-from marketplace.blueprints.paging import cae_choices, filtered_page, page_of
+from marketplace.blueprints.paging import filtered_page, page_of
+from marketplace.caes.operations import cae_choices
 from marketplace.collectives import decisions as dec
 from marketplace.collectives import operations as ops
 from marketplace.collectives import queries
@@ -310,7 +313,13 @@ def answer_invitation(collective_id: int, invitation_id: int):
     return _back(collective)
 
 
-def _action(collective_id: int, anchor: str, act, done: str, category: str = "success"):
+def _action(
+    collective_id: int,
+    anchor: str,
+    act: Callable[[Collective], object],
+    done: str,
+    category: str = "success",
+):
     """A button of a collective's page: the action, then back to its section with a flash (the
     refusal's message, or `done`)."""
     collective = _visible(collective_id)

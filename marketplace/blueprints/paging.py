@@ -7,11 +7,9 @@ from typing import Any
 
 from flask import abort, current_app, render_template, request
 from flask_login import current_user
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 
 from marketplace.blueprints.outcomes import form_errors
-from marketplace.caes.models import Cae
-from marketplace.extensions import db
 from marketplace.ids import parse_id
 from marketplace.pagination import Pager, paginate
 
@@ -32,11 +30,6 @@ def page_number(maximum: int = MAX_PAGE, lenient: bool = False) -> int:
     if page < 1 or page > maximum:
         abort(404)
     return page
-
-
-def cae_choices() -> list[tuple[int, str]]:
-    """Every CAE as (id, name), by name: the choices of a list's CAE filter."""
-    return [(c.id, c.name) for c in db.session.execute(select(Cae.id, Cae.name).order_by(Cae.name))]
 
 
 def filtered_page(

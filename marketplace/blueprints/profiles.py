@@ -12,7 +12,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.blueprints.outcomes import form_errors
-from marketplace.blueprints.paging import cae_choices, filtered_list
+from marketplace.blueprints.paging import filtered_list
+from marketplace.caes.operations import cae_choices
 from marketplace.collectives.queries import collectives_of_person, coordinated_by
 from marketplace.profiles.calendar import months
 from marketplace.profiles.forms import (

@@ -205,5 +205,10 @@ def known_sectors() -> list[str]:
     return [seen[key] for key in sorted(seen)]
 
 
+def cae_choices() -> list[tuple[int, str]]:
+    """Every CAE of the directory as (id, name), by name: the choices of a list's CAE filter."""
+    return [(c.id, c.name) for c in db.session.execute(select(Cae.id, Cae.name).order_by(Cae.name))]
+
+
 def region_choices() -> list[str]:
     return list(REGIONS)

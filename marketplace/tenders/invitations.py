@@ -28,12 +28,12 @@ from marketplace.tenders import notify
 from marketplace.tenders.invitation_schemas import TenderInvitationCreate
 from marketplace.tenders.models import Tender, TenderInvitation, TenderMember
 from marketplace.tenders.operations import (
-    _chosen_lots,
-    _has_applied,
     _record,
     _require_owner,
     _require_team_open,
     answer_request,
+    chosen_lots,
+    has_applied,
     is_owner,
 )
 from marketplace.tenders.visibility import can_view_tender
@@ -69,9 +69,9 @@ def invite(
         raise _invalid("profile_id", _("This person cannot see this tender."))
     if _invitation_of(tender, profile.id) is not None:
         raise Conflict(_("This person has already been invited."))
-    if _has_applied(tender, profile.id):
+    if has_applied(tender, profile.id):
         raise Conflict(_("This person has already applied: answer their application."))
-    lots = _chosen_lots(tender, body.lot_ids)
+    lots = chosen_lots(tender, body.lot_ids)
     db.session.flush()
     invitation = TenderInvitation(
         tender_id=tender.id,

@@ -312,7 +312,7 @@ def _require_team_open(tender: Tender) -> None:
         raise Conflict(_("The team can no longer change once the offer is submitted."))
 
 
-def _has_applied(tender: Tender, profile_id: int) -> bool:
+def has_applied(tender: Tender, profile_id: int) -> bool:
     """Whether this profile has an application to the tender, whatever its state."""
     application = select(TenderApplication.id).where(
         TenderApplication.tender_id == tender.id,
@@ -321,7 +321,7 @@ def _has_applied(tender: Tender, profile_id: int) -> bool:
     return db.session.scalar(application) is not None
 
 
-def _chosen_lots(tender: Tender, lot_ids: list[int]) -> list[TenderLot]:
+def chosen_lots(tender: Tender, lot_ids: list[int]) -> list[TenderLot]:
     """The tender's lots of ``lot_ids``, in that order; a field error on lot_ids when one is
     not the tender's."""
     lots = {lot.id: lot for lot in tender.lots}
@@ -382,9 +382,9 @@ def apply(
     )
     if any(m.profile_id == profile.id for m in tender.members):
         raise Conflict(_("You are already in the team."))
-    if _has_applied(tender, profile.id):
+    if has_applied(tender, profile.id):
         raise Conflict(_("You have already applied to this tender."))
-    lots = _chosen_lots(tender, body.lot_ids)
+    lots = chosen_lots(tender, body.lot_ids)
     db.session.flush()
     application = TenderApplication(
         tender_id=tender.id,
